@@ -1,0 +1,137 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Prompt } from './chat';
+
+export const POLICY_SPEC_VERSION = 1 as const;
+
+/** Sampling parameters of one `generate` call. */
+export interface SamplingParams {
+  /** Samples per prompt; the samples of one prompt share one prefill. Default 1. */
+  n?: number;
+  /** 0 means greedy. Default 1. */
+  temperature?: number;
+  /** Nucleus sampling mass, (0, 1]. Default 1 (off). */
+  topP?: number;
+  /** Keep the k most likely tokens; 0 = off. */
+  topK?: number;
+  /** Maximum new tokens per sample. */
+  maxTokens: number;
+  /** Generation stops after any of these strings; the stop string is kept out of `text`. */
+  stop?: string[];
+  /** Seed for reproducible sampling. */
+  seed?: number;
+}
+
+export type FinishReason = 'stop' | 'eos' | 'length';
+
+export interface Sample {
+  text: string;
+  tokenIds: number[];
+  /** Log-probability of each sampled token under the sampling distribution's model (temperature 1 logits). */
+  logprobs: number[];
+  finishReason: FinishReason;
+}
+
+export interface Generation {
+  /** The prompt as the model saw it, after chat formatting. */
+  promptText: string;
+  promptTokenIds: number[];
+  samples: Sample[];
+}
+
+/** Anything that writes completions: an in-process model, or an OpenAI-compatible server. */
+export interface Policy {
+  readonly specVersion: typeof POLICY_SPEC_VERSION;
+  readonly name: string;
+  /** One `Generation` per prompt, each with `params.n` samples. */
+  generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]>;
+  /** Formats a prompt into the text the model sees (chat template), without generating. */
+  formatPrompt(prompt: Prompt): string;
+  dispose(): void | Promise<void>;
+}
+export const Policy: ServiceIdentifier<Policy> = Symbol.for('@srl/core/Policy');
+
+/** One completion to score or train on: the prompt is masked, only completion tokens count. */
+export interface ScoredSequence {
+  promptTokenIds: number[];
+  completionTokenIds: number[];
+}
+
+export interface SequenceScores {
+  /** log p(token) for each completion token, under the current weights. */
+  logprobs: number[];
+  /** Entropy of the next-token distribution at each completion position. */
+  entropies: number[];
+}
+
+/**
+ * A declarative loss: trainers (tensor-free) describe the objective, the policy computes it with
+ * its own tensors. SRL §3 / GRPO: clipped surrogate; SFT: masked cross-entropy.
+ */
+export type TrainingObjective =
+  | { kind: 'cross-entropy' }
+  | {
+      kind: 'clipped-policy-gradient';
+      clipLow: number;
+      clipHigh: number;
+      /** KL coefficient to the reference log-probs (k3 estimator); 0 disables it. */
+      klBeta: number;
+      /** token-mean: mean over all completion tokens of the batch; sequence-mean: mean per sequence, then over sequences. */
+      aggregation: 'token-mean' | 'sequence-mean';
+    };
+
+export interface TrainingItem extends ScoredSequence {
+  /** Policy-gradient items: the sequence's advantage. */
+  advantage?: number;
+  /** Policy-gradient items: log-probs under the policy that sampled them (for the ratio). */
+  oldLogprobs?: number[];
+  /** With klBeta > 0: log-probs under the frozen reference. */
+  refLogprobs?: number[];
+  /** Optional per-token weights (1 = counted); defaults to all ones. */
+  weights?: number[];
+}
+
+export interface TrainStepInput {
+  objective: TrainingObjective;
+  items: TrainingItem[];
+  learningRate: number;
+  /** Clip the global gradient norm to this; 0 or undefined = no clipping. */
+  maxGradNorm?: number;
+  /** Split the items into micro-batches of at most this many sequences (gradient accumulation). */
+  microBatchSize?: number;
+}
+
+export interface TrainStepResult {
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** True when the loss or gradient was not finite: the update was skipped. */
+  skipped: boolean;
+  tokens: number;
+  /** Policy-gradient objectives: fraction of tokens whose ratio was clipped. */
+  clipFraction?: number;
+  /** Mean k3 KL estimate to the reference (when refLogprobs are given). */
+  kl?: number;
+  /** Mean entropy of completion tokens. */
+  entropy?: number;
+}
+
+/** A policy with weights srl can train here. */
+export interface TrainablePolicy extends Policy {
+  readonly trainable: true;
+  /** Tokenizes a formatted prompt and a completion the way `generate` would. */
+  tokenize(text: string): number[];
+  detokenize(ids: number[]): string;
+  score(sequences: ScoredSequence[]): Promise<SequenceScores[]>;
+  trainStep(input: TrainStepInput): Promise<TrainStepResult>;
+  /** Writes weights, tokenizer, config and optimizer state to `dir` (atomically). */
+  save(dir: string): Promise<void>;
+  /** Loads weights (and optimizer state when present) from `dir`. */
+  load(dir: string): Promise<void>;
+  /** State of the policy's random generator, so a resumed run samples the same. */
+  rngState(): unknown;
+  setRngState(state: unknown): void;
+}
+
+export function isTrainablePolicy(policy: Policy): policy is TrainablePolicy {
+  return (policy as Partial<TrainablePolicy>).trainable === true;
+}

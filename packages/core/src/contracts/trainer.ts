@@ -1,0 +1,42 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { CheckpointInfo, CheckpointStore, TrainerState } from './checkpoint-store';
+import type { Logger } from './logger';
+import type { TrainablePolicy } from './policy';
+import type { RewardModel } from './reward-model';
+import type { Task } from './task';
+
+export const TRAINER_SPEC_VERSION = 1 as const;
+
+export interface TrainerContext {
+  policy: TrainablePolicy;
+  task: Task;
+  /** The stage's rewards, already composed into one (weighted) model. */
+  rewards: RewardModel;
+  logger: Logger;
+  checkpoints: CheckpointStore;
+  /** Aborted on SIGINT/SIGTERM: the trainer saves and returns. */
+  signal: AbortSignal;
+  seed: number;
+  stage: number;
+  outDir: string;
+  /** Stop after this many optimizer steps (CLI `--max-steps`). */
+  maxSteps?: number;
+  /** State to resume from, when `--resume` found a checkpoint of this stage. */
+  resumeFrom?: TrainerState;
+}
+
+export interface StageResult {
+  steps: number;
+  final: CheckpointInfo | null;
+  best: CheckpointInfo | null;
+  interrupted: boolean;
+  metrics: Record<string, number>;
+}
+
+/** Runs one stage of a recipe (SFT, SRL, RLVR, ...). */
+export interface Trainer {
+  readonly specVersion: typeof TRAINER_SPEC_VERSION;
+  readonly name: string;
+  run(context: TrainerContext): Promise<StageResult>;
+}
+export const Trainer: ServiceIdentifier<Trainer> = Symbol.for('@srl/core/Trainer');

@@ -1,0 +1,61 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Environment } from '../contracts/environment';
+import type { Logger } from '../contracts/logger';
+import type { Policy } from '../contracts/policy';
+import type { RewardModel } from '../contracts/reward-model';
+import type { StepDecomposer, Task } from '../contracts/task';
+import type { Trainer } from '../contracts/trainer';
+import type { PluginRef } from './plugin-ref';
+
+/** What each kind of plugin creates. */
+export interface PluginInstances {
+  policy: Policy;
+  reward: RewardModel;
+  task: Task;
+  trainer: Trainer;
+  environment: Environment;
+  decomposer: StepDecomposer;
+}
+export type PluginKind = keyof PluginInstances;
+export const PLUGIN_KINDS: readonly PluginKind[] = ['policy', 'reward', 'task', 'trainer', 'environment', 'decomposer'];
+
+/** What a plugin's factory receives besides its options. */
+export interface PluginDeps {
+  /** Creates another plugin by name (a task scoring with `math-answer`, a gated reward's inner rewards). */
+  create<K extends PluginKind>(kind: K, ref: PluginRef, path?: string): Promise<PluginInstances[K]>;
+  logger: Logger;
+  /** Folder that relative paths in options are resolved against (the recipe's folder). */
+  baseDir: string;
+}
+
+/** A JSON Schema for a plugin's options object (validated by ajv in strict mode). */
+export type OptionsSchema = Record<string, unknown> & { type: 'object' };
+
+export interface PluginDefinition<K extends PluginKind = PluginKind, O extends object = Record<string, unknown>> {
+  readonly kind: K;
+  /** Kebab-case, namespaced where helpful: `step-similarity`, `math/gsm8k`. Shown in every error. */
+  readonly name: string;
+  readonly description?: string;
+  readonly optionsSchema: OptionsSchema;
+  readonly defaults: Partial<O>;
+  create(options: O, deps: PluginDeps): PluginInstances[K] | Promise<PluginInstances[K]>;
+}
+
+export type AnyPluginDefinition = PluginDefinition<PluginKind, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
+
+/** Declares a plugin. Bind the result in your package's `ContainerModule` under the `Plugin` token. */
+export function definePlugin<K extends PluginKind, O extends object>(definition: PluginDefinition<K, O>): PluginDefinition<K, O> {
+  if (!/^[a-z0-9]+([-/][a-z0-9]+)*$/.test(definition.name)) {
+    throw new Error(`plugin name "${definition.name}" must be kebab-case, optionally namespaced with "/" (e.g. "math/gsm8k")`);
+  }
+  return Object.freeze({ ...definition, [PLUGIN_MARKER]: true });
+}
+
+export function isPluginDefinition(value: unknown): value is AnyPluginDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PLUGIN_MARKER] === true;
+}
+
+/** DI token under which packages bind their plugin definitions (multi-binding). */
+export const Plugin: ServiceIdentifier<AnyPluginDefinition> = Symbol.for('@srl/core/Plugin');

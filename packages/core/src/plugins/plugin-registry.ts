@@ -1,0 +1,119 @@
+import { Container, type ContainerModule, type ServiceIdentifier } from 'inversify';
+import { SrlError } from '../errors';
+import { Plugin, PLUGIN_KINDS, isPluginDefinition, type AnyPluginDefinition, type PluginDeps, type PluginInstances, type PluginKind } from './define-plugin';
+import { OptionsValidator } from './options-validator';
+import { pluginRefName, pluginRefOptions, type PluginRef } from './plugin-ref';
+import { closest } from './suggest';
+
+export interface RegisteredPlugin {
+  definition: AnyPluginDefinition;
+  /** The npm package (or module path) that provided it. */
+  packageName: string;
+}
+
+/**
+ * Plugins indexed by kind and name (verl-style name registry). Refuses duplicates, naming both
+ * packages, and answers unknown names with what is registered and the closest match.
+ */
+export class PluginRegistry {
+  private readonly byKind = new Map<PluginKind, Map<string, RegisteredPlugin>>(PLUGIN_KINDS.map((k) => [k, new Map()]));
+  private readonly validator = new OptionsValidator();
+  private readonly loadedPackages = new Set<string>();
+
+  register(definition: AnyPluginDefinition, packageName: string): void {
+    if (!isPluginDefinition(definition)) {
+      throw new SrlError('plugin', `package "${packageName}" bound a value that is not a plugin: use definePlugin({ kind, name, optionsSchema, defaults, create })`);
+    }
+    const table = this.byKind.get(definition.kind);
+    if (!table) {
+      throw new SrlError('plugin', `plugin "${definition.name}" from "${packageName}" has unknown kind "${String(definition.kind)}"; expected one of ${PLUGIN_KINDS.join(', ')}`);
+    }
+    const existing = table.get(definition.name);
+    if (existing) {
+      throw new SrlError(
+        'plugin',
+        `duplicate ${definition.kind} plugin "${definition.name}": registered by "${existing.packageName}" and again by "${packageName}"; rename one of them`,
+      );
+    }
+    try {
+      this.validator.compile(strictOptionsSchema(definition));
+    } catch (cause) {
+      throw new SrlError('plugin', `plugin "${definition.name}" from "${packageName}" has an invalid optionsSchema: ${(cause as Error).message}`, { cause });
+    }
+    table.set(definition.name, { definition, packageName });
+  }
+
+  /** Loads a package's default-exported ContainerModule and registers every plugin it binds. */
+  async loadModule(module: ContainerModule, packageName: string): Promise<RegisteredPlugin[]> {
+    if (this.loadedPackages.has(packageName)) return [];
+    const container = new Container();
+    await container.load(module);
+    const definitions = container.isBound(Plugin) ? container.getAll(Plugin as ServiceIdentifier<AnyPluginDefinition>) : [];
+    const added = definitions.map((definition) => {
+      this.register(definition, packageName);
+      return this.byKind.get(definition.kind)!.get(definition.name)!;
+    });
+    this.loadedPackages.add(packageName);
+    return added;
+  }
+
+  has(kind: PluginKind, name: string): boolean {
+    return this.byKind.get(kind)!.has(name);
+  }
+
+  get(kind: PluginKind, name: string, path = kind): RegisteredPlugin {
+    const found = this.byKind.get(kind)!.get(name);
+    if (found) return found;
+    throw new SrlError('plugin', this.unknownMessage(kind, name, path));
+  }
+
+  unknownMessage(kind: PluginKind, name: string, path: string): string {
+    const names = [...this.byKind.get(kind)!.keys()].sort();
+    const hint = closest(name, names);
+    const otherKind = PLUGIN_KINDS.find((k) => k !== kind && this.byKind.get(k)!.has(name));
+    return (
+      `${path}: unknown ${kind} plugin "${name}"` +
+      (hint ? `; did you mean "${hint}"?` : '') +
+      (otherKind ? ` ("${name}" is a ${otherKind} plugin)` : '') +
+      ` Registered ${kind} plugins: ${names.length ? names.join(', ') : '(none; add the package that provides it to the recipe\'s "plugins")'}`
+    );
+  }
+
+  list(kind?: PluginKind): RegisteredPlugin[] {
+    const kinds = kind ? [kind] : PLUGIN_KINDS;
+    return kinds.flatMap((k) => [...this.byKind.get(k)!.values()]).sort((a, b) => a.definition.name.localeCompare(b.definition.name));
+  }
+
+  /** Checks a `[name, options]` reference: the name exists and the options validate. Returns options with defaults. */
+  resolve(kind: PluginKind, ref: PluginRef, path: string): { plugin?: RegisteredPlugin; options: Record<string, unknown>; errors: string[] } {
+    const name = pluginRefName(ref);
+    const plugin = this.byKind.get(kind)!.get(name);
+    if (!plugin) return { options: {}, errors: [this.unknownMessage(kind, name, path)] };
+    const merged = { ...structuredClone(plugin.definition.defaults), ...pluginRefOptions(ref) };
+    const { value, errors } = this.validator.validate<Record<string, unknown>>(strictOptionsSchema(plugin.definition), merged, `${path}.options`);
+    return { plugin, options: value, errors };
+  }
+
+  /** Validates and creates a plugin instance; throws an SrlError listing every problem. */
+  async create<K extends PluginKind>(kind: K, ref: PluginRef, deps: Omit<PluginDeps, 'create'>, path: string = kind): Promise<PluginInstances[K]> {
+    const { plugin, options, errors } = this.resolve(kind, ref, path);
+    if (!plugin || errors.length) {
+      throw new SrlError('validation', `invalid ${kind} "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
+    }
+    const fullDeps: PluginDeps = { ...deps, create: (k, r, p) => this.create(k, r, deps, p ?? `${path}.${k}`) };
+    return (await plugin.definition.create(options, fullDeps)) as PluginInstances[K];
+  }
+}
+
+const strictSchemas = new WeakMap<AnyPluginDefinition, Record<string, unknown>>();
+
+/** Options objects refuse unknown keys unless the plugin explicitly allows them. */
+function strictOptionsSchema(definition: AnyPluginDefinition): Record<string, unknown> {
+  let schema = strictSchemas.get(definition);
+  if (!schema) {
+    schema = { ...definition.optionsSchema };
+    if (!('additionalProperties' in schema) && !('unevaluatedProperties' in schema)) schema.additionalProperties = false;
+    strictSchemas.set(definition, schema);
+  }
+  return schema;
+}

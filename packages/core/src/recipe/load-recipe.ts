@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { SrlError } from '../errors';
+import type { PluginKind } from '../plugins/define-plugin';
+import { OptionsValidator } from '../plugins/options-validator';
+import { pluginRefName, type PluginRef } from '../plugins/plugin-ref';
+import type { PluginRegistry } from '../plugins/plugin-registry';
+import type { EvalSpec, Recipe, RewardEntry, StageSpec } from './recipe';
+import { recipeSchema } from './recipe-schema';
+
+type RawRewardEntry = PluginRef | { reward: PluginRef; weight?: number };
+type RawStage = PluginRef | { name?: string; trainer: PluginRef; task?: PluginRef; rewards?: RawRewardEntry[]; from?: 'final' | 'best' };
+interface RawRecipe {
+  name?: string;
+  description?: string;
+  plugins: string[];
+  seed: number;
+  output?: string;
+  policy: PluginRef;
+  task: PluginRef;
+  rewards: RawRewardEntry[];
+  stages: RawStage[];
+  eval?: EvalSpec;
+}
+
+/** Reads a recipe file (JSON, or YAML for .yaml/.yml) into plain data. */
+export function readRecipeFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new SrlError('usage', `cannot read recipe ${file}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (cause) {
+    const where = cause instanceof YAMLParseError ? ` (line ${cause.linePos?.[0].line})` : '';
+    throw new SrlError('validation', `recipe ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}${where}: ${(cause as Error).message}`, {
+      details: [(cause as Error).message],
+      cause,
+    });
+  }
+}
+
+const validator = new OptionsValidator();
+
+/** Validates the recipe's structure (not yet plugin names/options). Returns the raw recipe with defaults, and errors. */
+export function validateRecipeStructure(data: unknown): { recipe: RawRecipe; errors: string[] } {
+  const { value, errors } = validator.validate<RawRecipe>(recipeSchema, data, '');
+  return { recipe: value, errors };
+}
+
+function isPluginRef(value: unknown): value is PluginRef {
+  return typeof value === 'string' || Array.isArray(value);
+}
+
+function expandRewards(entries: RawRewardEntry[], base: string): RewardEntry[] {
+  return entries.map((entry, i) =>
+    isPluginRef(entry)
+      ? { reward: entry, weight: 1, path: `${base}[${i}]` }
+      : { reward: entry.reward, weight: entry.weight ?? 1, path: `${base}[${i}].reward` },
+  );
+}
+
+/**
+ * Checks every plugin reference of a structurally valid recipe against the registry: names exist
+ * (with suggestions) and options validate. Fills in plugin defaults. Returns all problems at once.
+ */
+export function resolveRecipe(
+  raw: RawRecipe,
+  registry: PluginRegistry,
+  file: string,
+  /** Structural problems already found: references under these paths are not checked again. */
+  known: readonly string[] = [],
+): { recipe: Recipe; errors: string[] } {
+  const errors: string[] = [];
+  const broken = (at: string): boolean => known.some((e) => e.startsWith(at) && /^[:.[]/.test(e.slice(at.length)));
+  const check = (kind: PluginKind, ref: PluginRef, at: string): PluginRef => {
+    if (!isPluginRef(ref) || broken(at)) return ref;
+    const result = registry.resolve(kind, ref, at);
+    errors.push(...result.errors);
+    return [pluginRefName(ref), result.options];
+  };
+  const name = raw.name ?? path.basename(file).replace(/\.(json|ya?ml)$/i, '').replace(/[^\w.-]/g, '-');
+  const policy = check('policy', raw.policy, 'policy');
+  const task = check('task', raw.task, 'task');
+  const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
+  const rewards = expandRewards(list(raw.rewards), 'rewards').map((r) => ({ ...r, reward: check('reward', r.reward, r.path) }));
+  const stages: StageSpec[] = list(raw.stages).map((s, i) => {
+    const at = `stages[${i}]`;
+    if (isPluginRef(s) || typeof s !== 'object' || s === null) {
+      return { name: `${i}-${pluginRefName(s)}`, trainer: check('trainer', s as PluginRef, at), task, rewards, from: 'final', path: at };
+    }
+    return {
+      name: s.name ?? `${i}-${pluginRefName(s.trainer)}`,
+      trainer: check('trainer', s.trainer, `${at}.trainer`),
+      task: s.task ? check('task', s.task, `${at}.task`) : task,
+      rewards: Array.isArray(s.rewards) ? expandRewards(s.rewards, `${at}.rewards`).map((r) => ({ ...r, reward: check('reward', r.reward, r.path) })) : rewards,
+      from: s.from ?? 'final',
+      path: at,
+    };
+  });
+  const evalSpec = raw.eval && { ...raw.eval, benchmarks: list(raw.eval.benchmarks).map((b, i) => check('task', b, `eval.benchmarks[${i}]`)) };
+  const output = raw.output ?? path.join('runs', name);
+  const recipe: Recipe = { name, file, plugins: raw.plugins, seed: raw.seed, output, policy, task, rewards, stages, ...(raw.description ? { description: raw.description } : {}), ...(evalSpec ? { eval: evalSpec } : {}) };
+  return { recipe, errors };
+}
+
+export interface LoadRecipeOptions {
+  registry: PluginRegistry;
+  /** Loads the packages named in `plugins` into the registry (the CLI passes its loader). */
+  loadPlugins: (specs: string[], recipeDir: string) => Promise<void>;
+}
+
+/** Reads, validates and resolves a recipe. Throws one SrlError('validation') listing every problem. */
+export async function loadRecipe(file: string, options: LoadRecipeOptions): Promise<Recipe> {
+  const absolute = path.resolve(file);
+  const { recipe: raw, errors } = validateRecipeStructure(readRecipeFile(absolute));
+  const pluginsOk = !errors.some((e) => e.startsWith('plugins'));
+  if (pluginsOk && Array.isArray(raw.plugins)) {
+    try {
+      await options.loadPlugins(raw.plugins, path.dirname(absolute));
+    } catch (cause) {
+      errors.push(`plugins: ${(cause as Error).message}`);
+    }
+  }
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    // Plugin references are checked wherever the structure around them is sound, so that every problem shows at once.
+    const resolved = resolveRecipe(raw, options.registry, absolute, errors);
+    if (errors.length === 0 && resolved.errors.length === 0) return resolved.recipe;
+    errors.push(...resolved.errors);
+  }
+  throw new SrlError('validation', `recipe ${file} is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`, {
+    details: errors,
+  });
+}

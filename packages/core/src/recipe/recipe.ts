@@ -1,0 +1,46 @@
+import type { PluginRef } from '../plugins/plugin-ref';
+
+/** A reward with its weight in the stage's weighted sum. */
+export interface RewardEntry {
+  reward: PluginRef;
+  weight: number;
+  /** Where it was written in the recipe, for error messages. */
+  path: string;
+}
+
+export interface StageSpec {
+  name: string;
+  trainer: PluginRef;
+  task: PluginRef;
+  rewards: RewardEntry[];
+  from: 'final' | 'best';
+  path: string;
+}
+
+export interface EvalSpec {
+  benchmarks: PluginRef[];
+  split: string;
+  greedy: boolean;
+  samples: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  limit?: number;
+  batchSize: number;
+}
+
+/** A validated recipe, shorthands expanded, defaults applied, plugin options filled in. */
+export interface Recipe {
+  name: string;
+  description?: string;
+  /** Absolute path of the recipe file. */
+  file: string;
+  plugins: string[];
+  seed: number;
+  output: string;
+  policy: PluginRef;
+  task: PluginRef;
+  rewards: RewardEntry[];
+  stages: StageSpec[];
+  eval?: EvalSpec;
+}
