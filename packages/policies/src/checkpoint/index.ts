@@ -1,0 +1,3 @@
+export * from './safetensors.js';
+export * from './float-convert.js';
+export * from './atomic-write.js';
