@@ -4,7 +4,7 @@ import { formatAjvErrors } from './ajv-errors';
 
 /** The one ajv configuration of srl: every problem at once, defaults filled in, strict schemas. */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictTuples: false, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
   return ajv;
 }

@@ -53,7 +53,7 @@ const stage = {
 
 export const recipeSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://srl.dev/schemas/recipe.schema.json',
+  $id: 'urn:srl:recipe',
   title: 'srl recipe',
   type: 'object',
   definitions: { pluginRef, rewardEntry, stage },

@@ -1,0 +1,16 @@
+import { loadRecipe, pluginRefName, type Recipe } from '@srl/core';
+import { createPluginEnvironment } from '../plugin-environment';
+
+/** Loads and fully validates a recipe (structure, plugin names and options). Throws SrlError('validation'). */
+export async function loadValidRecipe(file: string): Promise<Recipe> {
+  const env = await createPluginEnvironment({ discover: false });
+  return loadRecipe(file, env);
+}
+
+/** `srl validate <recipe>`: exit 0 when valid, 2 with every problem otherwise. */
+export async function validateCommand(file: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const recipe = await loadValidRecipe(file);
+  const stages = recipe.stages.map((s) => pluginRefName(s.trainer)).join(' -> ');
+  out.write(`${file}: valid (policy ${pluginRefName(recipe.policy)}, task ${pluginRefName(recipe.task)}, stages ${stages})\n`);
+  return 0;
+}

@@ -1,0 +1,3 @@
+/** @srl/core/testing: conformance suites for plugin authors. */
+export * from './reward-conformance';
+export * from './quiet-logger';
