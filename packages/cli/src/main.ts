@@ -29,7 +29,7 @@ export function buildProgram(result: { code: number }): Command {
     const o = program.opts<{ logFormat: LogFormat; verbose?: boolean }>();
     return new ConsoleLogger({ format: o.logFormat, verbose: o.verbose });
   };
-  const run = (fn: (...args: never[]) => Promise<number>) => async (...args: never[]) => {
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A): Promise<void> => {
     result.code = await fn(...args);
   };
 

@@ -21,7 +21,10 @@ export const PLUGIN_KINDS: readonly PluginKind[] = ['policy', 'reward', 'task', 
 
 /** What a plugin's factory receives besides its options. */
 export interface PluginDeps {
-  /** Creates another plugin by name (a task scoring with `math-answer`, a gated reward's inner rewards). */
+  /**
+   * Creates another plugin by name (a task scoring with `math-answer`, a gated reward's inner rewards).
+   * `path` locates the reference inside this plugin's options for error messages, e.g. `rewards[0].reward`.
+   */
   create<K extends PluginKind>(kind: K, ref: PluginRef, path?: string): Promise<PluginInstances[K]>;
   logger: Logger;
   /** Folder that relative paths in options are resolved against (the recipe's folder). */

@@ -61,7 +61,7 @@ export class PluginRegistry {
     return this.byKind.get(kind)!.has(name);
   }
 
-  get(kind: PluginKind, name: string, path = kind): RegisteredPlugin {
+  get(kind: PluginKind, name: string, path: string = kind): RegisteredPlugin {
     const found = this.byKind.get(kind)!.get(name);
     if (found) return found;
     throw new SrlError('plugin', this.unknownMessage(kind, name, path));
@@ -100,7 +100,7 @@ export class PluginRegistry {
     if (!plugin || errors.length) {
       throw new SrlError('validation', `invalid ${kind} "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
     }
-    const fullDeps: PluginDeps = { ...deps, create: (k, r, p) => this.create(k, r, deps, p ?? `${path}.${k}`) };
+    const fullDeps: PluginDeps = { ...deps, create: (k, r, p) => this.create(k, r, deps, p ? `${path}.options.${p}` : `${path}.${k}`) };
     return (await plugin.definition.create(options, fullDeps)) as PluginInstances[K];
   }
 }

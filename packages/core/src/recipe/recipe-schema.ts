@@ -3,7 +3,8 @@
  * `pnpm --filter @srl/core schema`, checked by a test) so editors can autocomplete through `$schema`.
  * Plugin options are validated afterwards against each plugin's own schema.
  */
-const pluginRef = {
+/** JSON Schema of a plugin reference, for plugins whose options name other plugins. */
+export const pluginRefSchema = {
   description: 'A plugin: "name", ["name"] or ["name", { options }]',
   type: ['string', 'array'],
   minLength: 1,
@@ -20,7 +21,7 @@ const rewardEntry = {
   description: 'A reward plugin, alone (weight 1) or as { "reward": ref, "weight": w }',
   type: ['string', 'array', 'object'],
   minLength: 1,
-  items: pluginRef.items,
+  items: pluginRefSchema.items,
   minItems: 1,
   maxItems: 2,
   additionalItems: false,
@@ -36,7 +37,7 @@ const stage = {
   description: 'A trainer ("sft", "srl", "rlvr", ...), alone or as { "trainer": ref, "task"?, "rewards"?, "from"? }',
   type: ['string', 'array', 'object'],
   minLength: 1,
-  items: pluginRef.items,
+  items: pluginRefSchema.items,
   minItems: 1,
   maxItems: 2,
   additionalItems: false,
@@ -56,7 +57,7 @@ export const recipeSchema = {
   $id: 'urn:srl:recipe',
   title: 'srl recipe',
   type: 'object',
-  definitions: { pluginRef, rewardEntry, stage },
+  definitions: { pluginRef: pluginRefSchema, rewardEntry, stage },
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string', pattern: '^[A-Za-z0-9][\\w.-]*$', description: 'Run name (default: the file name)' },
