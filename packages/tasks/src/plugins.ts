@@ -1,4 +1,6 @@
 import type { AnyPluginDefinition } from '@srl/core';
+import { decomposerPlugins } from './math/decompose/decomposer-plugins';
+import { mathTaskPlugins } from './math/task-plugins';
 
 /** Every plugin this package provides; bound by the package's ContainerModule. */
-export const plugins: AnyPluginDefinition[] = [];
+export const plugins: AnyPluginDefinition[] = [...decomposerPlugins, ...mathTaskPlugins];

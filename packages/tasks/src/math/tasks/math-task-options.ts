@@ -1,0 +1,38 @@
+import type { PluginDeps, PluginRef, StepDecomposer } from '@srl/core';
+import { MathInstanceBuilder } from '../instances/math-instance-builder';
+import { PLUGIN_REF_SCHEMA, MATH_INSTANCE_DEFAULTS, MATH_INSTANCE_SCHEMA_PROPERTIES, type MathInstanceOptions } from '../instances/math-instance-options';
+
+/** Options every math task plugin accepts. */
+export interface MathTaskOptions extends MathInstanceOptions {
+  /** Step decomposer plugin (`"gsm8k-lines"`, `"numbered"`, `"paragraphs"`, or `[name, options]`); none: no steps. */
+  decomposer?: PluginRef;
+  /** Reward plugin that scores the task's metric. Default "math-answer". */
+  evalReward: PluginRef;
+}
+
+export const MATH_TASK_DEFAULTS: MathTaskOptions = { ...MATH_INSTANCE_DEFAULTS, evalReward: 'math-answer' };
+
+export const MATH_TASK_SCHEMA_PROPERTIES = {
+  ...MATH_INSTANCE_SCHEMA_PROPERTIES,
+  decomposer: PLUGIN_REF_SCHEMA,
+  evalReward: PLUGIN_REF_SCHEMA,
+} as const;
+
+/** What a math task plugin builds from its common options. */
+export interface MathTaskParts {
+  builder: MathInstanceBuilder;
+  decomposer?: StepDecomposer;
+  evalMetric: { name: string; reward: PluginRef };
+}
+
+export async function createMathTaskParts(options: MathTaskOptions, deps: Pick<PluginDeps, 'create'>): Promise<MathTaskParts> {
+  const decomposer = options.decomposer === undefined ? undefined : await deps.create('decomposer', options.decomposer, 'decomposer');
+  const builder = new MathInstanceBuilder({
+    systemPrompt: options.systemPrompt,
+    evalSystemPrompt: options.evalSystemPrompt,
+    stepTitleInPrompt: options.stepTitleInPrompt,
+    sftMode: options.sftMode,
+    sftTarget: options.sftTarget,
+  });
+  return { builder, decomposer, evalMetric: { name: 'accuracy', reward: options.evalReward } };
+}

@@ -1,0 +1,83 @@
+// SRL §5.1 / App. A: the math training set is s1K-1.1 (1,000 questions) with 60 held out for
+// validation; steps come from DeepSeek-R1's final solutions rewritten into the numbered format.
+import path from 'node:path';
+import { definePlugin } from '@srl/core';
+import { loadMathFile } from '../load/load-math-file';
+import { MathTask } from './math-task';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions } from './math-task-options';
+import { holdOut } from './hold-out';
+
+export interface S1kOptions extends MathTaskOptions {
+  /** Local s1K-1.1 file (JSONL or Parquet, as downloaded from the hub); relative to the recipe's folder. */
+  path: string;
+  problemField: string;
+  /** The expert solution to split into steps (the numbered rewrite of App. A, or R1's `deepseek_attempt`). */
+  solutionField: string;
+  /** Gold answer field; none: the last `\boxed{}` the decomposer finds in the solution. */
+  answerField?: string;
+  answerExtraction: 'field' | 'last-boxed' | 'gsm8k';
+  idField?: string;
+  /** Examples held out for validation (the paper: 60). */
+  validationSize: number;
+  /** Seed of the held-out selection. */
+  validationSeed: number;
+}
+
+/**
+ * s1K-1.1 from a local file. Splits: 'train' and 'validation' (`validationSize` rows picked by a
+ * seeded hash of the problem text among all well-formed rows, before step decomposition, so the
+ * split does not move with the decomposer or the file's row order). Default decomposer 'numbered':
+ * R1's raw `deepseek_attempt` does not follow that format; point `solutionField` at the rewritten
+ * solutions, or use the "paragraphs" decomposer.
+ */
+export const s1kTaskPlugin = definePlugin<'task', S1kOptions>({
+  kind: 'task',
+  name: 'math/s1k',
+  description: 's1K-1.1 (the SRL paper\'s math training set) from a local JSONL or Parquet file; 60 problems held out for validation',
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      problemField: { type: 'string', minLength: 1 },
+      solutionField: { type: 'string', minLength: 1 },
+      answerField: { type: 'string', minLength: 1 },
+      answerExtraction: { type: 'string', enum: ['field', 'last-boxed', 'gsm8k'] },
+      idField: { type: 'string', minLength: 1 },
+      validationSize: { type: 'integer', minimum: 0 },
+      validationSeed: { type: 'integer' },
+      ...MATH_TASK_SCHEMA_PROPERTIES,
+    },
+    required: ['path'],
+    additionalProperties: false,
+  },
+  defaults: {
+    ...MATH_TASK_DEFAULTS,
+    decomposer: 'numbered',
+    problemField: 'question',
+    solutionField: 'deepseek_attempt',
+    answerExtraction: 'field',
+    validationSize: 60,
+    validationSeed: 0,
+  },
+  async create(options, deps) {
+    const parts = await createMathTaskParts(options, deps);
+    const file = path.resolve(deps.baseDir, options.path);
+    const spec = {
+      problemField: options.problemField,
+      solutionField: options.solutionField,
+      answerField: options.answerField,
+      answerExtraction: options.answerExtraction,
+      idField: options.idField,
+    };
+    const split = (which: 'train' | 'validation') => (loadOptions: Parameters<typeof loadMathFile>[0]['options']) =>
+      loadMathFile({
+        file,
+        spec,
+        decomposer: parts.decomposer,
+        idPrefix: 'row-',
+        select: (rows) => holdOut(rows, { size: options.validationSize, seed: options.validationSeed })[which],
+        options: loadOptions,
+      });
+    return new MathTask({ name: 'math/s1k', splits: { train: split('train'), validation: split('validation') }, builder: parts.builder, evalMetric: parts.evalMetric });
+  },
+});
