@@ -1,3 +1,3 @@
-export * from './safetensors.js';
-export * from './float-convert.js';
-export * from './atomic-write.js';
+export * from './safetensors';
+export * from './float-convert';
+export * from './atomic-write';

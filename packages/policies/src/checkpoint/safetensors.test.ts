@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSrlError } from '@srl/core';
-import { parseSafetensors, readSafetensors, readSafetensorsWithMetadata, serializeSafetensors, writeSafetensors } from './safetensors.js';
+import { parseSafetensors, readSafetensors, readSafetensorsWithMetadata, serializeSafetensors, writeSafetensors } from './safetensors';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const stories = path.resolve(repoRoot, '../shared/data/models/stories260K/model.safetensors');

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { SrlError } from '@srl/core';
-import { writeFileAtomic } from './atomic-write.js';
-import { bf16BitsToFloat32, f16BitsToFloat32, float32ToBf16Bits, float32ToF16Bits } from './float-convert.js';
+import { writeFileAtomic } from './atomic-write';
+import { bf16BitsToFloat32, f16BitsToFloat32, float32ToBf16Bits, float32ToF16Bits } from './float-convert';
 
 /** Dtypes this reader and writer understand (the float8 and unsigned >8-bit types are not supported). */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
