@@ -39,6 +39,9 @@ describe('@srl/tasks plugins', () => {
     await expect(createPlugin('decomposer', ['gsm8k-lines', { annotations: 'drop' }])).rejects.toThrow(/annotations/);
     const error = await createPlugin('task', ['math/gsm8k', { decomposer: 'no-such-decomposer' }]).catch((e: unknown) => e);
     expect(isSrlError(error) && error.message).toMatch(/unknown decomposer plugin "no-such-decomposer"/);
+    await expect(createPlugin('task', ['math/amc23', { evalReward: [1] }])).rejects.toThrow(/evalReward/);
+    await expect(createPlugin('task', ['math/synthetic-arithmetic', { operations: ['power'] }])).rejects.toThrow(/operations/);
+    expect((await createPlugin('task', ['math/amc23', { evalReward: ['math-answer'] }])).evalMetric.reward).toEqual(['math-answer']);
   });
 
   it('accepts a decomposer as [name, options] and an evalReward override', async () => {

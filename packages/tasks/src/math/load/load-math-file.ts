@@ -41,5 +41,6 @@ export async function loadMathFile(input: LoadMathFileInput): Promise<LoadResult
     issues,
     limit: input.options?.limit,
   });
-  return { examples, skipped: issues.skipped };
+  const skipped = [...issues.skipped].sort((a, b) => a.line - b.line);
+  return { examples, skipped };
 }

@@ -29,7 +29,7 @@ export class MathTask implements Task {
     return Object.keys(this.config.splits);
   }
 
-  load(split: string, options: LoadOptions = {}): Promise<LoadResult> {
+  async load(split: string, options: LoadOptions = {}): Promise<LoadResult> {
     const loader = this.config.splits[split];
     if (!loader) {
       throw new SrlError('validation', `task "${this.name}" has no split "${split}"; its splits are: ${this.splits().join(', ')}`);
