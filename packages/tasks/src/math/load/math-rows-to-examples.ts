@@ -20,7 +20,7 @@ export function mathRowsToExamples(input: MathRowsToExamplesInput): Example[] {
   const examples: Example[] = [];
   for (const row of input.rows) {
     if (input.limit !== undefined && examples.length >= input.limit) break;
-    const example: Example = { id: row.id, problem: row.problem, metadata: { file: row.file, line: row.line, ...row.extra } };
+    const example: Example = { id: row.id, problem: row.problem, metadata: { ...row.extra, file: row.file, line: row.line } };
     if (row.solution !== undefined) example.solution = row.solution;
     let answer = row.answer;
     if (input.decomposer && row.solution !== undefined) {
