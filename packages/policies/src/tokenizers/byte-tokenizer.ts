@@ -53,8 +53,8 @@ export class ByteTokenizer implements Tokenizer {
     this.splitter = new RegExp(alternatives.join('|'), 'g');
   }
 
-  /** Rebuild from a saved `tokenizer_config.json` (see `save`). */
-  static fromConfig(config: Record<string, unknown>, source = 'tokenizer_config.json'): ByteTokenizer {
+  /** Rebuild from a saved `tokenizer_config.json` (see `save`); `chatTemplate` overrides the saved template. */
+  static fromConfig(config: Record<string, unknown>, source = 'tokenizer_config.json', chatTemplate?: string): ByteTokenizer {
     const specials = config.additional_special_tokens;
     if (!Array.isArray(specials) || !specials.every((s) => typeof s === 'string')) {
       throw new SrlError('validation', `${source}: additional_special_tokens must be a list of strings for a byte tokenizer`);
@@ -63,7 +63,7 @@ export class ByteTokenizer implements Tokenizer {
     if (JSON.stringify(builtins) !== JSON.stringify(BYTE_SPECIAL_TOKENS)) {
       throw new SrlError('validation', `${source}: byte tokenizer special tokens are ${JSON.stringify(builtins)}, expected ${JSON.stringify(BYTE_SPECIAL_TOKENS)}`);
     }
-    const template = typeof config.chat_template === 'string' ? config.chat_template : undefined;
+    const template = chatTemplate ?? (typeof config.chat_template === 'string' ? config.chat_template : undefined);
     return new ByteTokenizer({ chatTemplate: template, extraSpecialTokens: specials.slice(2) as string[] });
   }
 

@@ -14,12 +14,13 @@ export type TokenizerSpec =
 /**
  * A tokenizer from a folder holding `tokenizer.json` (+ `tokenizer_config.json`) — a ByteTokenizer when the config
  * carries the srl byte marker, else a Hugging Face tokenizer — or from a spec (`{ kind: 'byte' }`).
+ * `options.chatTemplate` (a built-in name or Jinja source) overrides the folder's or the spec's template.
  * Throws SrlError('validation') when the folder holds no tokenizer.
  */
-export function loadTokenizer(spec: TokenizerSpec): Tokenizer {
+export function loadTokenizer(spec: TokenizerSpec, options: { chatTemplate?: string } = {}): Tokenizer {
   if (typeof spec !== 'string') {
-    if (spec.kind === 'byte') return new ByteTokenizer(spec);
-    if (spec.kind === 'hf') return HfTokenizer.fromDir(spec.dir, { chatTemplate: spec.chatTemplate });
+    if (spec.kind === 'byte') return new ByteTokenizer({ ...spec, chatTemplate: options.chatTemplate ?? spec.chatTemplate });
+    if (spec.kind === 'hf') return HfTokenizer.fromDir(spec.dir, { chatTemplate: options.chatTemplate ?? spec.chatTemplate });
     throw new SrlError('validation', `unknown tokenizer kind ${JSON.stringify((spec as { kind: unknown }).kind)}: expected 'byte' or 'hf'`);
   }
   const configFile = path.join(spec, 'tokenizer_config.json');
@@ -30,8 +31,8 @@ export function loadTokenizer(spec: TokenizerSpec): Tokenizer {
     } catch (error) {
       throw new SrlError('validation', `cannot read ${configFile}: ${(error as Error).message}`, { cause: error });
     }
-    if (config?.srl_tokenizer === BYTE_TOKENIZER_MARKER) return ByteTokenizer.fromConfig(config, configFile);
+    if (config?.srl_tokenizer === BYTE_TOKENIZER_MARKER) return ByteTokenizer.fromConfig(config, configFile, options.chatTemplate);
   }
-  if (existsSync(path.join(spec, 'tokenizer.json'))) return HfTokenizer.fromDir(spec);
+  if (existsSync(path.join(spec, 'tokenizer.json'))) return HfTokenizer.fromDir(spec, options);
   throw new SrlError('validation', `no tokenizer in ${spec}: expected tokenizer.json (and tokenizer_config.json), or use { kind: 'byte' }`);
 }
