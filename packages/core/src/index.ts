@@ -22,3 +22,19 @@ import { plugins } from './plugins';
 
 /** The ContainerModule binding @srl/core's own plugins (trainers). */
 export default pluginModule(plugins);
+export * from './training/advantages';
+export * from './training/dynamic-sampling';
+export * from './training/lr-schedule';
+export * from './training/reference-objectives';
+export * from './training/seeded-rng';
+export * from './training/instance-stream';
+export * from './training/instance-loading';
+export * from './training/directory-checkpoint-store';
+export * from './training/stage-loop';
+export * from './training/sft-trainer';
+export * from './training/grpo-trainer';
+export * from './training/trainer-plugins';
+export * from './eval/pass-at-k';
+export * from './eval/evaluate-policy';
+export * from './runner/stage-logger';
+export * from './runner/run-recipe';

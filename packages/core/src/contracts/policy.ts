@@ -118,6 +118,8 @@ export interface TrainStepResult {
 /** A policy with weights srl can train here. */
 export interface TrainablePolicy extends Policy {
   readonly trainable: true;
+  /** Token appended to SFT targets so the model learns to stop; null if the tokenizer has none. */
+  readonly eosTokenId: number | null;
   /** Tokenizes a formatted prompt and a completion the way `generate` would. */
   tokenize(text: string): number[];
   detokenize(ids: number[]): string;
@@ -127,6 +129,8 @@ export interface TrainablePolicy extends Policy {
   save(dir: string): Promise<void>;
   /** Loads weights (and optimizer state when present) from `dir`. */
   load(dir: string): Promise<void>;
+  /** Forgets optimizer state (moments, step count): a new stage starts its optimizer afresh. */
+  resetOptimizer(): void;
   /** State of the policy's random generator, so a resumed run samples the same. */
   rngState(): unknown;
   setRngState(state: unknown): void;

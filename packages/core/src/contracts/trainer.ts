@@ -23,6 +23,23 @@ export interface TrainerContext {
   maxSteps?: number;
   /** State to resume from, when `--resume` found a checkpoint of this stage. */
   resumeFrom?: TrainerState;
+  /**
+   * The task's evaluation metric (e.g. math accuracy with `math-answer`) of the current policy on a
+   * held-out split, greedy. Null when the task has no such split. Used for best-checkpoint selection.
+   */
+  validate?: (options: ValidationOptions) => Promise<ValidationResult | null>;
+}
+
+export interface ValidationOptions {
+  split: string;
+  limit?: number;
+  maxTokens: number;
+}
+
+export interface ValidationResult {
+  metric: string;
+  value: number;
+  problems: number;
 }
 
 export interface StageResult {

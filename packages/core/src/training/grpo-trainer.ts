@@ -1,0 +1,229 @@
+/**
+ * GRPO (SRL §3, §4.2): G rollouts per instance at temperature 1, group-normalised advantages,
+ * clipped surrogate (ε = 0.2, token-mean), no KL by default, gradient clipping 1.0, μ updates per
+ * batch, and SRL's dynamic sampling (keep a group only if the population std of its rewards > ε,
+ * refill until the batch is full). SRL and RLVR are presets of this trainer (`srl`, `rlvr`).
+ */
+import type { Generation, TrainingItem } from '../contracts/policy';
+import type { PluginRef } from '../plugins/plugin-ref';
+import type { RewardInput } from '../contracts/reward-model';
+import type { StageResult, Trainer, TrainerContext } from '../contracts/trainer';
+import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
+import { groupAdvantages, mean, populationStd } from './advantages';
+import { fillDynamicBatch, filterGroup } from './dynamic-sampling';
+import { loadTokenizedInstances, type TokenizedInstance } from './instance-loading';
+import { InstanceStream, type StreamCursor } from './instance-stream';
+import { learningRateAt, type LrScheduleSpec } from './lr-schedule';
+import { SeededRng } from './seeded-rng';
+import { runStageLoop, StepAborted } from './stage-loop';
+
+export interface GrpoOptions {
+  instances: 'srl' | 'rlvr';
+  /** The reward used when the recipe gives the stage none. */
+  reward: PluginRef;
+  split: string;
+  limit?: number;
+  groupSize: number;
+  /** Groups (prompts) per optimizer batch, after dynamic sampling. */
+  batchSize: number;
+  /** Groups per policy update; the batch is split into batchSize / miniBatchSize updates, μ times. */
+  miniBatchSize?: number;
+  microBatchSize?: number;
+  ppoEpochs: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  maxPromptTokens: number;
+  stop?: string[];
+  lr: number;
+  schedule: LrScheduleSpec['kind'];
+  warmup: number;
+  maxGradNorm: number;
+  clipLow: number;
+  clipHigh: number;
+  klBeta: number;
+  aggregation: 'token-mean' | 'sequence-mean';
+  scaleAdvantagesByStd: boolean;
+  dynamicSampling: boolean;
+  /** SRL's ε: keep a group only if the population std of its rewards exceeds it (paper: unspecified; default 1e-4). */
+  epsilon: number;
+  maxSamplingRounds: number;
+  /** Training length in epochs over the instances (the paper: up to 30, best on validation). */
+  epochs: number;
+  validationSplit?: string;
+  validationLimit: number;
+  validateEvery: number;
+  validationMaxTokens: number;
+  checkpointEvery: number;
+}
+
+interface Group {
+  inst: TokenizedInstance;
+  gen: Generation;
+  rewards: (number | null)[];
+  components: Record<string, number | null>[];
+}
+
+export class GrpoTrainer implements Trainer {
+  readonly specVersion = TRAINER_SPEC_VERSION;
+  constructor(
+    readonly name: string,
+    private readonly o: GrpoOptions,
+  ) {}
+
+  /** The reward this preset trains with when the recipe names none. */
+  get defaultReward(): PluginRef {
+    return this.o.reward;
+  }
+
+  async run(ctx: TrainerContext): Promise<StageResult> {
+    const o = this.o;
+    const { policy, logger, rewards } = ctx;
+    const train = await loadTokenizedInstances({ task: ctx.task, policy, split: o.split, kind: o.instances, limit: o.limit, maxPromptTokens: o.maxPromptTokens, logger });
+    const byId = new Map(train.map((t) => [t.instance.id, t]));
+    const stream = new InstanceStream(train.map((t) => t.instance), ctx.seed + ctx.stage, true, ctx.resumeFrom?.data.cursor as StreamCursor | undefined);
+    const rngState = ctx.resumeFrom?.data.rng as number[] | undefined;
+    const rng = rngState ? SeededRng.fromState(rngState) : new SeededRng(ctx.seed * 7919 + ctx.stage);
+    const policyRng = ctx.resumeFrom?.data.policyRng;
+    if (policyRng !== undefined) policy.setRngState(policyRng);
+    const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));
+    const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup };
+    const timing = { generation: 0, scoring: 0 };
+
+    const sampleGroups = async (n: number): Promise<Group[]> => {
+      const batch = stream.next(n).map((i) => byId.get(i.id)!);
+      let t = performance.now();
+      const gens = await policy.generate(
+        batch.map((b) => b.promptText),
+        { n: o.groupSize, temperature: o.temperature, topP: o.topP, maxTokens: o.maxTokens, ...(o.stop ? { stop: o.stop } : {}) },
+      );
+      timing.generation += performance.now() - t;
+      if (ctx.signal.aborted) throw new StepAborted();
+      t = performance.now();
+      const inputs: RewardInput[] = batch.flatMap((b, i) =>
+        gens[i].samples.map((s) => ({ completion: s.text, reference: b.instance.reference, prompt: b.promptText, metadata: { ...b.instance.metadata, instanceId: b.instance.id } })),
+      );
+      const scored = await rewards.score(inputs);
+      timing.scoring += performance.now() - t;
+      return batch.map((inst, i) => {
+        const part = scored.slice(i * o.groupSize, (i + 1) * o.groupSize);
+        return { inst, gen: gens[i], rewards: part.map((r) => r.reward), components: part.map((r) => r.components) };
+      });
+    };
+
+    return runStageLoop(ctx, this.name, {
+      totalSteps,
+      checkpointEvery: o.checkpointEvery,
+      validateEvery: o.validateEvery,
+      validation: { split: o.validationSplit ?? 'validation', limit: o.validationLimit, maxTokens: o.validationMaxTokens },
+      snapshot: () => ({ cursor: stream.state(), rng: rng.state(), policyRng: policy.rngState() }),
+      progressFields: (m) => ({ reward: m['reward/mean'] as number, kept: m.kept_groups as number, loss: m.loss as number }),
+      step: async (step) => {
+        timing.generation = 0;
+        timing.scoring = 0;
+        const all: Group[] = [];
+        const batch = await fillDynamicBatch({
+          batchSize: o.batchSize,
+          maxRounds: o.dynamicSampling ? o.maxSamplingRounds : 1,
+          sample: async (n) => {
+            const groups = await sampleGroups(n);
+            all.push(...groups);
+            return groups;
+          },
+          keep: (g) => (o.dynamicSampling ? filterGroup(g.rewards, o.epsilon).keep : g.rewards.some((r) => r !== null)),
+        });
+        if (batch.capped) logger.log('warn', `step ${step + 1}: dynamic sampling kept ${batch.kept.length}/${o.batchSize} groups after ${batch.rounds} rounds; training on what there is`);
+        if (ctx.signal.aborted) throw new StepAborted();
+
+        const items: { item: TrainingItem; group: number }[] = [];
+        batch.kept.forEach((g, gi) => {
+          const adv = groupAdvantages(g.rewards, { scaleByStd: o.scaleAdvantagesByStd });
+          g.gen.samples.forEach((s, si) => {
+            const a = adv[si];
+            if (a === null || s.tokenIds.length === 0) return;
+            items.push({ group: gi, item: { promptTokenIds: g.gen.promptTokenIds, completionTokenIds: s.tokenIds, oldLogprobs: s.logprobs, advantage: a } });
+          });
+        });
+
+        const learningRate = learningRateAt(schedule, step, totalSteps);
+        const t = performance.now();
+        const updates: { loss: number; gradNorm: number; clipFraction?: number; kl?: number; entropy?: number; skipped: boolean }[] = [];
+        const groupsPerUpdate = Math.max(1, Math.min(o.miniBatchSize ?? o.batchSize, batch.kept.length));
+        for (let epoch = 0; epoch < o.ppoEpochs && items.length; epoch++) {
+          const order = rng.shuffle(batch.kept.map((_, i) => i));
+          for (let start = 0; start < order.length; start += groupsPerUpdate) {
+            const chosen = new Set(order.slice(start, start + groupsPerUpdate));
+            const mini = items.filter((x) => chosen.has(x.group)).map((x) => x.item);
+            if (!mini.length) continue;
+            const r = await policy.trainStep({
+              objective: { kind: 'clipped-policy-gradient', clipLow: o.clipLow, clipHigh: o.clipHigh, klBeta: o.klBeta, aggregation: o.aggregation },
+              items: mini,
+              learningRate,
+              maxGradNorm: o.maxGradNorm,
+              microBatchSize: o.microBatchSize,
+            });
+            if (r.skipped) logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${r.loss}, grad norm ${r.gradNorm}); update skipped`);
+            updates.push(r);
+          }
+        }
+        const updateSeconds = (performance.now() - t) / 1000;
+        return this.metrics({ all, batch, updates, learningRate, updateSeconds, timing, epochs: stream.epochs });
+      },
+    });
+  }
+
+  private metrics(m: {
+    all: Group[];
+    batch: { kept: Group[]; generated: number; rounds: number; capped: boolean };
+    updates: { loss: number; gradNorm: number; clipFraction?: number; kl?: number; entropy?: number; skipped: boolean }[];
+    learningRate: number;
+    updateSeconds: number;
+    timing: { generation: number; scoring: number };
+    epochs: number;
+  }): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const stats = (prefix: string, values: (number | null)[]): void => {
+      const applied = values.filter((v): v is number => v !== null && Number.isFinite(v));
+      out[`${prefix}/mean`] = applied.length ? mean(applied) : null;
+      out[`${prefix}/std`] = applied.length ? populationStd(applied) : null;
+      if (applied.length < values.length) out[`${prefix}/null_fraction`] = 1 - applied.length / values.length;
+    };
+    stats('reward', m.all.flatMap((g) => g.rewards));
+    const componentNames = new Set(m.all.flatMap((g) => g.components.flatMap((c) => Object.keys(c))));
+    for (const name of componentNames) stats(`reward/${name}`, m.all.flatMap((g) => g.components.map((c) => c[name] ?? null)));
+    stats('reward_kept', m.batch.kept.flatMap((g) => g.rewards));
+    const lengths = m.all.flatMap((g) => g.gen.samples.map((s) => s.tokenIds.length));
+    const generatedTokens = lengths.reduce((a, b) => a + b, 0);
+    const done = m.updates.filter((u) => !u.skipped);
+    const avg = (key: 'loss' | 'gradNorm' | 'clipFraction' | 'kl' | 'entropy'): number | null => {
+      const v = done.map((u) => u[key]).filter((x): x is number => typeof x === 'number');
+      return v.length ? mean(v) : null;
+    };
+    Object.assign(out, {
+      kept_groups: m.batch.kept.length,
+      generated_groups: m.batch.generated,
+      filter_rate: m.batch.generated ? 1 - m.batch.kept.length / m.batch.generated : 0,
+      sampling_rounds: m.batch.rounds,
+      batch_capped: m.batch.capped ? 1 : 0,
+      loss: avg('loss'),
+      grad_norm: avg('gradNorm'),
+      clip_fraction: avg('clipFraction'),
+      kl: avg('kl'),
+      entropy: avg('entropy'),
+      updates: m.updates.length,
+      skipped_updates: m.updates.length - done.length,
+      lr: m.learningRate,
+      'completion_length/mean': lengths.length ? mean(lengths) : 0,
+      'completion_length/max': lengths.length ? Math.max(...lengths) : 0,
+      finish_length_fraction: m.all.length ? m.all.flatMap((g) => g.gen.samples).filter((s) => s.finishReason === 'length').length / lengths.length : 0,
+      'tokens/s': m.timing.generation > 0 ? generatedTokens / (m.timing.generation / 1000) : 0,
+      'time/generation': m.timing.generation / 1000,
+      'time/scoring': m.timing.scoring / 1000,
+      'time/update': m.updateSeconds,
+      epoch: m.epochs,
+    });
+    const sample = m.batch.kept[0] ?? m.all[0];
+    if (sample) out.sample = { prompt: sample.inst.promptText.slice(-600), reference: sample.inst.instance.reference, completion: sample.gen.samples[0].text, reward: sample.rewards[0] };
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Logger } from '../contracts/logger';
+import type { TrainablePolicy } from '../contracts/policy';
+import type { Instance, InstanceKind, Task } from '../contracts/task';
+import { SrlError } from '../errors';
+
+export interface TokenizedInstance {
+  instance: Instance;
+  promptText: string;
+  promptTokenIds: number[];
+}
+
+/** Loads a split, builds instances of one kind, tokenizes prompts and drops those over the limit (logged). */
+export async function loadTokenizedInstances(input: {
+  task: Task;
+  policy: TrainablePolicy;
+  split: string;
+  kind: InstanceKind;
+  limit?: number;
+  maxPromptTokens: number;
+  logger: Logger;
+}): Promise<TokenizedInstance[]> {
+  const { task, policy, logger } = input;
+  const loaded = await task.load(input.split, { limit: input.limit });
+  if (loaded.skipped.length) logger.log('warn', `${task.name}/${input.split}: skipped ${loaded.skipped.length} malformed rows (first: ${loaded.skipped[0].file}:${loaded.skipped[0].line} ${loaded.skipped[0].reason})`);
+  const out: TokenizedInstance[] = [];
+  let tooLong = 0;
+  for (const example of loaded.examples) {
+    for (const instance of task.instances(example, input.kind)) {
+      const promptText = policy.formatPrompt(instance.prompt);
+      const promptTokenIds = policy.tokenize(promptText);
+      if (promptTokenIds.length > input.maxPromptTokens) tooLong++;
+      else out.push({ instance, promptText, promptTokenIds });
+    }
+  }
+  logger.log('info', `${task.name}/${input.split}: ${loaded.examples.length} examples -> ${out.length} ${input.kind} instances` + (tooLong ? ` (${tooLong} dropped: prompt over ${input.maxPromptTokens} tokens)` : ''));
+  if (!out.length) {
+    throw new SrlError('validation', `${task.name}/${input.split} gave no ${input.kind} instances${tooLong ? `: all ${tooLong} prompts exceed maxPromptTokens=${input.maxPromptTokens}; raise it` : ''}`);
+  }
+  return out;
+}
+
+/** Fills `{reference}` (and `{title}` from instance metadata, if any) in a completion template. */
+export function renderCompletion(template: string, instance: Instance): string {
+  return template.replace(/\{reference\}/g, () => instance.reference).replace(/\{title\}/g, () => String(instance.metadata?.title ?? ''));
+}

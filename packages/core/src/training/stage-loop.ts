@@ -1,0 +1,88 @@
+import type { CheckpointInfo, TrainerState } from '../contracts/checkpoint-store';
+import type { TrainerContext, StageResult, ValidationResult } from '../contracts/trainer';
+
+/** Thrown by a step that noticed the abort signal before changing any weights. */
+export class StepAborted extends Error {
+  constructor() {
+    super('step aborted before the update');
+  }
+}
+
+export interface LoopOptions {
+  totalSteps: number;
+  checkpointEvery: number;
+  validateEvery: number;
+  validation?: { split: string; limit?: number; maxTokens: number };
+  /** Trainer-specific state (data cursor, RNG states) as of the start of the next step. */
+  snapshot: () => Record<string, unknown>;
+  /** Runs optimizer step `step` (0-based); returns its metrics. */
+  step: (step: number) => Promise<Record<string, unknown>>;
+  /** Key figures for the progress bar. */
+  progressFields: (metrics: Record<string, unknown>) => Record<string, number | string>;
+}
+
+/**
+ * The loop every trainer shares: resume, steps, metrics lines, progress, periodic atomic
+ * checkpoints, validation with best-checkpoint selection, and a clean stop on SIGINT/SIGTERM that
+ * saves the state as of the last completed step.
+ */
+export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: LoopOptions): Promise<StageResult> {
+  const resumed = ctx.resumeFrom;
+  const limit = ctx.maxSteps !== undefined ? Math.min(ctx.maxSteps, o.totalSteps) : o.totalSteps;
+  let step = resumed?.step ?? 0;
+  let best = (resumed?.data.best as { value: number; step: number } | undefined) ?? null;
+  let validatedStep = (resumed?.data.validatedStep as number | undefined) ?? -1;
+  let bestInfo: CheckpointInfo | null = null;
+  let lastSaved: CheckpointInfo | null = null;
+  let lastMetrics: Record<string, unknown> = {};
+  let snapshot = o.snapshot();
+
+  const state = (data: Record<string, unknown>): TrainerState => ({ stage: ctx.stage, step, data: { ...data, best, validatedStep } });
+  const save = async (tag: CheckpointInfo['tag']): Promise<CheckpointInfo> =>
+    ctx.checkpoints.save({ stage: ctx.stage, step, tag }, state(snapshot), (dir) => ctx.policy.save(dir));
+  const validate = async (): Promise<ValidationResult | null> => {
+    // A stop request skips validation; the resumed run does it (validatedStep tells it is due).
+    if (!o.validation || !ctx.validate || ctx.signal.aborted) return null;
+    const result = await ctx.validate(o.validation);
+    if (ctx.signal.aborted) return null;
+    validatedStep = step;
+    if (result) ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, type: 'validation', [`val/${result.metric}`]: result.value, 'val/problems': result.problems });
+    return result;
+  };
+  const considerBest = async (result: ValidationResult | null): Promise<void> => {
+    if (result && (best === null || result.value > best.value)) {
+      best = { value: result.value, step };
+      snapshot = o.snapshot();
+      bestInfo = await save('best');
+      ctx.logger.log('info', `stage ${ctx.stage} step ${step}: new best ${result.metric} = ${result.value.toFixed(4)}`);
+    }
+  };
+
+  if (resumed) ctx.logger.log('info', `stage ${ctx.stage} (${trainerName}): resuming at step ${step}/${limit}`);
+  const due = (): boolean => o.validateEvery > 0 && step % o.validateEvery === 0 && validatedStep !== step;
+  if (due()) await considerBest(await validate());
+  while (step < limit) {
+    if (ctx.signal.aborted) break;
+    snapshot = o.snapshot();
+    try {
+      lastMetrics = await o.step(step);
+    } catch (error) {
+      if (error instanceof StepAborted) break;
+      throw error;
+    }
+    step++;
+    snapshot = o.snapshot();
+    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics });
+    ctx.logger.progress({ label: `stage ${ctx.stage} ${trainerName}`, current: step, total: limit, fields: o.progressFields(lastMetrics) });
+    if (due()) await considerBest(await validate());
+    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit) lastSaved = await save('latest');
+  }
+  const interrupted = step < limit;
+  if (!interrupted && o.validateEvery > 0 && validatedStep !== step) await considerBest(await validate());
+  // Always leave a resumable checkpoint: on a clean stop (Ctrl-C) and at the end.
+  if (lastSaved?.step !== step) lastSaved = await save('latest');
+  const final = interrupted ? null : await save('final');
+  if (!bestInfo && best) bestInfo = (await ctx.checkpoints.latest('best'))?.info ?? null;
+  const numeric = Object.fromEntries(Object.entries(lastMetrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  return { steps: step, final, best: bestInfo, interrupted, metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) } };
+}
