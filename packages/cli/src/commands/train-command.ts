@@ -1,8 +1,44 @@
-import { SrlError, type Logger } from '@srl/core';
-import { loadValidRecipe } from './validate-command';
+import path from 'node:path';
+import { loadRecipe, runRecipe, type Logger } from '@srl/core';
+import { createPluginEnvironment } from '../plugin-environment';
+import { withStopSignals } from '../stop-signals';
 
-/** `srl train <recipe>`. */
-export async function trainCommand(file: string, _opts: { out?: string; maxSteps?: number; resume?: boolean; backend?: string }, _logger: Logger): Promise<number> {
-  await loadValidRecipe(file);
-  throw new SrlError('not-available', 'srl train: the training engine (sft, srl, rlvr trainers) is not available yet in this version; the recipe is valid (`srl validate` passes)');
+export interface TrainCommandOptions {
+  out?: string;
+  maxSteps?: number;
+  resume?: boolean;
+  backend?: string;
+}
+
+/** `srl train <recipe>`: runs the stages; Ctrl-C (SIGINT) or SIGTERM saves a checkpoint and exits 130. */
+export async function trainCommand(file: string, opts: TrainCommandOptions, logger: Logger): Promise<number> {
+  const env = await createPluginEnvironment({ discover: false });
+  const recipe = await loadRecipe(file, env);
+  const outDir = path.resolve(opts.out ?? recipe.output);
+  logger.log('info', `run ${recipe.name} -> ${outDir}${opts.resume ? ' (resuming)' : ''}`);
+  const result = await withStopSignals(logger, (signal) =>
+    runRecipe({
+      recipe,
+      registry: env.registry,
+      logger,
+      outDir,
+      signal,
+      resume: opts.resume ?? false,
+      ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+      ...(opts.backend ? { policyOverrides: { backend: opts.backend } } : {}),
+    }),
+  );
+  for (const stage of result.stages) {
+    const figures = Object.entries(stage.metrics)
+      .filter(([k]) => ['loss', 'reward/mean', 'filter_rate', 'best_validation', 'val_loss'].includes(k))
+      .map(([k, v]) => `${k}=${Number(v).toPrecision(4)}`)
+      .join(' ');
+    logger.log('info', `stage ${stage.name}: ${stage.steps} steps${stage.interrupted ? ' (interrupted)' : ''} ${figures}`);
+  }
+  if (result.interrupted) {
+    logger.log('warn', `stopped; checkpoint saved. Continue with: srl train ${file} --out ${path.relative(process.cwd(), outDir) || '.'} --resume`);
+    return 130;
+  }
+  logger.log('info', `done: ${outDir} (report: srl report ${path.relative(process.cwd(), outDir) || '.'})`);
+  return 0;
 }
