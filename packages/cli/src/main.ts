@@ -6,6 +6,7 @@ import { rewardCommand } from './commands/reward-command';
 import { trainCommand } from './commands/train-command';
 import { evalCommand } from './commands/eval-command';
 import { validateCommand } from './commands/validate-command';
+import { reportCommand } from './commands/report-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -75,6 +76,13 @@ export function buildProgram(result: { code: number }): Command {
     .option('--limit <n>', 'only the first n problems of each benchmark', positiveInt('--limit'))
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
     .action(run((file: string, opts: { out?: string; checkpoint?: string; limit?: number; backend?: string }) => evalCommand(file, opts, logger())));
+
+  program
+    .command('report')
+    .description('write a self-contained HTML report of a run: reward, filter rate, validation charts and sample rollouts')
+    .argument('<run-dir>', 'run folder written by srl train')
+    .option('--out <file>', 'HTML file (default: <run-dir>/report.html)')
+    .action(run((dir: string, opts: { out?: string }) => reportCommand(dir, opts, logger())));
 
   return program;
 }

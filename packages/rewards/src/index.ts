@@ -1,8 +1,11 @@
 /**
- * @srl/rewards. Default export: the ContainerModule that binds this package's plugins.
+ * @srl/rewards: difflib-exact step similarity, SRL output parsing, math answer verification and
+ * reward composition. Default export: the ContainerModule that binds this package's plugins.
  */
 import { pluginModule } from '@srl/core';
 import { plugins } from './plugins';
 
+export * from './similarity/index';
+export * from './composition/index';
 export { plugins };
 export default pluginModule(plugins);
