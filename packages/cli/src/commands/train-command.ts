@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadRecipe, runRecipe, type Logger } from '@srl/core';
+import { loadRecipe, runRecipe, SrlError, type Logger } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import { withStopSignals } from '../stop-signals';
 
@@ -14,6 +14,7 @@ export interface TrainCommandOptions {
 export async function trainCommand(file: string, opts: TrainCommandOptions, logger: Logger): Promise<number> {
   const env = await createPluginEnvironment({ discover: false });
   const recipe = await loadRecipe(file, env);
+  if (!recipe.stages.length) throw new SrlError('validation', `${file}: has no "stages" to train (it is an evaluation-only recipe: use srl eval)`);
   const outDir = path.resolve(opts.out ?? recipe.output);
   logger.log('info', `run ${recipe.name} -> ${outDir}${opts.resume ? ' (resuming)' : ''}`);
   const result = await withStopSignals(logger, (signal) =>

@@ -11,6 +11,8 @@ export async function loadValidRecipe(file: string): Promise<Recipe> {
 export async function validateCommand(file: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const recipe = await loadValidRecipe(file);
   const stages = recipe.stages.map((s) => pluginRefName(s.trainer)).join(' -> ');
-  out.write(`${file}: valid (policy ${pluginRefName(recipe.policy)}, task ${pluginRefName(recipe.task)}, stages ${stages})\n`);
+  const task = recipe.task ? `, task ${pluginRefName(recipe.task)}` : '';
+  const evals = recipe.eval ? `, eval ${recipe.eval.benchmarks.map(pluginRefName).join(', ')}` : '';
+  out.write(`${file}: valid (policy ${pluginRefName(recipe.policy)}${task}, stages ${stages || '(none)'}${evals})\n`);
   return 0;
 }

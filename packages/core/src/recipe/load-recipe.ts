@@ -18,7 +18,7 @@ interface RawRecipe {
   seed: number;
   output?: string;
   policy: PluginRef;
-  task: PluginRef;
+  task?: PluginRef;
   rewards: RawRewardEntry[];
   stages: RawStage[];
   eval?: EvalSpec;
@@ -84,18 +84,22 @@ export function resolveRecipe(
   };
   const name = raw.name ?? path.basename(file).replace(/\.(json|ya?ml)$/i, '').replace(/[^\w.-]/g, '-');
   const policy = check('policy', raw.policy, 'policy');
-  const task = check('task', raw.task, 'task');
+  const task = raw.task === undefined ? undefined : check('task', raw.task, 'task');
+  const stageTask = (at: string): PluginRef => {
+    if (task === undefined) errors.push(`${at}.task: is required (the recipe has no top-level "task")`);
+    return task ?? '';
+  };
   const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
   const rewards = expandRewards(list(raw.rewards), 'rewards').map((r) => ({ ...r, reward: check('reward', r.reward, r.path) }));
   const stages: StageSpec[] = list(raw.stages).map((s, i) => {
     const at = `stages[${i}]`;
     if (isPluginRef(s) || typeof s !== 'object' || s === null) {
-      return { name: `${i}-${pluginRefName(s)}`, trainer: check('trainer', s as PluginRef, at), task, rewards, from: 'final', path: at };
+      return { name: `${i}-${pluginRefName(s as PluginRef)}`, trainer: check('trainer', s as PluginRef, at), task: stageTask(at), rewards, from: 'final', path: at };
     }
     return {
       name: s.name ?? `${i}-${pluginRefName(s.trainer)}`,
       trainer: check('trainer', s.trainer, `${at}.trainer`),
-      task: s.task ? check('task', s.task, `${at}.task`) : task,
+      task: s.task ? check('task', s.task, `${at}.task`) : stageTask(at),
       rewards: Array.isArray(s.rewards) ? expandRewards(s.rewards, `${at}.rewards`).map((r) => ({ ...r, reward: check('reward', r.reward, r.path) })) : rewards,
       from: s.from ?? 'final',
       path: at,
@@ -103,7 +107,7 @@ export function resolveRecipe(
   });
   const evalSpec = raw.eval && { ...raw.eval, benchmarks: list(raw.eval.benchmarks).map((b, i) => check('task', b, `eval.benchmarks[${i}]`)) };
   const output = raw.output ?? path.join('runs', name);
-  const recipe: Recipe = { name, file, plugins: raw.plugins, seed: raw.seed, output, policy, task, rewards, stages, ...(raw.description ? { description: raw.description } : {}), ...(evalSpec ? { eval: evalSpec } : {}) };
+  const recipe: Recipe = { name, file, plugins: raw.plugins, seed: raw.seed, output, policy, ...(task !== undefined ? { task } : {}), rewards, stages, ...(raw.description ? { description: raw.description } : {}), ...(evalSpec ? { eval: evalSpec } : {}) };
   return { recipe, errors };
 }
 

@@ -35,7 +35,6 @@ describe('recipe schema', () => {
       expect.arrayContaining([
         'colour: unknown key; allowed keys: $schema, name, description, plugins, seed, output, policy, task, rewards, stages, eval',
         'seed: must be integer (found "abc")',
-        'stages: must NOT have fewer than 1 items (found 0 items)',
         'policy: must NOT have more than 2 items (found 3 items)',
         'task: must be string,array (found 7)',
         'rewards[0].weight: must be number (found "heavy")',

@@ -73,7 +73,7 @@ export const recipeSchema = {
     policy: { $ref: '#/definitions/pluginRef' },
     task: { $ref: '#/definitions/pluginRef' },
     rewards: { type: 'array', items: { $ref: '#/definitions/rewardEntry' }, default: [] },
-    stages: { type: 'array', items: { $ref: '#/definitions/stage' }, minItems: 1 },
+    stages: { type: 'array', items: { $ref: '#/definitions/stage' }, default: [], description: 'Training stages, run in order; empty for an evaluation-only recipe' },
     eval: {
       type: 'object',
       properties: {
@@ -91,6 +91,6 @@ export const recipeSchema = {
       additionalProperties: false,
     },
   },
-  required: ['policy', 'task', 'stages'],
+  required: ['policy'],
   additionalProperties: false,
 } as const;

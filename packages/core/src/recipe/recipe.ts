@@ -39,7 +39,8 @@ export interface Recipe {
   seed: number;
   output: string;
   policy: PluginRef;
-  task: PluginRef;
+  /** Default task of the stages. */
+  task?: PluginRef;
   rewards: RewardEntry[];
   stages: StageSpec[];
   eval?: EvalSpec;
