@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedRandom, maxGradientError } from '../../../test/grad-check';
+import { selectBackend, type BackendName } from '../../backend/select-backend';
+import { batchMatMul } from './batch-mat-mul';
+import { embedding } from './embedding';
+import { gelu } from './gelu';
+import { linear } from './linear';
+import { layerNorm, rmsNorm } from './norms';
+import { Rope } from './rope';
+import { tokenLogProbs } from './token-log-probs';
+import { transposeLast } from './transpose-last';
+
+// Each op's custom gradient against central finite differences, on wasm (the fast kernels) and cpu.
+for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+  describe(`custom gradients on ${backend}`, () => {
+    beforeAll(async () => {
+      await selectBackend({ backend });
+    });
+    afterAll(async () => {
+      await selectBackend({ backend: 'wasm' });
+    });
+    const weights = (shape: number[], seed: number): tf.Tensor => fixedRandom(shape, seed);
+
+    it('linear with and without bias (x, w, b)', () => {
+      const x = weights([5, 4], 1);
+      const w = weights([4, 3], 2);
+      const b = weights([3], 3);
+      const r = weights([5, 3], 4);
+      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(linear(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), r)), [x, w, b])).toBeLessThan(2e-3);
+      // Wider output than input: the weight gradient transposes dy instead of x.
+      const w2 = weights([4, 7], 5);
+      const r2 = weights([5, 7], 6);
+      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(linear(xi as tf.Tensor2D, wi as tf.Tensor2D), r2)), [x, w2])).toBeLessThan(2e-3);
+      const w3 = weights([4, 2], 7);
+      const r3 = weights([5, 2], 8);
+      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(linear(xi as tf.Tensor2D, wi as tf.Tensor2D), r3)), [x, w3])).toBeLessThan(2e-3);
+    });
+
+    it('embedding, rows and columns layouts, with repeated ids', () => {
+      const ids = Int32Array.from([2, 0, 2, 4, 1]);
+      const rows = weights([5, 3], 11);
+      const cols = weights([3, 5], 12);
+      const r = weights([5, 3], 13);
+      expect(maxGradientError((t) => tf.sum(tf.mul(tf.square(embedding(t as tf.Tensor2D, ids)), r)), [rows])).toBeLessThan(2e-3);
+      expect(maxGradientError((t) => tf.sum(tf.mul(tf.square(embedding(t as tf.Tensor2D, ids, 'columns')), r)), [cols])).toBeLessThan(2e-3);
+      expect(() => embedding(rows as tf.Tensor2D, Int32Array.of(5))).toThrow(/outside \[0, 5\)/);
+    });
+
+    it('batched matMul and transposeLast', () => {
+      // 4 x 16 x 32 @ 32 x 40: large enough for the per-entry XNNPACK path on wasm.
+      const a = weights([4, 16, 32], 21, 0.3);
+      const b = weights([4, 32, 40], 22, 0.3);
+      const r = weights([4, 16, 40], 23);
+      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
+      const x = weights([3, 5, 7], 24);
+      const r2 = weights([3, 7, 5], 25);
+      expect(maxGradientError((xi) => tf.sum(tf.mul(tf.square(transposeLast(xi as tf.Tensor3D)), r2)), [x])).toBeLessThan(2e-3);
+      expect(tf.tidy(() => transposeLast(tf.tensor2d([[1, 2, 3], [4, 5, 6]])).arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
+    });
+
+    it('layerNorm and rmsNorm', () => {
+      const x = weights([4, 6], 31, 2);
+      const w = weights([6], 32);
+      const b = weights([6], 33);
+      const r = weights([4, 6], 34);
+      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(layerNorm(xi as tf.Tensor2D, wi as tf.Tensor1D, bi as tf.Tensor1D, 1e-5), r)), [x, w, b])).toBeLessThan(3e-3);
+      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(rmsNorm(xi as tf.Tensor2D, wi as tf.Tensor1D, 1e-5), r)), [x, w])).toBeLessThan(3e-3);
+    });
+
+    it('gelu (tanh form) matches its definition and its gradient', () => {
+      const x = weights([3, 8], 41, 3);
+      const r = weights([3, 8], 42);
+      expect(maxGradientError((xi) => tf.sum(tf.mul(gelu(xi as tf.Tensor2D), r)), [x])).toBeLessThan(2e-3);
+      const xs = x.dataSync();
+      const ys = tf.tidy(() => gelu(x as tf.Tensor2D).dataSync());
+      xs.forEach((v, i) => expect(ys[i]).toBeCloseTo(0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), 5));
+    });
+
+    it('rope (rotate_half convention) and its gradient', () => {
+      const rope = new Rope(4, 10000);
+      const { cos, sin } = rope.tables(Int32Array.from([0, 3]), 2); // 2 tokens x 2 heads
+      const x = weights([4, 4], 51);
+      const r = weights([4, 4], 52);
+      expect(maxGradientError((xi) => tf.sum(tf.mul(rope.apply(xi as tf.Tensor2D, cos, sin), r)), [x])).toBeLessThan(2e-3);
+      // Token at position 3, head 0: pairs (x0, x2) and (x1, x3) rotate by 3 * theta^(-0) and 3 * theta^(-1/2).
+      const xs = x.dataSync();
+      const out = tf.tidy(() => rope.apply(x as tf.Tensor2D, cos, sin).dataSync());
+      const row = 2 * 4;
+      const a0 = 3;
+      const a1 = 3 / 100;
+      expect(out[row + 0]).toBeCloseTo(xs[row] * Math.cos(a0) - xs[row + 2] * Math.sin(a0), 5);
+      expect(out[row + 2]).toBeCloseTo(xs[row + 2] * Math.cos(a0) + xs[row] * Math.sin(a0), 5);
+      expect(out[row + 1]).toBeCloseTo(xs[row + 1] * Math.cos(a1) - xs[row + 3] * Math.sin(a1), 5);
+      tf.dispose([cos, sin]);
+      rope.dispose();
+    });
+
+    it('token log-probs: values, entropies and gradient', () => {
+      const logits = weights([3, 5], 61, 3);
+      const targets = Int32Array.from([4, 0, 2]);
+      const r = weights([3], 62);
+      expect(maxGradientError((l) => tf.sum(tf.mul(tokenLogProbs(l as tf.Tensor2D, targets).logprobs, r)), [logits])).toBeLessThan(2e-3);
+      const rows = logits.arraySync() as number[][];
+      const { logprobs, entropies } = tokenLogProbs(logits as tf.Tensor2D, targets);
+      const lp = logprobs.dataSync();
+      const en = entropies.dataSync();
+      rows.forEach((row, i) => {
+        const m = Math.max(...row);
+        const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+        expect(lp[i]).toBeCloseTo(row[targets[i]] - lse, 5);
+        expect(en[i]).toBeCloseTo(-row.reduce((s, v) => s + Math.exp(v - lse) * (v - lse), 0), 5);
+      });
+      tf.dispose([logprobs, entropies]);
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from './custom-op';
+
+/**
+ * Rotary position embeddings in the Hugging Face convention (`rotate_half`: the first and second halves of each
+ * head are the pairs), which is also llama2.c's once q/k rows are permuted per head (as HF checkpoints are).
+ * Frequencies follow llama2.c / HF in float32: inv_freq_i = 1 / theta^(2i/D), angle = fround(pos * inv_freq_i).
+ * Owns one [D, D] tensor (the rotate_half matrix); call dispose().
+ */
+export class Rope {
+  readonly headDim: number;
+  private readonly invFreq: Float32Array;
+  /** x @ rotation == rotate_half(x) == [-x2, x1]. */
+  private readonly rotation: tf.Tensor2D;
+
+  constructor(headDim: number, theta: number) {
+    if (headDim % 2 !== 0) throw new Error(`Rope: head dimension ${headDim} must be even`);
+    this.headDim = headDim;
+    const half = headDim / 2;
+    this.invFreq = new Float32Array(half);
+    for (let i = 0; i < half; i++) {
+      const exponent = Math.fround((2 * i) / headDim);
+      this.invFreq[i] = Math.fround(1 / Math.fround(Math.pow(Math.fround(theta), exponent)));
+    }
+    const r = new Float32Array(headDim * headDim);
+    for (let j = 0; j < half; j++) {
+      r[(j + half) * headDim + j] = -1; // out[j] = -x[j + half]
+      r[j * headDim + j + half] = 1; // out[j + half] = x[j]
+    }
+    this.rotation = tf.keep(tf.tensor2d(r, [headDim, headDim]));
+  }
+
+  /**
+   * cos and sin tables [positions.length * heads, D] for rows laid out as (token, head), built on the CPU.
+   * The caller owns both tensors.
+   */
+  tables(positions: Int32Array, heads: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+    const D = this.headDim;
+    const half = D / 2;
+    const cos = new Float32Array(positions.length * heads * D);
+    const sin = new Float32Array(positions.length * heads * D);
+    const rowCos = new Float32Array(D);
+    const rowSin = new Float32Array(D);
+    for (let t = 0; t < positions.length; t++) {
+      for (let i = 0; i < half; i++) {
+        const angle = Math.fround(positions[t] * this.invFreq[i]);
+        rowCos[i] = rowCos[i + half] = Math.cos(angle);
+        rowSin[i] = rowSin[i + half] = Math.sin(angle);
+      }
+      for (let h = 0; h < heads; h++) {
+        cos.set(rowCos, (t * heads + h) * D);
+        sin.set(rowSin, (t * heads + h) * D);
+      }
+    }
+    return { cos: tf.tensor2d(cos, [positions.length * heads, D]), sin: tf.tensor2d(sin, [positions.length * heads, D]) };
+  }
+
+  /**
+   * x * cos + rotate_half(x) * sin for x [M, D] (rows = (token, head)); cos/sin from `tables`. The gradient is
+   * dy * cos - rotate_half(dy * sin), since the rotation matrix is antisymmetric. The caller owns the result.
+   */
+  apply(x: tf.Tensor2D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor2D {
+    const rotation = this.rotation;
+    const op = customOp<tf.Tensor2D>(([xi]) => ({
+      value: tf.add(tf.mul(xi, cos), tf.mul(tf.matMul(xi as tf.Tensor2D, rotation), sin)) as tf.Tensor2D,
+      gradFunc: (g) => [tf.sub(tf.mul(g, cos), tf.matMul(tf.mul(g, sin) as tf.Tensor2D, rotation))],
+    }));
+    return op(x);
+  }
+
+  dispose(): void {
+    this.rotation.dispose();
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * A decoder-only transformer on tfjs-core ops: GPT-2 style (LayerNorm, learned positions, GELU) and Llama/Qwen2
+ * style (RMSNorm, RoPE, SwiGLU, grouped-query attention, optional q/k/v bias, tied embeddings), from one config.
+ * Weights are tf.Variables named as in Hugging Face checkpoints, stored in the layout the forward pass wants
+ * (linear layers [in, out]; see parameter-specs.ts). Activations are 2-D [tokens, features] between layers.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { SrlError } from '@srl/core';
+import { Rng } from '../generation/rng';
+import { cachedAttention, causalAttention, decodeMask } from './attention';
+import type { KvCache } from './kv-cache';
+import { embedding, type EmbeddingLayout } from './ops/embedding';
+import { gelu } from './ops/gelu';
+import { linear } from './ops/linear';
+import { layerNorm, rmsNorm } from './ops/norms';
+import { Rope } from './ops/rope';
+import { parameterSpecs, storedShape, type ParameterSpec } from './parameter-specs';
+import type { TransformerConfig } from './transformer-config';
+import { validateTransformerConfig } from './validate-config';
+import { hfToStored, storedToHf } from './weight-layout';
+
+/** Token ids of B right-padded rows of length T, row-major (padding must only follow real tokens). */
+export interface TokenBatch {
+  ids: Int32Array;
+  batch: number;
+  length: number;
+}
+
+/** A tensor in Hugging Face layout (row-major float32). */
+export interface HfTensor {
+  shape: readonly number[];
+  data: Float32Array;
+}
+
+type Norm = { w: tf.Tensor1D; b?: tf.Tensor1D };
+type Linear = { w: tf.Tensor2D; b?: tf.Tensor1D };
+interface LayerWeights {
+  attnNorm: Norm;
+  q: Linear;
+  k: Linear;
+  v: Linear;
+  o: Linear;
+  mlpNorm: Norm;
+  /** gelu: [fcIn, fcOut]; swiglu: [gate, up, down]. */
+  mlp: Linear[];
+}
+/** The weights of one forward pass; GPT-2's fused c_attn is split here (with gradients). */
+export interface ResolvedWeights {
+  embed: tf.Tensor2D;
+  embedLayout: EmbeddingLayout;
+  positions?: tf.Tensor2D;
+  layers: LayerWeights[];
+  finalNorm: Norm;
+  /** [C, V] */
+  head: tf.Tensor2D;
+}
+
+export class Transformer {
+  readonly config: TransformerConfig;
+  readonly headDim: number;
+  readonly specs: ParameterSpec[];
+  /** Parameters by Hugging Face name, in stored layout. Owned by the model. */
+  readonly variables: Map<string, tf.Variable>;
+  private readonly rope: Rope | null;
+
+  private constructor(config: TransformerConfig, values: Map<string, Float32Array>) {
+    this.config = validateTransformerConfig({ ...config });
+    this.headDim = config.hiddenSize / config.numHeads;
+    this.specs = parameterSpecs(config);
+    this.variables = new Map();
+    for (const spec of this.specs) {
+      const data = values.get(spec.name) as Float32Array;
+      const initial = tf.tensor(data, storedShape(spec));
+      this.variables.set(spec.name, tf.variable(initial, true, `srl/${nextModelId}/${spec.name}`));
+      initial.dispose();
+    }
+    nextModelId++;
+    this.rope = config.positions === 'rope' ? new Rope(this.headDim, config.ropeTheta) : null;
+  }
+
+  /** A model with fresh weights: normal(0, 0.02), residual projections / sqrt(2 * layers), norms 1, biases 0. */
+  static random(config: TransformerConfig, seed = 0): Transformer {
+    validateTransformerConfig(config);
+    const rng = new Rng(seed);
+    const values = new Map<string, Float32Array>();
+    const residualStd = 0.02 / Math.sqrt(2 * config.numLayers);
+    for (const spec of parameterSpecs(config)) {
+      const n = spec.hfShape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(n);
+      if (spec.init === 'ones') data.fill(1);
+      else if (spec.init === 'normal' || spec.init === 'residual') {
+        const std = spec.init === 'normal' ? 0.02 : residualStd;
+        for (let i = 0; i < n; i++) data[i] = rng.normal() * std;
+      }
+      values.set(spec.name, data);
+    }
+    return new Transformer(config, values);
+  }
+
+  /**
+   * A model from Hugging Face tensors (names and shapes as in `model.safetensors`). Unknown names are refused
+   * except buffers that carry no weights (`*.attn.bias`, `*.attn.masked_bias`, `*.rotary_emb.inv_freq`); a tied
+   * `lm_head.weight` equal to the embedding is accepted. A `transformer.` / GPT-2 prefix is tolerated.
+   */
+  static fromHuggingFace(config: TransformerConfig, tensors: ReadonlyMap<string, HfTensor>): Transformer {
+    validateTransformerConfig(config);
+    const byName = new Map<string, HfTensor>();
+    for (const [name, t] of tensors) byName.set(name.startsWith('transformer.') ? name.slice('transformer.'.length) : name, t);
+    const problems: string[] = [];
+    const values = new Map<string, Float32Array>();
+    for (const spec of parameterSpecs(config)) {
+      const t = byName.get(spec.name);
+      if (t === undefined) {
+        problems.push(`missing ${spec.name} [${spec.hfShape.join(', ')}]`);
+        continue;
+      }
+      if (t.shape.length !== spec.hfShape.length || t.shape.some((d, i) => d !== spec.hfShape[i])) {
+        problems.push(`${spec.name} has shape [${t.shape.join(', ')}], expected [${spec.hfShape.join(', ')}]`);
+        continue;
+      }
+      values.set(spec.name, hfToStored(spec, t.data));
+      byName.delete(spec.name);
+    }
+    for (const name of byName.keys()) {
+      const ignorable = /\.attn\.(masked_)?bias$|rotary_emb\.inv_freq$/.test(name) || (name === 'lm_head.weight' && config.tieEmbeddings);
+      if (!ignorable) problems.push(`unexpected tensor ${name}`);
+    }
+    if (problems.length > 0) {
+      throw new SrlError('validation', `checkpoint does not match the ${config.family} config: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (and ${problems.length - 8} more)` : ''}`, { details: problems });
+    }
+    return new Transformer(config, values);
+  }
+
+  /** Every parameter in Hugging Face layout (copies), in spec order. */
+  toHuggingFace(): Map<string, HfTensor> {
+    const out = new Map<string, HfTensor>();
+    for (const spec of this.specs) {
+      const stored = (this.variables.get(spec.name) as tf.Variable).dataSync() as Float32Array;
+      out.set(spec.name, { shape: [...spec.hfShape], data: storedToHf(spec, Float32Array.from(stored)) });
+    }
+    return out;
+  }
+
+  /** Overwrites the weights from Hugging Face tensors (same checks as `fromHuggingFace`). */
+  loadHuggingFace(tensors: ReadonlyMap<string, HfTensor>): void {
+    const fresh = Transformer.fromHuggingFace(this.config, tensors);
+    for (const [name, v] of this.variables) v.assign(fresh.variables.get(name) as tf.Variable);
+    fresh.dispose();
+  }
+
+  parameterCount(): number {
+    let n = 0;
+    for (const v of this.variables.values()) n += v.size;
+    return n;
+  }
+
+  /**
+   * The weights for one pass. Call inside tf.tidy (GPT-2's split tensors are new); they are views of the
+   * variables, so gradients flow.
+   */
+  resolveWeights(): ResolvedWeights {
+    const c = this.config;
+    const p = (name: string): tf.Variable => this.variables.get(name) as tf.Variable;
+    const maybe = (name: string): tf.Variable | undefined => this.variables.get(name);
+    const lin = (prefix: string): Linear => ({ w: p(`${prefix}.weight`) as tf.Variable<tf.Rank.R2>, b: maybe(`${prefix}.bias`) as tf.Tensor1D | undefined });
+    const norm = (prefix: string): Norm => ({ w: p(`${prefix}.weight`) as tf.Tensor1D, b: maybe(`${prefix}.bias`) as tf.Tensor1D | undefined });
+    const layers: LayerWeights[] = [];
+    if (c.family === 'gpt2') {
+      for (let i = 0; i < c.numLayers; i++) {
+        const [qw, kw, vw] = tf.split(p(`h.${i}.attn.c_attn.weight`), 3, 1) as tf.Tensor2D[];
+        const bias = maybe(`h.${i}.attn.c_attn.bias`);
+        const [qb, kb, vb] = bias === undefined ? [undefined, undefined, undefined] : (tf.split(bias, 3, 0) as tf.Tensor1D[]);
+        layers.push({
+          attnNorm: norm(`h.${i}.ln_1`),
+          q: { w: qw, b: qb },
+          k: { w: kw, b: kb },
+          v: { w: vw, b: vb },
+          o: lin(`h.${i}.attn.c_proj`),
+          mlpNorm: norm(`h.${i}.ln_2`),
+          mlp: [lin(`h.${i}.mlp.c_fc`), lin(`h.${i}.mlp.c_proj`)],
+        });
+      }
+      return {
+        embed: p('wte.weight') as tf.Tensor2D,
+        embedLayout: c.tieEmbeddings ? 'columns' : 'rows',
+        positions: p('wpe.weight') as tf.Tensor2D,
+        layers,
+        finalNorm: norm('ln_f'),
+        head: (c.tieEmbeddings ? p('wte.weight') : p('lm_head.weight')) as tf.Tensor2D,
+      };
+    }
+    for (let i = 0; i < c.numLayers; i++) {
+      const l = `model.layers.${i}`;
+      layers.push({
+        attnNorm: norm(`${l}.input_layernorm`),
+        q: lin(`${l}.self_attn.q_proj`),
+        k: lin(`${l}.self_attn.k_proj`),
+        v: lin(`${l}.self_attn.v_proj`),
+        o: lin(`${l}.self_attn.o_proj`),
+        mlpNorm: norm(`${l}.post_attention_layernorm`),
+        mlp: c.mlp === 'swiglu' ? [lin(`${l}.mlp.gate_proj`), lin(`${l}.mlp.up_proj`), lin(`${l}.mlp.down_proj`)] : [lin(`${l}.mlp.fc_in`), lin(`${l}.mlp.fc_out`)],
+      });
+    }
+    return {
+      embed: p('model.embed_tokens.weight') as tf.Tensor2D,
+      embedLayout: c.tieEmbeddings ? 'columns' : 'rows',
+      positions: c.positions === 'learned' ? (p('model.embed_positions.weight') as tf.Tensor2D) : undefined,
+      layers,
+      finalNorm: norm('model.norm'),
+      head: (c.tieEmbeddings ? p('model.embed_tokens.weight') : p('lm_head.weight')) as tf.Tensor2D,
+    };
+  }
+
+  /**
+   * Logits [rows, V] of a full causal pass over `batch` (training, scoring, prefill, uncached generation).
+   * `outputRows` picks token rows (index b*T + t) to project to logits (default: all B*T). With `collectKv`,
+   * also returns each layer's keys and values [B, Hkv, T, D] for a KV cache. Call inside tf.tidy; the caller
+   * owns the results.
+   */
+  forward(
+    batch: TokenBatch,
+    options: { outputRows?: Int32Array; collectKv?: boolean; weights?: ResolvedWeights } = {},
+  ): { logits: tf.Tensor2D; kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] } {
+    const c = this.config;
+    const { batch: B, length: T } = batch;
+    if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
+    if (T > c.maxPositions) throw new SrlError('validation', `sequence of ${T} tokens exceeds maxPositions ${c.maxPositions}`);
+    const W = options.weights ?? this.resolveWeights();
+    const positions = new Int32Array(B * T);
+    for (let i = 0; i < B * T; i++) positions[i] = i % T;
+    const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
+    const dims = { batch: B, length: T, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
+    const qk = this.positionalQk(positions);
+    let x = this.embed(W, batch.ids, positions);
+    for (const layer of W.layers) {
+      const h = this.norm(x, layer.attnNorm);
+      const [q, k] = qk(linear(h, layer.q.w, layer.q.b), linear(h, layer.k.w, layer.k.b));
+      const attn = causalAttention(q, k, linear(h, layer.v.w, layer.v.b), dims);
+      if (options.collectKv === true) kv.push({ keys: attn.keys, values: attn.values });
+      x = tf.add(x, linear(attn.out, layer.o.w, layer.o.b));
+      x = tf.add(x, this.mlp(this.norm(x, layer.mlpNorm), layer));
+    }
+    let h = this.norm(x, W.finalNorm);
+    if (options.outputRows !== undefined) h = embedding(h, options.outputRows);
+    return { logits: linear(h, W.head), kv };
+  }
+
+  /**
+   * One decoding step: the newest token of each cache row, `ids[r]` at `positions[r]`, is written to the cache
+   * and attends to the row's positions 0..positions[r]. Returns logits [R, V]; call inside tf.tidy.
+   */
+  decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
+    const c = this.config;
+    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
+    const W = weights ?? this.resolveWeights();
+    const R = ids.length;
+    const mask = decodeMask(positions, c.numKvHeads, c.numHeads / c.numKvHeads, cache.capacity);
+    const qk = this.positionalQk(positions);
+    let x = this.embed(W, ids, positions);
+    W.layers.forEach((layer, i) => {
+      const h = this.norm(x, layer.attnNorm);
+      const [q, k] = qk(linear(h, layer.q.w, layer.q.b), linear(h, layer.k.w, layer.k.b));
+      cache.write(i, k, linear(h, layer.v.w, layer.v.b), positions);
+      const { keys, values } = cache.layer(i);
+      const attn = cachedAttention(q, keys, values, mask);
+      x = tf.add(x, linear(attn, layer.o.w, layer.o.b));
+      x = tf.add(x, this.mlp(this.norm(x, layer.mlpNorm), layer));
+    });
+    if (x.shape[0] !== R) throw new Error('decode: row count changed');
+    return linear(this.norm(x, W.finalNorm), W.head);
+  }
+
+  private embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): tf.Tensor2D {
+    const tokens = embedding(W.embed, ids, W.embedLayout);
+    return W.positions === undefined ? tokens : tf.add(tokens, embedding(W.positions, positions));
+  }
+
+  /** Scales q by 1/sqrt(D) and applies RoPE to q and k (the scale folded into q's tables). */
+  private positionalQk(positions: Int32Array): (q: tf.Tensor2D, k: tf.Tensor2D) => [tf.Tensor2D, tf.Tensor2D] {
+    const c = this.config;
+    const D = this.headDim;
+    const scale = 1 / Math.sqrt(D);
+    if (this.rope === null) return (q, k) => [tf.mul(q, scale), k];
+    const rope = this.rope;
+    const qt = rope.tables(positions, c.numHeads);
+    const qCos = tf.mul(qt.cos, scale) as tf.Tensor2D;
+    const qSin = tf.mul(qt.sin, scale) as tf.Tensor2D;
+    const kt = rope.tables(positions, c.numKvHeads);
+    const N = positions.length;
+    return (q, k) => [
+      tf.reshape(rope.apply(tf.reshape(q, [N * c.numHeads, D]), qCos, qSin), [N, c.numHeads * D]),
+      tf.reshape(rope.apply(tf.reshape(k, [N * c.numKvHeads, D]), kt.cos, kt.sin), [N, c.numKvHeads * D]),
+    ];
+  }
+
+  private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {
+    return this.config.norm === 'layernorm' ? layerNorm(x, n.w, n.b as tf.Tensor1D, this.config.normEps) : rmsNorm(x, n.w, this.config.normEps);
+  }
+
+  private mlp(h: tf.Tensor2D, layer: LayerWeights): tf.Tensor2D {
+    const [a, b, d] = layer.mlp;
+    if (this.config.mlp === 'gelu') return linear(gelu(linear(h, a.w, a.b)), b.w, b.b);
+    const gate = linear(h, a.w, a.b);
+    return linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), linear(h, b.w, b.b)) as tf.Tensor2D, d.w, d.b);
+  }
+
+  dispose(): void {
+    for (const v of this.variables.values()) v.dispose();
+    this.rope?.dispose();
+  }
+}
+
+let nextModelId = 0;
