@@ -54,6 +54,18 @@ export class KvCache {
     return new KvCache(keys, values, rowPrompt.length, Hkv);
   }
 
+  /**
+   * A new cache holding only `rows` (indices of this cache's rows, in the order given), e.g. to drop finished
+   * samples. This cache is left as it was; the caller disposes both.
+   */
+  selectRows(rows: Int32Array): KvCache {
+    const { kvHeads: Hkv, capacity: L, headDim: D } = this;
+    for (const r of rows) if (!(r >= 0 && r < this.rows)) throw new RangeError(`KvCache.selectRows: row ${r} is outside [0, ${this.rows})`);
+    const pick = (t: tf.Tensor3D): tf.Tensor3D =>
+      tf.keep(tf.tidy(() => tf.reshape(gatherRows(tf.reshape(t, [this.rows, Hkv * L * D]), rows), [rows.length * Hkv, L, D]) as tf.Tensor3D));
+    return new KvCache(this.keys.map(pick), this.values.map(pick), rows.length, Hkv);
+  }
+
   /** Layer `i`'s keys and values [R*Hkv, L, D]; owned by the cache (valid until the next write or dispose). */
   layer(i: number): { keys: tf.Tensor3D; values: tf.Tensor3D } {
     return { keys: this.keys[i], values: this.values[i] };

@@ -20,7 +20,7 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
     afterAll(async () => {
       await selectBackend({ backend: 'wasm' });
     });
-    const weights = (shape: number[], seed: number): tf.Tensor => fixedRandom(shape, seed);
+    const weights = (shape: number[], seed: number, scale = 1): tf.Tensor => fixedRandom(shape, seed, scale);
 
     it('linear with and without bias (x, w, b)', () => {
       const x = weights([5, 4], 1);

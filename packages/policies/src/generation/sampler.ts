@@ -1,0 +1,108 @@
+import { SrlError } from '@srl/core';
+import type { Rng } from './rng';
+
+/** How one token is drawn from a row of logits. */
+export interface SamplerParams {
+  /** 0 = greedy (argmax, first index on ties). */
+  temperature: number;
+  /** Nucleus mass in (0, 1]; 1 = off. */
+  topP: number;
+  /** Keep the k most likely tokens; 0 = off. */
+  topK: number;
+}
+
+export interface SampledToken {
+  token: number;
+  /**
+   * log p(token) under the model's own distribution: log_softmax of the raw logits (temperature 1, no top-k/top-p),
+   * computed in float64. This is what `score` returns for the same token under the same weights, so GRPO's
+   * "old" log-probs and the trainer's new ones are comparable whatever the sampling settings.
+   */
+  logprob: number;
+}
+
+/** Throws SrlError('validation') on out-of-range parameters. */
+export function validateSamplerParams(p: SamplerParams): void {
+  const problems: string[] = [];
+  if (!(p.temperature >= 0 && Number.isFinite(p.temperature))) problems.push(`temperature ${p.temperature}, expected a finite number >= 0`);
+  if (!(p.topP > 0 && p.topP <= 1)) problems.push(`topP ${p.topP}, expected a number in (0, 1]`);
+  if (!(Number.isInteger(p.topK) && p.topK >= 0)) problems.push(`topK ${p.topK}, expected an integer >= 0`);
+  if (problems.length > 0) throw new SrlError('validation', `invalid sampling parameters: ${problems.join('; ')}`, { details: problems });
+}
+
+/**
+ * Draws one token from `logits[offset .. offset + V)` on the CPU. Consumes exactly one `rng.next()` unless
+ * greedy (none), so the cached and uncached generation paths draw the same stream.
+ */
+export function sampleToken(logits: Float32Array, offset: number, V: number, params: SamplerParams, rng: Rng): SampledToken {
+  let max = -Infinity;
+  let argmax = 0;
+  for (let i = 0; i < V; i++) {
+    const x = logits[offset + i];
+    if (x > max) {
+      max = x;
+      argmax = i;
+    }
+  }
+  if (!Number.isFinite(max)) throw new SrlError('runtime', `cannot sample: the logits contain ${max} (non-finite model output)`);
+  let sum = 0;
+  for (let i = 0; i < V; i++) sum += Math.exp(logits[offset + i] - max);
+  const lse = max + Math.log(sum);
+  const logprobOf = (t: number): number => logits[offset + t] - lse;
+  if (params.temperature === 0 || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
+
+  // Scaled probabilities (unnormalised), relative to the max.
+  const inv = 1 / params.temperature;
+  const probs = new Float64Array(V);
+  let total = 0;
+  for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
+
+  // Temperature, then top-k, then top-p (the order of Hugging Face and vLLM).
+  let candidates: Int32Array | null = null;
+  let candidateMass = total;
+  if (params.topK > 0 && params.topK < V) {
+    candidates = sortedByProbability(probs, indicesWhere(V, () => true)).subarray(0, params.topK);
+    candidateMass = candidates.reduce((s, i) => s + probs[i], 0);
+  }
+  if (params.topP < 1) {
+    if (candidates === null) {
+      // Token j can be in the nucleus only if the mass of tokens at most as likely exceeds (1 - topP) * total;
+      // V * p_j bounds that mass, so tokens with p_j <= (1 - topP) * total / V are out: drop them before sorting.
+      const floor = ((1 - params.topP) / V) * total;
+      candidates = sortedByProbability(probs, indicesWhere(V, (i) => probs[i] > floor || i === argmax));
+    }
+    let cum = 0;
+    let k = 0;
+    while (k < candidates.length && cum < params.topP * candidateMass) cum += probs[candidates[k++]];
+    candidates = candidates.subarray(0, Math.max(1, k));
+  }
+  let u: number;
+  if (candidates === null) {
+    u = rng.next() * total;
+    for (let i = 0; i < V; i++) {
+      u -= probs[i];
+      if (u < 0) return { token: i, logprob: logprobOf(i) };
+    }
+    return { token: argmax, logprob: logprobOf(argmax) };
+  }
+  let mass = 0;
+  for (const i of candidates) mass += probs[i];
+  u = rng.next() * mass;
+  for (const i of candidates) {
+    u -= probs[i];
+    if (u < 0) return { token: i, logprob: logprobOf(i) };
+  }
+  const last = candidates[candidates.length - 1];
+  return { token: last, logprob: logprobOf(last) };
+}
+
+function indicesWhere(V: number, keep: (i: number) => boolean): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < V; i++) if (keep(i)) out.push(i);
+  return Int32Array.from(out);
+}
+
+/** Indices sorted by probability, most likely first; ties by lower index. */
+function sortedByProbability(probs: Float64Array, indices: Int32Array): Int32Array {
+  return Int32Array.from(indices).sort((a, b) => probs[b] - probs[a] || a - b);
+}
