@@ -48,6 +48,7 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   let sum = 0;
   for (let i = 0; i < V; i++) sum += Math.exp(logits[offset + i] - max);
   const lse = max + Math.log(sum);
+  if (!Number.isFinite(lse)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
   const logprobOf = (t: number): number => logits[offset + t] - lse;
   if (params.temperature === 0 || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
 

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from './rng';
+import { sampleToken } from './sampler';
+
+const logitsOf = (probs: number[]): Float32Array => Float32Array.from(probs, Math.log);
+const frequencies = (logits: Float32Array, params: { temperature: number; topP: number; topK: number }, draws = 20000): number[] => {
+  const rng = new Rng(3);
+  const counts = new Array(logits.length).fill(0);
+  for (let i = 0; i < draws; i++) counts[sampleToken(logits, 0, logits.length, params, rng).token]++;
+  return counts.map((c) => c / draws);
+};
+
+describe('sampleToken', () => {
+  const probs = [0.5, 0.3, 0.15, 0.05];
+  const logits = logitsOf(probs);
+
+  it('greedy takes the first maximum and reports the temperature-1 log-probability', () => {
+    const rng = new Rng(0);
+    const x = Float32Array.from([0, 2, 2, -1]);
+    const { token, logprob } = sampleToken(x, 0, 4, { temperature: 0, topP: 1, topK: 0 }, rng);
+    expect(token).toBe(1);
+    const lse = Math.log(Math.exp(0) + 2 * Math.exp(2) + Math.exp(-1));
+    expect(logprob).toBeCloseTo(2 - lse, 12);
+    expect(rng.state()).toEqual(new Rng(0).state()); // greedy draws nothing
+    expect(sampleToken(x, 0, 4, { temperature: 1, topP: 1, topK: 1 }, rng).token).toBe(1);
+  });
+
+  it('samples the softmax at temperature 1, reading the row at its offset', () => {
+    const padded = Float32Array.from([9, 9, ...logits]);
+    const rng = new Rng(5);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 20000; i++) counts[sampleToken(padded, 2, 4, { temperature: 1, topP: 1, topK: 0 }, rng).token]++;
+    counts.forEach((c, i) => expect(Math.abs(c / 20000 - probs[i])).toBeLessThan(0.015));
+  });
+
+  it('reports the unscaled log-probability whatever the temperature, top-k and top-p', () => {
+    const rng = new Rng(9);
+    for (let i = 0; i < 50; i++) {
+      const { token, logprob } = sampleToken(logits, 0, 4, { temperature: 0.5, topP: 0.9, topK: 3 }, rng);
+      expect(logprob).toBeCloseTo(Math.log(probs[token]), 6);
+    }
+  });
+
+  it('top-p keeps the smallest prefix reaching the mass (0.75 -> the two likeliest, renormalised)', () => {
+    const f = frequencies(logits, { temperature: 1, topP: 0.75, topK: 0 });
+    expect(f[2] + f[3]).toBe(0);
+    expect(Math.abs(f[0] - 0.5 / 0.8)).toBeLessThan(0.015);
+  });
+
+  it('top-k keeps the k likeliest, renormalised', () => {
+    const f = frequencies(logits, { temperature: 1, topP: 1, topK: 3 });
+    expect(f[3]).toBe(0);
+    expect(Math.abs(f[2] - 0.15 / 0.95)).toBeLessThan(0.015);
+  });
+
+  it('temperature sharpens: T = 0.5 squares the probabilities', () => {
+    const f = frequencies(logits, { temperature: 0.5, topP: 1, topK: 0 });
+    const z = probs.reduce((s, p) => s + p * p, 0);
+    f.forEach((v, i) => expect(Math.abs(v - (probs[i] * probs[i]) / z)).toBeLessThan(0.015));
+  });
+
+  it('refuses non-finite logits', () => {
+    expect(() => sampleToken(Float32Array.from([NaN, NaN]), 0, 2, { temperature: 1, topP: 1, topK: 0 }, new Rng())).toThrow(/non-finite/);
+  });
+});
