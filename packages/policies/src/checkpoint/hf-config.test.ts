@@ -71,6 +71,14 @@ describe('config.json -> TransformerConfig', () => {
     expect(c).toMatchObject({ qkvBias: true, linearBias: true, tieEmbeddings: true, normEps: 1e-5, bosTokenId: 50256, eosTokenId: 50256 });
   });
 
+  it('reads the transformers 5 layout: rope_theta inside rope_parameters, layer_types', () => {
+    const { rope_theta: _, ...v5 } = { ...qwen2Json, rope_parameters: { rope_theta: 5e5, rope_type: 'default' }, layer_types: ['full_attention', 'full_attention'] };
+    expect(configFromHf(v5).ropeTheta).toBe(5e5);
+    expect(() => configFromHf({ ...v5, rope_parameters: { rope_theta: 5e5, rope_type: 'yarn', factor: 4 } })).toThrow(/rope_parameters = .*yarn.* is not supported/);
+    expect(() => configFromHf({ ...v5, layer_types: ['full_attention', 'sliding_attention'] })).toThrow(/layer_types = .* is not supported: only full attention/);
+    expect(configFromHf({ ...storiesConfig, rope_scaling: { type: 'default' } }).ropeTheta).toBe(10000);
+  });
+
   it('takes the first of several eos ids and lists them all separately', () => {
     const json = { ...storiesConfig, eos_token_id: [128001, 128009] };
     expect(configFromHf(json).eosTokenId).toBe(128001);

@@ -1,8 +1,9 @@
 /**
  * Hugging Face `config.json` <-> TransformerConfig, for `model_type` llama, qwen2 and gpt2.
- * Defaults follow transformers' LlamaConfig, Qwen2Config and GPT2Config; features our model does not implement
- * (rope_scaling, sliding windows, biases on o_proj or the MLP, other activations) are refused with a clear error
- * rather than silently ignored.
+ * Defaults follow transformers' LlamaConfig, Qwen2Config and GPT2Config, in both the 4.x layout (`rope_theta`,
+ * `torch_dtype`) and the 5.x one (`rope_parameters`, `dtype`, `layer_types`); we write both spellings.
+ * Features our model does not implement (RoPE scaling, sliding windows, biases on o_proj or the MLP, other
+ * activations) are refused with a clear error rather than silently ignored.
  */
 import { SrlError } from '@srl/core';
 import type { TransformerConfig } from '../model/transformer-config';
@@ -46,6 +47,12 @@ function reader(hf: Json, source: string) {
   return { int, num, bool, tokenId, refuse };
 }
 
+/** transformers 5.x keeps rope_theta in `rope_parameters`. */
+function ropeParameters(hf: Json): { rope_theta?: number } {
+  const p = hf.rope_parameters;
+  return typeof p === 'object' && p !== null && typeof (p as Json).rope_theta === 'number' ? { rope_theta: (p as Json).rope_theta as number } : {};
+}
+
 /** All eos ids a config or generation config lists (`eos_token_id` may be a number or a list). */
 export function eosTokenIds(json: Json): number[] {
   const v = json.eos_token_id;
@@ -60,7 +67,16 @@ export function configFromHf(hf: Json, source = 'config.json'): TransformerConfi
   if (modelType === 'llama' || modelType === 'qwen2') {
     const llama = modelType === 'llama';
     r.refuse('hidden_act', (v) => v === 'silu', 'only SwiGLU with silu is implemented');
-    r.refuse('rope_scaling', (v) => v === null, 'RoPE scaling (linear, dynamic, llama3, yarn) is not implemented');
+    // transformers 4.x: rope_theta + rope_scaling; 5.x: rope_parameters { rope_theta, rope_type }. Only plain RoPE is implemented.
+    const isDefaultRope = (v: unknown): boolean => {
+      if (v === null) return true;
+      if (typeof v !== 'object') return false;
+      const type = (v as Json).rope_type ?? (v as Json).type ?? 'default';
+      return type === 'default';
+    };
+    r.refuse('rope_scaling', isDefaultRope, 'RoPE scaling (linear, dynamic, llama3, yarn) is not implemented');
+    r.refuse('rope_parameters', isDefaultRope, 'RoPE scaling (linear, dynamic, llama3, yarn) is not implemented');
+    r.refuse('layer_types', (v) => Array.isArray(v) && v.every((t) => t === 'full_attention'), 'only full attention is implemented (no sliding layers)');
     r.refuse('mlp_bias', (v) => v === false, 'the MLP has no biases here');
     r.refuse('attention_bias', (v) => !llama || v === false, 'Llama attention_bias also puts a bias on o_proj; use a qwen2 config for q/k/v biases');
     r.refuse('use_sliding_window', (v) => v === false, 'sliding-window attention is not implemented');
@@ -84,7 +100,7 @@ export function configFromHf(hf: Json, source = 'config.json'): TransformerConfi
       norm: 'rmsnorm',
       normEps: r.num('rms_norm_eps', 1e-6),
       positions: 'rope',
-      ropeTheta: r.num('rope_theta', 10000),
+      ropeTheta: r.num('rope_theta', ropeParameters(hf).rope_theta ?? 10000),
       mlp: 'swiglu',
       qkvBias: !llama,
       linearBias: false,
@@ -164,6 +180,7 @@ export function configToHf(c: TransformerConfig, options: { torchDtype?: string 
       bos_token_id: c.bosTokenId,
       eos_token_id: c.eosTokenId,
       torch_dtype: torchDtype,
+      dtype: torchDtype,
     };
   }
   const common = {
@@ -178,11 +195,13 @@ export function configToHf(c: TransformerConfig, options: { torchDtype?: string 
     rms_norm_eps: c.normEps,
     rope_theta: c.ropeTheta,
     rope_scaling: null,
+    rope_parameters: { rope_theta: c.ropeTheta, rope_type: 'default' },
     hidden_act: 'silu',
     tie_word_embeddings: c.tieEmbeddings,
     bos_token_id: c.bosTokenId,
     eos_token_id: c.eosTokenId,
     torch_dtype: torchDtype,
+    dtype: torchDtype,
     attention_dropout: 0,
     initializer_range: 0.02,
     use_cache: true,
