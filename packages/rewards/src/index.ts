@@ -7,5 +7,7 @@ import { plugins } from './plugins';
 
 export * from './similarity/index';
 export * from './composition/index';
+export * from './math/index';
+export { MathAnswerReward, mathAnswerPlugin } from './math-answer-reward';
 export { plugins };
 export default pluginModule(plugins);
