@@ -61,11 +61,15 @@ export class Rope {
    */
   apply(x: tf.Tensor2D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor2D {
     const rotation = this.rotation;
-    const op = customOp<tf.Tensor2D>(([xi]) => ({
-      value: tf.add(tf.mul(xi, cos), tf.mul(tf.matMul(xi as tf.Tensor2D, rotation), sin)) as tf.Tensor2D,
-      gradFunc: (g) => [tf.sub(tf.mul(g, cos), tf.matMul(tf.mul(g, sin) as tf.Tensor2D, rotation))],
-    }));
-    return op(x);
+    // cos and sin go through `save`: tensors captured by the closure would be freed before the backward pass.
+    const op = customOp<tf.Tensor2D>(([xi, c, s], save) => {
+      save([c, s]);
+      return {
+        value: tf.add(tf.mul(xi, c), tf.mul(tf.matMul(xi as tf.Tensor2D, rotation), s)) as tf.Tensor2D,
+        gradFunc: (g, [sc, ss]) => [tf.sub(tf.mul(g, sc), tf.matMul(tf.mul(g, ss) as tf.Tensor2D, rotation)), tf.zerosLike(sc), tf.zerosLike(ss)],
+      };
+    });
+    return op(x, cos, sin);
   }
 
   dispose(): void {

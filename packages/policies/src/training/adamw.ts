@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SrlError } from '@srl/core';
+
+export interface AdamWOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Decoupled weight decay (Loshchilov & Hutter), applied as p *= 1 - lr * weightDecay. Default 0. */
+  weightDecay?: number;
+  /** Which parameters decay; default: matrices (rank >= 2), not norms or biases (nanoGPT's grouping). */
+  decays?: (name: string, variable: tf.Variable) => boolean;
+}
+
+/** Moments and step count, in plain arrays (for checkpoints). */
+export interface AdamWState {
+  step: number;
+  m: Map<string, Float32Array>;
+  v: Map<string, Float32Array>;
+}
+
+/**
+ * AdamW as in PyTorch's torch.optim.AdamW (bias-corrected moments, eps added after the bias-corrected sqrt,
+ * decoupled decay before the update). Owns its moment variables; call dispose().
+ */
+export class AdamW {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private readonly params: Map<string, tf.Variable>;
+  private readonly decaying: Set<string>;
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+  private t = 0;
+
+  constructor(params: Map<string, tf.Variable>, options: AdamWOptions = {}) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+    for (const [k, v] of Object.entries({ beta1: this.beta1, beta2: this.beta2 })) {
+      if (!(v >= 0 && v < 1)) throw new SrlError('validation', `AdamW ${k} = ${v}, expected a number in [0, 1)`);
+    }
+    if (!(this.eps > 0)) throw new SrlError('validation', `AdamW eps = ${this.eps}, expected > 0`);
+    if (!(this.weightDecay >= 0)) throw new SrlError('validation', `AdamW weightDecay = ${this.weightDecay}, expected >= 0`);
+    this.params = params;
+    const decays = options.decays ?? ((_name: string, p: tf.Variable) => p.rank >= 2);
+    this.decaying = new Set([...params].filter(([name, p]) => decays(name, p)).map(([name]) => name));
+    for (const [name, p] of params) {
+      for (const moments of [this.m, this.v]) {
+        const zeros = tf.zerosLike(p);
+        moments.set(name, tf.variable(zeros, false));
+        zeros.dispose(); // the variable holds its own reference to the buffer
+      }
+    }
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.t;
+  }
+
+  /** One update with learning rate `lr`; `grads` (by parameter name) stay owned by the caller. */
+  step(grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+    if (!(lr >= 0 && Number.isFinite(lr))) throw new SrlError('validation', `learning rate ${lr}, expected a finite number >= 0`);
+    this.t += 1;
+    const { beta1: b1, beta2: b2, eps } = this;
+    const stepSize = lr / (1 - b1 ** this.t);
+    const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
+    for (const [name, g] of grads) {
+      const p = this.params.get(name);
+      if (p === undefined) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
+      const m = this.m.get(name) as tf.Variable;
+      const v = this.v.get(name) as tf.Variable;
+      tf.tidy(() => {
+        const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
+        const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.mul(g, g), 1 - b2));
+        const denom = tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps);
+        const decayed = this.decaying.has(name) && this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
+        p.assign(tf.sub(decayed, tf.mul(tf.div(m1, denom), stepSize)));
+        m.assign(m1);
+        v.assign(v1);
+      });
+    }
+  }
+
+  state(): AdamWState {
+    const read = (vars: Map<string, tf.Variable>): Map<string, Float32Array> => new Map([...vars].map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+    return { step: this.t, m: read(this.m), v: read(this.v) };
+  }
+
+  /** Restores `state()`; throws SrlError('validation') when names or sizes do not match the parameters. */
+  setState(state: AdamWState): void {
+    const problems: string[] = [];
+    if (!(Number.isInteger(state.step) && state.step >= 0)) problems.push(`step ${state.step}, expected an integer >= 0`);
+    for (const [name, p] of this.params) {
+      for (const [kind, map] of [['m', state.m], ['v', state.v]] as const) {
+        const a = map.get(name);
+        if (a === undefined) problems.push(`${kind} of ${name} is missing`);
+        else if (a.length !== p.size) problems.push(`${kind} of ${name} has ${a.length} values, expected ${p.size}`);
+      }
+    }
+    for (const name of state.m.keys()) if (!this.params.has(name)) problems.push(`state for unknown parameter ${name}`);
+    if (problems.length > 0) throw new SrlError('validation', `optimizer state does not match the model: ${problems.slice(0, 5).join('; ')}`, { details: problems });
+    this.t = state.step;
+    for (const [name, p] of this.params) {
+      tf.tidy(() => {
+        (this.m.get(name) as tf.Variable).assign(tf.tensor(state.m.get(name) as Float32Array, p.shape));
+        (this.v.get(name) as tf.Variable).assign(tf.tensor(state.v.get(name) as Float32Array, p.shape));
+      });
+    }
+  }
+
+  dispose(): void {
+    tf.dispose([...this.m.values(), ...this.v.values()]);
+  }
+}

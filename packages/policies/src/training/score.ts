@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ScoredSequence, SequenceScores } from '@srl/core';
+import { tokenLogProbs } from '../model/ops/token-log-probs';
+import type { Transformer } from '../model/transformer';
+import { microBatches, packSequences } from './sequence-batch';
+
+/**
+ * log p and next-token entropy of every completion token under the model's current weights (prompt tokens are
+ * context only). Same forward pass and float32 log-softmax as training, so a ratio exp(new - old) is 1 for
+ * unchanged weights. Sequences with an empty completion get empty arrays. Leaves no tensors behind.
+ */
+export function scoreSequences(model: Transformer, sequences: readonly ScoredSequence[], microBatchSize?: number): SequenceScores[] {
+  const out: SequenceScores[] = [];
+  for (const chunk of microBatches(sequences, microBatchSize)) {
+    const packed = packSequences(chunk, model.config);
+    if (packed.targets.length === 0) {
+      for (let i = 0; i < chunk.length; i++) out.push({ logprobs: [], entropies: [] });
+      continue;
+    }
+    const [lp, en] = tf.tidy(() => {
+      const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows });
+      const r = tokenLogProbs(logits, packed.targets);
+      return [r.logprobs.dataSync() as Float32Array, r.entropies.dataSync() as Float32Array];
+    });
+    for (let i = 0; i < chunk.length; i++) {
+      const [a, b] = [packed.offsets[i], packed.offsets[i + 1]];
+      out.push({ logprobs: Array.from(lp.subarray(a, b)), entropies: Array.from(en.subarray(a, b)) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainingItem } from '@srl/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend/select-backend';
+import { generate } from '../generation/generate';
+import { Rng } from '../generation/rng';
+import { transformerPreset } from '../model/presets';
+import { Transformer } from '../model/transformer';
+import { AdamW } from './adamw';
+import { scoreSequences } from './score';
+import { trainStep } from './train-step';
+
+const BOS = 1;
+const texts = ['the cat sat', 'a dog ran far', 'hello there!', 'srl steps'];
+// A distinct prompt token per sequence (200 + i), so that every completion token is determined by its context.
+const sft: TrainingItem[] = texts.map((t, i) => ({ promptTokenIds: [BOS, 200 + i], completionTokenIds: [...Buffer.from(t)] }));
+
+for (const preset of ['gpt2-tiny', 'llama-tiny']) {
+  describe(`training ${preset}`, () => {
+    beforeAll(async () => {
+      await selectBackend({ backend: 'wasm' });
+    });
+
+    it('overfits a handful of sequences: the loss falls and greedy decoding reproduces them', async () => {
+      const model = Transformer.random(transformerPreset(preset), 1);
+      const opt = new AdamW(model.variables);
+      const losses: number[] = [];
+      for (let i = 0; i < 120; i++) losses.push(trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 }).loss);
+      expect(losses[0]).toBeGreaterThan(5); // ~ln(256) at init
+      expect(losses[losses.length - 1]).toBeLessThan(0.05);
+      const out = await generate(model, sft.map((it) => it.promptTokenIds), { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 13, eosTokenIds: [], rng: new Rng() });
+      out.forEach(([sample], i) => expect(Buffer.from(sample.tokenIds.slice(0, texts[i].length)).toString('latin1')).toBe(texts[i]));
+      opt.dispose();
+      model.dispose();
+    });
+  });
+}
+
+describe('trainStep', () => {
+  let model: Transformer;
+  beforeAll(async () => {
+    await selectBackend({ backend: 'wasm' });
+    model = Transformer.random(transformerPreset('llama-tiny'), 2);
+  });
+  afterAll(() => model.dispose());
+
+  const pgItems = (): TrainingItem[] => {
+    const scores = scoreSequences(model, sft);
+    return sft.map((it, i) => ({
+      ...it,
+      advantage: i % 2 === 0 ? 1.5 : -0.7,
+      // Shift the old log-probs so that some ratios leave the clip range on both sides.
+      oldLogprobs: scores[i].logprobs.map((lp, j) => lp + (j % 3 === 0 ? 0.4 : j % 3 === 1 ? -0.4 : 0)),
+      refLogprobs: scores[i].logprobs.map((lp, j) => lp - 0.1 * (j % 2)),
+      weights: it.completionTokenIds.map((_, j) => (j === 0 ? 0 : 1)),
+    }));
+  };
+
+  it('computes the clipped surrogate, k3 KL and clip fraction as defined (token-mean and sequence-mean)', () => {
+    const items = pgItems();
+    const scores = scoreSequences(model, items);
+    for (const aggregation of ['token-mean', 'sequence-mean'] as const) {
+      const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.28, klBeta: 0.05, aggregation } as const;
+      // Reference in float64 from the scored log-probs.
+      let num = 0;
+      let den = 0;
+      let seqSum = 0;
+      let clipped = 0;
+      let kl = 0;
+      let counted = 0;
+      items.forEach((it, i) => {
+        let sNum = 0;
+        let sDen = 0;
+        scores[i].logprobs.forEach((lp, j) => {
+          const w = (it.weights as number[])[j];
+          const r = Math.exp(lp - (it.oldLogprobs as number[])[j]);
+          const a = it.advantage as number;
+          const c = Math.min(Math.max(r, 0.8), 1.28);
+          const d = (it.refLogprobs as number[])[j] - lp;
+          const tokenLoss = -Math.min(r * a, c * a) + 0.05 * (Math.exp(d) - d - 1);
+          sNum += w * tokenLoss;
+          sDen += w;
+          if (w > 0) {
+            counted++;
+            if (c * a < r * a) clipped++;
+            kl += Math.exp(d) - d - 1;
+          }
+        });
+        num += sNum;
+        den += sDen;
+        seqSum += sNum / sDen;
+      });
+      const expected = aggregation === 'token-mean' ? num / den : seqSum / items.length;
+      const snapshot = model.toHuggingFace();
+      const opt = new AdamW(model.variables);
+      const r = trainStep(model, opt, { objective, items, learningRate: 0 });
+      opt.dispose();
+      expect(r.skipped).toBe(false);
+      expect(r.loss).toBeCloseTo(expected, 5);
+      expect(r.clipFraction).toBeCloseTo(clipped / counted, 12);
+      expect(r.clipFraction).toBeGreaterThan(0);
+      expect(r.kl).toBeCloseTo(kl / counted, 5);
+      expect(r.tokens).toBe(items.reduce((n, it) => n + it.completionTokenIds.length, 0));
+      expect(r.entropy).toBeGreaterThan(0);
+      // learningRate 0: the weights do not move.
+      expect(model.toHuggingFace()).toEqual(snapshot);
+    }
+  });
+
+  it('micro-batching gives the same loss and the same update as one batch', () => {
+    const items = pgItems();
+    const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'sequence-mean' } as const;
+    const start = model.toHuggingFace();
+    const results = [];
+    const after = [];
+    for (const microBatchSize of [0, 1, 3]) {
+      model.loadHuggingFace(start);
+      const opt = new AdamW(model.variables);
+      results.push(trainStep(model, opt, { objective, items, learningRate: 1e-3, maxGradNorm: 0.5, microBatchSize }));
+      after.push(model.toHuggingFace());
+      opt.dispose();
+    }
+    model.loadHuggingFace(start);
+    for (const r of results.slice(1)) {
+      expect(r.loss).toBeCloseTo(results[0].loss, 6);
+      expect(r.gradNorm).toBeCloseTo(results[0].gradNorm, 5);
+    }
+    for (const a of after.slice(1)) {
+      for (const [name, t] of a) {
+        const ref = (after[0].get(name) as { data: Float32Array }).data;
+        t.data.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
+      }
+    }
+  });
+
+  it('skips the update when the loss is not finite', () => {
+    const items = pgItems().map((it) => ({ ...it, advantage: -1, oldLogprobs: (it.oldLogprobs as number[]).map(() => -1e4) }));
+    const snapshot = model.toHuggingFace();
+    const opt = new AdamW(model.variables);
+    const r = trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' }, items, learningRate: 1e-2 });
+    expect(r.skipped).toBe(true);
+    expect(Number.isFinite(r.loss)).toBe(false);
+    expect(opt.stepCount).toBe(0);
+    expect(model.toHuggingFace()).toEqual(snapshot);
+    opt.dispose();
+  });
+
+  it('refuses malformed items, listing every problem', () => {
+    const opt = new AdamW(model.variables);
+    const bad = [{ promptTokenIds: [1], completionTokenIds: [2, 3], oldLogprobs: [0], weights: [1, -1] }];
+    expect(() => trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean' }, items: bad, learningRate: 1e-3 })).toThrow(
+      /advantage is undefined.*oldLogprobs has 1 values for 2.*refLogprobs is missing|weights has a negative/,
+    );
+    expect(() => trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: [{ promptTokenIds: [], completionTokenIds: [1] }], learningRate: 1e-3 })).toThrow(/empty prompt/);
+    opt.dispose();
+  });
+
+  it('leaks no tensors over training steps, scoring and generation', async () => {
+    const opt = new AdamW(model.variables, { weightDecay: 0.1 });
+    const step = (): void => {
+      trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-3, maxGradNorm: 1e-3, microBatchSize: 3 });
+      trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.3, klBeta: 0.1, aggregation: 'token-mean' }, items: pgItems(), learningRate: 1e-3 });
+    };
+    step(); // warm-up: kernels and caches initialise lazily
+    await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new Rng(1) });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      step();
+      scoreSequences(model, sft, 2);
+      await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new Rng(i) });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+  });
+});

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainStepInput, TrainStepResult } from '@srl/core';
+import { SrlError } from '@srl/core';
+import { tokenLogProbs } from '../model/ops/token-log-probs';
+import type { Transformer } from '../model/transformer';
+import type { AdamW } from './adamw';
+import { clipByGlobalNorm } from './clip-by-global-norm';
+import { objectiveLoss, planTokens, policyMetrics } from './objective';
+import { microBatches, packSequences } from './sequence-batch';
+
+/**
+ * One optimizer step on `input.items`: gradients accumulated over micro-batches (each micro-batch's loss is
+ * already normalised for the whole step, so the sum equals the full-batch loss), clipped by global norm, then an
+ * AdamW update. A non-finite loss or gradient norm skips the update (`skipped: true`, weights untouched).
+ * Leaves no tensors behind.
+ */
+export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput): TrainStepResult {
+  const { objective, items } = input;
+  if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
+  if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
+  const plan = planTokens(objective, items);
+  const names = [...model.variables.keys()];
+  const varList = names.map((n) => model.variables.get(n) as tf.Variable);
+  const chunks = microBatches(items, input.microBatchSize);
+  const logprobs = new Float32Array(plan.coef.length);
+  const entropies = new Float32Array(plan.coef.length);
+  let loss = 0;
+  let grads: tf.Tensor[] | null = null;
+  let first = 0;
+  try {
+    for (const chunk of chunks) {
+      const packed = packSequences(chunk, model.config);
+      const from = plan.offsets[first];
+      const to = plan.offsets[first + chunk.length];
+      first += chunk.length;
+      if (to === from) continue; // no completion tokens: nothing to learn from
+      const step = tf.variableGrads(() => {
+        const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows });
+        const r = tokenLogProbs(logits, packed.targets);
+        logprobs.set(r.logprobs.dataSync() as Float32Array, from);
+        entropies.set(r.entropies.dataSync() as Float32Array, from);
+        return objectiveLoss(objective, plan, from, to, r.logprobs);
+      }, varList);
+      loss += step.value.dataSync()[0];
+      const chunkGrads = names.map((n) => step.grads[(model.variables.get(n) as tf.Variable).name]);
+      step.value.dispose();
+      if (grads === null) grads = chunkGrads;
+      else {
+        const prev: tf.Tensor[] = grads;
+        grads = prev.map((g, i) => tf.add(g, chunkGrads[i]));
+        tf.dispose([...prev, ...chunkGrads]);
+      }
+    }
+    const tokens = plan.coef.length;
+    let entropy = 0;
+    let counted = 0;
+    for (let t = 0; t < tokens; t++) if (plan.counted[t] === 1) (entropy += entropies[t]), counted++;
+    const metrics = { tokens, entropy: counted > 0 ? entropy / counted : 0, ...policyMetrics(objective, plan, logprobs) };
+    if (grads === null) return { loss: 0, gradNorm: 0, skipped: true, ...metrics };
+    const { norm, clipped } = clipByGlobalNorm(grads, input.maxGradNorm ?? 0);
+    try {
+      if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { loss, gradNorm: norm, skipped: true, ...metrics };
+      optimizer.step(new Map(names.map((n, i) => [n, clipped[i]])), input.learningRate);
+      return { loss, gradNorm: norm, skipped: false, ...metrics };
+    } finally {
+      if (clipped !== grads) tf.dispose(clipped);
+    }
+  } finally {
+    if (grads !== null) tf.dispose(grads);
+  }
+}
