@@ -6,6 +6,8 @@ import { pluginModule } from '@srl/core';
 import { plugins } from './plugins';
 
 export * from './similarity/index';
+export * from './parsing/index';
+export { StepSimilarityReward, stepSimilarityPlugin, STEP_SIMILARITY_DEFAULTS, type StepSimilarityOptions } from './step-similarity-reward';
 export * from './composition/index';
 export * from './math/index';
 export { MathAnswerReward, mathAnswerPlugin } from './math-answer-reward';
