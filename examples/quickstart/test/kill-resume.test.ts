@@ -43,4 +43,23 @@ describe('crash safety', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     for (const stage of ['0-sft-tiny', '1-srl-tiny']) expect(metrics(cut, stage), stage).toEqual(metrics(full, stage));
   });
+
+  it('SIGTERM saves a checkpoint and exits cleanly with 130', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'srl-term-'));
+    const child = spawn(tsx, args(out), { cwd: root, stdio: 'ignore' });
+    const metricsFile = path.join(out, 'stages', '1-srl-tiny', 'metrics.jsonl');
+    const deadline = Date.now() + 240_000;
+    while (!existsSync(metricsFile)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('the run ended before the signal');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    const run = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('interrupted');
+    const done = readFileSync(metricsFile, 'utf8').trim().split('\n').length;
+    const latest = JSON.parse(readFileSync(path.join(out, 'stages', '1-srl-tiny', 'checkpoints', 'latest.json'), 'utf8'));
+    expect(latest.step).toBe(done);
+  });
 });
