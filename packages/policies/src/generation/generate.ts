@@ -186,13 +186,11 @@ async function decodeUncached(
   }
 }
 
-/** Disposes what `resolveWeights` created (GPT-2's split tensors), never the model's variables. */
+/** Disposes what `resolveWeights` created (Llama's concatenated q/k/v), never the model's variables. */
 function disposeResolved(model: Transformer, weights: ResolvedWeights): void {
   const own = new Set<tf.Tensor>(model.variables.values());
   const created: tf.Tensor[] = [];
-  for (const layer of weights.layers) {
-    for (const t of [layer.q.w, layer.q.b, layer.k.w, layer.k.b, layer.v.w, layer.v.b]) if (t !== undefined && !own.has(t)) created.push(t);
-  }
+  for (const layer of weights.layers) for (const t of [layer.qkv.w, layer.qkv.b]) if (t !== undefined && !own.has(t)) created.push(t);
   tf.dispose(created);
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mergeHeads, splitQkv } from './ops/attention-layout';
 import { batchMatMul } from './ops/batch-mat-mul';
 import { transposeLast } from './ops/transpose-last';
 
@@ -16,28 +17,26 @@ export const MASKED = -1e9;
 
 /**
  * Causal self-attention over right-padded sequences (padding only ever follows real tokens, so the causal mask
- * is the whole mask). q [B*T, H*D] must already be scaled by 1/sqrt(D); k, v [B*T, Hkv*D].
- * Grouped-query attention without repeating K/V: query heads h = j*G + g (Hugging Face's `repeat_kv` order) are
- * laid out as [B*Hkv, G*T, D], so each KV head meets its G query heads in one product.
- * Returns the output [B*T, H*D] and, for a KV cache, keys and values as [B, Hkv, T, D]. The caller owns them.
+ * is the whole mask). qkv [B*T, (H + 2*Hkv) * D] is the fused projection, with RoPE applied and q already scaled
+ * by 1/sqrt(D). Grouped-query attention without repeating K/V: query heads h = j*G + g (Hugging Face's
+ * `repeat_kv` order) are laid out as [B*Hkv, G*T, D], so each KV head meets its G query heads in one product.
+ * Returns the output [B*T, H*D] and, with `collectKv`, keys and values [B, Hkv, T, D] for a KV cache.
+ * The caller owns the results.
  */
 export function causalAttention(
-  q: tf.Tensor2D,
-  k: tf.Tensor2D,
-  v: tf.Tensor2D,
+  qkv: tf.Tensor2D,
   dims: AttentionDims,
-): { out: tf.Tensor2D; keys: tf.Tensor4D; values: tf.Tensor4D } {
+  collectKv = false,
+): { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D } {
   const { batch: B, length: T, heads: H, kvHeads: Hkv, headDim: D } = dims;
   const G = H / Hkv;
-  const q4 = tf.transpose(tf.reshape(q, [B, T, H, D]), [0, 2, 1, 3]); // [B, H, T, D]
-  const keys = tf.transpose(tf.reshape(k, [B, T, Hkv, D]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, Hkv, T, D]
-  const values = tf.transpose(tf.reshape(v, [B, T, Hkv, D]), [0, 2, 1, 3]) as tf.Tensor4D;
-  const kT = transposeLast(tf.reshape(keys, [B * Hkv, T, D]) as tf.Tensor3D); // [B*Hkv, D, T]
-  const scores = batchMatMul(tf.reshape(q4, [B * Hkv, G * T, D]) as tf.Tensor3D, kT); // [B*Hkv, G*T, T]
+  const d = { B, T, H, Hkv, D };
+  const { q, kT, v } = splitQkv(qkv, d);
+  const scores = batchMatMul(q, kT); // [B*Hkv, G*T, T]
   const probs = tf.softmax(tf.add(scores, causalMask(G, T))) as tf.Tensor3D;
-  const out = batchMatMul(probs, tf.reshape(values, [B * Hkv, T, D]) as tf.Tensor3D); // [B*Hkv, G*T, D] = [B, H, T, D]
-  const merged = tf.reshape(tf.transpose(tf.reshape(out, [B, H, T, D]), [0, 2, 1, 3]), [B * T, H * D]) as tf.Tensor2D;
-  return { out: merged, keys, values };
+  const out = mergeHeads(batchMatMul(probs, v), d); // [B*Hkv, G*T, D] = [B, H, T, D] -> [B*T, H*D]
+  if (!collectKv) return { out };
+  return { out, keys: tf.reshape(transposeLast(kT), [B, Hkv, T, D]) as tf.Tensor4D, values: tf.reshape(v, [B, Hkv, T, D]) as tf.Tensor4D };
 }
 
 /** [G*T, T]: row (g, t) sees keys 0..t. */

@@ -36,15 +36,14 @@ type Norm = { w: tf.Tensor1D; b?: tf.Tensor1D };
 type Linear = { w: tf.Tensor2D; b?: tf.Tensor1D };
 interface LayerWeights {
   attnNorm: Norm;
-  q: Linear;
-  k: Linear;
-  v: Linear;
+  /** The fused q/k/v projection [C, (H + 2*Hkv) * D]: GPT-2's c_attn as is, Llama's three concatenated. */
+  qkv: Linear;
   o: Linear;
   mlpNorm: Norm;
   /** gelu: [fcIn, fcOut]; swiglu: [gate, up, down]. */
   mlp: Linear[];
 }
-/** The weights of one forward pass; GPT-2's fused c_attn is split here (with gradients). */
+/** The weights of one pass; Llama's q/k/v projections are concatenated here (with gradients). */
 export interface ResolvedWeights {
   embed: tf.Tensor2D;
   embedLayout: EmbeddingLayout;
@@ -155,8 +154,8 @@ export class Transformer {
   }
 
   /**
-   * The weights for one pass. Call inside tf.tidy (GPT-2's split tensors are new); they are views of the
-   * variables, so gradients flow.
+   * The weights for one pass. Call inside tf.tidy (Llama's concatenated q/k/v are new tensors); gradients flow
+   * to the variables.
    */
   resolveWeights(): ResolvedWeights {
     const c = this.config;
@@ -167,14 +166,9 @@ export class Transformer {
     const layers: LayerWeights[] = [];
     if (c.family === 'gpt2') {
       for (let i = 0; i < c.numLayers; i++) {
-        const [qw, kw, vw] = tf.split(p(`h.${i}.attn.c_attn.weight`), 3, 1) as tf.Tensor2D[];
-        const bias = maybe(`h.${i}.attn.c_attn.bias`);
-        const [qb, kb, vb] = bias === undefined ? [undefined, undefined, undefined] : (tf.split(bias, 3, 0) as tf.Tensor1D[]);
         layers.push({
           attnNorm: norm(`h.${i}.ln_1`),
-          q: { w: qw, b: qb },
-          k: { w: kw, b: kb },
-          v: { w: vw, b: vb },
+          qkv: lin(`h.${i}.attn.c_attn`),
           o: lin(`h.${i}.attn.c_proj`),
           mlpNorm: norm(`h.${i}.ln_2`),
           mlp: [lin(`h.${i}.mlp.c_fc`), lin(`h.${i}.mlp.c_proj`)],
@@ -191,11 +185,10 @@ export class Transformer {
     }
     for (let i = 0; i < c.numLayers; i++) {
       const l = `model.layers.${i}`;
+      const [q, k, v] = ['q', 'k', 'v'].map((x) => lin(`${l}.self_attn.${x}_proj`));
       layers.push({
         attnNorm: norm(`${l}.input_layernorm`),
-        q: lin(`${l}.self_attn.q_proj`),
-        k: lin(`${l}.self_attn.k_proj`),
-        v: lin(`${l}.self_attn.v_proj`),
+        qkv: { w: tf.concat([q.w, k.w, v.w], 1), b: q.b === undefined ? undefined : tf.concat([q.b, k.b as tf.Tensor1D, v.b as tf.Tensor1D]) },
         o: lin(`${l}.self_attn.o_proj`),
         mlpNorm: norm(`${l}.post_attention_layernorm`),
         mlp: c.mlp === 'swiglu' ? [lin(`${l}.mlp.gate_proj`), lin(`${l}.mlp.up_proj`), lin(`${l}.mlp.down_proj`)] : [lin(`${l}.mlp.fc_in`), lin(`${l}.mlp.fc_out`)],
@@ -230,13 +223,12 @@ export class Transformer {
     for (let i = 0; i < B * T; i++) positions[i] = i % T;
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
     const dims = { batch: B, length: T, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
-    const qk = this.positionalQk(positions);
+    const positional = this.positionalQkv(positions);
     let x = this.embed(W, batch.ids, positions);
     for (const layer of W.layers) {
-      const h = this.norm(x, layer.attnNorm);
-      const [q, k] = qk(linear(h, layer.q.w, layer.q.b), linear(h, layer.k.w, layer.k.b));
-      const attn = causalAttention(q, k, linear(h, layer.v.w, layer.v.b), dims);
-      if (options.collectKv === true) kv.push({ keys: attn.keys, values: attn.values });
+      const qkv = positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b));
+      const attn = causalAttention(qkv, dims, options.collectKv === true);
+      if (attn.keys !== undefined && attn.values !== undefined) kv.push({ keys: attn.keys, values: attn.values });
       x = tf.add(x, linear(attn.out, layer.o.w, layer.o.b));
       x = tf.add(x, this.mlp(this.norm(x, layer.mlpNorm), layer));
     }
@@ -255,12 +247,13 @@ export class Transformer {
     const W = weights ?? this.resolveWeights();
     const R = ids.length;
     const mask = decodeMask(positions, c.numKvHeads, c.numHeads / c.numKvHeads, cache.capacity);
-    const qk = this.positionalQk(positions);
+    const positional = this.positionalQkv(positions);
+    const D = this.headDim;
     let x = this.embed(W, ids, positions);
     W.layers.forEach((layer, i) => {
-      const h = this.norm(x, layer.attnNorm);
-      const [q, k] = qk(linear(h, layer.q.w, layer.q.b), linear(h, layer.k.w, layer.k.b));
-      cache.write(i, k, linear(h, layer.v.w, layer.v.b), positions);
+      const qkv = positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b));
+      const [q, k, v] = tf.split(qkv, [c.numHeads * D, c.numKvHeads * D, c.numKvHeads * D], 1) as tf.Tensor2D[];
+      cache.write(i, k, v, positions);
       const { keys, values } = cache.layer(i);
       const attn = cachedAttention(q, keys, values, mask);
       x = tf.add(x, linear(attn, layer.o.w, layer.o.b));
@@ -275,22 +268,24 @@ export class Transformer {
     return W.positions === undefined ? tokens : tf.add(tokens, embedding(W.positions, positions));
   }
 
-  /** Scales q by 1/sqrt(D) and applies RoPE to q and k (the scale folded into q's tables). */
-  private positionalQk(positions: Int32Array): (q: tf.Tensor2D, k: tf.Tensor2D) => [tf.Tensor2D, tf.Tensor2D] {
+  /**
+   * For the fused projection [N, (H + 2*Hkv) * D]: scales q by 1/sqrt(D) and applies RoPE to q and k (one
+   * rotation over all head slots, value slots passing through; the scale folded into q's tables).
+   */
+  private positionalQkv(positions: Int32Array): (qkv: tf.Tensor2D) => tf.Tensor2D {
     const c = this.config;
     const D = this.headDim;
     const scale = 1 / Math.sqrt(D);
-    if (this.rope === null) return (q, k) => [tf.mul(q, scale), k];
+    const slots = c.numHeads + 2 * c.numKvHeads;
+    if (this.rope === null) {
+      const row = new Float32Array(slots * D).fill(1).fill(scale, 0, c.numHeads * D);
+      const scaleRow = tf.tensor1d(row);
+      return (qkv) => tf.mul(qkv, scaleRow);
+    }
     const rope = this.rope;
-    const qt = rope.tables(positions, c.numHeads);
-    const qCos = tf.mul(qt.cos, scale) as tf.Tensor2D;
-    const qSin = tf.mul(qt.sin, scale) as tf.Tensor2D;
-    const kt = rope.tables(positions, c.numKvHeads);
+    const { cos, sin } = rope.qkvTables(positions, c.numHeads, c.numKvHeads, scale);
     const N = positions.length;
-    return (q, k) => [
-      tf.reshape(rope.apply(tf.reshape(q, [N * c.numHeads, D]), qCos, qSin), [N, c.numHeads * D]),
-      tf.reshape(rope.apply(tf.reshape(k, [N * c.numKvHeads, D]), kt.cos, kt.sin), [N, c.numKvHeads * D]),
-    ];
+    return (qkv) => tf.reshape(rope.apply(tf.reshape(qkv, [N * slots, D]), cos, sin), [N, slots * D]);
   }
 
   private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients (the @tensorflow/tfjs union package does this import).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './register-gradients';
 
 /** What a custom op's body returns: its value and the gradient of each input given dy. */
 export interface CustomOpBody<T extends tf.Tensor> {

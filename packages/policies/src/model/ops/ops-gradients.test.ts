@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedRandom, maxGradientError } from '../../../test/grad-check';
 import { selectBackend, type BackendName } from '../../backend/select-backend';
+import { mergeHeads, splitQkv } from './attention-layout';
 import { batchMatMul } from './batch-mat-mul';
 import { embedding } from './embedding';
 import { gelu } from './gelu';
@@ -59,6 +60,37 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
       expect(tf.tidy(() => transposeLast(tf.tensor2d([[1, 2, 3], [4, 5, 6]])).arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
     });
 
+    it('attention layouts: splitQkv and mergeHeads (values by index, and gradients)', () => {
+      const d = { B: 2, T: 3, H: 4, Hkv: 2, D: 2 }; // G = 2
+      const width = (d.H + 2 * d.Hkv) * d.D;
+      const x = weights([d.B * d.T, width], 81);
+      const xs = x.dataSync();
+      const { q, kT, v } = tf.tidy(() => splitQkv(x as tf.Tensor2D, d));
+      const at = (b: number, t: number, col: number): number => xs[(b * d.T + t) * width + col];
+      const [qs, ks, vs] = [q.arraySync() as number[][][], kT.arraySync() as number[][][], v.arraySync() as number[][][]];
+      for (let b = 0; b < d.B; b++) {
+        for (let t = 0; t < d.T; t++) {
+          for (let i = 0; i < d.D; i++) {
+            for (let h = 0; h < d.H; h++) expect(qs[b * d.Hkv + Math.floor(h / 2)][(h % 2) * d.T + t][i]).toBe(at(b, t, h * d.D + i));
+            for (let j = 0; j < d.Hkv; j++) {
+              expect(ks[b * d.Hkv + j][i][t]).toBe(at(b, t, (d.H + j) * d.D + i));
+              expect(vs[b * d.Hkv + j][t][i]).toBe(at(b, t, (d.H + d.Hkv + j) * d.D + i));
+            }
+          }
+        }
+      }
+      const merged = tf.tidy(() => mergeHeads(q, d).arraySync() as number[][]);
+      for (let b = 0; b < d.B; b++) for (let t = 0; t < d.T; t++) for (let c = 0; c < d.H * d.D; c++) expect(merged[b * d.T + t][c]).toBe(at(b, t, c));
+      tf.dispose([q, kT, v]);
+      const r = [weights([4, 6, 2], 82), weights([4, 2, 3], 83), weights([4, 3, 2], 84)];
+      const f = (xi: tf.Tensor): tf.Scalar => {
+        const parts = splitQkv(xi as tf.Tensor2D, d);
+        const m = mergeHeads(tf.square(parts.q) as tf.Tensor3D, d);
+        return tf.addN([tf.sum(tf.mul(parts.q, r[0])), tf.sum(tf.mul(tf.square(parts.kT), r[1])), tf.sum(tf.mul(parts.v, r[2])), tf.sum(m)]) as tf.Scalar;
+      };
+      expect(maxGradientError(f, [x], { samples: 20 })).toBeLessThan(2e-3);
+    });
+
     it('layerNorm and rmsNorm', () => {
       const x = weights([4, 6], 31, 2);
       const w = weights([6], 32);
@@ -94,6 +126,21 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
       expect(out[row + 1]).toBeCloseTo(xs[row + 1] * Math.cos(a1) - xs[row + 3] * Math.sin(a1), 5);
       tf.dispose([cos, sin]);
       rope.dispose();
+    });
+
+    it('stock kernels differentiated through (gradients registered by this package)', () => {
+      const a = weights([2, 3, 4], 71);
+      const b = weights([2, 4, 3], 72);
+      const c = weights([3], 73);
+      const f = (ai: tf.Tensor, bi: tf.Tensor, ci: tf.Tensor): tf.Scalar => {
+        const p = tf.matMul(ai as tf.Tensor3D, bi as tf.Tensor3D); // [2, 3, 3]
+        const s = tf.softmax(tf.add(p, ci));
+        const [u, v] = tf.split(tf.transpose(tf.reshape(s, [2, 9]), [1, 0]), [4, 5], 0);
+        const m = tf.minimum(tf.clipByValue(tf.exp(tf.neg(u)), 0.5, 0.9), tf.sigmoid(tf.slice(v, [1, 0], [4, 2])));
+        const [r0] = tf.unstack(tf.stack([m, tf.square(m)]));
+        return tf.add(tf.sum(tf.mul(r0, tf.log(tf.add(tf.square(m), 1)))), tf.mean(tf.div(tf.sub(v, 0.1), tf.slice(tf.add(tf.square(ci), 1), [0], [1]))));
+      };
+      expect(maxGradientError(f, [a, b, c], { samples: 10 })).toBeLessThan(2e-3);
     });
 
     it('token log-probs: values, entropies and gradient', () => {

@@ -56,6 +56,38 @@ export class Rope {
   }
 
   /**
+   * Tables for a fused projection [N, (H + 2*Hkv) * D] viewed as rows (token, head slot) [N * (H + 2*Hkv), D]:
+   * query slots rotate and scale by `qScale` (attention's 1/sqrt(D), folded in), key slots rotate, value slots
+   * pass through (cos 1, sin 0). The caller owns both tensors.
+   */
+  qkvTables(positions: Int32Array, heads: number, kvHeads: number, qScale: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+    const D = this.headDim;
+    const half = D / 2;
+    const slots = heads + 2 * kvHeads;
+    const cos = new Float32Array(positions.length * slots * D);
+    const sin = new Float32Array(positions.length * slots * D);
+    for (let t = 0; t < positions.length; t++) {
+      for (let i = 0; i < half; i++) {
+        const angle = Math.fround(positions[t] * this.invFreq[i]);
+        const c = Math.cos(angle);
+        const s = Math.sin(angle);
+        for (let h = 0; h < slots; h++) {
+          const at = (t * slots + h) * D + i;
+          const [hc, hs] = h < heads ? [c * qScale, s * qScale] : h < heads + kvHeads ? [c, s] : [1, 0];
+          cos[at] = cos[at + half] = hc;
+          sin[at] = sin[at + half] = hs;
+        }
+      }
+    }
+    return { cos: tf.tensor2d(cos, [positions.length * slots, D]), sin: tf.tensor2d(sin, [positions.length * slots, D]) };
+  }
+
+  /** The float32 inverse frequencies 1 / theta^(2i/D), i < D/2. */
+  inverseFrequencies(): Float32Array {
+    return this.invFreq.slice();
+  }
+
+  /**
    * x * cos + rotate_half(x) * sin for x [M, D] (rows = (token, head)); cos/sin from `tables`. The gradient is
    * dy * cos - rotate_half(dy * sin), since the rotation matrix is antisymmetric. The caller owns the result.
    */
