@@ -21,10 +21,15 @@ const items = Array.from({ length: 16 }, () => {
 });
 const step = (): void => void trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items, learningRate: 1e-3, maxGradNorm: 1 });
 for (let i = 0; i < 3; i++) step();
-let t0 = performance.now();
-const N = 10;
-for (let i = 0; i < N; i++) step();
-console.log(`train step: ${((performance.now() - t0) / N).toFixed(1)} ms`);
+const times: number[] = [];
+for (let i = 0; i < 12; i++) {
+  const t = performance.now();
+  step();
+  times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+console.log(`train step: min ${times[0].toFixed(1)} ms, median ${times[6].toFixed(1)} ms`);
+let t0 = 0;
 if (profile) {
   const info = await tf.profile(() => step());
   const byKernel = new Map<string, { ms: number; n: number }>();
@@ -41,11 +46,14 @@ if (profile) {
 const prompt = Array.from({ length: 16 }, (_, i) => (i * 7) % 256);
 const gen = () => generate(model, [prompt], { n: 16, temperature: 1, topP: 1, topK: 0, maxTokens: 48, eosTokenIds: [], rng });
 await gen();
-t0 = performance.now();
-const G = 3;
-for (let i = 0; i < G; i++) await gen();
-const ms = (performance.now() - t0) / G;
-console.log(`generation: 16 x 48 tokens in ${ms.toFixed(1)} ms = ${((16 * 48) / (ms / 1000)).toFixed(0)} tokens/s`);
+const gtimes: number[] = [];
+for (let i = 0; i < 5; i++) {
+  t0 = performance.now();
+  await gen();
+  gtimes.push(performance.now() - t0);
+}
+const ms = Math.min(...gtimes);
+console.log(`generation (best of 5): 16 x 48 tokens in ${ms.toFixed(1)} ms = ${((16 * 48) / (ms / 1000)).toFixed(0)} tokens/s`);
 if (profile) {
   const info = await tf.profile(async () => void (await gen()));
   const byKernel = new Map<string, { ms: number; n: number }>();

@@ -54,6 +54,11 @@ export class KvCache {
     return new KvCache(keys, values, rowPrompt.length, Hkv);
   }
 
+  /** True when writes happen in place on the wasm heap (what the fused decoding kernel also does). */
+  get inPlace(): boolean {
+    return this.mode === 'wasm';
+  }
+
   /**
    * A new cache holding only `rows` (indices of this cache's rows, in the order given), e.g. to drop finished
    * samples. This cache is left as it was; the caller disposes both.

@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SrlError } from '@srl/core';
 import { Rng } from '../generation/rng';
 import { cachedAttention, causalAttention, decodeMask } from './attention';
+import { useWasmKernels } from '../backend/wasm-kernels';
+import { decodeWasm } from './fast-decode';
 import type { KvCache } from './kv-cache';
 import { embedding, type EmbeddingLayout } from './ops/embedding';
 import { gelu } from './ops/gelu';
@@ -239,12 +241,14 @@ export class Transformer {
 
   /**
    * One decoding step: the newest token of each cache row, `ids[r]` at `positions[r]`, is written to the cache
-   * and attends to the row's positions 0..positions[r]. Returns logits [R, V]; call inside tf.tidy.
+   * and attends to the row's positions 0..positions[r]. Returns logits [R, V]; call inside tf.tidy. On wasm this
+   * runs the fused inference kernels (fast-decode.ts) unless `generic` asks for the op-by-op path.
    */
-  decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
+  decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights, options: { generic?: boolean } = {}): tf.Tensor2D {
     const c = this.config;
     for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
     const W = weights ?? this.resolveWeights();
+    if (options.generic !== true && cache.inPlace && useWasmKernels()) return decodeWasm(this, W, cache, ids, positions);
     const R = ids.length;
     const mask = decodeMask(positions, c.numKvHeads, c.numHeads / c.numKvHeads, cache.capacity);
     const positional = this.positionalQkv(positions);
@@ -261,6 +265,14 @@ export class Transformer {
     });
     if (x.shape[0] !== R) throw new Error('decode: row count changed');
     return linear(this.norm(x, W.finalNorm), W.head);
+  }
+
+  /**
+   * RoPE tables for one decoding step (rows = samples at `positions`), q's 1/sqrt(D) folded in, computed exactly
+   * as `positionalQkv` computes them; null without RoPE.
+   */
+  decodeRopeTables(positions: Int32Array): { qCos: Float32Array; qSin: Float32Array; kCos: Float32Array; kSin: Float32Array } | null {
+    return this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(this.headDim));
   }
 
   private embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): tf.Tensor2D {

@@ -82,6 +82,30 @@ export class Rope {
     return { cos: tf.tensor2d(cos, [positions.length * slots, D]), sin: tf.tensor2d(sin, [positions.length * slots, D]) };
   }
 
+  /**
+   * Per-row tables [positions.length * D] for one decoding step, the same numbers `qkvTables` puts in a query
+   * slot (scaled) and a key slot of that row.
+   */
+  decodeTables(positions: Int32Array, qScale: number): { qCos: Float32Array; qSin: Float32Array; kCos: Float32Array; kSin: Float32Array } {
+    const D = this.headDim;
+    const half = D / 2;
+    const n = positions.length * D;
+    const t = { qCos: new Float32Array(n), qSin: new Float32Array(n), kCos: new Float32Array(n), kSin: new Float32Array(n) };
+    for (let r = 0; r < positions.length; r++) {
+      for (let i = 0; i < half; i++) {
+        const angle = Math.fround(positions[r] * this.invFreq[i]);
+        const c = Math.cos(angle);
+        const s = Math.sin(angle);
+        const at = r * D + i;
+        t.qCos[at] = t.qCos[at + half] = c * qScale;
+        t.qSin[at] = t.qSin[at + half] = s * qScale;
+        t.kCos[at] = t.kCos[at + half] = c;
+        t.kSin[at] = t.kSin[at + half] = s;
+      }
+    }
+    return t;
+  }
+
   /** The float32 inverse frequencies 1 / theta^(2i/D), i < D/2. */
   inverseFrequencies(): Float32Array {
     return this.invFreq.slice();

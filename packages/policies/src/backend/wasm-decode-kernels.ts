@@ -1,0 +1,227 @@
+/**
+ * Inference-only kernels for one decoding step on the tfjs `wasm` backend, in JavaScript on the backend's heap.
+ * A decoding step works on a few rows ([samples, hidden]): there the cost of a tfjs op is its dispatch (~10 us),
+ * not its arithmetic, so each kernel here replaces a chain of ops:
+ *
+ * - `SrlNorm`: LayerNorm or RMSNorm of x, optionally of x + residual (also returned): 1 kernel instead of 9-10.
+ * - `SrlDecodeQkv`: from the fused projection, RoPE and the 1/sqrt(D) scale for q and k, the new key and value
+ *   written into the KV cache in place, q returned as [R*Hkv, G, D]: 1 kernel instead of ~12.
+ * - `SrlDecodeAttention`: attention of the new token over each row's written positions only: 1 kernel
+ *   instead of 6 (two products over the whole cache, a mask, a softmax, reshapes).
+ * - `SrlGeluArg` and `SrlProduct`: GELU as x * sigmoid(z) and SwiGLU as gate * sigmoid(gate) * up in 3 and 2
+ *   kernels (the sigmoid on XNNPACK) instead of 6 and 3.
+ *
+ * Arithmetic mirrors the differentiable path's float32 operation order where it matters for exactness (RoPE,
+ * scaling); the tests compare both paths token for token.
+ */
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { heapIndex, wasmInternals, type WasmInternals } from './wasm-kernels';
+
+export const SRL_NORM = 'SrlNorm';
+export const SRL_DECODE_QKV = 'SrlDecodeQkv';
+export const SRL_DECODE_ATTENTION = 'SrlDecodeAttention';
+export const SRL_GELU_ARG = 'SrlGeluArg';
+export const SRL_PRODUCT = 'SrlProduct';
+
+const f32 = Math.fround;
+
+/** attrs: kind 'layernorm' | 'rmsnorm', eps. Inputs x [R, C], w [C], b? [C], residual? [R, C]. */
+const norm: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, w, b, residual } = inputs as { x: TensorInfo; w: TensorInfo; b?: TensorInfo; residual?: TensorInfo };
+  const { kind, eps } = attrs as unknown as { kind: 'layernorm' | 'rmsnorm'; eps: number };
+  const be = wasmInternals(backend) as WasmInternals;
+  const [R, C] = x.shape;
+  const sum = residual === undefined ? null : be.makeOutput([R, C], 'float32');
+  const out = be.makeOutput([R, C], 'float32');
+  const heap = be.wasm.HEAPF32;
+  const xi = heapIndex(be, x);
+  const wi = heapIndex(be, w);
+  const bi = b === undefined ? -1 : heapIndex(be, b);
+  const oi = heapIndex(be, out);
+  let src = xi;
+  if (sum !== null && residual !== undefined) {
+    const ri = heapIndex(be, residual);
+    src = heapIndex(be, sum);
+    for (let i = 0; i < R * C; i++) heap[src + i] = heap[xi + i] + heap[ri + i];
+  }
+  for (let r = 0; r < R; r++) {
+    const row = src + r * C;
+    const o = oi + r * C;
+    if (kind === 'rmsnorm') {
+      let ss = 0;
+      for (let c = 0; c < C; c++) ss += heap[row + c] * heap[row + c];
+      const rstd = f32(1 / Math.sqrt(f32(f32(ss / C) + eps)));
+      for (let c = 0; c < C; c++) heap[o + c] = f32(heap[row + c] * rstd) * heap[wi + c];
+    } else {
+      let mean = 0;
+      for (let c = 0; c < C; c++) mean += heap[row + c];
+      mean = f32(mean / C);
+      let v = 0;
+      for (let c = 0; c < C; c++) v += (heap[row + c] - mean) ** 2;
+      const rstd = f32(1 / Math.sqrt(f32(f32(v / C) + eps)));
+      for (let c = 0; c < C; c++) heap[o + c] = f32(f32(f32(heap[row + c] - mean) * rstd) * heap[wi + c]) + (bi < 0 ? 0 : heap[bi + c]);
+    }
+  }
+  return sum === null ? out : [sum, out];
+};
+
+/**
+ * Inputs qkv [R, (H + 2 Hkv) D], keys and values [R*Hkv, L, D] (written in place at each row's position).
+ * attrs: H, Hkv, D, positions (Int32Array [R]), and either qCos/qSin/kCos/kSin (Float32Array [R*D], RoPE tables
+ * with q's scale folded in) or scale (no RoPE: q is multiplied by it). Output q [R*Hkv, G, D].
+ */
+const decodeQkv: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { qkv, keys, values } = inputs as { qkv: TensorInfo; keys: TensorInfo; values: TensorInfo };
+  const a = attrs as unknown as { H: number; Hkv: number; D: number; positions: Int32Array; scale: number; qCos?: Float32Array; qSin?: Float32Array; kCos?: Float32Array; kSin?: Float32Array };
+  const { H, Hkv, D, positions } = a;
+  const be = wasmInternals(backend) as WasmInternals;
+  const R = qkv.shape[0];
+  const L = keys.shape[1];
+  const q = be.makeOutput([R * Hkv, H / Hkv, D], 'float32');
+  const heap = be.wasm.HEAPF32;
+  const src = heapIndex(be, qkv);
+  const qi = heapIndex(be, q);
+  const ki = heapIndex(be, keys);
+  const vi = heapIndex(be, values);
+  const width = (H + 2 * Hkv) * D;
+  const half = D / 2;
+  // x * cos + rotate_half(x) * sin, with the products rounded to float32 as the tensor path rounds them.
+  const rotate = (from: number, to: number, cos: Float32Array, sin: Float32Array, t: number): void => {
+    for (let i = 0; i < half; i++) {
+      const x1 = heap[from + i];
+      const x2 = heap[from + i + half];
+      heap[to + i] = f32(x1 * cos[t + i]) + f32(-x2 * sin[t + i]);
+      heap[to + i + half] = f32(x2 * cos[t + i + half]) + f32(x1 * sin[t + i + half]);
+    }
+  };
+  for (let r = 0; r < R; r++) {
+    const row = src + r * width;
+    const t = r * D;
+    for (let h = 0; h < H; h++) {
+      const from = row + h * D;
+      const to = qi + (r * H + h) * D;
+      if (a.qCos !== undefined) rotate(from, to, a.qCos, a.qSin as Float32Array, t);
+      else for (let i = 0; i < D; i++) heap[to + i] = heap[from + i] * a.scale;
+    }
+    for (let j = 0; j < Hkv; j++) {
+      const slot = ((r * Hkv + j) * L + positions[r]) * D;
+      const kFrom = row + (H + j) * D;
+      if (a.kCos !== undefined) rotate(kFrom, ki + slot, a.kCos, a.kSin as Float32Array, t);
+      else heap.copyWithin(ki + slot, kFrom, kFrom + D);
+      const vFrom = row + (H + Hkv + j) * D;
+      heap.copyWithin(vi + slot, vFrom, vFrom + D);
+    }
+  }
+  // XNNPACK caches packed weights by tensor id: re-registering the caches' ids drops anything cached for them.
+  for (const t of [keys, values]) {
+    const data = be.dataIdMap.get(t.dataId) as { id: number; memoryOffset: number };
+    be.wasm.tfjs.disposeData(data.id);
+    be.wasm.tfjs.registerTensor(data.id, t.shape.reduce((x, y) => x * y, 1), data.memoryOffset);
+  }
+  return q;
+};
+
+const GELU_K = 2 * Math.sqrt(2 / Math.PI);
+
+/**
+ * The argument of GPT-2's tanh-form GELU written as x * sigmoid(z): z = 2 sqrt(2/pi) (x + 0.044715 x^3). The
+ * sigmoid itself is left to XNNPACK (vectorised; Math.exp costs ~12 ns per element in V8).
+ */
+const geluArg: KernelFunc = ({ inputs, backend }) => {
+  const { x } = inputs as { x: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  const out = be.makeOutput(x.shape, 'float32');
+  const heap = be.wasm.HEAPF32;
+  const xi = heapIndex(be, x);
+  const oi = heapIndex(be, out);
+  const n = x.shape.reduce((p, d) => p * d, 1);
+  for (let i = 0; i < n; i++) {
+    const v = heap[xi + i];
+    heap[oi + i] = GELU_K * v * (1 + 0.044715 * v * v);
+  }
+  return out;
+};
+
+/** a * b * c, elementwise (x * sigmoid(z) for GELU with c = 1 omitted; silu(gate) * up = gate * sigmoid(gate) * up). */
+const product: KernelFunc = ({ inputs, backend }) => {
+  const { a, b, c } = inputs as { a: TensorInfo; b: TensorInfo; c?: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  const out = be.makeOutput(a.shape, 'float32');
+  const heap = be.wasm.HEAPF32;
+  const ai = heapIndex(be, a);
+  const bi = heapIndex(be, b);
+  const ci = c === undefined ? -1 : heapIndex(be, c);
+  const oi = heapIndex(be, out);
+  const n = a.shape.reduce((p, d) => p * d, 1);
+  if (ci < 0) for (let i = 0; i < n; i++) heap[oi + i] = heap[ai + i] * heap[bi + i];
+  else for (let i = 0; i < n; i++) heap[oi + i] = f32(heap[ai + i] * heap[bi + i]) * heap[ci + i];
+  return out;
+};
+
+/**
+ * Attention of one new query per row over the row's cached positions 0..positions[r] only (no mask, no work on
+ * unwritten slots). Inputs q [R*Hkv, G, D] (scaled), keys and values [R*Hkv, L, D]; attrs positions [R].
+ * Output [R, H*D] (head h = j*G + g). Scores, softmax and sums in float64.
+ */
+const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { q, keys, values } = inputs as { q: TensorInfo; keys: TensorInfo; values: TensorInfo };
+  const positions = (attrs as unknown as { positions: Int32Array }).positions;
+  const be = wasmInternals(backend) as WasmInternals;
+  const [n, G, D] = q.shape;
+  const L = keys.shape[1];
+  const R = positions.length;
+  const Hkv = n / R;
+  const out = be.makeOutput([R, Hkv * G * D], 'float32');
+  const heap = be.wasm.HEAPF32;
+  const qi = heapIndex(be, q);
+  const ki = heapIndex(be, keys);
+  const vi = heapIndex(be, values);
+  const oi = heapIndex(be, out);
+  const scores = new Float64Array(L);
+  const acc = new Float64Array(D);
+  for (let r = 0; r < R; r++) {
+    const len = positions[r] + 1;
+    for (let j = 0; j < Hkv; j++) {
+      const kBase = ki + (r * Hkv + j) * L * D;
+      const vBase = vi + (r * Hkv + j) * L * D;
+      for (let g = 0; g < G; g++) {
+        const qo = qi + ((r * Hkv + j) * G + g) * D;
+        let max = -Infinity;
+        for (let t = 0; t < len; t++) {
+          let dot = 0;
+          const ko = kBase + t * D;
+          for (let i = 0; i < D; i++) dot += heap[qo + i] * heap[ko + i];
+          scores[t] = dot;
+          if (dot > max) max = dot;
+        }
+        let sum = 0;
+        for (let t = 0; t < len; t++) sum += scores[t] = Math.exp(scores[t] - max);
+        acc.fill(0);
+        for (let t = 0; t < len; t++) {
+          const p = scores[t] / sum;
+          const vo = vBase + t * D;
+          for (let i = 0; i < D; i++) acc[i] += p * heap[vo + i];
+        }
+        const o = oi + ((r * Hkv + j) * G + g) * D;
+        for (let i = 0; i < D; i++) heap[o + i] = acc[i];
+      }
+    }
+  }
+  return out;
+};
+
+const KERNELS: KernelConfig[] = [
+  { kernelName: SRL_DECODE_ATTENTION, backendName: 'wasm', kernelFunc: decodeAttention },
+  { kernelName: SRL_NORM, backendName: 'wasm', kernelFunc: norm },
+  { kernelName: SRL_DECODE_QKV, backendName: 'wasm', kernelFunc: decodeQkv },
+  { kernelName: SRL_GELU_ARG, backendName: 'wasm', kernelFunc: geluArg },
+  { kernelName: SRL_PRODUCT, backendName: 'wasm', kernelFunc: product },
+];
+
+/** Registers the kernels above for `wasm` (idempotent). */
+export function registerWasmDecodeKernels(): void {
+  for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
+}
+
+export type DecodeKernelAttrs = NamedAttrMap;
