@@ -1,4 +1,5 @@
 import type { AnyPluginDefinition } from '@srl/core';
+import { tfjsTransformerPlugin } from './tfjs-transformer-plugin';
 
 /** Every plugin this package provides; bound by the package's ContainerModule. */
-export const plugins: AnyPluginDefinition[] = [];
+export const plugins: AnyPluginDefinition[] = [tfjsTransformerPlugin];

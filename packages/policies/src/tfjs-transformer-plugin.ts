@@ -1,0 +1,51 @@
+import { definePlugin } from '@srl/core';
+import { TRANSFORMER_PRESETS } from './model/presets';
+import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs-transformer-policy';
+
+const int = (minimum: number) => ({ type: 'integer', minimum }) as const;
+
+/** `tfjs-transformer`: the in-process TensorFlow.js policy (GPU through tfjs-node-gpu when installed). */
+export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolicyOptions>({
+  kind: 'policy',
+  name: 'tfjs-transformer',
+  description: 'TensorFlow.js decoder-only transformer (GPT-2 / Llama / Qwen2), from a preset or a Hugging Face checkpoint',
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      preset: { type: 'string', enum: Object.keys(TRANSFORMER_PRESETS), description: 'starting config' },
+      config: {
+        type: 'object',
+        description: 'overrides on the preset',
+        properties: {
+          family: { type: 'string', enum: ['gpt2', 'llama', 'qwen2'] },
+          vocabSize: int(1),
+          hiddenSize: int(1),
+          numLayers: int(1),
+          numHeads: int(1),
+          numKvHeads: int(1),
+          intermediateSize: int(1),
+          maxPositions: int(2),
+          norm: { type: 'string', enum: ['layernorm', 'rmsnorm'] },
+          normEps: { type: 'number', exclusiveMinimum: 0 },
+          positions: { type: 'string', enum: ['learned', 'rope'] },
+          ropeTheta: { type: 'number', exclusiveMinimum: 0 },
+          mlp: { type: 'string', enum: ['gelu', 'swiglu'] },
+          qkvBias: { type: 'boolean' },
+          linearBias: { type: 'boolean' },
+          tieEmbeddings: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      },
+      checkpoint: { type: 'string', minLength: 1, description: 'Hugging Face checkpoint folder to start from (relative to the recipe)' },
+      tokenizer: { type: 'string', minLength: 1, description: '"byte" or a folder with tokenizer.json' },
+      chatTemplate: { type: 'string', minLength: 1, description: 'chatml, qwen2, llama-2, llama-3, plain, or Jinja source' },
+      backend: { type: 'string', enum: ['auto', 'tensorflow', 'wasm', 'cpu'], description: 'auto: tfjs-node-gpu, tfjs-node, wasm, cpu' },
+      seed: { type: 'integer', description: 'weight initialisation and sampling seed' },
+      weightDecay: { type: 'number', minimum: 0, description: 'AdamW decoupled weight decay' },
+      saveDtype: { type: 'string', enum: ['F32', 'F16', 'BF16'], description: 'weight dtype of saved checkpoints' },
+    },
+    additionalProperties: false,
+  },
+  defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32' },
+  create: (options, deps) => TfjsTransformerPolicy.create(options, { logger: deps.logger, baseDir: deps.baseDir }),
+});

@@ -1,0 +1,205 @@
+/**
+ * The in-process policy: a TensorFlow.js decoder-only transformer (GPT-2 or Llama/Qwen2 style) with its
+ * tokenizer, KV-cached sampling, scoring and AdamW training, saved in the Hugging Face layout.
+ */
+import path from 'node:path';
+import {
+  POLICY_SPEC_VERSION,
+  SrlError,
+  type Generation,
+  type Logger,
+  type Prompt,
+  type SamplingParams,
+  type ScoredSequence,
+  type SequenceScores,
+  type TrainablePolicy,
+  type TrainStepInput,
+  type TrainStepResult,
+} from '@srl/core';
+import { selectBackend, type BackendName } from './backend/select-backend';
+import { loadHfCheckpoint, readTensorState, writeHfCheckpointFiles } from './checkpoint/index';
+import { generate } from './generation/generate';
+import { Rng } from './generation/rng';
+import { transformerPreset } from './model/presets';
+import { Transformer } from './model/transformer';
+import type { TransformerConfig } from './model/transformer-config';
+import { loadTokenizer, type Tokenizer } from './tokenizers/index';
+import { AdamW, type AdamWState } from './training/adamw';
+import { scoreSequences } from './training/score';
+import { trainStep } from './training/train-step';
+
+export interface TfjsTransformerPolicyOptions {
+  /** Starting config (ignored with `checkpoint`, whose config.json wins). */
+  preset: string;
+  /** Field overrides on the preset, minGPT-style. */
+  config: Partial<TransformerConfig>;
+  /** A Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json) to start from. */
+  checkpoint?: string;
+  /** 'byte', or a folder with tokenizer.json; default: the checkpoint's tokenizer, else 'byte'. */
+  tokenizer?: string;
+  /** A built-in chat template name (chatml, qwen2, llama-2, llama-3, plain) or Jinja source. */
+  chatTemplate?: string;
+  backend: BackendName | 'auto';
+  seed: number;
+  weightDecay: number;
+  /** Weight dtype of saved checkpoints ('F32' is bit-exact). */
+  saveDtype: 'F32' | 'F16' | 'BF16';
+}
+
+export class TfjsTransformerPolicy implements TrainablePolicy {
+  readonly specVersion = POLICY_SPEC_VERSION;
+  readonly trainable = true;
+  readonly name: string;
+  private optimizer: AdamW;
+  private rng: Rng;
+
+  private constructor(
+    readonly model: Transformer,
+    readonly tokenizer: Tokenizer,
+    readonly backend: BackendName,
+    private readonly options: TfjsTransformerPolicyOptions,
+  ) {
+    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend})`;
+    this.optimizer = this.newOptimizer();
+    this.rng = new Rng(options.seed);
+  }
+
+  /** Selects the backend, then builds the model from a checkpoint or from a preset with fresh weights. */
+  static async create(options: TfjsTransformerPolicyOptions, context: { logger?: Logger; baseDir?: string } = {}): Promise<TfjsTransformerPolicy> {
+    const resolve = (p: string): string => path.resolve(context.baseDir ?? process.cwd(), p);
+    const backend = await selectBackend({ backend: options.backend, log: (m) => context.logger?.log('info', m) });
+    let model: Transformer;
+    let tokenizer: Tokenizer;
+    if (options.checkpoint) {
+      const ckpt = loadHfCheckpoint(resolve(options.checkpoint), { chatTemplate: options.chatTemplate });
+      tokenizer = options.tokenizer ? loadTokenizerOption(options.tokenizer, resolve, options.chatTemplate) : (ckpt.tokenizer ?? loadTokenizer({ kind: 'byte' }, { chatTemplate: options.chatTemplate }));
+      model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors);
+    } else {
+      tokenizer = loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate);
+      const config: TransformerConfig = {
+        ...transformerPreset(options.preset),
+        ...options.config,
+        bosTokenId: tokenizer.bosTokenId,
+        eosTokenId: tokenizer.eosTokenId,
+      };
+      config.vocabSize = Math.max(config.vocabSize, tokenizer.vocabSize);
+      model = Transformer.random(config, options.seed);
+    }
+    if (tokenizer.vocabSize > model.config.vocabSize) {
+      throw new SrlError('validation', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabSize is ${model.config.vocabSize}; use a matching tokenizer`);
+    }
+    const policy = new TfjsTransformerPolicy(model, tokenizer, backend, options);
+    context.logger?.log('info', `policy: ${policy.name}`);
+    return policy;
+  }
+
+  get eosTokenId(): number | null {
+    return this.tokenizer.eosTokenId;
+  }
+
+  private newOptimizer(): AdamW {
+    return new AdamW(this.model.variables, { weightDecay: this.options.weightDecay });
+  }
+
+  /** Chats go through the tokenizer's template (ending with the assistant header); a string is used as given. */
+  formatPrompt(prompt: Prompt): string {
+    if (typeof prompt === 'string') return prompt;
+    const text = this.tokenizer.applyChatTemplate(prompt, { addGenerationPrompt: true });
+    const bos = this.tokenizer.bosTokenId;
+    // Models trained here always see BOS first, whether or not the template writes it.
+    if (bos !== null && this.tokenizer.encode(text)[0] !== bos) return `${this.tokenizer.decode([bos])}${text}`;
+    return text;
+  }
+
+  tokenize(text: string): number[] {
+    return this.tokenizer.encode(text);
+  }
+
+  detokenize(ids: number[]): string {
+    return this.tokenizer.decode(ids, { skipSpecialTokens: true });
+  }
+
+  async generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]> {
+    const texts = prompts.map((p) => this.formatPrompt(p));
+    const ids = texts.map((t) => this.tokenize(t));
+    const rng = params.seed === undefined ? this.rng : new Rng(params.seed);
+    const out = await generate(this.model, ids, {
+      n: params.n ?? 1,
+      maxTokens: params.maxTokens,
+      temperature: params.temperature ?? 1,
+      topP: params.topP ?? 1,
+      topK: params.topK ?? 0,
+      eosTokenIds: this.tokenizer.stopTokenIds,
+      ...(params.stop?.length ? { stop: params.stop } : {}),
+      detokenize: (t) => this.detokenize(t),
+      rng,
+    });
+    return out.map((samples, i) => ({
+      promptText: texts[i],
+      promptTokenIds: ids[i],
+      samples: samples.map((s) => ({ text: s.text ?? this.detokenize(s.tokenIds), tokenIds: s.tokenIds, logprobs: s.logprobs, finishReason: s.finishReason })),
+    }));
+  }
+
+  async score(sequences: ScoredSequence[]): Promise<SequenceScores[]> {
+    return scoreSequences(this.model, sequences);
+  }
+
+  async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
+    return trainStep(this.model, this.optimizer, input);
+  }
+
+  async save(dir: string): Promise<void> {
+    const state = this.optimizer.state();
+    const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [name, variable] of this.model.variables) {
+      const m = state.m.get(name);
+      const v = state.v.get(name);
+      if (m) tensors.set(`m.${name}`, { shape: variable.shape, data: m });
+      if (v) tensors.set(`v.${name}`, { shape: variable.shape, data: v });
+    }
+    writeHfCheckpointFiles(dir, {
+      config: this.model.config,
+      tensors: this.model.toHuggingFace(),
+      tokenizer: this.tokenizer,
+      dtype: this.options.saveDtype,
+      optimizerState: { tensors, state: { step: state.step, rng: this.rng.state() } },
+    });
+  }
+
+  async load(dir: string): Promise<void> {
+    const ckpt = loadHfCheckpoint(dir, { tokenizer: false });
+    this.model.loadHuggingFace(ckpt.tensors);
+    const saved = readTensorState(dir);
+    this.optimizer.dispose();
+    this.optimizer = this.newOptimizer();
+    if (saved) {
+      const restored: AdamWState = { step: saved.state.step as number, m: new Map(), v: new Map() };
+      for (const [key, t] of saved.tensors) (key.startsWith('m.') ? restored.m : restored.v).set(key.slice(2), t.data);
+      this.optimizer.setState(restored);
+      if (saved.state.rng !== undefined) this.rng.setState(saved.state.rng);
+    }
+  }
+
+  resetOptimizer(): void {
+    this.optimizer.dispose();
+    this.optimizer = this.newOptimizer();
+  }
+
+  rngState(): unknown {
+    return this.rng.state();
+  }
+
+  setRngState(state: unknown): void {
+    this.rng.setState(state);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+}
+
+function loadTokenizerOption(spec: string, resolve: (p: string) => string, chatTemplate?: string): Tokenizer {
+  return spec === 'byte' ? loadTokenizer({ kind: 'byte' }, { chatTemplate }) : loadTokenizer(resolve(spec), { chatTemplate });
+}
