@@ -2,6 +2,7 @@
  * The in-process policy: a TensorFlow.js decoder-only transformer (GPT-2 or Llama/Qwen2 style) with its
  * tokenizer, KV-cached sampling, scoring and AdamW training, saved in the Hugging Face layout.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   POLICY_SPEC_VERSION,
@@ -17,7 +18,7 @@ import {
   type TrainStepResult,
 } from '@srl/core';
 import { selectBackend, type BackendName } from './backend/select-backend';
-import { loadHfCheckpoint, readTensorState, writeHfCheckpointFiles } from './checkpoint/index';
+import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate } from './generation/generate';
 import { Rng } from './generation/rng';
 import { transformerPreset } from './model/presets';
@@ -158,9 +159,13 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       if (m) tensors.set(`m.${name}`, { shape: variable.shape, data: m });
       if (v) tensors.set(`v.${name}`, { shape: variable.shape, data: v });
     }
-    writeHfCheckpointFiles(dir, {
+    // A new folder is created atomically as a whole; into an existing one (a CheckpointStore's temp folder)
+    // each file is written atomically.
+    const write = existsSync(dir) ? writeHfCheckpointFiles : saveHfCheckpoint;
+    write(dir, {
       config: this.model.config,
-      tensors: this.model.toHuggingFace(),
+      // GPT-2 tensors get the `transformer.` prefix GPT2LMHeadModel saves with.
+      tensors: normalizeHfTensorNames(this.model.config, this.model.toHuggingFace()),
       tokenizer: this.tokenizer,
       dtype: this.options.saveDtype,
       optimizerState: { tensors, state: { step: state.step, rng: this.rng.state() } },
