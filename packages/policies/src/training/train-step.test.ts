@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainingItem } from '@srl/core';
+import { crossEntropyLoss, policyGradientLoss, type TrainingItem } from '@srl/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
 import { generate } from '../generation/generate';
@@ -105,6 +105,30 @@ describe('trainStep', () => {
       // learningRate 0: the weights do not move.
       expect(model.toHuggingFace()).toEqual(snapshot);
     }
+  });
+
+  it('agrees with @srl/core\'s float64 reference objectives (policyGradientLoss, crossEntropyLoss)', () => {
+    const items = pgItems().map(({ weights: _w, ...rest }) => rest);
+    const scores = scoreSequences(model, items);
+    const tokens = items.map((it, i) =>
+      scores[i].logprobs.map((lp, j) => ({ logprob: lp, oldLogprob: (it.oldLogprobs as number[])[j], advantage: it.advantage as number, refLogprob: (it.refLogprobs as number[])[j] })),
+    );
+    const snapshot = model.toHuggingFace();
+    for (const aggregation of ['token-mean', 'sequence-mean'] as const) {
+      const o = { clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation };
+      const ref = policyGradientLoss(tokens, o);
+      const opt = new AdamW(model.variables);
+      const r = trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', ...o }, items, learningRate: 0 });
+      opt.dispose();
+      expect(r.loss).toBeCloseTo(ref.loss, 5);
+      expect(r.clipFraction).toBeCloseTo(ref.clipFraction, 12);
+      expect(r.kl).toBeCloseTo(ref.kl, 5);
+    }
+    const opt = new AdamW(model.variables);
+    const ce = trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items, learningRate: 0 });
+    opt.dispose();
+    expect(ce.loss).toBeCloseTo(crossEntropyLoss(scores.map((sc) => sc.logprobs)), 5);
+    expect(model.toHuggingFace()).toEqual(snapshot);
   });
 
   it('micro-batching gives the same loss and the same update as one batch', () => {
