@@ -54,7 +54,7 @@ export class ConsoleLogger implements Logger {
     if (this.options.format === 'json') this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), type: 'metrics', ...record })}\n`);
   }
 
-  progress(update: { label: string; current: number; total: number; fields?: Record<string, number | string> }): void {
+  progress(update: { label: string; current: number; total: number; fields?: Record<string, number | string | null> }): void {
     const now = Date.now();
     if (!this.started.has(update.label) || update.current === 0) this.started.set(update.label, now);
     const elapsedSeconds = (now - this.started.get(update.label)!) / 1000;

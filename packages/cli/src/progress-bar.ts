@@ -20,13 +20,15 @@ export function renderProgress(input: {
   total: number;
   elapsedSeconds: number;
   width?: number;
-  fields?: Record<string, number | string>;
+  fields?: Record<string, number | string | null>;
 }): string {
   const { label, current, total, elapsedSeconds, fields = {} } = input;
   const width = input.width ?? 24;
   const fraction = total > 0 ? Math.min(1, current / total) : 0;
   const filled = Math.round(fraction * width);
   const eta = current > 0 ? (elapsedSeconds / current) * (total - current) : NaN;
-  const extras = Object.entries(fields).map(([k, v]) => `${k}=${formatField(v)}`);
+  const extras = Object.entries(fields)
+    .filter(([, v]) => v !== null && v !== undefined && (typeof v === 'string' || Number.isFinite(v)))
+    .map(([k, v]) => `${k}=${formatField(v as number | string)}`);
   return [`${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${current}/${total}`, `ETA ${formatDuration(eta)}`, ...extras].join(' ');
 }

@@ -18,7 +18,7 @@ export interface LoopOptions {
   /** Runs optimizer step `step` (0-based); returns its metrics. */
   step: (step: number) => Promise<Record<string, unknown>>;
   /** Key figures for the progress bar. */
-  progressFields: (metrics: Record<string, unknown>) => Record<string, number | string>;
+  progressFields: (metrics: Record<string, unknown>) => Record<string, number | string | null>;
 }
 
 /**
