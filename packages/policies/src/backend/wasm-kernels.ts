@@ -4,6 +4,8 @@
  * - BatchMatMul runs XNNPACK only for 2-D, untransposed operands; batched products fall back to a naive loop
  *   (~2 GFLOP/s, 6x slower). `SrlBatchMatMul` runs XNNPACK once per batch entry on views of the operands.
  * - Transpose of a 2-D/3-D tensor writes with a large stride; `SrlTranspose` is a blocked copy in JavaScript (2x).
+ * - Identity (tf.clone, and every tensor a gradient saves) copies the buffer; here it shares it, as on cpu.
+ * - Sum over axis 0 is a strided loop; `SrlColumnSum` reads rows in order.
  * - Gather of rows costs ~4 us per row; `SrlGatherRows` copies rows with `copyWithin` (70x), and
  *   `SrlGatherColumns` reads columns of a [C, V] table (a tied embedding stored as the output layer).
  *
@@ -30,6 +32,7 @@ export const SRL_BATCH_MATMUL = 'SrlBatchMatMul';
 export const SRL_TRANSPOSE = 'SrlTranspose';
 export const SRL_GATHER_ROWS = 'SrlGatherRows';
 export const SRL_GATHER_COLUMNS = 'SrlGatherColumns';
+export const SRL_COLUMN_SUM = 'SrlColumnSum';
 
 const checked = new WeakMap<object, WasmInternals | null>();
 
@@ -178,16 +181,52 @@ const gatherColumns: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/** Column sums of x [N, C] -> [C], float64 accumulators, rows read in order (Sum over axis 0 is a strided loop). */
+const columnSum: KernelFunc = ({ inputs, backend }) => {
+  const { x } = inputs as { x: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  const [N, C] = x.shape;
+  const out = be.makeOutput([C], 'float32');
+  const heap = be.wasm.HEAPF32;
+  const xBase = heapIndex(be, x);
+  const acc = new Float64Array(C);
+  for (let r = 0; r < N; r++) {
+    const row = xBase + r * C;
+    for (let c = 0; c < C; c++) acc[c] += heap[row + c];
+  }
+  heap.set(acc, heapIndex(be, out));
+  return out;
+};
+
+/**
+ * Identity that shares the input's buffer (reference-counted), as the cpu backend's does, instead of copying
+ * it: tfjs clones every tensor a gradient saves, and on wasm each clone was a full copy. Tensors are immutable,
+ * so sharing is safe; the only in-place writes in this package (the KV cache) never touch a cloned tensor.
+ */
+const identity: KernelFunc = ({ inputs, backend }) => {
+  const { x } = inputs as { x: TensorInfo };
+  (backend as unknown as { incRef(dataId: DataId): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
 const KERNELS: KernelConfig[] = [
+  { kernelName: SRL_COLUMN_SUM, backendName: 'wasm', kernelFunc: columnSum },
   { kernelName: SRL_BATCH_MATMUL, backendName: 'wasm', kernelFunc: batchMatMul },
   { kernelName: SRL_TRANSPOSE, backendName: 'wasm', kernelFunc: transpose },
   { kernelName: SRL_GATHER_ROWS, backendName: 'wasm', kernelFunc: gatherRows },
   { kernelName: SRL_GATHER_COLUMNS, backendName: 'wasm', kernelFunc: gatherColumns },
 ];
 
-/** Registers the kernels above for the `wasm` backend (idempotent). */
+let identityReplaced = false;
+
+/** Registers the kernels above for the `wasm` backend (idempotent), and the sharing Identity. */
 export function registerWasmKernels(): void {
   for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
+  if (!identityReplaced && tf.getKernel('Identity', 'wasm') !== undefined) {
+    tf.unregisterKernel('Identity', 'wasm');
+    tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity });
+    identityReplaced = true;
+  }
 }
 
 /** True when the active backend is wasm with the expected internals, so the kernels above can run. */

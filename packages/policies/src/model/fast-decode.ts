@@ -3,6 +3,7 @@ import { registerWasmDecodeKernels, SRL_DECODE_ATTENTION, SRL_DECODE_QKV, SRL_GE
 import { decodeMask, MASKED } from './attention';
 import type { KvCache } from './kv-cache';
 import { gatherColumns, gatherRows } from './ops/embedding';
+import { denseBias } from './ops/linear';
 import type { ResolvedWeights, Transformer } from './transformer';
 
 type Norm = ResolvedWeights['finalNorm'];
@@ -28,8 +29,7 @@ export function decodeWasm(model: Transformer, W: ResolvedWeights, cache: KvCach
     const out = run(SRL_NORM, inputs, { kind: c.norm, eps: c.normEps });
     return Array.isArray(out) ? out : [x, out];
   };
-  const linear = (x: tf.Tensor, l: Linear): tf.Tensor2D =>
-    (l.b === undefined ? tf.matMul(x as tf.Tensor2D, l.w) : tf.fused.matMul({ a: x as tf.Tensor2D, b: l.w, bias: l.b })) as tf.Tensor2D;
+  const linear = (x: tf.Tensor, l: Linear): tf.Tensor2D => (l.b === undefined ? (tf.matMul(x as tf.Tensor2D, l.w) as tf.Tensor2D) : denseBias(x as tf.Tensor2D, l.w, l.b));
 
   const rope = model.decodeRopeTables(positions);
   const qkvAttrs = { H, Hkv, D, positions, scale: 1 / Math.sqrt(D), ...(rope ?? {}) };

@@ -47,9 +47,9 @@ export const TRANSFORMER_PRESETS = {
   'gpt2-bench': { ...GPT2_BASE, hiddenSize: 128, numLayers: 4, numHeads: 4, numKvHeads: 4, intermediateSize: 512, maxPositions: 64 },
   /** nanoGPT's shakespeare-char size (~10.8M). */
   'gpt2-10m': { ...GPT2_BASE, hiddenSize: 384, numLayers: 6, numHeads: 6, numKvHeads: 6, intermediateSize: 1536, maxPositions: 256 },
-  /** ~25M Llama with GQA. */
+  /** ~24M Llama with GQA. */
   'llama-25m': { ...LLAMA_BASE, hiddenSize: 512, numLayers: 8, numHeads: 8, numKvHeads: 4, intermediateSize: 1408, maxPositions: 1024 },
-  /** ~100M Llama (GPT-2-small width and depth, GQA 12/4); ~73M with the byte vocabulary, ~97M with a 32k one. */
+  /** ~100M Llama (GPT-2-small width and depth, GQA 12/4): 75.7M with the byte vocabulary, 100.1M with a 32k one. */
   'llama-100m': { ...LLAMA_BASE, hiddenSize: 768, numLayers: 12, numHeads: 12, numKvHeads: 4, intermediateSize: 2048, maxPositions: 2048 },
 } as const satisfies Record<string, TransformerConfig>;
 

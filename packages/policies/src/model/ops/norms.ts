@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { SRL_COLUMN_SUM, useWasmKernels } from '../../backend/wasm-kernels';
 import { customOp } from './custom-op';
 
 /**
  * LayerNorm over the last axis of x [N, C]: (x - mean) / sqrt(var + eps) * w + b, and RMSNorm:
  * x * rsqrt(mean(x^2) + eps) * w (the order of llama2.c and Hugging Face: normalise, then scale).
- * Custom gradients: autograd would sum the weight gradients over axis 0, a scalar loop on wasm; here they are
- * products with a row of ones, which run on XNNPACK. The caller owns the result.
+ * Custom gradients: autograd would sum the weight gradients over axis 0, a strided scalar loop on wasm; here
+ * `columnSum` does it. The caller owns the result.
  */
 export function layerNorm(x: tf.Tensor2D, w: tf.Tensor1D, b: tf.Tensor1D, eps: number): tf.Tensor2D {
   return layerNormOp(eps)(x, w, b);
@@ -20,8 +21,9 @@ type RmsNormFn = LayerNormFn;
 const layerNormOps = new Map<number, LayerNormFn>();
 const rmsNormOps = new Map<number, RmsNormFn>();
 
-/** Column sum of x [N, C] as [C], computed as ones[1, N] @ x. */
-function columnSum(x: tf.Tensor2D): tf.Tensor1D {
+/** Column sum of x [N, C] as [C]: a row-order loop on wasm, ones[1, N] @ x elsewhere. Not differentiable. */
+export function columnSum(x: tf.Tensor2D): tf.Tensor1D {
+  if (x.dtype === 'float32' && useWasmKernels()) return tf.engine().runKernel(SRL_COLUMN_SUM, { x }, {}) as tf.Tensor1D;
   return tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]);
 }
 
