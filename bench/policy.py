@@ -8,7 +8,8 @@ Usage: /usr/bin/python3 bench/policy.py [spec.json]
      "threads": 1, "seed": 0,
      "train": {"batch", "seq", "warmup", "iters", "lr", "weightDecay", "maxGradNorm", "ids": [B*T ints]},
      "generation": {"prompts": [[ids], ...], "samples", "newTokens", "temperature", "warmup", "iters"},
-     "weights": {"file": "<raw little-endian float32>", "tensors": [{"name", "shape", "offset"}]}}
+     "weights": {"file": "<raw little-endian float32>", "tensors": [{"name", "shape", "offset"}]},
+     "gemm": [M, K, N]}   (one a[M,K] @ b[K,N] timed for the matrix-product throughput; default B*T x C x I)
   With "weights", the model starts from exactly those Hugging Face GPT-2 tensors (Conv1D layout [in, out]),
   so the first step's loss and gradient norm can be compared with the tfjs side.
 Output (stdout): one JSON object. Progress goes to stderr.
@@ -317,6 +318,18 @@ def main():
             model(prompts, last_only=True, collect_kv=True)
             pre.append(time.perf_counter() - t0)
 
+    # One matrix product of the model's MLP shape, for the throughput floor (rows x hidden @ hidden x inner).
+    M, K, N = spec.get("gemm", [B * T, config["hiddenSize"], config["intermediateSize"]])
+    a, b = torch.randn(M, K), torch.randn(K, N)
+    for _ in range(3):
+        a @ b
+    mm = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        a @ b
+        mm.append(time.perf_counter() - t0)
+    gemm_ms = median_ms(mm)
+
     gen_ms = median_ms(gen_times)
     print(json.dumps({
         "torch": torch.__version__,
@@ -325,6 +338,7 @@ def main():
         # CPU seconds per wall second in the timed loops: ~1.0 confirms one busy thread.
         "cpu_per_wall": {"train": train_cpu, "generation": gen_cpu},
         "parameters": n_params,
+        "gemm": {"shape": [M, K, N], "median_ms": gemm_ms, "gflops": 2 * M * K * N / gemm_ms / 1e6},
         "train": {
             "batch": B, "seq": T, "iters": tr["iters"], "warmup": tr["warmup"],
             "median_ms": median_ms(steps),

@@ -1,7 +1,7 @@
 // Benchmark: the tfjs transformer policy against PyTorch on the CPU, same model, batch and thread count, one run.
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
-//      [--no-profile]            (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
+//      [--profile-rows 16] [--no-profile]   (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,
 //     SFT cross-entropy, global-norm clipping at 1, AdamW with decay 0.1 on matrices, lr 1e-3): forward,
 //     backward, optimizer; (b) generation: generate() with `batch / samples` prompts of `prompt-len` tokens,
@@ -9,8 +9,10 @@
 // bench/policy.py does the same in PyTorch from the same initial weights and data (the first step's loss and
 // gradient norm are compared, so both sides provably run the same model). Each figure is the median of the timed
 // runs after untimed warm-up runs. The tfjs wasm backend runs one thread in Node (tfjs disables wasm threads
-// there), so PyTorch gets `--threads 1` by default. After the table come a kernel profile of the tfjs side and,
-// last, the two ratios.
+// there), so PyTorch gets `--threads 1` by default (policy.py also pins OpenBLAS, which ignores torch's setting);
+// both sides' CPU-seconds per wall-second are printed. The reference mirrors GPT-2 presets only. After the table
+// come a kernel profile of the tfjs side (self time per kernel, forward/backward split at the loss) and, last, the
+// two ratios. The machine's other load shows up in both sides' times: rerun when the step times scatter.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -89,21 +91,30 @@ function tensorsIn(value: unknown, found = new Set<Tf.Tensor>()): Tf.Tensor[] {
 const fmt = (x: number, digits = 1): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (slow: number, fast: number): string => (slow >= fast ? `${fmt(slow / fast, 2)}x slower` : `${fmt(fast / slow, 2)}x faster`);
 
+/** Kernel self times of one phase of a profiled call. */
+interface KernelStats {
+  byKernel: Map<string, number>;
+  byShape: Map<string, number>;
+  calls: Map<string, number>;
+  /** ms in kernels and kernel calls. */
+  total: number;
+  count: number;
+}
+/** The phase kernels are attributed to while profiling ('forward' until a loss function says 'backward'). */
+let phase = 'all';
+
 /**
- * Self time of each kernel (ms, excluding kernels it runs inside it: custom-gradient ops and some wasm kernels
- * call other kernels) per call of `fn` (averaged over `reps` calls), by kernel name and by name + input shapes.
- * Works by wrapping the engine's profiler while tf.profile switches profiling on; `total` is the kernels' time,
- * `wall` the call's, `count` the kernel calls.
+ * Self time of each kernel (ms, excluding kernels run inside it: custom-gradient ops and some wasm kernels call
+ * other kernels) per call of `fn` (mean over `reps` calls), by phase, kernel name and name + input shapes. Works by
+ * wrapping the engine's profiler while tf.profile switches profiling on; `wall` is the profiled call's time.
  */
-async function profile(fn: () => void, reps: number): Promise<{ byKernel: Map<string, number>; byShape: Map<string, number>; total: number; wall: number; count: number }> {
+async function profile(fn: () => void, reps: number): Promise<{ phases: Map<string, KernelStats>; wall: number }> {
   type Profiler = { profileKernel(name: string, inputs: Record<string, Tf.Tensor | null>, f: () => Tf.Tensor[]): unknown };
   const profiler = (tf.engine() as unknown as { profiler: Profiler }).profiler;
   const original = profiler.profileKernel;
-  const byKernel = new Map<string, number>();
-  const byShape = new Map<string, number>();
+  const phases = new Map<string, KernelStats>();
+  const add = (m: Map<string, number>, k: string, v: number): void => void m.set(k, (m.get(k) ?? 0) + v);
   const stack: number[] = [];
-  let total = 0;
-  let count = 0;
   profiler.profileKernel = (name, inputs, f) => {
     stack.push(0);
     const t0 = performance.now();
@@ -114,12 +125,14 @@ async function profile(fn: () => void, reps: number): Promise<{ byKernel: Map<st
       const elapsed = performance.now() - t0;
       const self = elapsed - (stack.pop() as number);
       if (stack.length > 0) stack[stack.length - 1] += elapsed;
+      let p = phases.get(phase);
+      if (p === undefined) phases.set(phase, (p = { byKernel: new Map(), byShape: new Map(), calls: new Map(), total: 0, count: 0 }));
       const label = name || '(custom op, own JS)';
-      const shapes = Object.values(inputs).map((t) => `[${t?.shape.join(',') ?? ''}]`).join(' ');
-      byKernel.set(label, (byKernel.get(label) ?? 0) + self);
-      byShape.set(`${label} ${shapes}`, (byShape.get(`${label} ${shapes}`) ?? 0) + self);
-      total += self;
-      count++;
+      add(p.byKernel, label, self);
+      add(p.calls, label, 1);
+      add(p.byShape, `${label} ${Object.values(inputs).map((t) => `[${t?.shape.join(',') ?? ''}]`).join(' ')}`, self);
+      p.total += self;
+      p.count++;
     }
     return { kernelName: name, outputs, inputs, timeMs: Promise.resolve(0), extraInfo: Promise.resolve('') };
   };
@@ -131,13 +144,21 @@ async function profile(fn: () => void, reps: number): Promise<{ byKernel: Map<st
     });
   } finally {
     profiler.profileKernel = original;
+    phase = 'all';
   }
   const per = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k, v / reps]));
-  return { byKernel: per(byKernel), byShape: per(byShape), total: total / reps, wall: (performance.now() - t0) / reps, count: count / reps };
+  for (const p of phases.values()) {
+    Object.assign(p, { byKernel: per(p.byKernel), byShape: per(p.byShape), calls: per(p.calls), total: p.total / reps, count: p.count / reps });
+  }
+  return { phases, wall: (performance.now() - t0) / reps };
 }
-function top(map: Map<string, number>, n: number, total: number, minus?: Map<string, number>): string[] {
-  const rows = [...map].map(([k, v]) => [k, v - (minus?.get(k) ?? 0)] as const).filter(([, v]) => v > 0.005);
-  return rows.sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${fmt(v, 2).padStart(8)} ms ${fmt((100 * v) / total, 0).padStart(3)}%  ${k}`);
+/** The `n` largest entries of a kernel map (ms, % of `total`), with call counts when given. */
+function top(map: Map<string, number>, n: number, total: number, calls?: Map<string, number>): string[] {
+  return [...map]
+    .filter(([, v]) => v > 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `    ${fmt(v, 2).padStart(8)} ms ${fmt((100 * v) / total, 0).padStart(3)}%  ${k}${calls === undefined ? '' : ` (${Math.round(calls.get(k) ?? 0)} calls)`}`);
 }
 
 // ---- setup -------------------------------------------------------------------------------------------------
@@ -176,6 +197,7 @@ const spec = {
   weights: { file: path.join(dir, 'weights.f32'), tensors },
   train: { batch: B, seq: T, warmup: num('warmup'), iters: num('iters'), lr: LR, weightDecay: WEIGHT_DECAY, maxGradNorm: MAX_GRAD_NORM, ids: rows.flat() },
   generation: { prompts, samples: S, newTokens, temperature: 1, warmup: 1, iters: num('gen-iters') },
+  gemm: [B * T, config.hiddenSize, config.intermediateSize],
 };
 writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
 
@@ -199,20 +221,36 @@ const names = [...model.variables.keys()];
 const varList = names.map((n) => model.variables.get(n) as Tf.Variable);
 const packed = packSequences(items, config);
 const plan = planTokens(CE, items);
+let forwardEnd = 0;
 const lossFn = (): Tf.Scalar => {
+  phase = 'forward';
   const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows });
   const r = tokenLogProbs(logits, packed.targets);
   r.logprobs.dataSync();
   r.entropies.dataSync();
-  return objectiveLoss(CE, plan, 0, plan.coef.length, r.logprobs);
+  const loss = objectiveLoss(CE, plan, 0, plan.coef.length, r.logprobs);
+  phase = 'backward'; // under tf.variableGrads, every kernel after this is the backward pass
+  forwardEnd = performance.now();
+  return loss;
 };
 const forwardMs = bench(() => tf.tidy(() => void lossFn().dataSync()), 1, num('iters'));
 const gradsOnce = (): { value: Tf.Scalar; grads: Record<string, Tf.Tensor> } => tf.variableGrads(lossFn, varList);
+// Forward and backward as they run in a train step: the forward under the gradient tape (it keeps what the
+// backward needs), timed up to the loss, and the backward after it.
+const tapedForward: number[] = [];
+const backward: number[] = [];
 const fwdBwdMs = bench(() => {
+  const t0 = performance.now();
   const g = gradsOnce();
   g.value.dataSync();
+  tapedForward.push(forwardEnd - t0);
+  backward.push(performance.now() - forwardEnd);
   tf.dispose([g.value, ...Object.values(g.grads)]);
 }, 1, num('iters'));
+tapedForward.shift(); // the warm-up call
+backward.shift();
+const tapedForwardMs = median(tapedForward);
+const backwardMs = median(backward);
 const held = gradsOnce();
 const gradList = names.map((n) => held.grads[(model.variables.get(n) as Tf.Variable).name]);
 const optMs = bench(() => {
@@ -261,6 +299,22 @@ const sampleMs = bench(() => {
   for (let r = 0; r < B; r++) sampleToken(logitsRows, r * config.vocabSize, config.vocabSize, { temperature: 1, topP: 1, topK: 0 }, sampleRng);
 }, 3, 50);
 
+// One matrix product of the MLP's shape with the weights a variable (XNNPACK keeps them packed): the throughput
+// floor of matMul-bound work, compared with the same product in PyTorch.
+const [gm, gk, gn] = spec.gemm;
+const gemmA = tf.randomNormal([gm, gk]);
+const gemmB = tf.variable(tf.randomNormal([gk, gn]));
+const gemmMs = bench(() => tf.tidy(() => void tf.matMul(gemmA, gemmB)), 3, 30); // wasm kernels run synchronously
+tf.dispose([gemmA, gemmB]);
+const gemmGflops = (2 * gm * gk * gn) / gemmMs / 1e6;
+// Multiply-adds of one train step's products: forward (linear layers over B*T rows, attention scores and mixing,
+// the output layer over the B*(T-1) predicted rows), backward twice that.
+const C = config.hiddenSize;
+const kvWidth = (config.numKvHeads / config.numHeads) * C;
+const linearMacs = B * T * config.numLayers * (C * (C + 2 * kvWidth) + C * C + (config.mlp === 'swiglu' ? 3 : 2) * C * config.intermediateSize);
+const attentionMacs = config.numLayers * 2 * B * config.numHeads * T * T * (C / config.numHeads);
+const trainGflop = (3 * 2 * (linearMacs + attentionMacs + B * (T - 1) * C * config.vocabSize)) / 1e9;
+
 // ---- PyTorch ---------------------------------------------------------------------------------------------
 const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 console.log(`running the PyTorch reference: ${python} bench/policy.py (${num('threads')} thread(s)) ...`);
@@ -271,6 +325,7 @@ interface PyResult {
   threads: number;
   cpu_per_wall: { train: number; generation: number };
   parameters: number;
+  gemm: { median_ms: number; gflops: number };
   train: { median_ms: number; forward_ms: number; backward_ms: number; optimizer_ms: number; first_loss: number; first_grad_norm: number };
   generation: { median_ms: number; tokens_per_s: number; prefill_ms: number };
 }
@@ -290,13 +345,16 @@ if (ref) {
 }
 const row = (label: string, a: number, b: number | undefined, unit: string, lowerIsBetter = true): string => {
   const r = b === undefined ? '' : lowerIsBetter ? `${fmt(a / b, 2)}x` : `${fmt(b / a, 2)}x`;
-  return `${label.padEnd(34)} ${`${fmt(a, unit === 'tok/s' ? 0 : 2)} ${unit}`.padStart(14)} ${b === undefined ? '-'.padStart(14) : `${fmt(b, unit === 'tok/s' ? 0 : 2)} ${unit}`.padStart(14)} ${r.padStart(8)}`;
+  return `${label.padEnd(40)} ${`${fmt(a, unit === 'tok/s' ? 0 : 2)} ${unit}`.padStart(14)} ${b === undefined ? '-'.padStart(14) : `${fmt(b, unit === 'tok/s' ? 0 : 2)} ${unit}`.padStart(14)} ${r.padStart(8)}`;
 };
-console.log(`${''.padEnd(34)} ${side.padStart(14)} ${'PyTorch'.padStart(14)} ${'tfjs/pt'.padStart(8)}`);
+console.log(`${''.padEnd(40)} ${side.padStart(14)} ${'PyTorch'.padStart(14)} ${'slower'.padStart(8)}`);
 console.log(row('train step (median, trainStep)', trainMs, ref?.train.median_ms, 'ms'));
-console.log(row('  forward + log-probs + loss', forwardMs, ref?.train.forward_ms, 'ms'));
-console.log(row('  backward (fwd+bwd - fwd)', fwdBwdMs - forwardMs, ref?.train.backward_ms, 'ms'));
+console.log(row('  forward + log-probs + loss (taped)', tapedForwardMs, ref?.train.forward_ms, 'ms'));
+console.log(row('  backward', backwardMs, ref?.train.backward_ms, 'ms'));
 console.log(row('  clip + AdamW', optMs, ref?.train.optimizer_ms, 'ms'));
+console.log(row('  (forward alone, no tape: scoring)', forwardMs, undefined, 'ms'));
+console.log(row(`  products: ${fmt(trainGflop, 2)} GFLOP/step -> GFLOP/s`, trainGflop / (trainMs / 1000), ref ? trainGflop / (ref.train.median_ms / 1000) : undefined, '', false));
+console.log(row(`matMul [${gm},${gk}]x[${gk},${gn}] GFLOP/s`, gemmGflops, ref?.gemm.gflops, '', false));
 console.log(row(`generation (${B / S}x${S} rows, ${newTokens} tok)`, genTps, ref?.generation.tokens_per_s, 'tok/s', false));
 console.log(row('  whole generate() call', genMs, ref?.generation.median_ms, 'ms'));
 console.log(row(`  prefill (${B / S} x ${promptLen})`, prefillMs, ref?.generation.prefill_ms, 'ms'));
@@ -306,28 +364,41 @@ console.log(`train step times (ms): ${trainTimes.map((t) => fmt(t, 0)).join(' ')
 console.log(`CPU seconds per wall second while timing train steps (1.0 = one busy thread): tfjs ${fmt(trainCpu, 2)}${ref ? `, PyTorch ${fmt(ref.cpu_per_wall.train, 2)} (generation ${fmt(ref.cpu_per_wall.generation, 2)})` : ''}`);
 
 if (args.profile) {
-  const reps = 3;
-  const fwd = await profile(() => tf.tidy(() => void lossFn().dataSync()), reps);
+  const empty: KernelStats = { byKernel: new Map(), byShape: new Map(), calls: new Map(), total: 0, count: 0 };
   const fb = await profile(() => {
     const g = gradsOnce();
     tf.dispose([g.value, ...Object.values(g.grads)]);
-  }, reps);
-  const op = await profile(() => opt.step(new Map(names.map((n, i) => [n, gradList[i]])), LR), reps);
-  const dec = await profile(() => void decodeOnce(), 10);
-  const bwdTotal = fb.total - fwd.total;
-  const line = (name: string, kernels: number, count: number, unprofiled: number, profiled: number): string =>
-    `  ${name}: ${fmt(kernels, 2)} ms in ${Math.round(count)} kernel calls (self time; custom ops' own JS counts as a kernel), ${fmt(unprofiled, 2)} ms unprofiled, ${fmt(profiled, 2)} ms profiled`;
-  console.log('\ntfjs kernel profile (mean per call over 3 calls, decode over 10; the engine profiler wrapped to give self times)');
-  console.log(line('forward + log-probs + loss', fwd.total, fwd.count, forwardMs, fwd.wall));
-  console.log(top(fwd.byKernel, 8, fwd.total).join('\n'));
-  console.log(line('backward (fwd+bwd minus fwd)', bwdTotal, fb.count - fwd.count, fwdBwdMs - forwardMs, fb.wall - fwd.wall));
-  console.log(top(fb.byKernel, 10, bwdTotal, fwd.byKernel).join('\n'));
-  console.log(`  forward + backward by kernel and input shapes (top ${num('profile-rows')}; % of ${fmt(fb.total, 2)} ms):`);
-  console.log(top(fb.byShape, num('profile-rows'), fb.total).join('\n'));
-  console.log(line('AdamW step (no clipping)', op.total, op.count, optMs, op.wall));
-  console.log(top(op.byKernel, 5, op.total).join('\n'));
-  console.log(line(`decode step (${B} rows)`, dec.total, dec.count, decodeMs, dec.wall));
-  console.log(top(dec.byShape, num('profile-rows') >> 1, dec.total).join('\n'));
+  }, 3);
+  const fwd = fb.phases.get('forward') ?? empty;
+  const bwd = fb.phases.get('backward') ?? empty;
+  const op = (await profile(() => opt.step(new Map(names.map((n, i) => [n, gradList[i]])), LR), 3)).phases.get('all') ?? empty;
+  const decodeProfile = await profile(() => void decodeOnce(), 10);
+  const dec = decodeProfile.phases.get('all') ?? empty;
+  const line = (name: string, p: KernelStats, unprofiled: string): string =>
+    `  ${name}: ${fmt(p.total, 2)} ms in ${Math.round(p.count)} kernel calls (self time; a custom op's own JS counts as a kernel); unprofiled ${unprofiled}`;
+  /** Matrix-product kernels (XNNPACK, tfjs's loop or srl's) vs the rest. */
+  const products = (p: KernelStats): string => {
+    let mm = 0;
+    let mmCalls = 0;
+    for (const [k, v] of p.byKernel) if (/MatMul/i.test(k)) (mm += v), (mmCalls += p.calls.get(k) ?? 0);
+    return `    = products ${fmt(mm, 2)} ms (${Math.round(mmCalls)} calls) + other kernels ${fmt(p.total - mm, 2)} ms (${Math.round(p.count - mmCalls)} calls)`;
+  };
+  const rowsShown = num('profile-rows');
+  console.log('\ntfjs kernel profile (mean per call of 3 forward+backward passes, 3 AdamW steps, 10 decode steps; the engine profiler wrapped to give self times)');
+  console.log(`  forward + backward: ${fmt(fb.wall, 2)} ms profiled, ${fmt(fwdBwdMs, 2)} ms unprofiled`);
+  console.log(line('forward + log-probs + loss (taped)', fwd, `${fmt(tapedForwardMs, 2)} ms`));
+  console.log(products(fwd));
+  console.log(top(fwd.byKernel, 8, fwd.total, fwd.calls).join('\n'));
+  console.log(line('backward', bwd, `${fmt(backwardMs, 2)} ms`));
+  console.log(products(bwd));
+  console.log(top(bwd.byKernel, 10, bwd.total, bwd.calls).join('\n'));
+  console.log(`  backward by kernel and input shapes (top ${rowsShown}; % of the backward's kernel time):`);
+  console.log(top(bwd.byShape, rowsShown, bwd.total).join('\n'));
+  console.log(line('AdamW step (no clipping)', op, `${fmt(optMs, 2)} ms with clipping`));
+  console.log(top(op.byKernel, 5, op.total, op.calls).join('\n'));
+  console.log(line(`decode step (${B} rows)`, dec, `${fmt(decodeMs, 2)} ms; profiled ${fmt(decodeProfile.wall, 2)} ms`));
+  console.log(products(dec));
+  console.log(top(dec.byKernel, rowsShown >> 1, dec.total, dec.calls).join('\n'));
 }
 tf.dispose([held.value, ...Object.values(held.grads)]);
 cache.dispose();
