@@ -16,6 +16,7 @@
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernels } from './simd/simd-kernels';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-kernels';
 
 export const SRL_NORM = 'SrlNorm';
@@ -162,7 +163,8 @@ const product: KernelFunc = ({ inputs, backend }) => {
 /**
  * Attention of one new query per row over the row's cached positions 0..positions[r] only (no mask, no work on
  * unwritten slots). Inputs q [R*Hkv, G, D] (scaled), keys and values [R*Hkv, L, D]; attrs positions [R].
- * Output [R, H*D] (head h = j*G + g). Scores, softmax and sums in float64.
+ * Output [R, H*D] (head h = j*G + g). Dot products and weighted sums in WebAssembly SIMD (float32) when available,
+ * else in JavaScript (float64); the softmax in JavaScript.
  */
 const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const { q, keys, values } = inputs as { q: TensorInfo; keys: TensorInfo; values: TensorInfo };
@@ -173,11 +175,40 @@ const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const R = positions.length;
   const Hkv = n / R;
   const out = be.makeOutput([R, Hkv * G * D], 'float32');
-  const heap = be.wasm.HEAPF32;
   const qi = heapIndex(be, q);
   const ki = heapIndex(be, keys);
   const vi = heapIndex(be, values);
   const oi = heapIndex(be, out);
+  const simd = D % 4 === 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  if (simd !== null) {
+    // Scores and probabilities in a scratch buffer on the heap, so that the SIMD routines read them in place.
+    const scratch = be.wasm._malloc(L * 4);
+    try {
+      const s = scratch >>> 2;
+      for (let r = 0; r < R; r++) {
+        const len = positions[r] + 1;
+        for (let j = 0; j < Hkv; j++) {
+          const row = (r * Hkv + j) * L * D;
+          for (let g = 0; g < G; g++) {
+            const head = ((r * Hkv + j) * G + g) * D;
+            simd.dots((qi + head) * 4, (ki + row) * 4, len, D * 4, scratch);
+            const heap = be.wasm.HEAPF32;
+            let max = -Infinity;
+            for (let t = 0; t < len; t++) if (heap[s + t] > max) max = heap[s + t];
+            let sum = 0;
+            for (let t = 0; t < len; t++) sum += heap[s + t] = Math.exp(heap[s + t] - max);
+            const inv = 1 / sum;
+            for (let t = 0; t < len; t++) heap[s + t] *= inv;
+            simd.weightedSum(scratch, (vi + row) * 4, len, D * 4, (oi + head) * 4);
+          }
+        }
+      }
+    } finally {
+      be.wasm._free(scratch);
+    }
+    return out;
+  }
+  const heap = be.wasm.HEAPF32;
   const scores = new Float64Array(L);
   const acc = new Float64Array(D);
   for (let r = 0; r < R; r++) {

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmMemory } from './simd/simd-kernels';
 
 /** What these kernels use of `BackendWasm` (tfjs-backend-wasm 4.22). */
 export interface WasmInternals {
@@ -22,6 +23,10 @@ export interface WasmInternals {
     HEAPF32: Float32Array;
     cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
     tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+    /** Emscripten's exports; `memory` is the heap's WebAssembly.Memory. */
+    asm?: { memory?: WasmMemory };
   };
   dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
   dataIdNextNumber: number;
@@ -48,6 +53,8 @@ export function wasmInternals(backend: unknown = tf.getBackend() === 'wasm' ? tf
       typeof b.wasm.cwrap === 'function' &&
       typeof b.wasm.tfjs?.registerTensor === 'function' &&
       typeof b.wasm.tfjs?.disposeData === 'function' &&
+      typeof b.wasm._malloc === 'function' &&
+      typeof b.wasm._free === 'function' &&
       typeof b.dataIdMap?.get === 'function' &&
       typeof b.dataIdNextNumber === 'number' &&
       typeof b.makeOutput === 'function';

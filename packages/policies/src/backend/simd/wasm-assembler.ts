@@ -1,0 +1,107 @@
+/**
+ * A minimal WebAssembly binary writer: just what the SIMD kernels in this folder need (i32/f32 scalars, f32x4
+ * vectors, loops and blocks, one imported memory). Functions are written as byte sequences with the helpers in
+ * `op`; `assembleModule` wraps them into a module that imports `env.memory`.
+ */
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => vec([...Buffer.from(s, 'utf8')].map((b) => [b]));
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const simd = (code: number, ...rest: number[]): number[] => [0xfd, ...uleb(code), ...rest];
+/** memarg: alignment hint 0 (any address), offset in bytes. */
+const mem = (offset = 0): number[] => [0, ...uleb(offset)];
+
+/** Instruction encoders (each returns its bytes). */
+export const op = {
+  block: (): number[] => [0x02, 0x40],
+  loop: (): number[] => [0x03, 0x40],
+  end: (): number[] => [0x0b],
+  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
+  brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+  get: (i: number): number[] => [0x20, ...uleb(i)],
+  set: (i: number): number[] => [0x21, ...uleb(i)],
+  tee: (i: number): number[] => [0x22, ...uleb(i)],
+  i32: (v: number): number[] => [0x41, ...sleb(v | 0)],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32Shl: [0x74],
+  i32GeS: [0x4e],
+  i32LtS: [0x48],
+  f32Load: (offset = 0): number[] => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset = 0): number[] => [0x38, 2, ...uleb(offset)],
+  f32Add: [0x92],
+  f32Mul: [0x94],
+  v128Load: (offset = 0): number[] => simd(0x00, ...mem(offset)),
+  v128Store: (offset = 0): number[] => simd(0x0b, ...mem(offset)),
+  f32x4Splat: simd(0x13),
+  f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
+  f32x4Add: simd(0xe4),
+  f32x4Mul: simd(0xe6),
+  /** v128.const with four f32 lanes equal to `v`. */
+  f32x4Const: (v: number): number[] => {
+    const b = Buffer.alloc(16);
+    for (let i = 0; i < 4; i++) b.writeFloatLE(v, i * 4);
+    return simd(0x0c, ...b);
+  },
+};
+
+export interface FunctionDef {
+  name: string;
+  params: number[];
+  results: number[];
+  /** Extra locals (after the params), by type. */
+  locals: number[];
+  body: number[][];
+}
+
+/** A module importing `env.memory` and exporting `functions` by name. */
+export function assembleModule(functions: FunctionDef[]): Uint8Array {
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
+  const funcs = vec(functions.map((_, i) => uleb(i)));
+  const exports = vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+  const bodies = functions.map((f) => {
+    const locals = vec(f.locals.map((t) => [...uleb(1), t]));
+    const code = [...locals, ...f.body.flat(), 0x0b];
+    return [...uleb(code.length), ...code];
+  });
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(types)),
+    ...section(2, imports),
+    ...section(3, funcs),
+    ...section(7, exports),
+    ...section(10, vec(bodies)),
+  ];
+  return Uint8Array.from(bytes);
+}
