@@ -38,6 +38,7 @@ export const SRL_TRANSPOSE = 'SrlTranspose';
 export const SRL_GATHER_ROWS = 'SrlGatherRows';
 export const SRL_GATHER_COLUMNS = 'SrlGatherColumns';
 export const SRL_COLUMN_SUM = 'SrlColumnSum';
+export const SRL_DENSE = 'SrlDense';
 
 const checked = new WeakMap<object, WasmInternals | null>();
 
@@ -188,6 +189,29 @@ const gatherColumns: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+let xnnFused: ((...args: unknown[]) => void) | null = null;
+let xnnFusedOwner: unknown = null;
+
+/**
+ * a [M, K] @ b [K, N] (+ bias [N]) -> [M, N] in one XNNPACK call, through the binding of tfjs's own _FusedMatMul
+ * kernel but without its op wrapper (a custom gradient, ~130 us on wasm) or the reshapes to 3-D around it.
+ */
+const dense: KernelFunc = ({ inputs, backend }) => {
+  const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  if (xnnFused === null || xnnFusedOwner !== be) {
+    xnnFused = be.wasm.cwrap('_FusedMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']);
+    xnnFusedOwner = be;
+  }
+  const [M, K] = a.shape;
+  const N = b.shape[1];
+  const out = be.makeOutput([M, N], 'float32');
+  const id = (t: TensorInfo): number => (be.dataIdMap.get(t.dataId) as { id: number }).id;
+  // activation 0 = linear; no prelu weights (0), leakyrelu alpha 0.
+  xnnFused(id(a), shapeBytes([1, M, K]), 3, id(b), shapeBytes([1, K, N]), 3, 0, 0, 0, bias === undefined ? 0 : id(bias), 0, 0, id(out));
+  return out;
+};
+
 /** Column sums of x [N, C] -> [C], float64 accumulators, rows read in order (Sum over axis 0 is a strided loop). */
 const columnSum: KernelFunc = ({ inputs, backend }) => {
   const { x } = inputs as { x: TensorInfo };
@@ -217,6 +241,7 @@ const identity: KernelFunc = ({ inputs, backend }) => {
 };
 
 const KERNELS: KernelConfig[] = [
+  { kernelName: SRL_DENSE, backendName: 'wasm', kernelFunc: dense },
   { kernelName: SRL_COLUMN_SUM, backendName: 'wasm', kernelFunc: columnSum },
   { kernelName: SRL_BATCH_MATMUL, backendName: 'wasm', kernelFunc: batchMatMul },
   { kernelName: SRL_TRANSPOSE, backendName: 'wasm', kernelFunc: transpose },

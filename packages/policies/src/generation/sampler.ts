@@ -45,18 +45,22 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
     }
   }
   if (!Number.isFinite(max)) throw new SrlError('runtime', `cannot sample: the logits contain ${max} (non-finite model output)`);
+  // exp(x - max) once; at temperature 1 these are also the (unnormalised) sampling weights.
+  const probs = scratch(V);
   let sum = 0;
-  for (let i = 0; i < V; i++) sum += Math.exp(logits[offset + i] - max);
+  for (let i = 0; i < V; i++) sum += probs[i] = Math.exp(logits[offset + i] - max);
   const lse = max + Math.log(sum);
   if (!Number.isFinite(lse)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
   const logprobOf = (t: number): number => logits[offset + t] - lse;
   if (params.temperature === 0 || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
 
   // Scaled probabilities (unnormalised), relative to the max.
-  const inv = 1 / params.temperature;
-  const probs = new Float64Array(V);
-  let total = 0;
-  for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
+  let total = sum;
+  if (params.temperature !== 1) {
+    const inv = 1 / params.temperature;
+    total = 0;
+    for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
+  }
 
   // Temperature, then top-k, then top-p (the order of Hugging Face and vLLM).
   let candidates: Int32Array | null = null;
@@ -95,6 +99,14 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   }
   const last = candidates[candidates.length - 1];
   return { token: last, logprob: logprobOf(last) };
+}
+
+let buffer = new Float64Array(0);
+
+/** A reused Float64Array of at least n entries (sampling runs once per row per token). */
+function scratch(n: number): Float64Array {
+  if (buffer.length < n) buffer = new Float64Array(n);
+  return buffer;
 }
 
 function indicesWhere(V: number, keep: (i: number) => boolean): Int32Array {

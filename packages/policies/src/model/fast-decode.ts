@@ -29,7 +29,7 @@ export function decodeWasm(model: Transformer, W: ResolvedWeights, cache: KvCach
     const out = run(SRL_NORM, inputs, { kind: c.norm, eps: c.normEps });
     return Array.isArray(out) ? out : [x, out];
   };
-  const linear = (x: tf.Tensor, l: Linear): tf.Tensor2D => (l.b === undefined ? (tf.matMul(x as tf.Tensor2D, l.w) as tf.Tensor2D) : denseBias(x as tf.Tensor2D, l.w, l.b));
+  const linear = (x: tf.Tensor, l: Linear): tf.Tensor2D => denseBias(x as tf.Tensor2D, l.w, l.b);
 
   const rope = model.decodeRopeTables(positions);
   const qkvAttrs = { H, Hkv, D, positions, scale: 1 / Math.sqrt(D), ...(rope ?? {}) };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { SRL_DENSE, useWasmKernels } from '../../backend/wasm-kernels';
 import { customOp } from './custom-op';
 import { columnSum } from './norms';
 import { transposeLast } from './transpose-last';
@@ -40,11 +41,13 @@ const linearBias = customOp<tf.Tensor2D>(([x, w, b], save) => {
 });
 
 /**
- * x @ w + b with the bias fused into the product (one XNNPACK call on wasm), calling the `_FusedMatMul` kernel
- * directly: the tf.fused.matMul op wraps it in its own custom gradient, which costs ~130 us per call on wasm
- * (as much as a [16, 128] x [128, 384] product). Not differentiable; the caller owns the result.
+ * x @ w + b with the bias fused into the product (one XNNPACK call on wasm: the SrlDense kernel), calling the
+ * kernel directly: the tf.fused.matMul op wraps it in its own custom gradient, which costs ~130 us per call on
+ * wasm (as much as a [16, 128] x [128, 384] product). Not differentiable; the caller owns the result.
  */
-export function denseBias(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+export function denseBias(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  if (useWasmKernels()) return tf.engine().runKernel(SRL_DENSE, b === undefined ? { a: x, b: w } : { a: x, b: w, bias: b }, {}) as tf.Tensor2D;
+  if (b === undefined) return tf.matMul(x, w);
   return tf.tidy(() => {
     const a3 = tf.reshape(x, [1, x.shape[0], x.shape[1]]);
     const b3 = tf.reshape(w, [1, w.shape[0], w.shape[1]]);
