@@ -376,11 +376,11 @@ if (args.profile) {
   const dec = decodeProfile.phases.get('all') ?? empty;
   const line = (name: string, p: KernelStats, unprofiled: string): string =>
     `  ${name}: ${fmt(p.total, 2)} ms in ${Math.round(p.count)} kernel calls (self time; a custom op's own JS counts as a kernel); unprofiled ${unprofiled}`;
-  /** Matrix-product kernels (XNNPACK, tfjs's loop or srl's) vs the rest. */
+  /** Matrix-product kernels (tfjs MatMul kernels, srl's SrlBatchMatMul / SrlDense) vs the rest. */
   const products = (p: KernelStats): string => {
     let mm = 0;
     let mmCalls = 0;
-    for (const [k, v] of p.byKernel) if (/MatMul/i.test(k)) (mm += v), (mmCalls += p.calls.get(k) ?? 0);
+    for (const [k, v] of p.byKernel) if (/MatMul|Dense/i.test(k)) (mm += v), (mmCalls += p.calls.get(k) ?? 0);
     return `    = products ${fmt(mm, 2)} ms (${Math.round(mmCalls)} calls) + other kernels ${fmt(p.total - mm, 2)} ms (${Math.round(p.count - mmCalls)} calls)`;
   };
   const rowsShown = num('profile-rows');
