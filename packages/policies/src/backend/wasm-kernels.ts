@@ -3,7 +3,8 @@
  *
  * - BatchMatMul runs XNNPACK only for 2-D, untransposed operands; batched products fall back to a naive loop
  *   (~2 GFLOP/s, 6x slower). `SrlBatchMatMul` runs XNNPACK once per batch entry on views of the operands.
- * - Transpose of a 2-D/3-D tensor writes with a large stride; `SrlTranspose` is a blocked copy in JavaScript (2x).
+ * - Transpose of a 2-D/3-D tensor writes with a large stride; `SrlTranspose` swaps 4x4 blocks in WebAssembly
+ *   SIMD (a blocked JavaScript copy when a side is not a multiple of 4).
  * - Identity (tf.clone, and every tensor a gradient saves) copies the buffer; here it shares it, as on cpu.
  * - Sum over axis 0 is a strided loop; `SrlColumnSum` reads rows in order.
  * - Gather of rows costs ~4 us per row; `SrlGatherRows` copies rows with `copyWithin` (70x), and
@@ -15,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmMemory } from './simd/simd-kernels';
+import { simdKernels, type WasmMemory } from './simd/simd-kernels';
 
 /** What these kernels use of `BackendWasm` (tfjs-backend-wasm 4.22). */
 export interface WasmInternals {
@@ -130,9 +131,14 @@ const transpose: KernelFunc = ({ inputs, backend }) => {
   const be = wasmInternals(backend) as WasmInternals;
   const [n, R, C] = x.shape;
   const out = be.makeOutput([n, C, R], 'float32');
-  const heap = be.wasm.HEAPF32;
   const xBase = heapIndex(be, x);
   const oBase = heapIndex(be, out);
+  const simd = R % 4 === 0 && C % 4 === 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  if (simd !== null) {
+    simd.transpose(xBase * 4, oBase * 4, n, R, C);
+    return out;
+  }
+  const heap = be.wasm.HEAPF32;
   for (let m = 0; m < n; m++) {
     const xo = xBase + m * R * C;
     const oo = oBase + m * R * C;

@@ -10,6 +10,15 @@ describe('WebAssembly SIMD kernels', () => {
     expect(kernels).not.toBeNull();
   });
 
+  it('transpose swaps the last two axes of a batch of matrices', () => {
+    const h = heap();
+    const [n, R, C] = [2, 20, 36]; // more than one 16 x 16 tile each way, with partial last tiles
+    for (let i = 0; i < n * R * C; i++) h[i] = i;
+    const dst = 4096;
+    kernels!.transpose(0, dst * 4, n, R, C);
+    for (let m = 0; m < n; m++) for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) expect(h[dst + m * R * C + c * R + r]).toBe(m * R * C + r * C + c);
+  });
+
   it('dots and weightedSum equal the scalar definitions', () => {
     const D = 12;
     const len = 5;

@@ -1,6 +1,7 @@
 /**
  * Small WebAssembly SIMD (f32x4) routines that run directly on the tfjs wasm backend's heap (they import its
- * memory), for loops JavaScript runs ~5x slower: the dot products and weighted sums of single-query attention.
+ * memory), for loops JavaScript runs ~5x slower: the dot products and weighted sums of single-query attention,
+ * and transposes (4x4 blocks through shuffles).
  * Built once per backend instance with wasm-assembler.ts; `simdKernels` returns null where WebAssembly SIMD or the
  * backend's memory is unavailable, and callers keep their JavaScript loops.
  */
@@ -11,6 +12,8 @@ export interface SimdKernels {
   dots(q: number, k: number, len: number, dBytes: number, out: number): void;
   /** out[0..D) = sum over t < len of p[t] * v[t*D .. t*D+D). Byte addresses; dBytes = 4*D, a multiple of 16. */
   weightedSum(p: number, v: number, len: number, dBytes: number, out: number): void;
+  /** n matrices [R, C] at src -> [C, R] at dst (byte addresses); R and C multiples of 4. */
+  transpose(src: number, dst: number, n: number, R: number, C: number): void;
 }
 
 // Locals: params q/p = 0, k/v = 1, len = 2, dBytes = 3, out = 4; then t = 5, i = 6, vector = 7.
@@ -68,6 +71,64 @@ interface WasmApi {
 }
 export const webAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+// transpose locals: src 0, dst 1, n 2, R 3, C 4; m 5, i 6, j 7, rowBytes 8, outRowBytes 9, p 10, q 11,
+// rows r0..r3 = 12..15, pairs t0..t3 = 16..19, tile bounds ib 20, iEnd 21, jb 22, jEnd 23.
+const t = { m: 5, i: 6, j: 7, row: 8, outRow: 9, p: 10, q: 11, r: 12, t: 16, ib: 20, iEnd: 21, jb: 22, jEnd: 23 };
+/**
+ * Tiles of TILE x TILE floats: a tile's 16 output rows are each one 64-byte line written whole before the next
+ * tile (rows 4 KB apart alias in L1, so streaming whole rows would thrash it).
+ */
+const TILE = 16;
+/** end = min(start + TILE, limit) */
+const tileEnd = (start: number, limit: number, end: number): number[] => [
+  ...op.get(start), ...op.i32(TILE), ...op.i32Add, ...op.get(limit), ...op.get(start), ...op.i32(TILE), ...op.i32Add, ...op.get(limit), ...op.i32LeS, ...op.select, ...op.set(end),
+];
+const transpose = {
+  name: 'transpose',
+  params: [I32, I32, I32, I32, I32],
+  results: [],
+  locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, I32, I32, I32, I32],
+  body: [
+    [...op.get(4), ...op.i32(2), ...op.i32Shl, ...op.set(t.row), ...op.get(3), ...op.i32(2), ...op.i32Shl, ...op.set(t.outRow)],
+    op.loop(), // matrices
+    [...op.i32(0), ...op.set(t.ib)],
+    op.loop(), // row tiles
+    tileEnd(t.ib, 3, t.iEnd),
+    [...op.i32(0), ...op.set(t.jb)],
+    op.loop(), // column tiles
+    tileEnd(t.jb, 4, t.jEnd),
+    [...op.get(t.ib), ...op.set(t.i)],
+    op.loop(), // rows of the tile, 4 at a time
+    [...op.get(t.jb), ...op.set(t.j)],
+    op.loop(), // columns of the tile, 4 at a time
+    // p = src + i * rowBytes + 4j; q = dst + j * outRowBytes + 4i
+    [...op.get(0), ...op.get(t.i), ...op.get(t.row), ...op.i32Mul, ...op.i32Add, ...op.get(t.j), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(t.p)],
+    [...op.get(1), ...op.get(t.j), ...op.get(t.outRow), ...op.i32Mul, ...op.i32Add, ...op.get(t.i), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(t.q)],
+    ...[0, 1, 2, 3].map((k) => [...op.get(t.p), ...op.v128Load(), ...op.set(t.r + k), ...op.get(t.p), ...op.get(t.row), ...op.i32Add, ...op.set(t.p)]),
+    // t0 = (r0_0 r1_0 r0_1 r1_1), t1 = (r0_2 r1_2 r0_3 r1_3), t2/t3 the same for r2, r3
+    [...op.get(t.r), ...op.get(t.r + 1), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(t.t)],
+    [...op.get(t.r), ...op.get(t.r + 1), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(t.t + 1)],
+    [...op.get(t.r + 2), ...op.get(t.r + 3), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(t.t + 2)],
+    [...op.get(t.r + 2), ...op.get(t.r + 3), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(t.t + 3)],
+    ...(
+      [
+        [0, 2, [0, 1, 4, 5]],
+        [0, 2, [2, 3, 6, 7]],
+        [1, 3, [0, 1, 4, 5]],
+        [1, 3, [2, 3, 6, 7]],
+      ] as [number, number, [number, number, number, number]][]
+    ).map(([a, b, lanes]) => [...op.get(t.q), ...op.get(t.t + a), ...op.get(t.t + b), ...op.f32x4Shuffle(lanes), ...op.v128Store(), ...op.get(t.q), ...op.get(t.outRow), ...op.i32Add, ...op.set(t.q)]),
+    [...op.get(t.j), ...op.i32(4), ...op.i32Add, ...op.tee(t.j), ...op.get(t.jEnd), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    [...op.get(t.i), ...op.i32(4), ...op.i32Add, ...op.tee(t.i), ...op.get(t.iEnd), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    [...op.get(t.jEnd), ...op.tee(t.jb), ...op.get(4), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    [...op.get(t.iEnd), ...op.tee(t.ib), ...op.get(3), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    // next matrix
+    [...op.get(0), ...op.get(t.row), ...op.get(3), ...op.i32Mul, ...op.i32Add, ...op.set(0)],
+    [...op.get(1), ...op.get(t.row), ...op.get(3), ...op.i32Mul, ...op.i32Add, ...op.set(1)],
+    [...op.get(t.m), ...op.i32(1), ...op.i32Add, ...op.tee(t.m), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+  ],
+};
+
 let bytes: Uint8Array | null = null;
 const built = new WeakMap<WasmMemory, SimdKernels | null>();
 
@@ -77,7 +138,7 @@ export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null 
   let k = built.get(memory);
   if (k === undefined) {
     try {
-      bytes ??= assembleModule([dots, weightedSum]);
+      bytes ??= assembleModule([dots, weightedSum, transpose]);
       const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
       k = instance.exports as unknown as SimdKernels;
     } catch {

@@ -54,6 +54,10 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32Eqz: [0x45],
+  i32LeS: [0x4c],
+  /** select: (a, b, cond) -> cond ? a : b */
+  select: [0x1b],
   i32Shl: [0x74],
   i32GeS: [0x4e],
   i32LtS: [0x48],
@@ -64,6 +68,8 @@ export const op = {
   v128Load: (offset = 0): number[] => simd(0x00, ...mem(offset)),
   v128Store: (offset = 0): number[] => simd(0x0b, ...mem(offset)),
   f32x4Splat: simd(0x13),
+  /** i8x16.shuffle picking f32 lanes: 0-3 from the first operand, 4-7 from the second. */
+  f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
