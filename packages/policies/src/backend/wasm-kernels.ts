@@ -218,14 +218,22 @@ const dense: KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
-/** Column sums of x [N, C] -> [C], float64 accumulators, rows read in order (Sum over axis 0 is a strided loop). */
+/**
+ * Column sums of x [N, C] -> [C], rows read in order (tfjs's Sum over axis 0 is a strided loop): WebAssembly SIMD
+ * with float32 accumulators when C is a multiple of 4, else JavaScript with float64 ones.
+ */
 const columnSum: KernelFunc = ({ inputs, backend }) => {
   const { x } = inputs as { x: TensorInfo };
   const be = wasmInternals(backend) as WasmInternals;
   const [N, C] = x.shape;
   const out = be.makeOutput([C], 'float32');
-  const heap = be.wasm.HEAPF32;
   const xBase = heapIndex(be, x);
+  const simd = C % 4 === 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  if (simd !== null) {
+    simd.columnSum(xBase * 4, N, C * 4, heapIndex(be, out) * 4);
+    return out;
+  }
+  const heap = be.wasm.HEAPF32;
   const acc = new Float64Array(C);
   for (let r = 0; r < N; r++) {
     const row = xBase + r * C;

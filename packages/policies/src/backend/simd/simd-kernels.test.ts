@@ -19,6 +19,18 @@ describe('WebAssembly SIMD kernels', () => {
     for (let m = 0; m < n; m++) for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) expect(h[dst + m * R * C + c * R + r]).toBe(m * R * C + r * C + c);
   });
 
+  it('columnSum adds the rows', () => {
+    const h = heap();
+    const [N, C] = [7, 8];
+    for (let i = 0; i < N * C; i++) h[i] = i % 5;
+    kernels!.columnSum(0, N, C * 4, 512 * 4);
+    for (let c = 0; c < C; c++) {
+      let sum = 0;
+      for (let r = 0; r < N; r++) sum += h[r * C + c];
+      expect(h[512 + c]).toBe(sum);
+    }
+  });
+
   it('dots and weightedSum equal the scalar definitions', () => {
     const D = 12;
     const len = 5;

@@ -1,7 +1,7 @@
 /**
  * Small WebAssembly SIMD (f32x4) routines that run directly on the tfjs wasm backend's heap (they import its
  * memory), for loops JavaScript runs ~5x slower: the dot products and weighted sums of single-query attention,
- * and transposes (4x4 blocks through shuffles).
+ * transposes (4x4 blocks through shuffles) and column sums.
  * Built once per backend instance with wasm-assembler.ts; `simdKernels` returns null where WebAssembly SIMD or the
  * backend's memory is unavailable, and callers keep their JavaScript loops.
  */
@@ -12,6 +12,8 @@ export interface SimdKernels {
   dots(q: number, k: number, len: number, dBytes: number, out: number): void;
   /** out[0..D) = sum over t < len of p[t] * v[t*D .. t*D+D). Byte addresses; dBytes = 4*D, a multiple of 16. */
   weightedSum(p: number, v: number, len: number, dBytes: number, out: number): void;
+  /** out[0..C) = column sums of x [N, C] (byte addresses; C a multiple of 4), float32 accumulation. */
+  columnSum(x: number, N: number, cBytes: number, out: number): void;
   /** n matrices [R, C] at src -> [C, R] at dst (byte addresses); R and C multiples of 4. */
   transpose(src: number, dst: number, n: number, R: number, C: number): void;
 }
@@ -70,6 +72,25 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 export const webAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+// columnSum locals: x 0, N 1, cBytes 2, out 3; r 4, i 5.
+const columnSum = {
+  name: 'columnSum',
+  params: [I32, I32, I32, I32],
+  results: [],
+  locals: [I32, I32],
+  body: [
+    [...op.i32(0), ...op.set(5), ...op.loop()],
+    [...op.get(3), ...op.get(5), ...op.i32Add, ...op.f32x4Const(0), ...op.v128Store()],
+    [...op.get(5), ...op.i32(16), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    op.loop(), // rows
+    [...op.i32(0), ...op.set(5), ...op.loop()],
+    [...op.get(3), ...op.get(5), ...op.i32Add, ...op.get(3), ...op.get(5), ...op.i32Add, ...op.v128Load(), ...op.get(0), ...op.get(5), ...op.i32Add, ...op.v128Load(), ...op.f32x4Add, ...op.v128Store()],
+    [...op.get(5), ...op.i32(16), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    [...op.get(0), ...op.get(2), ...op.i32Add, ...op.set(0)],
+    [...op.get(4), ...op.i32(1), ...op.i32Add, ...op.tee(4), ...op.get(1), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+  ],
+};
 
 // transpose locals: src 0, dst 1, n 2, R 3, C 4; m 5, i 6, j 7, rowBytes 8, outRowBytes 9, p 10, q 11,
 // rows r0..r3 = 12..15, pairs t0..t3 = 16..19, tile bounds ib 20, iEnd 21, jb 22, jEnd 23.
@@ -138,7 +159,7 @@ export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null 
   let k = built.get(memory);
   if (k === undefined) {
     try {
-      bytes ??= assembleModule([dots, weightedSum, transpose]);
+      bytes ??= assembleModule([dots, weightedSum, transpose, columnSum]);
       const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
       k = instance.exports as unknown as SimdKernels;
     } catch {
