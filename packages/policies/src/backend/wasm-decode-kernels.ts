@@ -179,7 +179,7 @@ const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const ki = heapIndex(be, keys);
   const vi = heapIndex(be, values);
   const oi = heapIndex(be, out);
-  const simd = D % 4 === 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  const simd = D % 4 === 0 && D > 0 ? simdKernels(be.wasm.asm?.memory) : null;
   if (simd !== null) {
     // Scores and probabilities in a scratch buffer on the heap, so that the SIMD routines read them in place.
     const scratch = be.wasm._malloc(L * 4);

@@ -32,6 +32,8 @@ export interface WasmInternals {
   dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
   dataIdNextNumber: number;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  /** How many tensors share a buffer (reshapes and clones share). */
+  refCount(dataId: DataId): number;
 }
 
 export const SRL_BATCH_MATMUL = 'SrlBatchMatMul';
@@ -59,11 +61,22 @@ export function wasmInternals(backend: unknown = tf.getBackend() === 'wasm' ? tf
       typeof b.wasm._free === 'function' &&
       typeof b.dataIdMap?.get === 'function' &&
       typeof b.dataIdNextNumber === 'number' &&
-      typeof b.makeOutput === 'function';
+      typeof b.makeOutput === 'function' &&
+      typeof b.refCount === 'function';
     found = ok ? (b as WasmInternals) : null;
     checked.set(backend, found);
   }
   return found;
+}
+
+/**
+ * After writing into a tensor's buffer in place: XNNPACK caches packed weights by tensor id, so re-registering
+ * the id drops anything cached for it.
+ */
+export function forgetPackedWeights(backend: WasmInternals, t: TensorInfo): void {
+  const data = backend.dataIdMap.get(t.dataId) as { id: number; memoryOffset: number };
+  backend.wasm.tfjs.disposeData(data.id);
+  backend.wasm.tfjs.registerTensor(data.id, t.shape.reduce((a, b) => a * b, 1), data.memoryOffset);
 }
 
 /** Float offset (index into HEAPF32) of a tensor's data. */
@@ -133,7 +146,7 @@ const transpose: KernelFunc = ({ inputs, backend }) => {
   const out = be.makeOutput([n, C, R], 'float32');
   const xBase = heapIndex(be, x);
   const oBase = heapIndex(be, out);
-  const simd = R % 4 === 0 && C % 4 === 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  const simd = R % 4 === 0 && C % 4 === 0 && n * R * C > 0 ? simdKernels(be.wasm.asm?.memory) : null;
   if (simd !== null) {
     simd.transpose(xBase * 4, oBase * 4, n, R, C);
     return out;
@@ -228,7 +241,7 @@ const columnSum: KernelFunc = ({ inputs, backend }) => {
   const [N, C] = x.shape;
   const out = be.makeOutput([C], 'float32');
   const xBase = heapIndex(be, x);
-  const simd = C % 4 === 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  const simd = C % 4 === 0 && C > 0 && N > 0 ? simdKernels(be.wasm.asm?.memory) : null;
   if (simd !== null) {
     simd.columnSum(xBase * 4, N, C * 4, heapIndex(be, out) * 4);
     return out;

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SrlError } from '@srl/core';
+import { simdKernels } from '../backend/simd/simd-kernels';
+import { forgetPackedWeights, heapIndex, wasmInternals } from '../backend/wasm-kernels';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -20,7 +22,9 @@ export interface AdamWState {
 
 /**
  * AdamW as in PyTorch's torch.optim.AdamW (bias-corrected moments, eps added after the bias-corrected sqrt,
- * decoupled decay before the update). Owns its moment variables; call dispose().
+ * decoupled decay before the update). On wasm the update runs in place, one SIMD pass per parameter, when no
+ * other tensor shares the parameter's or the moments' buffers; otherwise with tf ops. Owns its moment variables;
+ * call dispose().
  */
 export class AdamW {
   readonly beta1: number;
@@ -67,16 +71,35 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps } = this;
     const stepSize = lr / (1 - b1 ** this.t);
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
+    const be = wasmInternals();
+    const simd = be === null ? null : simdKernels(be.wasm.asm?.memory);
     for (const [name, g] of grads) {
       const p = this.params.get(name);
       if (p === undefined) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
       const m = this.m.get(name) as tf.Variable;
       const v = this.v.get(name) as tf.Variable;
+      const decay = this.decaying.has(name) && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
+      // In place on the wasm heap when no other tensor shares these buffers (one SIMD pass instead of ~12 ops).
+      if (be !== null && simd !== null && g.dtype === 'float32' && [p, m, v].every((t) => be.refCount(t.dataId) === 1)) {
+        const at = [p, g, m, v].map((t) => heapIndex(be, t));
+        const n = p.size;
+        const body = n - (n % 4);
+        if (body > 0) simd.adamw(at[0] * 4, at[1] * 4, at[2] * 4, at[3] * 4, body, b1, 1 - b1, b2, 1 - b2, 1 / sqrtBc2, eps, stepSize, decay);
+        const heap = be.wasm.HEAPF32;
+        for (let i = body; i < n; i++) {
+          const gi = heap[at[1] + i];
+          const mi = (heap[at[2] + i] = b1 * heap[at[2] + i] + (1 - b1) * gi);
+          const vi = (heap[at[3] + i] = b2 * heap[at[3] + i] + (1 - b2) * gi * gi);
+          heap[at[0] + i] = heap[at[0] + i] * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
+        }
+        forgetPackedWeights(be, p);
+        continue;
+      }
       tf.tidy(() => {
         const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
         const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.mul(g, g), 1 - b2));
         const denom = tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps);
-        const decayed = this.decaying.has(name) && this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
+        const decayed = decay !== 1 ? tf.mul(p, decay) : p;
         p.assign(tf.sub(decayed, tf.mul(tf.div(m1, denom), stepSize)));
         m.assign(m1);
         v.assign(v1);

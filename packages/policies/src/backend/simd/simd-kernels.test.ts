@@ -19,6 +19,27 @@ describe('WebAssembly SIMD kernels', () => {
     for (let m = 0; m < n; m++) for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) expect(h[dst + m * R * C + c * R + r]).toBe(m * R * C + r * C + c);
   });
 
+  it('adamw follows PyTorch\'s update', () => {
+    const h = heap();
+    const n = 8;
+    const [P, G, M, V] = [0, 64, 128, 192];
+    for (let i = 0; i < n; i++) [h[P + i], h[G + i], h[M + i], h[V + i]] = [0.5 - i / 10, Math.sin(i), 0.01 * i, 0.001 * i];
+    const before = h.slice(0, 256);
+    const [b1, b2, lr, wd, eps, step] = [0.9, 0.999, 0.01, 0.1, 1e-8, 3];
+    const stepSize = lr / (1 - b1 ** step);
+    const sqrtBc2 = Math.sqrt(1 - b2 ** step);
+    kernels!.adamw(P * 4, G * 4, M * 4, V * 4, n, b1, 1 - b1, b2, 1 - b2, 1 / sqrtBc2, eps, stepSize, 1 - lr * wd);
+    for (let i = 0; i < n; i++) {
+      const g = before[G + i];
+      const m = b1 * before[M + i] + (1 - b1) * g;
+      const v = b2 * before[V + i] + (1 - b2) * g * g;
+      const p = before[P + i] * (1 - lr * wd) - (stepSize * m) / (Math.sqrt(v) / sqrtBc2 + eps);
+      expect(h[M + i]).toBeCloseTo(m, 6);
+      expect(h[V + i]).toBeCloseTo(v, 6);
+      expect(h[P + i]).toBeCloseTo(p, 6);
+    }
+  });
+
   it('columnSum adds the rows', () => {
     const h = heap();
     const [N, C] = [7, 8];

@@ -1,11 +1,11 @@
 /**
  * Small WebAssembly SIMD (f32x4) routines that run directly on the tfjs wasm backend's heap (they import its
  * memory), for loops JavaScript runs ~5x slower: the dot products and weighted sums of single-query attention,
- * transposes (4x4 blocks through shuffles) and column sums.
+ * transposes (4x4 blocks through shuffles), column sums and the AdamW update.
  * Built once per backend instance with wasm-assembler.ts; `simdKernels` returns null where WebAssembly SIMD or the
  * backend's memory is unavailable, and callers keep their JavaScript loops.
  */
-import { assembleModule, I32, op, V128 } from './wasm-assembler';
+import { assembleModule, F32, I32, op, V128 } from './wasm-assembler';
 
 export interface SimdKernels {
   /** out[t] = dot(q[0..D), k[t*D .. t*D+D)) for t < len. Byte addresses; dBytes = 4*D, a multiple of 16. */
@@ -14,6 +14,11 @@ export interface SimdKernels {
   weightedSum(p: number, v: number, len: number, dBytes: number, out: number): void;
   /** out[0..C) = column sums of x [N, C] (byte addresses; C a multiple of 4), float32 accumulation. */
   columnSum(x: number, N: number, cBytes: number, out: number): void;
+  /**
+   * AdamW in place on `count` floats (a multiple of 4) of parameters p, gradients g and moments m, v (byte
+   * addresses), PyTorch's order: p *= decay; m = b1 m + c1 g; v = b2 v + c2 g^2; p -= stepSize m / (sqrt(v) invSqrtBc2 + eps).
+   */
+  adamw(p: number, g: number, m: number, v: number, count: number, b1: number, c1: number, b2: number, c2: number, invSqrtBc2: number, eps: number, stepSize: number, decay: number): void;
   /** n matrices [R, C] at src -> [C, R] at dst (byte addresses); R and C multiples of 4. */
   transpose(src: number, dst: number, n: number, R: number, C: number): void;
 }
@@ -92,6 +97,32 @@ const columnSum = {
   ],
 };
 
+// adamw: params p 0, g 1, m 2, v 3, count 4, then f32 b1 5, c1 6, b2 7, c2 8, invSqrtBc2 9, eps 10, stepSize 11,
+// decay 12; locals: byte offset 13, end 14, splats 15..22 (same order as the f32 params), gv 23, mv 24, vv 25.
+const adamw = {
+  name: 'adamw',
+  params: [I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32],
+  results: [],
+  locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128],
+  body: [
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map((k) => [...op.get(5 + k), ...op.f32x4Splat, ...op.set(15 + k)]),
+    [...op.get(4), ...op.i32(2), ...op.i32Shl, ...op.set(14), ...op.i32(0), ...op.set(13)],
+    op.loop(),
+    [...op.get(1), ...op.get(13), ...op.i32Add, ...op.v128Load(), ...op.set(23)],
+    // m = b1 m + c1 g
+    [...op.get(2), ...op.get(13), ...op.i32Add, ...op.get(15), ...op.get(2), ...op.get(13), ...op.i32Add, ...op.v128Load(), ...op.f32x4Mul],
+    [...op.get(16), ...op.get(23), ...op.f32x4Mul, ...op.f32x4Add, ...op.tee(24), ...op.v128Store()],
+    // v = b2 v + c2 g g
+    [...op.get(3), ...op.get(13), ...op.i32Add, ...op.get(17), ...op.get(3), ...op.get(13), ...op.i32Add, ...op.v128Load(), ...op.f32x4Mul],
+    [...op.get(18), ...op.get(23), ...op.f32x4Mul, ...op.get(23), ...op.f32x4Mul, ...op.f32x4Add, ...op.tee(25), ...op.v128Store()],
+    // p = p decay - stepSize m / (sqrt(v) invSqrtBc2 + eps)
+    [...op.get(0), ...op.get(13), ...op.i32Add, ...op.get(0), ...op.get(13), ...op.i32Add, ...op.v128Load(), ...op.get(22), ...op.f32x4Mul],
+    [...op.get(21), ...op.get(24), ...op.f32x4Mul, ...op.get(25), ...op.f32x4Sqrt, ...op.get(19), ...op.f32x4Mul, ...op.get(20), ...op.f32x4Add, ...op.f32x4Div],
+    [...op.f32x4Sub, ...op.v128Store()],
+    [...op.get(13), ...op.i32(16), ...op.i32Add, ...op.tee(13), ...op.get(14), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+  ],
+};
+
 // transpose locals: src 0, dst 1, n 2, R 3, C 4; m 5, i 6, j 7, rowBytes 8, outRowBytes 9, p 10, q 11,
 // rows r0..r3 = 12..15, pairs t0..t3 = 16..19, tile bounds ib 20, iEnd 21, jb 22, jEnd 23.
 const t = { m: 5, i: 6, j: 7, row: 8, outRow: 9, p: 10, q: 11, r: 12, t: 16, ib: 20, iEnd: 21, jb: 22, jEnd: 23 };
@@ -153,13 +184,16 @@ const transpose = {
 let bytes: Uint8Array | null = null;
 const built = new WeakMap<WasmMemory, SimdKernels | null>();
 
-/** The kernels bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. */
+/**
+ * The kernels bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. Every loop runs at
+ * least once: callers pass non-zero counts (len, N, count, R, C, n >= 1; D, C multiples of 4).
+ */
 export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null {
   if (memory === undefined || !(memory instanceof webAssembly.Memory)) return null;
   let k = built.get(memory);
   if (k === undefined) {
     try {
-      bytes ??= assembleModule([dots, weightedSum, transpose, columnSum]);
+      bytes ??= assembleModule([dots, weightedSum, transpose, columnSum, adamw]);
       const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
       k = instance.exports as unknown as SimdKernels;
     } catch {

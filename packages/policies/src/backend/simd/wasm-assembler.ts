@@ -72,7 +72,10 @@ export const op = {
   f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
   f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+  f32x4Sqrt: simd(0xe3),
   /** v128.const with four f32 lanes equal to `v`. */
   f32x4Const: (v: number): number[] => {
     const b = Buffer.alloc(16);
