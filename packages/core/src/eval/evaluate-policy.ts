@@ -57,7 +57,7 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
     if (options.signal?.aborted) break;
     const batch = instances.slice(start, start + options.batchSize);
     const prompts = batch.map((i) => i.prompt);
-    const rows: ProblemResult[] = batch.map((i) => ({ id: i.id, prompt: policy.formatPrompt(i.prompt), gold: i.reference }));
+    const rows: ProblemResult[] = batch.map((i) => ({ id: i.exampleId, prompt: policy.formatPrompt(i.prompt), gold: i.reference }));
     const score = async (completions: string[][]): Promise<(number | null)[][]> => {
       const flat = batch.flatMap((inst, i) => completions[i].map((completion) => ({ completion, reference: inst.reference, metadata: inst.metadata })));
       const scored = await reward.score(flat);
