@@ -92,6 +92,16 @@ let xnnMatMulOwner: unknown = null;
 /** Below this many multiply-adds per batch entry, XNNPACK's operator setup costs more than the naive loop. */
 const MIN_MACS_PER_ENTRY = 16384;
 
+/** The raw exports behind tfjs's own bindings (what `cwrap` wraps), called directly in the per-entry loop. */
+interface RawExports {
+  _BatchMatMul(aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number, transposeA: number, transposeB: number, outId: number): void;
+  _register_tensor(id: number, size: number, offset: number): void;
+  _dispose_data(id: number): void;
+}
+
+/** Two int32[3] shape arrays on the heap per backend instance (allocated once, never freed: 24 bytes). */
+const shapeScratch = new WeakMap<object, number>();
+
 /** a [n, M, K] @ b [n, K, N] -> [n, M, N]; float32, contiguous, no transposes, no broadcasting. */
 const batchMatMul: KernelFunc = ({ inputs, backend }) => {
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
@@ -110,24 +120,46 @@ const batchMatMul: KernelFunc = ({ inputs, backend }) => {
     xnnMatMul(ids[0], shapeBytes([n, M, K]), 3, ids[1], shapeBytes([n, K, N]), 3, 0, 0, ids[2]);
     return out;
   }
+  const raw = be.wasm as unknown as Partial<RawExports>;
+  const direct = typeof raw._BatchMatMul === 'function' && typeof raw._register_tensor === 'function' && typeof raw._dispose_data === 'function';
+  let shapes = shapeScratch.get(be) ?? 0;
+  if (direct && shapes === 0) {
+    shapes = be.wasm._malloc(24);
+    shapeScratch.set(be, shapes);
+  }
+  if (direct) {
+    const heap32 = new Int32Array(be.wasm.HEAPF32.buffer, shapes, 6);
+    heap32.set([1, M, K, 1, K, N]);
+  }
   const aShape = shapeBytes([1, M, K]);
   const bShape = shapeBytes([1, K, N]);
   const aBase = be.dataIdMap.get(a.dataId)!.memoryOffset;
   const bBase = be.dataIdMap.get(b.dataId)!.memoryOffset;
   const oBase = be.dataIdMap.get(out.dataId)!.memoryOffset;
+  const r = raw as RawExports;
   for (let i = 0; i < n; i++) {
     // Views into the operands, registered under fresh ids; disposing an id frees no memory, only the
     // XNNPACK operator cached for it.
     const ia = be.dataIdNextNumber++;
     const ib = be.dataIdNextNumber++;
     const io = be.dataIdNextNumber++;
-    be.wasm.tfjs.registerTensor(ia, M * K, aBase + i * M * K * 4);
-    be.wasm.tfjs.registerTensor(ib, K * N, bBase + i * K * N * 4);
-    be.wasm.tfjs.registerTensor(io, M * N, oBase + i * M * N * 4);
-    xnnMatMul(ia, aShape, 3, ib, bShape, 3, 0, 0, io);
-    be.wasm.tfjs.disposeData(ia);
-    be.wasm.tfjs.disposeData(ib);
-    be.wasm.tfjs.disposeData(io);
+    if (direct) {
+      r._register_tensor(ia, M * K, aBase + i * M * K * 4);
+      r._register_tensor(ib, K * N, bBase + i * K * N * 4);
+      r._register_tensor(io, M * N, oBase + i * M * N * 4);
+      r._BatchMatMul(ia, shapes, 3, ib, shapes + 12, 3, 0, 0, io);
+      r._dispose_data(ia);
+      r._dispose_data(ib);
+      r._dispose_data(io);
+    } else {
+      be.wasm.tfjs.registerTensor(ia, M * K, aBase + i * M * K * 4);
+      be.wasm.tfjs.registerTensor(ib, K * N, bBase + i * K * N * 4);
+      be.wasm.tfjs.registerTensor(io, M * N, oBase + i * M * N * 4);
+      xnnMatMul(ia, aShape, 3, ib, bShape, 3, 0, 0, io);
+      be.wasm.tfjs.disposeData(ia);
+      be.wasm.tfjs.disposeData(ib);
+      be.wasm.tfjs.disposeData(io);
+    }
   }
   return out;
 };
