@@ -31,13 +31,16 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
 
     it('gives transformers\' logits for every prompt position (measured max abs difference 6e-8; bound 1e-6)', () => {
       const ids = Int32Array.from(reference.prompt_ids as number[]);
-      const logits = tf.tidy(() => model.forward({ ids, batch: 1, length: ids.length }).logits.dataSync());
       const expected = refTensors.get('logits')!.data;
-      expect(logits.length).toBe(expected.length);
-      let worst = 0;
-      for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
-      // The smallest greedy margin in the reference is 1.3e-3: the difference must stay far below it.
-      expect(worst).toBeLessThan(1e-6);
+      // The differentiable (training) pass and the inference pass (fused kernels on wasm).
+      for (const inference of [false, true]) {
+        const logits = tf.tidy(() => model.forward({ ids, batch: 1, length: ids.length }, { inference }).logits.dataSync());
+        expect(logits.length).toBe(expected.length);
+        let worst = 0;
+        for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
+        // The smallest greedy margin in the reference is 1.3e-3: the difference must stay far below it.
+        expect(worst).toBeLessThan(1e-6);
+      }
     });
 
     it('reproduces its 24 greedy ids, with and without the KV cache', async () => {

@@ -127,7 +127,7 @@ async function decodeCached(
   });
   // The rows held in the cache, in cache order (finished ones stay until the next compaction).
   let cacheRows = rows.filter((r) => r.finish === null);
-  const prefill = tf.tidy(() => model.forward({ ids, batch: prompts.length, length: T }, { outputRows: lastRows, collectKv: true, weights }));
+  const prefill = tf.tidy(() => model.forward({ ids, batch: prompts.length, length: T }, { outputRows: lastRows, collectKv: true, weights, inference: true }));
   let cache: KvCache;
   let logits: Float32Array;
   try {
@@ -180,7 +180,7 @@ async function decodeUncached(
     const ids = new Int32Array(live.length * T);
     seqs.forEach((q, i) => ids.set(q, i * T));
     const lastRows = Int32Array.from(seqs, (q, i) => i * T + q.length - 1);
-    const logits = tf.tidy(() => model.forward({ ids, batch: live.length, length: T }, { outputRows: lastRows, weights }).logits.dataSync() as Float32Array);
+    const logits = tf.tidy(() => model.forward({ ids, batch: live.length, length: T }, { outputRows: lastRows, weights, inference: true }).logits.dataSync() as Float32Array);
     step(logits, live, V, options, limit);
     await yieldToEventLoop();
   }

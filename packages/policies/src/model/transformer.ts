@@ -11,7 +11,8 @@ import { cachedAttention, causalAttention, decodeMask } from './attention';
 import { useWasmKernels } from '../backend/wasm-kernels';
 import { decodeWasm } from './fast-decode';
 import type { KvCache } from './kv-cache';
-import { embedding, type EmbeddingLayout } from './ops/embedding';
+import { InferenceOps } from './inference-ops';
+import { embedding, gatherRows, type EmbeddingLayout } from './ops/embedding';
 import { gelu } from './ops/gelu';
 import { linear } from './ops/linear';
 import { layerNorm, rmsNorm } from './ops/norms';
@@ -209,12 +210,13 @@ export class Transformer {
   /**
    * Logits [rows, V] of a full causal pass over `batch` (training, scoring, prefill, uncached generation).
    * `outputRows` picks token rows (index b*T + t) to project to logits (default: all B*T). With `collectKv`,
-   * also returns each layer's keys and values [B, Hkv, T, D] for a KV cache. Call inside tf.tidy; the caller
-   * owns the results.
+   * also returns each layer's keys and values [B, Hkv, T, D] for a KV cache. `inference` (a pass that is never
+   * differentiated: scoring, prefill) runs the fused wasm inference kernels where available. Call inside
+   * tf.tidy; the caller owns the results.
    */
   forward(
     batch: TokenBatch,
-    options: { outputRows?: Int32Array; collectKv?: boolean; weights?: ResolvedWeights } = {},
+    options: { outputRows?: Int32Array; collectKv?: boolean; weights?: ResolvedWeights; inference?: boolean } = {},
   ): { logits: tf.Tensor2D; kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] } {
     const c = this.config;
     const { batch: B, length: T } = batch;
@@ -226,6 +228,18 @@ export class Transformer {
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
     const dims = { batch: B, length: T, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
     const positional = this.positionalQkv(positions);
+    if (options.inference === true && useWasmKernels()) {
+      const k = new InferenceOps(c);
+      let [x, h] = k.norm(k.embed(W, batch.ids, positions), W.layers[0].attnNorm);
+      W.layers.forEach((layer, i) => {
+        const attn = causalAttention(positional(k.linear(h, layer.qkv)), dims, options.collectKv === true);
+        if (attn.keys !== undefined && attn.values !== undefined) kv.push({ keys: attn.keys, values: attn.values });
+        [x, h] = k.norm(x, layer.mlpNorm, k.linear(attn.out, layer.o));
+        [x, h] = k.norm(x, i + 1 < W.layers.length ? W.layers[i + 1].attnNorm : W.finalNorm, k.mlp(h, layer));
+      });
+      if (options.outputRows !== undefined) h = gatherRows(h, options.outputRows);
+      return { logits: k.linear(h, { w: W.head }), kv };
+    }
     let x = this.embed(W, batch.ids, positions);
     for (const layer of W.layers) {
       const qkv = positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b));

@@ -6,8 +6,8 @@ import { microBatches, packSequences } from './sequence-batch';
 
 /**
  * log p and next-token entropy of every completion token under the model's current weights (prompt tokens are
- * context only). Same forward pass and float32 log-softmax as training, so a ratio exp(new - old) is 1 for
- * unchanged weights. Sequences with an empty completion get empty arrays. Leaves no tensors behind.
+ * context only), with the inference kernels (no gradient) and the same float32 log-softmax as training: the two
+ * agree to float rounding (~1e-6), so a ratio exp(new - old) is 1 for unchanged weights. Sequences with an empty completion get empty arrays. Leaves no tensors behind.
  */
 export function scoreSequences(model: Transformer, sequences: readonly ScoredSequence[], microBatchSize?: number): SequenceScores[] {
   const out: SequenceScores[] = [];
@@ -18,7 +18,7 @@ export function scoreSequences(model: Transformer, sequences: readonly ScoredSeq
       continue;
     }
     const [lp, en] = tf.tidy(() => {
-      const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows });
+      const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows, inference: true });
       const r = tokenLogProbs(logits, packed.targets);
       return [r.logprobs.dataSync() as Float32Array, r.entropies.dataSync() as Float32Array];
     });
