@@ -251,7 +251,11 @@ const KERNELS: KernelConfig[] = [
 ];
 
 /** Registers the kernels above for `wasm` (idempotent). */
+let registered = false;
+
 export function registerWasmDecodeKernels(): void {
+  if (registered) return;
+  registered = true;
   for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
 }
 

@@ -309,9 +309,12 @@ const KERNELS: KernelConfig[] = [
 ];
 
 let identityReplaced = false;
+let registered = false;
 
 /** Registers the kernels above for the `wasm` backend (idempotent), and the sharing Identity. */
 export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
   for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
   if (!identityReplaced && tf.getKernel('Identity', 'wasm') !== undefined) {
     tf.unregisterKernel('Identity', 'wasm');
