@@ -17,14 +17,13 @@ export const pluginRefSchema = {
   additionalItems: false,
 } as const;
 
+/** A plugin reference (string or [name, options]) or, for the long form, an object. */
+const { description: _ignored, ...refKeywords } = pluginRefSchema;
+const refOrObject = { ...refKeywords, type: ['string', 'array', 'object'] } as const;
+
 const rewardEntry = {
   description: 'A reward plugin, alone (weight 1) or as { "reward": ref, "weight": w }',
-  type: ['string', 'array', 'object'],
-  minLength: 1,
-  items: pluginRefSchema.items,
-  minItems: 1,
-  maxItems: 2,
-  additionalItems: false,
+  ...refOrObject,
   properties: {
     reward: { $ref: '#/definitions/pluginRef' },
     weight: { type: 'number', default: 1 },
@@ -35,12 +34,7 @@ const rewardEntry = {
 
 const stage = {
   description: 'A trainer ("sft", "srl", "rlvr", ...), alone or as { "trainer": ref, "task"?, "rewards"?, "from"? }',
-  type: ['string', 'array', 'object'],
-  minLength: 1,
-  items: pluginRefSchema.items,
-  minItems: 1,
-  maxItems: 2,
-  additionalItems: false,
+  ...refOrObject,
   properties: {
     name: { type: 'string', minLength: 1, description: 'Name used for the stage folder and in logs' },
     trainer: { $ref: '#/definitions/pluginRef' },
