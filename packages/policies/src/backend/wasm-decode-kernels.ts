@@ -17,7 +17,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernels } from './simd/simd-kernels';
-import { heapIndex, wasmInternals, type WasmInternals } from './wasm-kernels';
+import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_NORM = 'SrlNorm';
 export const SRL_DECODE_QKV = 'SrlDecodeQkv';
@@ -114,12 +114,8 @@ const decodeQkv: KernelFunc = ({ inputs, backend, attrs }) => {
       heap.copyWithin(vi + slot, vFrom, vFrom + D);
     }
   }
-  // XNNPACK caches packed weights by tensor id: re-registering the caches' ids drops anything cached for them.
-  for (const t of [keys, values]) {
-    const data = be.dataIdMap.get(t.dataId) as { id: number; memoryOffset: number };
-    be.wasm.tfjs.disposeData(data.id);
-    be.wasm.tfjs.registerTensor(data.id, t.shape.reduce((x, y) => x * y, 1), data.memoryOffset);
-  }
+  forgetPackedWeights(be, keys);
+  forgetPackedWeights(be, values);
   return q;
 };
 
@@ -250,9 +246,9 @@ const KERNELS: KernelConfig[] = [
   { kernelName: SRL_PRODUCT, backendName: 'wasm', kernelFunc: product },
 ];
 
-/** Registers the kernels above for `wasm` (idempotent). */
 let registered = false;
 
+/** Registers the kernels above for `wasm` (idempotent). */
 export function registerWasmDecodeKernels(): void {
   if (registered) return;
   registered = true;

@@ -9,7 +9,7 @@
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { heapIndex, wasmInternals, type WasmInternals } from './wasm-kernels';
+import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_SPLIT_QKV = 'SrlSplitQkv';
 export const SRL_JOIN_QKV = 'SrlJoinQkv';
@@ -123,9 +123,9 @@ const KERNELS: KernelConfig[] = [
   { kernelName: SRL_UNMERGE_HEADS, backendName: 'wasm', kernelFunc: unmergeHeads },
 ];
 
-/** Registers the kernels above for `wasm` (idempotent). */
 let registered = false;
 
+/** Registers the kernels above for `wasm` (idempotent). */
 export function registerWasmHeadKernels(): void {
   if (registered) return;
   registered = true;

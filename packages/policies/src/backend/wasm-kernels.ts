@@ -1,8 +1,7 @@
 /**
  * Kernels for the tfjs `wasm` backend where its own are slow (measured with tfjs-backend-wasm 4.22 on one core):
  *
- * - BatchMatMul runs XNNPACK only for 2-D, untransposed operands; batched products fall back to a naive loop
- *   (~2 GFLOP/s, 6x slower). `SrlBatchMatMul` runs XNNPACK once per batch entry on views of the operands.
+ * - BatchMatMul runs XNNPACK only for 2-D, untransposed operands (`SrlBatchMatMul`, in wasm-xnn-kernels.ts).
  * - Transpose of a 2-D/3-D tensor writes with a large stride; `SrlTranspose` swaps 4x4 blocks in WebAssembly
  *   SIMD (a blocked JavaScript copy when a side is not a multiple of 4).
  * - Identity (tf.clone, and every tensor a gradient saves) copies the buffer; here it shares it, as on cpu.
@@ -10,31 +9,17 @@
  * - Gather of rows costs ~4 us per row; `SrlGatherRows` copies rows with `copyWithin` (70x), and
  *   `SrlGatherColumns` reads columns of a [C, V] table (a tied embedding stored as the output layer).
  *
- * These kernels read and write the backend's heap directly through its (untyped) internals. `wasmInternals`
- * checks that the internals look as expected and otherwise returns null, and every caller then falls back to the
- * stock tfjs op, so a future tfjs that changes them degrades in speed, not in correctness.
+ * These kernels read and write the backend's heap directly through its (untyped) internals (wasm-internals.ts);
+ * where those do not look as expected, callers fall back to the stock tfjs ops. XNNPACK-calling kernels
+ * (SrlBatchMatMul, SrlDense) are in wasm-xnn-kernels.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, type WasmMemory } from './simd/simd-kernels';
+import { simdKernels } from './simd/simd-kernels';
+import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
+import { batchMatMul, dense } from './wasm-xnn-kernels';
 
-/** What these kernels use of `BackendWasm` (tfjs-backend-wasm 4.22). */
-export interface WasmInternals {
-  wasm: {
-    HEAPF32: Float32Array;
-    cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
-    tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
-    _malloc(bytes: number): number;
-    _free(pointer: number): void;
-    /** Emscripten's exports; `memory` is the heap's WebAssembly.Memory. */
-    asm?: { memory?: WasmMemory };
-  };
-  dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
-  dataIdNextNumber: number;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  /** How many tensors share a buffer (reshapes and clones share). */
-  refCount(dataId: DataId): number;
-}
+export { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_BATCH_MATMUL = 'SrlBatchMatMul';
 export const SRL_TRANSPOSE = 'SrlTranspose';
@@ -42,131 +27,6 @@ export const SRL_GATHER_ROWS = 'SrlGatherRows';
 export const SRL_GATHER_COLUMNS = 'SrlGatherColumns';
 export const SRL_COLUMN_SUM = 'SrlColumnSum';
 export const SRL_DENSE = 'SrlDense';
-
-const checked = new WeakMap<object, WasmInternals | null>();
-
-/** The wasm backend's internals when the active backend is `wasm` and they look as expected; otherwise null. */
-export function wasmInternals(backend: unknown = tf.getBackend() === 'wasm' ? tf.backend() : null): WasmInternals | null {
-  if (backend === null || typeof backend !== 'object') return null;
-  let found = checked.get(backend);
-  if (found === undefined) {
-    const b = backend as Partial<WasmInternals>;
-    const ok =
-      b.wasm !== undefined &&
-      b.wasm.HEAPF32 instanceof Float32Array &&
-      typeof b.wasm.cwrap === 'function' &&
-      typeof b.wasm.tfjs?.registerTensor === 'function' &&
-      typeof b.wasm.tfjs?.disposeData === 'function' &&
-      typeof b.wasm._malloc === 'function' &&
-      typeof b.wasm._free === 'function' &&
-      typeof b.dataIdMap?.get === 'function' &&
-      typeof b.dataIdNextNumber === 'number' &&
-      typeof b.makeOutput === 'function' &&
-      typeof b.refCount === 'function';
-    found = ok ? (b as WasmInternals) : null;
-    checked.set(backend, found);
-  }
-  return found;
-}
-
-/**
- * After writing into a tensor's buffer in place: XNNPACK caches packed weights by tensor id, so re-registering
- * the id drops anything cached for it.
- */
-export function forgetPackedWeights(backend: WasmInternals, t: TensorInfo): void {
-  const data = backend.dataIdMap.get(t.dataId) as { id: number; memoryOffset: number };
-  backend.wasm.tfjs.disposeData(data.id);
-  backend.wasm.tfjs.registerTensor(data.id, t.shape.reduce((a, b) => a * b, 1), data.memoryOffset);
-}
-
-/** Float offset (index into HEAPF32) of a tensor's data. */
-export function heapIndex(backend: WasmInternals, t: TensorInfo): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (data === undefined) throw new Error('wasm kernel: tensor data not found on the wasm backend');
-  return data.memoryOffset >>> 2;
-}
-
-let xnnMatMul: ((...args: unknown[]) => void) | null = null;
-let xnnMatMulOwner: unknown = null;
-
-/** Below this many multiply-adds per batch entry, XNNPACK's operator setup costs more than the naive loop. */
-const MIN_MACS_PER_ENTRY = 16384;
-
-/** The raw exports behind tfjs's own bindings (what `cwrap` wraps), called directly in the per-entry loop. */
-interface RawExports {
-  _BatchMatMul(aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number, transposeA: number, transposeB: number, outId: number): void;
-  _register_tensor(id: number, size: number, offset: number): void;
-  _dispose_data(id: number): void;
-}
-
-/** Two int32[3] shape arrays on the heap per backend instance (allocated once, never freed: 24 bytes). */
-const shapeScratch = new WeakMap<object, number>();
-
-/** a [n, M, K] @ b [n, K, N] -> [n, M, N]; float32, contiguous, no transposes, no broadcasting. */
-const batchMatMul: KernelFunc = ({ inputs, backend }) => {
-  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-  const be = wasmInternals(backend) as WasmInternals;
-  const [n, M, K] = a.shape;
-  const N = b.shape[2];
-  if (xnnMatMul === null || xnnMatMulOwner !== be) {
-    // Same signature as tfjs-backend-wasm's own BatchMatMul binding.
-    xnnMatMul = be.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
-    xnnMatMulOwner = be;
-  }
-  const out = be.makeOutput([n, M, N], 'float32');
-  if (M * K * N < MIN_MACS_PER_ENTRY || n === 1) {
-    // One call: XNNPACK when n = 1, the naive loop otherwise (cheaper than per-entry setup for tiny products).
-    const ids = [a, b, out].map((t) => (be.dataIdMap.get(t.dataId) as { id: number }).id);
-    xnnMatMul(ids[0], shapeBytes([n, M, K]), 3, ids[1], shapeBytes([n, K, N]), 3, 0, 0, ids[2]);
-    return out;
-  }
-  const raw = be.wasm as unknown as Partial<RawExports>;
-  const direct = typeof raw._BatchMatMul === 'function' && typeof raw._register_tensor === 'function' && typeof raw._dispose_data === 'function';
-  let shapes = shapeScratch.get(be) ?? 0;
-  if (direct && shapes === 0) {
-    shapes = be.wasm._malloc(24);
-    shapeScratch.set(be, shapes);
-  }
-  if (direct) {
-    const heap32 = new Int32Array(be.wasm.HEAPF32.buffer, shapes, 6);
-    heap32.set([1, M, K, 1, K, N]);
-  }
-  const aShape = shapeBytes([1, M, K]);
-  const bShape = shapeBytes([1, K, N]);
-  const aBase = be.dataIdMap.get(a.dataId)!.memoryOffset;
-  const bBase = be.dataIdMap.get(b.dataId)!.memoryOffset;
-  const oBase = be.dataIdMap.get(out.dataId)!.memoryOffset;
-  const r = raw as RawExports;
-  for (let i = 0; i < n; i++) {
-    // Views into the operands, registered under fresh ids; disposing an id frees no memory, only the
-    // XNNPACK operator cached for it.
-    const ia = be.dataIdNextNumber++;
-    const ib = be.dataIdNextNumber++;
-    const io = be.dataIdNextNumber++;
-    if (direct) {
-      r._register_tensor(ia, M * K, aBase + i * M * K * 4);
-      r._register_tensor(ib, K * N, bBase + i * K * N * 4);
-      r._register_tensor(io, M * N, oBase + i * M * N * 4);
-      r._BatchMatMul(ia, shapes, 3, ib, shapes + 12, 3, 0, 0, io);
-      r._dispose_data(ia);
-      r._dispose_data(ib);
-      r._dispose_data(io);
-    } else {
-      be.wasm.tfjs.registerTensor(ia, M * K, aBase + i * M * K * 4);
-      be.wasm.tfjs.registerTensor(ib, K * N, bBase + i * K * N * 4);
-      be.wasm.tfjs.registerTensor(io, M * N, oBase + i * M * N * 4);
-      xnnMatMul(ia, aShape, 3, ib, bShape, 3, 0, 0, io);
-      be.wasm.tfjs.disposeData(ia);
-      be.wasm.tfjs.disposeData(ib);
-      be.wasm.tfjs.disposeData(io);
-    }
-  }
-  return out;
-};
-
-function shapeBytes(shape: number[]): Uint8Array {
-  return new Uint8Array(new Int32Array(shape).buffer);
-}
 
 const BLOCK = 32;
 
@@ -237,29 +97,6 @@ const gatherColumns: KernelFunc = ({ inputs, backend, attrs }) => {
     const dst = oBase + i * C;
     for (let c = 0; c < C; c++, src += V) heap[dst + c] = heap[src];
   }
-  return out;
-};
-
-let xnnFused: ((...args: unknown[]) => void) | null = null;
-let xnnFusedOwner: unknown = null;
-
-/**
- * a [M, K] @ b [K, N] (+ bias [N]) -> [M, N] in one XNNPACK call, through the binding of tfjs's own _FusedMatMul
- * kernel but without its op wrapper (a custom gradient, ~130 us on wasm) or the reshapes to 3-D around it.
- */
-const dense: KernelFunc = ({ inputs, backend }) => {
-  const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
-  const be = wasmInternals(backend) as WasmInternals;
-  if (xnnFused === null || xnnFusedOwner !== be) {
-    xnnFused = be.wasm.cwrap('_FusedMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']);
-    xnnFusedOwner = be;
-  }
-  const [M, K] = a.shape;
-  const N = b.shape[1];
-  const out = be.makeOutput([M, N], 'float32');
-  const id = (t: TensorInfo): number => (be.dataIdMap.get(t.dataId) as { id: number }).id;
-  // activation 0 = linear; no prelu weights (0), leakyrelu alpha 0.
-  xnnFused(id(a), shapeBytes([1, M, K]), 3, id(b), shapeBytes([1, K, N]), 3, 0, 0, 0, bias === undefined ? 0 : id(bias), 0, 0, id(out));
   return out;
 };
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heapIndex, wasmInternals } from '../backend/wasm-kernels';
+import { forgetPackedWeights, heapIndex, wasmInternals } from '../backend/wasm-internals';
 import { gatherRows } from './ops/embedding';
 
 /** How `write` updates the cache: in place on the wasm heap or the cpu backend's arrays, else a new tensor. */
@@ -98,10 +98,7 @@ export class KvCache {
             heap.copyWithin(c + ((r * Hkv + h) * L + positions[r]) * D, from, from + D);
           }
         }
-        // XNNPACK caches packed weights by tensor id; re-registering the id drops anything cached for it.
-        const data = be.dataIdMap.get(cache.dataId) as { id: number; memoryOffset: number };
-        be.wasm.tfjs.disposeData(data.id);
-        be.wasm.tfjs.registerTensor(data.id, cache.size, data.memoryOffset);
+        forgetPackedWeights(be, cache);
         return cache;
       }
     }

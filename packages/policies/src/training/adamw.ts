@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SrlError } from '@srl/core';
 import { simdKernels } from '../backend/simd/simd-kernels';
-import { forgetPackedWeights, heapIndex, wasmInternals } from '../backend/wasm-kernels';
+import { forgetPackedWeights, heapIndex, wasmInternals } from '../backend/wasm-internals';
 
 export interface AdamWOptions {
   beta1?: number;
