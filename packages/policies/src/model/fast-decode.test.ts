@@ -5,14 +5,16 @@ import { KvCache } from './kv-cache';
 import { transformerPreset } from './presets';
 import { Transformer } from './transformer';
 
-// The fused wasm decoding kernels against the op-by-op path, step by step, on rows of different lengths.
+// The fused wasm decoding kernels against the op-by-op path, step by step, on rows of different lengths; and the
+// op-by-op path with in-place cache writes (cpu) against the one with functional writes (other backends).
 describe('decodeWasm', () => {
   beforeAll(async () => {
     await selectBackend({ backend: 'wasm' });
   });
 
-  for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
-    it(`${preset}: same logits and same cache as the generic decoding step`, () => {
+  for (const [preset, backend] of [['gpt2-tiny', 'wasm'], ['llama-tiny', 'wasm'], ['qwen2-tiny', 'wasm'], ['llama-tiny', 'cpu']] as const) {
+    it(`${preset} on ${backend}: same logits and same cache as the ${backend === 'wasm' ? 'generic decoding step' : 'functional cache writes'}`, async () => {
+      await selectBackend({ backend });
       const model = Transformer.random(transformerPreset(preset), 3);
       tf.tidy(() => {
         for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 8));
@@ -21,7 +23,7 @@ describe('decodeWasm', () => {
       const prompts = Int32Array.from([1, 2, 3, 4, 5, 9, 8, 0, 0, 0]); // two prompts of lengths 5 and 2, padded
       const prefill = tf.tidy(() => model.forward({ ids: prompts, batch: 2, length: 5 }, { collectKv: true }));
       const rowPrompt = Int32Array.from([0, 0, 1]);
-      const caches = [KvCache.fromPrefill(prefill.kv, rowPrompt, 12), KvCache.fromPrefill(prefill.kv, rowPrompt, 12)];
+      const caches = [KvCache.fromPrefill(prefill.kv, rowPrompt, 12), KvCache.fromPrefill(prefill.kv, rowPrompt, 12, { functional: backend === 'cpu' })];
       tf.dispose(prefill);
       const positions = Int32Array.from([5, 5, 2]);
       let worst = 0;
@@ -40,6 +42,7 @@ describe('decodeWasm', () => {
       expect(tf.memory().numTensors).toBe(before);
       model.dispose();
       expect(worst).toBeLessThan(1e-4);
+      await selectBackend({ backend: 'wasm' });
     });
   }
 });

@@ -24,14 +24,14 @@ export class KvCache {
   private readonly values: tf.Tensor3D[];
   private readonly mode: WriteMode;
 
-  private constructor(keys: tf.Tensor3D[], values: tf.Tensor3D[], rows: number, kvHeads: number) {
+  private constructor(keys: tf.Tensor3D[], values: tf.Tensor3D[], rows: number, kvHeads: number, mode: WriteMode = writeMode()) {
     this.keys = keys;
     this.values = values;
     this.rows = rows;
     this.kvHeads = kvHeads;
     this.capacity = keys[0].shape[1];
     this.headDim = keys[0].shape[2];
-    this.mode = writeMode();
+    this.mode = mode;
   }
 
   /**
@@ -39,7 +39,7 @@ export class KvCache {
    * prefill over the prompts ([P, Hkv, T, D] per layer; positions past a prompt's length hold padding, which
    * decoding masks and then overwrites). The prefill tensors stay owned by the caller.
    */
-  static fromPrefill(layers: { keys: tf.Tensor4D; values: tf.Tensor4D }[], rowPrompt: Int32Array, capacity: number): KvCache {
+  static fromPrefill(layers: { keys: tf.Tensor4D; values: tf.Tensor4D }[], rowPrompt: Int32Array, capacity: number, options: { functional?: boolean } = {}): KvCache {
     const [P, Hkv, T, D] = layers[0].keys.shape;
     if (capacity < T) throw new Error(`KvCache: capacity ${capacity} is below the prefill length ${T}`);
     for (const p of rowPrompt) if (!(p >= 0 && p < P)) throw new RangeError(`KvCache: prompt index ${p} is outside [0, ${P})`);
@@ -51,7 +51,8 @@ export class KvCache {
       });
     const keys = layers.map((l) => tf.keep(expand(l.keys)));
     const values = layers.map((l) => tf.keep(expand(l.values)));
-    return new KvCache(keys, values, rowPrompt.length, Hkv);
+    // `functional`: new tensors per write, as on backends without an in-place path (tests use it on cpu).
+    return new KvCache(keys, values, rowPrompt.length, Hkv, options.functional === true ? 'functional' : writeMode());
   }
 
   /** True when writes happen in place on the wasm heap (what the fused decoding kernel also does). */
@@ -68,7 +69,7 @@ export class KvCache {
     for (const r of rows) if (!(r >= 0 && r < this.rows)) throw new RangeError(`KvCache.selectRows: row ${r} is outside [0, ${this.rows})`);
     const pick = (t: tf.Tensor3D): tf.Tensor3D =>
       tf.keep(tf.tidy(() => tf.reshape(gatherRows(tf.reshape(t, [this.rows, Hkv * L * D]), rows), [rows.length * Hkv, L, D]) as tf.Tensor3D));
-    return new KvCache(this.keys.map(pick), this.values.map(pick), rows.length, Hkv);
+    return new KvCache(this.keys.map(pick), this.values.map(pick), rows.length, Hkv, this.mode);
   }
 
   /** Layer `i`'s keys and values [R*Hkv, L, D]; owned by the cache (valid until the next write or dispose). */
