@@ -19,15 +19,15 @@ describe('SFT -> SRL -> RLVR on a tiny transformer (smoke)', () => {
       ['srl', 2],
       ['rlvr', 2],
     ]);
-    const srl = read(path.join(out, 'stages', 'srl', 'metrics.jsonl'));
+    const srl = read(path.join(out, 'stages', '1-srl', 'metrics.jsonl'));
     expect(srl.filter((l) => l.type === 'validation').map((l) => l.step)).toEqual([0, 2]);
-    const rlvr = read(path.join(out, 'stages', 'rlvr', 'metrics.jsonl'));
+    const rlvr = read(path.join(out, 'stages', '2-rlvr', 'metrics.jsonl'));
     expect(rlvr.map((l) => l.step)).toEqual([1, 2]);
     expect(rlvr[0]).toHaveProperty('reward/correct/mean');
 
-    const final = JSON.parse(readFileSync(path.join(out, 'stages', 'rlvr', 'checkpoints', 'final.json'), 'utf8')).dir;
+    const final = JSON.parse(readFileSync(path.join(out, 'stages', '2-rlvr', 'checkpoints', 'final.json'), 'utf8')).dir;
     const evalDir = path.join(out, 'eval');
-    expect(await main(['--log-format', 'json', 'eval', recipe, '--checkpoint', path.join(out, 'stages', 'rlvr', 'checkpoints', final), '--out', evalDir, '--limit', '4'])).toBe(0);
+    expect(await main(['--log-format', 'json', 'eval', recipe, '--checkpoint', path.join(out, 'stages', '2-rlvr', 'checkpoints', final), '--out', evalDir, '--limit', '4'])).toBe(0);
     const summary = JSON.parse(readFileSync(path.join(evalDir, 'summary.json'), 'utf8'));
     expect(summary.summaries[0]).toMatchObject({ benchmark: 'math/synthetic-arithmetic', problems: 4, skipped: 0, k: 4 });
   });

@@ -16,8 +16,9 @@ interface MetricLine {
 function readStages(runDir: string): { name: string; lines: MetricLine[] }[] {
   const stagesDir = path.join(runDir, 'stages');
   if (!existsSync(stagesDir)) throw new SrlError('usage', `${runDir} is not a run folder: it has no stages/ (run \`srl train\` first)`);
+  const order = (name: string): number => Number(/^(\d+)-/.exec(name)?.[1] ?? Infinity);
   return readdirSync(stagesDir)
-    .sort()
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
     .map((name) => {
       const file = path.join(stagesDir, name, 'metrics.jsonl');
       const lines = existsSync(file)

@@ -71,7 +71,8 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
   try {
     let previous: StageResult | null = null;
     for (const [index, stage] of recipe.stages.entries()) {
-      const stageDir = path.join(outDir, 'stages', stage.name);
+      // Folders sort in run order: stages/<index>-<name>.
+      const stageDir = path.join(outDir, 'stages', /^\d+-/.test(stage.name) ? stage.name : `${index}-${stage.name}`);
       await mkdir(stageDir, { recursive: true });
       const store = new DirectoryCheckpointStore(path.join(stageDir, 'checkpoints'));
       const resultFile = path.join(stageDir, 'result.json');
