@@ -43,9 +43,10 @@ export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolic
       seed: { type: 'integer', description: 'weight initialisation and sampling seed' },
       weightDecay: { type: 'number', minimum: 0, description: 'AdamW decoupled weight decay' },
       saveDtype: { type: 'string', enum: ['F32', 'F16', 'BF16'], description: 'weight dtype of saved checkpoints' },
+      scoreBatchSize: { type: 'integer', minimum: 1, description: 'sequences per forward pass when scoring' },
     },
     additionalProperties: false,
   },
-  defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32' },
+  defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32', scoreBatchSize: 16 },
   create: (options, deps) => TfjsTransformerPolicy.create(options, { logger: deps.logger, baseDir: deps.baseDir }),
 });

@@ -1,6 +1,8 @@
 /**
  * The in-process policy: a TensorFlow.js decoder-only transformer (GPT-2 or Llama/Qwen2 style) with its
  * tokenizer, KV-cached sampling, scoring and AdamW training, saved in the Hugging Face layout.
+ * Calls are meant to be sequential (as the trainers make them): overlapping `generate` calls would
+ * interleave the one seeded random stream.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +47,8 @@ export interface TfjsTransformerPolicyOptions {
   weightDecay: number;
   /** Weight dtype of saved checkpoints ('F32' is bit-exact). */
   saveDtype: 'F32' | 'F16' | 'BF16';
+  /** Sequences per forward pass when scoring (bounds memory for long validation sets). */
+  scoreBatchSize?: number;
 }
 
 export class TfjsTransformerPolicy implements TrainablePolicy {
@@ -53,13 +57,17 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   readonly name: string;
   private optimizer: AdamW;
   private rng: Rng;
+  /** Ids that end a sample: the tokenizer's EOS and end-of-turn tokens, plus a checkpoint's generation_config eos ids. */
+  private readonly stopTokenIds: number[];
 
   private constructor(
     readonly model: Transformer,
     readonly tokenizer: Tokenizer,
     readonly backend: BackendName,
     private readonly options: TfjsTransformerPolicyOptions,
+    extraStopTokenIds: readonly number[] = [],
   ) {
+    this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
     this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend})`;
     this.optimizer = this.newOptimizer();
     this.rng = new Rng(options.seed);
@@ -71,10 +79,12 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const backend = await selectBackend({ backend: options.backend, log: (m) => context.logger?.log('info', m) });
     let model: Transformer;
     let tokenizer: Tokenizer;
+    let stopTokenIds: number[] = [];
     if (options.checkpoint) {
       const ckpt = loadHfCheckpoint(resolve(options.checkpoint), { chatTemplate: options.chatTemplate });
       tokenizer = options.tokenizer ? loadTokenizerOption(options.tokenizer, resolve, options.chatTemplate) : (ckpt.tokenizer ?? loadTokenizer({ kind: 'byte' }, { chatTemplate: options.chatTemplate }));
       model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors);
+      stopTokenIds = ckpt.stopTokenIds;
     } else {
       tokenizer = loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate);
       const config: TransformerConfig = {
@@ -89,7 +99,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     if (tokenizer.vocabSize > model.config.vocabSize) {
       throw new SrlError('validation', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabSize is ${model.config.vocabSize}; use a matching tokenizer`);
     }
-    const policy = new TfjsTransformerPolicy(model, tokenizer, backend, options);
+    const policy = new TfjsTransformerPolicy(model, tokenizer, backend, options, stopTokenIds);
     context.logger?.log('info', `policy: ${policy.name}`);
     return policy;
   }
@@ -130,7 +140,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       temperature: params.temperature ?? 1,
       topP: params.topP ?? 1,
       topK: params.topK ?? 0,
-      eosTokenIds: this.tokenizer.stopTokenIds,
+      eosTokenIds: this.stopTokenIds,
       ...(params.stop?.length ? { stop: params.stop } : {}),
       detokenize: (t) => this.detokenize(t),
       rng,
@@ -143,7 +153,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   async score(sequences: ScoredSequence[]): Promise<SequenceScores[]> {
-    return scoreSequences(this.model, sequences);
+    return scoreSequences(this.model, sequences, this.options.scoreBatchSize);
   }
 
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
