@@ -32,6 +32,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   let step = resumed?.step ?? 0;
   let best = (resumed?.data.best as { value: number; step: number } | undefined) ?? null;
   let validatedStep = (resumed?.data.validatedStep as number | undefined) ?? -1;
+  let warnedNoSplit = false;
   let bestInfo: CheckpointInfo | null = null;
   let lastSaved: CheckpointInfo | null = null;
   let lastMetrics: Record<string, unknown> = {};
@@ -45,6 +46,10 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     if (!o.validation || !ctx.validate || ctx.signal.aborted) return null;
     const result = await ctx.validate(o.validation);
     if (ctx.signal.aborted) return null;
+    if (result === null && !warnedNoSplit) {
+      warnedNoSplit = true;
+      ctx.logger.log('warn', `stage ${ctx.stage}: task ${ctx.task.name} has no "${o.validation.split}" split; validation and best-checkpoint selection are off (set validationSplit)`);
+    }
     validatedStep = step;
     if (result) ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, type: 'validation', [`val/${result.metric}`]: result.value, 'val/problems': result.problems });
     return result;
