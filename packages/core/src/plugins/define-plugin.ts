@@ -42,6 +42,18 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O extends o
   readonly optionsSchema: OptionsSchema;
   readonly defaults: Partial<O>;
   create(options: O, deps: PluginDeps): PluginInstances[K] | Promise<PluginInstances[K]>;
+  /**
+   * Other plugins named inside the options (a composed reward's parts, a task's decomposer), so that
+   * validation checks them too, before anything is created. `path` is relative to the options.
+   */
+  references?(options: O): PluginReference[];
+}
+
+export interface PluginReference {
+  kind: PluginKind;
+  ref: PluginRef;
+  /** Where the reference sits inside the options, e.g. `rewards[0].reward`. */
+  path: string;
 }
 
 export type AnyPluginDefinition = PluginDefinition<PluginKind, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

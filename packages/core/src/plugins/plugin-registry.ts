@@ -85,12 +85,22 @@ export class PluginRegistry {
   }
 
   /** Checks a `[name, options]` reference: the name exists and the options validate. Returns options with defaults. */
-  resolve(kind: PluginKind, ref: PluginRef, path: string): { plugin?: RegisteredPlugin; options: Record<string, unknown>; errors: string[] } {
+  resolve(
+    kind: PluginKind,
+    ref: PluginRef,
+    path: string,
+    /** Also check the plugins its options name (recipe validation); creation checks them when they are created. */
+    deep = false,
+  ): { plugin?: RegisteredPlugin; options: Record<string, unknown>; errors: string[] } {
     const name = pluginRefName(ref);
     const plugin = this.byKind.get(kind)!.get(name);
     if (!plugin) return { options: {}, errors: [this.unknownMessage(kind, name, path)] };
     const merged = { ...structuredClone(plugin.definition.defaults), ...pluginRefOptions(ref) };
     const { value, errors } = this.validator.validate<Record<string, unknown>>(strictOptionsSchema(plugin.definition), merged, `${path}.options`);
+    if (deep && errors.length === 0 && plugin.definition.references) {
+      // Nested plugin references are checked like top-level ones (names and options), all errors at once.
+      for (const nested of plugin.definition.references(value)) errors.push(...this.resolve(nested.kind, nested.ref, `${path}.options.${nested.path}`, true).errors);
+    }
     return { plugin, options: value, errors };
   }
 

@@ -78,7 +78,7 @@ export function resolveRecipe(
   const broken = (at: string): boolean => known.some((e) => e.startsWith(at) && /^[:.[]/.test(e.slice(at.length)));
   const check = (kind: PluginKind, ref: PluginRef, at: string): PluginRef => {
     if (!isPluginRef(ref) || broken(at)) return ref;
-    const result = registry.resolve(kind, ref, at);
+    const result = registry.resolve(kind, ref, at, true);
     errors.push(...result.errors);
     return [pluginRefName(ref), result.options];
   };

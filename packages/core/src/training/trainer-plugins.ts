@@ -121,7 +121,15 @@ function sft(name: string, description: string, defaults: SftOptions): AnyPlugin
 }
 
 function grpo(name: string, description: string, defaults: GrpoOptions): AnyPluginDefinition {
-  return definePlugin<'trainer', GrpoOptions>({ kind: 'trainer', name, description, optionsSchema: grpoSchema, defaults, create: (o) => new GrpoTrainer(name, o) });
+  return definePlugin<'trainer', GrpoOptions>({
+    kind: 'trainer',
+    name,
+    description,
+    optionsSchema: grpoSchema,
+    defaults,
+    references: (o) => [{ kind: 'reward', ref: o.reward, path: 'reward' }],
+    create: (o) => new GrpoTrainer(name, o),
+  });
 }
 
 export const trainerPlugins: AnyPluginDefinition[] = [

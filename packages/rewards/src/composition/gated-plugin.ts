@@ -27,6 +27,11 @@ export const gatedPlugin = definePlugin<'reward', GatedOptions>({
     additionalProperties: false,
   },
   defaults: { when: 'at-least', threshold: 1, then: null, otherwise: null },
+  references: (options) => [
+    { kind: 'reward', ref: options.gate, path: 'gate' },
+    ...(options.then === null ? [] : [{ kind: 'reward' as const, ref: options.then, path: 'then' }]),
+    ...(options.otherwise === null || typeof options.otherwise === 'number' ? [] : [{ kind: 'reward' as const, ref: options.otherwise, path: 'otherwise' }]),
+  ],
   async create(options, deps) {
     const gate = await deps.create('reward', options.gate, 'gate');
     const then = options.then === null ? null : await deps.create('reward', options.then, 'then');

@@ -35,6 +35,7 @@ export const weightedSumPlugin = definePlugin<'reward', WeightedSumOptions>({
     additionalProperties: false,
   },
   defaults: {},
+  references: (options) => options.rewards.map((part, i) => ({ kind: 'reward', ref: part.reward, path: `rewards[${i}].reward` })),
   async create(options, deps) {
     const parts = await Promise.all(
       options.rewards.map(async (part, i) => ({

@@ -1,5 +1,5 @@
 import { definePlugin } from '@srl/core';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions } from '../tasks/math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences } from '../tasks/math-task-options';
 import { SyntheticArithmeticTask, type SyntheticArithmeticConfig } from './synthetic-arithmetic-task';
 
 export type SyntheticArithmeticOptions = Omit<MathTaskOptions, 'decomposer'> & SyntheticArithmeticConfig;
@@ -38,6 +38,7 @@ export const syntheticArithmeticTaskPlugin = definePlugin<'task', SyntheticArith
     validationSize: 100,
     trainSize: 10000,
   },
+  references: mathTaskReferences,
   async create(options, deps) {
     const parts = await createMathTaskParts({ ...options, decomposer: undefined }, deps);
     return new SyntheticArithmeticTask(options, parts.builder, parts.evalMetric);

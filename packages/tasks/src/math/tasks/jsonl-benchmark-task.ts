@@ -2,7 +2,7 @@ import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences } from './math-task-options';
 
 export interface JsonlBenchmarkOptions extends MathTaskOptions {
   /** The data file (JSONL, or Parquet by extension); relative to the recipe's folder. */
@@ -40,6 +40,7 @@ export const jsonlBenchmarkTaskPlugin = definePlugin<'task', JsonlBenchmarkOptio
     additionalProperties: false,
   },
   defaults: { ...MATH_TASK_DEFAULTS, split: 'test', answerExtraction: 'field' },
+  references: mathTaskReferences,
   async create(options, deps) {
     const parts = await createMathTaskParts(options, deps);
     const file = path.resolve(deps.baseDir, options.path);

@@ -1,4 +1,4 @@
-import type { PluginDeps, PluginRef, StepDecomposer } from '@srl/core';
+import type { PluginDeps, PluginRef, PluginReference, StepDecomposer } from '@srl/core';
 import { MathInstanceBuilder } from '../instances/math-instance-builder';
 import { PLUGIN_REF_SCHEMA, MATH_INSTANCE_DEFAULTS, MATH_INSTANCE_SCHEMA_PROPERTIES, type MathInstanceOptions } from '../instances/math-instance-options';
 
@@ -35,4 +35,12 @@ export async function createMathTaskParts(options: MathTaskOptions, deps: Pick<P
     sftTarget: options.sftTarget,
   });
   return { builder, decomposer, evalMetric: { name: 'accuracy', reward: options.evalReward } };
+}
+
+/** The plugins a math task's options name (its decomposer and metric reward), for recipe validation. */
+export function mathTaskReferences(options: Pick<MathTaskOptions, 'decomposer' | 'evalReward'>): PluginReference[] {
+  return [
+    ...(options.decomposer === undefined ? [] : [{ kind: 'decomposer' as const, ref: options.decomposer, path: 'decomposer' }]),
+    { kind: 'reward', ref: options.evalReward, path: 'evalReward' },
+  ];
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences } from './math-task-options';
 import { holdOut } from './hold-out';
 
 export interface S1kOptions extends MathTaskOptions {
@@ -59,6 +59,7 @@ export const s1kTaskPlugin = definePlugin<'task', S1kOptions>({
     validationSize: 60,
     validationSeed: 0,
   },
+  references: mathTaskReferences,
   async create(options, deps) {
     const parts = await createMathTaskParts(options, deps);
     const file = path.resolve(deps.baseDir, options.path);

@@ -1,5 +1,5 @@
 import { definePlugin, type AnyPluginDefinition } from '@srl/core';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, mathTaskReferences } from './math-task-options';
 import { SHARED_DATA_TASKS, createSharedDataTask, type SharedDataTaskOptions, type SharedDataTaskSpec } from './shared-data-tasks';
 
 function sharedDataTaskPlugin(spec: SharedDataTaskSpec): AnyPluginDefinition {
@@ -13,6 +13,7 @@ function sharedDataTaskPlugin(spec: SharedDataTaskSpec): AnyPluginDefinition {
       additionalProperties: false,
     },
     defaults: spec.defaultDecomposer === undefined ? MATH_TASK_DEFAULTS : { ...MATH_TASK_DEFAULTS, decomposer: spec.defaultDecomposer },
+    references: mathTaskReferences,
     create: (options, deps) => createSharedDataTask(spec, options, deps),
   });
 }
