@@ -17,6 +17,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernels } from './simd/simd-kernels';
+import { simdRowKernels } from './simd/simd-row-kernels';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_NORM = 'SrlNorm';
@@ -41,10 +42,24 @@ const norm: KernelFunc = ({ inputs, backend, attrs }) => {
   const bi = b === undefined ? -1 : heapIndex(be, b);
   const oi = heapIndex(be, out);
   let src = xi;
+  const simd = C % 4 === 0 && R * C > 0 ? simdRowKernels(be.wasm.asm?.memory) : null;
   if (sum !== null && residual !== undefined) {
     const ri = heapIndex(be, residual);
     src = heapIndex(be, sum);
-    for (let i = 0; i < R * C; i++) heap[src + i] = heap[xi + i] + heap[ri + i];
+    if (simd !== null) simd.add(xi * 4, ri * 4, src * 4, R * C * 4);
+    else for (let i = 0; i < R * C; i++) heap[src + i] = heap[xi + i] + heap[ri + i];
+  }
+  if (simd !== null) {
+    // The same formulas in float32 SIMD (sums in four float32 lanes instead of one float64).
+    for (let r = 0; r < R; r++) {
+      const row = (src + r * C) * 4;
+      const o = (oi + r * C) * 4;
+      const mean = kind === 'rmsnorm' ? 0 : f32(simd.sum(row, C * 4) / C);
+      const rstd = f32(1 / Math.sqrt(f32(f32(simd.sumSqDev(row, C * 4, mean) / C) + eps)));
+      if (bi < 0 || kind === 'rmsnorm') simd.scaleRow(row, wi * 4, o, C * 4, mean, rstd);
+      else simd.scaleRowBias(row, wi * 4, bi * 4, o, C * 4, mean, rstd);
+    }
+    return sum === null ? out : [sum, out];
   }
   for (let r = 0; r < R; r++) {
     const row = src + r * C;
@@ -133,6 +148,11 @@ const geluArg: KernelFunc = ({ inputs, backend }) => {
   const xi = heapIndex(be, x);
   const oi = heapIndex(be, out);
   const n = x.shape.reduce((p, d) => p * d, 1);
+  const simd = n % 4 === 0 && n > 0 ? simdRowKernels(be.wasm.asm?.memory) : null;
+  if (simd !== null) {
+    simd.geluArg(xi * 4, oi * 4, n * 4, GELU_K, 0.044715);
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     const v = heap[xi + i];
     heap[oi + i] = GELU_K * v * (1 + 0.044715 * v * v);
@@ -151,7 +171,10 @@ const product: KernelFunc = ({ inputs, backend }) => {
   const ci = c === undefined ? -1 : heapIndex(be, c);
   const oi = heapIndex(be, out);
   const n = a.shape.reduce((p, d) => p * d, 1);
-  if (ci < 0) for (let i = 0; i < n; i++) heap[oi + i] = heap[ai + i] * heap[bi + i];
+  const simd = n % 4 === 0 && n > 0 ? simdRowKernels(be.wasm.asm?.memory) : null;
+  if (simd !== null && ci < 0) simd.mul2(ai * 4, bi * 4, oi * 4, n * 4);
+  else if (simd !== null) simd.mul3(ai * 4, bi * 4, ci * 4, oi * 4, n * 4);
+  else if (ci < 0) for (let i = 0; i < n; i++) heap[oi + i] = heap[ai + i] * heap[bi + i];
   else for (let i = 0; i < n; i++) heap[oi + i] = f32(heap[ai + i] * heap[bi + i]) * heap[ci + i];
   return out;
 };
