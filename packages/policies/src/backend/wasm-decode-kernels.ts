@@ -201,7 +201,9 @@ const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const simd = D % 4 === 0 && D > 0 ? simdKernels(be.wasm.asm?.memory) : null;
   if (simd !== null) {
     // Scores and probabilities in a scratch buffer on the heap, so that the SIMD routines read them in place.
-    const scratch = be.wasm._malloc(L * 4);
+    // Rounded up to whole vectors: the exponentials run over len rounded up, the tail slots holding -Infinity.
+    const scratch = be.wasm._malloc(((L + 3) & ~3) * 4);
+    const rows = simdRowKernels(be.wasm.asm?.memory);
     try {
       const s = scratch >>> 2;
       for (let r = 0; r < R; r++) {
@@ -210,12 +212,19 @@ const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
           const row = (r * Hkv + j) * L * D;
           for (let g = 0; g < G; g++) {
             const head = ((r * Hkv + j) * G + g) * D;
-            simd.dots((qi + head) * 4, (ki + row) * 4, len, D * 4, scratch);
+            // Whole blocks of four keys with independent accumulators, the rest (< 4) one at a time.
+            const len4 = rows === null ? 0 : len & ~3;
+            if (len4 > 0) rows?.dots4((qi + head) * 4, (ki + row) * 4, len4, D * 4, scratch);
+            if (len4 < len) simd.dots((qi + head) * 4, (ki + row + len4 * D) * 4, len - len4, D * 4, scratch + len4 * 4);
             const heap = be.wasm.HEAPF32;
             let max = -Infinity;
             for (let t = 0; t < len; t++) if (heap[s + t] > max) max = heap[s + t];
             let sum = 0;
-            for (let t = 0; t < len; t++) sum += heap[s + t] = Math.exp(heap[s + t] - max);
+            if (rows !== null) {
+              const padded = (len + 3) & ~3;
+              for (let t = len; t < padded; t++) heap[s + t] = -Infinity;
+              sum = rows.expSum(scratch, padded * 4, max);
+            } else for (let t = 0; t < len; t++) sum += heap[s + t] = Math.exp(heap[s + t] - max);
             const inv = 1 / sum;
             for (let t = 0; t < len; t++) heap[s + t] *= inv;
             simd.weightedSum(scratch, (vi + row) * 4, len, D * 4, (oi + head) * 4);

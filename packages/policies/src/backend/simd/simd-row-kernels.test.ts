@@ -50,3 +50,62 @@ describe('WebAssembly SIMD row kernels', () => {
     for (let i = 0; i < n; i++) expect(heap[O + i]).toBe(f(f(f(f(heap[A + i] - mean) * rstd) * heap[W + i]) + heap[B + i]));
   });
 });
+
+describe('expSum', () => {
+  it('exponentiates in place to ~1 ulp, floors at exp(-87), and returns the float32 sum', () => {
+    const memory = new webAssembly.Memory({ initial: 1 });
+    const k = simdRowKernels(memory)!;
+    const heap = new Float32Array(memory.buffer);
+    const xs = [0, -1e-3, -0.5, -1, -2.75, -10.3, -40, -86.9, -100, -Infinity, 3.2, 0.25];
+    heap.set(xs);
+    const m = 0.5;
+    const s = k.expSum(0, xs.length * 4, m);
+    let sum = 0;
+    xs.forEach((x, i) => {
+      const expected = Math.exp(Math.max(x - m, -87));
+      expect(Math.abs(heap[i] - expected) / expected).toBeLessThan(3e-7);
+      sum += heap[i];
+    });
+    expect(Math.abs(s - sum) / sum).toBeLessThan(1e-6);
+  });
+});
+
+describe('dots4', () => {
+  it('dot products of one query with 4k keys, as float32 sums', () => {
+    const memory = new webAssembly.Memory({ initial: 1 });
+    const k = simdRowKernels(memory)!;
+    const heap = new Float32Array(memory.buffer);
+    const [D, len, Q, K, O] = [8, 8, 0, 64, 1024];
+    for (let i = 0; i < D; i++) heap[Q + i] = Math.sin(i) + 0.5;
+    for (let i = 0; i < len * D; i++) heap[K + i] = Math.cos(i * 0.37) * 2;
+    k.dots4(Q * 4, K * 4, len, D * 4, O * 4);
+    for (let t = 0; t < len; t++) {
+      let dot = 0;
+      for (let i = 0; i < D; i++) dot += heap[Q + i] * heap[K + t * D + i];
+      expect(Math.abs(heap[O + t] - dot)).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('geluGate and siluGate', () => {
+  it('match tanh-GELU and silu(g) * u within float32 rounding, saturating without NaN', () => {
+    const memory = new webAssembly.Memory({ initial: 1 });
+    const k = simdRowKernels(memory)!;
+    const heap = new Float32Array(memory.buffer);
+    const xs = [0, 0.5, -0.5, 1, -1, 2.5, -2.5, 6, -6, 40, -40, 200, -200, 1e-3, -3e-3, 0.1];
+    const us = xs.map((_, i) => 1 - i / 8);
+    const [X, U, O] = [0, 64, 128];
+    heap.set(xs, X);
+    heap.set(us, U);
+    k.geluGate(X * 4, O * 4, xs.length * 4, 2 * Math.sqrt(2 / Math.PI), 0.044715);
+    xs.forEach((x, i) => {
+      const gelu = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+      expect(Math.abs(heap[O + i] - gelu)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(gelu)));
+    });
+    k.siluGate(X * 4, U * 4, O * 4, xs.length * 4);
+    xs.forEach((x, i) => {
+      const silu = (x / (1 + Math.exp(-x))) * us[i];
+      expect(Math.abs(heap[O + i] - silu)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(silu)));
+    });
+  });
+});

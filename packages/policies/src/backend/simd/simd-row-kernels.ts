@@ -25,6 +25,20 @@ export interface SimdRowKernels {
   scaleRow(x: number, w: number, out: number, bytes: number, mean: number, rstd: number): void;
   /** out = ((x - mean) * rstd) * w + b. */
   scaleRowBias(x: number, w: number, b: number, out: number, bytes: number, mean: number, rstd: number): void;
+  /**
+   * x = exp(max(x - m, -87)) in place (Cephes' expf polynomial, ~1 ulp; the floor keeps 2^n normal and adds at most
+   * 1.7e-38 per entry); returns their sum.
+   */
+  expSum(x: number, bytes: number, m: number): number;
+  /**
+   * out[t] = dot(q[0..D), k[t*D .. t*D+D)) for t < len, len a positive multiple of 4: four keys at a time with
+   * independent accumulators (one chain per key would wait on each add); lane sums (l0 + l2) + (l1 + l3).
+   */
+  dots4(q: number, k: number, len: number, dBytes: number, out: number): void;
+  /** out = x / (1 + exp(-z)), z = (k x)(1 + (c x) x): GPT-2's tanh-GELU (k = 2 sqrt(2/pi), c = 0.044715). */
+  geluGate(x: number, out: number, bytes: number, k: number, c: number): void;
+  /** out = (g / (1 + exp(-g))) * u: SwiGLU's silu(gate) * up. */
+  siluGate(g: number, u: number, out: number, bytes: number): void;
 }
 
 /** A loop over byte offset `i` (local) from 0 while i < bytes (local), 16 at a time, around `body`. */
@@ -103,6 +117,100 @@ function scaleRowDef(withBias: boolean): FunctionDef {
   };
 }
 
+const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/**
+ * Pushes exp(local t) (Cephes' expf: t = n ln 2 + r, a degree-7 polynomial in r, times 2^n from exponent bits);
+ * t must lie in [-87, 88] so that 2^n stays normal. Locals n, r are scratch.
+ */
+const exp = (t: number, n: number, r: number): number[][] => [
+  // n = nearest(t log2 e); r = (t - n C1) - n C2
+  [...op.get(t), ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n)],
+  [...op.get(t), ...op.get(n), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...op.get(n), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(r)],
+  // (((((p0 r + p1) r + p2) r + p3) r + p4) r + p5) r^2 + r + 1
+  [...op.f32x4Const(EXP_POLY[0])],
+  ...EXP_POLY.slice(1).map((c) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add]),
+  [...op.get(r), ...op.get(r), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(r), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add],
+  // times 2^n: the exponent bits (n + 127) << 23
+  [...op.get(n), ...op.i32x4TruncSatF32x4S, ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl, ...op.f32x4Mul],
+];
+
+// expSum: x 0, bytes 1, m 2; i 3, acc 4, mv 5, t 6, n 7, r 8, y 9.
+const expSum: FunctionDef = {
+  name: 'expSum',
+  params: [I32, I32, F32],
+  results: [F32],
+  locals: [I32, V128, V128, V128, V128, V128, V128],
+  body: [
+    [...op.f32x4Const(0), ...op.set(4), ...op.get(2), ...op.f32x4Splat, ...op.set(5)],
+    ...loop16(3, 1, [
+      [...load(0, 3), ...op.get(5), ...op.f32x4Sub, ...op.f32x4Const(-87), ...op.f32x4Max, ...op.set(6), ...at(0, 3)],
+      ...exp(6, 7, 8),
+      [...op.tee(9), ...op.v128Store(), ...op.get(4), ...op.get(9), ...op.f32x4Add, ...op.set(4)],
+    ]),
+    laneSum(4),
+  ],
+};
+
+/** Pushes exp(-clamp(local v)) into local t, via scratch n, r (-v clamped to [-87, 88]). */
+const expNeg = (v: number, t: number, n: number, r: number): number[][] => [
+  [...op.f32x4Const(0), ...op.get(v), ...op.f32x4Sub, ...op.f32x4Const(-87), ...op.f32x4Max, ...op.f32x4Const(88), ...op.f32x4Min, ...op.set(t)],
+  ...exp(t, n, r),
+];
+// geluGate: x 0, out 1, bytes 2, k 3, c 4; i 5, kv 6, cv 7, xv 8, z 9, t 10, n 11, r 12.
+const geluGate: FunctionDef = {
+  name: 'geluGate',
+  params: [I32, I32, I32, F32, F32],
+  results: [],
+  locals: [I32, V128, V128, V128, V128, V128, V128, V128],
+  body: [
+    [...op.get(3), ...op.f32x4Splat, ...op.set(6), ...op.get(4), ...op.f32x4Splat, ...op.set(7)],
+    ...loop16(5, 2, [
+      // z = (k x) (1 + (c x) x)
+      [...load(0, 5), ...op.set(8), ...op.get(6), ...op.get(8), ...op.f32x4Mul, ...op.f32x4Const(1), ...op.get(7), ...op.get(8), ...op.f32x4Mul, ...op.get(8), ...op.f32x4Mul, ...op.f32x4Add, ...op.f32x4Mul, ...op.set(9)],
+      [...at(1, 5), ...op.get(8)],
+      ...expNeg(9, 10, 11, 12),
+      [...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.v128Store()],
+    ]),
+  ],
+};
+// siluGate: g 0, u 1, out 2, bytes 3; i 4, gv 5, t 6, n 7, r 8.
+const siluGate: FunctionDef = {
+  name: 'siluGate',
+  params: [I32, I32, I32, I32],
+  results: [],
+  locals: [I32, V128, V128, V128, V128],
+  body: loop16(4, 3, [
+    [...load(0, 4), ...op.set(5), ...at(2, 4), ...op.get(5)],
+    ...expNeg(5, 6, 7, 8),
+    [...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...load(1, 4), ...op.f32x4Mul, ...op.v128Store()],
+  ]),
+};
+
+// dots4: q 0, k 1, len 2, dBytes 3, out 4; t 5, i 6, p 7, qv 8, a0..a3 9..12, s01 13, s23 14.
+const dots4: FunctionDef = {
+  name: 'dots4',
+  params: [I32, I32, I32, I32, I32],
+  results: [],
+  locals: [I32, I32, I32, V128, V128, V128, V128, V128, V128, V128],
+  body: [
+    [...op.i32(0), ...op.set(5), ...op.loop()],
+    [...op.f32x4Const(0), ...op.tee(9), ...op.tee(10), ...op.tee(11), ...op.set(12)],
+    ...loop16(6, 3, [
+      [...load(0, 6), ...op.set(8), ...at(1, 6), ...op.set(7)],
+      ...[0, 1, 2, 3].map((j) => [
+        ...(j > 0 ? [...op.get(7), ...op.get(3), ...op.i32Add, ...op.set(7)] : []),
+        ...op.get(9 + j), ...op.get(8), ...op.get(7), ...op.v128Load(), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(9 + j),
+      ]),
+    ]),
+    [...op.get(9), ...op.get(10), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.get(9), ...op.get(10), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.f32x4Add, ...op.set(13)],
+    [...op.get(11), ...op.get(12), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.get(11), ...op.get(12), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.f32x4Add, ...op.set(14)],
+    [...op.get(4), ...op.get(13), ...op.get(14), ...op.f32x4Shuffle([0, 1, 4, 5]), ...op.get(13), ...op.get(14), ...op.f32x4Shuffle([2, 3, 6, 7]), ...op.f32x4Add, ...op.v128Store()],
+    // next four keys
+    [...op.get(4), ...op.i32(16), ...op.i32Add, ...op.set(4), ...op.get(1), ...op.get(3), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(1)],
+    [...op.get(5), ...op.i32(4), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+  ],
+};
+
 let bytes: Uint8Array | null = null;
 const built = new WeakMap<WasmMemory, SimdRowKernels | null>();
 
@@ -112,7 +220,7 @@ export function simdRowKernels(memory: WasmMemory | undefined): SimdRowKernels |
   let k = built.get(memory);
   if (k === undefined) {
     try {
-      bytes ??= assembleModule([add, mul2, mul3, geluArg, sum, sumSqDev, scaleRowDef(false), scaleRowDef(true)]);
+      bytes ??= assembleModule([add, mul2, mul3, geluArg, sum, sumSqDev, scaleRowDef(false), scaleRowDef(true), expSum, dots4, geluGate, siluGate]);
       const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
       k = instance.exports as unknown as SimdRowKernels;
     } catch {

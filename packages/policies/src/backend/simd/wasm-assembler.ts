@@ -76,6 +76,15 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
   f32x4Sqrt: simd(0xe3),
+  f32x4Min: simd(0xe8),
+  f32x4Max: simd(0xe9),
+  /** Round to nearest, ties to even. */
+  f32x4Nearest: simd(0x6a),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  i32x4Add: simd(0xae),
+  /** Shift each i32 lane left by an i32 scalar. */
+  i32x4Shl: simd(0xab),
+  i32x4Splat: simd(0x11),
   /** v128.const with four f32 lanes equal to `v`. */
   f32x4Const: (v: number): number[] => {
     const b = Buffer.alloc(16);
