@@ -35,10 +35,6 @@ export interface SimdRowKernels {
    * independent accumulators (one chain per key would wait on each add); lane sums (l0 + l2) + (l1 + l3).
    */
   dots4(q: number, k: number, len: number, dBytes: number, out: number): void;
-  /** out = x / (1 + exp(-z)), z = (k x)(1 + (c x) x): GPT-2's tanh-GELU (k = 2 sqrt(2/pi), c = 0.044715). */
-  geluGate(x: number, out: number, bytes: number, k: number, c: number): void;
-  /** out = (g / (1 + exp(-g))) * u: SwiGLU's silu(gate) * up. */
-  siluGate(g: number, u: number, out: number, bytes: number): void;
 }
 
 /** A loop over byte offset `i` (local) from 0 while i < bytes (local), 16 at a time, around `body`. */
@@ -151,41 +147,6 @@ const expSum: FunctionDef = {
   ],
 };
 
-/** Pushes exp(-clamp(local v)) into local t, via scratch n, r (-v clamped to [-87, 88]). */
-const expNeg = (v: number, t: number, n: number, r: number): number[][] => [
-  [...op.f32x4Const(0), ...op.get(v), ...op.f32x4Sub, ...op.f32x4Const(-87), ...op.f32x4Max, ...op.f32x4Const(88), ...op.f32x4Min, ...op.set(t)],
-  ...exp(t, n, r),
-];
-// geluGate: x 0, out 1, bytes 2, k 3, c 4; i 5, kv 6, cv 7, xv 8, z 9, t 10, n 11, r 12.
-const geluGate: FunctionDef = {
-  name: 'geluGate',
-  params: [I32, I32, I32, F32, F32],
-  results: [],
-  locals: [I32, V128, V128, V128, V128, V128, V128, V128],
-  body: [
-    [...op.get(3), ...op.f32x4Splat, ...op.set(6), ...op.get(4), ...op.f32x4Splat, ...op.set(7)],
-    ...loop16(5, 2, [
-      // z = (k x) (1 + (c x) x)
-      [...load(0, 5), ...op.set(8), ...op.get(6), ...op.get(8), ...op.f32x4Mul, ...op.f32x4Const(1), ...op.get(7), ...op.get(8), ...op.f32x4Mul, ...op.get(8), ...op.f32x4Mul, ...op.f32x4Add, ...op.f32x4Mul, ...op.set(9)],
-      [...at(1, 5), ...op.get(8)],
-      ...expNeg(9, 10, 11, 12),
-      [...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.v128Store()],
-    ]),
-  ],
-};
-// siluGate: g 0, u 1, out 2, bytes 3; i 4, gv 5, t 6, n 7, r 8.
-const siluGate: FunctionDef = {
-  name: 'siluGate',
-  params: [I32, I32, I32, I32],
-  results: [],
-  locals: [I32, V128, V128, V128, V128],
-  body: loop16(4, 3, [
-    [...load(0, 4), ...op.set(5), ...at(2, 4), ...op.get(5)],
-    ...expNeg(5, 6, 7, 8),
-    [...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...load(1, 4), ...op.f32x4Mul, ...op.v128Store()],
-  ]),
-};
-
 // dots4: q 0, k 1, len 2, dBytes 3, out 4; t 5, i 6, p 7, qv 8, a0..a3 9..12, s01 13, s23 14.
 const dots4: FunctionDef = {
   name: 'dots4',
@@ -220,7 +181,7 @@ export function simdRowKernels(memory: WasmMemory | undefined): SimdRowKernels |
   let k = built.get(memory);
   if (k === undefined) {
     try {
-      bytes ??= assembleModule([add, mul2, mul3, geluArg, sum, sumSqDev, scaleRowDef(false), scaleRowDef(true), expSum, dots4, geluGate, siluGate]);
+      bytes ??= assembleModule([add, mul2, mul3, geluArg, sum, sumSqDev, scaleRowDef(false), scaleRowDef(true), expSum, dots4]);
       const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
       k = instance.exports as unknown as SimdRowKernels;
     } catch {
