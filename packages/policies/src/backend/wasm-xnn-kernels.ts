@@ -6,7 +6,8 @@
  *   call on wasm) or the reshapes to 3-D around the kernel.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { wasmInternals, type WasmInternals } from './wasm-internals';
+import { simdKernels } from './simd/simd-kernels';
+import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 let xnnMatMul: ((...args: unknown[]) => void) | null = null;
 let xnnMatMulOwner: unknown = null;
@@ -36,6 +37,16 @@ export const batchMatMul: KernelFunc = ({ inputs, backend }) => {
     xnnMatMulOwner = be;
   }
   const out = be.makeOutput([n, M, N], 'float32');
+  const simd = M * K * N < MIN_MACS_PER_ENTRY && n > 1 && N % 4 === 0 && M * K * N > 0 ? simdKernels(be.wasm.asm?.memory) : null;
+  if (simd !== null) {
+    // Tiny entries (prefill and scoring of short sequences): each output row as the float32 sum over k of
+    // a[m, k] * b[k, :] in k order, what tfjs's loop computes for K <= 48 (its block), at SIMD speed (~8x).
+    const [ai, bi, oi] = [a, b, out].map((t) => heapIndex(be, t) * 4);
+    for (let e = 0; e < n; e++) {
+      for (let m = 0; m < M; m++) simd.weightedSum(ai + (e * M + m) * K * 4, bi + e * K * N * 4, K, N * 4, oi + (e * M + m) * N * 4);
+    }
+    return out;
+  }
   if (M * K * N < MIN_MACS_PER_ENTRY || n === 1) {
     // One call: XNNPACK when n = 1, the naive loop otherwise (cheaper than per-entry setup for tiny products).
     const ids = [a, b, out].map((t) => (be.dataIdMap.get(t.dataId) as { id: number }).id);

@@ -60,6 +60,16 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
       expect(tf.tidy(() => transposeLast(tf.tensor2d([[1, 2, 3], [4, 5, 6]])).arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
     });
 
+    it('batched matMul of tiny entries equals tfjs\'s own product bit for bit (the SIMD row path on wasm)', () => {
+      // 16 x 16 x 32 x 16 MACs per entry: below the per-entry XNNPACK threshold; K <= 48 (tfjs's loop block).
+      const a = weights([6, 16, 32], 31);
+      const b = weights([6, 32, 16], 32);
+      const [ours, stock] = tf.tidy(() => [batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(), tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync()]);
+      expect(Array.from(ours)).toEqual(Array.from(stock));
+      const r = weights([6, 16, 16], 33);
+      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
+    });
+
     it('attention layouts: splitQkv and mergeHeads (values by index, and gradients)', () => {
       const d = { B: 2, T: 3, H: 4, Hkv: 2, D: 2 }; // G = 2
       const width = (d.H + 2 * d.Hkv) * d.D;
