@@ -1,5 +1,6 @@
 /**
- * Inference-only kernels for one decoding step on the tfjs `wasm` backend, in JavaScript on the backend's heap.
+ * Inference-only kernels for one decoding step on the tfjs `wasm` backend, in JavaScript and WebAssembly SIMD
+ * (simd/) on the backend's heap.
  * A decoding step works on a few rows ([samples, hidden]): there the cost of a tfjs op is its dispatch (~10 us),
  * not its arithmetic, so each kernel here replaces a chain of ops:
  *
@@ -183,7 +184,8 @@ const product: KernelFunc = ({ inputs, backend }) => {
  * Attention of one new query per row over the row's cached positions 0..positions[r] only (no mask, no work on
  * unwritten slots). Inputs q [R*Hkv, G, D] (scaled), keys and values [R*Hkv, L, D]; attrs positions [R].
  * Output [R, H*D] (head h = j*G + g). Dot products and weighted sums in WebAssembly SIMD (float32) when available,
- * else in JavaScript (float64); the softmax in JavaScript.
+ * else in JavaScript (float64); the softmax's exponentials in SIMD too (simd-row-kernels.ts), its max and
+ * normalisation in JavaScript.
  */
 const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const { q, keys, values } = inputs as { q: TensorInfo; keys: TensorInfo; values: TensorInfo };
