@@ -290,7 +290,10 @@ let pos = promptLen;
 const decodeOnce = (): Float32Array => {
   const positions = new Int32Array(B).fill(pos);
   pos = pos + 1 < promptLen + newTokens ? pos + 1 : promptLen;
-  return tf.tidy(() => model.decode(cache, decodeIds, positions, weights).dataSync() as Float32Array);
+  const logits = tf.tidy(() => model.decode(cache, decodeIds, positions, weights));
+  const data = logits.dataSync() as Float32Array;
+  logits.dispose();
+  return data;
 };
 const decodeMs = bench(decodeOnce, 3, 3 * newTokens);
 const logitsRows = decodeOnce();

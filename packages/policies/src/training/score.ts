@@ -17,11 +17,15 @@ export function scoreSequences(model: Transformer, sequences: readonly ScoredSeq
       for (let i = 0; i < chunk.length; i++) out.push({ logprobs: [], entropies: [] });
       continue;
     }
-    const [lp, en] = tf.tidy(() => {
+    // Read the results after tidy: returning typed arrays from tf.tidy makes tfjs scan every element for tensors.
+    const [lpT, enT] = tf.tidy(() => {
       const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows, inference: true });
       const r = tokenLogProbs(logits, packed.targets);
-      return [r.logprobs.dataSync() as Float32Array, r.entropies.dataSync() as Float32Array];
+      return [r.logprobs, r.entropies];
     });
+    const lp = lpT.dataSync() as Float32Array;
+    const en = enT.dataSync() as Float32Array;
+    tf.dispose([lpT, enT]);
     for (let i = 0; i < chunk.length; i++) {
       const [a, b] = [packed.offsets[i], packed.offsets[i + 1]];
       out.push({ logprobs: Array.from(lp.subarray(a, b)), entropies: Array.from(en.subarray(a, b)) });
