@@ -4,7 +4,7 @@
  * A folder written here loads with `from_pretrained`, and one saved by `transformers` loads here.
  * Saves are atomic: the folder is built beside the target and renamed into place.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SrlError } from '@srl/core';
 import type { TransformerConfig } from '../model/transformer-config';
@@ -15,6 +15,7 @@ import { configFromHf, configToHf, eosTokenIds, TORCH_DTYPES } from './hf-config
 import { normalizeHfTensorNames, validateHfTensors } from './hf-tensor-names';
 import { writeTensorState, type TensorStateInput } from './tensor-state';
 import { readSafetensorsWithMetadata, writeSafetensors, type SafetensorsInput, type SafetensorsTensor } from './safetensors';
+import { readJsonObject } from './read-json-object';
 
 type Json = Record<string, unknown>;
 
@@ -42,16 +43,6 @@ export interface LoadHfCheckpointOptions {
   chatTemplate?: string;
 }
 
-function readJson(file: string): Json {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new SrlError('validation', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SrlError('validation', `${file} is not a JSON object`);
-  return value as Json;
-}
 
 function readTensors(dir: string): Map<string, SafetensorsTensor> {
   const single = path.join(dir, 'model.safetensors');
@@ -61,7 +52,7 @@ function readTensors(dir: string): Map<string, SafetensorsTensor> {
     const hint = existsSync(path.join(dir, 'pytorch_model.bin')) ? ' (only pytorch_model.bin is there: convert it to safetensors first)' : '';
     throw new SrlError('validation', `no model.safetensors or model.safetensors.index.json in ${dir}${hint}`);
   }
-  const weightMap = readJson(indexFile).weight_map;
+  const weightMap = readJsonObject(indexFile).weight_map;
   if (typeof weightMap !== 'object' || weightMap === null) throw new SrlError('validation', `${indexFile}: weight_map is missing`);
   const tensors = new Map<string, SafetensorsTensor>();
   const byFile = new Map<string, string[]>();
@@ -88,7 +79,7 @@ export function loadHfCheckpoint(dir: string, options: LoadHfCheckpointOptions =
     const hint = old ? `; an interrupted save left the previous checkpoint at ${old}` : '';
     throw new SrlError('validation', `no checkpoint at ${dir}: config.json is missing${hint}`);
   }
-  const hfConfig = readJson(configFile);
+  const hfConfig = readJsonObject(configFile);
   const config = configFromHf(hfConfig, configFile);
   const tensors = normalizeHfTensorNames(config, readTensors(dir));
   if (options.validate ?? true) validateHfTensors(config, tensors, dir);
@@ -99,7 +90,7 @@ export function loadHfCheckpoint(dir: string, options: LoadHfCheckpointOptions =
     throw new SrlError('validation', `${dir}: the tokenizer has ${tokenizer.vocabSize} ids but config.json vocab_size is ${config.vocabSize}`);
   }
   const genFile = path.join(dir, 'generation_config.json');
-  const generationConfig = existsSync(genFile) ? readJson(genFile) : null;
+  const generationConfig = existsSync(genFile) ? readJsonObject(genFile) : null;
   const eos = generationConfig && 'eos_token_id' in generationConfig ? eosTokenIds(generationConfig) : eosTokenIds(hfConfig);
   const stopTokenIds = [...new Set([...eos, ...(tokenizer?.stopTokenIds ?? [])])];
   return { dir, config, hfConfig, tensors, tokenizer, generationConfig, stopTokenIds };

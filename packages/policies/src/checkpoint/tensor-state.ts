@@ -4,11 +4,12 @@
  * Write both inside the same atomic folder save (`saveHfCheckpoint`'s `optimizerState`, or a CheckpointStore's
  * temp folder) so they always match; each file on its own is also written atomically.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SrlError } from '@srl/core';
 import { writeFileAtomic } from './atomic-write';
 import { readSafetensorsWithMetadata, writeSafetensors, type SafetensorsTensor } from './safetensors';
+import { readJsonObject } from './read-json-object';
 
 export interface TensorStateInput {
   tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }> | Readonly<Record<string, { shape: readonly number[]; data: Float32Array }>>;
@@ -52,12 +53,6 @@ export function readTensorState(dir: string, name = 'optimizer'): TensorState | 
   const tensorFile = path.join(dir, `${name}.safetensors`);
   if (!existsSync(jsonFile)) return null;
   if (!existsSync(tensorFile)) throw new SrlError('validation', `${jsonFile} exists but ${tensorFile} is missing`);
-  let state: unknown;
-  try {
-    state = JSON.parse(readFileSync(jsonFile, 'utf8'));
-  } catch (error) {
-    throw new SrlError('validation', `cannot read ${jsonFile}: ${(error as Error).message}`, { cause: error });
-  }
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new SrlError('validation', `${jsonFile} is not a JSON object`);
-  return { tensors: readSafetensorsWithMetadata(tensorFile).tensors, state: state as Record<string, unknown> };
+  const state = readJsonObject(jsonFile);
+  return { tensors: readSafetensorsWithMetadata(tensorFile).tensors, state };
 }

@@ -9,6 +9,7 @@ import { SrlError, type ChatMessage } from '@srl/core';
 import { writeFileAtomic } from '../checkpoint/atomic-write';
 import { detectChatTemplate, renderChatTemplate, resolveChatTemplate, stopTokensFor } from './chat-templates';
 import type { ChatTemplateOptions, DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer';
+import { readJsonObject } from '../checkpoint/read-json-object';
 
 export interface HfTokenizerInput {
   /** The parsed `tokenizer.json`. */
@@ -42,16 +43,6 @@ function configTemplate(config: Record<string, unknown>): string | null {
   return null;
 }
 
-function readJson(file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new SrlError('validation', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SrlError('validation', `${file} is not a JSON object`);
-  return value as Record<string, unknown>;
-}
 
 export class HfTokenizer implements Tokenizer {
   readonly kind = 'hf' as const;
@@ -108,10 +99,10 @@ export class HfTokenizer implements Tokenizer {
     const jsonFile = path.join(dir, 'tokenizer.json');
     if (!existsSync(jsonFile)) throw new SrlError('validation', `no tokenizer.json in ${dir}`);
     const configFile = path.join(dir, 'tokenizer_config.json');
-    const config = existsSync(configFile) ? readJson(configFile) : {};
+    const config = existsSync(configFile) ? readJsonObject(configFile) : {};
     const jinjaFile = path.join(dir, 'chat_template.jinja');
     if (existsSync(jinjaFile) && configTemplate(config) === null) config.chat_template = readFileSync(jinjaFile, 'utf8');
-    return new HfTokenizer({ tokenizerJson: readJson(jsonFile), tokenizerConfig: config, chatTemplate: options.chatTemplate, source: jsonFile });
+    return new HfTokenizer({ tokenizerJson: readJsonObject(jsonFile), tokenizerConfig: config, chatTemplate: options.chatTemplate, source: jsonFile });
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
