@@ -2,7 +2,7 @@ import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES } from './math-task-options';
 
 export interface JsonlBenchmarkOptions extends MathTaskOptions {
   /** The data file (JSONL, or Parquet by extension); relative to the recipe's folder. */
@@ -26,14 +26,9 @@ export const jsonlBenchmarkTaskPlugin = definePlugin<'task', JsonlBenchmarkOptio
   optionsSchema: {
     type: 'object',
     properties: {
-      path: { type: 'string', minLength: 1 },
+      ...FIELD_SPEC_SCHEMA_PROPERTIES,
       name: { type: 'string', minLength: 1 },
       split: { type: 'string', minLength: 1 },
-      problemField: { type: 'string', minLength: 1 },
-      answerField: { type: 'string', minLength: 1 },
-      answerExtraction: { type: 'string', enum: ['field', 'last-boxed', 'gsm8k'] },
-      solutionField: { type: 'string', minLength: 1 },
-      idField: { type: 'string', minLength: 1 },
       ...MATH_TASK_SCHEMA_PROPERTIES,
     },
     required: ['path', 'problemField', 'answerField'],

@@ -44,3 +44,13 @@ export function mathTaskReferences(options: Pick<MathTaskOptions, 'decomposer' |
     { kind: 'reward', ref: options.evalReward, path: 'evalReward' },
   ];
 }
+
+/** JSON Schema properties of a data file read by field names (jsonl-benchmark, s1K). */
+export const FIELD_SPEC_SCHEMA_PROPERTIES = {
+  path: { type: 'string', minLength: 1 },
+  problemField: { type: 'string', minLength: 1 },
+  answerField: { type: 'string', minLength: 1 },
+  answerExtraction: { type: 'string', enum: ['field', 'last-boxed', 'gsm8k'] },
+  solutionField: { type: 'string', minLength: 1 },
+  idField: { type: 'string', minLength: 1 },
+} as const;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES } from './math-task-options';
 import { holdOut } from './hold-out';
 
 export interface S1kOptions extends MathTaskOptions {
@@ -37,12 +37,7 @@ export const s1kTaskPlugin = definePlugin<'task', S1kOptions>({
   optionsSchema: {
     type: 'object',
     properties: {
-      path: { type: 'string', minLength: 1 },
-      problemField: { type: 'string', minLength: 1 },
-      solutionField: { type: 'string', minLength: 1 },
-      answerField: { type: 'string', minLength: 1 },
-      answerExtraction: { type: 'string', enum: ['field', 'last-boxed', 'gsm8k'] },
-      idField: { type: 'string', minLength: 1 },
+      ...FIELD_SPEC_SCHEMA_PROPERTIES,
       validationSize: { type: 'integer', minimum: 0 },
       validationSeed: { type: 'integer' },
       ...MATH_TASK_SCHEMA_PROPERTIES,
