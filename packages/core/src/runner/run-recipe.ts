@@ -89,7 +89,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
         await policy.load(latest.info.dir);
         stageLogger.truncateAfter(latest.state.step);
       } else {
-        stageLogger.truncateAfter(0);
+        stageLogger.truncateAfter(-1); // a stage started afresh keeps no lines of an earlier attempt
         if (startFrom) await policy.load(startFrom.dir);
         policy.resetOptimizer();
       }
