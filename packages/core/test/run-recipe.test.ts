@@ -96,3 +96,19 @@ describe('runRecipe: SFT -> SRL -> RLVR on a real (bigram) trainable policy', ()
     for (const stage of ['0-sft', '1-srl', '2-rlvr']) expect(deterministic(read(cut, stage)), stage).toEqual(deterministic(read(full, stage)));
   });
 });
+
+describe('KL to a frozen reference (klBeta > 0)', () => {
+  it('scores rollouts under the stage-start weights: k3 KL is 0 before the first update and positive after it', async () => {
+    const r = registry();
+    const rec = recipe(r);
+    const task = rec.task!;
+    const { options } = r.resolve('trainer', ['srl-tiny', { batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, maxPromptTokens: 512, klBeta: 0.1, reward: 'test-prefix', checkpointEvery: 2 }], 'trainer');
+    rec.stages = [{ name: '0-srl', trainer: ['srl-tiny', options], task, rewards: [], from: 'final', path: 'stages[0]' }];
+    const out = mkdtempSync(path.join(tmpdir(), 'srl-kl-'));
+    await runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 4 });
+    const kl = read(out, '0-srl').map((l) => l.kl as number);
+    expect(kl[0]).toBe(0);
+    expect(kl[1]).toBeGreaterThan(0);
+    expect(readdirSync(path.join(out, 'stages', '0-srl'))).toContain('reference');
+  });
+});

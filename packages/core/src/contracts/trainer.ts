@@ -28,6 +28,11 @@ export interface TrainerContext {
    * held-out split, greedy. Null when the task has no such split. Used for best-checkpoint selection.
    */
   validate?: (options: ValidationOptions) => Promise<ValidationResult | null>;
+  /**
+   * A frozen copy of the policy as it was when the stage started (the KL reference). The caller
+   * disposes it. Absent where the runner cannot make one.
+   */
+  createReference?: () => Promise<TrainablePolicy>;
 }
 
 export interface ValidationOptions {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../contracts/logger';
 import { isTrainablePolicy, type TrainablePolicy } from '../contracts/policy';
@@ -110,6 +110,20 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
         ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
         ...(latest ? { resumeFrom: latest.state } : {}),
         validate: (v) => validateOn(registry, task, policy, v, deps, o.signal),
+        createReference: async () => {
+          // The stage's starting weights, saved once, so a resumed stage gets the same reference.
+          const referenceDir = path.join(stageDir, 'reference');
+          if (!existsSync(referenceDir)) {
+            if (latest) throw new SrlError('runtime', `${stageDir} has checkpoints but no reference/ folder; the KL reference of this stage is lost (start the stage again without --resume)`);
+            const tmp = `${referenceDir}.tmp-${process.pid}`;
+            await rm(tmp, { recursive: true, force: true });
+            await policy.save(tmp);
+            await rename(tmp, referenceDir);
+          }
+          const reference = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
+          await reference.load(referenceDir);
+          return reference;
+        },
       };
       logger.log('info', `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${task.name}` + (startFrom && !latest ? `, from ${path.relative(outDir, startFrom.dir)}` : ''));
       const result = await trainer.run(ctx);

@@ -4,7 +4,8 @@
  * batch, and SRL's dynamic sampling (keep a group only if the population std of its rewards > ε,
  * refill until the batch is full). SRL and RLVR are presets of this trainer (`srl`, `rlvr`).
  */
-import type { Generation, TrainingItem } from '../contracts/policy';
+import type { Generation, TrainablePolicy, TrainingItem } from '../contracts/policy';
+import { SrlError } from '../errors';
 import type { PluginRef } from '../plugins/plugin-ref';
 import type { RewardInput } from '../contracts/reward-model';
 import type { StageResult, Trainer, TrainerContext } from '../contracts/trainer';
@@ -89,6 +90,12 @@ export class GrpoTrainer implements Trainer {
     const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));
     const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup };
     const timing = { generation: 0, scoring: 0 };
+    // KL to a frozen reference (k3): only built when β > 0, as the paper trains without it.
+    let reference: TrainablePolicy | null = null;
+    if (o.klBeta > 0) {
+      if (!ctx.createReference) throw new SrlError('validation', `${this.name}: klBeta = ${o.klBeta} needs a reference policy, which this runner cannot create; set klBeta to 0`);
+      reference = await ctx.createReference();
+    }
 
     const sampleGroups = async (n: number): Promise<Group[]> => {
       const batch = stream.next(n).map((i) => byId.get(i.id)!);
@@ -111,6 +118,28 @@ export class GrpoTrainer implements Trainer {
       });
     };
 
+    try {
+      return await this.loop(ctx, { stream, rng, totalSteps, schedule, sampleGroups, timing, reference });
+    } finally {
+      await reference?.dispose();
+    }
+  }
+
+  private loop(
+    ctx: TrainerContext,
+    s: {
+      stream: InstanceStream;
+      rng: SeededRng;
+      totalSteps: number;
+      schedule: LrScheduleSpec;
+      sampleGroups: (n: number) => Promise<Group[]>;
+      timing: { generation: number; scoring: number };
+      reference: TrainablePolicy | null;
+    },
+  ): Promise<StageResult> {
+    const o = this.o;
+    const { policy, logger } = ctx;
+    const { stream, rng, totalSteps, schedule, sampleGroups, timing, reference } = s;
     return runStageLoop(ctx, this.name, {
       totalSteps,
       checkpointEvery: o.checkpointEvery,
@@ -145,6 +174,10 @@ export class GrpoTrainer implements Trainer {
           });
         });
 
+        if (reference && items.length) {
+          const refScores = await reference.score(items.map((x) => x.item));
+          items.forEach((x, i) => (x.item.refLogprobs = refScores[i].logprobs));
+        }
         const learningRate = learningRateAt(schedule, step, totalSteps);
         const t = performance.now();
         const updates: { loss: number; gradNorm: number; clipFraction?: number; kl?: number; entropy?: number; skipped: boolean }[] = [];

@@ -115,6 +115,7 @@ export class BigramPolicy implements TrainablePolicy {
     const tokens = input.items.reduce((a, it) => a + it.completionTokenIds.length, 0);
     let loss = 0;
     let clipped = 0;
+    let klSum = 0;
     for (const item of input.items) {
       let prev = item.promptTokenIds[item.promptTokenIds.length - 1] ?? BOS;
       const n = item.completionTokenIds.length;
@@ -133,6 +134,13 @@ export class BigramPolicy implements TrainablePolicy {
           loss += -Math.min(ratio * a, c * a) * weight;
           clipped += isClipped ? 1 : 0;
           dLossDLogp = isClipped ? 0 : -ratio * a;
+          if (o.klBeta > 0) {
+            // k3 = e^d - d - 1 with d = ref - logp; dk3/dlogp = 1 - e^d.
+            const d = item.refLogprobs![k] - lp[y];
+            loss += o.klBeta * (Math.exp(d) - d - 1) * weight;
+            dLossDLogp += o.klBeta * (1 - Math.exp(d));
+            klSum += Math.exp(d) - d - 1;
+          }
         }
         for (let j = 0; j < V; j++) grad[prev * V + j] += weight * dLossDLogp * ((j === y ? 1 : 0) - Math.exp(lp[j]));
         prev = y;
@@ -153,7 +161,7 @@ export class BigramPolicy implements TrainablePolicy {
       this.v[i] = b2 * this.v[i] + (1 - b2) * g * g;
       this.w[i] -= (input.learningRate * (this.m[i] / (1 - b1 ** this.t))) / (Math.sqrt(this.v[i] / (1 - b2 ** this.t)) + 1e-8);
     }
-    return { loss, gradNorm: norm, skipped: false, tokens, ...(o.kind === 'clipped-policy-gradient' ? { clipFraction: clipped / Math.max(1, tokens) } : {}) };
+    return { loss, gradNorm: norm, skipped: false, tokens, ...(o.kind === 'clipped-policy-gradient' ? { clipFraction: clipped / Math.max(1, tokens), ...(o.klBeta > 0 ? { kl: klSum / Math.max(1, tokens) } : {}) } : {}) };
   }
 
   async save(dir: string): Promise<void> {
