@@ -186,8 +186,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const ckpt = loadHfCheckpoint(dir, { tokenizer: false });
     this.model.loadHuggingFace(ckpt.tensors);
     const saved = readTensorState(dir);
-    this.optimizer.dispose();
-    this.optimizer = this.newOptimizer();
+    this.resetOptimizer();
     if (saved) {
       const restored: AdamWState = { step: saved.state.step as number, m: new Map(), v: new Map() };
       for (const [key, t] of saved.tensors) (key.startsWith('m.') ? restored.m : restored.v).set(key.slice(2), t.data);

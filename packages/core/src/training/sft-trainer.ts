@@ -57,14 +57,15 @@ export class SftTrainer implements Trainer {
       true,
       ctx.resumeFrom?.data.cursor as StreamCursor | undefined,
     );
-    const byId = new Map(train.map((t) => [t.instance.id, t]));
+    // Tokenized once: each step only looks its items up.
+    const itemsById = new Map(train.map((t) => [t.instance.id, this.toItem(policy, t)]));
+    const heldOutItems = heldOut.map((t) => this.toItem(policy, t));
     const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));
     const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup };
 
     const validationLoss = async (): Promise<number | undefined> => {
-      if (!heldOut.length) return undefined;
-      const items = heldOut.map((t) => this.toItem(policy, t));
-      const scores = await policy.score(items);
+      if (!heldOutItems.length) return undefined;
+      const scores = await policy.score(heldOutItems);
       let nll = 0;
       let n = 0;
       for (const s of scores) for (const lp of s.logprobs) (nll -= lp), n++;
@@ -80,7 +81,7 @@ export class SftTrainer implements Trainer {
       progressFields: (m) => ({ loss: m.loss as number, lr: m.lr as number }),
       step: async (step) => {
         const started = performance.now();
-        const items = stream.next(o.batchSize).map((inst) => this.toItem(policy, byId.get(inst.id)!));
+        const items = stream.next(o.batchSize).map((inst) => itemsById.get(inst.id)!);
         const learningRate = learningRateAt(schedule, step, totalSteps);
         const result = await policy.trainStep({ objective: { kind: 'cross-entropy' }, items, learningRate, maxGradNorm: o.maxGradNorm, microBatchSize: o.microBatchSize });
         if (result.skipped) logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${result.loss}, grad norm ${result.gradNorm}); update skipped`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES, fieldSpec } from './math-task-options';
 
 export interface JsonlBenchmarkOptions extends MathTaskOptions {
   /** The data file (JSONL, or Parquet by extension); relative to the recipe's folder. */
@@ -39,13 +39,7 @@ export const jsonlBenchmarkTaskPlugin = definePlugin<'task', JsonlBenchmarkOptio
   async create(options, deps) {
     const parts = await createMathTaskParts(options, deps);
     const file = path.resolve(deps.baseDir, options.path);
-    const spec = {
-      problemField: options.problemField,
-      answerField: options.answerField,
-      answerExtraction: options.answerExtraction,
-      solutionField: options.solutionField,
-      idField: options.idField,
-    };
+    const spec = fieldSpec(options);
     return new MathTask({
       name: options.name ?? `jsonl-benchmark/${path.basename(file).replace(/\.[^.]*$/, '')}`,
       splits: { [options.split]: (loadOptions) => loadMathFile({ file, spec, decomposer: parts.decomposer, idPrefix: `${options.split}-`, options: loadOptions }) },

@@ -1,4 +1,5 @@
 import type { PluginDeps, PluginRef, PluginReference, StepDecomposer } from '@srl/core';
+import type { MathRowSpec } from '../load/math-row-spec';
 import { MathInstanceBuilder } from '../instances/math-instance-builder';
 import { PLUGIN_REF_SCHEMA, MATH_INSTANCE_DEFAULTS, MATH_INSTANCE_SCHEMA_PROPERTIES, type MathInstanceOptions } from '../instances/math-instance-options';
 
@@ -54,3 +55,9 @@ export const FIELD_SPEC_SCHEMA_PROPERTIES = {
   solutionField: { type: 'string', minLength: 1 },
   idField: { type: 'string', minLength: 1 },
 } as const;
+
+/** The field spec of `FIELD_SPEC_SCHEMA_PROPERTIES`, taken from a task's options. */
+export function fieldSpec(options: MathRowSpec): MathRowSpec {
+  const { problemField, answerField, answerExtraction, solutionField, idField } = options;
+  return { problemField, answerField, answerExtraction, solutionField, idField };
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES } from './math-task-options';
+import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES, fieldSpec } from './math-task-options';
 import { holdOut } from './hold-out';
 
 export interface S1kOptions extends MathTaskOptions {
@@ -58,13 +58,7 @@ export const s1kTaskPlugin = definePlugin<'task', S1kOptions>({
   async create(options, deps) {
     const parts = await createMathTaskParts(options, deps);
     const file = path.resolve(deps.baseDir, options.path);
-    const spec = {
-      problemField: options.problemField,
-      solutionField: options.solutionField,
-      answerField: options.answerField,
-      answerExtraction: options.answerExtraction,
-      idField: options.idField,
-    };
+    const spec = fieldSpec(options);
     const split = (which: 'train' | 'validation') => (loadOptions: Parameters<typeof loadMathFile>[0]['options']) =>
       loadMathFile({
         file,
