@@ -7,6 +7,8 @@ import { trainCommand } from './commands/train-command';
 import { evalCommand } from './commands/eval-command';
 import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
+import { cliVersion } from './version';
+import { initCommand } from './commands/init-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -24,6 +26,7 @@ export function buildProgram(result: { code: number }): Command {
     .description('Supervised Reinforcement Learning: train language models from expert trajectories, step by step')
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['text', 'json']).default('text'))
     .option('--verbose', 'debug messages')
+    .version(cliVersion(), '--version', 'print the version of srl')
     .exitOverride()
     .showHelpAfterError();
   const logger = (): ConsoleLogger => {
@@ -38,7 +41,8 @@ export function buildProgram(result: { code: number }): Command {
     .command('validate')
     .description('validate a recipe: structure, plugin names and every plugin\'s options (exit 2 with all errors)')
     .argument('<recipe>', 'recipe file (.json, .yaml)')
-    .action(run((file: string) => validateCommand(file)));
+    .option('--set <path=value>', 'override a recipe value, e.g. stages[1].options.lr=1e-4 (YAML value; repeatable)', collect)
+    .action(run((file: string, opts: { set?: string[] }) => validateCommand(file, process.stdout, opts.set ?? [])));
 
   program
     .command('plugins')
@@ -65,7 +69,8 @@ export function buildProgram(result: { code: number }): Command {
     .option('--max-steps <n>', 'stop each stage after n optimizer steps', positiveInt('--max-steps'))
     .option('--resume', 'continue from the latest checkpoint in the run folder')
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu (default: best available)')
-    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; backend?: string }) => trainCommand(file, opts, logger())));
+    .option('--set <path=value>', 'override a recipe value, e.g. stages[1].options.lr=1e-4 (YAML value; repeatable)', collect)
+    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; backend?: string; set?: string[] }) => trainCommand(file, opts, logger())));
 
   program
     .command('eval')
@@ -75,7 +80,15 @@ export function buildProgram(result: { code: number }): Command {
     .option('--checkpoint <dir>', 'evaluate this checkpoint instead of the recipe\'s policy')
     .option('--limit <n>', 'only the first n problems of each benchmark', positiveInt('--limit'))
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
-    .action(run((file: string, opts: { out?: string; checkpoint?: string; limit?: number; backend?: string }) => evalCommand(file, opts, logger())));
+    .option('--set <path=value>', 'override a recipe value, e.g. eval.samples=8 (YAML value; repeatable)', collect)
+    .action(run((file: string, opts: { out?: string; checkpoint?: string; limit?: number; backend?: string; set?: string[] }) => evalCommand(file, opts, logger())));
+
+  program
+    .command('init')
+    .description('write a starter recipe (recipe.yaml), or with --plugin NAME a reward plugin package with its conformance test')
+    .argument('[dir]', 'target folder (default: . for a recipe, srl-plugin-NAME for a plugin)')
+    .option('--plugin <name>', 'write the plugin package srl-plugin-<name>')
+    .action(run((dir: string | undefined, opts: { plugin?: string }) => initCommand(dir, opts)));
 
   program
     .command('report')

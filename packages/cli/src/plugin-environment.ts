@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverPluginPackages, loadPluginPackage, PluginRegistry } from '@srl/core';
+import { findPluginPackages, loadPluginPackage, PluginRegistry } from '@srl/core';
 import type { ContainerModule } from 'inversify';
 
 /** The @srl packages every registry starts with. */
@@ -8,25 +8,47 @@ const BUILTIN = ['@srl/core', '@srl/rewards', '@srl/tasks', '@srl/policies'] as 
 const cliDir = path.dirname(fileURLToPath(import.meta.url));
 
 export interface PluginEnvironmentOptions {
-  /** Also load installed packages that carry the `srl-plugin` keyword (from the working directory up). */
+  /** Also load installed packages that carry the `srl-plugin` keyword (default true). */
   discover?: boolean;
   cwd?: string;
 }
 
-/** A registry with the built-in plugins (and, optionally, the discovered third-party ones). */
-export async function createPluginEnvironment(options: PluginEnvironmentOptions = {}): Promise<{
+export interface PluginEnvironment {
   registry: PluginRegistry;
+  /**
+   * Loads the packages a recipe names in `plugins`, after the installed plugin packages found from
+   * the recipe's folder upwards (every command finds plugins the same way).
+   */
   loadPlugins: (specs: string[], fromDir: string) => Promise<void>;
-}> {
+}
+
+/** A registry with the built-in plugins and the installed third-party ones (working directory upwards). */
+export async function createPluginEnvironment(options: PluginEnvironmentOptions = {}): Promise<PluginEnvironment> {
   const registry = new PluginRegistry();
   const cwd = options.cwd ?? process.cwd();
-  const loadPlugins = async (specs: string[], fromDir: string): Promise<void> => {
-    for (const spec of specs) await loadPluginPackage(registry, spec, [fromDir, cwd, cliDir]);
+  const discover = options.discover ?? true;
+  const loaded = new Set<string>();
+  const discoverFrom = async (dirs: string[]): Promise<void> => {
+    if (!discover) return;
+    const found = findPluginPackages(dirs);
+    registry.noteUnloaded(found.filter((p) => !p.isPlugin).map((p) => p.name));
+    for (const p of found.filter((f) => f.isPlugin && !loaded.has(f.name))) {
+      loaded.add(p.name);
+      await loadPluginPackage(registry, p.name, [p.dir, ...dirs]);
+    }
   };
   for (const spec of BUILTIN) {
     const mod = (await import(spec)) as { default?: ContainerModule };
     if (mod.default) await registry.loadModule(mod.default, spec);
   }
-  if (options.discover ?? true) await loadPlugins(discoverPluginPackages(cwd), cwd);
+  await discoverFrom([cwd]);
+  const loadPlugins = async (specs: string[], fromDir: string): Promise<void> => {
+    await discoverFrom([fromDir, cwd]);
+    for (const spec of specs) {
+      if (loaded.has(spec)) continue;
+      loaded.add(spec);
+      await loadPluginPackage(registry, spec, [fromDir, cwd, cliDir]);
+    }
+  };
   return { registry, loadPlugins };
 }

@@ -15,6 +15,7 @@ export * from './plugins/suggest';
 export * from './recipe/recipe';
 export * from './recipe/recipe-schema';
 export * from './recipe/load-recipe';
+export * from './recipe/apply-overrides';
 export * from './rewards-math/weighted-sum-reward';
 
 import { pluginModule } from './plugins/plugin-module';

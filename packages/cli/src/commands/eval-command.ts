@@ -9,6 +9,8 @@ export interface EvalCommandOptions {
   checkpoint?: string;
   limit?: number;
   backend?: string;
+  /** `--set path=value` recipe overrides. */
+  set?: string[];
 }
 
 /**
@@ -16,8 +18,8 @@ export interface EvalCommandOptions {
  * scored by each benchmark's metric reward. Writes per-problem JSONL and a summary table.
  */
 export async function evalCommand(file: string, opts: EvalCommandOptions, logger: Logger, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const env = await createPluginEnvironment({ discover: false });
-  const recipe = await loadRecipe(file, env);
+  const env = await createPluginEnvironment();
+  const recipe = await loadRecipe(file, { ...env, overrides: opts.set ?? [] });
   if (!recipe.eval) throw new SrlError('validation', `${file}: has no "eval" section; add e.g. "eval": { "benchmarks": ["math/math500"], "limit": 50 }`);
   const spec = recipe.eval;
   const outDir = path.resolve(opts.out ?? path.join(recipe.output, 'eval'));

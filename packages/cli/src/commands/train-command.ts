@@ -8,12 +8,14 @@ export interface TrainCommandOptions {
   maxSteps?: number;
   resume?: boolean;
   backend?: string;
+  /** `--set path=value` recipe overrides (recorded in the run's recipe.json). */
+  set?: string[];
 }
 
 /** `srl train <recipe>`: runs the stages; Ctrl-C (SIGINT) or SIGTERM saves a checkpoint and exits 130. */
 export async function trainCommand(file: string, opts: TrainCommandOptions, logger: Logger): Promise<number> {
-  const env = await createPluginEnvironment({ discover: false });
-  const recipe = await loadRecipe(file, env);
+  const env = await createPluginEnvironment();
+  const recipe = await loadRecipe(file, { ...env, overrides: opts.set ?? [] });
   if (!recipe.stages.length) throw new SrlError('validation', `${file}: has no "stages" to train (it is an evaluation-only recipe: use srl eval)`);
   const outDir = path.resolve(opts.out ?? recipe.output);
   logger.log('info', `run ${recipe.name} -> ${outDir}${opts.resume ? ' (resuming)' : ''}`);

@@ -19,6 +19,13 @@ export class PluginRegistry {
   private readonly byKind = new Map<PluginKind, Map<string, RegisteredPlugin>>(PLUGIN_KINDS.map((k) => [k, new Map()]));
   private readonly validator = new OptionsValidator();
   private readonly loadedPackages = new Set<string>();
+  /** Installed plugin-like packages that were not loaded (no `srl-plugin` keyword), for unknown-name hints. */
+  private readonly unloaded = new Set<string>();
+
+  /** Remembers installed packages that look like plugins but were not loaded, so unknown names can point at them. */
+  noteUnloaded(packageNames: readonly string[]): void {
+    for (const name of packageNames) this.unloaded.add(name);
+  }
 
   register(definition: AnyPluginDefinition, packageName: string): void {
     if (!isPluginDefinition(definition)) {
@@ -71,10 +78,13 @@ export class PluginRegistry {
     const names = [...this.byKind.get(kind)!.keys()].sort();
     const hint = closest(name, names);
     const otherKind = PLUGIN_KINDS.find((k) => k !== kind && this.byKind.get(k)!.has(name));
+    const bare = name.split('/').pop() ?? name;
+    const installed = [...this.unloaded].find((p) => p.endsWith(`srl-plugin-${bare}`));
     return (
       `${path}: unknown ${kind} plugin "${name}"` +
       (hint ? `; did you mean "${hint}"?` : '') +
       (otherKind ? ` ("${name}" is a ${otherKind} plugin)` : '') +
+      (installed ? ` Package "${installed}" is installed but was not loaded (its package.json lacks the "srl-plugin" keyword): add it to the recipe's "plugins".` : '') +
       ` Registered ${kind} plugins: ${names.length ? names.join(', ') : '(none; add the package that provides it to the recipe\'s "plugins")'}`
     );
   }

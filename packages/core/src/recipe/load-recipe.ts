@@ -6,6 +6,7 @@ import type { PluginKind } from '../plugins/define-plugin';
 import { OptionsValidator } from '../plugins/options-validator';
 import { pluginRefName, type PluginRef } from '../plugins/plugin-ref';
 import type { PluginRegistry } from '../plugins/plugin-registry';
+import { applyOverrides } from './apply-overrides';
 import type { EvalSpec, Recipe, RewardEntry, StageSpec } from './recipe';
 import { recipeSchema } from './recipe-schema';
 
@@ -115,12 +116,15 @@ export interface LoadRecipeOptions {
   registry: PluginRegistry;
   /** Loads the packages named in `plugins` into the registry (the CLI passes its loader). */
   loadPlugins: (specs: string[], recipeDir: string) => Promise<void>;
+  /** `--set path=value` overrides, applied before validation and recorded in the recipe. */
+  overrides?: readonly string[];
 }
 
 /** Reads, validates and resolves a recipe. Throws one SrlError('validation') listing every problem. */
 export async function loadRecipe(file: string, options: LoadRecipeOptions): Promise<Recipe> {
   const absolute = path.resolve(file);
-  const { recipe: raw, errors } = validateRecipeStructure(readRecipeFile(absolute));
+  const overrides = options.overrides ?? [];
+  const { recipe: raw, errors } = validateRecipeStructure(applyOverrides(readRecipeFile(absolute), overrides));
   const pluginsOk = !errors.some((e) => e.startsWith('plugins'));
   if (pluginsOk && Array.isArray(raw.plugins)) {
     try {
@@ -132,7 +136,7 @@ export async function loadRecipe(file: string, options: LoadRecipeOptions): Prom
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     // Plugin references are checked wherever the structure around them is sound, so that every problem shows at once.
     const resolved = resolveRecipe(raw, options.registry, absolute, errors);
-    if (errors.length === 0 && resolved.errors.length === 0) return resolved.recipe;
+    if (errors.length === 0 && resolved.errors.length === 0) return overrides.length ? { ...resolved.recipe, overrides: [...overrides] } : resolved.recipe;
     errors.push(...resolved.errors);
   }
   throw new SrlError('validation', `recipe ${file} is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n  ${errors.join('\n  ')}`, {

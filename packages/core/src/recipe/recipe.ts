@@ -44,4 +44,6 @@ export interface Recipe {
   rewards: RewardEntry[];
   stages: StageSpec[];
   eval?: EvalSpec;
+  /** `--set path=value` overrides applied on top of the file, in order. */
+  overrides?: string[];
 }
