@@ -99,7 +99,7 @@ describe('srl report', () => {
     expect(code).toBe(0);
     const html = readFileSync(path.join(run, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
-    expect(html).toContain('dynamic-sampling filter rate');
+    expect(html).toContain('filter rate and fill');
     expect(html).toContain('validation accuracy');
     expect(html).toContain('x = 3 + 4 = <span class="del">&lt;8&gt;</span>');
     expect(html).not.toMatch(/<script/);
