@@ -71,7 +71,7 @@ describe.runIf(available)('srl report in headless Chromium', () => {
           const svg = f.querySelector('svg');
           const box = svg?.getBoundingClientRect();
           const marks = [...(svg?.querySelectorAll('path') ?? [])].filter((p) => {
-            const b = (p as SVGGraphicsElement).getBBox();
+            const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
             return (p.getAttribute('d') ?? '').length > 4 && (b.width > 0 || b.height > 0);
           });
           return { title: f.getAttribute('data-title'), width: box?.width ?? 0, height: box?.height ?? 0, marks: marks.length };

@@ -76,3 +76,22 @@ describe('PluginRegistry', () => {
     expect(() => reward('Step_Similarity')).toThrow(/kebab-case/);
   });
 });
+
+describe('errors inside a plugin', () => {
+  it('are tagged once with the plugin name, package and recipe path', async () => {
+    const registry = new PluginRegistry();
+    registry.register(
+      definePlugin({ kind: 'reward', name: 'broken', optionsSchema: { type: 'object' }, defaults: {}, create: () => { throw new TypeError('cannot read x of undefined'); } }),
+      'srl-plugin-broken',
+    );
+    registry.register(
+      definePlugin({ kind: 'reward', name: 'outer', optionsSchema: { type: 'object' }, defaults: {}, create: (_o, deps) => deps.create('reward', 'broken', 'inner') }),
+      'srl-plugin-outer',
+    );
+    const deps = { logger: { log() {}, metrics() {}, progress() {} }, baseDir: '.' };
+    await expect(registry.create('reward', 'broken', deps, 'rewards[0]')).rejects.toThrow('rewards[0]: reward plugin "broken" (srl-plugin-broken) failed: cannot read x of undefined');
+    const nested = await registry.create('reward', 'outer', deps, 'rewards[1]').catch((e: Error) => e);
+    expect(String(nested)).toContain('rewards[1].options.inner: reward plugin "broken" (srl-plugin-broken) failed');
+    expect(String(nested)).not.toContain('"outer"');
+  });
+});

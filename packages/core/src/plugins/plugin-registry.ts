@@ -1,5 +1,5 @@
 import { Container, type ContainerModule, type ServiceIdentifier } from 'inversify';
-import { SrlError } from '../errors';
+import { isSrlError, SrlError } from '../errors';
 import { Plugin, PLUGIN_KINDS, isPluginDefinition, type AnyPluginDefinition, type PluginDeps, type PluginInstances, type PluginKind } from './define-plugin';
 import { OptionsValidator } from './options-validator';
 import { pluginRefName, pluginRefOptions, type PluginRef } from './plugin-ref';
@@ -121,8 +121,30 @@ export class PluginRegistry {
       throw new SrlError('validation', `invalid ${kind} "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
     }
     const fullDeps: PluginDeps = { ...deps, create: (k, r, p) => this.create(k, r, deps, p ? `${path}.options.${p}` : `${path}.${k}`) };
-    return (await plugin.definition.create(options, fullDeps)) as PluginInstances[K];
+    try {
+      return (await plugin.definition.create(options, fullDeps)) as PluginInstances[K];
+    } catch (cause) {
+      throw tagPluginError(cause, plugin, path);
+    }
   }
+}
+
+const TAGGED = Symbol.for('@srl/core/PluginErrorTagged');
+
+/**
+ * Tags an error thrown inside a plugin with the plugin's name, package and recipe path (as Rollup
+ * tags hook errors), once: the innermost plugin is named, outer ones pass it through.
+ */
+export function tagPluginError(cause: unknown, plugin: RegisteredPlugin, path: string): SrlError {
+  if (isSrlError(cause) && (cause as SrlError & { [TAGGED]?: true })[TAGGED]) return cause;
+  const { name, kind } = plugin.definition;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const error = new SrlError(isSrlError(cause) ? cause.kind : 'plugin', `${path}: ${kind} plugin "${name}" (${plugin.packageName}) failed: ${message}`, {
+    cause,
+    ...(isSrlError(cause) ? { details: cause.details } : {}),
+  });
+  Object.defineProperty(error, TAGGED, { value: true });
+  return error;
 }
 
 const strictSchemas = new WeakMap<AnyPluginDefinition, Record<string, unknown>>();
