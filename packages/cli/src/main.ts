@@ -9,6 +9,7 @@ import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
 import { cliVersion } from './version';
 import { initCommand } from './commands/init-command';
+import { schemaCommand } from './commands/schema-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -89,6 +90,14 @@ export function buildProgram(result: { code: number }): Command {
     .argument('[dir]', 'target folder (default: . for a recipe, srl-plugin-NAME for a plugin)')
     .option('--plugin <name>', 'write the plugin package srl-plugin-<name>')
     .action(run((dir: string | undefined, opts: { plugin?: string }) => initCommand(dir, opts)));
+
+  program
+    .command('schema')
+    .description('print the recipe JSON Schema for editors: every registered plugin\'s name and options (point $schema at it)')
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .option('--builtin', 'only the built-in @srl plugins (the file shipped in @srl/core)')
+    .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
+    .action(run((opts: { out?: string; builtin?: boolean; plugin?: string[] }) => schemaCommand(opts)));
 
   program
     .command('report')

@@ -16,6 +16,7 @@ export * from './recipe/recipe';
 export * from './recipe/recipe-schema';
 export * from './recipe/load-recipe';
 export * from './recipe/apply-overrides';
+export * from './recipe/editor-schema';
 export * from './rewards-math/weighted-sum-reward';
 
 import { pluginModule } from './plugins/plugin-module';
