@@ -48,16 +48,16 @@ export function buildEditorSchema(registry: PluginRegistry): Json {
       ...(plugins.length ? { anyOf: plugins.flatMap(refForms) } : { $ref: '#/definitions/pluginRef' }),
     };
   }
-  const defs = schema.definitions as Record<string, Json & { properties: Record<string, Json> }>;
+  const defs = schema.definitions as Record<string, Json>;
   defs.rewardEntry = {
     description: 'A reward plugin, alone (weight 1) or as { "reward": ref, "weight": w }',
     anyOf: [{ $ref: `#/definitions/${refName('reward')}` }, { type: 'object', properties: { reward: { $ref: `#/definitions/${refName('reward')}` }, weight: { type: 'number', default: 1 } }, required: ['reward'], additionalProperties: false }],
   };
-  const stageProperties = { ...(defs.stage.properties as Record<string, Json>) };
+  const stageProperties = { ...((defs.stage as Json).properties as Record<string, Json>) };
   stageProperties.trainer = typed(stageProperties.trainer!, 'trainer');
   stageProperties.task = typed(stageProperties.task!, 'task');
   defs.stage = {
-    description: defs.stage.description,
+    description: (defs.stage as Json).description,
     anyOf: [{ $ref: `#/definitions/${refName('trainer')}` }, { type: 'object', properties: stageProperties, required: ['trainer'], additionalProperties: false }],
   };
   schema.properties.policy = typed(schema.properties.policy!, 'policy');
