@@ -48,7 +48,7 @@ const grpoSchema: OptionsSchema = {
     batchSize: { type: 'integer', minimum: 1, description: 'groups per optimizer batch, after dynamic sampling' },
     miniBatchSize: { type: 'integer', minimum: 1, description: 'groups per policy update' },
     ppoEpochs: { type: 'integer', minimum: 1, description: 'policy updates per batch (μ)' },
-    temperature: { type: 'number', exclusiveMinimum: 0 },
+    temperature: { type: 'number', exclusiveMinimum: 0, description: 'rollout temperature; training, reference and sampling log-probs all use logits / T (TRL, verl)' },
     topP: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     maxTokens: { type: 'integer', minimum: 1, description: 'max completion tokens per rollout' },
     stop: { type: 'array', items: { type: 'string', minLength: 1 } },
