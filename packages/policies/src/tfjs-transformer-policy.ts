@@ -14,6 +14,7 @@ import {
   type Prompt,
   type SamplingParams,
   type ScoredSequence,
+  type ScoreOptions,
   type SequenceScores,
   type TrainablePolicy,
   type TrainStepInput,
@@ -152,8 +153,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     }));
   }
 
-  async score(sequences: ScoredSequence[]): Promise<SequenceScores[]> {
-    return scoreSequences(this.model, sequences, this.options.scoreBatchSize);
+  async score(sequences: ScoredSequence[], options: ScoreOptions = {}): Promise<SequenceScores[]> {
+    return scoreSequences(this.model, sequences, this.options.scoreBatchSize, options.temperature ?? 1);
   }
 
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {

@@ -125,7 +125,7 @@ export const stepSimilarityPlugin = definePlugin<'reward', StepSimilarityOptions
       solutionWrapper: { type: 'string', enum: ['optional', 'required', 'forbidden'], description: '<solution>...</solution> around the step' },
       allowEmptyStep: { type: 'boolean', description: 'accept an empty step' },
       singleStep: { type: 'boolean', description: 'reject a second step header line' },
-      stepHeaderPattern: { type: 'string', minLength: 1, description: 'regular expression (flag i) of a line that starts a step' },
+      stepHeaderPattern: { type: 'string', minLength: 1, description: "regular expression (flag i) of a line that starts a step; default: the tasks' step header, an unindented k. line" },
     },
     additionalProperties: false,
   },

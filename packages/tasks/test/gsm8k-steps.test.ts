@@ -14,7 +14,7 @@ describe('GSM8K train → SRL step-wise instances', () => {
       instances += built.length;
       histogram.set(built.length, (histogram.get(built.length) ?? 0) + 1);
       expect(built[built.length - 1].step).toEqual({ index: built.length, count: built.length });
-      expect(built.map((i) => i.reference)).toEqual(example.steps);
+      expect(built.map((i) => i.reference)).toEqual(example.steps!.map((s, k) => `${k + 1}. ${s}`));
     }
     const distribution = [...histogram].sort((a, b) => a[0] - b[0]);
     const mean = instances / examples.length;

@@ -6,3 +6,4 @@ export * from './environment';
 export * from './logger';
 export * from './checkpoint-store';
 export * from './trainer';
+export * from './step-header';

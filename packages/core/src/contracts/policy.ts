@@ -26,7 +26,10 @@ export type FinishReason = 'stop' | 'eos' | 'length';
 export interface Sample {
   text: string;
   tokenIds: number[];
-  /** Log-probability of each sampled token under the sampling distribution's model (temperature 1 logits). */
+  /**
+   * Log-probability of each sampled token under softmax(logits / T), T the sampling temperature (T = 1 when
+   * greedy), before top-k/top-p truncation: what `TrainablePolicy.score(…, { temperature: T })` returns for it.
+   */
   logprobs: number[];
   finishReason: FinishReason;
 }
@@ -56,6 +59,11 @@ export interface ScoredSequence {
   completionTokenIds: number[];
 }
 
+export interface ScoreOptions {
+  /** Score under softmax(logits / temperature), the sampling distribution at that temperature. Default 1; 0 means 1. */
+  temperature?: number;
+}
+
 export interface SequenceScores {
   /** log p(token) for each completion token, under the current weights. */
   logprobs: number[];
@@ -77,6 +85,17 @@ export type TrainingObjective =
       klBeta: number;
       /** token-mean: mean over all completion tokens of the batch; sequence-mean: mean per sequence, then over sequences. */
       aggregation: 'token-mean' | 'sequence-mean';
+      /**
+       * Multiply each token's k3 KL by the ratio exp(logp − old), gradient flowing through both (TRL's
+       * `use_bias_correction_kl`, DeepSeek-V3.2). Default false: plain k3, as TRL's default and the GRPO paper.
+       */
+      klRatioCorrection?: boolean;
+      /**
+       * Sampling temperature T of the rollouts: log-probs are computed from logits / T, as TRL and verl do, so the
+       * ratio is exactly 1 on the weights that sampled (the `oldLogprobs` are `Sample.logprobs` at the same T).
+       * Default 1; 0 (greedy sampling) means 1.
+       */
+      temperature?: number;
     };
 
 export interface TrainingItem extends ScoredSequence {
@@ -123,7 +142,8 @@ export interface TrainablePolicy extends Policy {
   /** Tokenizes a formatted prompt and a completion the way `generate` would. */
   tokenize(text: string): number[];
   detokenize(ids: number[]): string;
-  score(sequences: ScoredSequence[]): Promise<SequenceScores[]>;
+  /** Log-probs and entropies under softmax(logits / temperature) (default temperature 1; 0 means 1). */
+  score(sequences: ScoredSequence[], options?: ScoreOptions): Promise<SequenceScores[]>;
   trainStep(input: TrainStepInput): Promise<TrainStepResult>;
   /** Writes weights, tokenizer, config and optimizer state to `dir` (atomically). */
   save(dir: string): Promise<void>;

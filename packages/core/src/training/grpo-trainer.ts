@@ -3,6 +3,8 @@
  * clipped surrogate (ε = 0.2, token-mean), no KL by default, gradient clipping 1.0, μ updates per
  * batch, and SRL's dynamic sampling (keep a group only if the population std of its rewards > ε,
  * refill until the batch is full). SRL and RLVR are presets of this trainer (`srl`, `rlvr`).
+ * Training, reference and sampling log-probs are all taken at the sampling temperature (logits / T), as in
+ * TRL and verl, so the ratio is on-policy at any T.
  */
 import type { Generation, TrainablePolicy, TrainingItem } from '../contracts/policy';
 import { SrlError } from '../errors';
@@ -10,11 +12,11 @@ import type { PluginRef } from '../plugins/plugin-ref';
 import type { RewardInput } from '../contracts/reward-model';
 import type { StageResult, Trainer, TrainerContext } from '../contracts/trainer';
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
-import { groupAdvantages, mean, populationStd } from './advantages';
-import { fillDynamicBatch, filterGroup } from './dynamic-sampling';
+import { groupAdvantages, mean, populationStd, type AdvantageStd } from './advantages';
+import { fillDynamicBatch, filterGroup, type DynamicBatch } from './dynamic-sampling';
 import { loadTokenizedInstances, type TokenizedInstance } from './instance-loading';
 import { InstanceStream, type StreamCursor } from './instance-stream';
-import { learningRateAt, type LrScheduleSpec } from './lr-schedule';
+import { learningRateAt, type LrScheduleSpec, type WarmupStyle } from './lr-schedule';
 import { SeededRng } from './seeded-rng';
 import { runStageLoop, StepAborted } from './stage-loop';
 
@@ -39,16 +41,26 @@ export interface GrpoOptions {
   lr: number;
   schedule: LrScheduleSpec['kind'];
   warmup: number;
+  /** `srl` (first step at lr / W) or `hf` (Hugging Face: first step at 0, W rounded up); see LrScheduleSpec. */
+  warmupStyle: WarmupStyle;
   maxGradNorm: number;
   clipLow: number;
   clipHigh: number;
   klBeta: number;
   aggregation: 'token-mean' | 'sequence-mean';
   scaleAdvantagesByStd: boolean;
+  /** Std of the advantage normalisation: `population` (srl's default) or `sample` (TRL, verl). */
+  advantageStd: AdvantageStd;
+  /** ε of (r − mean) / (std + ε): srl and verl 1e-6, TRL 1e-4. */
+  advantageEpsilon: number;
+  /** k3 KL times the ratio exp(logp − old) (TRL's `use_bias_correction_kl`); default false (TRL's default). */
+  klRatioCorrection: boolean;
   dynamicSampling: boolean;
   /** SRL's ε: keep a group only if the population std of its rewards exceeds it (paper: unspecified; default 1e-4). */
   epsilon: number;
   maxSamplingRounds: number;
+  /** Most groups a later sampling round asks for, per missing group (the observed keep rate sets the factor). */
+  maxOversample: number;
   /** Training length in epochs over the instances (the paper: up to 30, best on validation). */
   epochs: number;
   validationSplit?: string;
@@ -88,7 +100,7 @@ export class GrpoTrainer implements Trainer {
     const policyRng = ctx.resumeFrom?.data.policyRng;
     if (policyRng !== undefined) policy.setRngState(policyRng);
     const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));
-    const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup };
+    const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup, warmupStyle: o.warmupStyle };
     const timing = { generation: 0, scoring: 0 };
     // KL to a frozen reference (k3): only built when β > 0, as the paper trains without it.
     let reference: TrainablePolicy | null = null;
@@ -154,6 +166,7 @@ export class GrpoTrainer implements Trainer {
         const batch = await fillDynamicBatch({
           batchSize: o.batchSize,
           maxRounds: o.dynamicSampling ? o.maxSamplingRounds : 1,
+          maxOversample: o.maxOversample,
           sample: async (n) => {
             const groups = await sampleGroups(n);
             all.push(...groups);
@@ -166,7 +179,7 @@ export class GrpoTrainer implements Trainer {
 
         const items: { item: TrainingItem; group: number }[] = [];
         batch.kept.forEach((g, gi) => {
-          const adv = groupAdvantages(g.rewards, { scaleByStd: o.scaleAdvantagesByStd });
+          const adv = groupAdvantages(g.rewards, { scaleByStd: o.scaleAdvantagesByStd, std: o.advantageStd, epsilon: o.advantageEpsilon });
           g.gen.samples.forEach((s, si) => {
             const a = adv[si];
             if (a === null || s.tokenIds.length === 0) return;
@@ -175,7 +188,7 @@ export class GrpoTrainer implements Trainer {
         });
 
         if (reference && items.length) {
-          const refScores = await reference.score(items.map((x) => x.item));
+          const refScores = await reference.score(items.map((x) => x.item), { temperature: o.temperature });
           items.forEach((x, i) => (x.item.refLogprobs = refScores[i].logprobs));
         }
         const learningRate = learningRateAt(schedule, step, totalSteps);
@@ -189,7 +202,15 @@ export class GrpoTrainer implements Trainer {
             const mini = items.filter((x) => chosen.has(x.group)).map((x) => x.item);
             if (!mini.length) continue;
             const r = await policy.trainStep({
-              objective: { kind: 'clipped-policy-gradient', clipLow: o.clipLow, clipHigh: o.clipHigh, klBeta: o.klBeta, aggregation: o.aggregation },
+              objective: {
+                kind: 'clipped-policy-gradient',
+                clipLow: o.clipLow,
+                clipHigh: o.clipHigh,
+                klBeta: o.klBeta,
+                aggregation: o.aggregation,
+                klRatioCorrection: o.klRatioCorrection,
+                temperature: o.temperature,
+              },
               items: mini,
               learningRate,
               maxGradNorm: o.maxGradNorm,
@@ -207,7 +228,7 @@ export class GrpoTrainer implements Trainer {
 
   private metrics(m: {
     all: Group[];
-    batch: { kept: Group[]; generated: number; rounds: number; capped: boolean };
+    batch: DynamicBatch<Group>;
     updates: { loss: number; gradNorm: number; clipFraction?: number; kl?: number; entropy?: number; skipped: boolean }[];
     learningRate: number;
     updateSeconds: number;
@@ -235,8 +256,10 @@ export class GrpoTrainer implements Trainer {
     Object.assign(out, {
       kept_groups: m.batch.kept.length,
       generated_groups: m.batch.generated,
-      filter_rate: m.batch.generated ? 1 - m.batch.kept.length / m.batch.generated : 0,
+      filter_rate: m.batch.generated ? 1 - m.batch.accepted / m.batch.generated : 0,
+      batch_fill: m.batch.kept.length / m.batch.target,
       sampling_rounds: m.batch.rounds,
+      surplus_groups: m.batch.accepted - m.batch.kept.length,
       batch_capped: m.batch.capped ? 1 : 0,
       loss: avg('loss'),
       grad_norm: avg('gradNorm'),

@@ -15,6 +15,8 @@ export interface PgLossOptions {
   clipHigh: number;
   klBeta: number;
   aggregation: 'token-mean' | 'sequence-mean';
+  /** TRL's `use_bias_correction_kl` (DeepSeek-V3.2): the k3 term times the ratio exp(logp − old) (default false). */
+  klRatioCorrection?: boolean;
 }
 
 /** Per-token clipped surrogate loss: −min(ρA, clip(ρ, 1−εlow, 1+εhigh)A), with ρ = exp(logp − old). */
@@ -32,7 +34,7 @@ export function k3Kl(logprob: number, refLogprob: number): number {
   return Math.exp(d) - d - 1;
 }
 
-/** The loss over sequences of tokens, aggregated as token-mean or sequence-mean. */
+/** The loss over sequences of tokens, aggregated as token-mean or sequence-mean; `kl` is the mean KL term as it enters the loss. */
 export function policyGradientLoss(sequences: PgToken[][], o: PgLossOptions): { loss: number; clipFraction: number; kl: number } {
   let total = 0;
   let tokens = 0;
@@ -43,7 +45,8 @@ export function policyGradientLoss(sequences: PgToken[][], o: PgLossOptions): { 
     let seqSum = 0;
     for (const t of seq) {
       const { loss, clipped: c } = clippedTokenLoss(t, o);
-      const kl = t.refLogprob === undefined ? 0 : k3Kl(t.logprob, t.refLogprob);
+      const k3 = t.refLogprob === undefined ? 0 : k3Kl(t.logprob, t.refLogprob);
+      const kl = o.klRatioCorrection ? k3 * Math.exp(t.logprob - t.oldLogprob) : k3;
       const l = loss + o.klBeta * kl;
       seqSum += l;
       total += l;

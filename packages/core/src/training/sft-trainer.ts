@@ -8,7 +8,7 @@ import type { StageResult, Trainer, TrainerContext } from '../contracts/trainer'
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
 import { loadTokenizedInstances, renderCompletion, type TokenizedInstance } from './instance-loading';
 import { InstanceStream, type StreamCursor } from './instance-stream';
-import { learningRateAt, type LrScheduleSpec } from './lr-schedule';
+import { learningRateAt, type LrScheduleSpec, type WarmupStyle } from './lr-schedule';
 import { runStageLoop } from './stage-loop';
 
 export interface SftOptions {
@@ -22,6 +22,8 @@ export interface SftOptions {
   lr: number;
   schedule: LrScheduleSpec['kind'];
   warmup: number;
+  /** `srl` (first step at lr / W) or `hf` (Hugging Face: first step at 0, W rounded up); see LrScheduleSpec. */
+  warmupStyle: WarmupStyle;
   maxGradNorm: number;
   maxPromptTokens: number;
   maxCompletionTokens: number;
@@ -61,7 +63,7 @@ export class SftTrainer implements Trainer {
     const itemsById = new Map(train.map((t) => [t.instance.id, this.toItem(policy, t)]));
     const heldOutItems = heldOut.map((t) => this.toItem(policy, t));
     const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));
-    const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup };
+    const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup, warmupStyle: o.warmupStyle };
 
     const validationLoss = async (): Promise<number | undefined> => {
       if (!heldOutItems.length) return undefined;

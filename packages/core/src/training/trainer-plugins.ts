@@ -4,6 +4,7 @@
  */
 import { definePlugin, type AnyPluginDefinition, type OptionsSchema } from '../plugins/define-plugin';
 import { pluginRefSchema } from '../recipe/recipe-schema';
+import { DEFAULT_MAX_OVERSAMPLE, DEFAULT_MAX_SAMPLING_ROUNDS } from './dynamic-sampling';
 import { GrpoTrainer, type GrpoOptions } from './grpo-trainer';
 import { SftTrainer, type SftOptions } from './sft-trainer';
 
@@ -15,6 +16,7 @@ const common = {
   lr: { type: 'number', exclusiveMinimum: 0, description: 'peak learning rate' },
   schedule: { type: 'string', enum: ['constant', 'cosine', 'linear'] },
   warmup: { type: 'number', minimum: 0, description: 'warmup: fraction of steps (< 1) or steps (>= 1)' },
+  warmupStyle: { type: 'string', enum: ['srl', 'hf'], description: 'srl: step s < W at lr (s+1)/W, W rounded; hf (Hugging Face, TRL): lr s/W (first step 0), W rounded up' },
   maxGradNorm: { type: 'number', minimum: 0, description: 'clip the global gradient norm; 0 = off' },
   maxPromptTokens: { type: 'integer', minimum: 1, description: 'instances with longer prompts are dropped (logged)' },
   validationSplit: { type: 'string', description: 'held-out split for validation (the task metric, greedy)' },
@@ -46,7 +48,7 @@ const grpoSchema: OptionsSchema = {
     batchSize: { type: 'integer', minimum: 1, description: 'groups per optimizer batch, after dynamic sampling' },
     miniBatchSize: { type: 'integer', minimum: 1, description: 'groups per policy update' },
     ppoEpochs: { type: 'integer', minimum: 1, description: 'policy updates per batch (μ)' },
-    temperature: { type: 'number', exclusiveMinimum: 0 },
+    temperature: { type: 'number', exclusiveMinimum: 0, description: 'rollout temperature; training, reference and sampling log-probs all use logits / T (TRL, verl)' },
     topP: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     maxTokens: { type: 'integer', minimum: 1, description: 'max completion tokens per rollout' },
     stop: { type: 'array', items: { type: 'string', minLength: 1 } },
@@ -54,10 +56,14 @@ const grpoSchema: OptionsSchema = {
     clipHigh: { type: 'number', minimum: 0 },
     klBeta: { type: 'number', minimum: 0, description: 'KL coefficient to the reference (k3); 0 = off' },
     aggregation: { type: 'string', enum: ['token-mean', 'sequence-mean'] },
-    scaleAdvantagesByStd: { type: 'boolean', description: '(r - mean) / (std + 1e-6); false: r - mean' },
+    scaleAdvantagesByStd: { type: 'boolean', description: '(r - mean) / (std + advantageEpsilon); false: r - mean' },
+    advantageStd: { type: 'string', enum: ['population', 'sample'], description: 'population (srl default) or sample (Bessel, TRL and verl) std of the advantages' },
+    advantageEpsilon: { type: 'number', minimum: 0, description: 'epsilon added to the advantage std (srl and verl 1e-6, TRL 1e-4)' },
+    klRatioCorrection: { type: 'boolean', description: "k3 KL times the ratio exp(logp - old) (TRL's use_bias_correction_kl); default false" },
     dynamicSampling: { type: 'boolean' },
     epsilon: { type: 'number', minimum: 0, description: 'dynamic sampling: keep groups with reward population std > epsilon' },
-    maxSamplingRounds: { type: 'integer', minimum: 1, description: 'cap on generation rounds per batch' },
+    maxSamplingRounds: { type: 'integer', minimum: 1, description: 'cap on dynamic-sampling rounds per batch (default 44: expected fill >= 99% at filter rate 0.9)' },
+    maxOversample: { type: 'number', minimum: 1, description: 'later rounds ask missing / keep rate groups, at most this many per missing group' },
   },
   additionalProperties: false,
 };
@@ -71,6 +77,7 @@ const sftDefaults: SftOptions = {
   lr: 5e-6,
   schedule: 'cosine',
   warmup: 0.3,
+  warmupStyle: 'srl',
   maxGradNorm: 1,
   maxPromptTokens: 4096,
   maxCompletionTokens: 4096,
@@ -94,15 +101,20 @@ const grpoDefaults: GrpoOptions = {
   lr: 5e-7,
   schedule: 'constant',
   warmup: 0,
+  warmupStyle: 'srl',
   maxGradNorm: 1,
   clipLow: 0.2,
   clipHigh: 0.2,
   klBeta: 0,
   aggregation: 'token-mean',
   scaleAdvantagesByStd: true,
+  advantageStd: 'population',
+  advantageEpsilon: 1e-6,
+  klRatioCorrection: false,
   dynamicSampling: true,
   epsilon: 1e-4,
-  maxSamplingRounds: 4,
+  maxSamplingRounds: DEFAULT_MAX_SAMPLING_ROUNDS,
+  maxOversample: DEFAULT_MAX_OVERSAMPLE,
   epochs: 30,
   validationLimit: 60,
   validateEvery: 50,

@@ -54,13 +54,20 @@ describe('dynamic sampling', () => {
       keep: (g) => g % 2 === 0,
     });
     expect(batch.kept).toEqual([0, 2, 4, 6, 8]);
-    expect(asked).toEqual([5, 2, 1, 1]);
-    expect(batch).toMatchObject({ generated: 9, rounds: 4, capped: false });
+    // Round 1 asks for the 5 missing; it keeps 3 of 5, so round 2 asks ceil(2 / 0.6) = 4.
+    expect(asked).toEqual([5, 4]);
+    expect(batch).toMatchObject({ generated: 9, accepted: 5, rounds: 2, asked: [5, 4], capped: false });
   });
 
-  it('stops at the round cap and trains on what there is', async () => {
-    const batch = await fillDynamicBatch({ batchSize: 4, maxRounds: 2, sample: async (n) => Array.from({ length: n }, () => 1), keep: () => false });
-    expect(batch).toEqual({ kept: [], generated: 8, rounds: 2, capped: true });
+  it('without the keep-rate estimate (maxOversample 1) asks only for what is missing', async () => {
+    let next = 0;
+    const batch = await fillDynamicBatch({ batchSize: 5, maxRounds: 10, maxOversample: 1, sample: async (n) => Array.from({ length: n }, () => next++), keep: (g) => g % 2 === 0 });
+    expect(batch).toMatchObject({ kept: [0, 2, 4, 6, 8], asked: [5, 2, 1, 1], generated: 9, rounds: 4 });
+  });
+
+  it('stops at the round cap and trains on what there is; nothing kept asks maxOversample per missing group', async () => {
+    const batch = await fillDynamicBatch({ batchSize: 4, maxRounds: 2, maxOversample: 3, sample: async (n) => Array.from({ length: n }, () => 1), keep: () => false });
+    expect(batch).toEqual({ kept: [], target: 4, generated: 16, accepted: 0, rounds: 2, asked: [4, 12], capped: true });
   });
 });
 

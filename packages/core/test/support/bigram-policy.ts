@@ -12,6 +12,7 @@ import {
   type Prompt,
   type SamplingParams,
   type ScoredSequence,
+  type ScoreOptions,
   type SequenceScores,
   type TrainablePolicy,
   type TrainStepInput,
@@ -49,8 +50,10 @@ export class BigramPolicy implements TrainablePolicy {
     return Buffer.from(ids.filter((i) => i < 256)).toString('utf8');
   }
 
-  private logSoftmax(prev: number): Float64Array {
-    const row = this.w.subarray(prev * V, prev * V + V);
+  /** log_softmax(W[prev] / temperature) (temperature 0 means 1). */
+  private logSoftmax(prev: number, temperature = 1): Float64Array {
+    const t = temperature > 0 ? temperature : 1;
+    const row = this.w.subarray(prev * V, prev * V + V).map((x) => x / t);
     let max = -Infinity;
     for (const x of row) max = Math.max(max, x);
     let sum = 0;
@@ -69,16 +72,15 @@ export class BigramPolicy implements TrainablePolicy {
         let prev = promptTokenIds[promptTokenIds.length - 1];
         let finishReason: 'eos' | 'length' | 'stop' = 'length';
         for (let i = 0; i < params.maxTokens; i++) {
-          const lp = this.logSoftmax(prev);
           const temperature = params.temperature ?? 1;
+          // The sampling distribution softmax(W / T); its log-probs are the sample's (TrainablePolicy contract).
+          const lp = this.logSoftmax(prev, temperature);
           let next = 0;
           if (temperature === 0) next = lp.indexOf(Math.max(...lp));
           else {
             const u = this.rng.next();
             let acc = 0;
-            const scaled = lp.map((x) => x / temperature);
-            const z = scaled.reduce((a, x) => a + Math.exp(x), 0);
-            for (next = 0; next < V - 1; next++) if ((acc += Math.exp(scaled[next]) / z) > u) break;
+            for (next = 0; next < V - 1; next++) if ((acc += Math.exp(lp[next])) > u) break;
           }
           if (next === EOS) {
             finishReason = 'eos';
@@ -94,13 +96,13 @@ export class BigramPolicy implements TrainablePolicy {
     });
   }
 
-  async score(sequences: ScoredSequence[]): Promise<SequenceScores[]> {
+  async score(sequences: ScoredSequence[], options: ScoreOptions = {}): Promise<SequenceScores[]> {
     return sequences.map((s) => {
       let prev = s.promptTokenIds[s.promptTokenIds.length - 1] ?? BOS;
       const logprobs: number[] = [];
       const entropies: number[] = [];
       for (const y of s.completionTokenIds) {
-        const lp = this.logSoftmax(prev);
+        const lp = this.logSoftmax(prev, options.temperature);
         logprobs.push(lp[y]);
         entropies.push(-lp.reduce((a, x) => a + Math.exp(x) * x, 0));
         prev = y;
@@ -112,6 +114,7 @@ export class BigramPolicy implements TrainablePolicy {
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
     const grad = new Float64Array(V * V);
     const o = input.objective;
+    const temperature = o.kind === 'clipped-policy-gradient' && o.temperature ? o.temperature : 1;
     const tokens = input.items.reduce((a, it) => a + it.completionTokenIds.length, 0);
     let loss = 0;
     let clipped = 0;
@@ -121,7 +124,7 @@ export class BigramPolicy implements TrainablePolicy {
       const n = item.completionTokenIds.length;
       const weight = o.kind === 'clipped-policy-gradient' && o.aggregation === 'sequence-mean' ? 1 / (n * input.items.length) : 1 / tokens;
       item.completionTokenIds.forEach((y, k) => {
-        const lp = this.logSoftmax(prev);
+        const lp = this.logSoftmax(prev, temperature);
         let dLossDLogp: number;
         if (o.kind === 'cross-entropy') {
           loss -= lp[y] * weight;
@@ -135,14 +138,18 @@ export class BigramPolicy implements TrainablePolicy {
           clipped += isClipped ? 1 : 0;
           dLossDLogp = isClipped ? 0 : -ratio * a;
           if (o.klBeta > 0) {
-            // k3 = e^d - d - 1 with d = ref - logp; dk3/dlogp = 1 - e^d.
+            // k3 = e^d - d - 1 with d = ref - logp; dk3/dlogp = 1 - e^d; with the ratio correction k3 * ratio,
+            // whose derivative is (1 - e^d) * ratio + k3 * ratio.
             const d = item.refLogprobs![k] - lp[y];
-            loss += o.klBeta * (Math.exp(d) - d - 1) * weight;
-            dLossDLogp += o.klBeta * (1 - Math.exp(d));
-            klSum += Math.exp(d) - d - 1;
+            const k3 = Math.exp(d) - d - 1;
+            const kl = o.klRatioCorrection ? k3 * ratio : k3;
+            loss += o.klBeta * kl * weight;
+            dLossDLogp += o.klBeta * (o.klRatioCorrection ? (1 - Math.exp(d)) * ratio + k3 * ratio : 1 - Math.exp(d));
+            klSum += kl;
           }
         }
-        for (let j = 0; j < V; j++) grad[prev * V + j] += weight * dLossDLogp * ((j === y ? 1 : 0) - Math.exp(lp[j]));
+        // d log_softmax(W / T)[y] / dW[j] = (onehot - softmax(W / T))[j] / T.
+        for (let j = 0; j < V; j++) grad[prev * V + j] += (weight * dLossDLogp * ((j === y ? 1 : 0) - Math.exp(lp[j]))) / temperature;
         prev = y;
       });
     }

@@ -22,7 +22,7 @@ export interface GenerateOptions extends SamplerParams {
 
 export interface GeneratedSequence {
   tokenIds: number[];
-  /** log p of each token under the unscaled model distribution (see SampledToken.logprob). */
+  /** log p of each token under softmax(logits / temperature) (see SampledToken.logprob). */
   logprobs: number[];
   finishReason: FinishReason;
   /** With `detokenize`: the completion's text without the eos token and without the stop string. */

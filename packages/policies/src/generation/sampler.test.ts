@@ -33,12 +33,22 @@ describe('sampleToken', () => {
     counts.forEach((c, i) => expect(Math.abs(c / 20000 - probs[i])).toBeLessThan(0.015));
   });
 
-  it('reports the unscaled log-probability whatever the temperature, top-k and top-p', () => {
+  it('reports the log-probability under softmax(logits / T), before top-k and top-p (T = 1 when greedy)', () => {
     const rng = new Rng(9);
-    for (let i = 0; i < 50; i++) {
-      const { token, logprob } = sampleToken(logits, 0, 4, { temperature: 0.5, topP: 0.9, topK: 3 }, rng);
-      expect(logprob).toBeCloseTo(Math.log(probs[token]), 6);
+    const tempered = (T: number): number[] => {
+      const e = Array.from(logits, (x) => Math.exp(x / T));
+      const z = e.reduce((a, v) => a + v, 0);
+      return e.map((v) => v / z);
+    };
+    for (const T of [0.5, 1, 1.3]) {
+      const p = tempered(T);
+      for (let i = 0; i < 50; i++) {
+        const { token, logprob } = sampleToken(logits, 0, 4, { temperature: T, topP: 0.9, topK: 3 }, rng);
+        expect(logprob).toBeCloseTo(Math.log(p[token]), 6);
+      }
     }
+    const greedy = sampleToken(logits, 0, 4, { temperature: 0, topP: 1, topK: 0 }, rng);
+    expect(greedy.logprob).toBeCloseTo(Math.log(probs[greedy.token]), 6);
   });
 
   it('top-p keeps the smallest prefix reaching the mass (0.75 -> the two likeliest, renormalised)', () => {

@@ -14,9 +14,9 @@ export interface SamplerParams {
 export interface SampledToken {
   token: number;
   /**
-   * log p(token) under the model's own distribution: log_softmax of the raw logits (temperature 1, no top-k/top-p),
-   * computed in float64. This is what `score` returns for the same token under the same weights, so GRPO's
-   * "old" log-probs and the trainer's new ones are comparable whatever the sampling settings.
+   * log p(token) under log_softmax(logits / T), T the sampling temperature (T = 1 when greedy), before top-k/top-p,
+   * computed in float64: what `score(…, { temperature: T })` returns for the same token under the same weights (as
+   * TRL and verl compute their training log-probs), so GRPO's "old" log-probs and the trainer's new ones agree.
    */
   logprob: number;
 }
@@ -51,16 +51,17 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   for (let i = 0; i < V; i++) sum += probs[i] = Math.exp(logits[offset + i] - max);
   const lse = max + Math.log(sum);
   if (!Number.isFinite(lse)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
-  const logprobOf = (t: number): number => logits[offset + t] - lse;
-  if (params.temperature === 0 || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
-
-  // Scaled probabilities (unnormalised), relative to the max.
+  const greedy = params.temperature === 0;
+  // Scaled probabilities (unnormalised), relative to the max; log p_T(t) = (x_t − max) / T − log Σ exp((x − max) / T).
   let total = sum;
-  if (params.temperature !== 1) {
-    const inv = 1 / params.temperature;
+  const inv = greedy ? 1 : 1 / params.temperature;
+  if (inv !== 1) {
     total = 0;
     for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
   }
+  const logTotal = inv === 1 ? lse - max : Math.log(total);
+  const logprobOf = (t: number): number => (inv === 1 ? logits[offset + t] - lse : (logits[offset + t] - max) * inv - logTotal);
+  if (greedy || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
 
   // Temperature, then top-k, then top-p (the order of Hugging Face and vLLM).
   let candidates: Int32Array | null = null;

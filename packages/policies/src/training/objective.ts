@@ -41,6 +41,7 @@ export function planTokens(objective: TrainingObjective, items: readonly Trainin
     if (!(objective.clipHigh >= 0)) problems.push(`clipHigh ${objective.clipHigh}, expected >= 0`);
     if (!(objective.klBeta >= 0)) problems.push(`klBeta ${objective.klBeta}, expected >= 0`);
     if (objective.aggregation !== 'token-mean' && objective.aggregation !== 'sequence-mean') problems.push(`aggregation ${JSON.stringify(objective.aggregation)}, expected token-mean or sequence-mean`);
+    if (objective.temperature !== undefined && !(objective.temperature >= 0 && Number.isFinite(objective.temperature))) problems.push(`temperature ${objective.temperature}, expected a finite number >= 0`);
   } else if (objective.kind !== 'cross-entropy') {
     problems.push(`objective kind ${JSON.stringify((objective as { kind: unknown }).kind)}, expected cross-entropy or clipped-policy-gradient`);
   }
@@ -86,7 +87,7 @@ export function planTokens(objective: TrainingObjective, items: readonly Trainin
 /**
  * The loss of tokens [from, to) of a plan, given their log-probs under the current weights (differentiable):
  * cross-entropy: -sum coef * logp; policy gradient: -sum coef * min(r A, clip(r, 1 - clipLow, 1 + clipHigh) A)
- * + klBeta * sum coef * (exp(ref - logp) - (ref - logp) - 1), with r = exp(logp - old). Summing the losses of all
+ * + klBeta * sum coef * (exp(ref - logp) - (ref - logp) - 1) (times r with klRatioCorrection), with r = exp(logp - old). Summing the losses of all
  * micro-batches gives the step's loss. The caller owns the scalar (call inside tidy).
  */
 export function objectiveLoss(objective: TrainingObjective, plan: TokenPlan, from: number, to: number, logprobs: tf.Tensor1D): tf.Scalar {
@@ -99,7 +100,9 @@ export function objectiveLoss(objective: TrainingObjective, plan: TokenPlan, fro
   let loss = tf.neg(tf.sum(tf.mul(coef, surrogate)));
   if (objective.klBeta > 0 && plan.ref !== null) {
     const diff = tf.sub(tf.tensor1d(Float32Array.from(plan.ref.subarray(from, to))), logprobs);
-    const k3 = tf.sub(tf.sub(tf.exp(diff), diff), 1);
+    let k3 = tf.sub(tf.sub(tf.exp(diff), diff), 1);
+    // TRL's use_bias_correction_kl: k3 times the ratio, the gradient flowing through both.
+    if (objective.klRatioCorrection) k3 = tf.mul(k3, ratio);
     loss = tf.add(loss, tf.mul(objective.klBeta, tf.sum(tf.mul(coef, k3))));
   }
   return loss as tf.Scalar;
@@ -120,7 +123,7 @@ export function policyMetrics(objective: TrainingObjective, plan: TokenPlan, log
     if (Math.min(Math.max(r, 1 - objective.clipLow), 1 + objective.clipHigh) * a < r * a) clipped++;
     if (plan.ref !== null) {
       const d = plan.ref[t] - logprobs[t];
-      kl += Math.exp(d) - d - 1;
+      kl += (Math.exp(d) - d - 1) * (objective.klRatioCorrection ? r : 1);
     }
   }
   const out: { clipFraction?: number; kl?: number } = { clipFraction: counted > 0 ? clipped / counted : 0 };

@@ -26,13 +26,13 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
     });
     afterAll(() => model.dispose());
 
-    it('returns the log-probs that sampling reported, whatever the sampling settings', async () => {
+    it('returns the log-probs that sampling reported when scored at the sampling temperature, whatever top-k and top-p', async () => {
       const prompts = [[1, 5, 9], [1], [1, 2, 3, 4, 5, 6, 7, 8]];
       let worst = 0;
       for (const params of [{ temperature: 1, topP: 1, topK: 0 }, { temperature: 0.7, topP: 0.8, topK: 20 }, { temperature: 1.5, topP: 1, topK: 0 }]) {
         const gens = await generate(model, prompts, { n: 2, maxTokens: 10, eosTokenIds: [], rng: new Rng(4), ...params });
         const sequences = gens.flatMap((g, p) => g.map((s) => ({ promptTokenIds: prompts[p], completionTokenIds: s.tokenIds })));
-        const scores = scoreSequences(model, sequences, 4);
+        const scores = scoreSequences(model, sequences, 4, params.temperature);
         gens.flat().forEach((s, i) => {
           expect(scores[i].logprobs).toHaveLength(s.tokenIds.length);
           s.logprobs.forEach((lp, j) => (worst = Math.max(worst, Math.abs(lp - scores[i].logprobs[j]))));

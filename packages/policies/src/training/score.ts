@@ -5,11 +5,11 @@ import type { Transformer } from '../model/transformer';
 import { microBatches, packSequences } from './sequence-batch';
 
 /**
- * log p and next-token entropy of every completion token under the model's current weights (prompt tokens are
+ * log p and next-token entropy of every completion token under softmax(logits / temperature) and the model's current weights (prompt tokens are
  * context only), with the inference kernels (no gradient) and the same float32 log-softmax as training: the two
  * agree to float rounding (~1e-6), so a ratio exp(new - old) is 1 for unchanged weights. Sequences with an empty completion get empty arrays. Leaves no tensors behind.
  */
-export function scoreSequences(model: Transformer, sequences: readonly ScoredSequence[], microBatchSize?: number): SequenceScores[] {
+export function scoreSequences(model: Transformer, sequences: readonly ScoredSequence[], microBatchSize?: number, temperature = 1): SequenceScores[] {
   const out: SequenceScores[] = [];
   for (const chunk of microBatches(sequences, microBatchSize)) {
     const packed = packSequences(chunk, model.config);
@@ -20,7 +20,7 @@ export function scoreSequences(model: Transformer, sequences: readonly ScoredSeq
     // Read the results after tidy: returning typed arrays from tf.tidy makes tfjs scan every element for tensors.
     const [lpT, enT] = tf.tidy(() => {
       const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows, inference: true });
-      const r = tokenLogProbs(logits, packed.targets);
+      const r = tokenLogProbs(logits, packed.targets, temperature);
       return [r.logprobs, r.entropies];
     });
     const lp = lpT.dataSync() as Float32Array;

@@ -131,6 +131,37 @@ describe('trainStep', () => {
     expect(model.toHuggingFace()).toEqual(snapshot);
   });
 
+  it('with klRatioCorrection and at temperature 0.7 agrees with a float64 loss computed here from the tempered scores', () => {
+    const items = pgItems().map(({ weights: _w, ...rest }) => rest);
+    const T = 0.7;
+    const scores = scoreSequences(model, items, undefined, T);
+    const plain = scoreSequences(model, items);
+    expect(Math.abs(scores[0].logprobs[0] - plain[0].logprobs[0])).toBeGreaterThan(1e-3);
+    // Token-mean of -min(rA, clip(r)A) + beta * k3 * r, r = exp(logp - old), k3 = e^d - d - 1, d = ref - logp.
+    let loss = 0;
+    let kl = 0;
+    let n = 0;
+    items.forEach((it, i) =>
+      scores[i].logprobs.forEach((lp, j) => {
+        const r = Math.exp(lp - it.oldLogprobs![j]);
+        const a = it.advantage!;
+        const d = it.refLogprobs![j] - lp;
+        const k3r = (Math.exp(d) - d - 1) * r;
+        loss += -Math.min(r * a, Math.min(Math.max(r, 0.8), 1.28) * a) + 0.04 * k3r;
+        kl += k3r;
+        n++;
+      }),
+    );
+    const opt = new AdamW(model.variables);
+    const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation: 'token-mean', klRatioCorrection: true, temperature: T } as const;
+    const r = trainStep(model, opt, { objective, items, learningRate: 0 });
+    const uncorrected = trainStep(model, opt, { objective: { ...objective, klRatioCorrection: false }, items, learningRate: 0 });
+    opt.dispose();
+    expect(r.loss).toBeCloseTo(loss / n, 5);
+    expect(r.kl).toBeCloseTo(kl / n, 5);
+    expect(Math.abs(uncorrected.kl! - r.kl!)).toBeGreaterThan(1e-4);
+  });
+
   it('micro-batching gives the same loss and the same update as one batch', () => {
     const items = pgItems();
     const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'sequence-mean' } as const;

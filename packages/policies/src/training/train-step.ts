@@ -19,6 +19,8 @@ export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStep
   if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
   if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
   const plan = planTokens(objective, items);
+  // Policy-gradient log-probs at the sampling temperature (logits / T), matching the samples' old log-probs.
+  const temperature = objective.kind === 'clipped-policy-gradient' ? (objective.temperature ?? 1) : 1;
   const names = [...model.variables.keys()];
   const varList = names.map((n) => model.variables.get(n) as tf.Variable);
   const chunks = microBatches(items, input.microBatchSize);
@@ -36,7 +38,7 @@ export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStep
       if (to === from) continue; // no completion tokens: nothing to learn from
       const step = tf.variableGrads(() => {
         const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows });
-        const r = tokenLogProbs(logits, packed.targets);
+        const r = tokenLogProbs(logits, packed.targets, temperature);
         logprobs.set(r.logprobs.dataSync() as Float32Array, from);
         entropies.set(r.entropies.dataSync() as Float32Array, from);
         return objectiveLoss(objective, plan, from, to, r.logprobs);

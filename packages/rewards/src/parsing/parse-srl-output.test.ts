@@ -58,20 +58,30 @@ describe('parseSrlOutput', () => {
     expect(parseSrlOutput('<think>t</think>', { allowEmptyStep: true })).toEqual({ ok: true, think: 't', action: '' });
   });
 
-  it('rejects a second step header line, and only that', () => {
+  it('rejects a second step header line (an unindented `k.` line, the tasks\' own format), and only that', () => {
     const two = '<think>t</think>\n2. **Halve** 48/2 = 24\n3. **Add** 48+24 = 72';
     expect(code(parseSrlOutput(two))).toBe('multiple-steps');
     expect(code(parseSrlOutput(two, { singleStep: false }))).toBe('ok');
-    for (const second of ['3) Add them', 'Step 3: add', '**Step 3** add', '## Step 3', '   4. add', '5.']) {
+    for (const second of ['4. add', '5.', '10.\tthen add']) {
       expect(code(parseSrlOutput(`<think>t</think>2. **Halve** 24\n${second}`)), second).toBe('multiple-steps');
     }
     // Prose before a header still makes two steps.
     expect(code(parseSrlOutput('<think>t</think>First halve.\n2. **Add** 72'))).toBe('multiple-steps');
-    // Numbers that are not step headers, and a header on the first line only.
-    for (const body of ['2. **Halve** 48/2\n= 24', 'x = 3.5\n3.5 cm of rope\n12.0 is the total', '\n\n2. **Halve**\n    10. indented code', 'The steps 2. and 3. are done']) {
+    // Not step headers: what the decomposers keep inside a step (indented sub-lists, `Step k` lines, other list
+    // styles), numbers that are not headers, and a header on the first line only.
+    for (const body of [
+      '2. **Halve** 48/2\n= 24',
+      'x = 3.5\n3.5 cm of rope\n12.0 is the total',
+      '\n\n2. **Halve**\n    10. indented code',
+      'The steps 2. and 3. are done',
+      '2. **Cases** Two cases:\n   1. $x > 0$\n   2. $x < 0$',
+      '3. **Plan** Step 1: halve.\nStep 2: add.\n**Step 3** check\n## Step 4',
+      '1. **List** items:\n3) a\n- b\n * c',
+    ]) {
       expect(code(parseSrlOutput(`<think>t</think>${body}`)), body).toBe('ok');
     }
     expect(code(parseSrlOutput('<think>t</think>a\n- b', { stepHeaderPattern: '^- ' }))).toBe('multiple-steps');
+    expect(code(parseSrlOutput('<think>t</think>Step 1: a\nStep 2: b', { stepHeaderPattern: String.raw`^step\s+\d+\b` }))).toBe('multiple-steps');
   });
 
   it('keeps the step text inside untouched', () => {

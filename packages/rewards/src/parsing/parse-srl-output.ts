@@ -1,6 +1,7 @@
 // SRL §4.2 and App. B.2: the model writes "<think> inner monologue </think>" and then only the single next
 // step; the reward compares that step (the action) with the expert's, and a broken format scores -1.
 // The paper leaves the format check unspecified; the rules below are ours, each one configurable.
+import { STEP_HEADER_PATTERN } from '@srl/core';
 
 /** How strictly to read an SRL completion. Every field has a default (see {@link DEFAULT_SRL_OUTPUT_RULES}). */
 export interface SrlOutputRules {
@@ -26,15 +27,16 @@ export interface SrlOutputRules {
    */
   singleStep: boolean;
   /**
-   * Source of the regular expression (tested per line, flag `i`) of a line that starts a step. The default matches
-   * `2. **Title**`, `2) ...`, `Step 2: ...`, `**Step 2** ...`, `## Step 2`: a step number at the start of the line
-   * (up to 3 spaces of indentation) followed by `.` or `)` and whitespace, or the word "Step" and a number. A line
-   * such as `3.5 cm` or `12.0` does not match (the dot must be followed by whitespace).
+   * Source of the regular expression (tested per line, flag `i`) of a line that starts a step. The default is the
+   * tasks' own step-header format, `STEP_HEADER_PATTERN` of @srl/core: an unindented `k.` followed by whitespace or
+   * the end of the line (`2. **Title**`). The decomposers never put such a line inside a step, so an expert step
+   * copied verbatim is one step; indented sub-lists (`   2. case`), `Step 2:` lines, `2)` items, `3.5 cm` are text.
+   * A task whose steps have another header format says so here.
    */
   stepHeaderPattern: string;
 }
 
-export const DEFAULT_STEP_HEADER_PATTERN = String.raw`^ {0,3}(?:\d+[.)](?:\s|$)|(?:#{1,6}\s*|\*\*)?step\s+\d+\b)`;
+export const DEFAULT_STEP_HEADER_PATTERN = STEP_HEADER_PATTERN;
 
 export const DEFAULT_SRL_OUTPUT_RULES: Readonly<SrlOutputRules> = Object.freeze({
   requireThink: true,

@@ -9,12 +9,13 @@ export interface TokenLogProbs {
 }
 
 /**
- * Log-probabilities of `targets` under softmax(logits) for logits [N, V], plus each row's entropy.
+ * Log-probabilities of `targets` under softmax(logits / temperature) for logits [N, V], plus each row's entropy
+ * (temperature 1 by default; 0 means 1; TRL and verl score at the sampling temperature the same way).
  * log p = x_t - lse with lse = max(x) - log(max(softmax(x))): softmax runs on XNNPACK on wasm, where exp and
  * logSoftmax are scalar loops ~8x slower, and max(softmax) >= 1/V never underflows. The gradient is
  * dy * (onehot(target) - softmax). The caller owns both results.
  */
-export function tokenLogProbs(logits: tf.Tensor2D, targets: Int32Array): TokenLogProbs {
+export function tokenLogProbs(logits: tf.Tensor2D, targets: Int32Array, temperature = 1): TokenLogProbs {
   const [N, V] = logits.shape;
   if (targets.length !== N) throw new Error(`tokenLogProbs: ${targets.length} targets for ${N} rows`);
   for (const t of targets) if (!(t >= 0 && t < V)) throw new RangeError(`tokenLogProbs: target ${t} is outside [0, ${V})`);
@@ -38,8 +39,10 @@ export function tokenLogProbs(logits: tf.Tensor2D, targets: Int32Array): TokenLo
       },
     };
   });
+  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new RangeError(`tokenLogProbs: temperature ${temperature}, expected a finite number >= 0`);
   return tf.tidy(() => {
-    const both = op(logits);
+    // Dividing before the op lets autodiff carry the 1/T factor of the gradient.
+    const both = op(temperature === 1 || temperature === 0 ? logits : tf.div(logits, temperature));
     const [logprobs, entropies] = tf.unstack(both) as [tf.Tensor1D, tf.Tensor1D];
     return { logprobs, entropies };
   });

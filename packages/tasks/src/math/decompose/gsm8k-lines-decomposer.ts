@@ -1,5 +1,6 @@
 // SRL §4.2: an expert solution is split into steps. GSM8K solutions are one reasoning step per
 // line, with calculator annotations `<<48/2=24>>` and a last line `#### 72` holding the answer.
+// A step is one line, so it never holds a step-header line after its first (see @srl/core step-header).
 import type { StepDecomposer } from '@srl/core';
 import { cleanAnswer } from '../answers/clean-answer';
 

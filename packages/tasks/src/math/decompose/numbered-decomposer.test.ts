@@ -32,6 +32,11 @@ describe('NumberedDecomposer', () => {
     expect(split?.answer).toBe('2x');
   });
 
+  it('keeps indented sub-lists, "Step k" lines and other list styles inside the step', () => {
+    const text = '1. **Cases** Two cases:\n   1. $x > 0$\n   2. $x < 0$\nStep 2: check both.\n**Step 3** done\n- note\n2. **Conclude** $\\boxed{0}$';
+    expect(d.split(text)?.steps).toEqual(['**Cases** Two cases:\n   1. $x > 0$\n   2. $x < 0$\nStep 2: check both.\n**Step 3** done\n- note', '**Conclude** $\\boxed{0}$']);
+  });
+
   it('has no answer when nothing is boxed', () => {
     expect(d.split('1. **Add** 2 + 2 = 4')).toEqual({ steps: ['**Add** 2 + 2 = 4'], titles: ['Add'] });
   });

@@ -3,7 +3,7 @@
 //   SOLUTION:
 //   1. **{STEP TITLE}** {STEP ACTION}
 //   2. **{STEP TITLE}** {STEP ACTION}
-import type { StepDecomposer } from '@srl/core';
+import { isStepHeaderLine, type StepDecomposer } from '@srl/core';
 import { lastBoxed } from '../answers/last-boxed';
 import { cleanAnswer } from '../answers/clean-answer';
 
@@ -16,11 +16,13 @@ export interface NumberedOptions {
 
 const HEADER = /^(?:\*\*)?SOLUTION:(?:\*\*)?[ \t]*(.*)$/i;
 const STEP = /^(\d+)\.[ \t]*\*\*(.+?)\*\*(.*)$/;
-const NUMBERED_LINE = /^\d+\.(\s|\*\*|$)/;
+/** `1.**Title**` (no space) is a numbered line too, though not a step header. */
+const GLUED_TITLE = /^\d+\.\*\*/;
 
 /**
  * Parses the paper's numbered format. A step starts with an unindented `k. **Title**` line and runs
- * until the next one (indented or plain continuation lines belong to it). Returns null (the solution
+ * until the next one (indented lines, `Step k` lines and other continuation lines belong to it; an
+ * unindented `k.` line is always a step header, `isStepHeaderLine` of @srl/core). Returns null (the solution
  * does not conform) when: there is text before step 1 other than the optional `SOLUTION:` header;
  * an unindented numbered line has no bold title; the numbers are not 1, 2, 3, ... in order; a title
  * is empty; or (requireBody) a step has no action. Each step is returned without its number
@@ -52,8 +54,8 @@ export class NumberedDecomposer implements StepDecomposer {
         if (Number(step[1]) !== steps.length + 1 || title === '') return null;
         titles.push(title);
         steps.push([line.slice(line.indexOf('**'))]);
-      } else if (NUMBERED_LINE.test(line)) {
-        return null; // a step without a bold title
+      } else if (isStepHeaderLine(line) || GLUED_TITLE.test(line)) {
+        return null; // a step without a bold title: no step may hold a step-header line after its first line
       } else if (steps.length === 0) {
         if (line.trim() !== '') return null; // preamble before step 1
       } else {

@@ -2,7 +2,8 @@
 // 1..k-1, target = step k. The text says "N-1 partial trajectories"; we include every k = 1..N
 // (k = 1: the problem alone; k = N: the last step, which usually states the answer).
 // Footnote 1: optionally the title of step k goes into the prompt and the target is its body.
-import { SrlError, type Example, type Instance } from '@srl/core';
+// Figure 3: the target is step k with its number, `k. ...`, as the context shows steps 1..k-1.
+import { numberStep, SrlError, type Example, type Instance } from '@srl/core';
 import { stepBody } from '../decompose/numbered-decomposer';
 import { formatStepContext } from './format-step-context';
 
@@ -10,6 +11,8 @@ export interface StepInstanceOptions {
   kind: 'srl' | 'sft';
   systemPrompt: string;
   stepTitleInPrompt: boolean;
+  /** `numbered`: the target is `k. {step}`; `bare`: the step alone. */
+  targetNumbering: 'numbered' | 'bare';
 }
 
 /** One instance per expert step (ids `<exampleId>/<kind>/<k>`, 1-based `step.index`). */
@@ -37,7 +40,7 @@ export function buildStepInstances(example: Example, options: StepInstanceOption
         ...(options.systemPrompt !== '' ? [{ role: 'system' as const, content: options.systemPrompt }] : []),
         { role: 'user' as const, content: user },
       ],
-      reference: withTitle ? stepBody(step, title) : step,
+      reference: withTitle ? stepBody(step, title) : options.targetNumbering === 'bare' ? step : numberStep(i + 1, step),
       step: { index: i + 1, count: steps.length },
       metadata,
     };

@@ -12,6 +12,7 @@
 //   3. **{title of step 3}**
 //
 // "Solution so far" is left out for k = 1; "Next step" only with the footnote-1 option.
+import { numberStep } from '@srl/core';
 
 export interface StepContext {
   problem: string;
@@ -21,15 +22,15 @@ export interface StepContext {
   nextTitle?: string;
 }
 
-/** Numbers steps as `1. ...`, one per line (the paper's format). */
+/** Numbers steps as `1. ...`, one per line (the paper's format, `numberStep` of @srl/core). */
 export function renderNumberedSteps(steps: string[], start = 1): string {
-  return steps.map((step, i) => `${start + i}. ${step}`).join('\n');
+  return steps.map((step, i) => numberStep(start + i, step)).join('\n');
 }
 
 /** The user turn of a step-wise instance (layout above). */
 export function formatStepContext(context: StepContext): string {
   const parts = [`Question:\n${context.problem.trim()}`];
   if (context.previousSteps.length) parts.push(`Solution so far:\n${renderNumberedSteps(context.previousSteps)}`);
-  if (context.nextTitle !== undefined) parts.push(`Next step:\n${context.previousSteps.length + 1}. **${context.nextTitle}**`);
+  if (context.nextTitle !== undefined) parts.push(`Next step:\n${numberStep(context.previousSteps.length + 1, `**${context.nextTitle}**`)}`);
   return parts.join('\n\n');
 }

@@ -14,7 +14,10 @@ describe('MathInstanceBuilder', () => {
     const instances = new MathInstanceBuilder().build(example, 'srl');
     expect(instances.map((i) => i.id)).toEqual(['eq-1/srl/1', 'eq-1/srl/2', 'eq-1/srl/3']);
     expect(instances.map((i) => i.step)).toEqual([{ index: 1, count: 3 }, { index: 2, count: 3 }, { index: 3, count: 3 }]);
-    expect(instances.map((i) => i.reference)).toEqual(split.steps);
+    // Figure 3: the target carries its number, as the context shows the earlier steps.
+    expect(instances.map((i) => i.reference)).toEqual(['1. **Isolate x** Subtract 3: $2x = 8$.', '2. **Divide by 2** $x = 4$.', '3. **State the answer** $\\boxed{4}$.']);
+    expect(instances[2].prompt[1].content.endsWith(instances[1].reference)).toBe(true);
+    expect(new MathInstanceBuilder({ targetNumbering: 'bare' }).build(example, 'srl').map((i) => i.reference)).toEqual(split.steps);
     expect(instances[0].prompt).toEqual([
       { role: 'system', content: SRL_MATH_SYSTEM_PROMPT },
       { role: 'user', content: 'Question:\nSolve $2x + 3 = 11$.' },

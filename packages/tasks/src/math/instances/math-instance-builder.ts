@@ -19,10 +19,10 @@ export class MathInstanceBuilder {
     const o = this.options;
     switch (kind) {
       case 'srl':
-        return buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt });
+        return buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt, targetNumbering: o.targetNumbering });
       case 'sft':
         return o.sftMode === 'steps'
-          ? buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt })
+          ? buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt, targetNumbering: o.targetNumbering })
           : [buildWholeSolutionInstance(example, { kind, evalSystemPrompt: o.evalSystemPrompt, sftTarget: o.sftTarget })];
       case 'rlvr':
         return [buildWholeSolutionInstance(example, { kind, evalSystemPrompt: o.evalSystemPrompt, sftTarget: o.sftTarget })];

@@ -50,7 +50,7 @@ describe('SyntheticArithmeticTask', () => {
     expect(example.stepTitles?.[3]).toBe('State the result');
     const srl = make().instances(example, 'srl');
     expect(srl.map((i) => i.step?.index)).toEqual([1, 2, 3, 4]);
-    expect(srl[3].reference).toBe(`**State the result** The result is $\\boxed{${example.answer}}$.`);
+    expect(srl[3].reference).toBe(`4. **State the result** The result is $\\boxed{${example.answer}}$.`);
     expect(make().instances(example, 'rlvr')[0].reference).toBe(example.answer);
   });
 

@@ -32,6 +32,7 @@ export async function createMathTaskParts(options: MathTaskOptions, deps: Pick<P
     systemPrompt: options.systemPrompt,
     evalSystemPrompt: options.evalSystemPrompt,
     stepTitleInPrompt: options.stepTitleInPrompt,
+    targetNumbering: options.targetNumbering,
     sftMode: options.sftMode,
     sftTarget: options.sftTarget,
   });
