@@ -180,6 +180,8 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
   s = s.replace(new RegExp(String.raw`(?<![\\a-zA-Z])(${PLAIN_FUNCTIONS})(?=\s*\()`, 'g'), '\\$1');
   s = s.replace(/(?<![\\a-zA-Z])pi(?![a-zA-Z])/g, '\\pi ');
   s = s.replace(/\*\*/g, '^');
+  // A ratio is a quotient (Math-Verify's grammar reads `:` as division, left to right): 3:5, S_1:S_2=3:5.
+  if (!/\\text[a-z]*\s*\{[^{}]*:/.test(s)) s = s.replace(/(?<![\\:]):(?![=:])/g, ' \\div ');
 
   s = s.replace(/\s+/g, ' ').trim().replace(/(?:\\\\|[\s.,;:?])+$/, '').replace(/^[\s,;:]+/, '');
   return s ? { kind: 'latex', latex: s, percent } : null;
