@@ -19,7 +19,8 @@ type Relation = Extract<MathAnswer, { kind: 'relation' }>;
 
 const GRID = 400;
 const BISECTIONS = 60;
-const near = (tol: number) => (a: number, b: number): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+const near = (tol: number) => (a: number, b: number): boolean =>
+  Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)) : a === b;
 /** Two sides of a relation are equal (values carry rounding from evaluation). */
 const close = near(1e-9);
 /** A point is a set's end point (end points are evaluated exactly where they are rational). */
