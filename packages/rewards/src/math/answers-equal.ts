@@ -125,8 +125,10 @@ export function answersEqual(gold: MathAnswer, pred: MathAnswer, options: Compar
   if (g.kind === 'tuple' && p.kind === 'tuple') return pairwise(g.items, p.items, eq);
   const unordered = (k: MathAnswer['kind']): boolean => k === 'list' || k === 'set';
   if (unordered(g.kind) && unordered(p.kind)) return multisetEqual((g as { items: MathAnswer[] }).items, (p as { items: MathAnswer[] }).items, eq);
-  // A bare list against a tuple keeps its order: "1, 3" is (1, 3), not (3, 1).
-  if ((g.kind === 'list' && p.kind === 'tuple') || (g.kind === 'tuple' && p.kind === 'list')) return pairwise(g.items, p.items, eq);
+  // Math-Verify sorts a gold set and whatever it is compared with, so a tuple prediction may be in
+  // any order ("1, 3" ≡ (3, 1)); a gold tuple keeps the prediction's order as written ((1, 3) ≢ "3, 1", ≢ {3, 1}).
+  if (unordered(g.kind) && p.kind === 'tuple') return multisetEqual((g as { items: MathAnswer[] }).items, p.items, eq);
+  if (g.kind === 'tuple' && unordered(p.kind)) return pairwise(g.items, (p as { items: MathAnswer[] }).items, eq);
   return false;
 }
 
