@@ -147,7 +147,8 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
 
   // Connectives between answers: "12 \text{ and } 13", "1 and 3".
   s = s.replace(new RegExp(String.raw`\\${TEXT_COMMANDS}\s*\{\s*(?:and|or|,)\s*\}`, 'g'), ', ');
-  s = s.replace(/(?<=[\d}) ])\s+(?:and|or)\s+(?=[-\d\\({])/g, ', ');
+  // Math-Verify's rule: "and"/"or" not inside a word joins answers ("1 and 3", "x=2 or x=5").
+  s = s.replace(/(?<![a-zA-Z]),?\s*(?:and|or)(?![a-zA-Z])/g, ',');
 
   // Percent: a trailing %, \%, "percent", "pct" (also as \text{...}).
   let percent = false;

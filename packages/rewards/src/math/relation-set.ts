@@ -121,33 +121,35 @@ export function relationMatchesSet(relation: Relation, set: MathAnswer, budget: 
     const env = new Map([[names[0], complex(t)]]);
     return nodes.map((n) => realValue(n, env, budget));
   };
-  const truth = (t: number): boolean => {
+  // One evaluation gives the truth and, for finding boundaries, the sign of each link's difference.
+  const probe = (t: number): { truth: boolean; signature: string } => {
     const v = at(t);
-    return relation.ops.every((op, k) => v[k] !== null && v[k + 1] !== null && holds(op, v[k]!, v[k + 1]!));
+    const truth = relation.ops.every((op, k) => v[k] !== null && v[k + 1] !== null && holds(op, v[k]!, v[k + 1]!));
+    const signs = relation.ops.map((_, k) => (v[k] === null || v[k + 1] === null ? 'n' : Math.sign(v[k]! - v[k + 1]!)));
+    return { truth, signature: `${signs.join()}${truth}` };
   };
+  const agrees = (t: number): boolean => probe(t).truth === member(t);
   const finite = ends.filter(Number.isFinite);
   const lo = Math.min(0, ...finite) - 10;
   const hi = Math.max(0, ...finite) + 10;
+  const beside = (e: number): number[] => [e - 1e-7 * (1 + Math.abs(e)), e + 1e-7 * (1 + Math.abs(e)), e - 1e-3 * (1 + Math.abs(e)), e + 1e-3 * (1 + Math.abs(e))];
+  // The set's end points and their neighbours first: most wrong answers differ there.
+  if (![...finite, ...finite.flatMap(beside), -1e3, 1e3, -1e6, 1e6].every(agrees)) return false;
   const grid = Array.from({ length: GRID + 1 }, (_, k) => lo + ((hi - lo) * k) / GRID);
-  const points = [...grid, -1e3, 1e3, -1e6, 1e6];
-  const beside = (e: number): number[] => [e, e - 1e-7 * (1 + Math.abs(e)), e + 1e-7 * (1 + Math.abs(e)), e - 1e-3 * (1 + Math.abs(e)), e + 1e-3 * (1 + Math.abs(e))];
-  finite.forEach((e) => points.push(...beside(e)));
+  const probes = grid.map(probe);
+  if (!grid.every((t, k) => probes[k].truth === member(t))) return false;
   // The relation's own boundaries: where a link's difference changes sign or the truth flips.
-  const signature = (t: number): string => {
-    const v = at(t);
-    return relation.ops.map((_, k) => (v[k] === null || v[k + 1] === null ? 'n' : Math.sign(v[k]! - v[k + 1]!))).join() + truth(t);
-  };
   for (let k = 0; k < grid.length - 1; k++) {
+    const sa = probes[k].signature;
+    if (sa === probes[k + 1].signature) continue;
     let [a, b] = [grid[k], grid[k + 1]];
-    const sa = signature(a);
-    if (sa === signature(b)) continue;
     for (let i = 0; i < BISECTIONS; i++) {
       const m = (a + b) / 2;
-      if (signature(m) === sa) a = m;
+      if (probe(m).signature === sa) a = m;
       else b = m;
     }
     // Not the boundary itself: there the two sides agree only up to rounding.
-    points.push(...beside((a + b) / 2).slice(1));
+    if (!beside((a + b) / 2).slice(0, 2).every(agrees)) return false;
   }
-  return points.every((t) => truth(t) === member(t));
+  return true;
 }
