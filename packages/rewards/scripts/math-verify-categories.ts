@@ -11,5 +11,6 @@ for (const miss of outcomes.filter((o) => !o.agrees)) console.log(describeCatego
 for (const [category, row] of summarize(outcomes)) {
   console.log(`${category.padEnd(22)} ${String(row.agree).padStart(3)}/${String(row.cases).padEnd(3)} (${row.positives} positive, ${row.cases - row.positives} negative)`);
 }
+for (const [batch, row] of summarize(outcomes, (c) => c.batch)) console.log(`batch ${batch.padEnd(16)} ${row.agree}/${row.cases}`);
 const agree = outcomes.filter((o) => o.agrees).length;
 console.log(`agreement ${agree}/${outcomes.length} = ${((100 * agree) / outcomes.length).toFixed(1)}% (${elapsed.toFixed(0)} ms)`);

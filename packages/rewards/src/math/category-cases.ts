@@ -2,8 +2,10 @@
  * Labelled cases of the answer styles that NuminaMath / OpenThoughts golds and model answers use
  * (`fixtures/math-verify-categories.jsonl`): sets of tuples, assignments and labelled values,
  * ratios, inequalities against intervals, several answers, other algebraic forms, text around
- * numbers. Each `expected` is Math-Verify 0.8's verdict as derived from its parser and grader
- * rules (the library itself cannot be installed here). Run with the `math-answer` defaults.
+ * numbers. Each `expected` is Math-Verify's verdict as derived from its parser, grader and
+ * latex2sympy rules (the library could not be installed here to label them). `batch` says how a
+ * case was used: `tuned` cases were written with the fixes, `held-out` and `held-out-2` were
+ * labelled before the checker was run on them. Run with the `math-answer` defaults.
  */
 import { readFileSync } from 'node:fs';
 import { verifyMathAnswer, type MathVerification } from './verify-math-answer';
@@ -14,6 +16,7 @@ export interface CategoryCase {
   gold: string;
   pred: string;
   expected: 0 | 1;
+  batch: 'tuned' | 'held-out' | 'held-out-2';
   why?: string;
 }
 
@@ -39,15 +42,22 @@ export function runCategoryCase(c: CategoryCase): CategoryOutcome {
   return { case: c, got, agrees: got === c.expected, detail };
 }
 
-/** Per category: cases, positives, agreements. */
-export function summarize(outcomes: CategoryOutcome[]): Map<string, { cases: number; positives: number; agree: number }> {
-  const table = new Map<string, { cases: number; positives: number; agree: number }>();
+export interface AgreementRow {
+  cases: number;
+  positives: number;
+  agree: number;
+}
+
+/** Cases, positives and agreements per category (or per whatever `by` picks). */
+export function summarize(outcomes: CategoryOutcome[], by: (c: CategoryCase) => string = (c) => c.category): Map<string, AgreementRow> {
+  const table = new Map<string, AgreementRow>();
   for (const o of outcomes) {
-    const row = table.get(o.case.category) ?? { cases: 0, positives: 0, agree: 0 };
+    const key = by(o.case);
+    const row = table.get(key) ?? { cases: 0, positives: 0, agree: 0 };
     row.cases++;
     row.positives += o.case.expected;
     row.agree += o.agrees ? 1 : 0;
-    table.set(o.case.category, row);
+    table.set(key, row);
   }
   return table;
 }
