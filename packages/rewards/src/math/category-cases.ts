@@ -4,7 +4,7 @@
  * ratios, inequalities against intervals, several answers, other algebraic forms, text around
  * numbers. Each `expected` is Math-Verify's verdict as derived from its parser, grader and
  * latex2sympy rules (the library could not be installed here to label them). `batch` says how a
- * case was used: `tuned` cases were written with the fixes, `held-out` and `held-out-2` were
+ * case was used: `tuned` cases were written with the fixes, the `held-out` batches were
  * labelled before the checker was run on them. Run with the `math-answer` defaults.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ export interface CategoryCase {
   gold: string;
   pred: string;
   expected: 0 | 1;
-  batch: 'tuned' | 'held-out' | 'held-out-2';
+  batch: 'tuned' | 'held-out' | 'held-out-2' | 'held-out-3';
   why?: string;
 }
 
