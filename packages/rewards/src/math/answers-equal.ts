@@ -104,7 +104,7 @@ export function answersEqual(gold: MathAnswer, pred: MathAnswer, options: Compar
     if (!['interval', 'union', 'set', 'list'].includes(set.kind) && !(set.kind === 'tuple' && set.items.length === 2)) return false;
     const asSet = relationToSet(rel);
     if (asSet && (g.kind === 'relation' ? eq(asSet, p) : eq(g, asSet))) return true;
-    return relationMatchesSet(rel, openPairOf(set) ?? set, options.budget) ?? false;
+    return relationMatchesSet(rel, set, options.budget) ?? false;
   }
   if (g.kind === 'text' || p.kind === 'text') {
     const a = textOf(g);

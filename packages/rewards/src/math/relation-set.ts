@@ -97,6 +97,12 @@ function membership(set: MathAnswer, budget: Budget, ends: number[]): Member | n
       ends.push(...(values as number[]));
       return (t) => values.some((v) => atEnd(t, v!));
     }
+    case 'tuple': {
+      // `(a, b)` as written is also the open interval.
+      if (set.items.length !== 2 || set.items.some((x) => x.kind !== 'expr')) return null;
+      const [lo, hi] = set.items.map((x) => (x as { node: MathNode }).node);
+      return membership({ kind: 'interval', lo, hi, loClosed: false, hiClosed: false }, budget, ends);
+    }
     case 'expr': {
       const v = value(set.node);
       if (v === null) return null;
