@@ -19,6 +19,8 @@ type Relation = Extract<MathAnswer, { kind: 'relation' }>;
 
 const GRID = 400;
 const BISECTIONS = 60;
+/** Boundaries located per check (an oscillating relation such as sin(1/x) > 0 has hundreds on the grid). */
+const MAX_BOUNDARIES = 40;
 const near = (tol: number) => (a: number, b: number): boolean =>
   Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)) : a === b;
 /** Two sides of a relation are equal (values carry rounding from evaluation). */
@@ -145,9 +147,10 @@ export function relationMatchesSet(relation: Relation, set: MathAnswer, budget: 
   const probes = grid.map(probe);
   if (!grid.every((t, k) => probes[k].truth === member(t))) return false;
   // The relation's own boundaries: where a link's difference changes sign or the truth flips.
-  for (let k = 0; k < grid.length - 1; k++) {
+  for (let k = 0, found = 0; k < grid.length - 1 && found < MAX_BOUNDARIES; k++) {
     const sa = probes[k].signature;
     if (sa === probes[k + 1].signature) continue;
+    found++;
     let [a, b] = [grid[k], grid[k + 1]];
     for (let i = 0; i < BISECTIONS; i++) {
       const m = (a + b) / 2;
