@@ -15,6 +15,7 @@ import { evaluateExact, evaluateNode, hashUnit, isMatrix, type Value } from './e
 import type { MathAnswer, MathNode } from './math-answer';
 import { freeSymbols, hasFloat, num, renameSymbols, walkNode } from './math-answer';
 import { equals as rationalEquals } from './rational';
+import { relationMatchesSet } from './relation-set';
 import { relationsEqual, relationToSet, relationValue, isAssignment, isEquation } from './relations';
 
 export interface CompareOptions {
@@ -98,9 +99,12 @@ export function answersEqual(gold: MathAnswer, pred: MathAnswer, options: Compar
   if (g.kind === 'relation' && p.kind === 'relation') return relationsEqual(g, p, options, eq);
   if (g.kind === 'relation' || p.kind === 'relation') {
     if (p.kind === 'relation' && !options.allowSetRelationComparison) return false;
-    const asSet = relationToSet(g.kind === 'relation' ? g : (p as Extract<MathAnswer, { kind: 'relation' }>));
-    if (!asSet) return false;
-    return g.kind === 'relation' ? eq(asSet, p) : eq(g, asSet);
+    const [rel, set] = g.kind === 'relation' ? [g, p] : [p as Extract<MathAnswer, { kind: 'relation' }>, g];
+    // Math-Verify turns the relation into a set only when the other side is one (an open pair is an interval).
+    if (!['interval', 'union', 'set', 'list'].includes(set.kind) && !(set.kind === 'tuple' && set.items.length === 2)) return false;
+    const asSet = relationToSet(rel);
+    if (asSet && (g.kind === 'relation' ? eq(asSet, p) : eq(g, asSet))) return true;
+    return relationMatchesSet(rel, set, options.budget) ?? false;
   }
   if (g.kind === 'text' || p.kind === 'text') {
     const a = textOf(g);
@@ -111,13 +115,9 @@ export function answersEqual(gold: MathAnswer, pred: MathAnswer, options: Compar
   // The same value written twice ("\boxed{15\frac{39}{40}} or \boxed{\frac{639}{40}}") is one answer.
   if (p.kind === 'list' && g.kind !== 'list' && g.kind !== 'set' && p.items.length > 1 && p.items.every((item) => eq(g, item))) return true;
 
-  const openPair = (a: MathAnswer): MathAnswer | null =>
-    a.kind === 'tuple' && a.items.length === 2 && a.items.every((x) => x.kind === 'expr')
-      ? { kind: 'interval', lo: (a.items[0] as { node: MathNode }).node, hi: (a.items[1] as { node: MathNode }).node, loClosed: false, hiClosed: false }
-      : null;
   if (g.kind === 'interval' || p.kind === 'interval') {
-    const a = g.kind === 'interval' ? g : openPair(g);
-    const b = p.kind === 'interval' ? p : openPair(p);
+    const a = g.kind === 'interval' ? g : openPairOf(g);
+    const b = p.kind === 'interval' ? p : openPairOf(p);
     if (!a || !b || a.kind !== 'interval' || b.kind !== 'interval') return false;
     return a.loClosed === b.loClosed && a.hiClosed === b.hiClosed && nodesEqual(a.lo, b.lo, false, options) && nodesEqual(a.hi, b.hi, false, options);
   }
@@ -125,9 +125,18 @@ export function answersEqual(gold: MathAnswer, pred: MathAnswer, options: Compar
   if (g.kind === 'tuple' && p.kind === 'tuple') return pairwise(g.items, p.items, eq);
   const unordered = (k: MathAnswer['kind']): boolean => k === 'list' || k === 'set';
   if (unordered(g.kind) && unordered(p.kind)) return multisetEqual((g as { items: MathAnswer[] }).items, (p as { items: MathAnswer[] }).items, eq);
-  // A bare list against a tuple keeps its order: "1, 3" is (1, 3), not (3, 1).
-  if ((g.kind === 'list' && p.kind === 'tuple') || (g.kind === 'tuple' && p.kind === 'list')) return pairwise(g.items, p.items, eq);
+  // Math-Verify sorts a gold set and whatever it is compared with, so a tuple prediction may be in
+  // any order ("1, 3" ≡ (3, 1)); a gold tuple keeps the prediction's order as written ((1, 3) ≢ "3, 1", ≢ {3, 1}).
+  if (unordered(g.kind) && p.kind === 'tuple') return multisetEqual((g as { items: MathAnswer[] }).items, p.items, eq);
+  if (g.kind === 'tuple' && unordered(p.kind)) return pairwise(g.items, (p as { items: MathAnswer[] }).items, eq);
   return false;
+}
+
+/** `(2, 5)` as written is also the open interval (latex2sympy reads it so). */
+function openPairOf(a: MathAnswer): MathAnswer | null {
+  return a.kind === 'tuple' && a.items.length === 2 && a.items.every((x) => x.kind === 'expr')
+    ? { kind: 'interval', lo: (a.items[0] as { node: MathNode }).node, hi: (a.items[1] as { node: MathNode }).node, loClosed: false, hiClosed: false }
+    : null;
 }
 
 function exprAnswersEqual(g: Extract<MathAnswer, { kind: 'expr' }>, p: Extract<MathAnswer, { kind: 'expr' }>, options: CompareOptions): boolean {

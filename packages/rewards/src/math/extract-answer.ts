@@ -50,22 +50,61 @@ export const MAX_SEARCH_LENGTH = 60_000;
 /** Candidates tried per priority before giving up on it. */
 const MAX_TRIES = 64;
 
-const SEPARATOR = /^(?:\s|\$|\\[[\]()]|\\q?quad|\\[,;:! ]|\\text\s*\{\s*(?:and|or)?\s*\}|\band\b|\bor\b|[,;.])*$/;
+/** What may join two formulas of one answer: `$1$, $2$ and $3$` (Math-Verify's chain separator). */
+const ENV_SEPARATOR = /\s*(?:,?and|,?or|,)\s*$/;
+/** Math-Verify's `extract_boxed_content` separators for boxes further apart. */
+const BOX_SEPARATOR = /\b(?:and|or)\b|,|;/;
+/** Most formulas Math-Verify chains into one answer. */
+const MAX_CHAINED = 6;
 
-/** The last box, with the boxes before it that share its formula or are only separated by "and"/commas. */
+/** Start of the formula (`$`, `$$`, `\[`, `\(`) around `pos`, or -1. */
+function envStartAt(text: string, pos: number): number {
+  return Math.max(enclosingDollar(text, pos), enclosing(text, pos, '$$', '$$'), enclosing(text, pos, '\\[', '\\]'), enclosing(text, pos, '\\(', '\\)'));
+}
+
+/**
+ * The boxes that form the final answer, after Math-Verify: when the last box sits in a formula,
+ * every box of that formula, and of the formulas before it that hold a box and are joined to it
+ * only by "and", "or" or a comma (`$\boxed{3}$ and $\boxed{-1}$`, not `$\boxed{2}$ \quad $\boxed{3}$`).
+ * A last box outside any formula takes the boxes before it that are under 10 characters away,
+ * or under 70 with "and", "or", `,` or `;` between and a different content
+ * (`\boxed{3} apples and \boxed{4} pears`).
+ */
+function answerBoxes(text: string, boxes: BoxedSpan[]): BoxedSpan[] {
+  const last = boxes[boxes.length - 1];
+  let k = boxes.length - 1;
+  let envStart = envStartAt(text, last.start);
+  if (envStart >= 0) {
+    const group: BoxedSpan[] = [];
+    for (let chained = 0; chained < MAX_CHAINED && envStart >= 0; chained++) {
+      while (k >= 0 && boxes[k].start > envStart) group.unshift(boxes[k--]);
+      const joint = ENV_SEPARATOR.exec(text.slice(Math.max(0, envStart - 20), envStart));
+      const before = envStart - (joint ? joint[0].length : 0);
+      if (!joint || k < 0 || !/(?:\$|\\\]|\\\))$/.test(text.slice(0, before))) break;
+      const prevStart = envStartAt(text, boxes[k].start);
+      if (prevStart < 0 || boxes[k].end > before) break;
+      envStart = prevStart;
+    }
+    return group;
+  }
+  const group: BoxedSpan[] = [last];
+  for (k--; k >= 0; k--) {
+    const box = boxes[k];
+    const between = text.slice(box.end, group[0].start);
+    const differs = box.content.trim() !== group[0].content.trim();
+    if (!(between.length < 10 || (differs && between.length < 70 && BOX_SEPARATOR.test(between)))) break;
+    if (differs) group.unshift(box);
+    else group[0] = box;
+  }
+  return group;
+}
+
+/** The final answer's boxes as one candidate. */
 function boxedCandidate(text: string): Candidate | null {
   const boxes = findBoxed(text);
   if (!boxes.length) return null;
-  const last = boxes[boxes.length - 1];
-  const group: BoxedSpan[] = [last];
-  const pos = last.start;
-  const envStart = Math.max(enclosingDollar(text, pos), enclosing(text, pos, '$$', '$$'), enclosing(text, pos, '\\[', '\\]'), enclosing(text, pos, '\\(', '\\)'));
-  for (let k = boxes.length - 2; k >= 0; k--) {
-    const box = boxes[k];
-    const between = text.slice(box.end, group[0].start);
-    if ((envStart >= 0 && box.start > envStart) || (between.length <= 200 && SEPARATOR.test(between))) group.unshift(box);
-    else break;
-  }
+  const group = answerBoxes(text, boxes);
+  const last = group[group.length - 1];
   return {
     priority: 0,
     start: group[0].start,
@@ -73,7 +112,7 @@ function boxedCandidate(text: string): Candidate | null {
     source: 'boxed',
     // The same box repeated ("\boxed{5} ... \boxed{5}") is one answer.
     pieces: group
-      .filter((b, k) => group.findIndex((o) => o.content.trim() === b.content.trim()) === k)
+      .filter((b, k) => k === 0 || group[k - 1].content.trim() !== b.content.trim())
       .map((b) => ({ text: b.content, percent: /^\s*\\?%/.test(text.slice(b.end, b.end + 3)) })),
     span: [group[0].start, last.end],
   };

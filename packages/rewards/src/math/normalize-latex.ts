@@ -147,7 +147,8 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
 
   // Connectives between answers: "12 \text{ and } 13", "1 and 3".
   s = s.replace(new RegExp(String.raw`\\${TEXT_COMMANDS}\s*\{\s*(?:and|or|,)\s*\}`, 'g'), ', ');
-  s = s.replace(/(?<=[\d}) ])\s+(?:and|or)\s+(?=[-\d\\({])/g, ', ');
+  // Math-Verify's rule: "and"/"or" not inside a word joins answers ("1 and 3", "x=2 or x=5").
+  s = s.replace(/(?<![a-zA-Z]),?\s*(?:and|or)(?![a-zA-Z])/g, ',');
 
   // Percent: a trailing %, \%, "percent", "pct" (also as \text{...}).
   let percent = false;
@@ -180,6 +181,8 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
   s = s.replace(new RegExp(String.raw`(?<![\\a-zA-Z])(${PLAIN_FUNCTIONS})(?=\s*\()`, 'g'), '\\$1');
   s = s.replace(/(?<![\\a-zA-Z])pi(?![a-zA-Z])/g, '\\pi ');
   s = s.replace(/\*\*/g, '^');
+  // A ratio is a quotient (Math-Verify's grammar reads `:` as division, left to right): 3:5, S_1:S_2=3:5.
+  if (!/\\text[a-z]*\s*\{[^{}]*:/.test(s)) s = s.replace(/(?<![\\:]):(?![=:])/g, ' \\div ');
 
   s = s.replace(/\s+/g, ' ').trim().replace(/(?:\\\\|[\s.,;:?])+$/, '').replace(/^[\s,;:]+/, '');
   return s ? { kind: 'latex', latex: s, percent } : null;

@@ -40,6 +40,37 @@ function markPercent(answer: MathAnswer): MathAnswer {
   return answer;
 }
 
+/** Splits at `;` outside brackets and braces. */
+function semicolonGroups(latex: string): string[] {
+  const groups: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < latex.length; i++) {
+    const c = latex[i];
+    if (c === '\\') i++;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ';' && depth === 0) {
+      groups.push(latex.slice(start, i));
+      start = i + 1;
+    }
+  }
+  groups.push(latex.slice(start));
+  return groups.filter((g) => g.trim());
+}
+
+/**
+ * `a=1, b=3; a=4, b=3`: one solution per `;` group, as latex2sympy reads it — a set of tuples
+ * when any group has several elements, else a set of the single elements.
+ */
+function parseGroups(groups: string[]): MathAnswer | null {
+  const parsed = groups.map((g) => parseLatexAnswer(g));
+  if (parsed.some((a) => a === null)) return null;
+  const items = parsed.map((a) => a!);
+  const several = items.some((a) => a.kind === 'list' && a.items.length > 1);
+  return { kind: 'list', items: several ? items.map((a) => (a.kind === 'list' ? { kind: 'tuple', items: a.items } : a)) : items };
+}
+
 function parseUncached(raw: string): MathAnswer | null {
   const normalized = normalizeLatex(raw);
   if (!normalized) return null;
@@ -48,6 +79,8 @@ function parseUncached(raw: string): MathAnswer | null {
   // A number in another base, 204_5 or 4210_{5}: compared by its digits and base.
   const based = /^(\d+)\s*_\s*\{?\s*(\d{1,2})\s*\}?$/.exec(latex);
   if (based) return { kind: 'text', text: `${based[1].replace(/^0+(?=\d)/, '')}_${Number(based[2])}` };
+  const groups = semicolonGroups(latex);
+  if (groups.length > 1) return parseGroups(groups);
   let answer = parseTree(latex);
   if (!answer) {
     const last = lastEquationSide(latex);

@@ -23,8 +23,33 @@ function isVariableLike(a: MathAnswer): boolean {
   return n.t === 'sym' || (n.t === 'fn' && !KNOWN_FUNCTIONS.has(n.name));
 }
 
-/** `k = 1`, `f(x) = x^2`, `(p, q) = (1, 2)`: a name on the left of an equation. */
-export const isAssignment = (r: Relation): boolean => isEquation(r) && isVariableLike(r.parts[0]);
+/**
+ * Math-Verify's `is_expr_of_only_symbols`: every leaf is a variable (`AB`, `\frac{PQ}{QR}`,
+ * `|PQ|`, `x + y`, `f(x)`, `\sin x`); a number anywhere (`2x`, `x^2`, `\sqrt{x}`, `-x`) or a
+ * constant (π, e) makes it an expression. `1/x` counts (sympy's Pow(x, -1)).
+ */
+export function isOnlySymbols(n: MathNode): boolean {
+  switch (n.t) {
+    case 'sym':
+      return true;
+    case 'add':
+    case 'mul':
+      return n.args.length > 0 && n.args.every(isOnlySymbols);
+    case 'fn':
+      return n.name !== 'sqrt' && n.name !== 'root' && n.args.length > 0 && n.args.every(isOnlySymbols);
+    case 'div':
+      return (isOnlySymbols(n.num) || (n.num.t === 'num' && n.num.text === '1')) && isOnlySymbols(n.den);
+    case 'pow':
+      return n.exp.t === 'neg' && n.exp.arg.t === 'num' && n.exp.arg.text === '1' && isOnlySymbols(n.base);
+    default:
+      return false;
+  }
+}
+
+const isSymbolsOnly = (a: MathAnswer): boolean => (a.kind === 'tuple' ? a.items.every(isSymbolsOnly) : a.kind === 'expr' && isOnlySymbols(a.node));
+
+/** `k = 1`, `f(x) = x^2`, `AB = 5`, `|PQ| = 7`, `(p, q) = (1, 2)`: only variables on the left of an equation. */
+export const isAssignment = (r: Relation): boolean => isEquation(r) && isSymbolsOnly(r.parts[0]);
 
 /**
  * The value an equation chain states: the side after the last `=` (`x = 5+5+1 = 11` → 11,
