@@ -34,6 +34,7 @@ export async function createMathTaskParts(options: MathTaskOptions, deps: Pick<P
     stepTitleInPrompt: options.stepTitleInPrompt,
     sftMode: options.sftMode,
     sftTarget: options.sftTarget,
+    srlMode: options.srlMode,
   });
   return { builder, decomposer, evalMetric: { name: 'accuracy', reward: options.evalReward } };
 }
