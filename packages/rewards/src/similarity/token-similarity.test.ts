@@ -20,6 +20,19 @@ describe('levenshteinDistance and lcsLength', () => {
     expect(lcsLength(codes('aaa'), codes('aa'))).toBe(2);
   });
 
+  it('equal the full-table reference on long random pairs (several 32-bit words, up to 300 tokens)', () => {
+    const rand = mulberry32(13);
+    for (let n = 0; n < 300; n++) {
+      const alphabet = 1 + Math.floor(rand() * 8);
+      const length = (): number => Math.floor(rand() * (n % 3 === 0 ? 300 : 100));
+      const a = Array.from({ length: length() }, () => Math.floor(rand() * alphabet));
+      // Half the pairs: b is an edited copy of a (long matching stretches); half independent.
+      const b = rand() < 0.5 ? a.flatMap((t) => (rand() < 0.1 ? [] : rand() < 0.1 ? [t, alphabet] : [rand() < 0.1 ? (t + 1) % alphabet : t])) : Array.from({ length: length() }, () => Math.floor(rand() * alphabet));
+      expect(levenshteinDistance(a, b), `${a} | ${b}`).toBe(referenceLevenshtein(a, b));
+      expect(lcsLength(a, b), `${a} | ${b}`).toBe(referenceLcs(a, b));
+    }
+  });
+
   it('equal the full-table reference on 3,000 random pairs over small alphabets (many matches, shared ends)', () => {
     const rand = mulberry32(12);
     for (let n = 0; n < 3000; n++) {
