@@ -10,12 +10,18 @@
 // (`SequenceMatcher(None, model, expert).ratio()` vs `sequenceRatio(model, expert)`), as the geometric mean over
 // the four workloads (the total-time ratio, printed above it, is dominated by the slowest workload).
 // "grouped" columns: one matcher per expert step reused across its 8 rollouts (set_seq1 / createSimilarityIndex).
+// Printed first: the throughput (pairs/s, one score() call per workload) of every similarity reward plugin on the
+// same pairs (format "plain", so only the similarity is timed), autojunk on for the difflib ones.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RougeLReward } from '../packages/rewards/src/rouge-l-reward.ts';
 import { createSimilarityIndex, sequenceRatio } from '../packages/rewards/src/similarity/index.ts';
+import { SolutionSimilarityReward } from '../packages/rewards/src/solution-similarity-reward.ts';
+import { StepSimilarityReward } from '../packages/rewards/src/step-similarity-reward.ts';
+import { TokenEditSimilarityReward } from '../packages/rewards/src/token-edit-similarity-reward.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
@@ -112,8 +118,34 @@ function grouped(w: Workload): number[] {
   return out;
 }
 
+/** Pairs per second of each similarity reward plugin, on the autojunk=on workloads (the rewards' defaults). */
+function rewardThroughput(workloads: Workload[]): void {
+  const plain = { format: 'plain' } as const;
+  const rewards: [string, { scoreSync(inputs: { completion: string; reference: string }[]): unknown[] }][] = [
+    ['step-similarity (difflib)', new StepSimilarityReward(plain)],
+    ['solution-similarity (difflib)', new SolutionSimilarityReward(plain)],
+    ['token-edit-similarity words', new TokenEditSimilarityReward(plain)],
+    ['token-edit-similarity chars', new TokenEditSimilarityReward({ ...plain, tokens: 'characters' })],
+    ['rouge-l words', new RougeLReward(plain)],
+    ['rouge-l chars', new RougeLReward({ ...plain, tokens: 'characters' })],
+  ];
+  const onWorkloads = workloads.filter((w) => w.autojunk);
+  console.log(`similarity reward plugins, pairs/s (one score() call per workload, best of ${REPEATS}):`);
+  console.log(`${'reward'.padEnd(30)} ${onWorkloads.map((w) => w.name.replace(' autojunk=on', '').padStart(14)).join(' ')}`);
+  for (const [name, reward] of rewards) {
+    const cells = onWorkloads.map((w) => {
+      const inputs = w.pairs.map(([completion, reference]) => ({ completion, reference }));
+      const { seconds } = bestTime(() => reward.scoreSync(inputs).map(() => 0), REPEATS);
+      return Math.round(w.pairs.length / seconds).toLocaleString('en-US').padStart(14);
+    });
+    console.log(`${name.padEnd(30)} ${cells.join(' ')}`);
+  }
+  console.log('');
+}
+
 function main(): void {
   const workloads = buildWorkloads();
+  rewardThroughput(workloads);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-'));
   const input = path.join(dir, 'workloads.json');
   writeFileSync(input, JSON.stringify(workloads));

@@ -2,36 +2,23 @@
 // expert step, 2M/T; r = -1 when the output breaks the format. The monologue is not scored.
 // Open choices, all options here: argument order (autojunk applies to the second sequence only), autojunk,
 // whitespace normalisation and the format rules. Defaults: SequenceMatcher(None, model, expert), autojunk on.
-import { definePlugin, REWARD_SPEC_VERSION, SrlError, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
-import { DEFAULT_SRL_OUTPUT_RULES, parseSrlOutput, type SrlOutputRules } from './parsing/parse-srl-output';
-import { SimilarityIndex } from './similarity/similarity-index';
+import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
+import { checkStepHeaderPattern, scoreSrlSimilarity, SRL_SIMILARITY_DEFAULTS, SRL_SIMILARITY_SCHEMA_PROPERTIES, type SrlSimilarityOptions } from './score-srl-similarity';
+import { difflibSimilarity, type DifflibOptions } from './similarity/difflib-similarity';
 
-export interface StepSimilarityOptions extends SrlOutputRules {
-  /** `think-then-step`: parse `<think>...</think>` then the step; `plain`: the whole completion is the action, untouched. */
-  format: 'think-then-step' | 'plain';
-  /** `model-first`: SequenceMatcher(None, model, expert) (default); `expert-first`: SequenceMatcher(None, expert, model). */
-  order: 'model-first' | 'expert-first';
-  /** difflib's autojunk (default true, Python's default and so the paper's). */
-  autojunk: boolean;
-  /** Reward for a completion that breaks the format (default -1). */
-  formatPenalty: number;
-  /** Collapse every run of whitespace (JS `\s`) to one space and trim, in both texts, before comparing (default false). */
-  normalizeWhitespace: boolean;
-  /** A row without a reference: `error` (default) throws a validation SrlError naming the row; `null` scores it null. */
-  missingReference: 'error' | 'null';
-}
+export interface StepSimilarityOptions extends SrlSimilarityOptions, DifflibOptions {}
 
 export const STEP_SIMILARITY_DEFAULTS: StepSimilarityOptions = {
-  ...DEFAULT_SRL_OUTPUT_RULES,
-  format: 'think-then-step',
+  ...SRL_SIMILARITY_DEFAULTS,
   order: 'model-first',
   autojunk: true,
-  formatPenalty: -1,
-  normalizeWhitespace: false,
-  missingReference: 'error',
 };
 
-const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim();
+/** JSON Schema properties of {@link DifflibOptions} (shared with solution-similarity). */
+export const DIFFLIB_SCHEMA_PROPERTIES = {
+  order: { type: 'string', enum: ['model-first', 'expert-first'], description: 'model-first: SequenceMatcher(None, model, expert)' },
+  autojunk: { type: 'boolean', description: "difflib's autojunk heuristic (applies to the second sequence)" },
+} as const;
 
 /**
  * The SRL step reward. Components: `similarity` (the ratio, null on a format error or a missing reference) and
@@ -45,12 +32,7 @@ export class StepSimilarityReward implements RewardModel {
 
   constructor(options: Partial<StepSimilarityOptions> = {}) {
     this.options = { ...STEP_SIMILARITY_DEFAULTS, ...options };
-    // Fail at construction, not on the first batch, for a bad step header pattern.
-    try {
-      new RegExp(this.options.stepHeaderPattern, 'i');
-    } catch (error) {
-      throw new SrlError('validation', `step-similarity: stepHeaderPattern ${JSON.stringify(this.options.stepHeaderPattern)} is not a valid regular expression: ${(error as Error).message}`);
-    }
+    checkStepHeaderPattern(this.name, this.options.stepHeaderPattern);
   }
 
   async score(inputs: RewardInput[]): Promise<RewardResult[]> {
@@ -59,50 +41,8 @@ export class StepSimilarityReward implements RewardModel {
 
   /** The synchronous core of {@link score}. */
   scoreSync(inputs: readonly RewardInput[]): RewardResult[] {
-    const o = this.options;
-    const indexes = new Map<string, SimilarityIndex>();
-    return inputs.map((input, row): RewardResult => {
-      if (typeof input?.completion !== 'string') {
-        throw new SrlError('validation', `step-similarity: row ${row}: completion must be a string, got ${describe(input?.completion)}`);
-      }
-      const reference = input.reference;
-      if (reference !== undefined && typeof reference !== 'string') {
-        throw new SrlError('validation', `step-similarity: row ${row}: reference must be a string (the expert step), got ${describe(reference)}`);
-      }
-      let action: string | null = input.completion;
-      if (o.format === 'think-then-step') {
-        const parsed = parseSrlOutput(input.completion, o);
-        action = parsed.ok ? parsed.action : null;
-      }
-      const formatOk = action === null ? 0 : 1;
-      if (reference === undefined) {
-        if (o.missingReference === 'error') {
-          throw new SrlError(
-            'validation',
-            `step-similarity: row ${row} has no reference (the expert step to compare with); give every row a "reference", or set missingReference: "null" to score such rows null`,
-          );
-        }
-        return { reward: null, components: { similarity: null, format_ok: formatOk, reference_missing: 1 } };
-      }
-      if (action === null) return { reward: o.formatPenalty, components: { similarity: null, format_ok: 0 } };
-      const expert = o.normalizeWhitespace ? normalize(reference) : reference;
-      const model = o.normalizeWhitespace ? normalize(action) : action;
-      let similarity: number;
-      if (o.order === 'model-first') {
-        // b = expert: index it once per distinct expert step in this batch.
-        let index = indexes.get(expert);
-        if (!index) indexes.set(expert, (index = new SimilarityIndex(expert, { autojunk: o.autojunk })));
-        similarity = index.ratio(model);
-      } else {
-        similarity = new SimilarityIndex(model, { autojunk: o.autojunk }).ratio(expert);
-      }
-      return { reward: similarity, components: { similarity, format_ok: 1 } };
-    });
+    return scoreSrlSimilarity({ name: this.name, inputs, options: this.options, similarity: difflibSimilarity(this.options) });
   }
-}
-
-function describe(value: unknown): string {
-  return value === undefined ? 'undefined' : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
 }
 
 /** The `step-similarity` reward plugin: SRL's difflib step reward with its format check. */
@@ -112,21 +52,7 @@ export const stepSimilarityPlugin = definePlugin<'reward', StepSimilarityOptions
   description: "SRL step reward: difflib SequenceMatcher ratio (CPython-exact) between the model's step and the expert step, formatPenalty on a format error",
   optionsSchema: {
     type: 'object',
-    properties: {
-      format: { type: 'string', enum: ['think-then-step', 'plain'], description: 'think-then-step: <think>...</think> then the step; plain: the whole completion, untouched' },
-      order: { type: 'string', enum: ['model-first', 'expert-first'], description: 'model-first: SequenceMatcher(None, model, expert)' },
-      autojunk: { type: 'boolean', description: "difflib's autojunk heuristic (applies to the second sequence)" },
-      formatPenalty: { type: 'number', description: 'reward of a completion that breaks the format' },
-      normalizeWhitespace: { type: 'boolean', description: 'collapse whitespace runs to one space and trim both texts' },
-      missingReference: { type: 'string', enum: ['error', 'null'], description: 'a row without reference: throw, or score null' },
-      requireThink: { type: 'boolean', description: 'a <think>...</think> block is required' },
-      thinkOpenInPrompt: { type: 'boolean', description: 'the prompt ends with <think>: the completion starts inside the monologue' },
-      allowTextBeforeThink: { type: 'boolean', description: 'accept text before <think>' },
-      solutionWrapper: { type: 'string', enum: ['optional', 'required', 'forbidden'], description: '<solution>...</solution> around the step' },
-      allowEmptyStep: { type: 'boolean', description: 'accept an empty step' },
-      singleStep: { type: 'boolean', description: 'reject a second step header line' },
-      stepHeaderPattern: { type: 'string', minLength: 1, description: "regular expression (flag i) of a line that starts a step; default: the tasks' step header, an unindented k. line" },
-    },
+    properties: { ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...DIFFLIB_SCHEMA_PROPERTIES },
     additionalProperties: false,
   },
   defaults: STEP_SIMILARITY_DEFAULTS,

@@ -29,6 +29,16 @@ export interface PluginDeps {
   logger: Logger;
   /** Folder that relative paths in options are resolved against (the recipe's folder). */
   baseDir: string;
+  /**
+   * The tokenizer of the stage's trainable policy, for rewards that compare token sequences. Set by the stage
+   * runner when it creates a stage's rewards; unset elsewhere (`srl reward` has no policy).
+   */
+  tokenizer?: TokenEncoder;
+}
+
+/** Text to token ids, the way the policy tokenizes it (`TrainablePolicy.tokenize`). */
+export interface TokenEncoder {
+  encode(text: string): number[];
 }
 
 /** A JSON Schema for a plugin's options object (validated by ajv in strict mode). */

@@ -95,7 +95,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
       }
       const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
       const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
-      const rewards = await createRewards(registry, stageRewards(stage.rewards, trainer), deps);
+      const rewards = await createRewards(registry, stageRewards(stage.rewards, trainer), { ...deps, tokenizer: { encode: (text) => policy.tokenize(text) } });
       await status('running');
       const ctx: TrainerContext = {
         policy,

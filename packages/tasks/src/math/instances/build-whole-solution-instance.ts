@@ -3,16 +3,16 @@ import { buildEvalPrompt } from './build-eval-prompt';
 import { renderNumberedSteps } from './format-step-context';
 
 export interface WholeSolutionOptions {
-  kind: 'rlvr' | 'sft';
+  kind: 'rlvr' | 'sft' | 'srl';
   evalSystemPrompt: string;
-  /** SFT only: 'steps' renders the decomposed steps (plus a boxed answer), 'solution' the raw text. */
+  /** SFT and SRL: 'steps' renders the decomposed steps (plus a boxed answer), 'solution' the raw text. */
   sftTarget: 'steps' | 'solution';
 }
 
 /**
  * One whole-solution instance with the evaluation prompt. RLVR: reference = the gold answer (what
- * `math-answer` compares with; the evaluation harness uses these instances). SFT: reference = the
- * expert solution.
+ * `math-answer` compares with; the evaluation harness uses these instances). SFT, and SRL's one-step
+ * ablation (`srlMode: "whole"`, scored by `solution-similarity`): reference = the whole expert solution.
  */
 export function buildWholeSolutionInstance(example: Example, options: WholeSolutionOptions): Instance {
   const metadata: Record<string, unknown> = {};
@@ -22,7 +22,7 @@ export function buildWholeSolutionInstance(example: Example, options: WholeSolut
     exampleId: example.id,
     kind: options.kind,
     prompt: buildEvalPrompt(example.problem, options.evalSystemPrompt),
-    reference: options.kind === 'rlvr' ? goldAnswer(example) : sftTarget(example, options.sftTarget),
+    reference: options.kind === 'rlvr' ? goldAnswer(example) : wholeSolution(example, options.sftTarget, options.kind),
     metadata,
   };
 }
@@ -38,14 +38,14 @@ function goldAnswer(example: Example): string {
  * 'steps': `1. step\n2. step ...`, then `The final answer is $\boxed{answer}$.` unless the last step
  * already has a `\boxed{}` (so the target ends the way the evaluation prompt asks).
  */
-function sftTarget(example: Example, target: 'steps' | 'solution'): string {
+function wholeSolution(example: Example, target: 'steps' | 'solution', kind: 'sft' | 'srl'): string {
   if (target === 'steps' && example.steps?.length) {
     const body = renderNumberedSteps(example.steps);
     const last = example.steps[example.steps.length - 1];
     return example.answer === undefined || /\\boxed/.test(last) ? body : `${body}\n\nThe final answer is $\\boxed{${example.answer}}$.`;
   }
   if (example.solution === undefined || example.solution.trim() === '') {
-    throw new SrlError('validation', `example "${example.id}" has no solution, so it cannot give an sft instance; configure the task's solution field`);
+    throw new SrlError('validation', `example "${example.id}" has no solution, so it cannot give a whole-solution ${kind} instance; configure the task's solution field`);
   }
   return example.solution.trim();
 }

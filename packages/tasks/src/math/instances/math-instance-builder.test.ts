@@ -81,3 +81,18 @@ describe('MathInstanceBuilder', () => {
     expect(builder.evalPrompt(example)).toEqual([{ role: 'user', content: 'Solve $2x + 3 = 11$.' }]);
   });
 });
+
+describe('MathInstanceBuilder srlMode "whole" (the one-step ablation)', () => {
+  it('gives one srl instance per problem: the whole-solution prompt, the whole expert solution as reference', () => {
+    const instances = new MathInstanceBuilder({ srlMode: 'whole' }).build(gsm, 'srl');
+    expect(instances).toHaveLength(1);
+    const [sft] = new MathInstanceBuilder().build(gsm, 'sft');
+    expect(instances[0]).toEqual({ ...sft, id: 'g-1/srl', kind: 'srl' });
+    expect(instances[0].reference).toBe('1. Natalia sold 48/2 = 24 clips in May.\n2. Natalia sold 48+24 = 72 clips.\n\nThe final answer is $\\boxed{72}$.');
+    const [raw] = new MathInstanceBuilder({ srlMode: 'whole', sftTarget: 'solution' }).build(example, 'srl');
+    expect(raw.reference).toBe(solution);
+    // rlvr (evaluation, validation) instances are unchanged: the gold answer stays their reference.
+    expect(new MathInstanceBuilder({ srlMode: 'whole' }).build(gsm, 'rlvr')[0].reference).toBe('72');
+    expect(() => new MathInstanceBuilder({ srlMode: 'whole', sftTarget: 'solution' }).build(gsm, 'srl')).toThrow(/no solution, so it cannot give a whole-solution srl instance/);
+  });
+});

@@ -5,8 +5,9 @@ import { buildWholeSolutionInstance } from './build-whole-solution-instance';
 import { MATH_INSTANCE_DEFAULTS, type MathInstanceOptions } from './math-instance-options';
 
 /**
- * Turns math examples into instances: 'srl' one per expert step; 'sft' the whole solution or one
- * per step (`sftMode`); 'rlvr' one with the gold answer as reference.
+ * Turns math examples into instances: 'srl' one per expert step, or one with the whole solution
+ * (`srlMode`); 'sft' the whole solution or one per step (`sftMode`); 'rlvr' one with the gold answer
+ * as reference.
  */
 export class MathInstanceBuilder {
   readonly options: MathInstanceOptions;
@@ -19,7 +20,9 @@ export class MathInstanceBuilder {
     const o = this.options;
     switch (kind) {
       case 'srl':
-        return buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt, targetNumbering: o.targetNumbering });
+        return o.srlMode === 'whole'
+          ? [buildWholeSolutionInstance(example, { kind, evalSystemPrompt: o.evalSystemPrompt, sftTarget: o.sftTarget })]
+          : buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt, targetNumbering: o.targetNumbering });
       case 'sft':
         return o.sftMode === 'steps'
           ? buildStepInstances(example, { kind, systemPrompt: o.systemPrompt, stepTitleInPrompt: o.stepTitleInPrompt, targetNumbering: o.targetNumbering })

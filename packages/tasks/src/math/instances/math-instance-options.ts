@@ -19,6 +19,12 @@ export interface MathInstanceOptions {
   sftMode: 'whole' | 'steps';
   /** Whole-solution SFT target: the decomposed steps renumbered plus a boxed answer, or the raw solution text. */
   sftTarget: 'steps' | 'solution';
+  /**
+   * SRL instances: one per expert step (`steps`, default), or one per problem (`whole`: the paper's one-step
+   * ablation, scored with `solution-similarity`) with the whole-solution prompt and the whole expert solution,
+   * rendered as the whole-solution SFT target (`sftTarget`), as reference.
+   */
+  srlMode: 'steps' | 'whole';
 }
 
 export const MATH_INSTANCE_DEFAULTS: MathInstanceOptions = {
@@ -28,6 +34,7 @@ export const MATH_INSTANCE_DEFAULTS: MathInstanceOptions = {
   targetNumbering: 'numbered',
   sftMode: 'whole',
   sftTarget: 'steps',
+  srlMode: 'steps',
 };
 
 /** JSON Schema properties of `MathInstanceOptions`, to spread into a task plugin's optionsSchema. */
@@ -38,6 +45,7 @@ export const MATH_INSTANCE_SCHEMA_PROPERTIES = {
   targetNumbering: { type: 'string', enum: ['numbered', 'bare'], description: 'step-wise target: numbered "k. step" as the context shows steps (Figure 3), or bare "step"' },
   sftMode: { type: 'string', enum: ['whole', 'steps'] },
   sftTarget: { type: 'string', enum: ['steps', 'solution'] },
+  srlMode: { type: 'string', enum: ['steps', 'whole'] },
 } as const;
 
 /** JSON Schema of a plugin reference: `"name"`, `["name"]` or `["name", { options }]` (decomposer, evalReward). */

@@ -35,6 +35,7 @@ export async function createMathTaskParts(options: MathTaskOptions, deps: Pick<P
     targetNumbering: options.targetNumbering,
     sftMode: options.sftMode,
     sftTarget: options.sftTarget,
+    srlMode: options.srlMode,
   });
   return { builder, decomposer, evalMetric: { name: 'accuracy', reward: options.evalReward } };
 }
