@@ -97,6 +97,29 @@ describe('srl serve reward step-similarity', () => {
     expect(single.json).toEqual(expected[1]);
   });
 
+  it('examples/verl/srl_reward.py (verl\'s compute_score signature) gets the same rewards through the server', async () => {
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(path.join(root, 'examples', 'verl'))})`,
+      'import srl_reward',
+      'rows = json.load(sys.stdin)',
+      'one = [srl_reward.compute_score("math/gsm8k", r["completion"], r["reference"], {"metadata": "{}", "index": i}) for i, r in enumerate(rows)]',
+      'batch = srl_reward.compute_score_batch(["math/gsm8k"] * len(rows), [r["completion"] for r in rows], [r["reference"] for r in rows], [None] * len(rows))',
+      'print(json.dumps({"one": one, "batch": batch}))',
+    ].join('\n');
+    const child = spawn(process.env.PYTHON ?? 'python3', ['-c', script], { env: { ...process.env, SRL_REWARD_URL: server.url }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stdin.end(JSON.stringify(data));
+    expect(await new Promise((r) => child.once('exit', r)), stderr).toBe(0);
+    const { one, batch } = JSON.parse(stdout);
+    const verl = expected.map((e) => ({ score: e.reward, applies: 1, ...e.components }));
+    expect(one).toEqual(verl);
+    expect(batch).toEqual(verl);
+  });
+
   it('passes null rewards through as null (no labels, missingReference: null)', async () => {
     const { status, json } = await post(server.url, { query: ['p<think>x</think>y'], prompts: ['p'] });
     expect(status).toBe(200);
