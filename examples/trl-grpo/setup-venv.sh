@@ -12,7 +12,8 @@ if [ ! -f "$stamp" ]; then
   indexes=(--index-url file:///opt/pypi/simple --extra-index-url file:///opt/pypi-more/simple)
   [ -d /opt/wheels ] && indexes+=(--find-links /opt/wheels)
   "$dir/bin/pip" install -q --disable-pip-version-check "${indexes[@]}" \
-    'torch==2.13.*' transformers trl datasets pyarrow >&2
+    'torch==2.13.*' transformers trl datasets pyarrow 2>&1 | grep -v 'is ignored: it is neither a file nor a directory' >&2 || true
+  "$dir/bin/python" -c 'import torch, transformers, trl, datasets, pyarrow' >&2
   touch "$stamp"
 fi
 echo "$dir"
