@@ -130,6 +130,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
     .option('--max-body-bytes <n>', 'larger request bodies get a 413 (default 33554432)', positiveInt('--max-body-bytes'))
     .option('--strip <token>', 'trailing token removed from OpenRLHF responses (repeatable; replaces the default list)', collect)
+    .option('--workers <n>', 'server processes sharing the port, one reward model each (default 1)', positiveInt('--workers'))
     .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
     .action(run((target: string, opts: ServeRewardOptions) => serveRewardCommand(target, opts, logger())));
 
