@@ -47,7 +47,7 @@ describe('examples/trl-grpo', () => {
 
       // Two GRPO steps of 4 completions (one group of G = 4), each scored by one call to the server.
       expect(calls.map((c) => c.rows.length)).toEqual([4, 4]);
-      expect((await (await fetch(`${url}/health`)).json()).requests).toBe(2);
+      expect(((await (await fetch(`${url}/health`)).json()) as { requests: number }).requests).toBe(2);
       for (const row of calls.flatMap((c) => c.rows)) expect(row.reference).toBe(exported.get(String(row.instanceId))?.reference);
       // The rewards TRL trained on are srl's step-similarity of those rows.
       const rows = path.join(out, 'rows.jsonl');
