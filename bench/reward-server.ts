@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' } } });
 const ROUNDS = Number(values.rounds);
 const REQUESTS = Number(values.requests);
 const SECONDS = Number(values.seconds);
