@@ -5,6 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPluginEnvironment } from '@srl/cli';
+import { createTrainablePolicy, loadRecipe } from '@srl/core';
+import { quietLogger } from '@srl/core/testing';
 import { describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -57,7 +60,17 @@ describe('examples/trl-grpo', () => {
       const steps = log_history.filter((h) => 'reward' in h);
       expect(steps).toHaveLength(2);
       expect(steps[0].reward).toBeCloseTo(rescored.slice(0, 4).reduce((a, b) => a + b, 0) / 4, 4);
+      // The checkpoint TRL saved loads back into srl's policy (srl -> TRL -> srl).
       expect(existsSync(path.join(out, 'trl', 'model.safetensors'))).toBe(true);
+      const env = await createPluginEnvironment({ discover: false });
+      const policy = await createTrainablePolicy(env.registry, (await loadRecipe(recipe, env)).policy, {}, { logger: quietLogger, baseDir: here });
+      try {
+        await policy.load(path.join(out, 'trl'));
+        const [gen] = await policy.generate([[{ role: 'user', content: 'What is 2 + 3?' }]], { n: 1, temperature: 0, topP: 1, maxTokens: 4 });
+        expect(gen.samples[0].tokenIds.length).toBeGreaterThan(0);
+      } finally {
+        await policy.dispose();
+      }
     } finally {
       server.kill('SIGTERM');
     }
