@@ -10,6 +10,9 @@ import { reportCommand } from './commands/report-command';
 import { cliVersion } from './version';
 import { initCommand } from './commands/init-command';
 import { schemaCommand } from './commands/schema-command';
+import { dataInstancesCommand, type DataInstancesOptions } from './commands/data-instances-command';
+import { exportCommand, EXPORT_FORMATS, type ExportOptions } from './commands/export-command';
+import { serveRewardCommand, type ServeRewardOptions } from './commands/serve-reward-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -17,6 +20,14 @@ function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new SrlError('usage', `${flag} must be a positive integer, found "${value}"`);
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new SrlError('usage', `${flag} must be an integer >= 0, found "${value}"`);
     return n;
   };
 }
@@ -105,6 +116,45 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<run-dir>', 'run folder written by srl train')
     .option('--out <file>', 'HTML file (default: <run-dir>/report.html)')
     .action(run((dir: string, opts: { out?: string }) => reportCommand(dir, opts, logger())));
+
+  const data = program.command('data').description('training data: list a stage\'s instances');
+  data
+    .command('instances')
+    .description('print a stage\'s training instances as the trainer loads them, one JSON line {id, messages, reference, metadata} each')
+    .argument('<recipe>', 'recipe file')
+    .option('--stage <n>', 'stage index (default 0)', nonNegativeInt('--stage'))
+    .addOption(new Option('--kind <kind>', 'instance kind instead of the trainer\'s').choices(['srl', 'sft', 'rlvr']))
+    .option('--split <name>', 'task split instead of the trainer\'s')
+    .option('--limit <n>', 'print only the first n instances', positiveInt('--limit'))
+    .option('--backend <name>', 'tensor backend of the recipe\'s policy (its tokenizer filters long prompts)')
+    .action(run((file: string, opts: DataInstancesOptions) => dataInstancesCommand(file, opts, logger())));
+
+  program
+    .command('export')
+    .description('write a stage\'s training instances as a verl (Parquet), TRL or OpenRLHF (JSONL) dataset')
+    .argument('<recipe>', 'recipe file')
+    .addOption(new Option('--format <format>', 'dataset layout').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .requiredOption('--out <file>', 'output file (.parquet for verl, .jsonl otherwise)')
+    .option('--stage <n>', 'stage index (default 0)', nonNegativeInt('--stage'))
+    .option('--split <name>', 'task split instead of the trainer\'s')
+    .option('--ability <name>', 'verl "ability" column (default: the task name\'s area, e.g. math)')
+    .option('--backend <name>', 'tensor backend of the recipe\'s policy')
+    .action(run((file: string, opts: ExportOptions) => exportCommand(file, opts, logger())));
+
+  const serve = program.command('serve').description('HTTP servers for other engines');
+  serve
+    .command('reward')
+    .description('serve a reward plugin or a recipe stage\'s weighted rewards over HTTP: OpenRLHF (POST /, /reward), srl rows (POST /score), GET /health')
+    .argument('<name-or-recipe>', 'reward plugin name (e.g. step-similarity) or recipe file')
+    .option('--options <json>', 'plugin options as a JSON object (with a plugin name)')
+    .option('--stage <n>', 'recipe stage whose rewards to serve (default: the first with rewards)', nonNegativeInt('--stage'))
+    .option('--port <n>', 'port (default 8000; 0 picks a free one)', nonNegativeInt('--port'))
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+    .option('--max-body-bytes <n>', 'larger request bodies get a 413 (default 33554432)', positiveInt('--max-body-bytes'))
+    .option('--strip <token>', 'trailing token removed from OpenRLHF responses (repeatable; replaces the default list)', collect)
+    .option('--workers <n>', 'server processes sharing the port, one reward model each (default 1)', positiveInt('--workers'))
+    .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
+    .action(run((target: string, opts: ServeRewardOptions) => serveRewardCommand(target, opts, logger())));
 
   return program;
 }

@@ -40,3 +40,4 @@ export * from './eval/pass-at-k';
 export * from './eval/evaluate-policy';
 export * from './runner/stage-logger';
 export * from './runner/run-recipe';
+export * from './runner/stage-instances';

@@ -2,11 +2,13 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SrlError, type Logger, type RewardInput, type RewardModel } from '@srl/core';
+import { rewardRowFrom } from '../data/reward-row';
+import { parseOptionsFlag } from '../parse-options-flag';
 import { createPluginEnvironment } from '../plugin-environment';
 
 const BATCH = 256;
 
-/** Parses one `{"completion": ..., "reference": ...}` row; other fields become metadata. */
+/** Parses one `{"completion": ..., "reference": ...}` line; other fields become metadata. */
 export function parseRewardRow(line: string, where: string): RewardInput {
   let row: unknown;
   try {
@@ -14,12 +16,7 @@ export function parseRewardRow(line: string, where: string): RewardInput {
   } catch (cause) {
     throw new SrlError('validation', `${where}: not valid JSON (${(cause as Error).message}); each line must be an object like {"completion": "...", "reference": "..."}`);
   }
-  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new SrlError('validation', `${where}: expected a JSON object, found ${JSON.stringify(row)?.slice(0, 40)}`);
-  const { completion, reference, prompt, ...metadata } = row as Record<string, unknown>;
-  if (typeof completion !== 'string') throw new SrlError('validation', `${where}: "completion" must be a string, found ${JSON.stringify(completion) ?? 'nothing'}`);
-  if (reference !== undefined && typeof reference !== 'string') throw new SrlError('validation', `${where}: "reference" must be a string when present, found ${JSON.stringify(reference)}`);
-  if (prompt !== undefined && typeof prompt !== 'string') throw new SrlError('validation', `${where}: "prompt" must be a string when present, found ${JSON.stringify(prompt)}`);
-  return { completion, ...(reference !== undefined ? { reference } : {}), ...(prompt !== undefined ? { prompt } : {}), ...(Object.keys(metadata).length ? { metadata } : {}) };
+  return rewardRowFrom(row, where);
 }
 
 async function flush(model: RewardModel, batch: RewardInput[], out: NodeJS.WritableStream): Promise<void> {
@@ -36,15 +33,7 @@ export async function rewardCommand(
   logger: Logger,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  let options: Record<string, unknown> = {};
-  if (opts.options !== undefined) {
-    try {
-      options = JSON.parse(opts.options) as Record<string, unknown>;
-    } catch (cause) {
-      throw new SrlError('usage', `--options must be a JSON object, found ${JSON.stringify(opts.options)}: ${(cause as Error).message}`);
-    }
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new SrlError('usage', `--options must be a JSON object, found ${opts.options}`);
-  }
+  const options = parseOptionsFlag(opts.options);
   const env = await createPluginEnvironment();
   if (opts.plugin?.length) await env.loadPlugins(opts.plugin, process.cwd());
   const model = await env.registry.create('reward', [name, options], { logger, baseDir: process.cwd() }, 'reward');

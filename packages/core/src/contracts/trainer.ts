@@ -3,7 +3,7 @@ import type { CheckpointInfo, CheckpointStore, TrainerState } from './checkpoint
 import type { Logger } from './logger';
 import type { TrainablePolicy } from './policy';
 import type { RewardModel } from './reward-model';
-import type { Task } from './task';
+import type { Instance, InstanceKind, Task } from './task';
 
 export const TRAINER_SPEC_VERSION = 1 as const;
 
@@ -55,10 +55,35 @@ export interface StageResult {
   metrics: Record<string, number>;
 }
 
+/** One instance as a trainer trains on it: the prompt it formats and tokenizes, and its target. */
+export interface TrainingInstance {
+  instance: Instance;
+  /** The prompt after the policy's chat template. */
+  promptText: string;
+  promptTokenIds: number[];
+  /** What the trainer imitates (SFT: the rendered completion) or rewards against (GRPO: the reference). */
+  target: string;
+}
+
+export interface TrainerInstancesInput {
+  task: Task;
+  policy: TrainablePolicy;
+  logger: Logger;
+  /** Read this split instead of the trainer's own. */
+  split?: string;
+  /** Build instances of this kind instead of the trainer's own. */
+  kind?: InstanceKind;
+}
+
 /** Runs one stage of a recipe (SFT, SRL, RLVR, ...). */
 export interface Trainer {
   readonly specVersion: typeof TRAINER_SPEC_VERSION;
   readonly name: string;
   run(context: TrainerContext): Promise<StageResult>;
+  /**
+   * The instances `run` trains on, by the same code path (used by `srl data instances` and
+   * `srl export`). Optional: a trainer without it cannot be exported.
+   */
+  instances?(input: TrainerInstancesInput): Promise<TrainingInstance[]>;
 }
 export const Trainer: ServiceIdentifier<Trainer> = Symbol.for('@srl/core/Trainer');

@@ -144,7 +144,8 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
   }
 }
 
-function stageRewards(entries: RewardEntry[], trainer: Trainer): RewardEntry[] {
+/** A stage's rewards, or its trainer's default reward when the recipe gives none. */
+export function stageRewards(entries: RewardEntry[], trainer: Trainer): RewardEntry[] {
   if (entries.length) return entries;
   const fallback = (trainer as Trainer & { defaultReward?: PluginRef }).defaultReward;
   return fallback ? [{ reward: fallback, weight: 1, path: 'trainer.reward' }] : [];

@@ -10,7 +10,7 @@ import type { Generation, TrainablePolicy, TrainingItem } from '../contracts/pol
 import { SrlError } from '../errors';
 import type { PluginRef } from '../plugins/plugin-ref';
 import type { RewardInput } from '../contracts/reward-model';
-import type { StageResult, Trainer, TrainerContext } from '../contracts/trainer';
+import type { StageResult, Trainer, TrainerContext, TrainerInstancesInput } from '../contracts/trainer';
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
 import { groupAdvantages, mean, populationStd, type AdvantageStd } from './advantages';
 import { fillDynamicBatch, filterGroup, type DynamicBatch } from './dynamic-sampling';
@@ -89,10 +89,16 @@ export class GrpoTrainer implements Trainer {
     return this.o.reward;
   }
 
+  /** Training instances; the target is the reference the rewards compare against. */
+  instances(input: TrainerInstancesInput): Promise<TokenizedInstance[]> {
+    const o = this.o;
+    return loadTokenizedInstances({ task: input.task, policy: input.policy, split: input.split ?? o.split, kind: input.kind ?? o.instances, limit: o.limit, maxPromptTokens: o.maxPromptTokens, logger: input.logger });
+  }
+
   async run(ctx: TrainerContext): Promise<StageResult> {
     const o = this.o;
     const { policy, logger, rewards } = ctx;
-    const train = await loadTokenizedInstances({ task: ctx.task, policy, split: o.split, kind: o.instances, limit: o.limit, maxPromptTokens: o.maxPromptTokens, logger });
+    const train = await this.instances({ task: ctx.task, policy, logger });
     const byId = new Map(train.map((t) => [t.instance.id, t]));
     const stream = new InstanceStream(train.map((t) => t.instance), ctx.seed + ctx.stage, true, ctx.resumeFrom?.data.cursor as StreamCursor | undefined);
     const rngState = ctx.resumeFrom?.data.rng as number[] | undefined;
@@ -120,7 +126,7 @@ export class GrpoTrainer implements Trainer {
       if (ctx.signal.aborted) throw new StepAborted();
       t = performance.now();
       const inputs: RewardInput[] = batch.flatMap((b, i) =>
-        gens[i].samples.map((s) => ({ completion: s.text, reference: b.instance.reference, prompt: b.promptText, metadata: { ...b.instance.metadata, instanceId: b.instance.id } })),
+        gens[i].samples.map((s) => ({ completion: s.text, reference: b.target, prompt: b.promptText, metadata: { ...b.instance.metadata, instanceId: b.instance.id } })),
       );
       const scored = await rewards.score(inputs);
       timing.scoring += performance.now() - t;

@@ -1,15 +1,15 @@
 import type { Logger } from '../contracts/logger';
 import type { TrainablePolicy } from '../contracts/policy';
 import type { Instance, InstanceKind, Task } from '../contracts/task';
+import type { TrainingInstance } from '../contracts/trainer';
 import { SrlError } from '../errors';
 
-export interface TokenizedInstance {
-  instance: Instance;
-  promptText: string;
-  promptTokenIds: number[];
-}
+export type TokenizedInstance = TrainingInstance;
 
-/** Loads a split, builds instances of one kind, tokenizes prompts and drops those over the limit (logged). */
+/**
+ * Loads a split, builds instances of one kind, tokenizes prompts and drops those over the limit
+ * (logged). `target` gives each instance's target text (default: its reference).
+ */
 export async function loadTokenizedInstances(input: {
   task: Task;
   policy: TrainablePolicy;
@@ -18,6 +18,7 @@ export async function loadTokenizedInstances(input: {
   limit?: number;
   maxPromptTokens: number;
   logger: Logger;
+  target?: (instance: Instance) => string;
 }): Promise<TokenizedInstance[]> {
   const { task, policy, logger } = input;
   const loaded = await task.load(input.split, { limit: input.limit });
@@ -29,7 +30,7 @@ export async function loadTokenizedInstances(input: {
       const promptText = policy.formatPrompt(instance.prompt);
       const promptTokenIds = policy.tokenize(promptText);
       if (promptTokenIds.length > input.maxPromptTokens) tooLong++;
-      else out.push({ instance, promptText, promptTokenIds });
+      else out.push({ instance, promptText, promptTokenIds, target: input.target ? input.target(instance) : instance.reference });
     }
   }
   logger.log('info', `${task.name}/${input.split}: ${loaded.examples.length} examples -> ${out.length} ${input.kind} instances` + (tooLong ? ` (${tooLong} dropped: prompt over ${input.maxPromptTokens} tokens)` : ''));

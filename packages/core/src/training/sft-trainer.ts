@@ -4,7 +4,7 @@
  * or on step-wise instances (`"srl"`), whose target can be wrapped by `completionTemplate`.
  */
 import type { TrainingItem } from '../contracts/policy';
-import type { StageResult, Trainer, TrainerContext } from '../contracts/trainer';
+import type { StageResult, Trainer, TrainerContext, TrainerInstancesInput } from '../contracts/trainer';
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
 import { loadTokenizedInstances, renderCompletion, type TokenizedInstance } from './instance-loading';
 import { InstanceStream, type StreamCursor } from './instance-stream';
@@ -41,18 +41,33 @@ export class SftTrainer implements Trainer {
   constructor(private readonly o: SftOptions) {}
 
   private toItem(policy: TrainerContext['policy'], t: TokenizedInstance): TrainingItem {
-    const completion = policy.tokenize(renderCompletion(this.o.completionTemplate, t.instance));
+    const completion = policy.tokenize(t.target);
     if (policy.eosTokenId !== null) completion.push(policy.eosTokenId);
     return { promptTokenIds: t.promptTokenIds, completionTokenIds: completion.slice(0, this.o.maxCompletionTokens) };
+  }
+
+  /** Training instances; the target is the completion template filled with the reference. */
+  instances(input: TrainerInstancesInput & { limit?: number }): Promise<TokenizedInstance[]> {
+    const o = this.o;
+    return loadTokenizedInstances({
+      task: input.task,
+      policy: input.policy,
+      split: input.split ?? o.split,
+      kind: input.kind ?? o.instances,
+      limit: 'limit' in input ? input.limit : o.limit,
+      maxPromptTokens: o.maxPromptTokens,
+      logger: input.logger,
+      target: (instance) => renderCompletion(o.completionTemplate, instance),
+    });
   }
 
   async run(ctx: TrainerContext): Promise<StageResult> {
     const o = this.o;
     const { policy, logger } = ctx;
-    const load = (split: string, limit?: number) =>
-      loadTokenizedInstances({ task: ctx.task, policy, split, kind: o.instances, limit, maxPromptTokens: o.maxPromptTokens, logger });
-    const train = await load(o.split, o.limit);
-    const heldOut = o.validationSplit && ctx.task.splits().includes(o.validationSplit) ? await load(o.validationSplit, o.validationLimit) : [];
+    const train = await this.instances({ task: ctx.task, policy, logger });
+    const heldOut = o.validationSplit && ctx.task.splits().includes(o.validationSplit)
+      ? await this.instances({ task: ctx.task, policy, logger, split: o.validationSplit, limit: o.validationLimit })
+      : [];
     const stream = new InstanceStream(
       train.map((t) => t.instance),
       ctx.seed + ctx.stage,
