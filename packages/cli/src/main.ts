@@ -7,6 +7,8 @@ import { trainCommand } from './commands/train-command';
 import { evalCommand } from './commands/eval-command';
 import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
+import { generateCommand, type GenerateCommandOptions } from './commands/generate-command';
+import { servePolicyCommand, type ServePolicyOptions } from './commands/serve-policy-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -14,6 +16,14 @@ function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new SrlError('usage', `${flag} must be a positive integer, found "${value}"`);
+    return n;
+  };
+}
+
+function finite(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new SrlError('usage', `${flag} must be a number, found "${value}"`);
     return n;
   };
 }
@@ -83,6 +93,36 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<run-dir>', 'run folder written by srl train')
     .option('--out <file>', 'HTML file (default: <run-dir>/report.html)')
     .action(run((dir: string, opts: { out?: string }) => reportCommand(dir, opts, logger())));
+
+  program
+    .command('generate')
+    .description('sample from a checkpoint folder or a recipe\'s policy (greedy at --temperature 0)')
+    .argument('<checkpoint-dir|recipe>', 'checkpoint folder (config.json, model.safetensors, tokenizer) or recipe file')
+    .requiredOption('--prompt <text>', 'the prompt')
+    .option('--chat', 'send the prompt as a user turn through the chat template')
+    .option('--max-tokens <n>', 'new tokens per sample', positiveInt('--max-tokens'), 128)
+    .option('--temperature <t>', 'sampling temperature; 0 is greedy', finite('--temperature'), 1)
+    .option('--top-p <p>', 'nucleus sampling mass', finite('--top-p'), 1)
+    .option('--seed <s>', 'sampling seed', finite('--seed'))
+    .option('--n <n>', 'samples', positiveInt('--n'), 1)
+    .option('--json', 'one JSON line per sample: text, token ids, logprobs, finish reason')
+    .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
+    .action(run((target: string, opts: GenerateCommandOptions) => generateCommand(target, opts, logger())));
+
+  const serve = program.command('serve').description('HTTP servers for other engines');
+  serve
+    .command('policy')
+    .description('an OpenAI-compatible server (/v1/models, /v1/completions, /v1/chat/completions, /health) over a checkpoint')
+    .argument('<checkpoint-dir>', 'checkpoint folder')
+    .option('--port <p>', 'port (0: any free port)', finite('--port'), 8000)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--model-name <name>', 'model id to serve (default: the folder name)')
+    .option('--max-tokens <n>', 'largest max_tokens a request may ask for', positiveInt('--max-tokens'), 2048)
+    .option('--max-n <n>', 'largest n a request may ask for', positiveInt('--max-n'), 16)
+    .option('--max-body-bytes <n>', 'largest request body', positiveInt('--max-body-bytes'), 1_048_576)
+    .option('--max-queue <n>', 'requests waiting at most (then 429)', positiveInt('--max-queue'), 256)
+    .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
+    .action(run((dir: string, opts: ServePolicyOptions) => servePolicyCommand(dir, opts, logger())));
 
   return program;
 }
