@@ -156,7 +156,7 @@ describe('srl serve policy', () => {
       expect(done.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(most).toBe(1);
       expect(order).toEqual(['a', 'b', 'c', 'd']);
-      expect((await done[1].json()).choices[0]).toMatchObject({ text: 're: b', finish_reason: 'stop', stop_reason: null });
+      expect(((await done[1].json()) as { choices: unknown[] }).choices[0]).toMatchObject({ text: 're: b', finish_reason: 'stop', stop_reason: null });
     } finally {
       await gated.close();
     }
@@ -183,6 +183,6 @@ describe('srl serve policy', () => {
     }
     expect((await post('/v1/embeddings', {})).status).toBe(404);
     expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({ status: 'ok', model: 'tiny-qwen2', queued: 0 });
-    expect((await (await fetch(`${server.url}/v1/models`)).json()).data.map((m: { id: string }) => m.id)).toEqual(['tiny-qwen2']);
+    expect(((await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] }).data.map((m: { id: string }) => m.id)).toEqual(['tiny-qwen2']);
   });
 });
