@@ -9,6 +9,7 @@ import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command';
 import { servePolicyCommand, type ServePolicyOptions } from './commands/serve-policy-command';
+import { dataRewriteCommand, type DataRewriteOptions } from './commands/data-rewrite-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -123,6 +124,22 @@ export function buildProgram(result: { code: number }): Command {
     .option('--max-queue <n>', 'requests waiting at most (then 429)', positiveInt('--max-queue'), 256)
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
     .action(run((dir: string, opts: ServePolicyOptions) => servePolicyCommand(dir, opts, logger())));
+
+  const data = program.command('data').description('datasets in and out');
+  data
+    .command('rewrite')
+    .description('rewrite expert solutions into the numbered "SOLUTION:\\n1. **Title** action" template with a model (SRL App. B.3); resumable')
+    .argument('<input.jsonl>', 'rows with an id, a problem and a solution')
+    .requiredOption('--policy <ref>', 'policy plugin: a name or JSON ["openai-compatible", {"baseURL": ..., "model": ...}]')
+    .requiredOption('--out <file>', 'kept rows (append-only); dropped ones go to <out>.rejected.jsonl')
+    .option('--id-field <name>', 'row id field (default: the line number)', 'id')
+    .option('--problem-field <name>', 'problem field', 'problem')
+    .option('--solution-field <name>', 'expert solution field', 'solution')
+    .option('--concurrency <n>', 'rows in flight at once', positiveInt('--concurrency'), 8)
+    .option('--max-tokens <n>', 'reply tokens at most', positiveInt('--max-tokens'), 4096)
+    .option('--temperature <t>', 'sampling temperature', finite('--temperature'), 0)
+    .option('--limit <n>', 'only the first n rows', positiveInt('--limit'))
+    .action(run((input: string, opts: DataRewriteOptions) => dataRewriteCommand(input, opts, logger())));
 
   return program;
 }
