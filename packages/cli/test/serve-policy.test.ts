@@ -85,6 +85,10 @@ describe('srl serve policy', () => {
     const summary = (dir: string) => JSON.parse(readFileSync(path.join(tmp, dir, 'summary.json'), 'utf8'));
     expect(summary('eval-remote').summaries).toEqual(summary('eval-local').summaries);
     expect(summary('eval-remote').trainable).toBe(false);
+    // srl generate takes a recipe too: the same greedy reply through the server.
+    const [viaRecipe, inProcess] = await Promise.all([remote, ckpt].map(async (target) => (await srl(['generate', target, '--prompt', 'What is 3 + 5?', '--chat', '--temperature', '0', '--max-tokens', '24'])).out));
+    expect(viaRecipe).toBe(inProcess);
+    expect((await srl(['train', remote, '--out', path.join(tmp, 'run')])).err).toMatch(/"openai-compatible" cannot be trained here.*srl export/);
   });
 
   it('returns the sampled tokens (vLLM token_id:N form) and log-probs of the in-process sampler, and EOS vs stop-string finishes', async () => {
