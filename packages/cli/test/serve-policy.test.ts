@@ -185,6 +185,8 @@ describe('srl serve policy', () => {
       expect(r.json.error.message).toMatch(message);
       expect(r.json.error.type).toBe('invalid_request_error');
     }
+    const long = await post('/v1/chat/completions', { model: 'tiny-qwen2', messages: [{ role: 'user', content: 'x'.repeat(1000) }], stream: true });
+    expect([long.status, long.json.error.message]).toEqual([400, expect.stringMatching(/maxPositions/)]);
     expect((await post('/v1/embeddings', {})).status).toBe(404);
     expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({ status: 'ok', model: 'tiny-qwen2', queued: 0 });
     expect(((await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] }).data.map((m: { id: string }) => m.id)).toEqual(['tiny-qwen2']);

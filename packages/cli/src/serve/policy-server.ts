@@ -104,19 +104,26 @@ export async function startPolicyServer(o: PolicyServerOptions & { host: string;
       const body = r.kind === 'chat' ? { delta: first ? { role: 'assistant', content: text } : { content: text } } : { text };
       send({ choices: [{ index, ...body, logprobs: lp, finish_reason: finish?.finish_reason ?? null, ...(finish ? { stop_reason: finish.stop_reason } : {}) }] });
     };
-    const gens = await enqueue(async () => {
-      // Headers go out when the request's turn comes, so a queued client waits on an open request.
+    // Headers go out with the first token: a prompt the model refuses (too long) still gets a plain 400.
+    let started = false;
+    const begin = (): void => {
+      if (started) return;
+      started = true;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      if (r.kind === 'chat') for (let j = 0; j < n * r.prompts.length; j++) chunk(j, '', null, null, true);
+    };
+    const gens = await enqueue(async () => {
       const choices = r.prompts.map(() => Array.from({ length: n }, () => new StreamedChoice(co.detokenize, r.params.stop ?? [])));
-      if (r.kind === 'chat') for (let j = 0; j < n; j++) chunk(j, '', null, null, true);
       return policy.generate(r.prompts, r.params, {
         onToken: (e) => {
+          begin();
           if (e.finished) return; // the final text (cut at a stop string) is sent once generation ends
           const delta = choices[e.prompt][e.sample].next(e.tokenIds);
           if (delta) chunk(e.prompt * n + e.sample, delta.text, { ids: e.tokenIds.slice(delta.from, delta.to), logprobs: e.logprobs.slice(delta.from, delta.to) }, null);
         },
       }).then((g) => ({ g, choices }));
     });
+    begin();
     gens.g.forEach((g, p) =>
       g.samples.forEach((s, j) => {
         const rest = gens.choices[p][j].finish(s);
