@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Logger } from '@srl/core';
+import { SrlError, type Logger } from '@srl/core';
 import { loadCheckpointPolicy } from '../policy/load-checkpoint-policy';
 import { startPolicyServer, type RunningServer } from '../serve/policy-server';
 
@@ -16,6 +16,7 @@ export interface ServePolicyOptions {
 
 /** Loads the checkpoint and starts the OpenAI-compatible server over it; `dispose` stops the server and frees the model. */
 export async function startServePolicy(dir: string, opts: ServePolicyOptions, logger: Logger): Promise<RunningServer & { dispose(): Promise<void> }> {
+  if (!(Number.isInteger(opts.port) && opts.port >= 0 && opts.port <= 65535)) throw new SrlError('usage', `--port must be an integer in [0, 65535] (0: any free port), found ${opts.port}`);
   const policy = await loadCheckpointPolicy(dir, { logger, ...(opts.backend ? { backend: opts.backend } : {}) });
   const modelName = opts.modelName ?? path.basename(path.resolve(dir));
   const running = await startPolicyServer({ policy, modelName, host: opts.host, port: opts.port, maxTokens: opts.maxTokens, maxN: opts.maxN, maxBodyBytes: opts.maxBodyBytes, maxQueue: opts.maxQueue, logger });

@@ -1,5 +1,5 @@
 /**
- * An OpenAI-compatible HTTP server over one in-process policy (`srl serve policy`). Built on node:http: five routes
+ * An OpenAI-compatible HTTP server over one in-process policy (`srl serve policy`). Built on node:http: four routes
  * and server-sent events need no framework, and the server stays free of dependencies. Requests run one at a time
  * in arrival order (a queue), so generations are never interleaved inside the model.
  */
