@@ -13,6 +13,9 @@ import { schemaCommand } from './commands/schema-command';
 import { dataInstancesCommand, type DataInstancesOptions } from './commands/data-instances-command';
 import { exportCommand, EXPORT_FORMATS, type ExportOptions } from './commands/export-command';
 import { serveRewardCommand, type ServeRewardOptions } from './commands/serve-reward-command';
+import { generateCommand, type GenerateCommandOptions } from './commands/generate-command';
+import { servePolicyCommand, type ServePolicyOptions } from './commands/serve-policy-command';
+import { dataRewriteCommand, type DataRewriteOptions } from './commands/data-rewrite-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -28,6 +31,14 @@ function nonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0) throw new SrlError('usage', `${flag} must be an integer >= 0, found "${value}"`);
+    return n;
+  };
+}
+
+function finite(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new SrlError('usage', `${flag} must be a number, found "${value}"`);
     return n;
   };
 }
@@ -117,7 +128,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--out <file>', 'HTML file (default: <run-dir>/report.html)')
     .action(run((dir: string, opts: { out?: string }) => reportCommand(dir, opts, logger())));
 
-  const data = program.command('data').description('training data: list a stage\'s instances');
+  const data = program.command('data').description('datasets in and out: a stage\'s instances, rewritten expert solutions');
   data
     .command('instances')
     .description('print a stage\'s training instances as the trainer loads them, one JSON line {id, messages, reference, metadata} each')
@@ -155,6 +166,50 @@ export function buildProgram(result: { code: number }): Command {
     .option('--workers <n>', 'server processes sharing the port, one reward model each (default 1)', positiveInt('--workers'))
     .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
     .action(run((target: string, opts: ServeRewardOptions) => serveRewardCommand(target, opts, logger())));
+
+  program
+    .command('generate')
+    .description('sample from a checkpoint folder or a recipe\'s policy (greedy at --temperature 0)')
+    .argument('<checkpoint-dir|recipe>', 'checkpoint folder (config.json, model.safetensors, tokenizer) or recipe file')
+    .requiredOption('--prompt <text>', 'the prompt')
+    .option('--chat', 'send the prompt as a user turn through the chat template')
+    .option('--max-tokens <n>', 'new tokens per sample', positiveInt('--max-tokens'), 128)
+    .option('--temperature <t>', 'sampling temperature; 0 is greedy', finite('--temperature'), 1)
+    .option('--top-p <p>', 'nucleus sampling mass', finite('--top-p'), 1)
+    .option('--seed <s>', 'sampling seed', finite('--seed'))
+    .option('--n <n>', 'samples', positiveInt('--n'), 1)
+    .option('--json', 'one JSON line per sample: text, token ids, logprobs, finish reason')
+    .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
+    .action(run((target: string, opts: GenerateCommandOptions) => generateCommand(target, opts, logger())));
+
+  serve
+    .command('policy')
+    .description('an OpenAI-compatible server (/v1/models, /v1/completions, /v1/chat/completions, /health) over a checkpoint')
+    .argument('<checkpoint-dir>', 'checkpoint folder')
+    .option('--port <p>', 'port (0: any free port)', finite('--port'), 8000)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--model-name <name>', 'model id to serve (default: the folder name)')
+    .option('--max-tokens <n>', 'largest max_tokens a request may ask for', positiveInt('--max-tokens'), 2048)
+    .option('--max-n <n>', 'largest n a request may ask for', positiveInt('--max-n'), 16)
+    .option('--max-body-bytes <n>', 'largest request body', positiveInt('--max-body-bytes'), 1_048_576)
+    .option('--max-queue <n>', 'requests waiting at most (then 429)', positiveInt('--max-queue'), 256)
+    .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
+    .action(run((dir: string, opts: ServePolicyOptions) => servePolicyCommand(dir, opts, logger())));
+
+  data
+    .command('rewrite')
+    .description('rewrite expert solutions into the numbered "SOLUTION:\\n1. **Title** action" template with a model (SRL App. B.3); resumable')
+    .argument('<input.jsonl>', 'rows with an id, a problem and a solution')
+    .requiredOption('--policy <ref>', 'policy plugin: a name or JSON ["openai-compatible", {"baseURL": ..., "model": ...}]')
+    .requiredOption('--out <file>', 'kept rows (append-only); dropped ones go to <out>.rejected.jsonl')
+    .option('--id-field <name>', 'row id field (default: the line number)', 'id')
+    .option('--problem-field <name>', 'problem field', 'problem')
+    .option('--solution-field <name>', 'expert solution field', 'solution')
+    .option('--concurrency <n>', 'rows in flight at once', positiveInt('--concurrency'), 8)
+    .option('--max-tokens <n>', 'reply tokens at most', positiveInt('--max-tokens'), 4096)
+    .option('--temperature <t>', 'sampling temperature', finite('--temperature'), 0)
+    .option('--limit <n>', 'only the first n rows', positiveInt('--limit'))
+    .action(run((input: string, opts: DataRewriteOptions) => dataRewriteCommand(input, opts, logger())));
 
   return program;
 }

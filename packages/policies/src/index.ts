@@ -7,6 +7,8 @@ import { plugins } from './plugins';
 
 export { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs-transformer-policy';
 export { tfjsTransformerPlugin } from './tfjs-transformer-plugin';
+export { OpenAiCompatiblePolicy, type OpenAiCompatibleOptions } from './remote/openai-compatible-policy';
+export { openAiCompatiblePlugin } from './remote/openai-compatible-plugin';
 export { Transformer, type TokenBatch, type HfTensor } from './model/transformer';
 export type { TransformerConfig } from './model/transformer-config';
 export { TRANSFORMER_PRESETS, transformerPreset, type TransformerPresetName } from './model/presets';

@@ -22,7 +22,7 @@ import {
 } from '@srl/core';
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
-import { generate } from './generation/generate';
+import { generate, type GenerateOptions } from './generation/generate';
 import { Rng } from './generation/rng';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
@@ -131,7 +131,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     return this.tokenizer.decode(ids, { skipSpecialTokens: true });
   }
 
-  async generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]> {
+  /** `onToken` reports each sampled token as it comes (what `srl serve policy` streams). */
+  async generate(prompts: Prompt[], params: SamplingParams, hooks: Pick<GenerateOptions, 'onToken'> = {}): Promise<Generation[]> {
     const texts = prompts.map((p) => this.formatPrompt(p));
     const ids = texts.map((t) => this.tokenize(t));
     const rng = params.seed === undefined ? this.rng : new Rng(params.seed);
@@ -145,6 +146,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       ...(params.stop?.length ? { stop: params.stop } : {}),
       detokenize: (t) => this.detokenize(t),
       rng,
+      ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
     });
     return out.map((samples, i) => ({
       promptText: texts[i],

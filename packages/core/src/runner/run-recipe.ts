@@ -39,7 +39,7 @@ export async function createTrainablePolicy(registry: PluginRegistry, ref: Plugi
   const name = pluginRefName(ref);
   const options = { ...(typeof ref === 'string' ? {} : (ref[1] ?? {})), ...overrides };
   const policy = await registry.create('policy', [name, options], deps, 'policy');
-  if (!isTrainablePolicy(policy)) throw new SrlError('validation', `policy: "${name}" cannot be trained here (it has no weights srl can update); use a trainable policy such as tfjs-transformer`);
+  if (!isTrainablePolicy(policy)) throw new SrlError('validation', `policy: "${name}" cannot be trained here (it has no weights srl can update). Train with a trainable policy such as tfjs-transformer, or train where the weights are (TRL, verl, OpenRLHF) and give that trainer srl's data (srl export) or rewards (srl serve reward)`);
   return policy;
 }
 

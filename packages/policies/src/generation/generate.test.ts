@@ -30,6 +30,19 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
     });
     afterAll(() => model.dispose());
 
+    it('reports each token through onToken, ending with each sample\'s tokens and logprobs, without changing them', async () => {
+      const seen = new Map<string, { tokens: number[]; logprobs: number[]; finished: number }>();
+      const opts = base(new Rng(3), { eosTokenIds: [7] });
+      const out = await generate(model, prompts, { ...opts, onToken: (e) => {
+        const key = `${e.prompt}/${e.sample}`;
+        const prev = seen.get(key) ?? { tokens: [], logprobs: [], finished: 0 };
+        expect(e.tokenIds.slice(0, -1)).toEqual(prev.tokens); // one new token per event
+        seen.set(key, { tokens: [...e.tokenIds], logprobs: [...e.logprobs], finished: prev.finished + (e.finished ? 1 : 0) });
+      } });
+      expect(await generate(model, prompts, base(new Rng(3), { eosTokenIds: [7] }))).toEqual(out);
+      out.forEach((g, p) => g.forEach((s, j) => expect(seen.get(`${p}/${j}`)).toEqual({ tokens: s.tokenIds, logprobs: s.logprobs, finished: 1 })));
+    });
+
     it('agrees token for token with the uncached path (greedy and sampled), logprobs within 1e-4', async () => {
       for (const extra of [{ temperature: 0 }, {}, { topK: 0, topP: 1 }] as Partial<GenerateOptions>[]) {
         const before = tf.memory().numTensors;

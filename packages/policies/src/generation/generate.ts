@@ -18,6 +18,8 @@ export interface GenerateOptions extends SamplerParams {
   rng: Rng;
   /** false: recompute the whole sequence each step (slow; the reference for the KV cache). Default true. */
   useCache?: boolean;
+  /** Called after each sampled token (for streaming), with the prompt's index, the sample's index and its tokens so far. */
+  onToken?: (event: { prompt: number; sample: number; tokenIds: readonly number[]; logprobs: readonly number[]; finished: boolean }) => void;
 }
 
 export interface GeneratedSequence {
@@ -31,6 +33,7 @@ export interface GeneratedSequence {
 
 interface Row {
   prompt: number;
+  sample: number;
   tokens: number[];
   logprobs: number[];
   finish: FinishReason | null;
@@ -61,7 +64,7 @@ export async function generate(model: Transformer, prompts: readonly (readonly n
   });
   const rows: Row[] = [];
   prompts.forEach((_, p) => {
-    for (let s = 0; s < n; s++) rows.push({ prompt: p, tokens: [], logprobs: [], finish: null });
+    for (let s = 0; s < n; s++) rows.push({ prompt: p, sample: s, tokens: [], logprobs: [], finish: null });
   });
   const limit = (r: Row): number => Math.min(maxTokens, maxPositions - prompts[r.prompt].length);
   for (const r of rows) if (limit(r) <= 0) r.finish = 'length';
@@ -105,6 +108,7 @@ function step(logits: Float32Array, batchRows: Row[], V: number, options: Genera
       }
     }
     if (r.finish === null && r.tokens.length >= limit(r)) r.finish = 'length';
+    options.onToken?.({ prompt: r.prompt, sample: r.sample, tokenIds: r.tokens, logprobs: r.logprobs, finished: r.finish !== null });
   });
 }
 

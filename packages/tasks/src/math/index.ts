@@ -25,3 +25,5 @@ export { generateArithmeticChain, type ArithmeticChain, type ArithmeticChainOpti
 export { SyntheticArithmeticTask, type SyntheticArithmeticConfig } from './synthetic/synthetic-arithmetic-task';
 export { syntheticArithmeticTaskPlugin, type SyntheticArithmeticOptions } from './synthetic/synthetic-arithmetic-plugin';
 export { mathTaskPlugins } from './task-plugins';
+export { REWRITE_SYSTEM_PROMPT, rewritePrompt } from './rewrite/rewrite-prompt';
+export { checkRewrite, type RewriteCheck } from './rewrite/check-rewrite';

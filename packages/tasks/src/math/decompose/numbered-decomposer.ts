@@ -35,6 +35,18 @@ export class NumberedDecomposer implements StepDecomposer {
   constructor(private readonly options: NumberedOptions = { requireHeader: false, requireBody: true }) {}
 
   split(solution: string): { steps: string[]; titles: string[]; answer?: string } | null {
+    const parsed = this.parse(solution);
+    return typeof parsed === 'string' ? null : parsed;
+  }
+
+  /** Why `split` rejects a solution (e.g. "step 3: numbered 4, expected 3"), or null when it conforms. */
+  explain(solution: string): string | null {
+    const parsed = this.parse(solution);
+    return typeof parsed === 'string' ? parsed : null;
+  }
+
+  /** The steps, or the reason the solution does not conform. */
+  private parse(solution: string): { steps: string[]; titles: string[]; answer?: string } | string {
     const lines = solution.replace(/\r\n?/g, '\n').split('\n');
     let i = 0;
     while (i < lines.length && lines[i].trim() === '') i++;
@@ -42,7 +54,7 @@ export class NumberedDecomposer implements StepDecomposer {
     if (header) {
       if (header[1] === '') i++;
       else lines[i] = header[1]; // `SOLUTION: 1. **Title** ...` on one line
-    } else if (this.options.requireHeader) return null;
+    } else if (this.options.requireHeader) return 'no "SOLUTION:" header line';
 
     const steps: string[][] = [];
     const titles: string[] = [];
@@ -51,20 +63,25 @@ export class NumberedDecomposer implements StepDecomposer {
       const step = STEP.exec(line);
       if (step) {
         const title = step[2].trim();
-        if (Number(step[1]) !== steps.length + 1 || title === '') return null;
+        if (Number(step[1]) !== steps.length + 1) return `step ${steps.length + 1}: numbered ${step[1]}, expected ${steps.length + 1}`;
+        if (title === '') return `step ${steps.length + 1}: empty bold title`;
         titles.push(title);
         steps.push([line.slice(line.indexOf('**'))]);
       } else if (isStepHeaderLine(line) || GLUED_TITLE.test(line)) {
-        return null; // a step without a bold title: no step may hold a step-header line after its first line
+        // a step without a bold title: no step may hold a step-header line after its first line
+        return `step ${steps.length + 1}: numbered line without a **bold title**: ${JSON.stringify(line.slice(0, 60))}`;
       } else if (steps.length === 0) {
-        if (line.trim() !== '') return null; // preamble before step 1
+        if (line.trim() !== '') return `text before step 1: ${JSON.stringify(line.slice(0, 60))}`;
       } else {
         steps[steps.length - 1].push(line);
       }
     }
-    if (steps.length === 0) return null;
+    if (steps.length === 0) return 'no numbered steps ("1. **Title** action")';
     const texts = steps.map((s) => s.join('\n').trim());
-    if (this.options.requireBody && texts.some((t, k) => stepBody(t, titles[k]) === '')) return null;
+    if (this.options.requireBody) {
+      const empty = texts.findIndex((t, k) => stepBody(t, titles[k]) === '');
+      if (empty >= 0) return `step ${empty + 1}: title without an action`;
+    }
     const boxed = lastBoxed(solution);
     const answer = boxed === null ? null : cleanAnswer(boxed);
     return answer === null ? { steps: texts, titles } : { steps: texts, titles, answer };
