@@ -2,6 +2,7 @@ import type { AnyPluginDefinition } from '@srl/core';
 import { gatedPlugin, weightedSumPlugin } from './composition/index';
 import { mathAnswerPlugin } from './math-answer-reward';
 import { stepSimilarityPlugin } from './step-similarity-reward';
+import { actionSimilarityPlugin } from './swe/action-similarity-reward';
 
 /** Every plugin this package provides; bound by the package's ContainerModule. */
-export const plugins: AnyPluginDefinition[] = [stepSimilarityPlugin, mathAnswerPlugin, weightedSumPlugin, gatedPlugin];
+export const plugins: AnyPluginDefinition[] = [stepSimilarityPlugin, mathAnswerPlugin, weightedSumPlugin, gatedPlugin, actionSimilarityPlugin];

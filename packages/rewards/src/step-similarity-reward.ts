@@ -4,6 +4,7 @@
 // whitespace normalisation and the format rules. Defaults: SequenceMatcher(None, model, expert), autojunk on.
 import { definePlugin, REWARD_SPEC_VERSION, SrlError, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
 import { DEFAULT_SRL_OUTPUT_RULES, parseSrlOutput, type SrlOutputRules } from './parsing/parse-srl-output';
+import { SRL_OUTPUT_RULES_SCHEMA_PROPERTIES } from './parsing/srl-output-rules-schema';
 import { SimilarityIndex } from './similarity/similarity-index';
 
 export interface StepSimilarityOptions extends SrlOutputRules {
@@ -119,13 +120,7 @@ export const stepSimilarityPlugin = definePlugin<'reward', StepSimilarityOptions
       formatPenalty: { type: 'number', description: 'reward of a completion that breaks the format' },
       normalizeWhitespace: { type: 'boolean', description: 'collapse whitespace runs to one space and trim both texts' },
       missingReference: { type: 'string', enum: ['error', 'null'], description: 'a row without reference: throw, or score null' },
-      requireThink: { type: 'boolean', description: 'a <think>...</think> block is required' },
-      thinkOpenInPrompt: { type: 'boolean', description: 'the prompt ends with <think>: the completion starts inside the monologue' },
-      allowTextBeforeThink: { type: 'boolean', description: 'accept text before <think>' },
-      solutionWrapper: { type: 'string', enum: ['optional', 'required', 'forbidden'], description: '<solution>...</solution> around the step' },
-      allowEmptyStep: { type: 'boolean', description: 'accept an empty step' },
-      singleStep: { type: 'boolean', description: 'reject a second step header line' },
-      stepHeaderPattern: { type: 'string', minLength: 1, description: 'regular expression (flag i) of a line that starts a step' },
+      ...SRL_OUTPUT_RULES_SCHEMA_PROPERTIES,
     },
     additionalProperties: false,
   },
