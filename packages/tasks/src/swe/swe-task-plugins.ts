@@ -63,6 +63,7 @@ function sweTaskPlugin(spec: SweTaskSpec) {
         toolNames: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
         history: { type: 'integer', minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' },
         maxObservationChars: { type: 'integer', minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' },
+        maxIssueChars: { type: 'integer', minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' },
         systemPrompt: { type: 'string' },
         validationSize: { type: 'integer', minimum: 0 },
         validationSeed: { type: 'integer' },
@@ -83,7 +84,7 @@ function sweTaskPlugin(spec: SweTaskSpec) {
         onlyResolved: options.onlyResolved,
         validationSize: options.validationSize,
         validationSeed: options.validationSeed,
-        builder: new SweInstanceBuilder({ history: options.history, maxObservationChars: options.maxObservationChars, systemPrompt: options.systemPrompt }),
+        builder: new SweInstanceBuilder({ history: options.history, maxObservationChars: options.maxObservationChars, maxIssueChars: options.maxIssueChars, systemPrompt: options.systemPrompt }),
         evalMetric: { name: 'action-similarity', reward: options.evalReward },
       });
     },

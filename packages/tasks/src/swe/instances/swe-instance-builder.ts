@@ -13,11 +13,13 @@ export interface SweInstanceOptions {
   history: number;
   /** Characters of each observation kept (head and tail); 0 keeps all. */
   maxObservationChars: number;
+  /** Characters of the issue kept (head and tail), for small models; 0 keeps all (default). */
+  maxIssueChars: number;
   /** System prompt of every instance; '' for none. */
   systemPrompt: string;
 }
 
-export const SWE_INSTANCE_DEFAULTS: SweInstanceOptions = { history: 2, maxObservationChars: 4000, systemPrompt: SWE_SYSTEM_PROMPT };
+export const SWE_INSTANCE_DEFAULTS: SweInstanceOptions = { history: 2, maxObservationChars: 4000, maxIssueChars: 0, systemPrompt: SWE_SYSTEM_PROMPT };
 
 /** What the model writes for an expert step: its thought as the monologue, then the call. */
 export function expertCompletion(thought: string, action: string): string {
@@ -57,7 +59,7 @@ export class SweInstanceBuilder {
         id: `${example.id}/${kind}/${k + 1}`,
         exampleId: example.id,
         kind,
-        prompt: [...system, { role: 'user', content: `${trajectory.issue}${omitted}` }, ...turns],
+        prompt: [...system, { role: 'user', content: `${truncateObservation(trajectory.issue, o.maxIssueChars)}${omitted}` }, ...turns],
         reference: kind === 'srl' ? (actions[k] as string) : expertCompletion(step.thought, actions[k] as string),
         step: { index: k + 1, count },
         metadata: { instanceId: trajectory.instanceId, tool: step.action.tool, ...(trajectory.repo ? { repo: trajectory.repo } : {}) },
