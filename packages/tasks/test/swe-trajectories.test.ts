@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { renderAction, type Instance, type SweTrajectory, type Task } from '@srl/core';
 import { createPlugin, sharedData } from './helpers/task-registry';
@@ -171,5 +172,19 @@ describe('SWE readers on malformed input', () => {
     expect(t.steps[1]!.action.tool).toBe('edit');
     expect(t.steps.at(-1)!.action.tool).toBe('finish');
     expect(example!.steps![0]).toBe('<function=browser>\n<parameter=url>https://example.com</parameter>\n<parameter=wait>2</parameter>\n</function>');
+  });
+});
+
+describe('SWE readers on hub files', () => {
+  it('swe/swesmith reads a Parquet file whose messages column holds JSON text (the hub layout)', async () => {
+    const rows = readFileSync(path.join(sharedData, 'swe/swesmith/ft_xml_example.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'srl-swe-pq-')), 'swe-smith.parquet');
+    writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData: [
+      { name: 'instance_id', data: rows.map((r) => r.instance_id), type: 'STRING' },
+      { name: 'messages', data: rows.map((r) => JSON.stringify(r.messages)), type: 'STRING' },
+    ] })));
+    const fromParquet = (await (await createPlugin('task', ['swe/swesmith', { path: file }])).load('train')).examples;
+    const fromJsonl = (await (await createPlugin('task', 'swe/swesmith')).load('train')).examples;
+    expect(fromParquet.map((e) => [e.id, e.steps])).toEqual(fromJsonl.map((e) => [e.id, e.steps]));
   });
 });
