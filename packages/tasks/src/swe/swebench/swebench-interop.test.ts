@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveDataDir } from '../../data/resolve-data-dir';
 import { formatPredictions } from './format-predictions';
 import { parseHarnessReport, readHarnessReport, resolveRate } from './read-harness-report';
+import { submittedPatch } from './submitted-patch';
 
 const reports = path.join(resolveDataDir(), 'swe/openhands_verified50/eval_reports.jsonl');
 
@@ -37,5 +38,19 @@ describe('SWE-bench interop', () => {
       { instance_id: 'a__b-2', model_name_or_path: 'srl-tiny', model_patch: '' },
     ]);
     expect(() => formatPredictions([{ instanceId: 'a', patch: '' }, { instanceId: 'a', patch: '' }], 'm')).toThrow(/appears twice/);
+  });
+});
+
+describe('submittedPatch', () => {
+  it("takes the diff from SWE-agent's submit observation, with LF line ends", async () => {
+    const { loadTrajectories } = await import('../load-trajectories');
+    const dir = path.join(resolveDataDir(), 'swe/sweagent');
+    const [{ trajectory }] = (await loadTrajectories({ path: dir, format: 'sweagent', toolNames: {} })).trajectories;
+    const patch = submittedPatch(trajectory!)!;
+    expect(patch.startsWith('diff --git a/src/marshmallow/fields.py b/src/marshmallow/fields.py\nindex ad388c7..168a845 100644\n')).toBe(true);
+    expect(patch).toContain('+        return int(round(value.total_seconds() / base_unit.total_seconds()))\n');
+    expect(patch.includes('\r')).toBe(false);
+    expect(formatPredictions([{ instanceId: trajectory!.instanceId, patch }], 'sweagent-demo')).toContain('"instance_id":"marshmallow-code__marshmallow-1867"');
+    expect(submittedPatch({ ...trajectory!, steps: trajectory!.steps.slice(0, -1) })).toBeNull();
   });
 });
