@@ -49,7 +49,7 @@ export async function loadTrajectories(input: LoadTrajectoriesInput): Promise<Lo
   const read = READERS[input.format];
   const out: LoadedTrajectories['trajectories'] = [];
   for (const file of await listFiles(input.path, EXTENSIONS[input.format])) {
-    const base = path.basename(file).replace(/\.[^.]+$/, '').replace(/\.function_calling.*$|\.xml.*$/, '');
+    const base = path.basename(file).replace(/\.[^.]+$/, '');
     for (const row of await readRecords(file, issues)) {
       const fallbackId = row.many ? `${base}:${row.line}` : base;
       let record = row.value;
