@@ -176,6 +176,29 @@ describe('SWE readers on malformed input', () => {
 });
 
 describe('SWE readers on hub files', () => {
+  it("swe/openhands reads OpenHands' non-function-calling conversations (XML calls in the text, SWE-Gym's layout) into the same steps", async () => {
+    const source = JSON.parse(readFileSync(path.join(oh, 'django__django-11099.json'), 'utf8'));
+    const names = new Map<string, string>();
+    const messages = source.messages.map((m: Record<string, any>) => {
+      if (m.role === 'assistant' && m.tool_calls?.length) {
+        const call = m.tool_calls[0];
+        names.set(call.id, call.function.name);
+        const text = (m.content ?? []).map((p: { text: string }) => p.text).join('');
+        return { role: 'assistant', content: `${text}\n\n${renderAction({ tool: call.function.name, args: JSON.parse(call.function.arguments) })}` };
+      }
+      if (m.role === 'tool') return { role: 'user', content: m.content };
+      return m;
+    });
+    const call = source.response.choices[0].message.tool_calls[0];
+    const response = { choices: [{ message: { role: 'assistant', content: `${source.response.choices[0].message.content}\n\n${renderAction({ tool: call.function.name, args: JSON.parse(call.function.arguments) })}` } }] };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'srl-swe-xml-')), 'django__django-11099.json');
+    writeFileSync(file, JSON.stringify({ messages, response }));
+    const xml = (await (await createPlugin('task', ['swe/openhands', { path: file }])).load('train')).examples[0]!.metadata!.trajectory as SweTrajectory;
+    const fn = (await (await createPlugin('task', ['swe/openhands', { path: path.join(oh, 'django__django-11099.json') }])).load('train')).examples[0]!.metadata!.trajectory as SweTrajectory;
+    expect(names.size).toBeGreaterThan(3);
+    expect(xml.steps).toEqual(fn.steps);
+  });
+
   it('swe/swesmith reads a Parquet file whose messages column holds JSON text (the hub layout)', async () => {
     const rows = readFileSync(path.join(sharedData, 'swe/swesmith/ft_xml_example.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'srl-swe-pq-')), 'swe-smith.parquet');

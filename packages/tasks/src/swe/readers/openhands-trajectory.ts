@@ -3,7 +3,9 @@
 // answered by a `role: "tool"` message with the same `tool_call_id`; the final `response` message's
 // tool call (usually `finish`) is the last action. Assistant turns without a call (answered by the
 // harness's "Please continue") are not actions and are dropped. Unknown tools are kept.
-import { canonicalToolName, type SweStep, type SweTrajectory } from '@srl/core';
+// Conversations from OpenHands' non-function-calling mode (SWE-Gym's SFT data) carry the call as
+// XML in the assistant's text instead; the next user turn is then its observation.
+import { canonicalToolName, parseAction, type SweStep, type SweTrajectory } from '@srl/core';
 import { arrayField, contentText, isObject, issueFromPrompt, malformed, repoFromInstanceId, type RecordContext } from './record-fields';
 
 interface PendingCall {
@@ -18,9 +20,24 @@ export function openHandsTrajectory(record: Record<string, unknown>, ctx: Record
   const steps: SweStep[] = [];
   const pending = new Map<string, PendingCall>();
   let issue: string | undefined;
+  let xmlOpen: SweStep | undefined;
   const readCalls = (message: Record<string, unknown>, at: string, answered: boolean): void => {
     const calls = message.tool_calls;
-    if (calls === undefined || calls === null) return;
+    if (calls === undefined || calls === null || (Array.isArray(calls) && calls.length === 0)) {
+      const text = contentText(message.content, `${at}.content`);
+      const start = text.indexOf('<function=');
+      if (start < 0) return;
+      let action;
+      try {
+        action = parseAction(text.slice(start), { toolNames: ctx.toolNames });
+      } catch (error) {
+        malformed(`${at}.content`, (error as Error).message);
+      }
+      const step: SweStep = { thought: text.slice(0, start).trim(), action: action!, observation: '' };
+      steps.push(step);
+      if (answered) xmlOpen = step;
+      return;
+    }
     if (!Array.isArray(calls)) malformed(`${at}.tool_calls`, `expected an array, found ${typeof calls}`);
     let thought = contentText(message.content, `${at}.content`).trim();
     (calls as unknown[]).forEach((call, j) => {
@@ -49,8 +66,13 @@ export function openHandsTrajectory(record: Record<string, unknown>, ctx: Record
     const at = `messages[${i}]`;
     if (!isObject(message)) malformed(at, 'expected a message object');
     if (message.role === 'user' && issue === undefined) issue = issueFromPrompt(contentText(message.content, `${at}.content`));
-    else if (message.role === 'assistant') readCalls(message, at, true);
-    else if (message.role === 'tool') {
+    else if (message.role === 'assistant') {
+      if (xmlOpen) malformed(at, 'two assistant turns in a row: the call before this one has no observation');
+      readCalls(message, at, true);
+    } else if (xmlOpen && (message.role === 'user' || message.role === 'tool')) {
+      xmlOpen.observation = contentText(message.content, `${at}.content`);
+      xmlOpen = undefined;
+    } else if (message.role === 'tool') {
       const id = message.tool_call_id;
       // Without ids, a tool message answers the oldest unanswered call.
       const key = typeof id === 'string' ? id : pending.keys().next().value;
