@@ -18,6 +18,7 @@ export * from './recipe/load-recipe';
 export * from './recipe/apply-overrides';
 export * from './recipe/editor-schema';
 export * from './rewards-math/weighted-sum-reward';
+export * from './swe/index';
 
 import { pluginModule } from './plugins/plugin-module';
 import { plugins } from './plugins';

@@ -12,6 +12,7 @@ export { TokenEditSimilarityReward, tokenEditSimilarityPlugin, tokenEditSimilari
 export { RougeLReward, rougeLPlugin, rougeL, ROUGE_L_DEFAULTS, type RougeLOptions } from './rouge-l-reward';
 export { SolutionSimilarityReward, solutionSimilarityPlugin, SOLUTION_SIMILARITY_DEFAULTS, type SolutionSimilarityOptions } from './solution-similarity-reward';
 export { scoreSrlSimilarity, SRL_SIMILARITY_DEFAULTS, type SrlSimilarityOptions, type PairSimilarity } from './score-srl-similarity';
+export { ActionSimilarityReward, actionSimilarityPlugin, ACTION_SIMILARITY_DEFAULTS, argumentText, type ActionSimilarityOptions } from './swe/action-similarity-reward';
 export * from './composition/index';
 export * from './math/index';
 export { MathAnswerReward, mathAnswerPlugin } from './math-answer-reward';

@@ -4,6 +4,7 @@ import { mathAnswerPlugin } from './math-answer-reward';
 import { rougeLPlugin } from './rouge-l-reward';
 import { solutionSimilarityPlugin } from './solution-similarity-reward';
 import { stepSimilarityPlugin } from './step-similarity-reward';
+import { actionSimilarityPlugin } from './swe/action-similarity-reward';
 import { tokenEditSimilarityPlugin } from './token-edit-similarity-reward';
 
 /** Every plugin this package provides; bound by the package's ContainerModule. */
@@ -15,4 +16,5 @@ export const plugins: AnyPluginDefinition[] = [
   mathAnswerPlugin,
   weightedSumPlugin,
   gatedPlugin,
+  actionSimilarityPlugin,
 ];

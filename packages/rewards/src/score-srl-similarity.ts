@@ -4,6 +4,7 @@
 // completion with the same parser and the same format rule; only the similarity of two texts differs.
 import { SrlError, type RewardInput, type RewardResult } from '@srl/core';
 import { DEFAULT_SRL_OUTPUT_RULES, parseSrlOutput, type SrlOutputRules } from './parsing/parse-srl-output';
+import { SRL_OUTPUT_RULES_SCHEMA_PROPERTIES } from './parsing/srl-output-rules-schema';
 
 /** How a similarity reward reads a completion and its reference (shared by every similarity reward). */
 export interface SrlSimilarityOptions extends SrlOutputRules {
@@ -31,13 +32,7 @@ export const SRL_SIMILARITY_SCHEMA_PROPERTIES = {
   formatPenalty: { type: 'number', description: 'reward of a completion that breaks the format' },
   normalizeWhitespace: { type: 'boolean', description: 'collapse whitespace runs to one space and trim both texts' },
   missingReference: { type: 'string', enum: ['error', 'null'], description: 'a row without reference: throw, or score null' },
-  requireThink: { type: 'boolean', description: 'a <think>...</think> block is required' },
-  thinkOpenInPrompt: { type: 'boolean', description: 'the prompt ends with <think>: the completion starts inside the monologue' },
-  allowTextBeforeThink: { type: 'boolean', description: 'accept text before <think>' },
-  solutionWrapper: { type: 'string', enum: ['optional', 'required', 'forbidden'], description: '<solution>...</solution> around the step' },
-  allowEmptyStep: { type: 'boolean', description: 'accept an empty step' },
-  singleStep: { type: 'boolean', description: 'reject a second step header line' },
-  stepHeaderPattern: { type: 'string', minLength: 1, description: "regular expression (flag i) of a line that starts a step; default: the tasks' step header, an unindented k. line" },
+  ...SRL_OUTPUT_RULES_SCHEMA_PROPERTIES,
 } as const;
 
 /** The similarity of one (model action, expert text) pair, with optional extra components (e.g. precision). */

@@ -20,9 +20,12 @@ describe('@srl/tasks plugins', () => {
         'task:math/minerva',
         'task:math/s1k',
         'task:math/synthetic-arithmetic',
+        'task:swe/openhands',
+        'task:swe/sweagent',
+        'task:swe/swesmith',
       ].sort(),
     );
-    expect(plugins).toHaveLength(11);
+    expect(plugins).toHaveLength(14);
   });
 
   it('creates every task whose options have defaults, with accuracy scored by math-answer', async () => {

@@ -6,3 +6,4 @@ export {
   type SrlFormatError,
   type SrlOutputRules,
 } from './parse-srl-output';
+export { SRL_OUTPUT_RULES_SCHEMA_PROPERTIES } from './srl-output-rules-schema';

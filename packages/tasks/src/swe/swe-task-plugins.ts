@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { DEFAULT_TOOL_NAMES, definePlugin, type AnyPluginDefinition, type PluginRef } from '@srl/core';
+import { resolveDataDir } from '../data/resolve-data-dir';
+import { PLUGIN_REF_SCHEMA } from '../math/instances/math-instance-options';
+import { SWE_INSTANCE_DEFAULTS, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
+import type { TrajectoryFormat } from './load-trajectories';
+import { SweTrajectoryTask } from './swe-trajectory-task';
+
+export interface SweTaskOptions extends SweInstanceOptions {
+  /** A trajectory file or folder (relative to the recipe's folder); default: the shared data sample. */
+  path?: string;
+  /** The shared data folder, for the default path; default `$SRL_DATA_DIR`, else `shared/data` found above. */
+  dataDir?: string;
+  /** A SWE-bench harness report (run report, report.json, or eval_reports.jsonl) giving `resolved` flags. */
+  report?: string;
+  /** Keep only trajectories the report marks resolved. */
+  onlyResolved: boolean;
+  /** Source → canonical tool names (default: execute_bash → bash, finish → submit). */
+  toolNames: Record<string, string>;
+  validationSize: number;
+  validationSeed: number;
+  /** Reward plugin that scores the task's metric. Default "action-similarity". */
+  evalReward: PluginRef;
+}
+
+interface SweTaskSpec {
+  name: string;
+  format: TrajectoryFormat;
+  description: string;
+  /** The shared sample, relative to the data folder. */
+  sample: string;
+  /** The sample's harness report, used only with the default path. */
+  sampleReport?: string;
+}
+
+const SPECS: SweTaskSpec[] = [
+  { name: 'swe/openhands', format: 'openhands', description: 'OpenHands function-calling agent conversations (messages with tool_calls) as step-wise SWE instances', sample: 'swe/openhands_verified50/last_completion', sampleReport: 'swe/openhands_verified50/eval_reports.jsonl' },
+  { name: 'swe/sweagent', format: 'sweagent', description: 'SWE-agent .traj trajectories as step-wise SWE instances', sample: 'swe/sweagent' },
+  { name: 'swe/swesmith', format: 'swesmith', description: 'SWE-smith (or SWE-Gym) XML-call chat trajectories, the SRL paper\'s SWE data, as step-wise SWE instances', sample: 'swe/swesmith' },
+];
+
+const DEFAULTS: Omit<SweTaskOptions, 'path' | 'dataDir' | 'report'> = {
+  ...SWE_INSTANCE_DEFAULTS,
+  onlyResolved: false,
+  toolNames: { ...DEFAULT_TOOL_NAMES },
+  validationSize: 0,
+  validationSeed: 0,
+  evalReward: 'action-similarity',
+};
+
+function sweTaskPlugin(spec: SweTaskSpec) {
+  return definePlugin<'task', SweTaskOptions>({
+    kind: 'task',
+    name: spec.name,
+    description: spec.description,
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        path: { type: 'string', minLength: 1, description: 'trajectory file or folder (JSON, JSONL, Parquet; .traj for SWE-agent)' },
+        dataDir: { type: 'string', minLength: 1 },
+        report: { type: 'string', minLength: 1, description: 'SWE-bench harness report giving resolved flags' },
+        onlyResolved: { type: 'boolean' },
+        toolNames: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+        history: { type: 'integer', minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' },
+        maxObservationChars: { type: 'integer', minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' },
+        maxIssueChars: { type: 'integer', minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' },
+        systemPrompt: { type: 'string' },
+        validationSize: { type: 'integer', minimum: 0 },
+        validationSeed: { type: 'integer' },
+        evalReward: PLUGIN_REF_SCHEMA,
+      },
+      additionalProperties: false,
+    },
+    defaults: DEFAULTS,
+    references: (options) => [{ kind: 'reward', ref: options.evalReward, path: 'evalReward' }],
+    create(options, deps) {
+      const dataFile = (relative: string): string => path.join(resolveDataDir({ dataDir: options.dataDir, baseDir: deps.baseDir }), relative);
+      return new SweTrajectoryTask({
+        name: spec.name,
+        format: spec.format,
+        path: () => (options.path ? path.resolve(deps.baseDir, options.path) : dataFile(spec.sample)),
+        report: () => (options.report ? path.resolve(deps.baseDir, options.report) : !options.path && spec.sampleReport ? dataFile(spec.sampleReport) : undefined),
+        toolNames: options.toolNames,
+        onlyResolved: options.onlyResolved,
+        validationSize: options.validationSize,
+        validationSeed: options.validationSeed,
+        builder: new SweInstanceBuilder({ history: options.history, maxObservationChars: options.maxObservationChars, maxIssueChars: options.maxIssueChars, systemPrompt: options.systemPrompt }),
+        evalMetric: { name: 'action-similarity', reward: options.evalReward },
+      });
+    },
+  });
+}
+
+/** The SWE trajectory task plugins: `swe/openhands`, `swe/sweagent`, `swe/swesmith`. */
+export const sweTaskPlugins: AnyPluginDefinition[] = SPECS.map(sweTaskPlugin);
