@@ -8,10 +8,9 @@ export interface EnvironmentAction {
   args: Record<string, unknown>;
 }
 
-/** What an episode starts from: an instance id and whatever the environment needs to set it up. */
+/** What an episode starts from: an instance id; each environment extends it with what it needs (SWE: the repository). */
 export interface EnvironmentTask {
   instanceId: string;
-  [key: string]: unknown;
 }
 
 export interface StepOutcome {

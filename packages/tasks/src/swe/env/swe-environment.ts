@@ -8,6 +8,8 @@ import { editorProgram, type EditorReply, type EditorRequest } from './editor-pr
 /** An SWE episode: a repository at its base commit and the issue to resolve. */
 export interface SweTask extends EnvironmentTask {
   instanceId: string;
+  /** `owner/name`, when known. */
+  repo?: string;
   issue: string;
   /** Host folder with the repository; copied, never modified. */
   repoDir: string;
