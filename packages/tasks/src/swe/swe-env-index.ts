@@ -15,3 +15,4 @@ export * from './agent/split-agent-reply';
 export * from './agent/truncate-middle';
 export * from './agent/write-trajectories';
 export * from './agent/agent-system-prompt';
+export * from './sandbox/sandbox-battery';
