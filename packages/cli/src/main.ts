@@ -7,6 +7,7 @@ import { trainCommand } from './commands/train-command';
 import { evalCommand } from './commands/eval-command';
 import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
+import { sweCommands } from './commands/swe-commands';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -83,6 +84,8 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<run-dir>', 'run folder written by srl train')
     .option('--out <file>', 'HTML file (default: <run-dir>/report.html)')
     .action(run((dir: string, opts: { out?: string }) => reportCommand(dir, opts, logger())));
+
+  sweCommands(program, run);
 
   return program;
 }
