@@ -20,9 +20,12 @@ describe('@srl/tasks plugins', () => {
         'task:math/minerva',
         'task:math/s1k',
         'task:math/synthetic-arithmetic',
+        'environment:swe/sandbox',
+        'task:swe/builtin',
+        'reward:tests-pass',
       ].sort(),
     );
-    expect(plugins).toHaveLength(11);
+    expect(plugins).toHaveLength(14);
   });
 
   it('creates every task whose options have defaults, with accuracy scored by math-answer', async () => {
