@@ -8,7 +8,7 @@ import { BubblewrapSandbox } from './bubblewrap-sandbox';
 describe('BubblewrapSandbox', () => {
   let sandbox: BubblewrapSandbox;
   beforeAll(async () => {
-    sandbox = await BubblewrapSandbox.create({ limits: { timeoutMs: 1000, outputBytes: 1000, killAfterOutputBytes: 100_000, processes: 16 } });
+    sandbox = await BubblewrapSandbox.create({ limits: { timeoutMs: 1000, outputBytes: 1000, killAfterOutputBytes: 100_000, processes: 16, memoryBytes: 512 * 1024 * 1024, fileBytes: 256 * 1024 } });
   });
   afterAll(async () => sandbox.close());
 
@@ -61,6 +61,12 @@ describe('BubblewrapSandbox', () => {
     const forked = Number(/forked (\d+)/.exec(run.output)?.[1]);
     expect(forked).toBeGreaterThan(4);
     expect(forked).toBeLessThan(16);
+  });
+
+  it('caps memory and file size', async () => {
+    const big = await sandbox.exec('python3 -c "x = bytearray(6 * 1024 ** 3)" 2>&1 | tail -1; head -c 400000 /dev/zero > big.bin; echo "exit $?"; stat -c %s big.bin');
+    expect(big.output).toMatch(/^MemoryError\n/);
+    expect(big.output).toMatch(/exit 153\n262144\n$/);
   });
 
   it('passes stdin and reports the exit status', async () => {

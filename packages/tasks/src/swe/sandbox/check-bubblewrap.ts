@@ -12,8 +12,8 @@ const HOW_TO_FIX = [
 ].join(' ');
 
 /** Absolute path of a program on the host PATH; throws a `sandbox` error that says how to install it. */
-export function findOnHost(program: string): string {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/usr/sbin', '/bin'])) {
+export function findOnHost(program: string, searchPath: string = process.env.PATH ?? '/usr/bin:/bin'): string {
+  for (const dir of searchPath.split(':')) {
     const path = join(dir, program);
     if (dir !== '' && existsSync(path)) return path;
   }
