@@ -16,6 +16,7 @@ export * from './recipe/recipe';
 export * from './recipe/recipe-schema';
 export * from './recipe/load-recipe';
 export * from './rewards-math/weighted-sum-reward';
+export * from './swe/index';
 
 import { pluginModule } from './plugins/plugin-module';
 import { plugins } from './plugins';

@@ -1,5 +1,5 @@
-import { SrlError } from '@srl/core';
-import { loadBuiltinSweTasks, parseAction, SweEnvironment, type SweAction } from '@srl/tasks';
+import { parseAction, SrlError, type SweAction } from '@srl/core';
+import { loadBuiltinSweTasks, SweEnvironment } from '@srl/tasks';
 
 export interface SweExecOptions {
   task: string;

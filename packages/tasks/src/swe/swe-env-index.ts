@@ -1,6 +1,4 @@
 // Public API of the SWE execution side: sandbox, environment, built-in tasks, tests, agent loop.
-export * from './trajectory';
-export * from './action-xml';
 export * from './sandbox/bubblewrap-sandbox';
 export * from './sandbox/check-bubblewrap';
 export * from './sandbox/run-capped';
