@@ -99,7 +99,8 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
         stopReason = 'submitted';
         break;
       }
-      messages.push({ role: 'user', content: observation });
+      // SWE-smith's observation turn, the form the SWE step instances train on.
+      messages.push({ role: 'user', content: `OBSERVATION:\n${observation}` });
     }
     // SWE-agent's autosubmission: a run out of budget is scored on the work tree as it is.
     if (patch === null) patch = String((await env.step({ tool: 'submit', args: {} })).info?.patch ?? '');
