@@ -1,4 +1,5 @@
 import { chmod, cp, mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -122,7 +123,13 @@ export class BubblewrapSandbox {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await rm(this.scratch, { recursive: true, force: true });
+    try {
+      await rm(this.scratch, { recursive: true, force: true });
+    } catch {
+      // A command may have left folders without write permission (chmod 000): give them back first.
+      spawnSync('chmod', ['-R', 'u+rwX', this.scratch]);
+      await rm(this.scratch, { recursive: true, force: true });
+    }
   }
 }
 
