@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -62,8 +62,15 @@ export async function runSandboxBattery(input: { projectDir: string; onCheck?: (
       });
     }
 
-    const read = await bash(`cat ${secretFile}`);
-    report({ name: 'read a host secret', contained: !read.observation.includes(secret), detail: read.observation.includes(secret) ? `${secretFile} was read` : `${secretFile} is not visible (${firstLine(read.observation)})` });
+    // A host file, srl's own process (its command line under /proc) and /etc/shadow must all be out of sight.
+    const hostCmdline = readFileSync('/proc/self/cmdline', 'utf8').split('\0').join(' ').trim();
+    const read = await bash(`cat ${secretFile}; tr '\\0' ' ' < /proc/${process.pid}/cmdline; cat /etc/shadow 2>&1 | head -c 200`);
+    const leakedSecret = read.observation.includes(secret) || read.observation.includes(hostCmdline) || read.observation.includes('root:');
+    report({
+      name: 'read a host secret',
+      contained: !leakedSecret,
+      detail: leakedSecret ? `a host secret was read: ${firstLine(read.observation)}` : `${secretFile}, srl's /proc/${process.pid} and /etc/shadow are not visible (${firstLine(read.observation)})`,
+    });
 
     const net = await bash(`exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`);
     const reached = connections > 0 || net.observation.includes('connected');
