@@ -16,6 +16,7 @@ import { serveRewardCommand, type ServeRewardOptions } from './commands/serve-re
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command';
 import { servePolicyCommand, type ServePolicyOptions } from './commands/serve-policy-command';
 import { dataRewriteCommand, type DataRewriteOptions } from './commands/data-rewrite-command';
+import { sweCommands } from './commands/swe-commands';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -210,6 +211,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--temperature <t>', 'sampling temperature', finite('--temperature'), 0)
     .option('--limit <n>', 'only the first n rows', positiveInt('--limit'))
     .action(run((input: string, opts: DataRewriteOptions) => dataRewriteCommand(input, opts, logger())));
+  sweCommands(program, run);
 
   return program;
 }

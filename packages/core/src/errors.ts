@@ -12,6 +12,7 @@ export type SrlErrorKind =
   | 'not-available' // the engine behind a command has not landed yet
   | 'data' // malformed data rows
   | 'runtime' // anything that fails while running
+  | 'sandbox' // the SWE sandbox cannot be created (bubblewrap missing, no user namespaces)
   | 'aborted'; // a run stopped by a signal
 
 /** Exit codes of the `srl` command. 2: usage or validation; 1: runtime. */

@@ -9,5 +9,6 @@ import { plugins } from './plugins';
 export * from './math/index';
 export * from './data/index';
 export * from './swe/index';
+export * from './swe/swe-env-index';
 export { plugins };
 export default pluginModule(plugins);

@@ -23,6 +23,9 @@ describe('@srl/tasks plugins', () => {
         'task:swe/openhands',
         'task:swe/sweagent',
         'task:swe/swesmith',
+        'environment:swe/sandbox',
+        'task:swe/builtin',
+        'reward:tests-pass',
       ].sort(),
     );
     expect(plugins).toHaveLength(14);

@@ -39,6 +39,17 @@ export async function evalCommand(file: string, opts: EvalCommandOptions, logger
     await withStopSignals(logger, async (signal) => {
       for (const [i, ref] of spec.benchmarks.entries()) {
         const task = await env.registry.create('task', ref, deps, `eval.benchmarks[${i}]`);
+        if (task.evaluate) {
+          // Agentic tasks (SWE) run their own episodes: one greedy agent run per problem, resolve rate.
+          const temperature = spec.greedy ? 0 : spec.temperature;
+          const { summary, results } = await task.evaluate({ policy, split: spec.split, limit: opts.limit ?? spec.limit, temperature, maxTokens: spec.maxTokens, outDir, logger, signal });
+          const base = task.name.replace(/[^\w.-]+/g, '_');
+          await writeFile(path.join(outDir, `${base}.jsonl`), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
+          summaries.push(summary);
+          logger.log('info', `${task.name}: ${summary.problems} problems, resolved ${(100 * (summary.resolveRate ?? 0)).toFixed(1)}%`);
+          if (signal.aborted) break;
+          continue;
+        }
         const reward = await env.registry.create('reward', task.evalMetric.reward, deps, `${task.name}.evalMetric`);
         const { summary, results } = await evaluatePolicy({
           policy,

@@ -1,6 +1,9 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { ChatMessage } from './chat';
 import type { PluginRef } from '../plugins/plugin-ref';
+import type { Logger } from './logger';
+import type { Policy } from './policy';
+import type { EvalSummary, ProblemResult } from '../eval/evaluate-policy';
 
 export const TASK_SPEC_VERSION = 1 as const;
 
@@ -54,6 +57,25 @@ export interface Task {
   instances(example: Example, kind: InstanceKind): Instance[];
   /** The metric `srl eval` and validation report, and the reward that scores it. */
   readonly evalMetric: { name: string; reward: PluginRef };
+  /**
+   * Tasks whose evaluation is more than one completion per problem (SWE: an agent episode in a
+   * sandbox, scored by its tests) run it themselves; `srl eval` calls this instead of the
+   * one-completion harness when it is present.
+   */
+  evaluate?(input: TaskEvaluateInput): Promise<{ summary: EvalSummary; results: ProblemResult[] }>;
+}
+
+export interface TaskEvaluateInput {
+  policy: Policy;
+  split: string;
+  limit?: number;
+  temperature: number;
+  /** Most tokens of one generation. */
+  maxTokens: number;
+  /** Where the task may write what it produced (SWE: the agents' trajectories, as JSONL). */
+  outDir: string;
+  logger?: Logger;
+  signal?: AbortSignal;
 }
 export const Task: ServiceIdentifier<Task> = Symbol.for('@srl/core/Task');
 

@@ -42,6 +42,8 @@ export interface EvalSummary {
   avgAtK?: number;
   k?: number;
   passAtK?: Record<string, number>;
+  /** Agentic benchmarks (SWE): the fraction of episodes whose patch passed the task's tests. */
+  resolveRate?: number;
 }
 
 const correct = (r: number | null): boolean => r !== null && r >= 1 - 1e-9;
@@ -102,10 +104,11 @@ export function formatEvalTable(summaries: EvalSummary[]): string {
   const pct = (x: number | undefined): string => (x === undefined ? '-' : (100 * x).toFixed(1));
   const ks = [...new Set(summaries.flatMap((s) => Object.keys(s.passAtK ?? {})))].sort((a, b) => Number(a) - Number(b));
   const avgHeader = summaries.find((s) => s.k)?.k;
-  const header = ['benchmark', 'split', 'problems', 'skipped', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`)];
+  const resolved = summaries.some((s) => s.resolveRate !== undefined);
+  const header = ['benchmark', 'split', 'problems', 'skipped', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`), ...(resolved ? ['resolved'] : [])];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const s of summaries) {
-    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k]))];
+    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k])), ...(resolved ? [pct(s.resolveRate)] : [])];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,120 @@
+import type { ChatMessage, Logger, Policy } from '@srl/core';
+import { parseAction } from '../action-xml';
+import type { TestedSweTask } from '../builtin/builtin-swe-tasks';
+import { SweEnvironment } from '../env/swe-environment';
+import { runTaskTests } from '../reward/run-task-tests';
+import type { SandboxLimits } from '../sandbox/sandbox-limits';
+import type { SweStep, SweTrajectory } from '../trajectory';
+import { AGENT_SYSTEM_PROMPT } from './agent-system-prompt';
+import { splitAgentReply } from './split-agent-reply';
+import { truncateMiddle } from './truncate-middle';
+
+export interface AgentOptions {
+  /** Most actions per episode (malformed replies count too); then the work tree is submitted as it is. */
+  maxSteps: number;
+  /** Most tokens the policy may generate over the whole episode; then the work tree is submitted. */
+  maxTotalTokens: number;
+  /** Most tokens of one reply. */
+  maxTokensPerStep: number;
+  /** Observations longer than this are cut in the middle (head and tail kept, with a marker). */
+  observationChars: number;
+  /** 0: greedy. */
+  temperature: number;
+  seed?: number;
+  systemPrompt?: string;
+  limits?: Partial<SandboxLimits>;
+  unsafe?: boolean;
+}
+
+export const DEFAULT_AGENT_OPTIONS: AgentOptions = {
+  maxSteps: 30,
+  maxTotalTokens: 32_000,
+  maxTokensPerStep: 1024,
+  observationChars: 10_000,
+  temperature: 0,
+};
+
+export type AgentStopReason = 'submitted' | 'step-budget' | 'token-budget';
+
+export interface AgentRun {
+  /** The episode in the canonical form (valid actions only), so an agent run is also training data. */
+  trajectory: SweTrajectory;
+  patch: string;
+  resolved: boolean;
+  tests: Record<string, boolean>;
+  stopReason: AgentStopReason;
+  /** Replies that held no parsable action (the policy was told and asked again). */
+  malformed: number;
+  generatedTokens: number;
+}
+
+/**
+ * The agent loop (SWE-agent's, in text form): the policy writes a thought and one XML tool call,
+ * the sandboxed environment runs it, the observation goes back as the next user turn, until
+ * `submit` or a budget runs out. The submitted patch is then checked with the task's tests.
+ */
+export async function runAgent(input: { policy: Policy; task: TestedSweTask; options?: Partial<AgentOptions>; logger?: Logger }): Promise<AgentRun> {
+  const o = { ...DEFAULT_AGENT_OPTIONS, ...input.options };
+  const { task, policy } = input;
+  const env = new SweEnvironment({ limits: o.limits, unsafe: o.unsafe, logger: input.logger });
+  const steps: SweStep[] = [];
+  let patch: string | null = null;
+  let stopReason: AgentStopReason = 'step-budget';
+  let malformed = 0;
+  let generatedTokens = 0;
+  try {
+    const issue = await env.reset(task);
+    const messages: ChatMessage[] = [
+      { role: 'system', content: o.systemPrompt ?? AGENT_SYSTEM_PROMPT },
+      { role: 'user', content: issue },
+    ];
+    for (let turn = 0; turn < o.maxSteps; turn += 1) {
+      const remaining = o.maxTotalTokens - generatedTokens;
+      if (remaining <= 0) {
+        stopReason = 'token-budget';
+        break;
+      }
+      const maxTokens = Math.min(o.maxTokensPerStep, remaining);
+      const [generation] = await policy.generate([messages], { maxTokens, temperature: o.temperature, seed: o.seed === undefined ? undefined : o.seed + turn, stop: ['</function>'] });
+      const sample = generation!.samples[0]!;
+      generatedTokens += sample.tokenIds.length;
+      // The stop string is kept out of the text: put it back so the call is complete.
+      const reply = sample.finishReason === 'stop' && sample.text.includes('<function=') ? `${sample.text}</function>` : sample.text;
+      messages.push({ role: 'assistant', content: reply });
+      const split = splitAgentReply(reply);
+      let action;
+      try {
+        if (split.action === null) throw new Error('no <function=...> call found');
+        action = parseAction(split.action);
+      } catch (error) {
+        malformed += 1;
+        messages.push({ role: 'user', content: `Your reply has no valid tool call (${(error as Error).message.slice(0, 300)}). Reply with your reasoning, then exactly one call: <function=NAME>\n<parameter=KEY>VALUE</parameter>\n</function>` });
+        continue;
+      }
+      const outcome = await env.step(action);
+      const observation = truncateMiddle(outcome.observation, o.observationChars);
+      steps.push({ thought: split.thought, action, observation });
+      if (outcome.done) {
+        patch = String(outcome.info?.patch ?? '');
+        stopReason = 'submitted';
+        break;
+      }
+      // SWE-smith's observation turn, the form the SWE step instances train on.
+      messages.push({ role: 'user', content: `OBSERVATION:\n${observation}` });
+    }
+    // SWE-agent's autosubmission: a run out of budget is scored on the work tree as it is.
+    if (patch === null) patch = String((await env.step({ tool: 'submit', args: {} })).info?.patch ?? '');
+  } finally {
+    await env.close();
+  }
+  const tests = await runTaskTests({ task, patch, limits: o.limits, unsafe: o.unsafe });
+  return {
+    trajectory: { instanceId: task.instanceId, repo: task.repo, issue: task.issue, steps, resolved: tests.resolved },
+    patch,
+    resolved: tests.resolved,
+    tests: tests.tests,
+    stopReason,
+    malformed,
+    generatedTokens,
+  };
+}
