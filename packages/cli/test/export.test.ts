@@ -44,7 +44,7 @@ describe('srl data instances', () => {
         { role: 'system', content: 'Continue the solution with the single next step.' },
         { role: 'user', content: expect.stringMatching(/^Question:\nNatalia sold clips[^]*\n\nSolution so far:\n1\. Natalia sold 48\/2 = 24 clips in May\.$/) },
       ],
-      reference: 'Natalia sold 48+24 = 72 clips altogether in April and May.',
+      reference: '2. Natalia sold 48+24 = 72 clips altogether in April and May.',
       metadata: { exampleId: 'train-1', kind: 'srl', step: { index: 2, count: 2 }, answer: '72' },
     });
     const few = await srl(['data', 'instances', recipe, '--stage', '1', '--limit', '3']);
