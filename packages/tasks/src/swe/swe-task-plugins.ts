@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DEFAULT_TOOL_NAMES, definePlugin, type AnyPluginDefinition, type PluginRef } from '@srl/core';
 import { resolveDataDir } from '../data/resolve-data-dir';
 import { PLUGIN_REF_SCHEMA } from '../math/instances/math-instance-options';
-import { SWE_INSTANCE_DEFAULTS, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
+import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
 import type { TrajectoryFormat } from './load-trajectories';
 import { SweTrajectoryTask } from './swe-trajectory-task';
 
@@ -61,10 +61,7 @@ function sweTaskPlugin(spec: SweTaskSpec) {
         report: { type: 'string', minLength: 1, description: 'SWE-bench harness report giving resolved flags' },
         onlyResolved: { type: 'boolean' },
         toolNames: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
-        history: { type: 'integer', minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' },
-        maxObservationChars: { type: 'integer', minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' },
-        maxIssueChars: { type: 'integer', minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' },
-        systemPrompt: { type: 'string' },
+        ...SWE_INSTANCE_SCHEMA_PROPERTIES,
         validationSize: { type: 'integer', minimum: 0 },
         validationSeed: { type: 'integer' },
         evalReward: PLUGIN_REF_SCHEMA,
