@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PluginRef, RewardModel, Task } from '@srl/core';
 import { checkExpertStepsScoreOne, quietLogger } from '@srl/core/testing';
+import { loadBuiltinSweTasks, writeTrajectories } from '@srl/tasks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPluginEnvironment } from '../src/plugin-environment';
 
@@ -52,6 +53,10 @@ writeFileSync(
   }) + '\n',
 );
 
+// srl's canonical JSONL, as the agent loop writes it (here: the built-in tasks' expert trajectories).
+const canonicalFile = path.join(dir, 'agent-runs.jsonl');
+await writeTrajectories(canonicalFile, (await loadBuiltinSweTasks()).map((t) => t.trajectory));
+
 interface Case {
   task: string;
   options: Record<string, unknown>;
@@ -81,6 +86,7 @@ const cases: Case[] = [
   { task: 'swe/swesmith', options: {}, splits: ['train'], atLeast: 103, swe: true },
   { task: 'swe/swesmith', options: { path: sweFile }, splits: ['train'], atLeast: 3, swe: true },
   { task: 'swe/builtin', options: {}, splits: ['train'], atLeast: 35, swe: true },
+  { task: 'swe/trajectories', options: { path: canonicalFile }, splits: ['train'], atLeast: 35, swe: true },
 ];
 // amc23 ships no solutions: no step instances to check (asserted below, so a solution field added later is covered).
 const noSteps = ['math/amc23'];
@@ -99,7 +105,8 @@ describe('the expert step scores exactly 1.0 under default step-similarity', () 
     expect(env.registry.list('task').map((p) => p.definition.name).filter((n) => !covered.has(n))).toEqual([]);
   });
 
-  const runs = cases.flatMap((c) => (c.swe ? [[c, undefined] as const] : (['numbered', 'bare'] as const).map((n) => [c, n] as const)));
+  type Run = readonly [Case, 'numbered' | 'bare' | undefined];
+  const runs: Run[] = cases.flatMap((c): Run[] => (c.swe ? [[c, undefined]] : (['numbered', 'bare'] as const).map((n): Run => [c, n])));
   it.each(runs.map(([c, targetNumbering]) => [`${c.task} ${JSON.stringify(c.options.decomposer ?? c.options.path ?? '')}${c.options.stepTitleInPrompt ? ' stepTitleInPrompt' : ''}${targetNumbering ? ` (${targetNumbering} targets)` : ''}`, c, targetNumbering] as const))(
     '%s',
     async (_, c, targetNumbering) => {

@@ -8,6 +8,7 @@ import { loadBuiltinSweTasks } from '../builtin/builtin-swe-tasks';
 import { SweInstanceBuilder } from '../instances/swe-instance-builder';
 import { SWE_SYSTEM_PROMPT } from '../instances/swe-system-prompt';
 import { runAgent } from './run-agent';
+import { loadTrajectories } from '../load-trajectories';
 import { writeTrajectories } from './write-trajectories';
 
 /** A policy that answers each turn with the next scripted reply, honouring the stop string like a real one. */
@@ -49,6 +50,9 @@ describe('runAgent', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'srl-agent-')), 'runs.jsonl');
     await writeTrajectories(file, [run.trajectory]);
     expect(JSON.parse(readFileSync(file, 'utf8').trim())).toEqual(run.trajectory);
+    // ... which the canonical reader (task swe/trajectories) takes back as it was written.
+    const back = await loadTrajectories({ path: file, format: 'canonical', toolNames: {}, strict: true });
+    expect(back.trajectories.map((t) => t.trajectory)).toEqual([run.trajectory]);
   });
 
   it("with context 'srl', shows the model each turn exactly the prompt of the SRL step instance of its own trajectory", async () => {

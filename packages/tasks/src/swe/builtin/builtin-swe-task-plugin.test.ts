@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { renderAction, type SweTrajectory } from '@srl/core';
 import { SweInstanceBuilder } from '../instances/swe-instance-builder';
 import { SWE_SYSTEM_PROMPT } from '../instances/swe-system-prompt';
-import { builtinSweTaskPlugin } from './builtin-swe-task-plugin';
+import { BuiltinSweTaskSet, builtinSweTaskPlugin, type BuiltinSweTaskOptions } from './builtin-swe-task-plugin';
 
-const create = (options: Record<string, unknown> = {}) => builtinSweTaskPlugin.create({ ...builtinSweTaskPlugin.defaults, ...options } as never, { logger: { log() {}, metrics() {}, progress() {} }, baseDir: process.cwd() });
+const create = async (options: Partial<BuiltinSweTaskOptions> = {}) => new BuiltinSweTaskSet({ ...(builtinSweTaskPlugin.defaults as BuiltinSweTaskOptions), ...options });
 
 describe('swe/builtin as training data', () => {
   it('gives one SRL instance per expert action, built like a trajectory task\'s, and SFT instances with the thoughts', async () => {
