@@ -1,8 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { definePlugin, renderAction, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type Task, type TaskEvaluateInput } from '@srl/core';
 import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentOptions } from '../agent/run-agent';
 import { writeTrajectories } from '../agent/write-trajectories';
 import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from '../instances/swe-instance-builder';
+import { formatPredictions } from '../swebench/format-predictions';
 import { sandboxLimitsSchema, type SandboxLimits } from '../sandbox/sandbox-limits';
 import { loadBuiltinSweTasks } from './builtin-swe-tasks';
 
@@ -19,7 +21,8 @@ export interface BuiltinSweTaskOptions extends SweInstanceOptions {
 
 /**
  * `swe/builtin`: the built-in bug-fix tasks. As a benchmark, `srl eval` runs one agent episode per
- * task (greedy unless the recipe's eval says otherwise) and reports the resolve rate. As training
+ * task (greedy unless the recipe's eval says otherwise), writes the trajectories (canonical JSONL)
+ * and the patches (SWE-bench predictions JSONL) and reports the resolve rate. As training
  * data, the hand-written expert trajectories give SRL and SFT step instances through the same
  * SweInstanceBuilder as the trajectory tasks (and the agent's prompts); RLVR instances are the
  * issue, scored by `tests-pass`. `train` and `test` hold the same tasks: a set this small is a
@@ -75,6 +78,8 @@ export class BuiltinSweTaskSet implements Task {
       input.logger?.progress({ label: 'swe/builtin agents', current: i + 1, total: tasks.length, fields: { steps: run.trajectory.steps.length, stop: run.stopReason } });
     }
     await writeTrajectories(join(input.outDir, 'swe-builtin.trajectories.jsonl'), trajectories);
+    // The patches as SWE-bench predictions, the JSONL the official harness reads.
+    await writeFile(join(input.outDir, 'swe-builtin.predictions.jsonl'), formatPredictions(results.map((r) => ({ instanceId: r.id, patch: r.greedy.completion })), input.policy.name));
     const rate = results.length ? results.filter((r) => r.greedy.correct).length / results.length : 0;
     return { summary: { benchmark: this.name, split: input.split, problems: results.length, skipped: 0, greedyAccuracy: rate, resolveRate: rate }, results };
   }
