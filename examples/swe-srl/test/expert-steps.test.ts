@@ -27,6 +27,7 @@ describe('expert SWE steps score 1', () => {
     ['swe/openhands', 814],
     ['swe/sweagent', 11],
     ['swe/swesmith', 103],
+    ['swe/builtin', 35],
   ])('%s: every one of its %i steps', async (name, count) => {
     const rows = await expertRows(name);
     expect(rows).toHaveLength(count);

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PluginRef, RewardModel, Task } from '@srl/core';
 import { checkExpertStepsScoreOne, quietLogger } from '@srl/core/testing';
+import { loadBuiltinSweTasks, writeTrajectories } from '@srl/tasks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPluginEnvironment } from '../src/plugin-environment';
 
 // The property of issue 12 over all shared data and every shipped task: the expert's own step k, written as
 // `<think>...</think>` then the step, scores exactly 1.0 under the default step-similarity reward, for every
-// decomposer and both target numberings.
+// decomposer and both target numberings, and for every SWE action (the step is the rendered tool call).
 
 // s1K-style numbered solutions (the paper's App. A format) with what the numbered decomposer keeps inside a
 // step: indented sub-lists, `Step k` lines, `**Step k**` and `## Step k` lines, other list styles, display math,
@@ -32,12 +33,38 @@ writeFileSync(
     .join('\n') + '\n',
 );
 
+// A SWE-smith conversation whose calls hold lines a step parser could take for step headers (`2. ...` in a
+// created file, a numbered list in a heredoc): inside a call's parameter they are the call's data.
+const sweFile = path.join(dir, 'swe-numbered.jsonl');
+const call = (tool: string, params: Record<string, string>): string => `<function=${tool}>\n${Object.entries(params).map(([k, v]) => `<parameter=${k}>${v}</parameter>\n`).join('')}</function>`;
+writeFileSync(
+  sweFile,
+  JSON.stringify({
+    instance_id: 'demo__notes-1',
+    messages: [
+      { role: 'system', content: 'You are an agent.' },
+      { role: 'user', content: 'The install steps in NOTES.md are missing.' },
+      { role: 'assistant', content: `Write them.\n\n${call('str_replace_editor', { command: 'create', path: '/testbed/NOTES.md', file_text: '# Install\n1. Clone the repository.\n2. Run make.\n3.\n' })}` },
+      { role: 'user', content: 'OBSERVATION:\nFile created successfully at: /testbed/NOTES.md' },
+      { role: 'assistant', content: `Check.\n${call('bash', { command: "cat <<'EOF' >> NOTES.md\n4. Run the tests.\nEOF\ncat NOTES.md" })}` },
+      { role: 'user', content: 'OBSERVATION:\n# Install\n1. Clone the repository.\n2. Run make.\n3.\n4. Run the tests.' },
+      { role: 'assistant', content: `Done.\n${call('submit', {})}` },
+    ],
+  }) + '\n',
+);
+
+// srl's canonical JSONL, as the agent loop writes it (here: the built-in tasks' expert trajectories).
+const canonicalFile = path.join(dir, 'agent-runs.jsonl');
+await writeTrajectories(canonicalFile, (await loadBuiltinSweTasks()).map((t) => t.trajectory));
+
 interface Case {
   task: string;
   options: Record<string, unknown>;
   splits: string[];
   /** The fewest step instances expected (guards against a case that checks nothing). */
   atLeast: number;
+  /** SWE tasks: the step is a tool call, with no step number (no targetNumbering option). */
+  swe?: boolean;
 }
 
 const shared = (task: string, splits: string[], atLeast: number, decomposer?: PluginRef): Case => ({ task, options: decomposer ? { decomposer } : {}, splits, atLeast });
@@ -53,6 +80,13 @@ const cases: Case[] = [
   { task: 'math/s1k', options: { ...s1k, decomposer: 'paragraphs' }, splits: ['validation'], atLeast: 30 * 2 },
   { task: 'jsonl-benchmark', options: { path: s1kFile, problemField: 'question', answerField: 'solution', solutionField: 'deepseek_attempt', decomposer: 'numbered' }, splits: ['test'], atLeast: 30 * 2 },
   { task: 'math/synthetic-arithmetic', options: {}, splits: ['train', 'validation', 'test'], atLeast: 100 },
+  // SWE: every action of the shared trajectories and of the built-in tasks' expert trajectories.
+  { task: 'swe/openhands', options: {}, splits: ['train'], atLeast: 814, swe: true },
+  { task: 'swe/sweagent', options: {}, splits: ['train'], atLeast: 11, swe: true },
+  { task: 'swe/swesmith', options: {}, splits: ['train'], atLeast: 103, swe: true },
+  { task: 'swe/swesmith', options: { path: sweFile }, splits: ['train'], atLeast: 3, swe: true },
+  { task: 'swe/builtin', options: {}, splits: ['train'], atLeast: 35, swe: true },
+  { task: 'swe/trajectories', options: { path: canonicalFile }, splits: ['train'], atLeast: 35, swe: true },
 ];
 // amc23 ships no solutions: no step instances to check (asserted below, so a solution field added later is covered).
 const noSteps = ['math/amc23'];
@@ -71,23 +105,24 @@ describe('the expert step scores exactly 1.0 under default step-similarity', () 
     expect(env.registry.list('task').map((p) => p.definition.name).filter((n) => !covered.has(n))).toEqual([]);
   });
 
-  for (const targetNumbering of ['numbered', 'bare'] as const) {
-    it.each(cases.map((c) => [`${c.task} ${JSON.stringify(c.options.decomposer ?? '')}${c.options.stepTitleInPrompt ? ' stepTitleInPrompt' : ''}`, c] as const))(
-      `%s (${targetNumbering} targets)`,
-      async (_, c) => {
-        const task: Task = await env.registry.create('task', [c.task, { ...c.options, targetNumbering }], deps);
-        let checked = 0;
-        for (const split of c.splits) {
-          const { examples } = await task.load(split, c.task === 'math/synthetic-arithmetic' && split === 'train' ? { limit: 200 } : {});
-          const report = await checkExpertStepsScoreOne({ task, examples, reward });
-          expect(report.failures, `${c.task} ${split}`).toEqual([]);
-          expect(report.skipped).toBe(0);
-          checked += report.checked;
-        }
-        expect(checked).toBeGreaterThanOrEqual(c.atLeast);
-      },
-    );
-  }
+  type Run = readonly [Case, 'numbered' | 'bare' | undefined];
+  const runs: Run[] = cases.flatMap((c): Run[] => (c.swe ? [[c, undefined]] : (['numbered', 'bare'] as const).map((n): Run => [c, n])));
+  it.each(runs.map(([c, targetNumbering]) => [`${c.task} ${JSON.stringify(c.options.decomposer ?? c.options.path ?? '')}${c.options.stepTitleInPrompt ? ' stepTitleInPrompt' : ''}${targetNumbering ? ` (${targetNumbering} targets)` : ''}`, c, targetNumbering] as const))(
+    '%s',
+    async (_, c, targetNumbering) => {
+      const task: Task = await env.registry.create('task', [c.task, { ...c.options, ...(targetNumbering ? { targetNumbering } : {}) }], deps);
+      let checked = 0;
+      for (const split of c.splits) {
+        const { examples, skipped } = await task.load(split, c.task === 'math/synthetic-arithmetic' && split === 'train' ? { limit: 200 } : {});
+        if (c.swe) expect(skipped).toEqual([]);
+        const report = await checkExpertStepsScoreOne({ task, examples, reward });
+        expect(report.failures, `${c.task} ${split}`).toEqual([]);
+        expect(report.skipped).toBe(0);
+        checked += report.checked;
+      }
+      expect(checked).toBeGreaterThanOrEqual(c.atLeast);
+    },
+  );
 
   it.each(noSteps)('%s has no expert steps to check', async (name) => {
     const task: Task = await env.registry.create('task', name, deps);

@@ -63,5 +63,7 @@ describe('srl swe', () => {
     expect(out).toContain('| swe/builtin | test | 1 | 0 | 0.0 | 0.0 |');
     const [trajectory] = readFileSync(path.join(dir, 'eval', 'swe-builtin.trajectories.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(trajectory).toMatchObject({ instanceId: 'builtin__py-slugify', resolved: false });
+    const [prediction] = readFileSync(path.join(dir, 'eval', 'swe-builtin.predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(prediction).toEqual({ instance_id: 'builtin__py-slugify', model_name_or_path: expect.any(String), model_patch: expect.any(String) });
   });
 });

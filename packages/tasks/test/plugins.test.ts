@@ -23,12 +23,13 @@ describe('@srl/tasks plugins', () => {
         'task:swe/openhands',
         'task:swe/sweagent',
         'task:swe/swesmith',
+        'task:swe/trajectories',
         'environment:swe/sandbox',
         'task:swe/builtin',
         'reward:tests-pass',
       ].sort(),
     );
-    expect(plugins).toHaveLength(17);
+    expect(plugins).toHaveLength(18);
   });
 
   it('creates every task whose options have defaults, with accuracy scored by math-answer', async () => {

@@ -175,6 +175,28 @@ describe('SWE readers on malformed input', () => {
   });
 });
 
+describe('swe/trajectories (srl\'s canonical JSONL, what the agent loop writes)', () => {
+  it('reads each line back, checks every field and names the path of a malformed one; path is required', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'srl-swe-canonical-'));
+    const file = path.join(dir, 'runs.jsonl');
+    const step = { thought: 'look', action: { tool: 'execute_bash', args: { command: 'ls' } }, observation: 'a.py\n' };
+    const rows = [
+      { instanceId: 'o__r-1', repo: 'o/r', issue: 'It breaks.', steps: [step, { thought: '', action: { tool: 'submit', args: {} }, observation: '' }], resolved: false },
+      { instanceId: 'o__r-2', issue: 'It breaks too.', steps: [step, { ...step, action: { tool: 'bash', args: 'ls' } }] },
+      { issue: 'No steps.', steps: [] },
+    ];
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const task = await createPlugin('task', ['swe/trajectories', { path: file }]);
+    const { examples, skipped } = await task.load('train');
+    expect(examples.map((e) => e.metadata!.trajectory)).toEqual([{ ...rows[0], steps: [{ ...step, action: { tool: 'bash', args: { command: 'ls' } } }, rows[0]!.steps[1]] }]);
+    expect(skipped.map((s) => [s.line, s.reason])).toEqual([
+      [2, expect.stringMatching(/^steps\[1\]\.action\.args: expected an object of arguments/)],
+      [3, expect.stringMatching(/^steps: empty/)],
+    ]);
+    await expect(createPlugin('task', 'swe/trajectories')).rejects.toThrow(/path/);
+  });
+});
+
 describe('SWE readers on hub files', () => {
   it("swe/openhands reads OpenHands' non-function-calling conversations (XML calls in the text, SWE-Gym's layout) into the same steps", async () => {
     const source = JSON.parse(readFileSync(path.join(oh, 'django__django-11099.json'), 'utf8'));

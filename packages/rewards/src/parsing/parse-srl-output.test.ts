@@ -84,6 +84,15 @@ describe('parseSrlOutput', () => {
     expect(code(parseSrlOutput('<think>t</think>Step 1: a\nStep 2: b', { stepHeaderPattern: String.raw`^step\s+\d+\b` }))).toBe('multiple-steps');
   });
 
+  it('reads lines inside a tool call\'s parameter values as the call\'s data, not as step headers (SWE steps)', () => {
+    const call = '<function=str_replace_editor>\n<parameter=command>create</parameter>\n<parameter=file_text># Install\n1. Clone.\n2. Run make.\n</parameter>\n</function>';
+    const r = parseSrlOutput(`<think>t</think>\n${call}`);
+    expect(r.ok && r.action).toBe(call);
+    // Outside a parameter, a header line is still a second step; an unclosed parameter protects nothing.
+    expect(code(parseSrlOutput(`<think>t</think>\n${call}\n2. **Then** test`))).toBe('multiple-steps');
+    expect(code(parseSrlOutput('<think>t</think>\n<function=bash>\n<parameter=command>ls\n2. x\n</function>'))).toBe('multiple-steps');
+  });
+
   it('keeps the step text inside untouched', () => {
     const step = '1. **Set up** Let $n$ be the people: $4n + n = 240$ \\\\ \n  so $5n = 240$.';
     const r = parseSrlOutput(`<think>x</think>${step}`);

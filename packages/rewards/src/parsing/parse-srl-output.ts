@@ -23,7 +23,8 @@ export interface SrlOutputRules {
   allowEmptyStep: boolean;
   /**
    * Reject a completion holding more than one step (default true): a line other than the step's first non-empty
-   * line that matches `stepHeaderPattern` starts another step.
+   * line that matches `stepHeaderPattern` starts another step. Lines inside a tool call's parameter value (SWE-agent's
+   * XML form, `<parameter=KEY>VALUE</parameter>`, the SWE step) are the call's data, never a step header.
    */
   singleStep: boolean;
   /**
@@ -134,13 +135,21 @@ export function parseSrlOutput(completion: string, rules: Partial<SrlOutputRules
   if (action === '' && !r.allowEmptyStep) return fail('empty-step', 'the step after </think> is empty');
   if (r.singleStep) {
     const header = headerRegExp(r.stepHeaderPattern);
-    const lines = action.split(/\r\n|\r|\n/);
+    const lines = withoutParameterValues(action).split(/\r\n|\r|\n/);
     const first = lines.findIndex((line) => line.trim() !== '');
     for (let n = first + 1; n < lines.length; n++) {
       if (header.test(lines[n])) return fail('multiple-steps', `a second step starts at line ${n + 1}: ${preview(lines[n])}`);
     }
   }
   return { ok: true, action, think };
+}
+
+/** A parameter value ends at the first `</parameter>`, as in @srl/core's parseAction. */
+const PARAMETER_VALUE = /<parameter=[^>\s]+>[\s\S]*?<\/parameter>/g;
+
+/** `text` with each tool-call parameter (tags and value) emptied line by line, so line numbers stay. */
+function withoutParameterValues(text: string): string {
+  return text.includes('<parameter=') ? text.replace(PARAMETER_VALUE, (m) => m.replace(/[^\r\n]+/g, '')) : text;
 }
 
 function headerRegExp(source: string): RegExp {

@@ -4,17 +4,19 @@ import { SrlError, type SweTrajectory } from '@srl/core';
 import { readParquet } from '../data/read-parquet';
 import { readJsonl } from '../data/read-jsonl';
 import { RowIssues, type SkippedRow } from '../data/row-issues';
+import { canonicalTrajectory } from './readers/canonical-trajectory';
 import { openHandsTrajectory } from './readers/openhands-trajectory';
 import { sweAgentTrajectory } from './readers/sweagent-trajectory';
 import { sweSmithTrajectory } from './readers/swesmith-trajectory';
 import type { RecordContext } from './readers/record-fields';
 
-export type TrajectoryFormat = 'openhands' | 'sweagent' | 'swesmith';
+export type TrajectoryFormat = 'openhands' | 'sweagent' | 'swesmith' | 'canonical';
 
 const READERS: Record<TrajectoryFormat, (record: Record<string, unknown>, ctx: RecordContext) => SweTrajectory> = {
   openhands: openHandsTrajectory,
   sweagent: sweAgentTrajectory,
   swesmith: sweSmithTrajectory,
+  canonical: canonicalTrajectory,
 };
 
 /** File names each format reads from a folder. */
@@ -22,6 +24,7 @@ const EXTENSIONS: Record<TrajectoryFormat, RegExp> = {
   openhands: /\.(json|jsonl|parquet)$/i,
   sweagent: /\.traj$/i,
   swesmith: /\.(json|jsonl|parquet)$/i,
+  canonical: /\.(json|jsonl)$/i,
 };
 
 export interface LoadTrajectoriesInput {

@@ -12,7 +12,5 @@ export * from './reward/tests-pass-reward';
 export * from './agent/run-agent';
 export * from './agent/replay-trajectory';
 export * from './agent/split-agent-reply';
-export * from './agent/truncate-middle';
 export * from './agent/write-trajectories';
-export * from './agent/agent-system-prompt';
 export * from './sandbox/sandbox-battery';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DEFAULT_TOOL_NAMES, definePlugin, type AnyPluginDefinition, type PluginRef } from '@srl/core';
 import { resolveDataDir } from '../data/resolve-data-dir';
 import { PLUGIN_REF_SCHEMA } from '../math/instances/math-instance-options';
-import { SWE_INSTANCE_DEFAULTS, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
+import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
 import type { TrajectoryFormat } from './load-trajectories';
 import { SweTrajectoryTask } from './swe-trajectory-task';
 
@@ -27,8 +27,8 @@ interface SweTaskSpec {
   name: string;
   format: TrajectoryFormat;
   description: string;
-  /** The shared sample, relative to the data folder. */
-  sample: string;
+  /** The shared sample, relative to the data folder; without one, `path` is required. */
+  sample?: string;
   /** The sample's harness report, used only with the default path. */
   sampleReport?: string;
 }
@@ -37,6 +37,7 @@ const SPECS: SweTaskSpec[] = [
   { name: 'swe/openhands', format: 'openhands', description: 'OpenHands function-calling agent conversations (messages with tool_calls) as step-wise SWE instances', sample: 'swe/openhands_verified50/last_completion', sampleReport: 'swe/openhands_verified50/eval_reports.jsonl' },
   { name: 'swe/sweagent', format: 'sweagent', description: 'SWE-agent .traj trajectories as step-wise SWE instances', sample: 'swe/sweagent' },
   { name: 'swe/swesmith', format: 'swesmith', description: 'SWE-smith (or SWE-Gym) XML-call chat trajectories, the SRL paper\'s SWE data, as step-wise SWE instances', sample: 'swe/swesmith' },
+  { name: 'swe/trajectories', format: 'canonical', description: "srl's canonical trajectories (JSONL that the agent loop writes, e.g. srl eval's swe-builtin.trajectories.jsonl) as step-wise SWE instances" },
 ];
 
 const DEFAULTS: Omit<SweTaskOptions, 'path' | 'dataDir' | 'report'> = {
@@ -61,14 +62,12 @@ function sweTaskPlugin(spec: SweTaskSpec) {
         report: { type: 'string', minLength: 1, description: 'SWE-bench harness report giving resolved flags' },
         onlyResolved: { type: 'boolean' },
         toolNames: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
-        history: { type: 'integer', minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' },
-        maxObservationChars: { type: 'integer', minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' },
-        maxIssueChars: { type: 'integer', minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' },
-        systemPrompt: { type: 'string' },
+        ...SWE_INSTANCE_SCHEMA_PROPERTIES,
         validationSize: { type: 'integer', minimum: 0 },
         validationSeed: { type: 'integer' },
         evalReward: PLUGIN_REF_SCHEMA,
       },
+      ...(spec.sample ? {} : { required: ['path'] }),
       additionalProperties: false,
     },
     defaults: DEFAULTS,
@@ -78,7 +77,7 @@ function sweTaskPlugin(spec: SweTaskSpec) {
       return new SweTrajectoryTask({
         name: spec.name,
         format: spec.format,
-        path: () => (options.path ? path.resolve(deps.baseDir, options.path) : dataFile(spec.sample)),
+        path: () => (options.path ? path.resolve(deps.baseDir, options.path) : dataFile(spec.sample!)),
         report: () => (options.report ? path.resolve(deps.baseDir, options.report) : !options.path && spec.sampleReport ? dataFile(spec.sampleReport) : undefined),
         toolNames: options.toolNames,
         onlyResolved: options.onlyResolved,
@@ -91,5 +90,5 @@ function sweTaskPlugin(spec: SweTaskSpec) {
   });
 }
 
-/** The SWE trajectory task plugins: `swe/openhands`, `swe/sweagent`, `swe/swesmith`. */
+/** The SWE trajectory task plugins: `swe/openhands`, `swe/sweagent`, `swe/swesmith`, `swe/trajectories` (srl's own form). */
 export const sweTaskPlugins: AnyPluginDefinition[] = SPECS.map(sweTaskPlugin);

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { POLICY_SPEC_VERSION, type ChatMessage, type Generation, type Policy, type Prompt, type SamplingParams } from '@srl/core';
 import { renderAction } from '../action-xml';
 import { loadBuiltinSweTasks } from '../builtin/builtin-swe-tasks';
+import { SweInstanceBuilder } from '../instances/swe-instance-builder';
+import { SWE_SYSTEM_PROMPT } from '../instances/swe-system-prompt';
 import { runAgent } from './run-agent';
+import { loadTrajectories } from '../load-trajectories';
 import { writeTrajectories } from './write-trajectories';
 
 /** A policy that answers each turn with the next scripted reply, honouring the stop string like a real one. */
@@ -35,16 +38,31 @@ describe('runAgent', async () => {
   it('runs a policy that acts like the expert to a resolved patch, and its trajectory is canonical training data', async () => {
     const replies = task!.trajectory.steps.map((s) => `<think>\n${s.thought}\n</think>\n${renderAction(s.action)}`);
     const policy = new ScriptedPolicy(replies);
-    const run = await runAgent({ policy, task: task!, options: { maxSteps: 10, observationChars: 300 } });
+    const run = await runAgent({ policy, task: task!, options: { maxSteps: 10, maxObservationChars: 300 } });
     expect(run).toMatchObject({ resolved: true, stopReason: 'submitted', malformed: 0 });
     expect(run.trajectory.steps.map((s) => s.action)).toEqual(task!.trajectory.steps.map((s) => s.action));
     expect(run.trajectory.steps[0]!.thought).toBe(task!.trajectory.steps[0]!.thought);
     // The second turn sees the issue, the first reply and its (truncated) observation.
     expect(policy.seen[1]!.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(policy.seen[1]![1]!.content).toBe(task!.issue);
+    expect(policy.seen[1]![2]!.content).toBe(replies[0]);
+    expect(policy.seen[0]![0]).toEqual({ role: 'system', content: SWE_SYSTEM_PROMPT });
     const file = join(mkdtempSync(join(tmpdir(), 'srl-agent-')), 'runs.jsonl');
     await writeTrajectories(file, [run.trajectory]);
     expect(JSON.parse(readFileSync(file, 'utf8').trim())).toEqual(run.trajectory);
+    // ... which the canonical reader (task swe/trajectories) takes back as it was written.
+    const back = await loadTrajectories({ path: file, format: 'canonical', toolNames: {}, strict: true });
+    expect(back.trajectories.map((t) => t.trajectory)).toEqual([run.trajectory]);
+  });
+
+  it("with context 'srl', shows the model each turn exactly the prompt of the SRL step instance of its own trajectory", async () => {
+    const policy = new ScriptedPolicy(task!.trajectory.steps.map((s) => `<think>\n${s.thought}\n</think>\n${renderAction(s.action)}`));
+    const prompt = { history: 2, maxObservationChars: 120, maxIssueChars: 80, systemPrompt: 'Act.' };
+    const run = await runAgent({ policy, task: task!, options: { ...prompt, context: 'srl', maxSteps: 10 } });
+    const instances = new SweInstanceBuilder(prompt).build({ id: 'x', problem: task!.issue, metadata: { trajectory: run.trajectory } }, 'srl');
+    expect(run.resolved).toBe(true);
+    expect(policy.seen).toEqual(instances.map((i) => i.prompt));
+    expect(policy.seen.at(-1)!.filter((m) => m.role === 'assistant')).toHaveLength(2);
   });
 
   it('tells the policy about a malformed reply, stops at the step budget and scores the work tree as it is', async () => {

@@ -1,43 +1,50 @@
 import type { ChatMessage, Logger, Policy } from '@srl/core';
-import { parseAction } from '../action-xml';
+import { parseAction, renderAction } from '../action-xml';
 import type { TestedSweTask } from '../builtin/builtin-swe-tasks';
 import { SweEnvironment } from '../env/swe-environment';
 import { runTaskTests } from '../reward/run-task-tests';
 import type { SandboxLimits } from '../sandbox/sandbox-limits';
 import type { SweStep, SweTrajectory } from '../trajectory';
-import { AGENT_SYSTEM_PROMPT } from './agent-system-prompt';
+import { SWE_INSTANCE_DEFAULTS, SweInstanceBuilder, type SweInstanceOptions } from '../instances/swe-instance-builder';
 import { splitAgentReply } from './split-agent-reply';
-import { truncateMiddle } from './truncate-middle';
 
-export interface AgentOptions {
+/**
+ * The prompt options (`history`, `maxObservationChars`, `maxIssueChars`, `systemPrompt`) are the
+ * SWE step instances' own: each turn's prompt is built by the same SweInstanceBuilder.
+ */
+export interface AgentOptions extends SweInstanceOptions {
+  /**
+   * `sft` (default): every earlier step, its thought in <think> then its call, as SWE-agent shows
+   * the history; `srl`: the last `history` calls only, as the SRL step instances show them (use it
+   * to evaluate an SRL-trained model on the context it was trained on).
+   */
+  context: 'srl' | 'sft';
   /** Most actions per episode (malformed replies count too); then the work tree is submitted as it is. */
   maxSteps: number;
   /** Most tokens the policy may generate over the whole episode; then the work tree is submitted. */
   maxTotalTokens: number;
   /** Most tokens of one reply. */
   maxTokensPerStep: number;
-  /** Observations longer than this are cut in the middle (head and tail kept, with a marker). */
-  observationChars: number;
   /** 0: greedy. */
   temperature: number;
   seed?: number;
-  systemPrompt?: string;
   limits?: Partial<SandboxLimits>;
   unsafe?: boolean;
 }
 
 export const DEFAULT_AGENT_OPTIONS: AgentOptions = {
+  ...SWE_INSTANCE_DEFAULTS,
+  context: 'sft',
   maxSteps: 30,
   maxTotalTokens: 32_000,
   maxTokensPerStep: 1024,
-  observationChars: 10_000,
   temperature: 0,
 };
 
 export type AgentStopReason = 'submitted' | 'step-budget' | 'token-budget';
 
 export interface AgentRun {
-  /** The episode in the canonical form (valid actions only), so an agent run is also training data. */
+  /** The episode in the canonical form (valid actions, whole observations), so an agent run is also training data. */
   trajectory: SweTrajectory;
   patch: string;
   resolved: boolean;
@@ -52,6 +59,8 @@ export interface AgentRun {
  * The agent loop (SWE-agent's, in text form): the policy writes a thought and one XML tool call,
  * the sandboxed environment runs it, the observation goes back as the next user turn, until
  * `submit` or a budget runs out. The submitted patch is then checked with the task's tests.
+ * Each turn's prompt is SweInstanceBuilder's prompt of the steps so far (the step instances'
+ * system prompt, truncation and turn format); a malformed reply is shown with what was wrong.
  */
 export async function runAgent(input: { policy: Policy; task: TestedSweTask; options?: Partial<AgentOptions>; logger?: Logger }): Promise<AgentRun> {
   const o = { ...DEFAULT_AGENT_OPTIONS, ...input.options };
@@ -64,43 +73,44 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
   let generatedTokens = 0;
   try {
     const issue = await env.reset(task);
-    const messages: ChatMessage[] = [
-      { role: 'system', content: o.systemPrompt ?? AGENT_SYSTEM_PROMPT },
-      { role: 'user', content: issue },
-    ];
+    const builder = new SweInstanceBuilder(o);
+    /** The last malformed reply and what was wrong with it, shown after the prompt until a valid call. */
+    let retry: ChatMessage[] = [];
     for (let turn = 0; turn < o.maxSteps; turn += 1) {
       const remaining = o.maxTotalTokens - generatedTokens;
       if (remaining <= 0) {
         stopReason = 'token-budget';
         break;
       }
+      const messages = [...builder.prompt({ issue, steps, k: steps.length, kind: o.context }), ...retry];
       const maxTokens = Math.min(o.maxTokensPerStep, remaining);
       const [generation] = await policy.generate([messages], { maxTokens, temperature: o.temperature, seed: o.seed === undefined ? undefined : o.seed + turn, stop: ['</function>'] });
       const sample = generation!.samples[0]!;
       generatedTokens += sample.tokenIds.length;
       // The stop string is kept out of the text: put it back so the call is complete.
       const reply = sample.finishReason === 'stop' && sample.text.includes('<function=') ? `${sample.text}</function>` : sample.text;
-      messages.push({ role: 'assistant', content: reply });
       const split = splitAgentReply(reply);
       let action;
       try {
         if (split.action === null) throw new Error('no <function=...> call found');
         action = parseAction(split.action);
+        renderAction(action); // the prompt shows it rendered: a call that cannot be is malformed
       } catch (error) {
         malformed += 1;
-        messages.push({ role: 'user', content: `Your reply has no valid tool call (${(error as Error).message.slice(0, 300)}). Reply with your reasoning, then exactly one call: <function=NAME>\n<parameter=KEY>VALUE</parameter>\n</function>` });
+        retry = [
+          { role: 'assistant', content: reply },
+          { role: 'user', content: `Your reply has no valid tool call (${(error as Error).message.slice(0, 300)}). Reply with your reasoning, then exactly one call: <function=NAME>\n<parameter=KEY>VALUE</parameter>\n</function>` },
+        ];
         continue;
       }
+      retry = [];
       const outcome = await env.step(action);
-      const observation = truncateMiddle(outcome.observation, o.observationChars);
-      steps.push({ thought: split.thought, action, observation });
+      steps.push({ thought: split.thought, action, observation: outcome.observation });
       if (outcome.done) {
         patch = String(outcome.info?.patch ?? '');
         stopReason = 'submitted';
         break;
       }
-      // SWE-smith's observation turn, the form the SWE step instances train on.
-      messages.push({ role: 'user', content: `OBSERVATION:\n${observation}` });
     }
     // SWE-agent's autosubmission: a run out of budget is scored on the work tree as it is.
     if (patch === null) patch = String((await env.step({ tool: 'submit', args: {} })).info?.patch ?? '');

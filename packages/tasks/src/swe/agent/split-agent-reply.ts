@@ -1,7 +1,9 @@
 /**
- * Splits an agent's reply into its prose and its tool call: the call is the last
- * `<function=...>...</function>` block; the thought is the text before it, with `<think>` tags
- * removed (the model writes `<think>...</think>` then the action, SRL §5.1).
+ * Splits an agent's reply into its prose and its tool call, leniently (the agent loop acts on any
+ * reply that holds a call; the SRL rewards check the format strictly with parseSrlOutput): the call
+ * is the last `<function=...>...</function>` block; the thought is the text before it, with
+ * `<think>` tags removed. The inverse of `expertCompletion` (SRL §5.1: `<think>...</think>` then
+ * the action).
  */
 export function splitAgentReply(reply: string): { thought: string; action: string | null } {
   const start = reply.lastIndexOf('<function=');

@@ -1,36 +1,45 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { definePlugin, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type Task, type TaskEvaluateInput } from '@srl/core';
-import { AGENT_SYSTEM_PROMPT } from '../agent/agent-system-prompt';
-import { runAgent, type AgentOptions } from '../agent/run-agent';
+import { definePlugin, renderAction, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type Task, type TaskEvaluateInput } from '@srl/core';
+import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentOptions } from '../agent/run-agent';
 import { writeTrajectories } from '../agent/write-trajectories';
+import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from '../instances/swe-instance-builder';
+import { formatPredictions } from '../swebench/format-predictions';
 import { sandboxLimitsSchema, type SandboxLimits } from '../sandbox/sandbox-limits';
 import { loadBuiltinSweTasks } from './builtin-swe-tasks';
 
-export interface BuiltinSweTaskOptions {
+export interface BuiltinSweTaskOptions extends SweInstanceOptions {
   /** Only these built-in tasks (default: all). */
   tasks: string[] | null;
   maxSteps: number;
   maxTotalTokens: number;
-  observationChars: number;
-  systemPrompt: string;
+  /** The agent's context: `sft` (whole history with thoughts) or `srl` (the last `history` calls, as SRL instances). */
+  context: AgentOptions['context'];
   unsafe: boolean;
   limits: Partial<SandboxLimits>;
 }
 
 /**
- * `swe/builtin`: the built-in bug-fix tasks as an agentic benchmark. `srl eval` runs one agent
- * episode per task (greedy unless the recipe's eval says otherwise) and reports the resolve rate;
- * RLVR instances are the issue, scored by `tests-pass`.
+ * `swe/builtin`: the built-in bug-fix tasks. As a benchmark, `srl eval` runs one agent episode per
+ * task (greedy unless the recipe's eval says otherwise), writes the trajectories (canonical JSONL)
+ * and the patches (SWE-bench predictions JSONL) and reports the resolve rate. As training
+ * data, the hand-written expert trajectories give SRL and SFT step instances through the same
+ * SweInstanceBuilder as the trajectory tasks (and the agent's prompts); RLVR instances are the
+ * issue, scored by `tests-pass`. `train` and `test` hold the same tasks: a set this small is a
+ * demonstration of the loop, not a held-out measurement.
  */
 export class BuiltinSweTaskSet implements Task {
   readonly specVersion = TASK_SPEC_VERSION;
   readonly name = 'swe/builtin';
   readonly evalMetric = { name: 'resolved', reward: 'tests-pass' };
+  private readonly builder: SweInstanceBuilder;
 
-  constructor(private readonly options: BuiltinSweTaskOptions) {}
+  constructor(private readonly options: BuiltinSweTaskOptions) {
+    this.builder = new SweInstanceBuilder({ history: options.history, maxObservationChars: options.maxObservationChars, maxIssueChars: options.maxIssueChars, systemPrompt: options.systemPrompt });
+  }
 
   splits(): string[] {
-    return ['test'];
+    return ['train', 'test'];
   }
 
   private async tasks(limit?: number) {
@@ -38,26 +47,26 @@ export class BuiltinSweTaskSet implements Task {
     return limit === undefined ? all : all.slice(0, limit);
   }
 
-  async load(split: string, options: { limit?: number } = {}) {
-    if (split !== 'test') throw new SrlError('validation', `swe/builtin has only the "test" split, not "${split}"`);
-    const examples: Example[] = (await this.tasks(options.limit)).map((t) => ({ id: t.instanceId, problem: t.issue, metadata: { instanceId: t.instanceId, name: t.name } }));
+  async load(split: string, options: LoadOptions = {}): Promise<LoadResult> {
+    if (!this.splits().includes(split)) throw new SrlError('validation', `swe/builtin has the splits "train" and "test" (the same tasks), not "${split}"`);
+    const examples: Example[] = (await this.tasks(options.limit)).map((t) => ({
+      id: t.instanceId,
+      problem: t.issue,
+      steps: t.trajectory.steps.map((s) => renderAction(s.action)),
+      metadata: { instanceId: t.instanceId, name: t.name, repo: t.repo, trajectory: t.trajectory },
+    }));
     return { examples, skipped: [] };
   }
 
   instances(example: Example, kind: InstanceKind): Instance[] {
-    if (kind !== 'rlvr') {
-      throw new SrlError('validation', `swe/builtin gives "rlvr" instances (agent episodes scored by tests), not "${kind}"; train SRL or SFT on trajectories with a SWE trajectory task (e.g. swe/openhands)`);
-    }
-    const prompt = [
-      { role: 'system' as const, content: this.options.systemPrompt },
-      { role: 'user' as const, content: example.problem },
-    ];
-    return [{ id: `${example.id}#rlvr`, exampleId: example.id, kind, prompt, reference: '', metadata: example.metadata }];
+    if (kind !== 'rlvr') return this.builder.build(example, kind);
+    const prompt = this.builder.prompt({ issue: example.problem, steps: [], k: 0, kind: 'srl' });
+    return [{ id: `${example.id}#rlvr`, exampleId: example.id, kind, prompt, reference: '', metadata: { instanceId: example.id, name: example.metadata?.name } }];
   }
 
   async evaluate(input: TaskEvaluateInput) {
-    const o = this.options;
-    const agent: Partial<AgentOptions> = { maxSteps: o.maxSteps, maxTotalTokens: o.maxTotalTokens, maxTokensPerStep: input.maxTokens, observationChars: o.observationChars, temperature: input.temperature, systemPrompt: o.systemPrompt, unsafe: o.unsafe, limits: o.limits };
+    const { tasks: _t, ...o } = this.options;
+    const agent: Partial<AgentOptions> = { ...o, maxTokensPerStep: input.maxTokens, temperature: input.temperature };
     const tasks = await this.tasks(input.limit);
     const results = [];
     const trajectories = [];
@@ -69,6 +78,8 @@ export class BuiltinSweTaskSet implements Task {
       input.logger?.progress({ label: 'swe/builtin agents', current: i + 1, total: tasks.length, fields: { steps: run.trajectory.steps.length, stop: run.stopReason } });
     }
     await writeTrajectories(join(input.outDir, 'swe-builtin.trajectories.jsonl'), trajectories);
+    // The patches as SWE-bench predictions, the JSONL the official harness reads.
+    await writeFile(join(input.outDir, 'swe-builtin.predictions.jsonl'), formatPredictions(results.map((r) => ({ instanceId: r.id, patch: r.greedy.completion })), input.policy.name));
     const rate = results.length ? results.filter((r) => r.greedy.correct).length / results.length : 0;
     return { summary: { benchmark: this.name, split: input.split, problems: results.length, skipped: 0, greedyAccuracy: rate, resolveRate: rate }, results };
   }
@@ -77,20 +88,20 @@ export class BuiltinSweTaskSet implements Task {
 export const builtinSweTaskPlugin = definePlugin<'task', BuiltinSweTaskOptions>({
   kind: 'task',
   name: 'swe/builtin',
-  description: 'the built-in SWE bug-fix tasks (Python and Node, standard library only) as an agent benchmark: srl eval reports the resolve rate',
+  description: 'the built-in SWE bug-fix tasks (Python and Node, standard library only): an agent benchmark (srl eval reports the resolve rate) and SRL/SFT step instances from their expert trajectories',
   optionsSchema: {
     type: 'object',
     properties: {
       tasks: { type: ['array', 'null'], items: { type: 'string' }, description: 'only these built-in tasks (null: all)' },
       maxSteps: { type: 'integer', minimum: 1, description: 'actions per episode' },
       maxTotalTokens: { type: 'integer', minimum: 1, description: 'tokens the policy may generate per episode' },
-      observationChars: { type: 'integer', minimum: 100, description: 'longer observations are cut in the middle' },
-      systemPrompt: { type: 'string' },
+      context: { type: 'string', enum: ['srl', 'sft'], description: "the agent's context: sft (whole history with thoughts) or srl (last `history` calls)" },
+      ...SWE_INSTANCE_SCHEMA_PROPERTIES,
       unsafe: { type: 'boolean', description: 'run without bubblewrap (no isolation)' },
       limits: { ...sandboxLimitsSchema, description: 'per-command sandbox limits' },
     },
     additionalProperties: false,
   },
-  defaults: { tasks: null, maxSteps: 30, maxTotalTokens: 32_000, observationChars: 10_000, systemPrompt: AGENT_SYSTEM_PROMPT, unsafe: false, limits: {} },
+  defaults: { ...SWE_INSTANCE_DEFAULTS, tasks: null, maxSteps: DEFAULT_AGENT_OPTIONS.maxSteps, maxTotalTokens: DEFAULT_AGENT_OPTIONS.maxTotalTokens, context: DEFAULT_AGENT_OPTIONS.context, unsafe: false, limits: {} },
   create: (options) => new BuiltinSweTaskSet(options),
 });

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SrlError } from '@srl/core';
+import { DEFAULT_TOOL_NAMES, SrlError } from '@srl/core';
 import type { SweTask } from '../env/swe-environment';
+import { loadTrajectories } from '../load-trajectories';
 import type { SweTrajectory } from '../trajectory';
 
 /** A task whose patch can be checked by running tests (SWE-bench's FAIL_TO_PASS / PASS_TO_PASS). */
@@ -44,7 +45,9 @@ export async function loadBuiltinSweTasks(names?: string[]): Promise<BuiltinSweT
   for (const name of names ?? all) {
     const dir = join(root, name);
     const spec = JSON.parse(await readFile(join(dir, 'task.json'), 'utf8')) as Omit<BuiltinSweTask, 'name' | 'repoDir' | 'trajectory'>;
-    const trajectory = JSON.parse(await readFile(join(dir, 'trajectory.json'), 'utf8')) as SweTrajectory;
+    // Read and checked like any canonical trajectory file (an agent run's JSONL reads the same way).
+    const [read] = (await loadTrajectories({ path: join(dir, 'trajectory.json'), format: 'canonical', toolNames: DEFAULT_TOOL_NAMES, strict: true })).trajectories;
+    const trajectory = read!.trajectory;
     tasks.push({
       ...spec,
       name,

@@ -4,8 +4,10 @@
 // not the agent's prose); the model writes <think>...</think> and then the action.
 // SFT instances (the SWE-Gym-style baseline) see the whole trajectory so far as chat turns, with
 // the expert's thought in <think> tags, and imitate turn k.
-import { renderAction, SrlError, type ChatMessage, type Example, type Instance, type InstanceKind, type SweTrajectory } from '@srl/core';
-import { observationTurn, SWE_SYSTEM_PROMPT } from './swe-prompts';
+// The agent loop builds each turn's prompt with the same `prompt()`, so the model acts on the
+// context it was trained on.
+import { renderAction, SrlError, type ChatMessage, type Example, type Instance, type InstanceKind, type SweStep, type SweTrajectory } from '@srl/core';
+import { observationTurn, SWE_SYSTEM_PROMPT } from './swe-system-prompt';
 import { truncateObservation } from './truncate-observation';
 
 export interface SweInstanceOptions {
@@ -21,6 +23,14 @@ export interface SweInstanceOptions {
 
 export const SWE_INSTANCE_DEFAULTS: SweInstanceOptions = { history: 2, maxObservationChars: 4000, maxIssueChars: 0, systemPrompt: SWE_SYSTEM_PROMPT };
 
+/** JSON Schema properties of {@link SweInstanceOptions}, shared by every SWE task plugin. */
+export const SWE_INSTANCE_SCHEMA_PROPERTIES = {
+  history: { type: 'integer', minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' },
+  maxObservationChars: { type: 'integer', minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' },
+  maxIssueChars: { type: 'integer', minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' },
+  systemPrompt: { type: 'string', description: "system prompt ('' for none); default names the tools and the <think> + call format" },
+} as const;
+
 /** What the model writes for an expert step: its thought as the monologue, then the call. */
 export function expertCompletion(thought: string, action: string): string {
   return `<think>\n${thought}\n</think>\n${action}`;
@@ -34,36 +44,45 @@ export class SweInstanceBuilder {
     this.options = { ...SWE_INSTANCE_DEFAULTS, ...options };
   }
 
+  /**
+   * The prompt before step `k` (0-based) of `steps`: the system prompt, the issue, then the earlier
+   * steps as chat turns: for `srl` the last `history` actions (calls only), for `sft` all of them
+   * with their thoughts in <think>; each answered by its truncated observation.
+   */
+  prompt(input: { issue: string; steps: readonly SweStep[]; k: number; kind: 'srl' | 'sft' }): ChatMessage[] {
+    const o = this.options;
+    const { steps, k, kind } = input;
+    const first = kind === 'srl' ? Math.max(0, k - o.history) : 0;
+    const turns: ChatMessage[] = [];
+    for (let j = first; j < k; j++) {
+      const past = steps[j]!;
+      const action = renderAction(past.action);
+      turns.push({ role: 'assistant', content: kind === 'srl' ? action : expertCompletion(past.thought, action) });
+      turns.push({ role: 'user', content: observationTurn(truncateObservation(past.observation, o.maxObservationChars)) });
+    }
+    const omitted = first > 0 ? `\n\n(${first} earlier action${first === 1 ? '' : 's'} omitted; the last ${k - first} and what they returned follow.)` : '';
+    const system: ChatMessage[] = o.systemPrompt !== '' ? [{ role: 'system', content: o.systemPrompt }] : [];
+    return [...system, { role: 'user', content: `${truncateObservation(input.issue, o.maxIssueChars)}${omitted}` }, ...turns];
+  }
+
   build(example: Example, kind: InstanceKind): Instance[] {
     const trajectory = example.metadata?.trajectory as SweTrajectory | undefined;
     if (!trajectory?.steps?.length) {
       throw new SrlError('validation', `example "${example.id}" carries no SWE trajectory (metadata.trajectory); SWE instances are built from the swe/* task readers' examples`);
     }
     if (kind === 'rlvr') {
-      throw new SrlError('validation', `SWE trajectory tasks give no "rlvr" instances: a verifiable SWE reward runs the tests in an environment; use "srl" or "sft" instances here`);
+      throw new SrlError('validation', `SWE trajectory tasks give no "rlvr" instances: a verifiable SWE reward runs the tests in an environment; use "srl" or "sft" instances here, or swe/builtin`);
     }
-    const o = this.options;
-    const system: ChatMessage[] = o.systemPrompt !== '' ? [{ role: 'system', content: o.systemPrompt }] : [];
     const actions = trajectory.steps.map((s) => renderAction(s.action));
     const count = actions.length;
-    return trajectory.steps.map((step, k): Instance => {
-      const first = kind === 'srl' ? Math.max(0, k - o.history) : 0;
-      const turns: ChatMessage[] = [];
-      for (let j = first; j < k; j++) {
-        const past = trajectory.steps[j]!;
-        turns.push({ role: 'assistant', content: kind === 'srl' ? (actions[j] as string) : expertCompletion(past.thought, actions[j] as string) });
-        turns.push({ role: 'user', content: observationTurn(truncateObservation(past.observation, o.maxObservationChars)) });
-      }
-      const omitted = first > 0 ? `\n\n(${first} earlier action${first === 1 ? '' : 's'} omitted; the last ${k - first} and what they returned follow.)` : '';
-      return {
-        id: `${example.id}/${kind}/${k + 1}`,
-        exampleId: example.id,
-        kind,
-        prompt: [...system, { role: 'user', content: `${truncateObservation(trajectory.issue, o.maxIssueChars)}${omitted}` }, ...turns],
-        reference: kind === 'srl' ? (actions[k] as string) : expertCompletion(step.thought, actions[k] as string),
-        step: { index: k + 1, count },
-        metadata: { instanceId: trajectory.instanceId, tool: step.action.tool, ...(trajectory.repo ? { repo: trajectory.repo } : {}) },
-      };
-    });
+    return trajectory.steps.map((step, k): Instance => ({
+      id: `${example.id}/${kind}/${k + 1}`,
+      exampleId: example.id,
+      kind,
+      prompt: this.prompt({ issue: trajectory.issue, steps: trajectory.steps, k, kind }),
+      reference: kind === 'srl' ? (actions[k] as string) : expertCompletion(step.thought, actions[k] as string),
+      step: { index: k + 1, count },
+      metadata: { instanceId: trajectory.instanceId, tool: step.action.tool, ...(trajectory.repo ? { repo: trajectory.repo } : {}) },
+    }));
   }
 }
