@@ -64,8 +64,9 @@ export function buildProgram(result: { code: number }): Command {
     .option('--out <dir>', 'run folder (default: the recipe\'s output, or runs/<name>)')
     .option('--max-steps <n>', 'stop each stage after n optimizer steps', positiveInt('--max-steps'))
     .option('--resume', 'continue from the latest checkpoint in the run folder')
+    .option('--allow-recipe-change', 'with --resume: accept changes to stages not yet complete (recorded in run.json)')
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu (default: best available)')
-    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; backend?: string }) => trainCommand(file, opts, logger())));
+    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; allowRecipeChange?: boolean; backend?: string }) => trainCommand(file, opts, logger())));
 
   program
     .command('eval')

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTrainablePolicy, evaluatePolicy, formatEvalTable, isTrainablePolicy, loadRecipe, SrlError, type EvalSummary, type Logger, type Policy } from '@srl/core';
+import { createTrainablePolicy, evaluatePolicy, formatEvalTable, isTrainablePolicy, loadRecipe, resolveInside, SrlError, withCleanup, type BenchmarkSpec, type EvalSummary, type Logger, type Policy } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import { withStopSignals } from '../stop-signals';
 
@@ -33,14 +33,16 @@ export async function evalCommand(file: string, opts: EvalCommandOptions, logger
   }
   await mkdir(outDir, { recursive: true });
   const summaries: EvalSummary[] = [];
-  try {
-    await withStopSignals(logger, async (signal) => {
-      for (const [i, ref] of spec.benchmarks.entries()) {
-        const task = await env.registry.create('task', ref, deps, `eval.benchmarks[${i}]`);
-        const reward = await env.registry.create('reward', task.evalMetric.reward, deps, `${task.name}.evalMetric`);
+  const evaluate = async (benchmark: BenchmarkSpec, signal: AbortSignal): Promise<void> => {
+    const task = await env.registry.create('task', benchmark.task, deps, benchmark.path);
+    const reward = await env.registry.create('reward', task.evalMetric.reward, deps, `${benchmark.path}: ${task.name}.evalMetric`);
+    await withCleanup(
+      logger,
+      async () => {
         const { summary, results } = await evaluatePolicy({
           policy,
           task,
+          name: benchmark.name,
           reward,
           split: spec.split,
           limit: opts.limit ?? spec.limit,
@@ -53,20 +55,33 @@ export async function evalCommand(file: string, opts: EvalCommandOptions, logger
           logger,
           signal,
         });
-        await reward.dispose?.();
-        const base = task.name.replace(/[^\w.-]+/g, '_');
-        await writeFile(path.join(outDir, `${base}.jsonl`), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
+        // One file per benchmark, named by its unique, path-safe name.
+        await writeFile(resolveInside(outDir, `${benchmark.name}.jsonl`), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
         summaries.push(summary);
-        logger.log('info', `${task.name}: ${summary.problems} problems` + (summary.greedyAccuracy !== undefined ? `, greedy ${(100 * summary.greedyAccuracy).toFixed(1)}%` : ''));
-        if (signal.aborted) break;
-      }
-    });
-  } finally {
-    await policy.dispose();
-  }
+        logger.log(
+          summary.badRows ? 'warn' : 'info',
+          `${benchmark.name}: ${summary.problems} problems, ${summary.skipped} skipped (no usable gold answer), ${summary.badRows} malformed rows` +
+            (summary.badRows ? ` (first: ${summary.badRowsFirst.join('; ')})` : '') +
+            (summary.greedyAccuracy !== undefined ? `, greedy ${(100 * summary.greedyAccuracy).toFixed(1)}%` : ''),
+        );
+      },
+      [() => reward.dispose?.(), () => task.dispose?.()],
+    );
+  };
+  await withCleanup(
+    logger,
+    () =>
+      withStopSignals(logger, async (signal) => {
+        for (const benchmark of spec.benchmarks) {
+          await evaluate(benchmark, signal);
+          if (signal.aborted) break;
+        }
+      }),
+    [() => policy.dispose()],
+  );
   const table = formatEvalTable(summaries);
-  await writeFile(path.join(outDir, 'summary.md'), table);
-  await writeFile(path.join(outDir, 'summary.json'), `${JSON.stringify({ recipe: recipe.name, checkpoint: opts.checkpoint ?? null, trainable: isTrainablePolicy(policy), summaries }, null, 2)}\n`);
+  await writeFile(resolveInside(outDir, 'summary.md'), table);
+  await writeFile(resolveInside(outDir, 'summary.json'), `${JSON.stringify({ recipe: recipe.name, checkpoint: opts.checkpoint ?? null, trainable: isTrainablePolicy(policy), summaries }, null, 2)}\n`);
   out.write(table);
   logger.log('info', `results: ${outDir}`);
   return 0;

@@ -7,6 +7,7 @@ export interface TrainCommandOptions {
   out?: string;
   maxSteps?: number;
   resume?: boolean;
+  allowRecipeChange?: boolean;
   backend?: string;
 }
 
@@ -25,6 +26,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
       outDir,
       signal,
       resume: opts.resume ?? false,
+      allowRecipeChange: opts.allowRecipeChange ?? false,
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
       ...(opts.backend ? { policyOverrides: { backend: opts.backend } } : {}),
     }),
@@ -39,6 +41,10 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
   if (result.interrupted) {
     logger.log('warn', `stopped; checkpoint saved. Continue with: srl train ${file} --out ${path.relative(process.cwd(), outDir) || '.'} --resume`);
     return 130;
+  }
+  if (result.stopped) {
+    logger.log('info', `stopped by --max-steps: ${outDir}; continue to the full length with: srl train ${file} --out ${path.relative(process.cwd(), outDir) || '.'} --resume`);
+    return 0;
   }
   logger.log('info', `done: ${outDir} (report: srl report ${path.relative(process.cwd(), outDir) || '.'})`);
   return 0;

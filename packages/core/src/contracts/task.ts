@@ -54,6 +54,8 @@ export interface Task {
   instances(example: Example, kind: InstanceKind): Instance[];
   /** The metric `srl eval` and validation report, and the reward that scores it. */
   readonly evalMetric: { name: string; reward: PluginRef };
+  /** Releases what the task holds (sandboxes, file handles); the runner calls it when the stage ends. */
+  dispose?(): void | Promise<void>;
 }
 export const Task: ServiceIdentifier<Task> = Symbol.for('@srl/core/Task');
 

@@ -2,11 +2,15 @@ import type { Logger } from '../contracts/logger';
 import type { Policy } from '../contracts/policy';
 import type { RewardModel } from '../contracts/reward-model';
 import type { Instance, Task } from '../contracts/task';
+import { SrlError } from '../errors';
+import { CheckedReward } from '../rewards-math/checked-reward';
 import { passAtK, reportedKs } from './pass-at-k';
 
 export interface EvaluateOptions {
   policy: Policy;
   task: Task;
+  /** The benchmark's name in the summary (default: the task's name). */
+  name?: string;
   /** The task's metric reward (math-answer for math): 1 means correct. */
   reward: RewardModel;
   split: string;
@@ -37,6 +41,10 @@ export interface EvalSummary {
   problems: number;
   /** Problems whose gold answer the reward cannot use (reward null): left out of every mean. */
   skipped: number;
+  /** Data rows the task's loader skipped as malformed (never evaluated). */
+  badRows: number;
+  /** file:line and reason of the first few malformed rows. */
+  badRowsFirst: string[];
   greedyAccuracy?: number;
   /** Mean accuracy over k samples (the paper's avg@32). */
   avgAtK?: number;
@@ -48,9 +56,15 @@ const correct = (r: number | null): boolean => r !== null && r >= 1 - 1e-9;
 
 /** Generates and scores in batches; works with any Policy (in-process or remote). */
 export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summary: EvalSummary; results: ProblemResult[] }> {
-  const { policy, task, reward, logger } = options;
-  const { examples } = await task.load(options.split, { limit: options.limit });
+  const { policy, task, logger } = options;
+  const reward = options.reward instanceof CheckedReward ? options.reward : new CheckedReward(options.reward, { at: `${task.name}.evalMetric` });
+  const { examples, skipped } = await task.load(options.split, { limit: options.limit });
+  const bad = { badRows: skipped.length, badRowsFirst: skipped.slice(0, 3).map((r) => `${r.file}:${r.line} ${r.reason}`) };
+  if (bad.badRows) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${bad.badRows} malformed rows (first: ${bad.badRowsFirst.join('; ')})`);
   const instances: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
+  if (!instances.length) {
+    throw new SrlError('data', `${options.name ?? task.name}/${options.split}: no problems to evaluate (${examples.length} examples loaded, ${bad.badRows} malformed rows skipped${bad.badRows ? `; first: ${bad.badRowsFirst[0]}` : ''}); check the benchmark's file and split`);
+  }
   const results: ProblemResult[] = [];
   const label = `eval ${task.name}`;
   for (let start = 0; start < instances.length; start += options.batchSize) {
@@ -79,13 +93,13 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
     results.push(...rows);
     logger?.progress({ label, current: results.length, total: instances.length });
   }
-  return { summary: summarize(task.name, options, results), results };
+  return { summary: { ...summarize(options.name ?? task.name, options, results), ...bad }, results };
 }
 
-function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): EvalSummary {
+function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'badRows' | 'badRowsFirst'> {
   // A problem whose reward does not apply (unusable gold answer) is left out, never counted as wrong.
   const usable = results.filter((r) => (r.greedy ? r.greedy.reward !== null : true) && (r.samples ? r.samples.rewards.every((x) => x !== null) : true));
-  const summary: EvalSummary = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
+  const summary: Omit<EvalSummary, 'badRows' | 'badRowsFirst'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
   if (!usable.length) return summary;
   if (options.greedy) summary.greedyAccuracy = usable.filter((r) => r.greedy!.correct).length / usable.length;
   if (options.samples > 0) {
@@ -102,10 +116,10 @@ export function formatEvalTable(summaries: EvalSummary[]): string {
   const pct = (x: number | undefined): string => (x === undefined ? '-' : (100 * x).toFixed(1));
   const ks = [...new Set(summaries.flatMap((s) => Object.keys(s.passAtK ?? {})))].sort((a, b) => Number(a) - Number(b));
   const avgHeader = summaries.find((s) => s.k)?.k;
-  const header = ['benchmark', 'split', 'problems', 'skipped', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`)];
+  const header = ['benchmark', 'split', 'problems', 'skipped', 'bad rows', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const s of summaries) {
-    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k]))];
+    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), String(s.badRows ?? 0), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k]))];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -6,10 +7,13 @@ import type { PluginKind } from '../plugins/define-plugin';
 import { OptionsValidator } from '../plugins/options-validator';
 import { pluginRefName, type PluginRef } from '../plugins/plugin-ref';
 import type { PluginRegistry } from '../plugins/plugin-registry';
-import type { EvalSpec, Recipe, RewardEntry, StageSpec } from './recipe';
+import { stageFolderName } from '../runner/run-folder';
+import { toSafeName } from '../runner/safe-path';
+import type { BenchmarkSpec, EvalSpec, Recipe, RewardEntry, StageSpec } from './recipe';
 import { recipeSchema } from './recipe-schema';
 
-type RawRewardEntry = PluginRef | { reward: PluginRef; weight?: number };
+type RawRewardEntry = PluginRef | { reward: PluginRef; weight?: number; timeoutSeconds?: number };
+type RawBenchmark = PluginRef | { name?: string; task: PluginRef };
 type RawStage = PluginRef | { name?: string; trainer: PluginRef; task?: PluginRef; rewards?: RawRewardEntry[]; from?: 'final' | 'best' };
 interface RawRecipe {
   name?: string;
@@ -21,7 +25,7 @@ interface RawRecipe {
   task?: PluginRef;
   rewards: RawRewardEntry[];
   stages: RawStage[];
-  eval?: EvalSpec;
+  eval?: Omit<EvalSpec, 'benchmarks'> & { benchmarks: RawBenchmark[] };
 }
 
 /** Reads a recipe file (JSON, or YAML for .yaml/.yml) into plain data. */
@@ -59,7 +63,7 @@ function expandRewards(entries: RawRewardEntry[], base: string): RewardEntry[] {
   return entries.map((entry, i) =>
     isPluginRef(entry)
       ? { reward: entry, weight: 1, path: `${base}[${i}]` }
-      : { reward: entry.reward, weight: entry.weight ?? 1, path: `${base}[${i}].reward` },
+      : { reward: entry.reward, weight: entry.weight ?? 1, ...(entry.timeoutSeconds !== undefined ? { timeoutSeconds: entry.timeoutSeconds } : {}), path: `${base}[${i}].reward` },
   );
 }
 
@@ -94,10 +98,10 @@ export function resolveRecipe(
   const stages: StageSpec[] = list(raw.stages).map((s, i) => {
     const at = `stages[${i}]`;
     if (isPluginRef(s) || typeof s !== 'object' || s === null) {
-      return { name: `${i}-${pluginRefName(s as PluginRef)}`, trainer: check('trainer', s as PluginRef, at), task: stageTask(at), rewards, from: 'final', path: at };
+      return { name: toSafeName(`${i}-${pluginRefName(s as PluginRef)}`), trainer: check('trainer', s as PluginRef, at), task: stageTask(at), rewards, from: 'final', path: at };
     }
     return {
-      name: s.name ?? `${i}-${pluginRefName(s.trainer)}`,
+      name: s.name ?? toSafeName(`${i}-${pluginRefName(s.trainer)}`),
       trainer: check('trainer', s.trainer, `${at}.trainer`),
       task: s.task ? check('task', s.task, `${at}.task`) : stageTask(at),
       rewards: Array.isArray(s.rewards) ? expandRewards(s.rewards, `${at}.rewards`).map((r) => ({ ...r, reward: check('reward', r.reward, r.path) })) : rewards,
@@ -105,10 +109,36 @@ export function resolveRecipe(
       path: at,
     };
   });
-  const evalSpec = raw.eval && { ...raw.eval, benchmarks: list(raw.eval.benchmarks).map((b, i) => check('task', b, `eval.benchmarks[${i}]`)) };
+  const folders = stages.map((s, i) => stageFolderName(i, s.name));
+  folders.forEach((f, i) => {
+    if (folders.indexOf(f) !== i) errors.push(`stages[${i}].name: "${stages[i].name}" gives the stage folder stages/${f}, which stages[${folders.indexOf(f)}] already uses; give each stage its own name`);
+  });
+  const evalSpec = raw.eval && { ...raw.eval, benchmarks: benchmarkSpecs(list(raw.eval.benchmarks), check, errors) };
   const output = raw.output ?? path.join('runs', name);
   const recipe: Recipe = { name, file, plugins: raw.plugins, seed: raw.seed, output, policy, ...(task !== undefined ? { task } : {}), rewards, stages, ...(raw.description ? { description: raw.description } : {}), ...(evalSpec ? { eval: evalSpec } : {}) };
   return { recipe, errors };
+}
+
+/** Benchmarks with unique, path-safe names: explicit, or the task's name (plus a hash of its options when two share a task). */
+function benchmarkSpecs(raw: RawBenchmark[], check: (kind: PluginKind, ref: PluginRef, at: string) => PluginRef, errors: string[]): BenchmarkSpec[] {
+  const specs = raw.map((b, i) => {
+    const long = !isPluginRef(b) && typeof b === 'object' && b !== null;
+    const at = long ? `eval.benchmarks[${i}].task` : `eval.benchmarks[${i}]`;
+    const ref = long ? b.task : (b as PluginRef);
+    return { explicit: long ? b.name : undefined, task: check('task', ref, at), path: at, given: ref };
+  });
+  const base = (s: (typeof specs)[number]): string => toSafeName(pluginRefName(s.task));
+  const shared = (s: (typeof specs)[number]): boolean => specs.filter((o) => !o.explicit && base(o) === base(s)).length > 1;
+  const named = specs.map((s) => ({ name: s.explicit ?? (shared(s) ? `${base(s)}-${shortHash(JSON.stringify(s.task))}` : base(s)), task: s.task, path: s.path }));
+  named.forEach((b, i) => {
+    const first = named.findIndex((o) => o.name === b.name);
+    if (first !== i) errors.push(`eval.benchmarks[${i}]: its name "${b.name}" is already used by eval.benchmarks[${first}] (the same task with the same options?); give one a unique "name", as { "task": ..., "name": "..." }`);
+  });
+  return named;
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 export interface LoadRecipeOptions {

@@ -1,5 +1,9 @@
 import type { CheckpointInfo, TrainerState } from '../contracts/checkpoint-store';
 import type { TrainerContext, StageResult, ValidationResult } from '../contracts/trainer';
+import { isSrlError } from '../errors';
+
+/** Lets pending signals (SIGINT, SIGTERM) and timers run: a step of synchronous tensor work otherwise hides them. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Thrown by a step that noticed the abort signal before changing any weights. */
 export class StepAborted extends Error {
@@ -67,12 +71,22 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   const due = (): boolean => o.validateEvery > 0 && step % o.validateEvery === 0 && validatedStep !== step;
   if (due()) await considerBest(await validate());
   while (step < limit) {
+    await yieldToEventLoop();
     if (ctx.signal.aborted) break;
     snapshot = o.snapshot();
     try {
       lastMetrics = await o.step(step);
     } catch (error) {
       if (error instanceof StepAborted) break;
+      // A plugin (reward) failed before this step changed any weights: keep the last good step resumable.
+      if (isSrlError(error) && error.kind === 'plugin' && lastSaved?.step !== step) {
+        try {
+          lastSaved = await save('latest');
+          ctx.logger.log('warn', `stage ${ctx.stage}: saved a checkpoint of the last good step (${step}) before failing; fix the cause and continue with --resume`);
+        } catch (saveError) {
+          ctx.logger.log('warn', `stage ${ctx.stage}: could not save a checkpoint after the failure (${(saveError as Error).message})`);
+        }
+      }
       throw error;
     }
     step++;
@@ -83,11 +97,14 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit) lastSaved = await save('latest');
   }
   const interrupted = step < limit;
-  if (!interrupted && o.validateEvery > 0 && validatedStep !== step) await considerBest(await validate());
+  // --max-steps cut the stage short: it is resumable to its full length, so it gets neither the
+  // end-of-stage validation nor a `final` checkpoint (the resumed run does both, as an uninterrupted one would).
+  const complete = step >= o.totalSteps;
+  if (complete && o.validateEvery > 0 && validatedStep !== step) await considerBest(await validate());
   // Always leave a resumable checkpoint: on a clean stop (Ctrl-C) and at the end.
   if (lastSaved?.step !== step) lastSaved = await save('latest');
-  const final = interrupted ? null : await save('final');
+  const final = complete ? await save('final') : null;
   if (!bestInfo && best) bestInfo = (await ctx.checkpoints.latest('best'))?.info ?? null;
   const numeric = Object.fromEntries(Object.entries(lastMetrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
-  return { steps: step, final, best: bestInfo, interrupted, metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) } };
+  return { steps: step, totalSteps: o.totalSteps, final, latest: lastSaved, best: bestInfo, interrupted, metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) } };
 }
