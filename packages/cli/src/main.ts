@@ -52,7 +52,7 @@ export function buildProgram(result: { code: number }): Command {
     .command('reward')
     .description('score rows {"completion", "reference", ...metadata} with a reward plugin; prints one JSON line per row')
     .argument('<name>', 'reward plugin name, e.g. step-similarity')
-    .requiredOption('--input <rows.jsonl>', 'JSONL rows')
+    .requiredOption('--input <rows.jsonl>', 'JSONL rows (- for standard input)')
     .option('--options <json>', 'plugin options as a JSON object')
     .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
     .action(run((name: string, opts: { input: string; options?: string; plugin?: string[] }) => rewardCommand(name, opts, logger())));

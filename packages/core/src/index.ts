@@ -44,3 +44,4 @@ export * from './runner/run-lock';
 export * from './runner/recipe-changes';
 export * from './runner/cleanup';
 export * from './rewards-math/checked-reward';
+export * from './text/utf8-lines';

@@ -127,7 +127,11 @@ function benchmarkSpecs(raw: RawBenchmark[], check: (kind: PluginKind, ref: Plug
     const ref = long ? b.task : (b as PluginRef);
     return { explicit: long ? b.name : undefined, task: check('task', ref, at), path: at, given: ref };
   });
-  const base = (s: (typeof specs)[number]): string => toSafeName(pluginRefName(s.task));
+  // A task that names itself (jsonl-benchmark's "name") is called that; otherwise by its plugin name.
+  const base = (s: (typeof specs)[number]): string => {
+    const own = Array.isArray(s.task) ? (s.task[1] as { name?: unknown } | undefined)?.name : undefined;
+    return toSafeName(typeof own === 'string' ? own : pluginRefName(s.task));
+  };
   const shared = (s: (typeof specs)[number]): boolean => specs.filter((o) => !o.explicit && base(o) === base(s)).length > 1;
   const named = specs.map((s) => ({ name: s.explicit ?? (shared(s) ? `${base(s)}-${shortHash(JSON.stringify(s.task))}` : base(s)), task: s.task, path: s.path }));
   named.forEach((b, i) => {

@@ -25,9 +25,18 @@ export function isWasmOutOfMemory(error: unknown): boolean {
   return /memory access out of bounds|out of memory|Aborted\(OOM\)|Cannot enlarge memory|Array buffer allocation failed|WebAssembly\.Memory/i.test(text);
 }
 
-/** The error to report for a failure in `where`: wasm memory exhaustion becomes an explained SrlError. */
-export function explainFailure(error: unknown, where: string): unknown {
-  if (isSrlError(error) || !isWasmOutOfMemory(error)) return error;
+/** The error to report for a failure in `where`: a full disk and wasm memory exhaustion become explained SrlErrors. */
+export function explainFailure(error: unknown, where: string, runDir?: string): unknown {
+  if (isSrlError(error)) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new SrlError(
+      'runtime',
+      `${where}: no space left on the disk that holds ${runDir ?? 'the run folder'} (${(error as Error).message}); free some space, then continue with --resume (the last complete checkpoint is intact)`,
+      { cause: error },
+    );
+  }
+  if (!isWasmOutOfMemory(error)) return error;
   return new SrlError(
     'runtime',
     `${where}: the tensor backend ran out of memory (${(error as Error).message}); the wasm heap is capped at 4 GiB. ` +

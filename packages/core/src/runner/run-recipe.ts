@@ -99,7 +99,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
     await folder.setStatus(stopped ? 'stopped' : 'complete');
     return { outDir, interrupted: false, stopped, stages: folder.stages };
   } catch (error) {
-    failure = explainFailure(error, where);
+    failure = explainFailure(error, where, outDir);
     const message = (failure as Error)?.message ?? String(failure);
     await cleanUp(logger, failure, [() => folder.setStatus('failed', `${where}: ${message}`)]);
     throw failure;
