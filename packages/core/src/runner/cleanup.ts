@@ -19,6 +19,15 @@ export async function cleanUp(logger: Logger, failure: unknown, steps: (() => un
   if (first !== undefined) throw first;
 }
 
+/** True when `error` (or an error it wraps) is ENOSPC / EDQUOT. */
+function isDiskFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || /\bENOSPC\b/.test(String((e as Error).message))) return true;
+  }
+  return false;
+}
+
 /** True for the errors the wasm backend throws when its heap (at most 4 GiB) is exhausted. */
 export function isWasmOutOfMemory(error: unknown): boolean {
   const text = `${(error as Error)?.name ?? ''}: ${(error as Error)?.message ?? String(error)}`;
@@ -27,16 +36,14 @@ export function isWasmOutOfMemory(error: unknown): boolean {
 
 /** The error to report for a failure in `where`: a full disk and wasm memory exhaustion become explained SrlErrors. */
 export function explainFailure(error: unknown, where: string, runDir?: string): unknown {
-  if (isSrlError(error)) return error;
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (isDiskFull(error)) {
     return new SrlError(
       'runtime',
       `${where}: no space left on the disk that holds ${runDir ?? 'the run folder'} (${(error as Error).message}); free some space, then continue with --resume (the last complete checkpoint is intact)`,
       { cause: error },
     );
   }
-  if (!isWasmOutOfMemory(error)) return error;
+  if (isSrlError(error) || !isWasmOutOfMemory(error)) return error;
   return new SrlError(
     'runtime',
     `${where}: the tensor backend ran out of memory (${(error as Error).message}); the wasm heap is capped at 4 GiB. ` +
