@@ -1,6 +1,15 @@
 import type { CheckpointInfo, TrainerState } from '../contracts/checkpoint-store';
 import type { TrainerContext, StageResult, ValidationResult } from '../contracts/trainer';
-import { isSrlError } from '../errors';
+import { isSrlError, SrlError } from '../errors';
+
+/** This many optimizer steps in a row whose every update was skipped as non-finite fail the stage. */
+const MAX_SKIPPED_IN_A_ROW = 3;
+
+/** True when a step applied no update: every update it tried had a non-finite loss or gradient. */
+function fullySkipped(m: Record<string, unknown>): boolean {
+  if (m.skipped_update === 1) return true;
+  return typeof m.updates === 'number' && m.updates > 0 && m.skipped_updates === m.updates;
+}
 
 /** Lets pending signals (SIGINT, SIGTERM) and timers run: a step of synchronous tensor work otherwise hides them. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -41,6 +50,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   let lastSaved: CheckpointInfo | null = null;
   let lastMetrics: Record<string, unknown> = {};
   let snapshot = o.snapshot();
+  let skippedInARow = 0;
 
   const state = (data: Record<string, unknown>): TrainerState => ({ stage: ctx.stage, step, data: { ...data, best, validatedStep } });
   const save = async (tag: CheckpointInfo['tag']): Promise<CheckpointInfo> =>
@@ -90,6 +100,15 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
       throw error;
     }
     step++;
+    skippedInARow = fullySkipped(lastMetrics) ? skippedInARow + 1 : 0;
+    if (skippedInARow >= MAX_SKIPPED_IN_A_ROW || (skippedInARow === step && step === o.totalSteps)) {
+      // Nothing is saved: the last checkpoint before the divergence stays the latest.
+      throw new SrlError(
+        'runtime',
+        `stage ${ctx.stage} (${trainerName}): ${skippedInARow} step${skippedInARow === 1 ? '' : 's'} in a row up to step ${step} skipped their update as non-finite (loss ${lastMetrics.loss}, grad norm ${lastMetrics.grad_norm}, lr ${lastMetrics.lr}); ` +
+          'training has diverged. Lower "lr" (or keep "maxGradNorm" on), then restart the stage or resume from a checkpoint before the divergence',
+      );
+    }
     snapshot = o.snapshot();
     ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics });
     ctx.logger.progress({ label: `stage ${ctx.stage} ${trainerName}`, current: step, total: limit, fields: o.progressFields(lastMetrics) });
