@@ -36,7 +36,10 @@ export interface ProblemResult {
 }
 
 export interface EvalSummary {
+  /** The benchmark's unique, path-safe name (its result file is `<benchmark>.jsonl`). */
   benchmark: string;
+  /** The task evaluated (its plugin or own name). */
+  task: string;
   split: string;
   problems: number;
   /** Problems whose gold answer the reward cannot use (reward null): left out of every mean. */
@@ -93,13 +96,13 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
     results.push(...rows);
     logger?.progress({ label, current: results.length, total: instances.length });
   }
-  return { summary: { ...summarize(options.name ?? task.name, options, results), ...bad }, results };
+  return { summary: { ...summarize(options.name ?? task.name, options, results), task: task.name, ...bad }, results };
 }
 
-function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'badRows' | 'badRowsFirst'> {
+function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst'> {
   // A problem whose reward does not apply (unusable gold answer) is left out, never counted as wrong.
   const usable = results.filter((r) => (r.greedy ? r.greedy.reward !== null : true) && (r.samples ? r.samples.rewards.every((x) => x !== null) : true));
-  const summary: Omit<EvalSummary, 'badRows' | 'badRowsFirst'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
+  const summary: Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
   if (!usable.length) return summary;
   if (options.greedy) summary.greedyAccuracy = usable.filter((r) => r.greedy!.correct).length / usable.length;
   if (options.samples > 0) {

@@ -145,6 +145,30 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
+/** Runs every plugin's `check` hook once per distinct reference (a stage's task is often the recipe's). */
+export async function checkRecipe(recipe: Recipe, registry: PluginRegistry): Promise<string[]> {
+  const refs: { kind: PluginKind; ref: PluginRef; at: string }[] = [
+    { kind: 'policy', ref: recipe.policy, at: 'policy' },
+    ...(recipe.task !== undefined ? [{ kind: 'task' as const, ref: recipe.task, at: 'task' }] : []),
+    ...recipe.rewards.map((r) => ({ kind: 'reward' as const, ref: r.reward, at: r.path })),
+    ...recipe.stages.flatMap((s) => [
+      { kind: 'trainer' as const, ref: s.trainer, at: `${s.path}.trainer` },
+      { kind: 'task' as const, ref: s.task, at: `${s.path}.task` },
+      ...s.rewards.map((r) => ({ kind: 'reward' as const, ref: r.reward, at: r.path })),
+    ]),
+    ...(recipe.eval?.benchmarks ?? []).map((b) => ({ kind: 'task' as const, ref: b.task, at: b.path })),
+  ];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const { kind, ref, at } of refs) {
+    const key = `${kind}:${JSON.stringify(ref)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(...(await registry.check(kind, ref, at, path.dirname(recipe.file))));
+  }
+  return problems;
+}
+
 export interface LoadRecipeOptions {
   registry: PluginRegistry;
   /** Loads the packages named in `plugins` into the registry (the CLI passes its loader). */
@@ -166,6 +190,7 @@ export async function loadRecipe(file: string, options: LoadRecipeOptions): Prom
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     // Plugin references are checked wherever the structure around them is sound, so that every problem shows at once.
     const resolved = resolveRecipe(raw, options.registry, absolute, errors);
+    if (errors.length === 0 && resolved.errors.length === 0) errors.push(...(await checkRecipe(resolved.recipe, options.registry)));
     if (errors.length === 0 && resolved.errors.length === 0) return resolved.recipe;
     errors.push(...resolved.errors);
   }
