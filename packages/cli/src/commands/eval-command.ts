@@ -61,6 +61,7 @@ export async function evalCommand(file: string, opts: EvalCommandOptions, logger
         logger.log(
           summary.badRows ? 'warn' : 'info',
           `${benchmark.name}: ${summary.problems} problems, ${summary.skipped} skipped (no usable gold answer), ${summary.badRows} malformed rows` +
+            (summary.tooLong ? `, ${summary.tooLong} prompts too long for the model` : '') +
             (summary.badRows ? ` (first: ${summary.badRowsFirst.join('; ')})` : '') +
             (summary.greedyAccuracy !== undefined ? `, greedy ${(100 * summary.greedyAccuracy).toFixed(1)}%` : ''),
         );

@@ -34,7 +34,7 @@ describe('faults: input files', () => {
     const dir = tmp();
     const result = await srl(['eval', benchmarkRecipe(dir, []), '--out', path.join(dir, 'out')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/mine\/test: no problems to evaluate \(0 examples loaded, 0 malformed rows skipped\)/);
+    expect(result.stderr).toMatch(/mine\/test: no problems to evaluate \(0 examples loaded, 0 malformed rows skipped, 0 prompts too long\)/);
   });
 
   it('srl reward checks every row before printing, and names a failing row by file:line', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from '../contracts/logger';
-import type { Policy } from '../contracts/policy';
+import { isTrainablePolicy, type Policy } from '../contracts/policy';
 import type { RewardModel } from '../contracts/reward-model';
 import type { Instance, Task } from '../contracts/task';
 import { SrlError } from '../errors';
@@ -48,6 +48,8 @@ export interface EvalSummary {
   badRows: number;
   /** file:line and reason of the first few malformed rows. */
   badRowsFirst: string[];
+  /** Problems skipped because their prompt does not fit the model's context. */
+  tooLong: number;
   greedyAccuracy?: number;
   /** Mean accuracy over k samples (the paper's avg@32). */
   avgAtK?: number;
@@ -64,9 +66,14 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
   const { examples, skipped } = await task.load(options.split, { limit: options.limit });
   const bad = { badRows: skipped.length, badRowsFirst: skipped.slice(0, 3).map((r) => `${r.file}:${r.line} ${r.reason}`) };
   if (bad.badRows) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${bad.badRows} malformed rows (first: ${bad.badRowsFirst.join('; ')})`);
-  const instances: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
+  const all: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
+  // A prompt that leaves no room to answer is skipped and counted (as training does), not fatal for the whole benchmark.
+  const fits = (i: Instance): boolean => policy.contextLength === undefined || !isTrainablePolicy(policy) || policy.tokenize(policy.formatPrompt(i.prompt)).length < policy.contextLength;
+  const instances = all.filter(fits);
+  const tooLong = all.length - instances.length;
+  if (tooLong) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${tooLong} problems whose prompt does not fit the model's ${policy.contextLength} positions`);
   if (!instances.length) {
-    throw new SrlError('data', `${options.name ?? task.name}/${options.split}: no problems to evaluate (${examples.length} examples loaded, ${bad.badRows} malformed rows skipped${bad.badRows ? `; first: ${bad.badRowsFirst[0]}` : ''}); check the benchmark's file and split`);
+    throw new SrlError('data', `${options.name ?? task.name}/${options.split}: no problems to evaluate (${examples.length} examples loaded, ${bad.badRows} malformed rows skipped, ${tooLong} prompts too long${bad.badRows ? `; first: ${bad.badRowsFirst[0]}` : ''}); check the benchmark's file and split`);
   }
   const results: ProblemResult[] = [];
   const label = `eval ${task.name}`;
@@ -96,13 +103,13 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
     results.push(...rows);
     logger?.progress({ label, current: results.length, total: instances.length });
   }
-  return { summary: { ...summarize(options.name ?? task.name, options, results), task: task.name, ...bad }, results };
+  return { summary: { ...summarize(options.name ?? task.name, options, results), task: task.name, ...bad, tooLong }, results };
 }
 
-function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst'> {
+function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> {
   // A problem whose reward does not apply (unusable gold answer) is left out, never counted as wrong.
   const usable = results.filter((r) => (r.greedy ? r.greedy.reward !== null : true) && (r.samples ? r.samples.rewards.every((x) => x !== null) : true));
-  const summary: Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
+  const summary: Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
   if (!usable.length) return summary;
   if (options.greedy) summary.greedyAccuracy = usable.filter((r) => r.greedy!.correct).length / usable.length;
   if (options.samples > 0) {
@@ -119,10 +126,10 @@ export function formatEvalTable(summaries: EvalSummary[]): string {
   const pct = (x: number | undefined): string => (x === undefined ? '-' : (100 * x).toFixed(1));
   const ks = [...new Set(summaries.flatMap((s) => Object.keys(s.passAtK ?? {})))].sort((a, b) => Number(a) - Number(b));
   const avgHeader = summaries.find((s) => s.k)?.k;
-  const header = ['benchmark', 'split', 'problems', 'skipped', 'bad rows', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`)];
+  const header = ['benchmark', 'split', 'problems', 'skipped', 'bad rows', 'too long', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const s of summaries) {
-    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), String(s.badRows ?? 0), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k]))];
+    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), String(s.badRows ?? 0), String(s.tooLong ?? 0), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k]))];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
