@@ -22,7 +22,7 @@ describe('faults: checkpoints', () => {
     return srl(['train', recipe, '--out', out, '--resume', '--max-steps', '3']);
   };
 
-  it('a truncated trainer_state.json names the file and the way out', async () => {
+  it.concurrent('a truncated trainer_state.json names the file and the way out', async () => {
     const result = await resumeDamaged((ckpt) => {
       const file = path.join(ckpt, 'trainer_state.json');
       writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
@@ -32,7 +32,7 @@ describe('faults: checkpoints', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('a config.json with num_hidden_layers 1e8 is refused before any allocation', async () => {
+  it.concurrent('a config.json with num_hidden_layers 1e8 is refused before any allocation', async () => {
     const result = await resumeDamaged((ckpt) => {
       const file = path.join(ckpt, 'config.json');
       writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), num_hidden_layers: 1e8 }));
@@ -41,7 +41,7 @@ describe('faults: checkpoints', () => {
     expect(result.stderr).toMatch(/config\.json: numLayers: 100000000, expected at most 1024/);
   });
 
-  it('NaN bytes in model.safetensors are refused on load', async () => {
+  it.concurrent('NaN bytes in model.safetensors are refused on load', async () => {
     const result = await resumeDamaged((ckpt) => {
       const file = path.join(ckpt, 'model.safetensors');
       const bytes = readFileSync(file);
@@ -53,7 +53,7 @@ describe('faults: checkpoints', () => {
     expect(result.stderr).toMatch(/weight .* holds NaN at index 1; the checkpoint is damaged/);
   });
 
-  it('lr 1e9: a diverging stage fails loudly instead of completing with poisoned weights', async () => {
+  it.concurrent('lr 1e9: a diverging stage fails loudly instead of completing with poisoned weights', async () => {
     const diverging = recipeCopy('tiny.recipe.yaml', dir, { 'instances: srl, limit: 8,': 'instances: srl, limit: 8, lr: 1e9,' }, 'diverging.yaml');
     const out = path.join(dir, 'diverging');
     const result = await srl(['train', diverging, '--out', out]);

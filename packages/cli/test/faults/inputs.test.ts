@@ -15,7 +15,7 @@ function benchmarkRecipe(dir: string, lines: string[]): string {
 }
 
 describe('faults: input files', () => {
-  it('eval shows the malformed rows of a benchmark (count and file:line) on the console and in the summaries', async () => {
+  it.concurrent('eval shows the malformed rows of a benchmark (count and file:line) on the console and in the summaries', async () => {
     const dir = tmp();
     const good = (i: number): string => JSON.stringify({ id: `p${i}`, problem: `What is ${i} + 1?`, answer: String(i + 1) });
     const recipe = benchmarkRecipe(dir, []);
@@ -30,14 +30,14 @@ describe('faults: input files', () => {
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/\| mine \| test \| 3 \| 0 \| 2 \|/);
   });
 
-  it('eval of an empty benchmark file is an error, not "0 problems"', async () => {
+  it.concurrent('eval of an empty benchmark file is an error, not "0 problems"', async () => {
     const dir = tmp();
     const result = await srl(['eval', benchmarkRecipe(dir, []), '--out', path.join(dir, 'out')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/mine\/test: no problems to evaluate \(0 examples loaded, 0 malformed rows skipped, 0 prompts too long\)/);
   });
 
-  it('srl reward checks every row before printing, and names a failing row by file:line', async () => {
+  it.concurrent('srl reward checks every row before printing, and names a failing row by file:line', async () => {
     const dir = tmp();
     const rows = Array.from({ length: 300 }, (_, i) => JSON.stringify(i === 299 ? { completion: 'x' } : { completion: 'x = 3', reference: 'x = 3' }));
     const file = path.join(dir, 'rows.jsonl');

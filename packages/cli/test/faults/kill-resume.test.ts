@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SeededRng } from '@srl/core';
-import { finish, metrics, readJson, recipeCopy, srl, start, tmp, waitFor, weightsHash } from './run-cli';
+import { finish, metrics, readJson, recipeCopy, referenceRun, srl, start, tmp, waitFor, weightsHash } from './run-cli';
 
 const STAGES = ['0-sft-tiny', '1-srl-tiny'];
 const TOTAL_STEPS = 24; // 12 SFT + 12 SRL steps
@@ -27,10 +27,9 @@ const writingCheckpoint = (out: string): boolean =>
 describe('faults: kill -9 and --resume', () => {
   const dir = tmp();
   const recipe = recipeCopy('tiny.recipe.yaml', dir);
-  const full = path.join(dir, 'full');
+  let full = '';
   beforeAll(async () => {
-    const run = await srl(['train', recipe, '--out', full]);
-    expect(run.code, run.stderr).toBe(0);
+    full = await referenceRun(recipe);
   });
 
   const rng = new SeededRng(seed);

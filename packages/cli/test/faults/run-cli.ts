@@ -1,7 +1,7 @@
 /** Runs the real `srl` CLI in a child process (node itself, so signals and exit codes are the CLI's own). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +75,25 @@ export async function waitFor(ready: () => boolean, child: ChildProcess, ms = 60
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * The uninterrupted run of a fixture recipe, trained once per test session (keyed by the vitest
+ * process and the recipe's text) and shared by the test files that compare against it.
+ */
+export async function referenceRun(recipe: string): Promise<string> {
+  const key = createHash('sha256').update(readFileSync(recipe)).digest('hex').slice(0, 12);
+  const dir = path.join(tmpdir(), `srl-fault-reference-${process.ppid}-${key}`);
+  const done = (): boolean => existsSync(path.join(dir, 'run.json')) && readJson<{ status: string }>(path.join(dir, 'run.json')).status === 'complete';
+  if (done()) return dir;
+  const staging = `${dir}.tmp-${process.pid}`;
+  const run = await srl(['train', recipe, '--out', staging]);
+  if (run.code !== 0) throw new Error(`the reference run failed: ${run.stderr}`);
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another test file published it first
+  }
+  if (!done()) throw new Error(`no complete reference run at ${dir}`);
+  return dir;
 }

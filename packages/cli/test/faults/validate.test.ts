@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { srl, tmp } from './run-cli';
 
 describe('faults: validate', () => {
-  it('reports semantic problems found by the plugins\' check hooks: heads, data folder, data file', async () => {
+  it.concurrent('reports semantic problems found by the plugins\' check hooks: heads, data folder, data file', async () => {
     const dir = tmp();
     const recipe = path.join(dir, 'bad.yaml');
     writeFileSync(
@@ -25,7 +25,7 @@ describe('faults: validate', () => {
     expect(result.stderr).toMatch(/eval\.benchmarks\[0\]\.options: path: the data file .*nope\.jsonl does not exist/);
   });
 
-  it('names a YAML .nan weight as NaN, not null', async () => {
+  it.concurrent('names a YAML .nan weight as NaN, not null', async () => {
     const dir = tmp();
     const recipe = path.join(dir, 'nan.yaml');
     writeFileSync(recipe, 'policy: tfjs-transformer\ntask: math/synthetic-arithmetic\nrewards:\n  - { reward: step-similarity, weight: .nan }\nstages: [srl-tiny]\n');
