@@ -5,7 +5,7 @@ import type { CheckpointInfo } from '../contracts/checkpoint-store';
 import type { Logger } from '../contracts/logger';
 import type { TrainablePolicy } from '../contracts/policy';
 import type { StageResult, TrainerContext } from '../contracts/trainer';
-import { SrlError } from '../errors';
+import { isSrlError, SrlError } from '../errors';
 import type { PluginDeps } from '../plugins/define-plugin';
 import { pluginRefName } from '../plugins/plugin-ref';
 import type { PluginRegistry } from '../plugins/plugin-registry';
@@ -101,7 +101,10 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
   } catch (error) {
     failure = explainFailure(error, where, outDir);
     const message = (failure as Error)?.message ?? String(failure);
-    await cleanUp(logger, failure, [() => folder.setStatus('failed', `${where}: ${message}`)]);
+    const located = message.startsWith(where) || message.startsWith('stage ') ? message : `${where}: ${message}`;
+    await cleanUp(logger, failure, [() => folder.setStatus('failed', located)]);
+    // Say where it failed; the error keeps its kind (and exit code) and the original as its cause.
+    if (isSrlError(failure) && located !== message) failure = new SrlError(failure.kind, located, { cause: failure, details: failure.details });
     throw failure;
   } finally {
     await cleanUp(logger, failure, [() => policy?.dispose(), () => folder.close()]);
