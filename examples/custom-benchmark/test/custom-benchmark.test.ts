@@ -13,7 +13,7 @@ describe('a new benchmark from configuration only', () => {
     expect(await main(['--log-format', 'json', 'eval', recipe, '--out', out])).toBe(0);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { summaries: { benchmark: string; problems: number; skipped: number; greedyAccuracy: number; avgAtK: number; passAtK: Record<string, number> }[] };
     expect(summary.summaries.map((s) => [s.benchmark, s.problems, s.skipped])).toEqual([
-      ['math/math500', 24, 0],
+      ['math-math500', 24, 0],
       ['pencils-and-tanks', 24, 0],
     ]);
     for (const s of summary.summaries) {

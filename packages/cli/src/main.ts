@@ -80,7 +80,7 @@ export function buildProgram(result: { code: number }): Command {
     .command('reward')
     .description('score rows {"completion", "reference", ...metadata} with a reward plugin; prints one JSON line per row')
     .argument('<name>', 'reward plugin name, e.g. step-similarity')
-    .requiredOption('--input <rows.jsonl>', 'JSONL rows')
+    .requiredOption('--input <rows.jsonl>', 'JSONL rows (- for standard input)')
     .option('--options <json>', 'plugin options as a JSON object')
     .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
     .action(run((name: string, opts: { input: string; options?: string; plugin?: string[] }) => rewardCommand(name, opts, logger())));
@@ -92,9 +92,10 @@ export function buildProgram(result: { code: number }): Command {
     .option('--out <dir>', 'run folder (default: the recipe\'s output, or runs/<name>)')
     .option('--max-steps <n>', 'stop each stage after n optimizer steps', positiveInt('--max-steps'))
     .option('--resume', 'continue from the latest checkpoint in the run folder')
+    .option('--allow-recipe-change', 'with --resume: accept changes to stages not yet complete (recorded in run.json)')
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu (default: best available)')
     .option('--set <path=value>', 'override a recipe value, e.g. stages[1].options.lr=1e-4 (YAML value; repeatable)', collect)
-    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; backend?: string; set?: string[] }) => trainCommand(file, opts, logger())));
+    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; allowRecipeChange?: boolean; backend?: string; set?: string[] }) => trainCommand(file, opts, logger())));
 
   program
     .command('eval')

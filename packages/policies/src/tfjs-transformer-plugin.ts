@@ -1,5 +1,8 @@
-import { definePlugin } from '@srl/core';
-import { TRANSFORMER_PRESETS } from './model/presets';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { definePlugin, isSrlError } from '@srl/core';
+import { TRANSFORMER_PRESETS, transformerPreset } from './model/presets';
+import { validateTransformerConfig } from './model/validate-config';
 import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs-transformer-policy';
 
 const int = (minimum: number) => ({ type: 'integer', minimum }) as const;
@@ -49,4 +52,23 @@ export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolic
   },
   defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32', scoreBatchSize: 16 },
   create: (options, deps) => TfjsTransformerPolicy.create(options, { logger: deps.logger, baseDir: deps.baseDir }),
+  check: (options, context) => {
+    const problems: string[] = [];
+    if (options.checkpoint) {
+      const dir = path.resolve(context.baseDir, options.checkpoint);
+      if (!existsSync(path.join(dir, 'config.json'))) problems.push(`checkpoint: ${dir} holds no config.json (a Hugging Face checkpoint folder is expected)`);
+    } else {
+      // The token ids come from the tokenizer at creation; everything else is known now.
+      const config = { ...transformerPreset(options.preset), ...options.config, bosTokenId: null, eosTokenId: null };
+      try {
+        validateTransformerConfig(config);
+      } catch (error) {
+        problems.push(...(isSrlError(error) && error.details.length ? error.details.map((d) => `config: ${d}`) : [(error as Error).message]));
+      }
+    }
+    if (options.tokenizer && options.tokenizer !== 'byte' && !existsSync(path.resolve(context.baseDir, options.tokenizer))) {
+      problems.push(`tokenizer: ${path.resolve(context.baseDir, options.tokenizer)} does not exist ("byte", or a folder with tokenizer.json)`);
+    }
+    return problems;
+  },
 });

@@ -105,6 +105,10 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     return policy;
   }
 
+  get contextLength(): number {
+    return this.model.config.maxPositions;
+  }
+
   get eosTokenId(): number | null {
     return this.tokenizer.eosTokenId;
   }

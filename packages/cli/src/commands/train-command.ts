@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadRecipe, runRecipe, SrlError, type Logger } from '@srl/core';
+import { existsSync } from 'node:fs';
+import { isSrlError, loadRecipe, runRecipe, SrlError, type Logger } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import { withStopSignals } from '../stop-signals';
 
@@ -7,6 +8,7 @@ export interface TrainCommandOptions {
   out?: string;
   maxSteps?: number;
   resume?: boolean;
+  allowRecipeChange?: boolean;
   backend?: string;
   /** `--set path=value` recipe overrides (recorded in the run's recipe.json). */
   set?: string[];
@@ -19,6 +21,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
   if (!recipe.stages.length) throw new SrlError('validation', `${file}: has no "stages" to train (it is an evaluation-only recipe: use srl eval)`);
   const outDir = path.resolve(opts.out ?? recipe.output);
   logger.log('info', `run ${recipe.name} -> ${outDir}${opts.resume ? ' (resuming)' : ''}`);
+  const resumeHint = `srl train ${file} --out ${path.relative(process.cwd(), outDir) || '.'} --resume`;
   const result = await withStopSignals(logger, (signal) =>
     runRecipe({
       recipe,
@@ -27,8 +30,15 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
       outDir,
       signal,
       resume: opts.resume ?? false,
+      allowRecipeChange: opts.allowRecipeChange ?? false,
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
       ...(opts.backend ? { policyOverrides: { backend: opts.backend } } : {}),
+    }).catch((error: unknown) => {
+      // A refusal before the run started (lock, recipe change) leaves the folder as it was.
+      if (!(isSrlError(error) && error.kind === 'usage') && existsSync(path.join(outDir, 'run.json'))) {
+        logger.log('error', `run ${outDir} failed (run.json says why); after fixing the cause, continue with: ${resumeHint}`);
+      }
+      throw error;
     }),
   );
   for (const stage of result.stages) {
@@ -39,8 +49,12 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
     logger.log('info', `stage ${stage.name}: ${stage.steps} steps${stage.interrupted ? ' (interrupted)' : ''} ${figures}`);
   }
   if (result.interrupted) {
-    logger.log('warn', `stopped; checkpoint saved. Continue with: srl train ${file} --out ${path.relative(process.cwd(), outDir) || '.'} --resume`);
+    logger.log('warn', `stopped; checkpoint saved. Continue with: ${resumeHint}`);
     return 130;
+  }
+  if (result.stopped) {
+    logger.log('info', `stopped by --max-steps: ${outDir}; continue to the full length with: ${resumeHint}`);
+    return 0;
   }
   logger.log('info', `done: ${outDir} (report: srl report ${path.relative(process.cwd(), outDir) || '.'})`);
   return 0;

@@ -12,7 +12,7 @@ export async function validateCommand(file: string, out: NodeJS.WritableStream =
   const recipe = await loadValidRecipe(file, overrides);
   const stages = recipe.stages.map((s) => pluginRefName(s.trainer)).join(' -> ');
   const task = recipe.task ? `, task ${pluginRefName(recipe.task)}` : '';
-  const evals = recipe.eval ? `, eval ${recipe.eval.benchmarks.map(pluginRefName).join(', ')}` : '';
+  const evals = recipe.eval ? `, eval ${recipe.eval.benchmarks.map((b) => (b.name === pluginRefName(b.task) ? b.name : `${b.name} (${pluginRefName(b.task)})`)).join(', ')}` : '';
   out.write(`${file}: valid (policy ${pluginRefName(recipe.policy)}${task}, stages ${stages || '(none)'}${evals})\n`);
   return 0;
 }

@@ -49,6 +49,8 @@ export interface Policy {
   generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]>;
   /** Formats a prompt into the text the model sees (chat template), without generating. */
   formatPrompt(prompt: Prompt): string;
+  /** Tokens the model can attend to (prompt plus completion), where known: longer prompts are skipped and counted. */
+  readonly contextLength?: number;
   dispose(): void | Promise<void>;
 }
 export const Policy: ServiceIdentifier<Policy> = Symbol.for('@srl/core/Policy');

@@ -63,6 +63,8 @@ export interface Task {
    * one-completion harness when it is present.
    */
   evaluate?(input: TaskEvaluateInput): Promise<{ summary: EvalSummary; results: ProblemResult[] }>;
+  /** Releases what the task holds (sandboxes, file handles); the runner calls it when the stage ends. */
+  dispose?(): void | Promise<void>;
 }
 
 export interface TaskEvaluateInput {

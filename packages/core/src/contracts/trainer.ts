@@ -49,7 +49,12 @@ export interface ValidationResult {
 
 export interface StageResult {
   steps: number;
+  /** The stage's full length; `steps` is smaller when --max-steps stopped it (resumable). */
+  totalSteps?: number;
+  /** Set only when the stage ran its full length. */
   final: CheckpointInfo | null;
+  /** The last resumable checkpoint (where a stage stopped by --max-steps ended). */
+  latest?: CheckpointInfo | null;
   best: CheckpointInfo | null;
   interrupted: boolean;
   metrics: Record<string, number>;

@@ -1,12 +1,16 @@
 import type { Logger } from '../contracts/logger';
-import type { Policy } from '../contracts/policy';
+import { isTrainablePolicy, type Policy } from '../contracts/policy';
 import type { RewardModel } from '../contracts/reward-model';
 import type { Instance, Task } from '../contracts/task';
+import { SrlError } from '../errors';
+import { CheckedReward } from '../rewards-math/checked-reward';
 import { passAtK, reportedKs } from './pass-at-k';
 
 export interface EvaluateOptions {
   policy: Policy;
   task: Task;
+  /** The benchmark's name in the summary (default: the task's name). */
+  name?: string;
   /** The task's metric reward (math-answer for math): 1 means correct. */
   reward: RewardModel;
   split: string;
@@ -32,11 +36,20 @@ export interface ProblemResult {
 }
 
 export interface EvalSummary {
+  /** The benchmark's unique, path-safe name (its result file is `<benchmark>.jsonl`). */
   benchmark: string;
+  /** The task evaluated (its plugin or own name). */
+  task: string;
   split: string;
   problems: number;
   /** Problems whose gold answer the reward cannot use (reward null): left out of every mean. */
   skipped: number;
+  /** Data rows the task's loader skipped as malformed (never evaluated). */
+  badRows: number;
+  /** file:line and reason of the first few malformed rows. */
+  badRowsFirst: string[];
+  /** Problems skipped because their prompt does not fit the model's context. */
+  tooLong: number;
   greedyAccuracy?: number;
   /** Mean accuracy over k samples (the paper's avg@32). */
   avgAtK?: number;
@@ -50,9 +63,20 @@ const correct = (r: number | null): boolean => r !== null && r >= 1 - 1e-9;
 
 /** Generates and scores in batches; works with any Policy (in-process or remote). */
 export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summary: EvalSummary; results: ProblemResult[] }> {
-  const { policy, task, reward, logger } = options;
-  const { examples } = await task.load(options.split, { limit: options.limit });
-  const instances: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
+  const { policy, task, logger } = options;
+  const reward = options.reward instanceof CheckedReward ? options.reward : new CheckedReward(options.reward, { at: `${task.name}.evalMetric` });
+  const { examples, skipped } = await task.load(options.split, { limit: options.limit });
+  const bad = { badRows: skipped.length, badRowsFirst: skipped.slice(0, 3).map((r) => `${r.file}:${r.line} ${r.reason}`) };
+  if (bad.badRows) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${bad.badRows} malformed rows (first: ${bad.badRowsFirst.join('; ')})`);
+  const all: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
+  // A prompt that leaves no room to answer is skipped and counted (as training does), not fatal for the whole benchmark.
+  const fits = (i: Instance): boolean => policy.contextLength === undefined || !isTrainablePolicy(policy) || policy.tokenize(policy.formatPrompt(i.prompt)).length < policy.contextLength;
+  const instances = all.filter(fits);
+  const tooLong = all.length - instances.length;
+  if (tooLong) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${tooLong} problems whose prompt does not fit the model's ${policy.contextLength} positions`);
+  if (!instances.length) {
+    throw new SrlError('data', `${options.name ?? task.name}/${options.split}: no problems to evaluate (${examples.length} examples loaded, ${bad.badRows} malformed rows skipped, ${tooLong} prompts too long${bad.badRows ? `; first: ${bad.badRowsFirst[0]}` : ''}); check the benchmark's file and split`);
+  }
   const results: ProblemResult[] = [];
   const label = `eval ${task.name}`;
   for (let start = 0; start < instances.length; start += options.batchSize) {
@@ -81,13 +105,13 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
     results.push(...rows);
     logger?.progress({ label, current: results.length, total: instances.length });
   }
-  return { summary: summarize(task.name, options, results), results };
+  return { summary: { ...summarize(options.name ?? task.name, options, results), task: task.name, ...bad, tooLong }, results };
 }
 
-function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): EvalSummary {
+function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> {
   // A problem whose reward does not apply (unusable gold answer) is left out, never counted as wrong.
   const usable = results.filter((r) => (r.greedy ? r.greedy.reward !== null : true) && (r.samples ? r.samples.rewards.every((x) => x !== null) : true));
-  const summary: EvalSummary = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
+  const summary: Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
   if (!usable.length) return summary;
   if (options.greedy) summary.greedyAccuracy = usable.filter((r) => r.greedy!.correct).length / usable.length;
   if (options.samples > 0) {
@@ -105,10 +129,10 @@ export function formatEvalTable(summaries: EvalSummary[]): string {
   const ks = [...new Set(summaries.flatMap((s) => Object.keys(s.passAtK ?? {})))].sort((a, b) => Number(a) - Number(b));
   const avgHeader = summaries.find((s) => s.k)?.k;
   const resolved = summaries.some((s) => s.resolveRate !== undefined);
-  const header = ['benchmark', 'split', 'problems', 'skipped', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`), ...(resolved ? ['resolved'] : [])];
+  const header = ['benchmark', 'split', 'problems', 'skipped', 'bad rows', 'too long', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`), ...(resolved ? ['resolved'] : [])];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const s of summaries) {
-    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k])), ...(resolved ? [pct(s.resolveRate)] : [])];
+    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), String(s.badRows ?? 0), String(s.tooLong ?? 0), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k])), ...(resolved ? [pct(s.resolveRate)] : [])];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -14,6 +14,8 @@ export function joinPath(base: string, pointer: string): string {
 }
 
 function show(value: unknown): string {
+  // JSON has no NaN or Infinity: JSON.stringify would print them as null (YAML's .nan, .inf).
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

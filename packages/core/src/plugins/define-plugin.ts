@@ -57,6 +57,20 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O extends o
    * validation checks them too, before anything is created. `path` is relative to the options.
    */
   references?(options: O): PluginReference[];
+  /**
+   * Semantic rules that a schema cannot state (heads divide the hidden size, a data file exists),
+   * run by `srl validate` and before training, on options already validated and defaulted. Returns
+   * the problems found, each a sentence; [] when fine. Must not create the plugin or load data.
+   */
+  check?(options: O, context: PluginCheckContext): string[] | Promise<string[]>;
+}
+
+/** What a plugin's `check` receives besides its options. */
+export interface PluginCheckContext {
+  /** Folder that relative paths in options are resolved against (the recipe's folder). */
+  baseDir: string;
+  /** Where the plugin sits in the recipe, e.g. `stages[1].trainer`. */
+  path: string;
 }
 
 export interface PluginReference {

@@ -115,6 +115,25 @@ export class PluginRegistry {
   }
 
   /** Validates and creates a plugin instance; throws an SrlError listing every problem. */
+  /**
+   * Runs a valid reference's `check` hook and those of the plugins its options name. Returns the
+   * problems, each prefixed with where it sits (`stages[0].trainer.options: ...`).
+   */
+  async check(kind: PluginKind, ref: PluginRef, path: string, baseDir: string): Promise<string[]> {
+    const { plugin, options, errors } = this.resolve(kind, ref, path);
+    if (!plugin || errors.length) return [];
+    const problems: string[] = [];
+    if (plugin.definition.check) {
+      try {
+        problems.push(...(await plugin.definition.check(options, { baseDir, path })).map((p) => `${path}.options: ${p}`));
+      } catch (error) {
+        problems.push(`${path}.options: the check of "${plugin.definition.name}" failed: ${(error as Error).message}`);
+      }
+    }
+    for (const nested of plugin.definition.references?.(options) ?? []) problems.push(...(await this.check(nested.kind, nested.ref, `${path}.options.${nested.path}`, baseDir)));
+    return problems;
+  }
+
   async create<K extends PluginKind>(kind: K, ref: PluginRef, deps: Omit<PluginDeps, 'create'>, path: string = kind): Promise<PluginInstances[K]> {
     const { plugin, options, errors } = this.resolve(kind, ref, path);
     if (!plugin || errors.length) {

@@ -27,9 +27,23 @@ function refForms(p: RegisteredPlugin): Json[] {
 
 const refName = (kind: PluginKind): string => `${kind}Ref`;
 
-/** Replaces `{ $ref: '#/definitions/pluginRef' }` at the given places with the kind's typed reference. */
+/** Points a `{ $ref: '#/definitions/pluginRef' }` property at the kind's typed reference, keeping its other keys. */
 function typed(schema: Json, kind: PluginKind): Json {
   return { ...schema, $ref: `#/definitions/${refName(kind)}` };
+}
+
+/**
+ * A structural definition that accepts a reference or its long object form (a reward entry, a stage,
+ * a benchmark) as editors see it: either the typed reference, or the object with its reference
+ * properties typed (`kinds` maps each such property to its plugin kind).
+ */
+function longForm(def: Json, kind: PluginKind, kinds: Record<string, PluginKind>): Json {
+  const properties = { ...(def.properties as Record<string, Json>) };
+  for (const [key, k] of Object.entries(kinds)) if (properties[key]) properties[key] = typed(properties[key]!, k);
+  return {
+    description: def.description,
+    anyOf: [{ $ref: `#/definitions/${refName(kind)}` }, { type: 'object', properties, required: def.required, additionalProperties: false }],
+  };
 }
 
 /**
@@ -39,7 +53,7 @@ function typed(schema: Json, kind: PluginKind): Json {
  * schema; this file is what `$schema` points editors at (`packages/core/recipe.schema.json`).
  */
 export function buildEditorSchema(registry: PluginRegistry): Json {
-  const schema = structuredClone(recipeSchema) as unknown as Json & { definitions: Json; properties: Record<string, Json> };
+  const schema = structuredClone(recipeSchema) as unknown as Json & { definitions: Record<string, Json>; properties: Record<string, Json> };
   for (const kind of PLUGIN_KINDS) {
     const plugins = registry.list(kind);
     schema.definitions[refName(kind)] = {
@@ -48,21 +62,11 @@ export function buildEditorSchema(registry: PluginRegistry): Json {
       ...(plugins.length ? { anyOf: plugins.flatMap(refForms) } : { $ref: '#/definitions/pluginRef' }),
     };
   }
-  const defs = schema.definitions as Record<string, Json>;
-  defs.rewardEntry = {
-    description: 'A reward plugin, alone (weight 1) or as { "reward": ref, "weight": w }',
-    anyOf: [{ $ref: `#/definitions/${refName('reward')}` }, { type: 'object', properties: { reward: { $ref: `#/definitions/${refName('reward')}` }, weight: { type: 'number', default: 1 } }, required: ['reward'], additionalProperties: false }],
-  };
-  const stageProperties = { ...((defs.stage as Json).properties as Record<string, Json>) };
-  stageProperties.trainer = typed(stageProperties.trainer!, 'trainer');
-  stageProperties.task = typed(stageProperties.task!, 'task');
-  defs.stage = {
-    description: (defs.stage as Json).description,
-    anyOf: [{ $ref: `#/definitions/${refName('trainer')}` }, { type: 'object', properties: stageProperties, required: ['trainer'], additionalProperties: false }],
-  };
+  const defs = schema.definitions;
+  defs.rewardEntry = longForm(defs.rewardEntry!, 'reward', { reward: 'reward' });
+  defs.stage = longForm(defs.stage!, 'trainer', { trainer: 'trainer', task: 'task' });
+  if (defs.benchmark) defs.benchmark = longForm(defs.benchmark, 'task', { task: 'task' });
   schema.properties.policy = typed(schema.properties.policy!, 'policy');
   schema.properties.task = typed(schema.properties.task!, 'task');
-  const evalSpec = schema.properties.eval as Json & { properties: Record<string, Json> };
-  evalSpec.properties.benchmarks = { ...evalSpec.properties.benchmarks, items: { $ref: `#/definitions/${refName('task')}` } };
   return schema;
 }

@@ -1,3 +1,5 @@
+import { SAFE_NAME_PATTERN } from '../runner/safe-path';
+
 /**
  * The recipe's structural JSON Schema: what srl validates first; plugin options are validated
  * afterwards against each plugin's own schema. Editors get `packages/core/recipe.schema.json`, which
@@ -27,8 +29,20 @@ const rewardEntry = {
   properties: {
     reward: { $ref: '#/definitions/pluginRef' },
     weight: { type: 'number', default: 1 },
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Fail the step when a batch has not been scored after this many seconds (default 300)' },
   },
   required: ['reward'],
+  additionalProperties: false,
+} as const;
+
+const benchmark = {
+  description: 'A task plugin to evaluate on, alone or as { "task": ref, "name": "unique-name" }',
+  ...refOrObject,
+  properties: {
+    name: { type: 'string', pattern: SAFE_NAME_PATTERN, maxLength: 128, description: 'Name of its result files and summary row (default: the task name, plus a hash of its options when two benchmarks share a task)' },
+    task: { $ref: '#/definitions/pluginRef' },
+  },
+  required: ['task'],
   additionalProperties: false,
 } as const;
 
@@ -36,7 +50,7 @@ const stage = {
   description: 'A trainer ("sft", "srl", "rlvr", ...), alone or as { "trainer": ref, "task"?, "rewards"?, "from"? }',
   ...refOrObject,
   properties: {
-    name: { type: 'string', minLength: 1, description: 'Name used for the stage folder and in logs' },
+    name: { type: 'string', pattern: SAFE_NAME_PATTERN, maxLength: 128, description: 'Name used for the stage folder and in logs: letters, digits, _ . - (no "/", no "..")' },
     trainer: { $ref: '#/definitions/pluginRef' },
     task: { $ref: '#/definitions/pluginRef', description: 'Overrides the recipe task for this stage' },
     rewards: { type: 'array', items: { $ref: '#/definitions/rewardEntry' }, description: 'Overrides the recipe rewards for this stage' },
@@ -51,10 +65,10 @@ export const recipeSchema = {
   $id: 'urn:srl:recipe',
   title: 'srl recipe',
   type: 'object',
-  definitions: { pluginRef: pluginRefSchema, rewardEntry, stage },
+  definitions: { pluginRef: pluginRefSchema, rewardEntry, stage, benchmark },
   properties: {
     $schema: { type: 'string' },
-    name: { type: 'string', pattern: '^[A-Za-z0-9][\\w.-]*$', description: 'Run name (default: the file name)' },
+    name: { type: 'string', pattern: SAFE_NAME_PATTERN, maxLength: 128, description: 'Run name (default: the file name)' },
     description: { type: 'string' },
     plugins: {
       type: 'array',
@@ -71,7 +85,7 @@ export const recipeSchema = {
     eval: {
       type: 'object',
       properties: {
-        benchmarks: { type: 'array', items: { $ref: '#/definitions/pluginRef' }, minItems: 1, description: 'Task plugins to evaluate on' },
+        benchmarks: { type: 'array', items: { $ref: '#/definitions/benchmark' }, minItems: 1, description: 'Task plugins to evaluate on' },
         split: { type: 'string', default: 'test' },
         greedy: { type: 'boolean', default: true, description: 'Report greedy accuracy' },
         samples: { type: 'integer', minimum: 0, default: 0, description: 'k samples per problem for avg@k and pass@k (0: none)' },

@@ -4,6 +4,8 @@ import type { PluginRef } from '../plugins/plugin-ref';
 export interface RewardEntry {
   reward: PluginRef;
   weight: number;
+  /** A batch that has not answered after this many seconds fails the step (default 300). */
+  timeoutSeconds?: number;
   /** Where it was written in the recipe, for error messages. */
   path: string;
 }
@@ -17,8 +19,15 @@ export interface StageSpec {
   path: string;
 }
 
+/** A benchmark of an eval section: its task and a unique, path-safe name for its result files. */
+export interface BenchmarkSpec {
+  name: string;
+  task: PluginRef;
+  path: string;
+}
+
 export interface EvalSpec {
-  benchmarks: PluginRef[];
+  benchmarks: BenchmarkSpec[];
   split: string;
   greedy: boolean;
   samples: number;

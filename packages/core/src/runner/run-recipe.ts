@@ -1,20 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { CheckpointInfo } from '../contracts/checkpoint-store';
 import type { Logger } from '../contracts/logger';
-import { isTrainablePolicy, type TrainablePolicy } from '../contracts/policy';
-import type { RewardModel } from '../contracts/reward-model';
-import type { Task } from '../contracts/task';
-import type { StageResult, Trainer, TrainerContext, ValidationResult } from '../contracts/trainer';
-import { evaluatePolicy } from '../eval/evaluate-policy';
-import { SrlError } from '../errors';
+import type { TrainablePolicy } from '../contracts/policy';
+import type { StageResult, TrainerContext } from '../contracts/trainer';
+import { isSrlError, SrlError } from '../errors';
 import type { PluginDeps } from '../plugins/define-plugin';
-import { pluginRefName, type PluginRef } from '../plugins/plugin-ref';
+import { pluginRefName } from '../plugins/plugin-ref';
 import type { PluginRegistry } from '../plugins/plugin-registry';
-import type { Recipe, RewardEntry } from '../recipe/recipe';
+import type { Recipe, StageSpec } from '../recipe/recipe';
 import { DirectoryCheckpointStore, writeFileAtomic } from '../training/directory-checkpoint-store';
-import { WeightedSumReward } from '../rewards-math/weighted-sum-reward';
+import { cleanUp, explainFailure, withCleanup } from './cleanup';
+import { RunFolder, stageFolderName } from './run-folder';
+import { createRewards, createTrainablePolicy, stageRewards, validateOn } from './run-plugins';
 import { StageLogger } from './stage-logger';
+
+export { createRewards, createTrainablePolicy, stageRewards } from './run-plugins';
 
 export interface RunRecipeOptions {
   recipe: Recipe;
@@ -23,6 +25,8 @@ export interface RunRecipeOptions {
   outDir: string;
   maxSteps?: number;
   resume?: boolean;
+  /** On resume, accept changes to stages that have not completed; they are recorded in run.json. */
+  allowRecipeChange?: boolean;
   signal: AbortSignal;
   /** Policy option overrides from the command line (e.g. { backend: 'cpu' }). */
   policyOverrides?: Record<string, unknown>;
@@ -31,137 +35,150 @@ export interface RunRecipeOptions {
 export interface RunResult {
   outDir: string;
   interrupted: boolean;
+  /** True when --max-steps ended a stage before its full length (resumable with --resume). */
+  stopped: boolean;
   stages: (StageResult & { name: string })[];
 }
 
-/** Creates a policy from a recipe reference with command-line overrides; it must be trainable. */
-export async function createTrainablePolicy(registry: PluginRegistry, ref: PluginRef, overrides: Record<string, unknown>, deps: Omit<PluginDeps, 'create'>): Promise<TrainablePolicy> {
-  const name = pluginRefName(ref);
-  const options = { ...(typeof ref === 'string' ? {} : (ref[1] ?? {})), ...overrides };
-  const policy = await registry.create('policy', [name, options], deps, 'policy');
-  if (!isTrainablePolicy(policy)) throw new SrlError('validation', `policy: "${name}" cannot be trained here (it has no weights srl can update). Train with a trainable policy such as tfjs-transformer, or train where the weights are (TRL, verl, OpenRLHF) and give that trainer srl's data (srl export) or rewards (srl serve reward)`);
-  return policy;
-}
-
-/** Composes a stage's weighted reward list into one RewardModel. */
-export async function createRewards(registry: PluginRegistry, entries: RewardEntry[], deps: Omit<PluginDeps, 'create'>): Promise<RewardModel> {
-  const parts = await Promise.all(entries.map(async (e) => ({ model: await registry.create('reward', e.reward, deps, e.path), weight: e.weight, label: pluginRefName(e.reward) })));
-  return parts.length === 1 && parts[0].weight === 1 ? parts[0].model : new WeightedSumReward(parts);
+/** A stage ran its full length (a stage cut by --max-steps is resumable to its full length). */
+export function isStageComplete(result: StageResult): boolean {
+  return !result.interrupted && (result.totalSteps === undefined || result.steps >= result.totalSteps);
 }
 
 /**
- * Runs a recipe's stages in order (SFT -> SRL -> RLVR ...). Each stage starts from the previous
- * stage's final or best checkpoint. With `resume`, completed stages are skipped and the running
- * stage continues from its latest atomic checkpoint.
+ * Runs a recipe's stages in order (SFT -> SRL -> RLVR ...), each from the previous stage's final
+ * (or best) checkpoint, holding the run folder's lock. With `resume`, complete stages are skipped
+ * and the running stage continues from its latest atomic checkpoint. A failure marks run.json
+ * "failed" with the error before it is rethrown.
  */
 export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
   const { recipe, registry, logger } = o;
-  const outDir = path.resolve(o.outDir);
-  const runFile = path.join(outDir, 'run.json');
-  if (existsSync(runFile) && !o.resume) {
-    throw new SrlError('usage', `run folder ${outDir} already holds a run; pass --resume to continue it, or --out to start a new one (nothing was changed)`);
-  }
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(path.join(outDir, 'recipe.json'), `${JSON.stringify(recipe, null, 2)}\n`);
+  const folder = await RunFolder.open({ root: o.outDir, recipe, resume: o.resume ?? false, allowRecipeChange: o.allowRecipeChange ?? false, log: (m) => logger.log('warn', m) });
+  const outDir = folder.root;
   const deps = { logger, baseDir: path.dirname(recipe.file) };
-  const policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
-  const results: RunResult['stages'] = [];
-  const status = async (state: string): Promise<void> =>
-    writeFileAtomic(runFile, `${JSON.stringify({ recipe: recipe.name, status: state, stages: results, updated: new Date().toISOString() }, null, 2)}\n`);
+  let policy: TrainablePolicy | null = null;
+  let failure: unknown;
+  let where = 'setup';
   try {
+    await folder.setStatus('running');
+    policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
     let previous: StageResult | null = null;
+    // Once a stage continues past where an earlier (--max-steps) invocation stopped it, the stages
+    // after it began from a start point that no longer exists, and are run again from scratch.
+    let restartRest = false;
+    let stopped = false;
     for (const [index, stage] of recipe.stages.entries()) {
-      // Folders sort in run order: stages/<index>-<name>.
-      const stageDir = path.join(outDir, 'stages', /^\d+-/.test(stage.name) ? stage.name : `${index}-${stage.name}`);
-      await mkdir(stageDir, { recursive: true });
-      const store = new DirectoryCheckpointStore(path.join(stageDir, 'checkpoints'));
-      const resultFile = path.join(stageDir, 'result.json');
-      const startFrom = previous ? (stage.from === 'best' && previous.best ? previous.best : previous.final) : null;
+      where = `stage ${index} (${stage.name})`;
+      const dirName = stageFolderName(index, stage.name);
+      if (restartRest) await rm(folder.file('stages', dirName), { recursive: true, force: true });
+      const stageDir = await folder.stageDir(dirName);
+      const resultFile = folder.file('stages', dirName, 'result.json');
       if (o.resume && existsSync(resultFile)) {
-        previous = JSON.parse(await readFile(resultFile, 'utf8')) as StageResult;
-        results.push({ ...previous, name: stage.name });
-        logger.log('info', `stage ${index} (${stage.name}): already complete, skipped`);
-        continue;
+        const done = JSON.parse(await readFile(resultFile, 'utf8')) as StageResult;
+        if (isStageComplete(done) || (o.maxSteps !== undefined && done.steps >= o.maxSteps)) {
+          previous = done;
+          folder.stages.push({ ...done, name: stage.name });
+          logger.log('info', `stage ${index} (${stage.name}): already ${isStageComplete(done) ? 'complete' : `at --max-steps ${o.maxSteps}`}, skipped`);
+          if (!isStageComplete(done)) stopped = true;
+          continue;
+        }
+        await rm(resultFile, { force: true });
+        restartRest = true;
       }
-      const stageLogger = new StageLogger(logger, path.join(stageDir, 'metrics.jsonl'));
-      const latest = o.resume ? await store.latest('latest') : null;
-      if (latest) {
-        await policy.load(latest.info.dir);
-        stageLogger.truncateAfter(latest.state.step);
-      } else {
-        stageLogger.truncateAfter(-1); // a stage started afresh keeps no lines of an earlier attempt
-        if (startFrom) await policy.load(startFrom.dir);
-        policy.resetOptimizer();
-      }
-      const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
-      const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
-      const rewards = await createRewards(registry, stageRewards(stage.rewards, trainer), { ...deps, tokenizer: { encode: (text) => policy.tokenize(text) } });
-      await status('running');
-      const ctx: TrainerContext = {
-        policy,
-        task,
-        rewards,
-        logger: stageLogger,
-        checkpoints: store,
-        signal: o.signal,
-        seed: recipe.seed,
-        stage: index,
-        outDir: stageDir,
-        ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
-        ...(latest ? { resumeFrom: latest.state } : {}),
-        validate: (v) => validateOn(registry, task, policy, v, deps, o.signal),
-        createReference: async () => {
-          // The stage's starting weights, saved once, so a resumed stage gets the same reference.
-          const referenceDir = path.join(stageDir, 'reference');
-          if (!existsSync(referenceDir)) {
-            if (latest) throw new SrlError('runtime', `${stageDir} has checkpoints but no reference/ folder; the KL reference of this stage is lost (start the stage again without --resume)`);
-            const tmp = `${referenceDir}.tmp-${process.pid}`;
-            await rm(tmp, { recursive: true, force: true });
-            await policy.save(tmp);
-            await rename(tmp, referenceDir);
-          }
-          const reference = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
-          await reference.load(referenceDir);
-          return reference;
-        },
-      };
-      logger.log('info', `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${task.name}` + (startFrom && !latest ? `, from ${path.relative(outDir, startFrom.dir)}` : ''));
-      const result = await trainer.run(ctx);
-      await rewards.dispose?.();
-      results.push({ ...result, name: stage.name });
+      const result = await runStage({ o, folder, policy, previous, index, stage, stageDir, deps });
+      folder.stages.push({ ...result, name: stage.name });
       if (result.interrupted) {
-        await status('interrupted');
+        await folder.setStatus('interrupted');
         logger.log('warn', `stopped at stage ${index} step ${result.steps}; continue with --resume`);
-        return { outDir, interrupted: true, stages: results };
+        return { outDir, interrupted: true, stopped: false, stages: folder.stages };
       }
+      if (!isStageComplete(result)) stopped = true;
       await writeFileAtomic(resultFile, `${JSON.stringify(result, null, 2)}\n`);
       previous = result;
     }
-    await status('complete');
-    return { outDir, interrupted: false, stages: results };
+    await folder.setStatus(stopped ? 'stopped' : 'complete');
+    return { outDir, interrupted: false, stopped, stages: folder.stages };
+  } catch (error) {
+    failure = explainFailure(error, where, outDir);
+    const message = (failure as Error)?.message ?? String(failure);
+    const located = message.startsWith(where) || message.startsWith('stage ') ? message : `${where}: ${message}`;
+    await cleanUp(logger, failure, [() => folder.setStatus('failed', located)]);
+    // Say where it failed; the error keeps its kind (and exit code) and the original as its cause.
+    if (isSrlError(failure) && located !== message) failure = new SrlError(failure.kind, located, { cause: failure, details: failure.details });
+    throw failure;
   } finally {
-    await policy.dispose();
+    await cleanUp(logger, failure, [() => policy?.dispose(), () => folder.close()]);
   }
 }
 
-/** A stage's rewards, or its trainer's default reward when the recipe gives none. */
-export function stageRewards(entries: RewardEntry[], trainer: Trainer): RewardEntry[] {
-  if (entries.length) return entries;
-  const fallback = (trainer as Trainer & { defaultReward?: PluginRef }).defaultReward;
-  return fallback ? [{ reward: fallback, weight: 1, path: 'trainer.reward' }] : [];
+async function runStage(s: {
+  o: RunRecipeOptions;
+  folder: RunFolder;
+  policy: TrainablePolicy;
+  previous: StageResult | null;
+  index: number;
+  stage: StageSpec;
+  stageDir: string;
+  deps: Omit<PluginDeps, 'create'>;
+}): Promise<StageResult> {
+  const { o, folder, policy, previous, index, stage, stageDir, deps } = s;
+  const { registry, logger, recipe } = o;
+  const store = new DirectoryCheckpointStore(folder.file('stages', path.basename(stageDir), 'checkpoints'));
+  const startFrom = previous ? startPoint(previous, stage, logger, index) : null;
+  const stageLogger = new StageLogger(logger, folder.file('stages', path.basename(stageDir), 'metrics.jsonl'));
+  const latest = o.resume ? await store.latest('latest') : null;
+  if (latest) {
+    await policy.load(latest.info.dir);
+    stageLogger.truncateAfter(latest.state.step);
+  } else {
+    stageLogger.truncateAfter(-1); // a stage started afresh keeps no lines of an earlier attempt
+    if (startFrom) await policy.load(startFrom.dir);
+    policy.resetOptimizer();
+  }
+  const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
+  let rewards: Awaited<ReturnType<typeof createRewards>> | null = null;
+  const body = async (): Promise<StageResult> => {
+    const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
+    rewards = await createRewards(registry, stageRewards(stage.rewards, trainer), { ...deps, tokenizer: { encode: (text) => policy.tokenize(text) } });
+    const ctx: TrainerContext = {
+      policy,
+      task,
+      rewards,
+      logger: stageLogger,
+      checkpoints: store,
+      signal: o.signal,
+      seed: recipe.seed,
+      stage: index,
+      outDir: stageDir,
+      ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+      ...(latest ? { resumeFrom: latest.state } : {}),
+      validate: (v) => validateOn({ registry, task, policy, options: v, deps, signal: o.signal }),
+      createReference: async () => {
+        // The stage's starting weights, saved once, so a resumed stage gets the same reference.
+        const referenceDir = folder.file('stages', path.basename(stageDir), 'reference');
+        if (!existsSync(referenceDir)) {
+          if (latest) throw new SrlError('runtime', `${stageDir} has checkpoints but no reference/ folder; the KL reference of this stage is lost (start the stage again without --resume)`);
+          const tmp = `${referenceDir}.tmp-${process.pid}`;
+          await rm(tmp, { recursive: true, force: true });
+          await policy.save(tmp);
+          await rename(tmp, referenceDir);
+        }
+        const reference = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
+        await reference.load(referenceDir);
+        return reference;
+      },
+    };
+    logger.log('info', `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${task.name}` + (startFrom && !latest ? `, from ${path.relative(folder.root, startFrom.dir)}` : ''));
+    return trainer.run(ctx);
+  };
+  return withCleanup(logger, body, [() => rewards?.dispose?.(), () => task.dispose?.()]);
 }
 
-async function validateOn(
-  registry: PluginRegistry,
-  task: Task,
-  policy: TrainablePolicy,
-  v: { split: string; limit?: number; maxTokens: number },
-  deps: Omit<PluginDeps, 'create'>,
-  signal: AbortSignal,
-): Promise<ValidationResult | null> {
-  if (!task.splits().includes(v.split)) return null;
-  const reward = await registry.create('reward', task.evalMetric.reward, deps, `${task.name}.evalMetric`);
-  const { summary } = await evaluatePolicy({ policy, task, reward, split: v.split, limit: v.limit, greedy: true, samples: 0, temperature: 0, topP: 1, maxTokens: v.maxTokens, batchSize: 16, signal });
-  await reward.dispose?.();
-  return summary.greedyAccuracy === undefined ? null : { metric: task.evalMetric.name, value: summary.greedyAccuracy, problems: summary.problems };
+/** Where a stage starts: the previous stage's best (with `from: best`) or final checkpoint. */
+function startPoint(previous: StageResult, stage: StageSpec, logger: Logger, index: number): CheckpointInfo | null {
+  const end = previous.final ?? previous.latest ?? null;
+  if (stage.from !== 'best') return end;
+  if (previous.best) return previous.best;
+  logger.log('warn', `stage ${index} (${stage.name}): from: best, but the previous stage recorded no best checkpoint (no validation ran); starting from its final checkpoint`);
+  return end;
 }

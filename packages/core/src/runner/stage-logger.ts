@@ -1,5 +1,7 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import type { LogLevel, Logger } from '../contracts/logger';
+import { assertNotLink } from './safe-path';
 
 /** Forwards messages and progress; appends metrics to the stage's metrics.jsonl (and forwards them). */
 export class StageLogger implements Logger {
@@ -21,7 +23,10 @@ export class StageLogger implements Logger {
           return false;
         }
       });
-    writeFileSync(this.metricsFile, kept.length ? `${kept.join('\n')}\n` : '');
+    // Replaced by rename, never written through: a symbolic link in its place is replaced, not followed.
+    const tmp = `${this.metricsFile}.tmp-${process.pid}`;
+    writeFileSync(tmp, kept.length ? `${kept.join('\n')}\n` : '', { flag: 'w' });
+    renameSync(tmp, this.metricsFile);
   }
 
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
@@ -29,7 +34,19 @@ export class StageLogger implements Logger {
   }
 
   metrics(record: Record<string, unknown>): void {
-    appendFileSync(this.metricsFile, `${JSON.stringify(record)}\n`);
+    // O_NOFOLLOW: a symbolic link planted at metrics.jsonl makes this fail instead of writing to its target.
+    let fd: number;
+    try {
+      fd = openSync(this.metricsFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') assertNotLink(this.metricsFile, path.dirname(this.metricsFile));
+      throw error;
+    }
+    try {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+    } finally {
+      closeSync(fd);
+    }
     this.base.metrics(record);
   }
 

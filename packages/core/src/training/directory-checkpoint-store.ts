@@ -11,6 +11,21 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   await rename(tmp, file);
 }
 
+/** Reads a JSON file of a checkpoint; a truncated or garbled one is an error that names it and the way out. */
+async function readJsonFile<T>(file: string, what: string): Promise<T> {
+  const text = await readFile(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new SrlError(
+      'runtime',
+      `${what} ${file} is damaged (${text.length} bytes, not valid JSON: ${(cause as Error).message}); srl writes it atomically, so it was changed or truncated outside srl. ` +
+        'Point latest.json at an earlier step-<n> folder that is intact, or restart the stage without --resume (or with a new --out)',
+      { cause },
+    );
+  }
+}
+
 /**
  * Checkpoints under `root/step-<n>/` (policy files + trainer_state.json), published atomically:
  * written into a temp folder, renamed into place, then the `<tag>.json` pointer is replaced
@@ -47,18 +62,21 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   async latest(tag: CheckpointInfo['tag'] = 'latest'): Promise<{ info: CheckpointInfo; state: TrainerState } | null> {
     const pointer = path.join(this.root, `${tag}.json`);
     if (!existsSync(pointer)) return null;
-    const raw = JSON.parse(await readFile(pointer, 'utf8')) as CheckpointInfo;
+    const raw = await readJsonFile<CheckpointInfo>(pointer, 'checkpoint pointer');
+    if (typeof raw.dir !== 'string' || !/^step-\d+$/.test(raw.dir)) throw new SrlError('runtime', `checkpoint pointer ${pointer} names ${JSON.stringify(raw.dir)}, expected a step-<n> folder; the run folder is damaged (restart the stage without --resume, or start a new run with --out)`);
     const dir = path.join(this.root, raw.dir);
     const stateFile = path.join(dir, 'trainer_state.json');
     if (!existsSync(stateFile)) throw new SrlError('runtime', `checkpoint pointer ${pointer} names ${dir}, which has no trainer_state.json; the run folder is damaged`);
-    return { info: { ...raw, dir }, state: JSON.parse(await readFile(stateFile, 'utf8')) as TrainerState };
+    const state = await readJsonFile<TrainerState>(stateFile, 'trainer state');
+    if (typeof state.step !== 'number' || typeof state.data !== 'object' || state.data === null) throw new SrlError('runtime', `${stateFile}: expected { stage, step, data }, found ${JSON.stringify(state).slice(0, 80)}; the checkpoint is damaged`);
+    return { info: { ...raw, dir }, state };
   }
 
   private async published(): Promise<Set<string>> {
     const names = new Set<string>();
     for (const tag of ['latest', 'best', 'final'] as const) {
       const p = path.join(this.root, `${tag}.json`);
-      if (existsSync(p)) names.add((JSON.parse(await readFile(p, 'utf8')) as { dir: string }).dir);
+      if (existsSync(p)) names.add((await readJsonFile<{ dir: string }>(p, 'checkpoint pointer')).dir);
     }
     return names;
   }

@@ -1,5 +1,18 @@
 import type { CheckpointInfo, TrainerState } from '../contracts/checkpoint-store';
 import type { TrainerContext, StageResult, ValidationResult } from '../contracts/trainer';
+import { isSrlError, SrlError } from '../errors';
+
+/** This many optimizer steps in a row whose every update was skipped as non-finite fail the stage. */
+const MAX_SKIPPED_IN_A_ROW = 3;
+
+/** True when a step applied no update: every update it tried had a non-finite loss or gradient. */
+function fullySkipped(m: Record<string, unknown>): boolean {
+  if (m.skipped_update === 1) return true;
+  return typeof m.updates === 'number' && m.updates > 0 && m.skipped_updates === m.updates;
+}
+
+/** Lets pending signals (SIGINT, SIGTERM) and timers run: a step of synchronous tensor work otherwise hides them. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Thrown by a step that noticed the abort signal before changing any weights. */
 export class StepAborted extends Error {
@@ -37,6 +50,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   let lastSaved: CheckpointInfo | null = null;
   let lastMetrics: Record<string, unknown> = {};
   let snapshot = o.snapshot();
+  let skippedInARow = 0;
 
   const state = (data: Record<string, unknown>): TrainerState => ({ stage: ctx.stage, step, data: { ...data, best, validatedStep } });
   const save = async (tag: CheckpointInfo['tag']): Promise<CheckpointInfo> =>
@@ -67,15 +81,34 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   const due = (): boolean => o.validateEvery > 0 && step % o.validateEvery === 0 && validatedStep !== step;
   if (due()) await considerBest(await validate());
   while (step < limit) {
+    await yieldToEventLoop();
     if (ctx.signal.aborted) break;
     snapshot = o.snapshot();
     try {
       lastMetrics = await o.step(step);
     } catch (error) {
       if (error instanceof StepAborted) break;
+      // A plugin (reward) failed before this step changed any weights: keep the last good step resumable.
+      if (isSrlError(error) && error.kind === 'plugin' && lastSaved?.step !== step) {
+        try {
+          lastSaved = await save('latest');
+          ctx.logger.log('warn', `stage ${ctx.stage}: saved a checkpoint of the last good step (${step}) before failing; fix the cause and continue with --resume`);
+        } catch (saveError) {
+          ctx.logger.log('warn', `stage ${ctx.stage}: could not save a checkpoint after the failure (${(saveError as Error).message})`);
+        }
+      }
       throw error;
     }
     step++;
+    skippedInARow = fullySkipped(lastMetrics) ? skippedInARow + 1 : 0;
+    if (skippedInARow >= MAX_SKIPPED_IN_A_ROW || (skippedInARow === step && step === o.totalSteps)) {
+      // Nothing is saved: the last checkpoint before the divergence stays the latest.
+      throw new SrlError(
+        'runtime',
+        `stage ${ctx.stage} (${trainerName}): ${skippedInARow} step${skippedInARow === 1 ? '' : 's'} in a row up to step ${step} skipped their update as non-finite (loss ${lastMetrics.loss}, grad norm ${lastMetrics.grad_norm}, lr ${lastMetrics.lr}); ` +
+          'training has diverged. Lower "lr" (or keep "maxGradNorm" on), then restart the stage or resume from a checkpoint before the divergence',
+      );
+    }
     snapshot = o.snapshot();
     ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics });
     ctx.logger.progress({ label: `stage ${ctx.stage} ${trainerName}`, current: step, total: limit, fields: o.progressFields(lastMetrics) });
@@ -83,11 +116,14 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit) lastSaved = await save('latest');
   }
   const interrupted = step < limit;
-  if (!interrupted && o.validateEvery > 0 && validatedStep !== step) await considerBest(await validate());
+  // --max-steps cut the stage short: it is resumable to its full length, so it gets neither the
+  // end-of-stage validation nor a `final` checkpoint (the resumed run does both, as an uninterrupted one would).
+  const complete = step >= o.totalSteps;
+  if (complete && o.validateEvery > 0 && validatedStep !== step) await considerBest(await validate());
   // Always leave a resumable checkpoint: on a clean stop (Ctrl-C) and at the end.
   if (lastSaved?.step !== step) lastSaved = await save('latest');
-  const final = interrupted ? null : await save('final');
+  const final = complete ? await save('final') : null;
   if (!bestInfo && best) bestInfo = (await ctx.checkpoints.latest('best'))?.info ?? null;
   const numeric = Object.fromEntries(Object.entries(lastMetrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
-  return { steps: step, final, best: bestInfo, interrupted, metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) } };
+  return { steps: step, totalSteps: o.totalSteps, final, latest: lastSaved, best: bestInfo, interrupted, metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) } };
 }

@@ -14,6 +14,7 @@ import { findInterruptedSave, writeDirAtomic, writeFileAtomic } from './atomic-w
 import { configFromHf, configToHf, eosTokenIds, TORCH_DTYPES } from './hf-config';
 import { normalizeHfTensorNames, validateHfTensors } from './hf-tensor-names';
 import { writeTensorState, type TensorStateInput } from './tensor-state';
+import { sizeProblems } from '../model/validate-config';
 import { readSafetensorsWithMetadata, writeSafetensors, type SafetensorsInput, type SafetensorsTensor } from './safetensors';
 import { readJsonObject } from './read-json-object';
 
@@ -81,8 +82,15 @@ export function loadHfCheckpoint(dir: string, options: LoadHfCheckpointOptions =
   }
   const hfConfig = readJsonObject(configFile);
   const config = configFromHf(hfConfig, configFile);
+  // Before reading tensors: a hostile size fails here, not after allocating gigabytes.
+  const tooBig = sizeProblems(config);
+  if (tooBig.length) throw new SrlError('validation', `${configFile}: ${tooBig.join('; ')}; this is not a model srl can load here`);
   const tensors = normalizeHfTensorNames(config, readTensors(dir));
   if (options.validate ?? true) validateHfTensors(config, tensors, dir);
+  for (const [name, t] of tensors) {
+    const at = t.data.findIndex((x) => !Number.isFinite(x));
+    if (at >= 0) throw new SrlError('data', `${dir}: weight ${name} holds ${t.data[at]} at index ${at}; the checkpoint is damaged or was saved after training diverged (use an earlier checkpoint)`);
+  }
 
   const hasTokenizer = existsSync(path.join(dir, 'tokenizer.json'));
   const tokenizer = (options.tokenizer ?? true) && hasTokenizer ? loadTokenizer(dir, { chatTemplate: options.chatTemplate }) : null;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SrlError } from '@srl/core';
+import { SrlError, utf8Lines } from '@srl/core';
 import type { RowIssues } from './row-issues';
 
 /** A parsed row and where it came from (1-based line of a JSONL file, 1-based row of a Parquet file). */
@@ -14,16 +14,21 @@ export interface SourceRow {
  * JSON, or not an object, is reported to `issues` with its line number.
  */
 export async function readJsonl(file: string, issues: RowIssues): Promise<SourceRow[]> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (cause) {
     throw new SrlError('data', `cannot read JSONL file "${file}": ${(cause as Error).message}`, { cause });
   }
   const rows: SourceRow[] = [];
-  const lines = text.split('\n');
+  const lines = utf8Lines(bytes);
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim();
+    const { text, problem } = lines[i];
+    if (text === null) {
+      issues.malformed(file, i + 1, problem!);
+      continue;
+    }
+    const raw = text.trim();
     if (raw === '') continue;
     let value: unknown;
     try {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
@@ -36,6 +37,10 @@ export const jsonlBenchmarkTaskPlugin = definePlugin<'task', JsonlBenchmarkOptio
   },
   defaults: { ...MATH_TASK_DEFAULTS, split: 'test', answerExtraction: 'field' },
   references: mathTaskReferences,
+  check: (options, context) => {
+    const file = path.resolve(context.baseDir, options.path);
+    return existsSync(file) ? [] : [`path: the data file ${file} does not exist (relative paths are read from the recipe's folder)`];
+  },
   async create(options, deps) {
     const parts = await createMathTaskParts(options, deps);
     const file = path.resolve(deps.baseDir, options.path);

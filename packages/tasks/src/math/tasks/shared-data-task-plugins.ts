@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { definePlugin, type AnyPluginDefinition } from '@srl/core';
+import { resolveDataDir } from '../../data/resolve-data-dir';
 import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, mathTaskReferences } from './math-task-options';
 import { SHARED_DATA_TASKS, createSharedDataTask, type SharedDataTaskOptions, type SharedDataTaskSpec } from './shared-data-tasks';
 
@@ -15,6 +18,17 @@ function sharedDataTaskPlugin(spec: SharedDataTaskSpec): AnyPluginDefinition {
     defaults: spec.defaultDecomposer === undefined ? MATH_TASK_DEFAULTS : { ...MATH_TASK_DEFAULTS, decomposer: spec.defaultDecomposer },
     references: mathTaskReferences,
     create: (options, deps) => createSharedDataTask(spec, options, deps),
+    check: (options, context) => {
+      let root: string;
+      try {
+        root = resolveDataDir({ dataDir: options.dataDir, baseDir: context.baseDir });
+      } catch (error) {
+        return [(error as Error).message];
+      }
+      return Object.entries(spec.files)
+        .filter(([, relative]) => !existsSync(path.join(root, relative)))
+        .map(([split, relative]) => `the "${split}" split's data file ${path.join(root, relative)} does not exist (data folder ${root}); set dataDir or $SRL_DATA_DIR to the folder that holds it`);
+    },
   });
 }
 

@@ -81,7 +81,7 @@ export class BuiltinSweTaskSet implements Task {
     // The patches as SWE-bench predictions, the JSONL the official harness reads.
     await writeFile(join(input.outDir, 'swe-builtin.predictions.jsonl'), formatPredictions(results.map((r) => ({ instanceId: r.id, patch: r.greedy.completion })), input.policy.name));
     const rate = results.length ? results.filter((r) => r.greedy.correct).length / results.length : 0;
-    return { summary: { benchmark: this.name, split: input.split, problems: results.length, skipped: 0, greedyAccuracy: rate, resolveRate: rate }, results };
+    return { summary: { benchmark: this.name, task: this.name, split: input.split, problems: results.length, skipped: 0, badRows: 0, badRowsFirst: [], tooLong: 0, greedyAccuracy: rate, resolveRate: rate }, results };
   }
 }
 
