@@ -37,7 +37,7 @@ describe('srl data instances', () => {
     const rows = lines(all.out);
     // 48 GSM8K problems, 181 steps; the 24 whose byte-level prompt exceeds maxPromptTokens 640 are dropped, as in training.
     expect(rows).toHaveLength(157);
-    expect(all.err).toMatch(/48 examples -> 157 srl instances \(24 dropped: prompt over 640 tokens\)/);
+    expect(all.err).toMatch(/48 examples -> 157 srl instances \(24 dropped: prompt over 640 tokens/);
     expect(rows[1]).toEqual({
       id: 'train-1/srl/2',
       messages: [

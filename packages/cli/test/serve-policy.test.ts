@@ -72,7 +72,7 @@ describe('srl serve policy', () => {
     };
     const local = recipe('local', `[tfjs-transformer, { checkpoint: ${ckpt}, backend: wasm }]`);
     const remote = recipe('remote', `[openai-compatible, { baseURL: "${server.url}/v1", model: tiny-qwen2, concurrency: 3 }]`);
-    const read = (dir: string) => readFileSync(path.join(dir, 'math_synthetic-arithmetic.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const read = (dir: string) => readFileSync(path.join(dir, 'math-synthetic-arithmetic.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     for (const [file, out] of [[local, 'eval-local'], [remote, 'eval-remote']]) {
       const r = await srl(['eval', file, '--out', path.join(tmp, out)]);
       expect(r.code, r.err).toBe(0);

@@ -60,7 +60,7 @@ describe('srl swe', () => {
     );
     const { code, out } = await srl(['eval', path.join(dir, 'recipe.json'), '--out', path.join(dir, 'eval')]);
     expect(code).toBe(0);
-    expect(out).toContain('| swe/builtin | test | 1 | 0 | 0.0 | 0.0 |');
+    expect(out).toContain('| swe-builtin | test | 1 | 0 | 0 | 0 | 0.0 | 0.0 |');
     const [trajectory] = readFileSync(path.join(dir, 'eval', 'swe-builtin.trajectories.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(trajectory).toMatchObject({ instanceId: 'builtin__py-slugify', resolved: false });
     const [prediction] = readFileSync(path.join(dir, 'eval', 'swe-builtin.predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
