@@ -36,7 +36,7 @@ export class InstanceStream {
 
   private permutation(epoch: number): number[] {
     const ids = this.instances.map((_, i) => i);
-    return this.shuffle ? new SeededRng([this.seed >>> 0, epoch >>> 0, 0x5eed, 0x1234]).shuffle(ids) : ids;
+    return this.shuffle ? SeededRng.fromWords([this.seed >>> 0, epoch >>> 0, 0x5eed, 0x1234]).shuffle(ids) : ids;
   }
 
   next(n: number): Instance[] {
