@@ -28,7 +28,7 @@ describe('@srl/tasks plugins', () => {
         'reward:tests-pass',
       ].sort(),
     );
-    expect(plugins).toHaveLength(14);
+    expect(plugins).toHaveLength(17);
   });
 
   it('creates every task whose options have defaults, with accuracy scored by math-answer', async () => {

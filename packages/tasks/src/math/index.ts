@@ -1,7 +1,8 @@
 /** Math tasks: step decomposition, instance builders, GSM8K and the benchmarks, s1K, jsonl-benchmark, synthetic arithmetic. */
 export { SRL_MATH_SYSTEM_PROMPT, MATH_EVAL_SYSTEM_PROMPT } from './prompts';
 export { cleanAnswer } from './answers/clean-answer';
-export { lastBoxed } from './answers/last-boxed';
+// The boxed-answer rule lives in @srl/core (shared with the math rewards); re-exported for existing imports.
+export { lastBoxed } from '@srl/core';
 export { Gsm8kLinesDecomposer, type Gsm8kLinesOptions } from './decompose/gsm8k-lines-decomposer';
 export { NumberedDecomposer, stepBody, type NumberedOptions } from './decompose/numbered-decomposer';
 export { ParagraphDecomposer } from './decompose/paragraph-decomposer';
