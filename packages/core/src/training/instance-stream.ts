@@ -20,6 +20,7 @@ export class InstanceStream {
     private readonly shuffle = true,
     cursor: StreamCursor = { epoch: 0, index: 0 },
   ) {
+    // Invariant, not user input: loadTokenizedInstances already refuses an empty split with an SrlError.
     if (instances.length === 0) throw new Error('InstanceStream needs at least one instance');
     this.cursor = { ...cursor };
     this.order = this.permutation(this.cursor.epoch);

@@ -84,6 +84,7 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
       const split = splitAgentReply(reply);
       let action;
       try {
+        // Caught below: the message goes back to the model as feedback, never to the user.
         if (split.action === null) throw new Error('no <function=...> call found');
         action = parseAction(split.action);
       } catch (error) {
