@@ -46,6 +46,9 @@ describe('@srl/tasks plugins', () => {
     const error = await createPlugin('task', ['math/gsm8k', { decomposer: 'no-such-decomposer' }]).catch((e: unknown) => e);
     expect(isSrlError(error) && error.message).toMatch(/unknown decomposer plugin "no-such-decomposer"/);
     await expect(createPlugin('task', ['math/amc23', { evalReward: [1] }])).rejects.toThrow(/evalReward/);
+    // The one plugin-reference schema (core's pluginRefSchema): no empty name, no third item.
+    await expect(createPlugin('task', ['math/amc23', { evalReward: [''] }])).rejects.toThrow(/evalReward\[0\]: must NOT have fewer than 1 characters \(found ""\)/);
+    await expect(createPlugin('task', ['swe/swesmith', { evalReward: ['action-similarity', {}, 'x'] }])).rejects.toThrow(/evalReward: must NOT have more than 2 items/);
     await expect(createPlugin('task', ['math/synthetic-arithmetic', { operations: ['power'] }])).rejects.toThrow(/operations/);
     expect((await createPlugin('task', ['math/amc23', { evalReward: ['math-answer'] }])).evalMetric.reward).toEqual(['math-answer']);
   });
