@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
@@ -27,16 +28,12 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const GROUP = 8;
 
-function mulberry32(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded source of uniforms in [0, 1) (srl's one generator, 32-bit draws). */
+function uniformSource(seed: number): () => number {
+  const rng = new SeededRng(seed);
+  return () => rng.uniform32();
 }
-const rand = mulberry32(11);
+const rand = uniformSource(11);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 function edit(text: string, rate: number): string {

@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
 import { RougeLReward } from '../packages/rewards/src/rouge-l-reward.ts';
 import { createSimilarityIndex, sequenceRatio } from '../packages/rewards/src/similarity/index.ts';
 import { SolutionSimilarityReward } from '../packages/rewards/src/solution-similarity-reward.ts';
@@ -35,16 +36,12 @@ interface Workload {
   pairs: [string, string][];
 }
 
-function mulberry32(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded source of uniforms in [0, 1) (srl's one generator, 32-bit draws). */
+function uniformSource(seed: number): () => number {
+  const rng = new SeededRng(seed);
+  return () => rng.uniform32();
 }
-const rand = mulberry32(7);
+const rand = uniformSource(7);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 /** A rollout-like variant of `text`: a few words replaced, dropped or inserted. */

@@ -1,28 +1,9 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/main';
+import { srl } from './run-srl';
 import { parseRewardRow } from '../src/commands/reward-command';
-
-/** Runs the CLI in-process; captures stdout and stderr. */
-async function srl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (fn: (s: string) => void) => new Writable({ write: (chunk, _e, cb) => (fn(String(chunk)), cb()) });
-  const stdout = process.stdout.write.bind(process.stdout);
-  const stderrWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args, sink((s) => (err += s)));
-    return { code, out, err };
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderrWrite;
-  }
-}
 
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'srl-cli-'));
 

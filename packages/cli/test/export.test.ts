@@ -4,29 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/main';
+import { srl } from './run-srl';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const recipe = path.join(root, 'examples', 'quickstart', 'recipe.yaml');
-
-async function srl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args, new Writable({ write: (chunk, _e, cb) => ((err += String(chunk)), cb()) }));
-    return { code, out, err };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
 
 const lines = (text: string): any[] => text.trim().split('\n').map((l) => JSON.parse(l));
 

@@ -4,20 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/main';
-
-async function srl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    const code = await main(args, { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+import { srl } from './run-srl';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'srl-similarity-'));
 const rows = path.join(dir, 'rows.jsonl');

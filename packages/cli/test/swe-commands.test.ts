@@ -2,22 +2,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/main';
-
-async function srl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    const code = await main(args, new Writable({ write: (chunk, _e, cb) => ((err += String(chunk)), cb()) }));
-    return { code, out, err };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+import { srl } from './run-srl';
 
 describe('srl swe', () => {
   it('check-sandbox contains every hostile action and exits 0', async () => {

@@ -19,6 +19,8 @@ export * from './recipe/apply-overrides';
 export * from './recipe/editor-schema';
 export * from './rewards-math/weighted-sum-reward';
 export * from './swe/index';
+export * from './math/find-boxed';
+export * from './random/hash-string';
 
 import { pluginModule } from './plugins/plugin-module';
 import { plugins } from './plugins';

@@ -22,7 +22,7 @@ const filter90 = definePlugin({
       score: async (inputs) => {
         const out = [];
         for (let g = 0; g < inputs.length; g += o.groupSize) {
-          const kept = rng.next() < 0.1;
+          const kept = rng.uniform32() < 0.1;
           for (let i = 0; i < o.groupSize; i++) out.push({ reward: kept ? i % 2 : 0.5, components: {} });
         }
         return out;

@@ -14,7 +14,6 @@ export type { TransformerConfig } from './model/transformer-config';
 export { TRANSFORMER_PRESETS, transformerPreset, type TransformerPresetName } from './model/presets';
 export { selectBackend, BACKEND_NAMES, type BackendName } from './backend/select-backend';
 export { generate, type GenerateOptions, type GeneratedSequence } from './generation/generate';
-export { Rng, type RngState } from './generation/rng';
 export { AdamW, type AdamWOptions, type AdamWState } from './training/adamw';
 export { scoreSequences } from './training/score';
 export { trainStep } from './training/train-step';

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   POLICY_SPEC_VERSION,
+  SeededRng,
   SrlError,
   type Generation,
   type Logger,
@@ -23,7 +24,6 @@ import {
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate, type GenerateOptions } from './generation/generate';
-import { Rng } from './generation/rng';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
 import type { TransformerConfig } from './model/transformer-config';
@@ -57,7 +57,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   readonly trainable = true;
   readonly name: string;
   private optimizer: AdamW;
-  private rng: Rng;
+  private rng: SeededRng;
   /** Ids that end a sample: the tokenizer's EOS and end-of-turn tokens, plus a checkpoint's generation_config eos ids. */
   private readonly stopTokenIds: number[];
 
@@ -71,7 +71,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
     this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend})`;
     this.optimizer = this.newOptimizer();
-    this.rng = new Rng(options.seed);
+    this.rng = new SeededRng(options.seed);
   }
 
   /** Selects the backend, then builds the model from a checkpoint or from a preset with fresh weights. */
@@ -139,7 +139,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   async generate(prompts: Prompt[], params: SamplingParams, hooks: Pick<GenerateOptions, 'onToken'> = {}): Promise<Generation[]> {
     const texts = prompts.map((p) => this.formatPrompt(p));
     const ids = texts.map((t) => this.tokenize(t));
-    const rng = params.seed === undefined ? this.rng : new Rng(params.seed);
+    const rng = params.seed === undefined ? this.rng : new SeededRng(params.seed);
     const out = await generate(this.model, ids, {
       n: params.n ?? 1,
       maxTokens: params.maxTokens,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend/select-backend';
 import { readSafetensors } from '../src/checkpoint';
 import { generate } from '../src/generation/generate';
-import { Rng } from '../src/generation/rng';
+import { SeededRng } from '@srl/core';
 import { Transformer } from '../src/model/transformer';
 import type { TransformerConfig } from '../src/model/transformer-config';
 
@@ -49,7 +49,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     for (const useCache of backend === 'wasm' ? [true, false] : [true]) {
       it(`reproduces the reference greedy ids ${useCache ? 'with' : 'without'} the KV cache`, async () => {
         const before = tf.memory().numTensors;
-        const [[sample]] = await generate(model, [[1]], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 80, eosTokenIds: [], rng: new Rng(0), useCache });
+        const [[sample]] = await generate(model, [[1]], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 80, eosTokenIds: [], rng: new SeededRng(0), useCache });
         expect(sample.tokenIds).toEqual(expected);
         expect(sample.finishReason).toBe('length');
         expect(tf.memory().numTensors).toBe(before);

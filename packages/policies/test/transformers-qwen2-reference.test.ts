@@ -7,7 +7,7 @@ import { selectBackend, type BackendName } from '../src/backend/select-backend';
 import { loadHfCheckpoint } from '../src/checkpoint/hf-checkpoint';
 import { readSafetensors } from '../src/checkpoint/safetensors';
 import { generate } from '../src/generation/generate';
-import { Rng } from '../src/generation/rng';
+import { SeededRng } from '@srl/core';
 import { Transformer } from '../src/model/transformer';
 
 // A tiny random Qwen2ForCausalLM saved by Hugging Face transformers 5.18 with its logits for a chat prompt and 24
@@ -45,7 +45,7 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
 
     it('reproduces its 24 greedy ids, with and without the KV cache', async () => {
       for (const useCache of [true, false]) {
-        const [[s]] = await generate(model, [reference.prompt_ids], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 24, eosTokenIds: [], rng: new Rng(), useCache });
+        const [[s]] = await generate(model, [reference.prompt_ids], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 24, eosTokenIds: [], rng: new SeededRng(), useCache });
         expect(s.tokenIds).toEqual(reference.greedy_ids);
       }
     });

@@ -1,7 +1,7 @@
 import { isSrlError, PluginRegistry, type RewardInput } from '@srl/core';
 import { checkRewardPlugin, quietLogger } from '@srl/core/testing';
 import { describe, expect, it } from 'vitest';
-import { gsm8kSteps, mulberry32, referenceEditSimilarity, referenceLevenshtein } from '../test/support/reference-similarity';
+import { gsm8kSteps, uniformSource, referenceEditSimilarity, referenceLevenshtein } from '../test/support/reference-similarity';
 import { plugins } from './plugins';
 import { similarityTokens } from './similarity/similarity-tokens';
 import { TokenEditSimilarityReward, tokenEditSimilarityPlugin } from './token-edit-similarity-reward';
@@ -11,7 +11,7 @@ const think = (step: string): string => `<think>\nwork it out\n</think>\n${step}
 const bytes = { encode: (text: string): number[] => Array.from(Buffer.from(text, 'utf8')) };
 
 function pairs(count: number): RewardInput[] {
-  const rand = mulberry32(21);
+  const rand = uniformSource(21);
   return Array.from({ length: count }, () => {
     const reference = gsm8kSteps[Math.floor(rand() * gsm8kSteps.length)];
     const model = rand() < 0.5 ? gsm8kSteps[Math.floor(rand() * gsm8kSteps.length)] : reference.replace(/ (\w+) /, ' the $1 ');

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Logger } from '@srl/core';
+import { SrlError, type Logger } from '@srl/core';
 import { createServedReward } from '../serve/create-served-reward';
 import { startRewardServer } from '../serve/reward-server';
 
@@ -41,7 +41,7 @@ export async function serveRewardCommand(target: string, opts: ServeRewardOption
     const forked = Array.from({ length: workers }, () => cluster.fork());
     const urls = await Promise.all(forked.map((w) => new Promise<string>((resolve, reject) => {
       w.on('message', (m: { listening?: string; reward?: string }) => m.listening && resolve(`${m.listening}|${m.reward}`));
-      w.once('exit', (code) => reject(new Error(`reward worker exited with code ${code} before listening`)));
+      w.once('exit', (code) => reject(new SrlError('runtime', `reward worker exited with code ${code} before listening; expected every worker to start its server: run with --workers 1 to see the worker's own error`)));
     })));
     const [url, reward] = urls[0].split('|');
     out.write(banner(url, reward, workers));

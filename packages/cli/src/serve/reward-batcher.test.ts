@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RewardInput, RewardModel } from '@srl/core';
+import { isSrlError, type RewardInput, type RewardModel } from '@srl/core';
 import { RewardBatcher } from './reward-batcher';
 
 function lengthReward(calls: number[]): RewardModel {
@@ -31,5 +31,12 @@ describe('RewardBatcher', () => {
     expect(b).toMatchObject({ status: 'rejected', reason: { message: 'boom' } });
     expect(c).toEqual({ status: 'fulfilled', value: [{ reward: 3, components: {} }, { reward: 1, components: {} }] });
     expect(calls).toEqual([3, 2, 1, 2]); // [xx, y, boom] fails, retried one by one; then [zzz, w]
+  });
+
+  it('refuses a reward that returns the wrong number of results, as a plugin error naming it', async () => {
+    const short: RewardModel = { specVersion: 1, name: 'short', score: async () => [] };
+    const error = await new RewardBatcher(short).score([{ completion: 'a' }]).catch((e: unknown) => e);
+    expect(isSrlError(error) && error.kind).toBe('plugin');
+    expect((error as Error).message).toMatch(/reward "short" returned 0 results for 1 rows; expected one result per row/);
   });
 });

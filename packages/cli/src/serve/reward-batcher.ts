@@ -1,4 +1,4 @@
-import type { RewardInput, RewardModel, RewardResult } from '@srl/core';
+import { SrlError, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
 
 interface Pending {
   rows: RewardInput[];
@@ -56,7 +56,12 @@ export class RewardBatcher {
 
   private async call(rows: RewardInput[]): Promise<RewardResult[]> {
     const results = await this.model.score(rows);
-    if (results.length !== rows.length) throw new Error(`reward "${this.model.name}" returned ${results.length} results for ${rows.length} rows`);
+    if (results.length !== rows.length) {
+      throw new SrlError(
+        'plugin',
+        `reward "${this.model.name}" returned ${results.length} results for ${rows.length} rows; expected one result per row, in order: fix its score() (return { reward: null } for a row it does not apply to)`,
+      );
+    }
     return results;
   }
 }

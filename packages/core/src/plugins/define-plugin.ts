@@ -5,6 +5,7 @@ import type { Policy } from '../contracts/policy';
 import type { RewardModel } from '../contracts/reward-model';
 import type { StepDecomposer, Task } from '../contracts/task';
 import type { Trainer } from '../contracts/trainer';
+import { SrlError } from '../errors';
 import type { PluginRef } from './plugin-ref';
 
 /** What each kind of plugin creates. */
@@ -87,7 +88,10 @@ const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 /** Declares a plugin. Bind the result in your package's `ContainerModule` under the `Plugin` token. */
 export function definePlugin<K extends PluginKind, O extends object>(definition: PluginDefinition<K, O>): PluginDefinition<K, O> {
   if (!/^[a-z0-9]+([-/][a-z0-9]+)*$/.test(definition.name)) {
-    throw new Error(`plugin name "${definition.name}" must be kebab-case, optionally namespaced with "/" (e.g. "math/gsm8k")`);
+    throw new SrlError(
+      'plugin',
+      `plugin name "${definition.name}" is not kebab-case; expected lower-case letters and digits joined by "-", optionally namespaced with "/" (e.g. "step-similarity", "math/gsm8k"): rename the plugin`,
+    );
   }
   return Object.freeze({ ...definition, [PLUGIN_MARKER]: true });
 }

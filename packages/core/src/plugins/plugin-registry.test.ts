@@ -73,7 +73,9 @@ describe('PluginRegistry', () => {
   });
 
   it('rejects plugin names that are not kebab-case', () => {
-    expect(() => reward('Step_Similarity')).toThrow(/kebab-case/);
+    expect(() => reward('Step_Similarity')).toThrow(
+      expect.objectContaining({ kind: 'plugin', message: expect.stringMatching(/plugin name "Step_Similarity" is not kebab-case; expected .*: rename the plugin/) }),
+    );
   });
 });
 

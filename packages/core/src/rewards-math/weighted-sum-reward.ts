@@ -1,5 +1,6 @@
 import type { RewardInput, RewardModel, RewardResult } from '../contracts/reward-model';
 import { REWARD_SPEC_VERSION } from '../contracts/reward-model';
+import { SrlError } from '../errors';
 
 export interface WeightedReward {
   model: RewardModel;
@@ -33,7 +34,12 @@ export class WeightedSumReward implements RewardModel {
       this.parts.forEach((part, j) => {
         const label = part.label ?? part.model.name;
         const result = scored[j][i];
-        if (!result) throw new Error(`reward "${part.model.name}" returned ${scored[j].length} results for ${inputs.length} inputs`);
+        if (!result) {
+          throw new SrlError(
+            'plugin',
+            `reward "${part.model.name}" returned ${scored[j].length} results for ${inputs.length} inputs; expected one result per input, in order: fix its score() (return { reward: null } for an input it does not apply to)`,
+          );
+        }
         components[label] = result.reward;
         for (const [key, value] of Object.entries(result.components)) components[`${label}.${key}`] = value;
         if (result.reward !== null) {

@@ -9,7 +9,7 @@ async function fills(batchSize: number, batches: number, o: { maxRounds: number;
   let rounds = 0;
   let generated = 0;
   for (let b = 0; b < batches; b++) {
-    const batch = await fillDynamicBatch({ batchSize, ...o, sample: async (n) => Array.from({ length: n }, () => rng.next() < 0.1), keep: (g) => g });
+    const batch = await fillDynamicBatch({ batchSize, ...o, sample: async (n) => Array.from({ length: n }, () => rng.uniform32() < 0.1), keep: (g) => g });
     kept += batch.kept.length;
     rounds += batch.rounds;
     generated += batch.generated;

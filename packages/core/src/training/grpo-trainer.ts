@@ -101,8 +101,8 @@ export class GrpoTrainer implements Trainer {
     const train = await this.instances({ task: ctx.task, policy, logger });
     const byId = new Map(train.map((t) => [t.instance.id, t]));
     const stream = new InstanceStream(train.map((t) => t.instance), ctx.seed + ctx.stage, true, ctx.resumeFrom?.data.cursor as StreamCursor | undefined);
-    const rngState = ctx.resumeFrom?.data.rng as number[] | undefined;
-    const rng = rngState ? SeededRng.fromState(rngState) : new SeededRng(ctx.seed * 7919 + ctx.stage);
+    const rngState = ctx.resumeFrom?.data.rng;
+    const rng = rngState ? SeededRng.fromState(rngState) : new SeededRng((ctx.seed * 7919 + ctx.stage) >>> 0);
     const policyRng = ctx.resumeFrom?.data.policyRng;
     if (policyRng !== undefined) policy.setRngState(policyRng);
     const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));

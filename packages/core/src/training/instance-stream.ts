@@ -20,6 +20,7 @@ export class InstanceStream {
     private readonly shuffle = true,
     cursor: StreamCursor = { epoch: 0, index: 0 },
   ) {
+    // Invariant, not user input: loadTokenizedInstances already refuses an empty split with an SrlError.
     if (instances.length === 0) throw new Error('InstanceStream needs at least one instance');
     this.cursor = { ...cursor };
     this.order = this.permutation(this.cursor.epoch);
@@ -36,7 +37,7 @@ export class InstanceStream {
 
   private permutation(epoch: number): number[] {
     const ids = this.instances.map((_, i) => i);
-    return this.shuffle ? new SeededRng([this.seed >>> 0, epoch >>> 0, 0x5eed, 0x1234]).shuffle(ids) : ids;
+    return this.shuffle ? SeededRng.fromWords([this.seed >>> 0, epoch >>> 0, 0x5eed, 0x1234]).shuffle(ids) : ids;
   }
 
   next(n: number): Instance[] {

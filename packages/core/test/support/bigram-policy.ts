@@ -37,7 +37,7 @@ export class BigramPolicy implements TrainablePolicy {
   poisonNextStep = false;
 
   constructor(seed = 0) {
-    this.rng = new SeededRng(seed);
+    this.rng = new SeededRng(seed >>> 0);
   }
 
   formatPrompt(prompt: Prompt): string {
@@ -78,7 +78,7 @@ export class BigramPolicy implements TrainablePolicy {
           let next = 0;
           if (temperature === 0) next = lp.indexOf(Math.max(...lp));
           else {
-            const u = this.rng.next();
+            const u = this.rng.uniform32();
             let acc = 0;
             for (next = 0; next < V - 1; next++) if ((acc += Math.exp(lp[next])) > u) break;
           }
@@ -192,7 +192,7 @@ export class BigramPolicy implements TrainablePolicy {
     return this.rng.state();
   }
   setRngState(state: unknown): void {
-    this.rng = SeededRng.fromState(state as number[]);
+    this.rng = SeededRng.fromState(state);
   }
   dispose(): void {}
 }

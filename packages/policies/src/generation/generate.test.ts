@@ -5,7 +5,7 @@ import { KvCache } from '../model/kv-cache';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { generate, type GenerateOptions } from './generate';
-import { Rng } from './rng';
+import { SeededRng } from '@srl/core';
 
 /** A random model with weights scaled up, so that logits are spread out (no near-ties for argmax). */
 function sharpModel(preset: string, seed: number): Transformer {
@@ -17,7 +17,7 @@ function sharpModel(preset: string, seed: number): Transformer {
 }
 
 const prompts = [[5, 9, 13], [1, 2, 3, 4, 5, 6, 7], [42]];
-const base = (rng: Rng, extra: Partial<GenerateOptions> = {}): GenerateOptions => ({
+const base = (rng: SeededRng, extra: Partial<GenerateOptions> = {}): GenerateOptions => ({
   n: 3, temperature: 0.9, topP: 0.95, topK: 50, maxTokens: 12, eosTokenIds: [], rng, ...extra,
 });
 
@@ -32,22 +32,22 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
 
     it('reports each token through onToken, ending with each sample\'s tokens and logprobs, without changing them', async () => {
       const seen = new Map<string, { tokens: number[]; logprobs: number[]; finished: number }>();
-      const opts = base(new Rng(3), { eosTokenIds: [7] });
+      const opts = base(new SeededRng(3), { eosTokenIds: [7] });
       const out = await generate(model, prompts, { ...opts, onToken: (e) => {
         const key = `${e.prompt}/${e.sample}`;
         const prev = seen.get(key) ?? { tokens: [], logprobs: [], finished: 0 };
         expect(e.tokenIds.slice(0, -1)).toEqual(prev.tokens); // one new token per event
         seen.set(key, { tokens: [...e.tokenIds], logprobs: [...e.logprobs], finished: prev.finished + (e.finished ? 1 : 0) });
       } });
-      expect(await generate(model, prompts, base(new Rng(3), { eosTokenIds: [7] }))).toEqual(out);
+      expect(await generate(model, prompts, base(new SeededRng(3), { eosTokenIds: [7] }))).toEqual(out);
       out.forEach((g, p) => g.forEach((s, j) => expect(seen.get(`${p}/${j}`)).toEqual({ tokens: s.tokenIds, logprobs: s.logprobs, finished: 1 })));
     });
 
     it('agrees token for token with the uncached path (greedy and sampled), logprobs within 1e-4', async () => {
       for (const extra of [{ temperature: 0 }, {}, { topK: 0, topP: 1 }] as Partial<GenerateOptions>[]) {
         const before = tf.memory().numTensors;
-        const cached = await generate(model, prompts, base(new Rng(7), extra));
-        const uncached = await generate(model, prompts, base(new Rng(7), { ...extra, useCache: false }));
+        const cached = await generate(model, prompts, base(new SeededRng(7), extra));
+        const uncached = await generate(model, prompts, base(new SeededRng(7), { ...extra, useCache: false }));
         expect(tf.memory().numTensors).toBe(before);
         expect(cached.map((g) => g.map((s) => s.tokenIds))).toEqual(uncached.map((g) => g.map((s) => s.tokenIds)));
         cached.flat().forEach((s, i) => {
@@ -63,7 +63,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
       const detokenize = (ids: number[]): string => ids.map((i) => String.fromCharCode(97 + (i % 26))).join('');
       // The eos ids: the 8 tokens most frequent in an unconstrained run, so that samples end at different steps and the
       // cache gets compacted. The stop letter: sample 4's first token (no sample ends before it is drawn).
-      const free = (await generate(model, prompts, base(new Rng(3), { maxTokens: 16 }))).flat();
+      const free = (await generate(model, prompts, base(new SeededRng(3), { maxTokens: 16 }))).flat();
       const counts = new Map<number, number>();
       for (const s of free) for (const t of new Set(s.tokenIds)) counts.set(t, (counts.get(t) ?? 0) + 1);
       const eos = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([t]) => t);
@@ -71,7 +71,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
       const runs = [];
       for (const useCache of [true, false]) {
         const compactions = vi.spyOn(KvCache.prototype, 'selectRows');
-        const out = (await generate(model, prompts, base(new Rng(3), { maxTokens: 16, eosTokenIds: eos, useCache }))).flat();
+        const out = (await generate(model, prompts, base(new SeededRng(3), { maxTokens: 16, eosTokenIds: eos, useCache }))).flat();
         expect(compactions.mock.calls.length > 0).toBe(useCache);
         compactions.mockRestore();
         expect(out.filter((s) => s.finishReason === 'eos').length).toBeGreaterThanOrEqual(5);
@@ -80,7 +80,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
           else expect(s.tokenIds).toHaveLength(16);
           expect(s.logprobs).toHaveLength(s.tokenIds.length);
         }
-        const stopped = (await generate(model, prompts, base(new Rng(3), { maxTokens: 16, stop: [stop], detokenize, useCache }))).flat();
+        const stopped = (await generate(model, prompts, base(new SeededRng(3), { maxTokens: 16, stop: [stop], detokenize, useCache }))).flat();
         expect(stopped[4]).toMatchObject({ finishReason: 'stop', text: '' });
         for (const s of stopped) {
           expect(s.text?.includes(stop)).toBe(false);
@@ -93,23 +93,23 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
 
     it('is reproducible from a seed, and n samples share one prefill', async () => {
       const spy = vi.spyOn(model, 'forward');
-      const a = await generate(model, prompts, base(new Rng(5)));
+      const a = await generate(model, prompts, base(new SeededRng(5)));
       expect(spy).toHaveBeenCalledTimes(1);
       spy.mockRestore();
-      const b = await generate(model, prompts, base(new Rng(5)));
-      const c = await generate(model, prompts, base(new Rng(6)));
+      const b = await generate(model, prompts, base(new SeededRng(5)));
+      const c = await generate(model, prompts, base(new SeededRng(6)));
       expect(a).toEqual(b);
       expect(a).not.toEqual(c);
     });
 
     it('stops at maxPositions and refuses bad prompts', async () => {
       const long = Array.from({ length: 126 }, (_, i) => i % 200);
-      const [[s]] = await generate(model, [long], base(new Rng(1), { n: 1, maxTokens: 10 }));
+      const [[s]] = await generate(model, [long], base(new SeededRng(1), { n: 1, maxTokens: 10 }));
       expect(s.tokenIds).toHaveLength(2);
       expect(s.finishReason).toBe('length');
-      await expect(generate(model, [[]], base(new Rng(1)))).rejects.toThrow(/prompt 0 is empty/);
-      await expect(generate(model, [[1, 999]], base(new Rng(1)))).rejects.toThrow(/token id 999/);
-      await expect(generate(model, [[1]], base(new Rng(1), { topP: 0 }))).rejects.toThrow(/topP/);
+      await expect(generate(model, [[]], base(new SeededRng(1)))).rejects.toThrow(/prompt 0 is empty/);
+      await expect(generate(model, [[1, 999]], base(new SeededRng(1)))).rejects.toThrow(/token id 999/);
+      await expect(generate(model, [[1]], base(new SeededRng(1), { topP: 0 }))).rejects.toThrow(/topP/);
     });
   });
 }

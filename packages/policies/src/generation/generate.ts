@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SrlError, type FinishReason } from '@srl/core';
+import { SrlError, type FinishReason, type SeededRng } from '@srl/core';
 import { KvCache } from '../model/kv-cache';
 import type { ResolvedWeights, Transformer } from '../model/transformer';
-import type { Rng } from './rng';
 import { sampleToken, validateSamplerParams, type SamplerParams } from './sampler';
 
 export interface GenerateOptions extends SamplerParams {
@@ -15,7 +14,7 @@ export interface GenerateOptions extends SamplerParams {
   /** Strings that end a sample; needs `detokenize`. The text is cut before the stop string. */
   stop?: readonly string[];
   detokenize?: (ids: number[]) => string;
-  rng: Rng;
+  rng: SeededRng;
   /** false: recompute the whole sequence each step (slow; the reference for the KV cache). Default true. */
   useCache?: boolean;
   /** Called after each sampled token (for streaming), with the prompt's index, the sample's index and its tokens so far. */

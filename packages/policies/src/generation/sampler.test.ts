@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng';
+import { SeededRng } from '@srl/core';
 import { sampleToken } from './sampler';
 
 const logitsOf = (probs: number[]): Float32Array => Float32Array.from(probs, Math.log);
 const frequencies = (logits: Float32Array, params: { temperature: number; topP: number; topK: number }, draws = 20000): number[] => {
-  const rng = new Rng(3);
+  const rng = new SeededRng(3);
   const counts = new Array(logits.length).fill(0);
   for (let i = 0; i < draws; i++) counts[sampleToken(logits, 0, logits.length, params, rng).token]++;
   return counts.map((c) => c / draws);
@@ -15,26 +15,26 @@ describe('sampleToken', () => {
   const logits = logitsOf(probs);
 
   it('greedy takes the first maximum and reports the temperature-1 log-probability', () => {
-    const rng = new Rng(0);
+    const rng = new SeededRng(0);
     const x = Float32Array.from([0, 2, 2, -1]);
     const { token, logprob } = sampleToken(x, 0, 4, { temperature: 0, topP: 1, topK: 0 }, rng);
     expect(token).toBe(1);
     const lse = Math.log(Math.exp(0) + 2 * Math.exp(2) + Math.exp(-1));
     expect(logprob).toBeCloseTo(2 - lse, 12);
-    expect(rng.state()).toEqual(new Rng(0).state()); // greedy draws nothing
+    expect(rng.state()).toEqual(new SeededRng(0).state()); // greedy draws nothing
     expect(sampleToken(x, 0, 4, { temperature: 1, topP: 1, topK: 1 }, rng).token).toBe(1);
   });
 
   it('samples the softmax at temperature 1, reading the row at its offset', () => {
     const padded = Float32Array.from([9, 9, ...logits]);
-    const rng = new Rng(5);
+    const rng = new SeededRng(5);
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 20000; i++) counts[sampleToken(padded, 2, 4, { temperature: 1, topP: 1, topK: 0 }, rng).token]++;
     counts.forEach((c, i) => expect(Math.abs(c / 20000 - probs[i])).toBeLessThan(0.015));
   });
 
   it('reports the log-probability under softmax(logits / T), before top-k and top-p (T = 1 when greedy)', () => {
-    const rng = new Rng(9);
+    const rng = new SeededRng(9);
     const tempered = (T: number): number[] => {
       const e = Array.from(logits, (x) => Math.exp(x / T));
       const z = e.reduce((a, v) => a + v, 0);
@@ -70,6 +70,6 @@ describe('sampleToken', () => {
   });
 
   it('refuses non-finite logits', () => {
-    expect(() => sampleToken(Float32Array.from([NaN, NaN]), 0, 2, { temperature: 1, topP: 1, topK: 0 }, new Rng())).toThrow(/non-finite/);
+    expect(() => sampleToken(Float32Array.from([NaN, NaN]), 0, 2, { temperature: 1, topP: 1, topK: 0 }, new SeededRng())).toThrow(/non-finite/);
   });
 });

@@ -1,5 +1,4 @@
-import { SrlError } from '@srl/core';
-import type { Rng } from './rng';
+import { SrlError, type SeededRng } from '@srl/core';
 
 /** How one token is drawn from a row of logits. */
 export interface SamplerParams {
@@ -31,10 +30,10 @@ export function validateSamplerParams(p: SamplerParams): void {
 }
 
 /**
- * Draws one token from `logits[offset .. offset + V)` on the CPU. Consumes exactly one `rng.next()` unless
+ * Draws one token from `logits[offset .. offset + V)` on the CPU. Consumes exactly one `rng.uniform53()` unless
  * greedy (none), so the cached and uncached generation paths draw the same stream.
  */
-export function sampleToken(logits: Float32Array, offset: number, V: number, params: SamplerParams, rng: Rng): SampledToken {
+export function sampleToken(logits: Float32Array, offset: number, V: number, params: SamplerParams, rng: SeededRng): SampledToken {
   let max = -Infinity;
   let argmax = 0;
   for (let i = 0; i < V; i++) {
@@ -84,7 +83,7 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   }
   let u: number;
   if (candidates === null) {
-    u = rng.next() * total;
+    u = rng.uniform53() * total;
     for (let i = 0; i < V; i++) {
       u -= probs[i];
       if (u < 0) return { token: i, logprob: logprobOf(i) };
@@ -93,7 +92,7 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   }
   let mass = 0;
   for (const i of candidates) mass += probs[i];
-  u = rng.next() * mass;
+  u = rng.uniform53() * mass;
   for (const i of candidates) {
     u -= probs[i];
     if (u < 0) return { token: i, logprob: logprobOf(i) };

@@ -5,8 +5,7 @@
  * (linear layers [in, out]; see parameter-specs.ts). Activations are 2-D [tokens, features] between layers.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { SrlError } from '@srl/core';
-import { Rng } from '../generation/rng';
+import { SeededRng, SrlError } from '@srl/core';
 import { cachedAttention, causalAttention, decodeMask } from './attention';
 import { useWasmKernels } from '../backend/wasm-kernels';
 import { decodeWasm } from './fast-decode';
@@ -64,7 +63,7 @@ export class Transformer {
   /** A model with fresh weights: normal(0, 0.02), residual projections / sqrt(2 * layers), norms 1, biases 0. */
   static random(config: TransformerConfig, seed = 0): Transformer {
     validateTransformerConfig(config);
-    const rng = new Rng(seed);
+    const rng = new SeededRng(seed);
     const values = new Map<string, Float32Array>();
     const residualStd = 0.02 / Math.sqrt(2 * config.numLayers);
     for (const spec of parameterSpecs(config)) {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
 import { generate } from '../generation/generate';
-import { Rng } from '../generation/rng';
+import { SeededRng } from '@srl/core';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { scoreSequences } from './score';
@@ -30,7 +30,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
       const prompts = [[1, 5, 9], [1], [1, 2, 3, 4, 5, 6, 7, 8]];
       let worst = 0;
       for (const params of [{ temperature: 1, topP: 1, topK: 0 }, { temperature: 0.7, topP: 0.8, topK: 20 }, { temperature: 1.5, topP: 1, topK: 0 }]) {
-        const gens = await generate(model, prompts, { n: 2, maxTokens: 10, eosTokenIds: [], rng: new Rng(4), ...params });
+        const gens = await generate(model, prompts, { n: 2, maxTokens: 10, eosTokenIds: [], rng: new SeededRng(4), ...params });
         const sequences = gens.flatMap((g, p) => g.map((s) => ({ promptTokenIds: prompts[p], completionTokenIds: s.tokenIds })));
         const scores = scoreSequences(model, sequences, 4, params.temperature);
         gens.flat().forEach((s, i) => {

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropyLoss, policyGradientLoss, type TrainingItem } from '@srl/core';
+import { crossEntropyLoss, policyGradientLoss, SeededRng, type TrainingItem } from '@srl/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
 import { generate } from '../generation/generate';
-import { Rng } from '../generation/rng';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { AdamW } from './adamw';
@@ -28,7 +27,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny']) {
       for (let i = 0; i < 120; i++) losses.push(trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 }).loss);
       expect(losses[0]).toBeGreaterThan(5); // ~ln(256) at init
       expect(losses[losses.length - 1]).toBeLessThan(0.05);
-      const out = await generate(model, sft.map((it) => it.promptTokenIds), { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 13, eosTokenIds: [], rng: new Rng() });
+      const out = await generate(model, sft.map((it) => it.promptTokenIds), { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 13, eosTokenIds: [], rng: new SeededRng() });
       out.forEach(([sample], i) => expect(Buffer.from(sample.tokenIds.slice(0, texts[i].length)).toString('latin1')).toBe(texts[i]));
       opt.dispose();
       model.dispose();
@@ -217,12 +216,12 @@ describe('trainStep', () => {
       trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.3, klBeta: 0.1, aggregation: 'token-mean' }, items: pgItems(), learningRate: 1e-3 });
     };
     step(); // warm-up: kernels and caches initialise lazily
-    await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new Rng(1) });
+    await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new SeededRng(1) });
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       step();
       scoreSequences(model, sft, 2);
-      await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new Rng(i) });
+      await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new SeededRng(i) });
     }
     expect(tf.memory().numTensors).toBe(before);
     opt.dispose();

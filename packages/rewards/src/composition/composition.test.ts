@@ -43,6 +43,15 @@ describe('weighted-sum', () => {
     expect((await model.score([{ completion: 'a' }]))[0].reward).toBeNull();
   });
 
+  it('refuses a part that returns the wrong number of results, as a plugin error naming it', async () => {
+    const r = registry();
+    r.register(definePlugin({ kind: 'reward', name: 'short', optionsSchema: { type: 'object' }, defaults: {}, create: () => ({ specVersion: 1 as const, name: 'short', score: async () => [] }) }), 'test');
+    const model = await r.create('reward', ['weighted-sum', { rewards: [{ reward: 'len' }, { reward: 'short' }] }], deps);
+    await expect(model.score(inputs)).rejects.toThrow(
+      expect.objectContaining({ kind: 'plugin', message: expect.stringMatching(/reward "short" returned 0 results for 2 inputs; expected one result per input/) }),
+    );
+  });
+
   it('reports an invalid inner reference with its path', async () => {
     await expect(registry().create('reward', ['weighted-sum', { rewards: [{ reward: 'lenn' }] }], deps, 'rewards[0]')).rejects.toThrow(
       /rewards\[0\]\.options\.rewards\[0\]\.reward: unknown reward plugin "lenn"; did you mean "len"\?/,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lastBoxed } from './find-boxed';
+import { lastBoxed } from '@srl/core';
 import { parseGold, verifyMathAnswer } from './verify-math-answer';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

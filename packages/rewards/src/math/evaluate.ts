@@ -5,6 +5,7 @@
  * evaluated as a fixed pseudo-random function of their name and argument values, so the same
  * unknown term on both sides agrees and different ones do not.
  */
+import { hashString } from '@srl/core';
 import type { Budget } from './budget';
 import * as C from './complex';
 import type { Complex } from './complex';
@@ -21,14 +22,9 @@ export const isMatrix = (v: Value): v is MatrixValue => 'rows' in v;
 
 class NotEvaluable extends Error {}
 
-/** FNV-1a over a string, mapped to [0, 1). */
+/** FNV-1a over a string (core's `hashString`), mapped to [0, 1). */
 export function hashUnit(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h / 0x1_0000_0000;
+  return hashString(text) / 0x1_0000_0000;
 }
 
 const key = (z: Complex): string => `${z.re.toPrecision(10)},${z.im.toPrecision(10)}`;

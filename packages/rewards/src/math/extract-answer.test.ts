@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeAnswer } from './math-answer';
 import { extractAnswer, MAX_SEARCH_LENGTH } from './extract-answer';
-import { findBoxed, lastBoxed } from './find-boxed';
 
 const read = (text: string, options = {}): string | null => {
   const found = extractAnswer(text, options);
   return found && `${found.source}:${describeAnswer(found.answer)}`;
 };
-
-describe('findBoxed', () => {
-  it('balances braces, skips escaped ones, knows \\fbox and unbraced boxes', () => {
-    expect(lastBoxed('a $\\boxed{\\frac{1}{2}}$ then $\\boxed{\\{1, 2\\}}$.')).toBe('\\{1, 2\\}');
-    expect(findBoxed('\\fbox{7} and \\framebox{8} and \\boxed 9').map((b) => b.content)).toEqual(['7', '8', '9']);
-    expect(lastBoxed('\\boxed{\\boxed{3}}')).toBe('\\boxed{3}');
-  });
-
-  it('skips a box that never closes (truncated completion) but keeps complete ones after it', () => {
-    expect(findBoxed('\\boxed{1 + \\boxed{2} and').map((b) => b.content)).toEqual(['2']);
-    expect(lastBoxed('no box here')).toBeNull();
-  });
-});
 
 describe('extractAnswer', () => {
   it('takes the last box over earlier boxes and over plain numbers', () => {

@@ -5,8 +5,8 @@
  * candidates are tried by priority and, within one, from the right; the first that parses wins
  * (see answer-patterns.ts for the patterns and their origin).
  */
+import { findBoxed, type BoxedSpan } from '@srl/core';
 import { answerPatterns, SINGLE_ENV } from './answer-patterns';
-import { findBoxed, type BoxedSpan } from './find-boxed';
 import type { MathAnswer } from './math-answer';
 import { expr, num } from './math-answer';
 import { parseExpressionAnswer, parseLatexAnswer } from './parse-answer';

@@ -8,7 +8,8 @@ export type { ChoiceOptions, ExtractedChoice } from './extract-choice';
 export { parseLatexAnswer, MAX_ANSWER_LENGTH } from './parse-answer';
 export { answersEqual } from './answers-equal';
 export type { CompareOptions } from './answers-equal';
-export { findBoxed, lastBoxed } from './find-boxed';
+// The boxed-answer rule lives in @srl/core (the math tasks read golds with it); re-exported for existing imports.
+export { findBoxed, lastBoxed } from '@srl/core';
 export { describeAnswer } from './math-answer';
 export type { MathAnswer, MathNode, RelationOp } from './math-answer';
 export { Budget, TimeoutError } from './budget';

@@ -3,7 +3,7 @@
  * (thousands separators, units and `\text{...}`, `$`, degrees, `\left`/`\right`, spacing
  * commands, trailing periods) goes, and what it must keep (a trailing percent) becomes a flag.
  */
-import { findBoxed } from './find-boxed';
+import { findBoxed } from '@srl/core';
 
 export type NormalizedAnswer =
   | { kind: 'latex'; latex: string; percent: boolean }

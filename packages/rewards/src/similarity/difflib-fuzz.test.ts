@@ -2,6 +2,7 @@
 // of random pairs, in one batch call (JSON in, JSON out). python3 is required: without it this test fails.
 // Reproduce a failure with SRL_FUZZ_SEED=<seed> (printed in the test name).
 import { spawnSync } from 'node:child_process';
+import { SeededRng } from '@srl/core';
 import { describe, expect, it } from 'vitest';
 import { SequenceMatcher } from './sequence-matcher';
 import { createSimilarityIndex, matchingBlocks, sequenceRatio } from './sequence-ratio';
@@ -38,14 +39,10 @@ interface OracleResult {
   version: [number, number];
 }
 
-function mulberry32(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded source of uniforms in [0, 1) (srl's one generator, 32-bit draws). */
+function uniformSource(seed: number): () => number {
+  const rng = new SeededRng(seed);
+  return () => rng.uniform32();
 }
 
 // Alphabets: tiny ones (many repeats, popular elements), text-like, backslashes and astral characters
@@ -83,7 +80,7 @@ function mutate(rand: () => number, a: string, alphabet: string[]): string {
 }
 
 function makeCases(seed: number, count: number): FuzzCase[] {
-  const rand = mulberry32(seed);
+  const rand = uniformSource(seed);
   const cases: FuzzCase[] = [];
   while (cases.length < count) {
     const alphabet = ALPHABETS[Math.floor(rand() * ALPHABETS.length)];
@@ -151,7 +148,7 @@ describe(`difflib fuzz against ${PYTHON} (seed ${SEED})`, () => {
       const key = `${c.autojunk}|${c.b}`;
       byB.set(key, [...(byB.get(key) ?? []), n]);
     });
-    const rand = mulberry32(SEED + 1);
+    const rand = uniformSource(SEED + 1);
     let reused = 0;
     for (const members of byB.values()) {
       const first = cases[members[0]];

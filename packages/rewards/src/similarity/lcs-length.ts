@@ -1,4 +1,5 @@
 import { patternMasks } from './pattern-masks';
+import { trimCommonEnds } from './trim-common-ends';
 
 /**
  * Length of a longest common subsequence of two token sequences (tokens compared with `===`), the statistic of
@@ -8,15 +9,8 @@ import { patternMasks } from './pattern-masks';
  * The test checks it against the full DP table.
  */
 export function lcsLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  let start = 0;
-  let endShort = short.length;
-  let endLong = long.length;
-  while (start < endShort && short[start] === long[start]) start++;
-  while (endShort > start && short[endShort - 1] === long[endLong - 1]) endShort--, endLong--;
-  const kept = start + (short.length - endShort);
-  const n = endShort - start;
-  const m = endLong - start;
+  const { short, long, start, n, m } = trimCommonEnds(a, b);
+  const kept = short.length - n;
   if (n === 0 || m === 0) return kept;
   const words = (n + 31) >>> 5;
   const masks = patternMasks(short, start, n);

@@ -1,4 +1,5 @@
 import { patternMasks } from './pattern-masks';
+import { trimCommonEnds } from './trim-common-ends';
 
 /**
  * Levenshtein distance between two token sequences: the fewest single-token insertions, deletions and
@@ -9,14 +10,7 @@ import { patternMasks } from './pattern-masks';
  * O(⌈n/32⌉·m) for the shorter length n. The test checks it against the full Wagner-Fischer table.
  */
 export function levenshteinDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  let start = 0;
-  let endShort = short.length;
-  let endLong = long.length;
-  while (start < endShort && short[start] === long[start]) start++;
-  while (endShort > start && short[endShort - 1] === long[endLong - 1]) endShort--, endLong--;
-  const n = endShort - start;
-  const m = endLong - start;
+  const { short, long, start, n, m } = trimCommonEnds(a, b);
   if (n === 0) return m;
   const words = (n + 31) >>> 5;
   const masks = patternMasks(short, start, n);

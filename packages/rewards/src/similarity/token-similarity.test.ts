@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gsm8kSteps, mulberry32, referenceEditSimilarity, referenceLcs, referenceLevenshtein, referenceRougeL } from '../../test/support/reference-similarity';
+import { gsm8kSteps, uniformSource, referenceEditSimilarity, referenceLcs, referenceLevenshtein, referenceRougeL } from '../../test/support/reference-similarity';
 import { rougeL } from '../rouge-l-reward';
 import { tokenEditSimilarity } from '../token-edit-similarity-reward';
 import { lcsLength } from './lcs-length';
@@ -21,7 +21,7 @@ describe('levenshteinDistance and lcsLength', () => {
   });
 
   it('equal the full-table reference on long random pairs (several 32-bit words, up to 300 tokens)', () => {
-    const rand = mulberry32(13);
+    const rand = uniformSource(13);
     for (let n = 0; n < 300; n++) {
       const alphabet = 1 + Math.floor(rand() * 8);
       const length = (): number => Math.floor(rand() * (n % 3 === 0 ? 300 : 100));
@@ -34,7 +34,7 @@ describe('levenshteinDistance and lcsLength', () => {
   });
 
   it('equal the full-table reference on 3,000 random pairs over small alphabets (many matches, shared ends)', () => {
-    const rand = mulberry32(12);
+    const rand = uniformSource(12);
     for (let n = 0; n < 3000; n++) {
       const alphabet = 1 + Math.floor(rand() * 5);
       const word = (): number[] => Array.from({ length: Math.floor(rand() * 14) }, () => Math.floor(rand() * alphabet));
@@ -77,7 +77,7 @@ describe('tokenEditSimilarity and rougeL equal their references', () => {
   };
 
   it('on real GSM8K steps, as words and as characters (2,000 pairs)', () => {
-    const rand = mulberry32(3);
+    const rand = uniformSource(3);
     for (let n = 0; n < 1000; n++) {
       const expert = gsm8kSteps[Math.floor(rand() * gsm8kSteps.length)];
       // Half the rollouts are other steps, half edited copies of the expert step (high overlap).
@@ -88,7 +88,7 @@ describe('tokenEditSimilarity and rougeL equal their references', () => {
   });
 
   it('on random strings, and at the edges (empty, disjoint, identical)', () => {
-    const rand = mulberry32(5);
+    const rand = uniformSource(5);
     const text = (): string => Array.from({ length: Math.floor(rand() * 25) }, () => 'ab =1 2x.'[Math.floor(rand() * 9)]).join('');
     for (let n = 0; n < 1000; n++) {
       const [a, b] = [text(), text()];

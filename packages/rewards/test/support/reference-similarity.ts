@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SeededRng } from '@srl/core';
 
 // Reference implementations: the full (n+1)×(m+1) tables of the textbook recurrences, nothing skipped.
 export function referenceLevenshtein(a: readonly unknown[], b: readonly unknown[]): number {
@@ -42,14 +43,10 @@ export function referenceRougeL(model: readonly unknown[], expert: readonly unkn
   return ((1 + beta ** 2) * p * r) / (r + beta ** 2 * p);
 }
 
-export function mulberry32(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded source of uniforms in [0, 1) for the fuzz loops (srl's one generator, 32-bit draws). */
+export function uniformSource(seed: number): () => number {
+  const rng = new SeededRng(seed);
+  return () => rng.uniform32();
 }
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

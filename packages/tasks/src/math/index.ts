@@ -1,7 +1,8 @@
 /** Math tasks: step decomposition, instance builders, GSM8K and the benchmarks, s1K, jsonl-benchmark, synthetic arithmetic. */
 export { SRL_MATH_SYSTEM_PROMPT, MATH_EVAL_SYSTEM_PROMPT } from './prompts';
 export { cleanAnswer } from './answers/clean-answer';
-export { lastBoxed } from './answers/last-boxed';
+// The boxed-answer rule lives in @srl/core (shared with the math rewards); re-exported for existing imports.
+export { lastBoxed } from '@srl/core';
 export { Gsm8kLinesDecomposer, type Gsm8kLinesOptions } from './decompose/gsm8k-lines-decomposer';
 export { NumberedDecomposer, stepBody, type NumberedOptions } from './decompose/numbered-decomposer';
 export { ParagraphDecomposer } from './decompose/paragraph-decomposer';
@@ -20,7 +21,9 @@ export { SHARED_DATA_TASKS, MATH_BENCHMARK_TASKS, createSharedDataTask, type Sha
 export { jsonlBenchmarkTaskPlugin, type JsonlBenchmarkOptions } from './tasks/jsonl-benchmark-task';
 export { s1kTaskPlugin, type S1kOptions } from './tasks/s1k-task';
 export { holdOut } from './tasks/hold-out';
-export { Prng, hashString } from './synthetic/prng';
+export { Prng } from './synthetic/prng';
+// FNV-1a lives in @srl/core (the math rewards use it too); re-exported for existing imports.
+export { hashString } from '@srl/core';
 export { generateArithmeticChain, type ArithmeticChain, type ArithmeticChainOptions, type ArithmeticOp } from './synthetic/arithmetic-chain';
 export { SyntheticArithmeticTask, type SyntheticArithmeticConfig } from './synthetic/synthetic-arithmetic-task';
 export { syntheticArithmeticTaskPlugin, type SyntheticArithmeticOptions } from './synthetic/synthetic-arithmetic-plugin';

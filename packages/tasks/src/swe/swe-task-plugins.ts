@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { DEFAULT_TOOL_NAMES, definePlugin, type AnyPluginDefinition, type PluginRef } from '@srl/core';
+import { DEFAULT_TOOL_NAMES, definePlugin, pluginRefSchema, type AnyPluginDefinition, type PluginRef } from '@srl/core';
 import { resolveDataDir } from '../data/resolve-data-dir';
-import { PLUGIN_REF_SCHEMA } from '../math/instances/math-instance-options';
 import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
 import type { TrajectoryFormat } from './load-trajectories';
 import { SweTrajectoryTask } from './swe-trajectory-task';
@@ -65,7 +64,7 @@ function sweTaskPlugin(spec: SweTaskSpec) {
         ...SWE_INSTANCE_SCHEMA_PROPERTIES,
         validationSize: { type: 'integer', minimum: 0 },
         validationSeed: { type: 'integer' },
-        evalReward: PLUGIN_REF_SCHEMA,
+        evalReward: { ...pluginRefSchema, description: 'the reward that scores evaluation: a reward plugin reference' },
       },
       ...(spec.sample ? {} : { required: ['path'] }),
       additionalProperties: false,

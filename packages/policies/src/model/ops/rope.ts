@@ -14,6 +14,7 @@ export class Rope {
   private readonly rotation: tf.Tensor2D;
 
   constructor(headDim: number, theta: number) {
+    // Invariant: validateTransformerConfig reports an odd RoPE head size to the user first.
     if (headDim % 2 !== 0) throw new Error(`Rope: head dimension ${headDim} must be even`);
     this.headDim = headDim;
     const half = headDim / 2;

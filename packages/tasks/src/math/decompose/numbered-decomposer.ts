@@ -3,8 +3,7 @@
 //   SOLUTION:
 //   1. **{STEP TITLE}** {STEP ACTION}
 //   2. **{STEP TITLE}** {STEP ACTION}
-import { isStepHeaderLine, type StepDecomposer } from '@srl/core';
-import { lastBoxed } from '../answers/last-boxed';
+import { isStepHeaderLine, lastBoxed, type StepDecomposer } from '@srl/core';
 import { cleanAnswer } from '../answers/clean-answer';
 
 export interface NumberedOptions {

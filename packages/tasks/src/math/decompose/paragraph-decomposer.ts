@@ -1,5 +1,4 @@
-import { isStepHeaderLine, type StepDecomposer } from '@srl/core';
-import { lastBoxed } from '../answers/last-boxed';
+import { isStepHeaderLine, lastBoxed, type StepDecomposer } from '@srl/core';
 import { cleanAnswer } from '../answers/clean-answer';
 
 /**

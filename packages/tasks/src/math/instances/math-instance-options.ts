@@ -47,11 +47,3 @@ export const MATH_INSTANCE_SCHEMA_PROPERTIES = {
   sftTarget: { type: 'string', enum: ['steps', 'solution'] },
   srlMode: { type: 'string', enum: ['steps', 'whole'] },
 } as const;
-
-/** JSON Schema of a plugin reference: `"name"`, `["name"]` or `["name", { options }]` (decomposer, evalReward). */
-export const PLUGIN_REF_SCHEMA = {
-  anyOf: [
-    { type: 'string', minLength: 1 },
-    { type: 'array', minItems: 1, maxItems: 2, items: [{ type: 'string' }, { type: 'object' }] },
-  ],
-} as const;

@@ -1,6 +1,6 @@
+import { lastBoxed } from '@srl/core';
 import type { SourceRow } from '../../data/read-jsonl';
 import { cleanAnswer } from '../answers/clean-answer';
-import { lastBoxed } from '../answers/last-boxed';
 
 /** How the columns of a math data file map onto an example (the whole configuration of `jsonl-benchmark`). */
 export interface MathRowSpec {

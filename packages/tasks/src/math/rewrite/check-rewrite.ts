@@ -1,8 +1,7 @@
 // SRL App. B.3: a rewrite is kept only if it passes the format check (the numbered decomposer, header required) and
 // still ends in the original's final answer (it must follow the original, not solve anew).
-import type { FinishReason } from '@srl/core';
+import { lastBoxed, type FinishReason } from '@srl/core';
 import { cleanAnswer } from '../answers/clean-answer';
-import { lastBoxed } from '../answers/last-boxed';
 import { NumberedDecomposer } from '../decompose/numbered-decomposer';
 
 export type RewriteCheck =

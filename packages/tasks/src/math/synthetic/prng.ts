@@ -1,13 +1,3 @@
-/** 32-bit FNV-1a hash of a string (seeds and stable selections; not cryptographic). */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /**
  * A small seeded PRNG (mulberry32): the same seed gives the same sequence on every platform, so
  * synthetic data is reproducible without a dependency.

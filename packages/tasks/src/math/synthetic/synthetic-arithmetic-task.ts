@@ -1,8 +1,8 @@
-import { SrlError, TASK_SPEC_VERSION, type ChatMessage, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type Task } from '@srl/core';
+import { hashString, SrlError, TASK_SPEC_VERSION, type ChatMessage, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type Task } from '@srl/core';
 import { NumberedDecomposer } from '../decompose/numbered-decomposer';
 import type { MathInstanceBuilder } from '../instances/math-instance-builder';
 import { generateArithmeticChain, type ArithmeticChainOptions } from './arithmetic-chain';
-import { Prng, hashString } from './prng';
+import { Prng } from './prng';
 
 export interface SyntheticArithmeticConfig extends ArithmeticChainOptions {
   /** Seed of the endless train stream. */

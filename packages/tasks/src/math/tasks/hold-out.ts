@@ -1,4 +1,4 @@
-import { hashString } from '../synthetic/prng';
+import { hashString } from '@srl/core';
 
 /**
  * Deterministic held-out split: the `size` rows with the smallest seeded hash of their problem text

@@ -1,7 +1,7 @@
-import type { PluginDeps, PluginRef, PluginReference, StepDecomposer } from '@srl/core';
+import { pluginRefSchema, type PluginDeps, type PluginRef, type PluginReference, type StepDecomposer } from '@srl/core';
 import type { MathRowSpec } from '../load/math-row-spec';
 import { MathInstanceBuilder } from '../instances/math-instance-builder';
-import { PLUGIN_REF_SCHEMA, MATH_INSTANCE_DEFAULTS, MATH_INSTANCE_SCHEMA_PROPERTIES, type MathInstanceOptions } from '../instances/math-instance-options';
+import { MATH_INSTANCE_DEFAULTS, MATH_INSTANCE_SCHEMA_PROPERTIES, type MathInstanceOptions } from '../instances/math-instance-options';
 
 /** Options every math task plugin accepts. */
 export interface MathTaskOptions extends MathInstanceOptions {
@@ -15,8 +15,8 @@ export const MATH_TASK_DEFAULTS: MathTaskOptions = { ...MATH_INSTANCE_DEFAULTS, 
 
 export const MATH_TASK_SCHEMA_PROPERTIES = {
   ...MATH_INSTANCE_SCHEMA_PROPERTIES,
-  decomposer: PLUGIN_REF_SCHEMA,
-  evalReward: PLUGIN_REF_SCHEMA,
+  decomposer: { ...pluginRefSchema, description: 'the step decomposer: a decomposer plugin reference' },
+  evalReward: { ...pluginRefSchema, description: 'the reward that scores evaluation: a reward plugin reference' },
 } as const;
 
 /** What a math task plugin builds from its common options. */

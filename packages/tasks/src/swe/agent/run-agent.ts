@@ -92,6 +92,7 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
       const split = splitAgentReply(reply);
       let action;
       try {
+        // Caught below: the message goes back to the model as feedback, never to the user.
         if (split.action === null) throw new Error('no <function=...> call found');
         action = parseAction(split.action);
         renderAction(action); // the prompt shows it rendered: a call that cannot be is malformed
