@@ -25,7 +25,7 @@ export async function buildTfjsBinding(options: { packageDir: string; siteDir: s
   options.log(`node-gyp rebuild --nodedir=${options.nodeDir} (about a minute)`);
   await runTool(
     process.execPath,
-    [options.nodeGyp, 'rebuild', `--nodedir=${options.nodeDir}`, '-Dmodule_name=tfjs_binding', '-Dmodule_path=./lib/napi-v8', '-Dnapi_build_version=8', '--jobs=max'],
+    [options.nodeGyp, 'rebuild', `--nodedir=${options.nodeDir}`, '--module_name=tfjs_binding', `--module_path=${path.join(options.packageDir, 'lib', 'napi-v8')}`, '--napi_build_version=8', '--jobs=max'],
     { cwd: options.packageDir, purpose: 'build the tfjs-node binding with node-gyp', env: { ...process.env, npm_config_loglevel: 'error' } },
   );
   const binding = path.join(options.packageDir, BINDING_PATH);
