@@ -14,7 +14,7 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 export interface SelectBackendOptions {
-  /** 'auto' (default) tries tensorflow, wasm, cpu in that order; a name insists on that backend. */
+  /** 'auto' (default) is SRL_BACKEND when set, else tries tensorflow, wasm, cpu in that order; a name insists on that backend. */
   backend?: BackendName | 'auto';
   /** Receives one line naming the active backend (and why others were skipped). */
   log?: (message: string) => void;
@@ -73,7 +73,7 @@ async function tryWasm(): Promise<string | null> {
  * explicitly requested backend cannot start.
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendName> {
-  const wanted = options.backend ?? 'auto';
+  const wanted = options.backend === undefined || options.backend === 'auto' ? backendFromEnv() : options.backend;
   const log = options.log ?? (() => undefined);
   const current = tf.getBackend() as string | undefined;
   if (wanted !== 'auto' && current === wanted) return wanted;
@@ -92,7 +92,15 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
     skipped.push(`${name}: ${failure}`);
   }
-  throw new SrlError('runtime', `cannot start the tfjs backend "${wanted}": ${skipped.join('; ')}. Expected one of ${BACKEND_NAMES.join(', ')} to start; install @tensorflow/tfjs-node for "tensorflow".`);
+  throw new SrlError('runtime', `cannot start the tfjs backend "${wanted}": ${skipped.join('; ')}. Expected one of ${BACKEND_NAMES.join(', ')} to start; run \`srl setup tensorflow\` (or install @tensorflow/tfjs-node) for "tensorflow"; \`srl doctor\` lists what is available.`);
 }
 
 let autoChoice: BackendName | null = null;
+
+/** SRL_BACKEND pins what 'auto' means (the test suite pins wasm, so results do not depend on what is installed). */
+function backendFromEnv(): BackendName | 'auto' {
+  const value = process.env.SRL_BACKEND;
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new SrlError('usage', `SRL_BACKEND="${value}" is not a backend; expected auto or one of ${BACKEND_NAMES.join(', ')}`);
+  return value as BackendName;
+}

@@ -9,6 +9,7 @@ import { Transformer } from '../model/transformer';
 import { AdamW } from './adamw';
 import { scoreSequences } from './score';
 import { trainStep } from './train-step';
+import { TEST_BACKEND } from '../backend/test-backend';
 
 const BOS = 1;
 const texts = ['the cat sat', 'a dog ran far', 'hello there!', 'srl steps'];
@@ -18,7 +19,7 @@ const sft: TrainingItem[] = texts.map((t, i) => ({ promptTokenIds: [BOS, 200 + i
 for (const preset of ['gpt2-tiny', 'llama-tiny']) {
   describe(`training ${preset}`, () => {
     beforeAll(async () => {
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
     });
 
     it('overfits a handful of sequences: the loss falls and greedy decoding reproduces them', async () => {
@@ -39,7 +40,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny']) {
 describe('trainStep', () => {
   let model: Transformer;
   beforeAll(async () => {
-    await selectBackend({ backend: 'wasm' });
+    await selectBackend({ backend: TEST_BACKEND });
     model = Transformer.random(transformerPreset('llama-tiny'), 2);
   });
   afterAll(() => model.dispose());
