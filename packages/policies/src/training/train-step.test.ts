@@ -181,12 +181,15 @@ describe('trainStep', () => {
       expect(r.loss).toBeCloseTo(results[0].loss, 6);
       expect(r.gradNorm).toBeCloseTo(results[0].gradNorm, 5);
     }
+    // The same update to within 1% of one step (lr 1e-3): native kernels (oneDNN) sum in another order than wasm.
+    let worst = 0;
     for (const a of after.slice(1)) {
       for (const [name, t] of a) {
         const ref = (after[0].get(name) as { data: Float32Array }).data;
-        t.data.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
+        t.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[i]))));
       }
     }
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('skips the update when the loss is not finite', () => {
