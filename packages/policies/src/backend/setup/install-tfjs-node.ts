@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runTool } from './run-tool';
 
@@ -58,4 +58,30 @@ export async function installTfjsNode(options: { npm: string; installDir: string
     purpose: `install ${options.packageName}@${options.version} with npm`,
   });
   return path.join(options.installDir, 'node_modules', ...options.packageName.split('/'));
+}
+
+const UTIL_REQUIRE = 'require("util")';
+/** util.isNullOrUndefined and util.isArray, which Node 23 removed and tfjs-node 4.22's kernels still call. */
+const UTIL_WITH_REMOVED = 'Object.assign({ isNullOrUndefined: (x) => x === null || x === undefined, isArray: Array.isArray }, require("util"))';
+
+/**
+ * Gives tfjs-node's compiled JavaScript the `util` functions newer Node removed (on Node 26 its backend otherwise
+ * fails with "isNullOrUndefined is not a function"). Idempotent; returns true when it changed a file.
+ */
+export function patchRemovedNodeApis(packageDir: string): boolean {
+  let changed = false;
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith('.js')) {
+        const text = readFileSync(file, 'utf8');
+        if (!/util_1\.is(NullOrUndefined|Array)\b/.test(text) || !text.includes(UTIL_REQUIRE)) continue;
+        writeFileSync(file, text.split(UTIL_REQUIRE).join(UTIL_WITH_REMOVED));
+        changed = true;
+      }
+    }
+  };
+  visit(path.join(packageDir, 'dist'));
+  return changed;
 }

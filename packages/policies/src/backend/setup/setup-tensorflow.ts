@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { SrlError } from '@srl/core';
 import { BINDING_PATH, buildTfjsBinding } from './build-tfjs-binding';
 import { extractWheels } from './extract-wheels';
-import { ensureSymlink, installTfjsNode, shareTfjsPackages } from './install-tfjs-node';
+import { ensureSymlink, installTfjsNode, patchRemovedNodeApis, shareTfjsPackages } from './install-tfjs-node';
 import { checkSetupTools } from './setup-prerequisites';
 import { cudaRequirements, fetchTensorflowWheel, wheelPlatformProblem } from './tensorflow-wheel';
 import { verifyTfjsNode, type NativeVerification } from './verify-tfjs-node';
@@ -104,7 +104,7 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
   const planned = [
     ...(steps.wheels ? [options.wheel ? `extract TensorFlow's library and C headers from ${options.wheel}` : `download ${wheelKey}${gpu ? ' and its nvidia-* CUDA wheels' : ''} with pip and extract the library and C headers`] : []),
     ...(steps.npm ? [`npm install --ignore-scripts ${npmKey} into ${installDir}`] : []),
-    `link the project's @tensorflow/tfjs-core and tfjs-backend-cpu into that install`,
+    `check that the install links the project's @tensorflow/tfjs-core and tfjs-backend-cpu and runs on this Node`,
     ...(steps.binding ? [`build the binding with node-gyp (${BINDING_PATH})`] : []),
     ...(steps.link ? [`link ${link} -> ${packageDir}`] : []),
     'verify: load it from @srl/policies, run a matMul and a gradient',
@@ -145,6 +145,7 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
   if (shareTfjsPackages(installDir, { core: sharedPackageDir('@tensorflow/tfjs-core'), backendCpu: sharedPackageDir('@tensorflow/tfjs-backend-cpu') })) {
     done.push("linked the project's @tensorflow/tfjs-core and tfjs-backend-cpu");
   }
+  if (patchRemovedNodeApis(packageDir)) done.push("gave tfjs-node's kernels the util functions Node 23+ removed");
   if (steps.binding) {
     const started = Date.now();
     await buildTfjsBinding({ packageDir, siteDir, nodeGyp: tools.nodeGyp, nodeDir: tools.nodeDir, log });
