@@ -52,6 +52,8 @@ export async function installTfjsNode(options: { npm: string; installDir: string
     path.join(options.installDir, 'package.json'),
     `${JSON.stringify({ name: 'srl-tensorflow-native', private: true, description: 'written by srl setup tensorflow', dependencies: { [options.packageName]: options.version } }, null, 2)}\n`,
   );
+  // A fresh tree: npm leaves files of an earlier (patched or half-finished) install in place. Links are removed, not followed.
+  rmSync(path.join(options.installDir, 'node_modules'), { recursive: true, force: true });
   options.log(`npm install --ignore-scripts ${options.packageName}@${options.version}`);
   await runTool(options.npm, ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--omit=dev'], {
     cwd: options.installDir,
@@ -76,7 +78,7 @@ export function patchRemovedNodeApis(packageDir: string): boolean {
       if (entry.isDirectory()) visit(file);
       else if (entry.name.endsWith('.js')) {
         const text = readFileSync(file, 'utf8');
-        if (!/util_1\.is(NullOrUndefined|Array)\b/.test(text) || !text.includes(UTIL_REQUIRE)) continue;
+        if (!/util_1\.is(NullOrUndefined|Array)\b/.test(text) || !text.includes(UTIL_REQUIRE) || text.includes(UTIL_WITH_REMOVED)) continue;
         writeFileSync(file, text.split(UTIL_REQUIRE).join(UTIL_WITH_REMOVED));
         changed = true;
       }
