@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, selectBackend, type BackendName } from './select-backend';
 import { BINDING_PATH } from './setup/build-tfjs-binding';
 import { verifyTfjsNode } from './setup/verify-tfjs-node';
@@ -52,11 +53,13 @@ async function tfjsStatus(backend: 'wasm' | 'cpu'): Promise<BackendStatus> {
 
 /**
  * Every backend select-backend can start, in its order of preference, with whether it is available on this machine,
- * why not, and how to get it. Native packages are loaded in a child process; wasm and cpu are started here (this
- * leaves the last one tried active).
+ * why not, and how to get it. Native packages are loaded in a child process; wasm and cpu are started here, and the
+ * backend that was active before is active again afterwards.
  */
 export async function backendReport(): Promise<BackendStatus[]> {
+  const active = (tf.engine().backendName as string | null | undefined) ?? null;
   const statuses: BackendStatus[] = [await nativeStatus('@tensorflow/tfjs-node-gpu', true), await nativeStatus('@tensorflow/tfjs-node', false)];
   for (const name of BACKEND_NAMES) if (name !== 'tensorflow') statuses.push(await tfjsStatus(name));
+  if (active !== null && active !== tf.getBackend()) await tf.setBackend(active);
   return statuses;
 }

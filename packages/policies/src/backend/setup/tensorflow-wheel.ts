@@ -38,7 +38,7 @@ export interface FetchWheelOptions {
  */
 export async function fetchTensorflowWheel(options: FetchWheelOptions): Promise<string> {
   mkdirSync(options.dest, { recursive: true });
-  const base = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--dest', options.dest];
+  const base = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--no-cache-dir', '--dest', options.dest];
   const existing = (): string | undefined => readdirSync(options.dest).find((f) => f.endsWith('.whl') && wheelPlatformProblem(f) === null);
   let lastError: unknown;
   for (const pythonVersion of [null, '3.13', '3.12', '3.11', '3.10', '3.9']) {
