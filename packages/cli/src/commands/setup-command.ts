@@ -22,7 +22,7 @@ export async function setupTensorflowCommand(opts: SetupTensorflowCommandOptions
     return 0;
   }
   const v = result.verification;
-  const verified = v ? `verified: TensorFlow ${v.tensorflowVersion}, matMul ${JSON.stringify(v.matMul)}, gradient ${JSON.stringify(v.gradient)}${v.gpuDevices.length ? `, ${v.gpuDevices.join('; ')}` : ''}` : '';
+  const verified = v ? `verified: TensorFlow ${v.tensorflowVersion}, matMul ${JSON.stringify(v.matMul)}, gradient ${JSON.stringify(v.gradient)}${v.usingGpu ? `, on the GPU${v.gpuDevices.length ? ` (${v.gpuDevices.join('; ')})` : ''}` : opts.gpu ? ', but TensorFlow found no GPU: it runs on the CPU' : ''}` : '';
   if (!result.changed) out.write(`${result.packageName} is already set up (${result.cacheDir}); nothing to do. ${verified}\n`);
   else out.write(`${result.packageName} set up in ${seconds} s: ${result.steps.join('; ')}. ${verified}\nUse it with --backend tensorflow (or by default: select-backend prefers it).\n`);
   return 0;

@@ -33,7 +33,7 @@ async function nativeStatus(name: string, gpu: boolean): Promise<BackendStatus> 
   }
   try {
     const v = await verifyTfjsNode({ fromFile: fileURLToPath(import.meta.url), packageName: name });
-    const devices = v.gpuDevices.length > 0 ? `, ${v.gpuDevices.join('; ')}` : gpu ? ', no GPU device found' : '';
+    const devices = v.usingGpu ? `, uses the GPU${v.gpuDevices.length > 0 ? ` (${v.gpuDevices.join('; ')})` : ''}` : gpu ? ', no GPU device found: runs on the CPU' : '';
     return { ...base, available: true, detail: `TensorFlow ${v.tensorflowVersion} from ${packageDir}, loads in ${v.loadMs} ms${devices}` };
   } catch (error) {
     return { ...base, available: false, detail: (error as Error).message.split('\n').slice(0, 3).join(' '), howToGet: how };

@@ -28,7 +28,7 @@ describe('selectBackend', () => {
     expect(name).toBe(nativeInstalled ? 'tensorflow' : 'wasm');
     expect(tf.getBackend()).toBe(name);
     if (!nativeInstalled) expect(lines.join('\n')).toMatch(/tfjs backend: wasm, SIMD (on|off) \(skipped tensorflow: @tensorflow\/tfjs-node-gpu/);
-    else expect(lines.join('\n')).toMatch(/^tfjs backend: tensorflow/);
+    else expect(lines.join('\n')).toMatch(/^tfjs backend: tensorflow, TensorFlow \d+\.\d+\.\d+ on the (CPU|GPU)/);
   });
 
   it('SRL_BACKEND pins what auto means, and refuses an unknown name', async () => {

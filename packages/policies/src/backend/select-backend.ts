@@ -85,7 +85,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     const failure = name === 'tensorflow' ? await tryNative() : name === 'wasm' ? await tryWasm() : (await tf.setBackend('cpu')) ? null : "the 'cpu' backend failed to initialise";
     if (failure === null) {
       await tf.ready();
-      const simd = name === 'wasm' ? `, SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}` : '';
+      const simd = name === 'wasm' ? `, SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}` : name === 'tensorflow' ? nativeDevice() : '';
       log(`tfjs backend: ${name}${simd}${skipped.length > 0 ? ` (skipped ${skipped.join('; ')})` : ''}`);
       if (wanted === 'auto') autoChoice = name;
       return name;
@@ -96,6 +96,12 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
 }
 
 let autoChoice: BackendName | null = null;
+
+/** ", TensorFlow 2.21.0 on the GPU" (or "on the CPU"): what tfjs-node's binding reports. */
+function nativeDevice(): string {
+  const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean; binding?: { TF_Version?: string } };
+  return `, TensorFlow ${backend.binding?.TF_Version ?? '?'} on the ${backend.isUsingGpuDevice ? 'GPU' : 'CPU'}`;
+}
 
 /** SRL_BACKEND pins what 'auto' means (the test suite pins wasm, so results do not depend on what is installed). */
 function backendFromEnv(): BackendName | 'auto' {

@@ -11,6 +11,8 @@ export interface NativeVerification {
   matMul: number[];
   /** d/dx sum(x^2) at x = [1, 2, 3]. */
   gradient: number[];
+  /** Whether TensorFlow placed its ops on a GPU (tfjs-node's isUsingGpuDevice). */
+  usingGpu: boolean;
   /** GPU devices TensorFlow logged when it started (empty on CPU). */
   gpuDevices: string[];
   loadMs: number;
@@ -43,7 +45,7 @@ if (core.findBackendFactory('tensorflow') === null) { console.error('NOBACKEND')
   const matMul = Array.from(await core.matMul(a, b).data());
   const gradient = Array.from(await core.grad((x) => x.square().sum())(core.tensor1d([1, 2, 3])).data());
   const binding = core.backend().binding;
-  console.log(JSON.stringify({ packageFile: fs.realpathSync(req.resolve(name)), tensorflowVersion: String(binding && binding.TF_Version), matMul, gradient, loadMs }));
+  console.log(JSON.stringify({ packageFile: fs.realpathSync(req.resolve(name)), tensorflowVersion: String(binding && binding.TF_Version), usingGpu: core.backend().isUsingGpuDevice === true, matMul, gradient, loadMs }));
 })().catch((e) => { console.error(e && e.stack || e); process.exit(6); });
 `;
 
