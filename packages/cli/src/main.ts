@@ -17,6 +17,8 @@ import { generateCommand, type GenerateCommandOptions } from './commands/generat
 import { servePolicyCommand, type ServePolicyOptions } from './commands/serve-policy-command';
 import { dataRewriteCommand, type DataRewriteOptions } from './commands/data-rewrite-command';
 import { sweCommands } from './commands/swe-commands';
+import { setupCommands } from './commands/setup-command';
+import { doctorCommand } from './commands/doctor-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -213,6 +215,12 @@ export function buildProgram(result: { code: number }): Command {
     .option('--limit <n>', 'only the first n rows', positiveInt('--limit'))
     .action(run((input: string, opts: DataRewriteOptions) => dataRewriteCommand(input, opts, logger())));
   sweCommands(program, run);
+  setupCommands(program, run, logger);
+  program
+    .command('doctor')
+    .description('list the tensor backends: available here or why not, and how to get each')
+    .option('--json', 'machine-readable output')
+    .action(run((opts: { json?: boolean }) => doctorCommand(opts)));
 
   return program;
 }

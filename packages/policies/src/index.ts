@@ -13,6 +13,8 @@ export { Transformer, type TokenBatch, type HfTensor } from './model/transformer
 export type { TransformerConfig } from './model/transformer-config';
 export { TRANSFORMER_PRESETS, transformerPreset, type TransformerPresetName } from './model/presets';
 export { selectBackend, BACKEND_NAMES, type BackendName } from './backend/select-backend';
+export { setupTensorflow, type SetupTensorflowOptions, type SetupTensorflowResult } from './backend/setup/setup-tensorflow';
+export { backendReport, type BackendStatus } from './backend/backend-report';
 export { generate, type GenerateOptions, type GeneratedSequence } from './generation/generate';
 export { AdamW, type AdamWOptions, type AdamWState } from './training/adamw';
 export { scoreSequences } from './training/score';

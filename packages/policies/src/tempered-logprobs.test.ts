@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import { describe, expect, it } from 'vitest';
 import { TfjsTransformerPolicy } from './tfjs-transformer-policy';
+import { TEST_BACKEND } from './backend/test-backend';
 
 // Sampling at T and scoring at T agree (TRL and verl score logits / T), on the tfjs policy after a few SFT steps
 // on one sentence, so its next-token distributions are sharp and logprobs at T = 0.7 and T = 1 differ clearly.
 
 describe('tempered log-probs', () => {
   it('at T = 0.7 the samples\' logprobs equal score(…, { temperature: 0.7 }) within 1e-5, and a train step sees ratio 1', async () => {
-    const policy = await TfjsTransformerPolicy.create({ preset: 'llama-tiny', config: {}, backend: 'wasm', seed: 3, weightDecay: 0, saveDtype: 'F32' });
+    const policy = await TfjsTransformerPolicy.create({ preset: 'llama-tiny', config: {}, backend: TEST_BACKEND, seed: 3, weightDecay: 0, saveDtype: 'F32' });
     try {
       const text = policy.tokenize('Once upon a time there was a little dog who liked to run in the park.');
       const sft = [{ promptTokenIds: text.slice(0, 4), completionTokenIds: text.slice(4) }];

@@ -6,11 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isTrainablePolicy, type TrainingItem } from '@srl/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs-transformer-policy';
+import { TEST_BACKEND } from './backend/test-backend';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'srl-policy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const options = (extra: Partial<TfjsTransformerPolicyOptions>): TfjsTransformerPolicyOptions => ({
-  preset: 'llama-tiny', config: {}, backend: 'wasm', seed: 1, weightDecay: 0.01, saveDtype: 'F32', ...extra,
+  preset: 'llama-tiny', config: {}, backend: TEST_BACKEND, seed: 1, weightDecay: 0.01, saveDtype: 'F32', ...extra,
 });
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
 

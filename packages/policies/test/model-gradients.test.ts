@@ -4,6 +4,7 @@ import { selectBackend, type BackendName } from '../src/backend/select-backend';
 import { tokenLogProbs } from '../src/model/ops/token-log-probs';
 import { transformerPreset } from '../src/model/presets';
 import { Transformer } from '../src/model/transformer';
+import { TEST_BACKEND, TEST_BACKENDS } from '../src/backend/test-backend';
 
 // Whole-model gradients (custom-gradient linear, embedding, norms, RoPE, attention, tied head) against central
 // finite differences of the cross-entropy, at a few coordinates of every parameter.
@@ -16,7 +17,7 @@ function loss(model: Transformer): tf.Scalar {
   return tf.neg(tf.mean(tokenLogProbs(logits, targets).logprobs)) as tf.Scalar;
 }
 
-for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+for (const backend of TEST_BACKENDS) {
   describe(`model gradients on ${backend}`, () => {
     beforeAll(async () => {
       await selectBackend({ backend });

@@ -9,6 +9,7 @@ import { generate } from '../src/generation/generate';
 import { SeededRng } from '@srl/core';
 import { Transformer } from '../src/model/transformer';
 import type { TransformerConfig } from '../src/model/transformer-config';
+import { TEST_BACKEND, TEST_BACKENDS } from '../src/backend/test-backend';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = path.resolve(repoRoot, '../shared/data/models/stories260K');
@@ -27,7 +28,7 @@ const expected = readFileSync(path.join(dir, 'reference_greedy_ids.txt'), 'utf8'
 
 // The real pretrained checkpoint (Hugging Face layout, GQA 8/4, tied embeddings): greedy decoding from BOS must
 // reproduce llama2.c's 80 token ids exactly, through the KV cache and without it.
-for (const backend of ['wasm', 'cpu'] as const) {
+for (const backend of TEST_BACKENDS) {
   describe(`stories260K on ${backend}`, () => {
     let model: Transformer;
     beforeAll(async () => {
@@ -36,7 +37,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
     afterAll(async () => {
       model.dispose();
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
     });
 
     it('loads every weight: 80 reference ids, 260,032 parameters', () => {

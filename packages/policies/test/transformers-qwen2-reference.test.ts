@@ -9,6 +9,7 @@ import { readSafetensors } from '../src/checkpoint/safetensors';
 import { generate } from '../src/generation/generate';
 import { SeededRng } from '@srl/core';
 import { Transformer } from '../src/model/transformer';
+import { TEST_BACKEND, TEST_BACKENDS } from '../src/backend/test-backend';
 
 // A tiny random Qwen2ForCausalLM saved by Hugging Face transformers 5.18 with its logits for a chat prompt and 24
 // greedy ids (src/checkpoint/fixtures/make-transformers-fixture.py): our forward pass must match transformers'.
@@ -16,7 +17,7 @@ const fixture = fileURLToPath(new URL('../src/checkpoint/fixtures/transformers-t
 const reference = JSON.parse(readFileSync(path.join(fixture, 'reference.json'), 'utf8'));
 const refTensors = readSafetensors(path.join(fixture, 'reference.safetensors'));
 
-for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+for (const backend of TEST_BACKENDS) {
   describe(`transformers Qwen2 reference on ${backend}`, () => {
     let model: Transformer;
     beforeAll(async () => {
@@ -26,7 +27,7 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
     });
     afterAll(async () => {
       model.dispose();
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
     });
 
     it('gives transformers\' logits for every prompt position (measured max abs difference 6e-8; bound 1e-6)', () => {

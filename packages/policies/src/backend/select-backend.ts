@@ -14,7 +14,7 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 export interface SelectBackendOptions {
-  /** 'auto' (default) tries tensorflow, wasm, cpu in that order; a name insists on that backend. */
+  /** 'auto' (default) is SRL_BACKEND when set, else tries tensorflow, wasm, cpu in that order; a name insists on that backend. */
   backend?: BackendName | 'auto';
   /** Receives one line naming the active backend (and why others were skipped). */
   log?: (message: string) => void;
@@ -73,7 +73,7 @@ async function tryWasm(): Promise<string | null> {
  * explicitly requested backend cannot start.
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendName> {
-  const wanted = options.backend ?? 'auto';
+  const wanted = options.backend === undefined || options.backend === 'auto' ? backendFromEnv() : options.backend;
   const log = options.log ?? (() => undefined);
   const current = tf.getBackend() as string | undefined;
   if (wanted !== 'auto' && current === wanted) return wanted;
@@ -85,14 +85,28 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     const failure = name === 'tensorflow' ? await tryNative() : name === 'wasm' ? await tryWasm() : (await tf.setBackend('cpu')) ? null : "the 'cpu' backend failed to initialise";
     if (failure === null) {
       await tf.ready();
-      const simd = name === 'wasm' ? `, SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}` : '';
+      const simd = name === 'wasm' ? `, SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}` : name === 'tensorflow' ? nativeDevice() : '';
       log(`tfjs backend: ${name}${simd}${skipped.length > 0 ? ` (skipped ${skipped.join('; ')})` : ''}`);
       if (wanted === 'auto') autoChoice = name;
       return name;
     }
     skipped.push(`${name}: ${failure}`);
   }
-  throw new SrlError('runtime', `cannot start the tfjs backend "${wanted}": ${skipped.join('; ')}. Expected one of ${BACKEND_NAMES.join(', ')} to start; install @tensorflow/tfjs-node for "tensorflow".`);
+  throw new SrlError('runtime', `cannot start the tfjs backend "${wanted}": ${skipped.join('; ')}. Expected one of ${BACKEND_NAMES.join(', ')} to start; run \`srl setup tensorflow\` (or install @tensorflow/tfjs-node) for "tensorflow"; \`srl doctor\` lists what is available.`);
 }
 
 let autoChoice: BackendName | null = null;
+
+/** ", TensorFlow 2.21.0 on the GPU" (or "on the CPU"): what tfjs-node's binding reports. */
+function nativeDevice(): string {
+  const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean; binding?: { TF_Version?: string } };
+  return `, TensorFlow ${backend.binding?.TF_Version ?? '?'} on the ${backend.isUsingGpuDevice ? 'GPU' : 'CPU'}`;
+}
+
+/** SRL_BACKEND pins what 'auto' means (the test suite pins wasm, so results do not depend on what is installed). */
+function backendFromEnv(): BackendName | 'auto' {
+  const value = process.env.SRL_BACKEND;
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new SrlError('usage', `SRL_BACKEND="${value}" is not a backend; expected auto or one of ${BACKEND_NAMES.join(', ')}`);
+  return value as BackendName;
+}

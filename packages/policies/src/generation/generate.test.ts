@@ -6,6 +6,7 @@ import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { generate, type GenerateOptions } from './generate';
 import { SeededRng } from '@srl/core';
+import { TEST_BACKEND } from '../backend/test-backend';
 
 /** A random model with weights scaled up, so that logits are spread out (no near-ties for argmax). */
 function sharpModel(preset: string, seed: number): Transformer {
@@ -25,7 +26,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
   describe(`generate on ${preset}`, () => {
     let model: Transformer;
     beforeAll(async () => {
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
       model = sharpModel(preset, 11);
     });
     afterAll(() => model.dispose());

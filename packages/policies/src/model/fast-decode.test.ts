@@ -4,12 +4,13 @@ import { selectBackend } from '../backend/select-backend';
 import { KvCache } from './kv-cache';
 import { transformerPreset } from './presets';
 import { Transformer } from './transformer';
+import { TEST_BACKEND } from '../backend/test-backend';
 
 // The fused wasm decoding kernels against the op-by-op path, step by step, on rows of different lengths; and the
 // op-by-op path with in-place cache writes (cpu) against the one with functional writes (other backends).
 describe('decodeWasm', () => {
   beforeAll(async () => {
-    await selectBackend({ backend: 'wasm' });
+    await selectBackend({ backend: TEST_BACKEND });
   });
 
   for (const [preset, backend] of [['gpt2-tiny', 'wasm'], ['llama-tiny', 'wasm'], ['qwen2-tiny', 'wasm'], ['llama-tiny', 'cpu']] as const) {
@@ -42,7 +43,7 @@ describe('decodeWasm', () => {
       expect(tf.memory().numTensors).toBe(before);
       model.dispose();
       expect(worst).toBeLessThan(1e-4);
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
     });
   }
 });

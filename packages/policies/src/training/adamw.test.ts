@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
 import { AdamW } from './adamw';
+import { TEST_BACKEND } from '../backend/test-backend';
 
 /** torch.optim.AdamW's update, in float64. */
 function reference(p: number[], grads: number[][], lr: number, wd: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
@@ -23,7 +24,7 @@ function reference(p: number[], grads: number[][], lr: number, wd: number, b1 = 
 
 describe('AdamW', () => {
   beforeAll(async () => {
-    await selectBackend({ backend: 'wasm' });
+    await selectBackend({ backend: TEST_BACKEND });
   });
 
   it('matches torch.optim.AdamW, decaying matrices only', () => {

@@ -6,6 +6,7 @@ import { SeededRng } from '@srl/core';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { scoreSequences } from './score';
+import { TEST_BACKEND } from '../backend/test-backend';
 
 /**
  * GRPO's "old" log-probs come from sampling and the new ones from scoring: they must agree for unchanged
@@ -18,7 +19,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
   describe(`scoreSequences on ${preset}`, () => {
     let model: Transformer;
     beforeAll(async () => {
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
       model = Transformer.random(transformerPreset(preset), 8);
       tf.tidy(() => {
         for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 8));

@@ -8,6 +8,7 @@ import { Transformer } from '../model/transformer';
 import { AdamW } from './adamw';
 import { scoreSequences } from './score';
 import { trainStep } from './train-step';
+import { TEST_BACKEND } from '../backend/test-backend';
 
 const BOS = 1;
 const texts = ['the cat sat', 'a dog ran far', 'hello there!', 'srl steps'];
@@ -17,7 +18,7 @@ const sft: TrainingItem[] = texts.map((t, i) => ({ promptTokenIds: [BOS, 200 + i
 for (const preset of ['gpt2-tiny', 'llama-tiny']) {
   describe(`training ${preset}`, () => {
     beforeAll(async () => {
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
     });
 
     it('overfits a handful of sequences: the loss falls and greedy decoding reproduces them', async () => {
@@ -38,7 +39,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny']) {
 describe('trainStep', () => {
   let model: Transformer;
   beforeAll(async () => {
-    await selectBackend({ backend: 'wasm' });
+    await selectBackend({ backend: TEST_BACKEND });
     model = Transformer.random(transformerPreset('llama-tiny'), 2);
   });
   afterAll(() => model.dispose());
@@ -179,12 +180,15 @@ describe('trainStep', () => {
       expect(r.loss).toBeCloseTo(results[0].loss, 6);
       expect(r.gradNorm).toBeCloseTo(results[0].gradNorm, 5);
     }
+    // The same update to within 1% of one step (lr 1e-3): native kernels (oneDNN) sum in another order than wasm.
+    let worst = 0;
     for (const a of after.slice(1)) {
       for (const [name, t] of a) {
         const ref = (after[0].get(name) as { data: Float32Array }).data;
-        t.data.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
+        t.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[i]))));
       }
     }
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('skips the update when the loss is not finite', () => {

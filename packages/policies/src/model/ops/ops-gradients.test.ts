@@ -11,15 +11,16 @@ import { layerNorm, rmsNorm } from './norms';
 import { Rope } from './rope';
 import { tokenLogProbs } from './token-log-probs';
 import { transposeLast } from './transpose-last';
+import { TEST_BACKEND, TEST_BACKENDS } from '../../backend/test-backend';
 
 // Each op's custom gradient against central finite differences, on wasm (the fast kernels) and cpu.
-for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+for (const backend of TEST_BACKENDS) {
   describe(`custom gradients on ${backend}`, () => {
     beforeAll(async () => {
       await selectBackend({ backend });
     });
     afterAll(async () => {
-      await selectBackend({ backend: 'wasm' });
+      await selectBackend({ backend: TEST_BACKEND });
     });
     const weights = (shape: number[], seed: number, scale = 1): tf.Tensor => fixedRandom(shape, seed, scale);
 
