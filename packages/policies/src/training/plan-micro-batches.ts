@@ -1,0 +1,47 @@
+import type { ScoredSequence } from '@srl/core';
+import { SrlError } from '@srl/core';
+import type { TransformerConfig } from '../model/transformer-config';
+import { passShape, type PassShape } from './pack-batch';
+import { microBatches } from './sequence-batch';
+
+/**
+ * Estimated bytes of tensors alive during one pass of `shape`: with `training`, the activations autodiff keeps for
+ * the backward (per position and layer: norms, the fused projection and its head layouts, the MLP's
+ * intermediates; per score element: the scores, masked scores and probabilities of every layer, plus the backward's
+ * transients) and the logits with their softmax; without, one layer's transients. float32 throughout. An
+ * estimate for sizing micro-batches (within ~2x of the measured heap growth), not an accounting.
+ */
+export function passBytes(shape: PassShape, c: Pick<TransformerConfig, 'hiddenSize' | 'numHeads' | 'numKvHeads' | 'intermediateSize' | 'numLayers' | 'vocabSize'>, training: boolean): number {
+  const D = c.hiddenSize / c.numHeads;
+  const perPosition = 12 * c.hiddenSize + 3 * (c.numHeads + 2 * c.numKvHeads) * D + 6 * c.intermediateSize;
+  const scores = c.numHeads * shape.scores;
+  const logits = shape.outputs * c.vocabSize;
+  const floats = training ? c.numLayers * (shape.positions * perPosition + 3 * scores) + 2 * scores + 4 * logits : shape.positions * perPosition + 3 * scores + 3 * logits;
+  return 4 * floats;
+}
+
+/**
+ * Consecutive micro-batches of `items`: of exactly `size` items when given (> 0), else as many items as fit
+ * `budgetBytes` by `passBytes` (at least one each; a budget of 0 means no limit), and at most `maxItems`.
+ * Each micro-batch is packed on its own (packBatch), so a group split across two runs its prompt twice.
+ */
+export function planMicroBatches<T extends ScoredSequence>(
+  items: readonly T[],
+  options: { size?: number; budgetBytes: number; maxItems?: number; config: TransformerConfig; training: boolean },
+): T[][] {
+  if (options.size !== undefined && options.size > 0) return microBatches(items, options.size);
+  if (!(options.budgetBytes >= 0)) throw new SrlError('validation', `memory budget ${options.budgetBytes} bytes, expected >= 0`);
+  const out: T[][] = [];
+  let chunk: T[] = [];
+  for (const item of items) {
+    const next = [...chunk, item];
+    const full = options.maxItems !== undefined && chunk.length >= options.maxItems;
+    const over = options.budgetBytes > 0 && chunk.length > 0 && passBytes(passShape(next), options.config, options.training) > options.budgetBytes;
+    if (full || over) {
+      out.push(chunk);
+      chunk = [item];
+    } else chunk = next;
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
