@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MASKED, type AttentionDims } from './attention';
+import { causalProducts, MASKED, type AttentionDims } from './attention';
 import { mergeHeads, splitQkv } from './ops/attention-layout';
 import { batchMatMul } from './ops/batch-mat-mul';
 import { embedding } from './ops/embedding';
@@ -65,8 +65,7 @@ export function prefixAttention(qkv: tf.Tensor2D, b: PrefixBatch, heads: Pick<At
   const p = splitQkv(tf.slice(qkv, [0, 0], [P * Tp, width]), pd);
   const c = splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, width]), cd);
   // Prefixes: plain causal attention within each prefix.
-  const pScores = tf.add(batchMatMul(p.q, p.kT), prefixMask(G, Tp)); // [P*Hkv, G*Tp, Tp]
-  const pOut = mergeHeads(batchMatMul(tf.softmax(pScores) as tf.Tensor3D, p.v), pd);
+  const pOut = mergeHeads(causalProducts(p.q, p.kT, p.v, G, Tp), pd);
   // Continuations: keys and values = [own prefix's (gathered per row), own], one product each.
   const perRow = (x: tf.Tensor3D): tf.Tensor3D => tf.reshape(embedding(tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
   const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
@@ -75,13 +74,6 @@ export function prefixAttention(qkv: tf.Tensor2D, b: PrefixBatch, heads: Pick<At
   const probs = tf.reshape(tf.softmax(tf.add(scores, continuationMask(b))), [R * Hkv, G * Tc, Tp + Tc]) as tf.Tensor3D;
   const cOut = mergeHeads(batchMatMul(probs, v), cd);
   return tf.concat([pOut, cOut], 0) as tf.Tensor2D;
-}
-
-/** [G*T, T]: row (g, t) sees keys 0..t. */
-function prefixMask(G: number, T: number): tf.Tensor2D {
-  const m = new Float32Array(G * T * T);
-  for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) m.fill(MASKED, (g * T + t) * T + t + 1, (g * T + t + 1) * T);
-  return tf.tensor2d(m, [G * T, T]);
 }
 
 /** [R, 1, Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j. */
