@@ -64,6 +64,14 @@ export function causalProducts(q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, 
   return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;
 }
 
+/** Score elements per head that `causalProducts` computes for one sequence of T positions. */
+export function causalScoreElements(T: number, block = QUERY_BLOCK): number {
+  if (T <= 2 * block) return T * T;
+  let n = 0;
+  for (let start = 0; start < T; start += block) n += Math.min(block, T - start) * Math.min(start + block, T);
+  return n;
+}
+
 /** [G*len, S]: row (g, t) is query position start + t and sees keys 0..start + t. */
 function causalMask(G: number, start: number, len: number, S: number): tf.Tensor2D {
   const m = new Float32Array(G * len * S);

@@ -1,4 +1,5 @@
 import type { ScoredSequence } from '@srl/core';
+import { causalScoreElements } from '../model/attention';
 import type { PrefixBatch } from '../model/prefix-attention';
 import { packSequences, validateSequences, type SequenceBatch, type SequenceLimits } from './sequence-batch';
 
@@ -8,14 +9,14 @@ export interface PassShape {
   shared: boolean;
   /** Token positions computed (padding included). */
   positions: number;
-  /** Attention score elements per head (padding included). */
+  /** Attention score elements per head (padding included; causal blocks skipped as causalProducts skips them). */
   scores: number;
   /** Logit rows (completion tokens). */
   outputs: number;
 }
 
 /** Distinct prompts (by token ids) in first-seen order, and each sequence's prompt. */
-function promptGroups(items: readonly ScoredSequence[]): { prompts: number[][]; promptOf: Int32Array } {
+export function promptGroups(items: readonly ScoredSequence[]): { prompts: number[][]; promptOf: Int32Array } {
   const index = new Map<string, number>();
   const prompts: number[][] = [];
   const promptOf = new Int32Array(items.length);
@@ -50,9 +51,9 @@ export function passShape(items: readonly ScoredSequence[]): PassShape {
   const Tp = Math.max(...prompts.map((p) => p.length));
   const Tc = Math.max(...items.map((s) => s.completionTokenIds.length));
   const outputs = items.reduce((a, s) => a + s.completionTokenIds.length, 0);
-  const dense = { shared: false, positions: R * T, scores: R * T * T, outputs };
+  const dense = { shared: false, positions: R * T, scores: R * causalScoreElements(T), outputs };
   if (prompts.length === R || Tc === 0) return dense;
-  const shared = { shared: true, positions: prompts.length * Tp + R * Tc, scores: prompts.length * Tp * Tp + R * Tc * (Tp + Tc), outputs };
+  const shared = { shared: true, positions: prompts.length * Tp + R * Tc, scores: prompts.length * causalScoreElements(Tp) + R * Tc * (Tp + Tc), outputs };
   return shared.positions < dense.positions ? shared : dense;
 }
 

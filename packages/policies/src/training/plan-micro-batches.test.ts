@@ -26,6 +26,16 @@ describe('planMicroBatches', () => {
     expect(planMicroBatches(items, { maxItems: 5, budgetBytes: 0, config, training: false }).map((c) => c.length)).toEqual([5, 1]);
   });
 
+  it('keeps a group sharing a prompt in one micro-batch when it fits, and splits one that does not', () => {
+    const groups = [0, 1, 2].flatMap((g) => Array.from({ length: 4 }, () => seq(300, 50, g)));
+    const group = passBytes(passShape(groups.slice(0, 4)), config, true);
+    expect(planMicroBatches(groups, { budgetBytes: 1.5 * group, config, training: true }).map((c) => c.length)).toEqual([4, 4, 4]);
+    expect(planMicroBatches(groups, { budgetBytes: 2.2 * group, config, training: true }).map((c) => c.length)).toEqual([8, 4]);
+    const small = planMicroBatches(groups, { budgetBytes: 0.6 * group, config, training: true });
+    expect(small.length).toBeGreaterThan(3);
+    expect(small.flat()).toEqual(groups);
+  });
+
   it('costs a group sharing its prompt far less than the same rows with distinct prompts', () => {
     const group = Array.from({ length: 8 }, () => seq(600, 40));
     const distinct = Array.from({ length: 8 }, (_, i) => seq(600, 40, i));

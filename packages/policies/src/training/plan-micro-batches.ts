@@ -1,7 +1,7 @@
 import type { ScoredSequence } from '@srl/core';
 import { SrlError } from '@srl/core';
 import type { TransformerConfig } from '../model/transformer-config';
-import { passShape, type PassShape } from './pack-batch';
+import { passShape, promptGroups, type PassShape } from './pack-batch';
 import { microBatches } from './sequence-batch';
 
 /**
@@ -23,8 +23,9 @@ export function passBytes(shape: PassShape, c: Pick<TransformerConfig, 'hiddenSi
 
 /**
  * Consecutive micro-batches of `items`: of exactly `size` items when given (> 0), else as many items as fit
- * `budgetBytes` by `passBytes` (at least one each; a budget of 0 means no limit), and at most `maxItems`.
- * Each micro-batch is packed on its own (packBatch), so a group split across two runs its prompt twice.
+ * `budgetBytes` by `passBytes` (a budget of 0 means no limit), and at most `maxItems`. Runs of consecutive items
+ * with the same prompt (a GRPO group) stay whole when they fit, so their prompt runs once; a run too large for
+ * the budget alone is split item by item (at least one item per micro-batch).
  */
 export function planMicroBatches<T extends ScoredSequence>(
   items: readonly T[],
@@ -32,16 +33,23 @@ export function planMicroBatches<T extends ScoredSequence>(
 ): T[][] {
   if (options.size !== undefined && options.size > 0) return microBatches(items, options.size);
   if (!(options.budgetBytes >= 0)) throw new SrlError('validation', `memory budget ${options.budgetBytes} bytes, expected >= 0`);
+  const fits = (chunk: readonly T[]): boolean =>
+    (options.maxItems === undefined || chunk.length <= options.maxItems) && (options.budgetBytes === 0 || passBytes(passShape(chunk), options.config, options.training) <= options.budgetBytes);
+  const { promptOf } = promptGroups(items);
+  const runs: T[][] = [];
+  items.forEach((item, i) => (i > 0 && promptOf[i] === promptOf[i - 1] ? runs[runs.length - 1].push(item) : runs.push([item])));
   const out: T[][] = [];
   let chunk: T[] = [];
-  for (const item of items) {
-    const next = [...chunk, item];
-    const full = options.maxItems !== undefined && chunk.length >= options.maxItems;
-    const over = options.budgetBytes > 0 && chunk.length > 0 && passBytes(passShape(next), options.config, options.training) > options.budgetBytes;
-    if (full || over) {
+  const add = (unit: T[]): void => {
+    if (chunk.length > 0 && !fits([...chunk, ...unit])) {
       out.push(chunk);
-      chunk = [item];
-    } else chunk = next;
+      chunk = [];
+    }
+    chunk.push(...unit);
+  };
+  for (const run of runs) {
+    if (fits(run)) add(run);
+    else for (const item of run) add([item]);
   }
   if (chunk.length > 0) out.push(chunk);
   return out;
