@@ -18,7 +18,7 @@ function metrics(out: string, stage: string): Record<string, unknown>[] {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && k !== 'tokens/s')));
+    .map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && !k.startsWith('memory/') && k !== 'tokens/s')));
 }
 
 describe('crash safety', () => {

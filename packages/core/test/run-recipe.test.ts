@@ -48,7 +48,7 @@ const read = (dir: string, stage: string): Record<string, unknown>[] =>
   readFileSync(path.join(dir, 'stages', stage, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 /** Metric lines without wall-clock figures, which differ between runs. */
-const deterministic = (lines: Record<string, unknown>[]) => lines.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && k !== 'tokens/s')));
+const deterministic = (lines: Record<string, unknown>[]) => lines.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && !k.startsWith('memory/') && k !== 'tokens/s')));
 
 describe('runRecipe: SFT -> SRL -> RLVR on a real (bigram) trainable policy', () => {
   it('runs every stage, writes metrics, checkpoints and results', async () => {

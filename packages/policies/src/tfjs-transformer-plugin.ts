@@ -47,10 +47,15 @@ export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolic
       weightDecay: { type: 'number', minimum: 0, description: 'AdamW decoupled weight decay' },
       saveDtype: { type: 'string', enum: ['F32', 'F16', 'BF16'], description: 'weight dtype of saved checkpoints' },
       scoreBatchSize: { type: 'integer', minimum: 1, description: 'sequences per forward pass when scoring' },
+      memoryBudgetMb: {
+        type: 'number',
+        minimum: 0,
+        description: 'estimated activation memory per forward/backward pass (MB): larger batches are split into micro-batches (same result) unless the trainer sets microBatchSize; 0 = no limit',
+      },
     },
     additionalProperties: false,
   },
-  defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32', scoreBatchSize: 16 },
+  defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32', scoreBatchSize: 16, memoryBudgetMb: 256 },
   create: (options, deps) => TfjsTransformerPolicy.create(options, { logger: deps.logger, baseDir: deps.baseDir }),
   check: (options, context) => {
     const problems: string[] = [];

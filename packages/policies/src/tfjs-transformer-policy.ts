@@ -50,7 +50,15 @@ export interface TfjsTransformerPolicyOptions {
   saveDtype: 'F32' | 'F16' | 'BF16';
   /** Sequences per forward pass when scoring (bounds memory for long validation sets). */
   scoreBatchSize?: number;
+  /**
+   * Estimated activation memory of one forward/backward pass, in MB: a train step or scoring call that would need
+   * more is split into micro-batches (gradient accumulation; same result to float rounding), unless the trainer
+   * sets `microBatchSize`. 0 = no limit. Default 256 (the wasm heap never shrinks, and stops at 4 GiB).
+   */
+  memoryBudgetMb?: number;
 }
+
+const DEFAULT_MEMORY_BUDGET_MB = 256;
 
 export class TfjsTransformerPolicy implements TrainablePolicy {
   readonly specVersion = POLICY_SPEC_VERSION;
@@ -160,11 +168,15 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   async score(sequences: ScoredSequence[], options: ScoreOptions = {}): Promise<SequenceScores[]> {
-    return scoreSequences(this.model, sequences, this.options.scoreBatchSize, options.temperature ?? 1);
+    return scoreSequences(this.model, sequences, this.options.scoreBatchSize, options.temperature ?? 1, this.memoryBudgetBytes());
   }
 
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
-    return trainStep(this.model, this.optimizer, input);
+    return trainStep(this.model, this.optimizer, input, this.memoryBudgetBytes());
+  }
+
+  private memoryBudgetBytes(): number {
+    return (this.options.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB) * 2 ** 20;
   }
 
   async save(dir: string): Promise<void> {

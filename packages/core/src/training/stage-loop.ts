@@ -110,7 +110,8 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
       );
     }
     snapshot = o.snapshot();
-    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics });
+    // Peak resident memory of the process so far, in bytes (a wasm heap never shrinks: the peak is paid for the run).
+    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics, 'memory/rss_peak': process.resourceUsage().maxRSS * 1024 });
     ctx.logger.progress({ label: `stage ${ctx.stage} ${trainerName}`, current: step, total: limit, fields: o.progressFields(lastMetrics) });
     if (due()) await considerBest(await validate());
     if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit) lastSaved = await save('latest');

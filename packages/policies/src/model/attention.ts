@@ -32,20 +32,53 @@ export function causalAttention(
   const G = H / Hkv;
   const d = { B, T, H, Hkv, D };
   const { q, kT, v } = splitQkv(qkv, d);
-  const scores = batchMatMul(q, kT); // [B*Hkv, G*T, T]
-  const probs = tf.softmax(tf.add(scores, causalMask(G, T))) as tf.Tensor3D;
-  const out = mergeHeads(batchMatMul(probs, v), d); // [B*Hkv, G*T, D] = [B, H, T, D] -> [B*T, H*D]
+  const out = mergeHeads(causalProducts(q, kT, v, G, T), d); // [B*Hkv, G*T, D] = [B, H, T, D] -> [B*T, H*D]
   if (!collectKv) return { out };
   return { out, keys: tf.reshape(transposeLast(kT), [B, Hkv, T, D]) as tf.Tensor4D, values: tf.reshape(v, [B, Hkv, T, D]) as tf.Tensor4D };
 }
 
-/** [G*T, T]: row (g, t) sees keys 0..t. */
-function causalMask(G: number, T: number): tf.Tensor2D {
-  const m = new Float32Array(G * T * T);
-  for (let g = 0; g < G; g++) {
-    for (let t = 0; t < T; t++) m.fill(MASKED, (g * T + t) * T + t + 1, (g * T + t + 1) * T);
+/** Query rows per block of `causalProducts` (sequences up to twice this run as one block). */
+export const QUERY_BLOCK = 128;
+
+/**
+ * softmax(q kT + causal mask) v for q [n, G*T, D] (G query heads per KV head, head-major), kT [n, D, T] and
+ * v [n, T, D] -> [n, G*T, D]. Longer sequences run in query blocks of `block` rows, each against the keys up to
+ * its last row only: the masked upper triangle is skipped (about 40% of the score elements at T = 700, in compute
+ * and in the tensors kept for the backward), with the same result (masked keys weigh exactly 0 either way).
+ * Differentiable; the caller owns the result (call inside tf.tidy).
+ */
+export function causalProducts(q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
+  const [n, , D] = q.shape;
+  if (T <= 2 * block) return batchMatMul(tf.softmax(tf.add(batchMatMul(q, kT), causalMask(G, 0, T, T))) as tf.Tensor3D, v);
+  const q4 = tf.reshape(q, [n, G, T, D]);
+  const outs: tf.Tensor[] = [];
+  for (let start = 0; start < T; start += block) {
+    const len = Math.min(block, T - start);
+    const S = start + len;
+    const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
+    const kb = S === T ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
+    const vb = S === T ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
+    const probs = tf.softmax(tf.add(batchMatMul(qb, kb), causalMask(G, start, len, S))) as tf.Tensor3D;
+    outs.push(tf.reshape(batchMatMul(probs, vb), [n, G, len, D]));
   }
-  return tf.tensor2d(m, [G * T, T]);
+  return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;
+}
+
+/** Score elements per head that `causalProducts` computes for one sequence of T positions. */
+export function causalScoreElements(T: number, block = QUERY_BLOCK): number {
+  if (T <= 2 * block) return T * T;
+  let n = 0;
+  for (let start = 0; start < T; start += block) n += Math.min(block, T - start) * Math.min(start + block, T);
+  return n;
+}
+
+/** [G*len, S]: row (g, t) is query position start + t and sees keys 0..start + t. */
+function causalMask(G: number, start: number, len: number, S: number): tf.Tensor2D {
+  const m = new Float32Array(G * len * S);
+  for (let g = 0; g < G; g++) {
+    for (let t = 0; t < len; t++) m.fill(MASKED, (g * len + t) * S + start + t + 1, (g * len + t + 1) * S);
+  }
+  return tf.tensor2d(m, [G * len, S]);
 }
 
 /**

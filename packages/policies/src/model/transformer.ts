@@ -10,6 +10,7 @@ import { cachedAttention, causalAttention, decodeMask } from './attention';
 import { useWasmKernels } from '../backend/wasm-kernels';
 import { decodeWasm } from './fast-decode';
 import type { KvCache } from './kv-cache';
+import { isPrefixBatch, prefixAttention, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
 import { InferenceOps } from './inference-ops';
 import { resolveWeights, type LayerWeights, type Norm, type ResolvedWeights } from './resolve-weights';
 import { embedding, gatherRows } from './ops/embedding';
@@ -143,30 +144,44 @@ export class Transformer {
 
   /**
    * Logits [rows, V] of a full causal pass over `batch` (training, scoring, prefill, uncached generation).
+   * A `PrefixBatch` runs each shared prefix once (its token-row order: prefix-attention.ts; no `collectKv`).
    * `outputRows` picks token rows (index b*T + t) to project to logits (default: all B*T). With `collectKv`,
    * also returns each layer's keys and values [B, Hkv, T, D] for a KV cache. `inference` (a pass that is never
    * differentiated: scoring, prefill) runs the fused wasm inference kernels where available. Call inside
    * tf.tidy; the caller owns the results.
    */
   forward(
-    batch: TokenBatch,
+    batch: TokenBatch | PrefixBatch,
     options: { outputRows?: Int32Array; collectKv?: boolean; weights?: ResolvedWeights; inference?: boolean } = {},
   ): { logits: tf.Tensor2D; kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] } {
     const c = this.config;
-    const { batch: B, length: T } = batch;
-    if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
-    if (T > c.maxPositions) throw new SrlError('validation', `sequence of ${T} tokens exceeds maxPositions ${c.maxPositions}`);
     const W = options.weights ?? this.resolveWeights();
-    const positions = new Int32Array(B * T);
-    for (let i = 0; i < B * T; i++) positions[i] = i % T;
+    const heads = { heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
+    let ids: Int32Array;
+    let positions: Int32Array;
+    let attend: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
+    if (isPrefixBatch(batch)) {
+      if (options.collectKv === true) throw new Error('forward: collectKv needs a TokenBatch');
+      if (batch.prefixLength > c.maxPositions) throw new SrlError('validation', `prefix of ${batch.prefixLength} tokens exceeds maxPositions ${c.maxPositions}`);
+      ids = prefixBatchIds(batch);
+      positions = prefixBatchPositions(batch, c.maxPositions);
+      attend = (qkv) => ({ out: prefixAttention(qkv, batch, heads) });
+    } else {
+      const { batch: B, length: T } = batch;
+      if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
+      if (T > c.maxPositions) throw new SrlError('validation', `sequence of ${T} tokens exceeds maxPositions ${c.maxPositions}`);
+      ids = batch.ids;
+      positions = new Int32Array(B * T);
+      for (let i = 0; i < B * T; i++) positions[i] = i % T;
+      attend = (qkv) => causalAttention(qkv, { batch: B, length: T, ...heads }, options.collectKv === true);
+    }
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
-    const dims = { batch: B, length: T, heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
     const positional = this.positionalQkv(positions);
     if (options.inference === true && useWasmKernels()) {
       const k = new InferenceOps(c);
-      let [x, h] = k.norm(k.embed(W, batch.ids, positions), W.layers[0].attnNorm);
+      let [x, h] = k.norm(k.embed(W, ids, positions), W.layers[0].attnNorm);
       W.layers.forEach((layer, i) => {
-        const attn = causalAttention(positional(k.linear(h, layer.qkv)), dims, options.collectKv === true);
+        const attn = attend(positional(k.linear(h, layer.qkv)));
         if (attn.keys !== undefined && attn.values !== undefined) kv.push({ keys: attn.keys, values: attn.values });
         [x, h] = k.norm(x, layer.mlpNorm, k.linear(attn.out, layer.o));
         [x, h] = k.norm(x, i + 1 < W.layers.length ? W.layers[i + 1].attnNorm : W.finalNorm, k.mlp(h, layer));
@@ -174,10 +189,9 @@ export class Transformer {
       if (options.outputRows !== undefined) h = gatherRows(h, options.outputRows);
       return { logits: k.linear(h, { w: W.head }), kv };
     }
-    let x = this.embed(W, batch.ids, positions);
+    let x = this.embed(W, ids, positions);
     for (const layer of W.layers) {
-      const qkv = positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b));
-      const attn = causalAttention(qkv, dims, options.collectKv === true);
+      const attn = attend(positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b)));
       if (attn.keys !== undefined && attn.values !== undefined) kv.push({ keys: attn.keys, values: attn.values });
       x = tf.add(x, linear(attn.out, layer.o.w, layer.o.b));
       x = tf.add(x, this.mlp(this.norm(x, layer.mlpNorm), layer));

@@ -1,23 +1,30 @@
 import type { ScoredSequence } from '@srl/core';
 import { SrlError } from '@srl/core';
+import type { PrefixBatch } from '../model/prefix-attention';
 import type { TokenBatch } from '../model/transformer';
 
 /**
- * Prompt + completion sequences packed for one forward pass: right-padded token rows, the logit rows that predict
- * each completion token (the position before it: prompt tokens are never predicted, so they are masked by
- * construction), and the completion tokens as targets, sequence after sequence.
+ * Prompt + completion sequences packed for one forward pass: right-padded token rows (or a PrefixBatch whose
+ * rows share prompts), the logit rows that predict each completion token (the position before it: prompt tokens
+ * are never predicted, so they are masked by construction), and the completion tokens as targets, sequence after
+ * sequence.
  */
 export interface SequenceBatch {
-  tokens: TokenBatch;
-  /** Row b*T + t of the logits that predicts each completion token. */
+  tokens: TokenBatch | PrefixBatch;
+  /** Token row that predicts each completion token (b*T + t for a TokenBatch; a PrefixBatch's own row order). */
   outputRows: Int32Array;
   targets: Int32Array;
   /** Start of each sequence's tokens in outputRows/targets (length: sequences + 1). */
   offsets: number[];
 }
 
-/** Packs sequences; throws SrlError('validation') naming the offending sequence. */
-export function packSequences(items: readonly ScoredSequence[], limits: { vocabSize: number; maxPositions: number }): SequenceBatch {
+export interface SequenceLimits {
+  vocabSize: number;
+  maxPositions: number;
+}
+
+/** Throws SrlError('validation') naming the first offending sequence. */
+export function validateSequences(items: readonly ScoredSequence[], limits: SequenceLimits): void {
   if (items.length === 0) throw new SrlError('validation', 'no sequences to pack');
   items.forEach((s, i) => {
     if (s.promptTokenIds.length === 0) throw new SrlError('validation', `sequence ${i} has an empty prompt; the first completion token needs a token before it (e.g. BOS)`);
@@ -27,6 +34,11 @@ export function packSequences(items: readonly ScoredSequence[], limits: { vocabS
       if (!(Number.isInteger(t) && t >= 0 && t < limits.vocabSize)) throw new SrlError('validation', `sequence ${i} has token id ${t}, expected an integer in [0, ${limits.vocabSize})`);
     }
   });
+}
+
+/** Packs sequences as whole right-padded rows; throws SrlError('validation') naming the offending sequence. */
+export function packSequences(items: readonly ScoredSequence[], limits: SequenceLimits): SequenceBatch {
+  validateSequences(items, limits);
   const T = Math.max(...items.map((s) => s.promptTokenIds.length + s.completionTokenIds.length));
   const ids = new Int32Array(items.length * T);
   const offsets = [0];

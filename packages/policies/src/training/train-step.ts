@@ -6,15 +6,18 @@ import type { Transformer } from '../model/transformer';
 import type { AdamW } from './adamw';
 import { clipByGlobalNorm } from './clip-by-global-norm';
 import { objectiveLoss, planTokens, policyMetrics } from './objective';
-import { microBatches, packSequences } from './sequence-batch';
+import { packBatch } from './pack-batch';
+import { planMicroBatches } from './plan-micro-batches';
 
 /**
  * One optimizer step on `input.items`: gradients accumulated over micro-batches (each micro-batch's loss is
  * already normalised for the whole step, so the sum equals the full-batch loss), clipped by global norm, then an
  * AdamW update. A non-finite loss or gradient norm skips the update (`skipped: true`, weights untouched).
+ * Without `input.microBatchSize`, micro-batches are sized to `memoryBudgetBytes` (plan-micro-batches.ts; 0 = one
+ * pass). Items with equal `promptTokenIds` in a micro-batch share one pass over their prompt (pack-batch.ts).
  * Leaves no tensors behind.
  */
-export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput): TrainStepResult {
+export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput, memoryBudgetBytes = 0): TrainStepResult {
   const { objective, items } = input;
   if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
   if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
@@ -23,7 +26,10 @@ export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStep
   const temperature = objective.kind === 'clipped-policy-gradient' ? (objective.temperature ?? 1) : 1;
   const names = [...model.variables.keys()];
   const varList = names.map((n) => model.variables.get(n) as tf.Variable);
-  const chunks = microBatches(items, input.microBatchSize);
+  if (input.microBatchSize !== undefined && !(Number.isInteger(input.microBatchSize) && input.microBatchSize >= 0)) {
+    throw new SrlError('validation', `microBatchSize ${input.microBatchSize}, expected an integer >= 0`);
+  }
+  const chunks = planMicroBatches(items, { size: input.microBatchSize, budgetBytes: memoryBudgetBytes, config: model.config, training: true });
   const logprobs = new Float32Array(plan.coef.length);
   const entropies = new Float32Array(plan.coef.length);
   let loss = 0;
@@ -31,7 +37,7 @@ export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStep
   let first = 0;
   try {
     for (const chunk of chunks) {
-      const packed = packSequences(chunk, model.config);
+      const packed = packBatch(chunk, model.config);
       const from = plan.offsets[first];
       const to = plan.offsets[first + chunk.length];
       first += chunk.length;

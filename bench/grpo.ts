@@ -1,0 +1,186 @@
+// Benchmark: srl's SRL stage against TRL's GRPOTrainer on the same CPU workload, one run.
+// Run: pnpm bench grpo [--runs 3] [--steps 5] [--threads 1,2] [--checkpoint DIR] [--memory-budget-mb 256]
+// Both sides start from the same Hugging Face checkpoint (default: the quickstart's model, llama-tiny 64 x 2
+// layers, fresh weights saved by srl; --checkpoint takes e.g. the quickstart's SFT checkpoint) and train on the
+// same step instances (the quickstart's GSM8K SRL prompts, through `srl export --format trl`) with the same
+// settings: 4 prompts x 8 rollouts per step, 40 new tokens at temperature 1, lr 5e-4 constant, clip 0.2,
+// beta 0, token-mean (TRL's "dapo"), no dynamic sampling; TRL with gradient checkpointing and bf16 off, torch
+// with each of --threads. The reward is difflib's ratio to the expert step on both sides (srl's step-similarity,
+// format plain). Runs alternate (srl, TRL 1 thread, TRL 2 threads, srl, ...) so the machine's other load hits
+// every side; each figure is the median over all runs' steps after each run's first (warm-up) step. srl's step
+// is its generation + reward + update times from metrics.jsonl; TRL's is the trainer step's wall time, split by
+// timing model.generate and the reward function (update = the rest). Peak RSS: each process's maximum resident
+// set (srl: memory/rss_peak of the last step; TRL: getrusage), median over runs. The ratio srl / TRL-1-thread
+// comes last. The Python side is a venv made by examples/trl-grpo/setup-venv.sh (torch, transformers, TRL from
+// this machine's package indexes); without it the bench says so and prints srl's side only.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TfjsTransformerPolicy } from '../packages/policies/src/tfjs-transformer-policy.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const args = parseArgs(process.argv.slice(2));
+const STEP = { batchPrompts: 4, group: 8, maxTokens: 40, lr: 5e-4, clip: 0.2 };
+
+function parseArgs(argv: string[]): { runs: number; steps: number; threads: number[]; checkpoint?: string; memoryBudgetMb?: number } {
+  const out: { runs: number; steps: number; threads: number[]; checkpoint?: string; memoryBudgetMb?: number } = { runs: 3, steps: 5, threads: [1, 2] };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [k, v] = [argv[i], argv[i + 1]];
+    if (v === undefined) throw new Error(`${k}: missing value`);
+    if (k === '--runs' || k === '--steps') out[k.slice(2) as 'runs' | 'steps'] = positive(k, v);
+    else if (k === '--threads') out.threads = v.split(',').map((t) => positive(k, t));
+    else if (k === '--checkpoint') out.checkpoint = path.resolve(v);
+    else if (k === '--memory-budget-mb') out.memoryBudgetMb = Number(v);
+    else throw new Error(`unknown argument ${k}; options: --runs --steps --threads --checkpoint --memory-budget-mb`);
+  }
+  if (out.steps < 2) throw new Error('--steps: at least 2 (the first step of each run is warm-up)');
+  return out;
+}
+
+function positive(k: string, v: string): number {
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`${k} ${v}: expected a positive integer`);
+  return n;
+}
+
+function run(cmd: string, argv: string[], label: string): string {
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: process.env });
+  if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status}):\n${(r.stderr || r.stdout || String(r.error)).slice(-3000)}`);
+  return r.stdout;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface Step {
+  wall: number;
+  generation: number;
+  reward: number;
+  update: number;
+  tokens: number;
+}
+interface Side {
+  steps: Step[];
+  rss: number[];
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-grpo-'));
+try {
+  // 1. Weights, recipe and prompts shared by both sides.
+  let checkpoint = args.checkpoint;
+  if (checkpoint === undefined) {
+    checkpoint = path.join(dir, 'model');
+    const policy = await TfjsTransformerPolicy.create({
+      preset: 'llama-tiny',
+      config: { hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 176, maxPositions: 768 },
+      tokenizer: 'byte',
+      backend: 'wasm',
+      seed: 0,
+      weightDecay: 0,
+      saveDtype: 'F32',
+    });
+    await policy.save(checkpoint);
+    policy.dispose();
+  }
+  const stage = {
+    limit: STEP.batchPrompts * args.steps,
+    epochs: 1,
+    batchSize: STEP.batchPrompts,
+    groupSize: STEP.group,
+    maxTokens: STEP.maxTokens,
+    lr: STEP.lr,
+    clipLow: STEP.clip,
+    clipHigh: STEP.clip,
+    klBeta: 0,
+    aggregation: 'token-mean',
+    dynamicSampling: false,
+    maxPromptTokens: 640,
+    checkpointEvery: 0,
+  };
+  const policyOptions = { checkpoint, ...(args.memoryBudgetMb !== undefined ? { memoryBudgetMb: args.memoryBudgetMb } : {}) };
+  const recipe = path.join(dir, 'recipe.json');
+  const writeRecipe = (): void =>
+    writeFileSync(
+      recipe,
+      JSON.stringify({
+        name: 'bench-grpo',
+        seed: 0,
+        policy: ['tfjs-transformer', policyOptions],
+        task: ['math/gsm8k', { systemPrompt: 'Continue the solution with the single next step.' }],
+        rewards: [['step-similarity', { format: 'plain' }]],
+        stages: [['srl-tiny', stage]],
+      }),
+    );
+  writeRecipe();
+  const tsx = path.join(root, 'node_modules/.bin/tsx');
+  const cli = ['--conditions=source', path.join(root, 'packages/cli/src/bin.ts')];
+  const data = path.join(dir, 'trl.jsonl');
+  run(tsx, [...cli, 'export', recipe, '--stage', '0', '--format', 'trl', '--out', data], 'srl export');
+  // `limit` counts problems, each several step instances: a fraction of an epoch gives `steps` steps.
+  const instances = readFileSync(data, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  stage.epochs = (args.steps * STEP.batchPrompts) / instances;
+  writeRecipe();
+
+  // 2. The Python side, if it can be set up.
+  let python: string | null = null;
+  const setup = spawnSync('bash', [path.join(root, 'examples/trl-grpo/setup-venv.sh')], { cwd: root, encoding: 'utf8' });
+  if (setup.status === 0) python = path.join(setup.stdout.trim(), 'bin/python');
+  else console.log(`TRL is unavailable: examples/trl-grpo/setup-venv.sh failed (${(setup.stderr || '').trim().split('\n').slice(-3).join(' / ')}); srl's side only`);
+
+  // 3. Alternating runs.
+  const srl: Side = { steps: [], rss: [] };
+  const trl = new Map<number, Side>(args.threads.map((t) => [t, { steps: [], rss: [] }]));
+  const versions: string[] = [];
+  for (let r = 0; r < args.runs; r++) {
+    const out = path.join(dir, `srl-${r}`);
+    run(tsx, [...cli, 'train', recipe, '--out', out], `srl train (run ${r + 1})`);
+    const lines = readFileSync(path.join(out, 'stages/0-srl-tiny/metrics.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, number>)
+      .filter((m) => m.type === undefined);
+    lines.slice(1).forEach((m) => {
+      const [g, w, u] = [m['time/generation'], m['time/scoring'], m['time/update']];
+      srl.steps.push({ wall: g + w + u, generation: g, reward: w, update: u, tokens: m['completion_length/mean'] * STEP.batchPrompts * STEP.group });
+    });
+    srl.rss.push(lines[lines.length - 1]['memory/rss_peak']);
+    process.stdout.write(`run ${r + 1}/${args.runs}: srl ${lines.length} steps`);
+    if (python === null) continue;
+    for (const t of args.threads) {
+      const spec = path.join(dir, `trl-${r}-${t}.json`);
+      const result = path.join(dir, `trl-${r}-${t}.out.json`);
+      writeFileSync(spec, JSON.stringify({ model: checkpoint, data, steps: args.steps, threads: t, lr: STEP.lr, batch_prompts: STEP.batchPrompts, group: STEP.group, max_tokens: STEP.maxTokens, clip: STEP.clip, out: result }));
+      run(python, [path.join(root, 'bench/grpo.py'), spec], `TRL (run ${r + 1}, ${t} thread(s))`);
+      const res = JSON.parse(readFileSync(result, 'utf8')) as { steps: Omit<Step, 'tokens'>[]; completion_lengths: number[]; rss_peak: number; torch: string };
+      const side = trl.get(t) as Side;
+      res.steps.slice(1).forEach((s, i) => side.steps.push({ ...s, tokens: (res.completion_lengths[i + 1] ?? NaN) * STEP.batchPrompts * STEP.group }));
+      side.rss.push(res.rss_peak);
+      if (versions.length === 0) versions.push(`torch ${res.torch}`);
+      process.stdout.write(`, TRL ${t} thread(s) ${res.steps.length} steps`);
+    }
+    process.stdout.write('\n');
+  }
+
+  // 4. Report.
+  const rows: [string, Side][] = [['srl (wasm, 1 thread)', srl], ...[...trl].filter(([, s]) => s.steps.length > 0).map(([t, s]) => [`TRL GRPOTrainer (${t} thread${t > 1 ? 's' : ''})`, s] as [string, Side])];
+  const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
+  console.log(`\n${args.runs} alternating runs x ${args.steps - 1} timed steps; ${STEP.batchPrompts} prompts x ${STEP.group} rollouts, ${STEP.maxTokens} tokens${versions.length ? `; ${versions.join(', ')}` : ''}`);
+  console.log(`${'side'.padEnd(30)} ${'s/step'.padStart(8)} ${'gen s'.padStart(8)} ${'reward s'.padStart(9)} ${'update s'.padStart(9)} ${'gen tok/s'.padStart(10)} ${'peak RSS MB'.padStart(12)}`);
+  for (const [name, s] of rows) {
+    const m = (k: keyof Step): number => median(s.steps.map((x) => x[k]));
+    const tps = median(s.steps.map((x) => x.tokens / x.generation));
+    console.log(`${name.padEnd(30)} ${fmt(m('wall')).padStart(8)} ${fmt(m('generation')).padStart(8)} ${fmt(m('reward'), 4).padStart(9)} ${fmt(m('update')).padStart(9)} ${fmt(tps, 0).padStart(10)} ${fmt(median(s.rss) / 2 ** 20, 0).padStart(12)}`);
+  }
+  const one = trl.get(1);
+  if (one && one.steps.length > 0) {
+    const ratio = median(srl.steps.map((x) => x.wall)) / median(one.steps.map((x) => x.wall));
+    const mem = median(srl.rss) / median(one.rss);
+    console.log(`\nsrl / TRL-1-thread: ${ratio.toFixed(2)}x the time per step, ${mem.toFixed(2)}x the peak RSS`);
+  } else console.log('\nsrl / TRL-1-thread: unavailable (no TRL run with 1 thread)');
+} finally {
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+}

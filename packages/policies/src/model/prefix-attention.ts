@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { causalProducts, MASKED, type AttentionDims } from './attention';
+import { mergeHeads, splitQkv } from './ops/attention-layout';
+import { batchMatMul } from './ops/batch-mat-mul';
+import { embedding } from './ops/embedding';
+
+/**
+ * Sequences that share prefixes, for one pass that computes each prefix once: P right-padded prefix rows of
+ * length `prefixLength`, then R right-padded continuation rows of length `length`, row r continuing prefix
+ * `prefixOf[r]`. Token row index: prefix p position t is p * prefixLength + t; continuation r position j is
+ * P * prefixLength + r * length + j (at sequence position prefixLengths[prefixOf[r]] + j). This is how a GRPO
+ * group's G completions share one pass over their prompt: the prompt's keys and values (and their gradient)
+ * are shared by the G rows instead of recomputed G times.
+ */
+export interface PrefixBatch {
+  prefixIds: Int32Array;
+  prefixes: number;
+  prefixLength: number;
+  /** Real tokens of each prefix (>= 1). */
+  prefixLengths: Int32Array;
+  ids: Int32Array;
+  batch: number;
+  length: number;
+  prefixOf: Int32Array;
+}
+
+export function isPrefixBatch(b: object): b is PrefixBatch {
+  return 'prefixOf' in b;
+}
+
+/** All token ids of a prefix batch, in token-row order. */
+export function prefixBatchIds(b: PrefixBatch): Int32Array {
+  const ids = new Int32Array(b.prefixIds.length + b.ids.length);
+  ids.set(b.prefixIds);
+  ids.set(b.ids, b.prefixIds.length);
+  return ids;
+}
+
+/** Sequence position of each token row (padding clamped to maxPositions - 1: it is never seen by real tokens). */
+export function prefixBatchPositions(b: PrefixBatch, maxPositions: number): Int32Array {
+  const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
+  const pos = new Int32Array(P * Tp + R * Tc);
+  for (let p = 0; p < P; p++) for (let t = 0; t < Tp; t++) pos[p * Tp + t] = t;
+  for (let r = 0; r < R; r++) {
+    const start = b.prefixLengths[b.prefixOf[r]];
+    for (let j = 0; j < Tc; j++) pos[P * Tp + r * Tc + j] = Math.min(start + j, maxPositions - 1);
+  }
+  return pos;
+}
+
+/**
+ * Causal attention over a prefix batch. qkv [P*Tp + R*Tc, (H + 2*Hkv) * D] is the fused projection (RoPE applied,
+ * q scaled), in token-row order. Prefix rows attend causally within their prefix; continuation row r attends to
+ * the real tokens of its prefix and causally to itself, through the prefix's keys and values gathered per row
+ * (a differentiable gather: their gradient is summed back into the one prefix). Same result as running each
+ * sequence whole. Returns [P*Tp + R*Tc, H*D]; the caller owns it (call inside tf.tidy).
+ */
+export function prefixAttention(qkv: tf.Tensor2D, b: PrefixBatch, heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>): tf.Tensor2D {
+  const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
+  const { heads: H, kvHeads: Hkv, headDim: D } = heads;
+  const G = H / Hkv;
+  const width = qkv.shape[1];
+  const pd = { B: P, T: Tp, H, Hkv, D };
+  const cd = { B: R, T: Tc, H, Hkv, D };
+  const p = splitQkv(tf.slice(qkv, [0, 0], [P * Tp, width]), pd);
+  const c = splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, width]), cd);
+  // Prefixes: plain causal attention within each prefix.
+  const pOut = mergeHeads(causalProducts(p.q, p.kT, p.v, G, Tp), pd);
+  // Continuations: keys and values = [own prefix's (gathered per row), own], one product each.
+  const perRow = (x: tf.Tensor3D): tf.Tensor3D => tf.reshape(embedding(tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
+  const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
+  const v = tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D; // [R*Hkv, Tp + Tc, D]
+  const scores = tf.reshape(batchMatMul(c.q, kT), [R, Hkv * G, Tc, Tp + Tc]);
+  const probs = tf.reshape(tf.softmax(tf.add(scores, continuationMask(b))), [R * Hkv, G * Tc, Tp + Tc]) as tf.Tensor3D;
+  const cOut = mergeHeads(batchMatMul(probs, v), cd);
+  return tf.concat([pOut, cOut], 0) as tf.Tensor2D;
+}
+
+/** [R, 1, Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j. */
+function continuationMask(b: PrefixBatch): tf.Tensor4D {
+  const { prefixLength: Tp, batch: R, length: Tc } = b;
+  const S = Tp + Tc;
+  const m = new Float32Array(R * Tc * S).fill(MASKED);
+  for (let r = 0; r < R; r++) {
+    const real = b.prefixLengths[b.prefixOf[r]];
+    for (let j = 0; j < Tc; j++) {
+      const row = (r * Tc + j) * S;
+      m.fill(0, row, row + real);
+      m.fill(0, row + Tp, row + Tp + j + 1);
+    }
+  }
+  return tf.tensor4d(m, [R, 1, Tc, S]);
+}
