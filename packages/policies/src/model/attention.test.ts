@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
-import { Rng } from '../generation/rng';
+import { SeededRng } from '@srl/core';
 import { causalProducts } from './attention';
 import './ops/register-gradients';
 
-function random(shape: [number, number, number], rng: Rng): tf.Tensor3D {
+function random(shape: [number, number, number], rng: SeededRng): tf.Tensor3D {
   return tf.tensor3d(Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => rng.normal()), shape);
 }
 
@@ -15,7 +15,7 @@ describe('causalProducts', () => {
   });
 
   it('in query blocks equals one block, values and gradients (a ragged last block included)', () => {
-    const rng = new Rng(5);
+    const rng = new SeededRng(5);
     const [n, G, T, D] = [3, 2, 23, 8];
     const q = random([n, G * T, D], rng);
     const kT = random([n, D, T], rng);
