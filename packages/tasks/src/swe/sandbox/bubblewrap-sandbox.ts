@@ -2,11 +2,14 @@ import { chmod, cp, mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SrlError, type Logger } from '@srl/core';
 import { checkBubblewrap, findOnHost } from './check-bubblewrap';
 import { chownTree } from './chown-tree';
 import { runCapped, type CommandResult } from './run-capped';
+
+/** Where a Node installed outside /usr is mounted inside the sandbox (read-only). */
+const NODE_INSIDE = '/tmp/.srl-node';
 import { systemMounts } from './system-mounts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits';
 
@@ -109,10 +112,14 @@ export class BubblewrapSandbox {
     if (this.runAs !== null) prefix.push(findOnHost('setpriv'), `--reuid=${this.runAs}`, `--regid=${this.runAs}`, '--clear-groups', '--');
     prefix.push(findOnHost('bwrap'), '--unshare-all', '--die-with-parent', '--new-session', '--hostname', 'sandbox', '--clearenv');
     const nodeBin = await nodeBinDir();
-    for (const [key, value] of Object.entries({ ...sandboxEnv(), PATH: `${nodeBin}:/usr/local/bin:/usr/bin:/bin` })) prefix.push('--setenv', key, value!);
+    // A Node outside /usr (nvm, npm's `node` package) is shown read-only at a fixed place under the
+    // private /tmp, so no host path (e.g. /root/.nvm) appears inside and uid 65534 can reach it.
+    const outside = !nodeBin.startsWith('/usr/');
+    const nodeInside = outside ? `${NODE_INSIDE}/${basename(nodeBin)}` : nodeBin;
+    for (const [key, value] of Object.entries({ ...sandboxEnv(), PATH: `${nodeInside}:/usr/local/bin:/usr/bin:/bin` })) prefix.push('--setenv', key, value!);
     prefix.push(...systemMounts());
-    if (!nodeBin.startsWith('/usr/')) prefix.push('--ro-bind', dirname(nodeBin), dirname(nodeBin));
     prefix.push('--proc', '/proc', '--dev', '/dev', '--size', String(limits.tmpBytes), '--tmpfs', '/tmp');
+    if (outside) prefix.push('--ro-bind', dirname(nodeBin), NODE_INSIDE);
     for (const m of this.mounts) prefix.push('--ro-bind', m.host, m.inside);
     prefix.push('--bind', this.hostDir, SANDBOX_ROOT, '--remount-ro', '/', '--chdir', SANDBOX_ROOT, '--');
     prefix.push(findOnHost('prlimit'), `--nproc=${limits.processes}`, `--as=${limits.memoryBytes}`, `--fsize=${limits.fileBytes}`, '--core=0', '--');
