@@ -8,10 +8,11 @@ import { checkBubblewrap, findOnHost } from './check-bubblewrap';
 import { chownTree } from './chown-tree';
 import { runCapped, type CommandResult } from './run-capped';
 
-/** Where a Node installed outside /usr is mounted inside the sandbox (read-only). */
-const NODE_INSIDE = '/tmp/.srl-node';
 import { systemMounts } from './system-mounts';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits';
+
+/** Where a Node installed outside /usr is mounted inside the sandbox (read-only). */
+const NODE_INSIDE = '/tmp/.srl-node';
 
 /** Where the work tree appears inside the sandbox (SWE-bench's convention). */
 export const SANDBOX_ROOT = '/testbed';
