@@ -46,7 +46,7 @@ export function recipeCopy(fixture: string, dir: string, replace: Record<string,
   return file;
 }
 
-/** A stage's metric lines without wall-clock figures. */
+/** A stage's metric lines without wall-clock and memory figures (they vary from run to run). */
 export function metrics(out: string, stage: string): Record<string, unknown>[] {
   const file = path.join(out, 'stages', stage, 'metrics.jsonl');
   if (!existsSync(file)) return [];
@@ -55,7 +55,7 @@ export function metrics(out: string, stage: string): Record<string, unknown>[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && k !== 'tokens/s')));
+    .map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && !k.startsWith('memory/') && k !== 'tokens/s')));
 }
 
 export const readJson = <T = Record<string, unknown>>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
