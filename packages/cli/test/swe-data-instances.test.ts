@@ -4,12 +4,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseAction, type SweAction } from '@srl/core';
 import { SWE_SYSTEM_PROMPT } from '@srl/tasks';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/main';
+import { srl } from './run-srl';
 
 const raw = fileURLToPath(new URL('../../../../shared/data/swe/openhands_verified50/last_completion', import.meta.url));
 const names: Record<string, string> = { execute_bash: 'bash', finish: 'submit' };
@@ -27,21 +26,6 @@ function rawCalls(): { file: string; action: SweAction; result?: string }[] {
   return out;
 }
 
-async function srl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args, new Writable({ write: (chunk, _e, cb) => ((err += String(chunk)), cb()) }));
-    return { code, out, err };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
 
 describe('srl data instances on swe/openhands', () => {
   it('prints one instance per action: the canonical call as reference, the issue and at most two earlier pairs as prompt', async () => {
