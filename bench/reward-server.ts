@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
+import { rolloutSource } from './rollouts.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
@@ -28,26 +28,7 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const GROUP = 8;
 
-/** A seeded source of uniforms in [0, 1) (srl's one generator, 32-bit draws). */
-function uniformSource(seed: number): () => number {
-  const rng = new SeededRng(seed);
-  return () => rng.uniform32();
-}
-const rand = uniformSource(11);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-
-function edit(text: string, rate: number): string {
-  const words = text.split(' ');
-  const vocabulary = ['so', 'the', 'total', 'is', '=', '24', '$', 'each', 'then', 'we', 'get', '48/2', 'x'];
-  for (let n = Math.max(1, Math.round(words.length * rate)); n > 0; n--) {
-    const at = Math.floor(rand() * words.length);
-    const op = rand();
-    if (op < 0.4) words[at] = pick(vocabulary);
-    else if (op < 0.7) words.splice(at, 1);
-    else words.splice(at, 0, pick(vocabulary));
-  }
-  return words.join(' ');
-}
+const { pick, edit } = rolloutSource(11);
 
 /** 200 OpenRLHF request bodies, each one group of 8 rollouts for one expert step. */
 function buildBodies(): string[] {

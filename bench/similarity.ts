@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
+import { rolloutSource } from './rollouts.ts';
 import { RougeLReward } from '../packages/rewards/src/rouge-l-reward.ts';
 import { createSimilarityIndex, sequenceRatio } from '../packages/rewards/src/similarity/index.ts';
 import { SolutionSimilarityReward } from '../packages/rewards/src/solution-similarity-reward.ts';
@@ -36,27 +36,7 @@ interface Workload {
   pairs: [string, string][];
 }
 
-/** A seeded source of uniforms in [0, 1) (srl's one generator, 32-bit draws). */
-function uniformSource(seed: number): () => number {
-  const rng = new SeededRng(seed);
-  return () => rng.uniform32();
-}
-const rand = uniformSource(7);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-
-/** A rollout-like variant of `text`: a few words replaced, dropped or inserted. */
-function edit(text: string, rate: number): string {
-  const words = text.split(' ');
-  const vocabulary = ['so', 'the', 'total', 'is', '=', '24', '$', 'each', 'then', 'we', 'get', '48/2', 'x'];
-  for (let n = Math.max(1, Math.round(words.length * rate)); n > 0; n--) {
-    const at = Math.floor(rand() * words.length);
-    const op = rand();
-    if (op < 0.4) words[at] = pick(vocabulary);
-    else if (op < 0.7) words.splice(at, 1);
-    else words.splice(at, 0, pick(vocabulary));
-  }
-  return words.join(' ');
-}
+const { pick, edit } = rolloutSource(7);
 
 function buildWorkloads(): Workload[] {
   const rows = readFileSync(path.resolve(repoRoot, '../shared/data/gsm8k/train.jsonl'), 'utf8')

@@ -91,7 +91,7 @@ export async function dataRewriteCommand(input: string, o: DataRewriteOptions, l
   const done = new Set([...doneIds(outFile), ...doneIds(rejectedFile)]);
   const todo = rows.filter((r) => !done.has(r.id));
   if (done.size) logger.log('info', `resuming: ${rows.length - todo.length} of ${rows.length} rows already in ${path.basename(outFile)} or ${path.basename(rejectedFile)}`);
-  const env = await createPluginEnvironment({ discover: false });
+  const env = await createPluginEnvironment();
   const policy: Policy = await env.registry.create('policy', ref, { logger, baseDir: process.cwd() }, '--policy');
   const counts = { kept: 0, dropped: 0, failed: 0, skipped: rows.length - todo.length };
   const reasons: Record<string, number> = {};

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { loadRecipe, loadStageInstances, SrlError, writeFileAtomic, type Logger } from '@srl/core';
+import { SrlError, writeFileAtomic, type Logger } from '@srl/core';
 import { instanceRow } from '../data/instance-row';
 import { engineJsonl } from '../export/engine-jsonl';
 import { verlParquet } from '../export/verl-parquet';
-import { createPluginEnvironment } from '../plugin-environment';
+import { loadRecipeInstances } from '../data/load-recipe-instances';
 
 export const EXPORT_FORMATS = ['verl', 'trl', 'openrlhf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -24,16 +24,7 @@ export interface ExportOptions {
  */
 export async function exportCommand(file: string, opts: ExportOptions, logger: Logger): Promise<number> {
   if (!EXPORT_FORMATS.includes(opts.format)) throw new SrlError('usage', `--format must be one of ${EXPORT_FORMATS.join(', ')}, found "${opts.format}"`);
-  const env = await createPluginEnvironment({ discover: false });
-  const recipe = await loadRecipe(file, env);
-  const loaded = await loadStageInstances({
-    recipe,
-    registry: env.registry,
-    logger,
-    ...(opts.stage !== undefined ? { stage: opts.stage } : {}),
-    ...(opts.split ? { split: opts.split } : {}),
-    ...(opts.backend ? { policyOverrides: { backend: opts.backend } } : {}),
-  });
+  const loaded = await loadRecipeInstances(file, opts, logger);
   const rows = loaded.instances.map(instanceRow);
   const dataSource = loaded.task.name;
   const out = path.resolve(opts.out);

@@ -25,7 +25,7 @@ export async function generateCommand(target: string, opts: GenerateCommandOptio
   let policy: Policy;
   if (isCheckpointDir(target)) policy = await loadCheckpointPolicy(target, { logger, ...(opts.backend ? { backend: opts.backend } : {}) });
   else {
-    const env = await createPluginEnvironment({ discover: false });
+    const env = await createPluginEnvironment();
     const recipe = await loadRecipe(target, env);
     const ref = opts.backend && typeof recipe.policy !== 'string' && recipe.policy[0] === 'tfjs-transformer' ? ([recipe.policy[0], { ...recipe.policy[1], backend: opts.backend }] as const) : recipe.policy;
     policy = await env.registry.create('policy', ref as typeof recipe.policy, { logger, baseDir: path.dirname(recipe.file) }, 'policy');

@@ -19,7 +19,7 @@ export async function createServedReward(o: { target: string; options?: string; 
     return env.registry.create('reward', [o.target, parseOptionsFlag(o.options)], { logger: o.logger, baseDir: process.cwd() }, 'reward');
   }
   if (o.options !== undefined) throw new SrlError('usage', `--options applies to a reward plugin name, but ${o.target} is a recipe (its rewards carry their own options)`);
-  const env = await createPluginEnvironment({ discover: false });
+  const env = await createPluginEnvironment();
   const recipe = await loadRecipe(o.target, env);
   const index = o.stage ?? recipe.stages.findIndex((s) => s.rewards.length > 0);
   const stage = recipe.stages[Math.max(0, index)];
