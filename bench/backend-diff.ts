@@ -65,7 +65,7 @@ for (const backend of backends) {
   const losses: number[] = [];
   let gradNorm = 0;
   for (let i = 0; i < 20; i++) {
-    const r = trainStep(tiny, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 });
+    const r = await trainStep(tiny, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 });
     losses.push(r.loss);
     if (i === 0) gradNorm = r.gradNorm;
   }

@@ -206,11 +206,12 @@ console.log(`model ${args.preset}: ${params.toLocaleString('en-US')} parameters 
 const opt = new AdamW(model.variables, { weightDecay: WEIGHT_DECAY });
 const step = (): ReturnType<typeof trainStep> => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM });
 const tensorsBefore = tf.memory().numTensors;
-const first = step();
-for (let i = 1; i < num('warmup'); i++) step();
+const first = await step();
+for (let i = 1; i < num('warmup'); i++) await step();
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
-const trainTimes = Array.from({ length: num('iters') }, () => timeIt(step));
+const trainTimes: number[] = [];
+for (let i = 0; i < num('iters'); i++) trainTimes.push(await timeAsync(step));
 const cpu1 = process.cpuUsage(cpu0);
 const trainCpu = (cpu1.user + cpu1.system) / 1000 / (performance.now() - wall0);
 const trainMs = median(trainTimes);

@@ -119,6 +119,13 @@ export interface TrainStepInput {
   maxGradNorm?: number;
   /** Split the items into micro-batches of at most this many sequences (gradient accumulation). */
   microBatchSize?: number;
+  /**
+   * A stop request (SIGINT, SIGTERM). A policy whose step takes long should check it between its parts
+   * (micro-batches) and, once aborted, abandon the step before the update, leaving weights and optimizer
+   * state as they were, and throw `SrlError` kind 'aborted'. A policy may also ignore it (the trainer stops at
+   * the next step boundary).
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainStepResult {
@@ -146,6 +153,7 @@ export interface TrainablePolicy extends Policy {
   detokenize(ids: number[]): string;
   /** Log-probs and entropies under softmax(logits / temperature) (default temperature 1; 0 means 1). */
   score(sequences: ScoredSequence[], options?: ScoreOptions): Promise<SequenceScores[]>;
+  /** One optimizer update on `input.items`; with an aborted `input.signal` it may throw `SrlError` kind 'aborted' having changed nothing. */
   trainStep(input: TrainStepInput): Promise<TrainStepResult>;
   /** Writes weights, tokenizer, config and optimizer state to `dir` (atomically). */
   save(dir: string): Promise<void>;

@@ -221,6 +221,8 @@ export class GrpoTrainer implements Trainer {
               learningRate,
               maxGradNorm: o.maxGradNorm,
               microBatchSize: o.microBatchSize,
+              // Only the step's first update may be abandoned: after one is applied, stopping would leave half a step.
+              ...(updates.length === 0 ? { signal: ctx.signal } : {}),
             });
             if (r.skipped) logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${r.loss}, grad norm ${r.gradNorm}); update skipped`);
             updates.push(r);

@@ -100,7 +100,7 @@ export class SftTrainer implements Trainer {
         const started = performance.now();
         const items = stream.next(o.batchSize).map((inst) => itemsById.get(inst.id)!);
         const learningRate = learningRateAt(schedule, step, totalSteps);
-        const result = await policy.trainStep({ objective: { kind: 'cross-entropy' }, items, learningRate, maxGradNorm: o.maxGradNorm, microBatchSize: o.microBatchSize });
+        const result = await policy.trainStep({ objective: { kind: 'cross-entropy' }, items, learningRate, maxGradNorm: o.maxGradNorm, microBatchSize: o.microBatchSize, signal: ctx.signal });
         if (result.skipped) logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${result.loss}, grad norm ${result.gradNorm}); update skipped`);
         const seconds = (performance.now() - started) / 1000;
         const metrics: Record<string, unknown> = {

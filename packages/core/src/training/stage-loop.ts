@@ -87,7 +87,8 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     try {
       lastMetrics = await o.step(step);
     } catch (error) {
-      if (error instanceof StepAborted) break;
+      // The trainer, or the policy between micro-batches, saw a stop request before changing any weights.
+      if (error instanceof StepAborted || (isSrlError(error) && error.kind === 'aborted')) break;
       // A plugin (reward) failed before this step changed any weights: keep the last good step resumable.
       if (isSrlError(error) && error.kind === 'plugin' && lastSaved?.step !== step) {
         try {

@@ -93,12 +93,12 @@ for (const preset of ['llama-tiny', 'gpt2-tiny']) {
       }
     });
 
-    it('trains and scores as one item per pass does (gradient norm, metrics, log-probs)', () => {
+    it('trains and scores as one item per pass does (gradient norm, metrics, log-probs)', async () => {
       const all = items(model);
       const objective = objectives[3];
       const opt = new AdamW(model.variables);
-      const shared = trainStep(model, opt, { objective, items: all, learningRate: 0 });
-      const rows = trainStep(model, opt, { objective, items: all, learningRate: 0, microBatchSize: 1 });
+      const shared = await trainStep(model, opt, { objective, items: all, learningRate: 0 });
+      const rows = await trainStep(model, opt, { objective, items: all, learningRate: 0, microBatchSize: 1 });
       opt.dispose();
       expect(shared.loss).toBeCloseTo(rows.loss, 5);
       expect(Math.abs(shared.gradNorm - rows.gradNorm)).toBeLessThan(1e-5 * rows.gradNorm);

@@ -25,7 +25,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny']) {
       const model = Transformer.random(transformerPreset(preset), 1);
       const opt = new AdamW(model.variables);
       const losses: number[] = [];
-      for (let i = 0; i < 120; i++) losses.push(trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 }).loss);
+      for (let i = 0; i < 120; i++) losses.push((await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 })).loss);
       expect(losses[0]).toBeGreaterThan(5); // ~ln(256) at init
       expect(losses[losses.length - 1]).toBeLessThan(0.05);
       const out = await generate(model, sft.map((it) => it.promptTokenIds), { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 13, eosTokenIds: [], rng: new SeededRng() });
@@ -56,7 +56,7 @@ describe('trainStep', () => {
     }));
   };
 
-  it('computes the clipped surrogate, k3 KL and clip fraction as defined (token-mean and sequence-mean)', () => {
+  it('computes the clipped surrogate, k3 KL and clip fraction as defined (token-mean and sequence-mean)', async () => {
     const items = pgItems();
     const scores = scoreSequences(model, items);
     for (const aggregation of ['token-mean', 'sequence-mean'] as const) {
@@ -93,7 +93,7 @@ describe('trainStep', () => {
       const expected = aggregation === 'token-mean' ? num / den : seqSum / items.length;
       const snapshot = model.toHuggingFace();
       const opt = new AdamW(model.variables);
-      const r = trainStep(model, opt, { objective, items, learningRate: 0 });
+      const r = await trainStep(model, opt, { objective, items, learningRate: 0 });
       opt.dispose();
       expect(r.skipped).toBe(false);
       expect(r.loss).toBeCloseTo(expected, 5);
@@ -107,7 +107,7 @@ describe('trainStep', () => {
     }
   });
 
-  it('agrees with @srl/core\'s float64 reference objectives (policyGradientLoss, crossEntropyLoss)', () => {
+  it('agrees with @srl/core\'s float64 reference objectives (policyGradientLoss, crossEntropyLoss)', async () => {
     const items = pgItems().map(({ weights: _w, ...rest }) => rest);
     const scores = scoreSequences(model, items);
     const tokens = items.map((it, i) =>
@@ -118,20 +118,20 @@ describe('trainStep', () => {
       const o = { clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation };
       const ref = policyGradientLoss(tokens, o);
       const opt = new AdamW(model.variables);
-      const r = trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', ...o }, items, learningRate: 0 });
+      const r = await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', ...o }, items, learningRate: 0 });
       opt.dispose();
       expect(r.loss).toBeCloseTo(ref.loss, 5);
       expect(r.clipFraction).toBeCloseTo(ref.clipFraction, 12);
       expect(r.kl).toBeCloseTo(ref.kl, 5);
     }
     const opt = new AdamW(model.variables);
-    const ce = trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items, learningRate: 0 });
+    const ce = await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items, learningRate: 0 });
     opt.dispose();
     expect(ce.loss).toBeCloseTo(crossEntropyLoss(scores.map((sc) => sc.logprobs)), 5);
     expect(model.toHuggingFace()).toEqual(snapshot);
   });
 
-  it('with klRatioCorrection and at temperature 0.7 agrees with a float64 loss computed here from the tempered scores', () => {
+  it('with klRatioCorrection and at temperature 0.7 agrees with a float64 loss computed here from the tempered scores', async () => {
     const items = pgItems().map(({ weights: _w, ...rest }) => rest);
     const T = 0.7;
     const scores = scoreSequences(model, items, undefined, T);
@@ -154,15 +154,15 @@ describe('trainStep', () => {
     );
     const opt = new AdamW(model.variables);
     const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation: 'token-mean', klRatioCorrection: true, temperature: T } as const;
-    const r = trainStep(model, opt, { objective, items, learningRate: 0 });
-    const uncorrected = trainStep(model, opt, { objective: { ...objective, klRatioCorrection: false }, items, learningRate: 0 });
+    const r = await trainStep(model, opt, { objective, items, learningRate: 0 });
+    const uncorrected = await trainStep(model, opt, { objective: { ...objective, klRatioCorrection: false }, items, learningRate: 0 });
     opt.dispose();
     expect(r.loss).toBeCloseTo(loss / n, 5);
     expect(r.kl).toBeCloseTo(kl / n, 5);
     expect(Math.abs(uncorrected.kl! - r.kl!)).toBeGreaterThan(1e-4);
   });
 
-  it('micro-batching gives the same loss and the same update as one batch', () => {
+  it('micro-batching gives the same loss and the same update as one batch', async () => {
     const items = pgItems();
     const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'sequence-mean' } as const;
     const start = model.toHuggingFace();
@@ -171,7 +171,7 @@ describe('trainStep', () => {
     for (const microBatchSize of [0, 1, 3]) {
       model.loadHuggingFace(start);
       const opt = new AdamW(model.variables);
-      results.push(trainStep(model, opt, { objective, items, learningRate: 1e-3, maxGradNorm: 0.5, microBatchSize }));
+      results.push(await trainStep(model, opt, { objective, items, learningRate: 1e-3, maxGradNorm: 0.5, microBatchSize }));
       after.push(model.toHuggingFace());
       opt.dispose();
     }
@@ -191,11 +191,11 @@ describe('trainStep', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
-  it('skips the update when the loss is not finite', () => {
+  it('skips the update when the loss is not finite', async () => {
     const items = pgItems().map((it) => ({ ...it, advantage: -1, oldLogprobs: (it.oldLogprobs as number[]).map(() => -1e4) }));
     const snapshot = model.toHuggingFace();
     const opt = new AdamW(model.variables);
-    const r = trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' }, items, learningRate: 1e-2 });
+    const r = await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' }, items, learningRate: 1e-2 });
     expect(r.skipped).toBe(true);
     expect(Number.isFinite(r.loss)).toBe(false);
     expect(opt.stepCount).toBe(0);
@@ -203,27 +203,43 @@ describe('trainStep', () => {
     opt.dispose();
   });
 
-  it('refuses malformed items, listing every problem', () => {
+  it('abandons the step between micro-batches once the stop signal is aborted: no update, no leaked tensors', async () => {
+    const opt = new AdamW(model.variables);
+    const input = { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, microBatchSize: 1 } as const;
+    await trainStep(model, opt, input); // warm-up: kernels and caches initialise lazily
+    const snapshot = model.toHuggingFace();
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    // Queued before the step starts, so it runs at the step's first yield: after micro-batch 1 of 4.
+    setImmediate(() => controller.abort());
+    await expect(trainStep(model, opt, { ...input, signal: controller.signal })).rejects.toMatchObject({ kind: 'aborted', message: expect.stringMatching(/after 1\/4 micro-batches/) });
+    expect(opt.stepCount).toBe(1);
+    expect(model.toHuggingFace()).toEqual(snapshot);
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+  });
+
+  it('refuses malformed items, listing every problem', async () => {
     const opt = new AdamW(model.variables);
     const bad = [{ promptTokenIds: [1], completionTokenIds: [2, 3], oldLogprobs: [0], weights: [1, -1] }];
-    expect(() => trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean' }, items: bad, learningRate: 1e-3 })).toThrow(
+    await expect(trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean' }, items: bad, learningRate: 1e-3 })).rejects.toThrow(
       /advantage is undefined.*oldLogprobs has 1 values for 2.*refLogprobs is missing|weights has a negative/,
     );
-    expect(() => trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: [{ promptTokenIds: [], completionTokenIds: [1] }], learningRate: 1e-3 })).toThrow(/empty prompt/);
+    await expect(trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: [{ promptTokenIds: [], completionTokenIds: [1] }], learningRate: 1e-3 })).rejects.toThrow(/empty prompt/);
     opt.dispose();
   });
 
   it('leaks no tensors over training steps, scoring and generation', async () => {
     const opt = new AdamW(model.variables, { weightDecay: 0.1 });
-    const step = (): void => {
-      trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-3, maxGradNorm: 1e-3, microBatchSize: 3 });
-      trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.3, klBeta: 0.1, aggregation: 'token-mean' }, items: pgItems(), learningRate: 1e-3 });
+    const step = async (): Promise<void> => {
+      await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-3, maxGradNorm: 1e-3, microBatchSize: 3 });
+      await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.3, klBeta: 0.1, aggregation: 'token-mean' }, items: pgItems(), learningRate: 1e-3 });
     };
-    step(); // warm-up: kernels and caches initialise lazily
+    await step(); // warm-up: kernels and caches initialise lazily
     await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new SeededRng(1) });
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
-      step();
+      await step();
       scoreSequences(model, sft, 2);
       await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new SeededRng(i) });
     }

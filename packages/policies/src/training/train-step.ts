@@ -9,15 +9,20 @@ import { objectiveLoss, planTokens, policyMetrics } from './objective';
 import { packBatch } from './pack-batch';
 import { planMicroBatches } from './plan-micro-batches';
 
+/** Lets a pending signal's handler run between micro-batches (their tensor work is synchronous). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * One optimizer step on `input.items`: gradients accumulated over micro-batches (each micro-batch's loss is
  * already normalised for the whole step, so the sum equals the full-batch loss), clipped by global norm, then an
  * AdamW update. A non-finite loss or gradient norm skips the update (`skipped: true`, weights untouched).
  * Without `input.microBatchSize`, micro-batches are sized to `memoryBudgetBytes` (plan-micro-batches.ts; 0 = one
  * pass). Items with equal `promptTokenIds` in a micro-batch share one pass over their prompt (pack-batch.ts).
- * Leaves no tensors behind.
+ * Between micro-batches it yields to the event loop, so a SIGINT is seen mid-step; once `input.signal` is
+ * aborted it abandons the step before the update (weights and optimizer untouched, gradients disposed) and
+ * throws `SrlError` kind 'aborted'. Leaves no tensors behind.
  */
-export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput, memoryBudgetBytes = 0): TrainStepResult {
+export async function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput, memoryBudgetBytes = 0): Promise<TrainStepResult> {
   const { objective, items } = input;
   if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
   if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
@@ -36,7 +41,9 @@ export function trainStep(model: Transformer, optimizer: AdamW, input: TrainStep
   let grads: tf.Tensor[] | null = null;
   let first = 0;
   try {
-    for (const chunk of chunks) {
+    for (const [index, chunk] of chunks.entries()) {
+      if (index > 0) await yieldToEventLoop();
+      if (input.signal?.aborted) throw new SrlError('aborted', `train step abandoned after ${index}/${chunks.length} micro-batches: stop requested; no update applied`);
       const packed = packBatch(chunk, model.config);
       const from = plan.offsets[first];
       const to = plan.offsets[first + chunk.length];
