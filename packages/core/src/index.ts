@@ -44,6 +44,7 @@ export * from './eval/evaluate-policy';
 export * from './runner/stage-logger';
 export * from './runner/run-recipe';
 export * from './runner/stage-instances';
+export * from './runner/check-stage-prompts';
 export * from './runner/safe-path';
 export * from './runner/run-folder';
 export * from './runner/run-lock';

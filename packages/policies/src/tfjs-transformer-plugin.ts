@@ -4,6 +4,7 @@ import { definePlugin, isSrlError } from '@srl/core';
 import { TRANSFORMER_PRESETS, transformerPreset } from './model/presets';
 import { validateTransformerConfig } from './model/validate-config';
 import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs-transformer-policy';
+import { TokenizerPromptEncoder } from './tokenizer-prompt-encoder';
 
 const int = (minimum: number) => ({ type: 'integer', minimum }) as const;
 
@@ -57,6 +58,7 @@ export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolic
   },
   defaults: { preset: 'llama-tiny', config: {}, backend: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32', scoreBatchSize: 16, memoryBudgetMb: 256 },
   create: (options, deps) => TfjsTransformerPolicy.create(options, { logger: deps.logger, baseDir: deps.baseDir }),
+  promptEncoder: (options, deps) => TokenizerPromptEncoder.fromOptions(options, deps.baseDir),
   check: (options, context) => {
     const problems: string[] = [];
     if (options.checkpoint) {

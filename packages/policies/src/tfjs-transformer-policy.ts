@@ -27,6 +27,7 @@ import { generate, type GenerateOptions } from './generation/generate';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
 import type { TransformerConfig } from './model/transformer-config';
+import { loadTokenizerOption, TokenizerPromptEncoder } from './tokenizer-prompt-encoder';
 import { loadTokenizer, type Tokenizer } from './tokenizers/index';
 import { AdamW, type AdamWState } from './training/adamw';
 import { scoreSequences } from './training/score';
@@ -68,6 +69,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   private rng: SeededRng;
   /** Ids that end a sample: the tokenizer's EOS and end-of-turn tokens, plus a checkpoint's generation_config eos ids. */
   private readonly stopTokenIds: number[];
+  private readonly prompts: TokenizerPromptEncoder;
 
   private constructor(
     readonly model: Transformer,
@@ -77,6 +79,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     extraStopTokenIds: readonly number[] = [],
   ) {
     this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
+    this.prompts = new TokenizerPromptEncoder(tokenizer, model.config.maxPositions);
     this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend})`;
     this.optimizer = this.newOptimizer();
     this.rng = new SeededRng(options.seed);
@@ -127,12 +130,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
 
   /** Chats go through the tokenizer's template (ending with the assistant header); a string is used as given. */
   formatPrompt(prompt: Prompt): string {
-    if (typeof prompt === 'string') return prompt;
-    const text = this.tokenizer.applyChatTemplate(prompt, { addGenerationPrompt: true });
-    const bos = this.tokenizer.bosTokenId;
-    // Models trained here always see BOS first, whether or not the template writes it.
-    if (bos !== null && this.tokenizer.encode(text)[0] !== bos) return `${this.tokenizer.decode([bos])}${text}`;
-    return text;
+    return this.prompts.formatPrompt(prompt);
   }
 
   tokenize(text: string): number[] {
@@ -231,8 +229,4 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     this.optimizer.dispose();
     this.model.dispose();
   }
-}
-
-function loadTokenizerOption(spec: string, resolve: (p: string) => string, chatTemplate?: string): Tokenizer {
-  return spec === 'byte' ? loadTokenizer({ kind: 'byte' }, { chatTemplate }) : loadTokenizer(resolve(spec), { chatTemplate });
 }

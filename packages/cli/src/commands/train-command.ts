@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { isSrlError, loadRecipe, runRecipe, SrlError, type Logger } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import { withStopSignals } from '../stop-signals';
+import { skippedLines } from '../data/skipped-lines';
 
 export interface TrainCommandOptions {
   out?: string;
@@ -48,6 +49,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
       .join(' ');
     logger.log('info', `stage ${stage.name}: ${stage.steps} steps${stage.interrupted ? ' (interrupted)' : ''} ${figures}`);
   }
+  for (const line of skippedLines(result.data ?? {})) logger.log('warn', line);
   if (result.interrupted) {
     logger.log('warn', `stopped; checkpoint saved. Continue with: ${resumeHint}`);
     return 130;

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SrlError } from '@srl/core';
+import { SrlError, type RunRecord } from '@srl/core';
 import { lineChartSvg, type SeriesPoint } from './charts';
+import { dataSection } from './data-section';
 import { diffHtml, escapeHtml } from './diff-html';
 import { globalStepOffsets, groupMetrics, numericKeys, type ChartSpec, type MetricLine, type StageMetrics } from './metric-groups';
 
@@ -151,6 +152,7 @@ details summary{cursor:pointer;color:#555;font-size:12px}
 <table><tr><th>stage</th><th>trainer</th><th>steps</th><th>global steps</th><th>last loss</th><th>last reward</th></tr>
 ${summary}
 </table>
+${dataSection(run.data as RunRecord['data'])}
 ${configSection(runDir, stages)}
 <h2>Metrics</h2>
 ${sections.join('\n') || '<p>No metrics yet.</p>'}

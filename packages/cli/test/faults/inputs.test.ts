@@ -1,4 +1,4 @@
-// Hostile input files: items 7 (skipped rows shown), 10 (srl reward checks every row first) and
+// Hostile input files: items 7 (skipped rows shown, in eval and in training), 10 (srl reward checks every row first) and
 // 11 (empty benchmark, non-UTF-8, --input -).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,46 @@ describe('faults: input files', () => {
     const [summary] = readJson<{ summaries: { benchmark: string; problems: number; badRows: number; badRowsFirst: string[] }[] }>(path.join(out, 'summary.json')).summaries;
     expect(summary).toMatchObject({ benchmark: 'mine', problems: 3, badRows: 2 });
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/\| mine \| test \| 3 \| 0 \| 2 \|/);
+  });
+
+  it.concurrent('training records the rows and prompts it left out in run.json (by reason, file:line) and shows them on the console and in the report', async () => {
+    const dir = tmp();
+    const row = (i: number, problem = `What is ${i} + ${i}?`): string => JSON.stringify({ problem, solution: `1. ${i} + ${i} = ${2 * i}.\n2. The answer is ${2 * i}.`, answer: String(2 * i) });
+    // Line 3 is cut short, line 6 is Latin-1 (not UTF-8), line 7's prompt is over maxPromptTokens.
+    const lines = [row(1), row(2), '{"problem": "broken', row(4), row(5), null, row(7, `${'Consider this long story. '.repeat(12)}What is 7 + 7?`), row(8)];
+    writeFileSync(path.join(dir, 'train.jsonl'), Buffer.concat(lines.map((l) => (l === null ? Buffer.from([0x7b, 0x22, 0x70, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d, 0x0a]) : Buffer.from(`${l}\n`)))));
+    const recipe = path.join(dir, 'train.yaml');
+    writeFileSync(
+      recipe,
+      `${policy}task: [jsonl-benchmark, { path: train.jsonl, split: train, problemField: problem, answerField: answer, solutionField: solution }]\n` +
+        'stages:\n  - [sft-tiny, { instances: sft, batchSize: 2, epochs: 1, maxPromptTokens: 300, checkpointEvery: 0 }]\n',
+    );
+    const out = path.join(dir, 'run');
+    const result = await srl(['train', recipe, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const file = path.join(dir, 'train.jsonl');
+    const at = (line: number, what: string): RegExp => new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line} ${what}`);
+    expect(result.stderr).toContain(`warn: stage 0-sft-tiny train: left out 2 malformed, 1 prompt-too-long (kept 5 sft instances of 6 examples; first: ${file}:3 invalid JSON`);
+    const data = readJson<{ data: Record<string, unknown[]> }>(path.join(out, 'run.json')).data;
+    expect(data).toEqual({
+      '0-sft-tiny': [
+        {
+          split: 'train',
+          kind: 'sft',
+          examples: 6,
+          instances: 5,
+          skipped: { malformed: 2, 'prompt-too-long': 1 },
+          skippedFirst: [expect.stringMatching(at(3, 'invalid JSON')), expect.stringMatching(at(6, 'not valid UTF-8')), expect.stringMatching(/^instance train-7\/sft: \d+ prompt tokens$/)],
+          longestPrompt: expect.any(Number),
+          promptLimit: { tokens: 300, by: 'maxPromptTokens' },
+        },
+      ],
+    });
+    const report = await srl(['report', out]);
+    expect(report.code, report.stderr).toBe(0);
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toMatch(/<h2>Data<\/h2>[\s\S]*<td>0-sft-tiny<\/td><td>train<\/td><td>6<\/td><td>5 sft<\/td><td>\d+ \/ 300 \(maxPromptTokens\)<\/td><td>2 malformed, 1 prompt-too-long<details>/);
+    expect(html).toContain(`${file}:3 invalid JSON`);
   });
 
   it.concurrent('eval of an empty benchmark file is an error, not "0 problems"', async () => {

@@ -143,6 +143,12 @@ export interface TrainStepResult {
   entropy?: number;
 }
 
+/**
+ * What building training instances needs of a policy: its prompt format (chat template), tokenizer and context
+ * length. A `TrainablePolicy` is one; a policy plugin's `promptEncoder` hook gives one without creating weights.
+ */
+export type PromptEncoder = Pick<TrainablePolicy, 'formatPrompt' | 'tokenize' | 'contextLength'>;
+
 /** A policy with weights srl can train here. */
 export interface TrainablePolicy extends Policy {
   readonly trainable: true;

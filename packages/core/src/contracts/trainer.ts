@@ -1,7 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { CheckpointInfo, CheckpointStore, TrainerState } from './checkpoint-store';
 import type { Logger } from './logger';
-import type { TrainablePolicy } from './policy';
+import type { PromptEncoder, TrainablePolicy } from './policy';
 import type { RewardModel } from './reward-model';
 import type { Instance, InstanceKind, Task } from './task';
 
@@ -33,6 +33,8 @@ export interface TrainerContext {
    * disposes it. Absent where the runner cannot make one.
    */
   createReference?: () => Promise<TrainablePolicy>;
+  /** Records what loading a split left out (run.json `data`); trainers pass it on as `instances({ report })`. */
+  reportInstances?: (report: InstanceReport) => Promise<void>;
 }
 
 export interface ValidationOptions {
@@ -72,12 +74,31 @@ export interface TrainingInstance {
 
 export interface TrainerInstancesInput {
   task: Task;
-  policy: TrainablePolicy;
+  /** The stage's policy, or a weightless `PromptEncoder` (what `srl validate` measures prompts with). */
+  policy: PromptEncoder;
   logger: Logger;
+  /** Told, once per split loaded, what was loaded and left out (before an error for a split left empty). */
+  report?: (report: InstanceReport) => void | Promise<void>;
   /** Read this split instead of the trainer's own. */
   split?: string;
   /** Build instances of this kind instead of the trainer's own. */
   kind?: InstanceKind;
+}
+
+/** What loading one split of a stage's data gave, and what it left out and why. */
+export interface InstanceReport {
+  split: string;
+  kind: InstanceKind;
+  /** Examples loaded (after the trainer's `limit`) and instances kept from them. */
+  examples: number;
+  instances: number;
+  /** Left out, by reason: `malformed` (rows the task could not read), `prompt-too-long`. */
+  skipped: Record<string, number>;
+  /** The first few left out: `file:line reason` for a row, `instance <id>: N prompt tokens` for a prompt. */
+  skippedFirst: string[];
+  /** Tokens of the longest prompt (kept or not); the prompt limit and what set it. */
+  longestPrompt: number;
+  promptLimit: { tokens: number; by: 'maxPromptTokens' | 'maxPositions' };
 }
 
 /** Runs one stage of a recipe (SFT, SRL, RLVR, ...). */

@@ -1,7 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Environment } from '../contracts/environment';
 import type { Logger } from '../contracts/logger';
-import type { Policy } from '../contracts/policy';
+import type { Policy, PromptEncoder } from '../contracts/policy';
 import type { RewardModel } from '../contracts/reward-model';
 import type { StepDecomposer, Task } from '../contracts/task';
 import type { Trainer } from '../contracts/trainer';
@@ -64,6 +64,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O extends o
    * the problems found, each a sentence; [] when fine. Must not create the plugin or load data.
    */
   check?(options: O, context: PluginCheckContext): string[] | Promise<string[]>;
+  /**
+   * Policy plugins: the policy's prompt format, tokenizer and context length without its weights, so that
+   * `srl validate` can measure a stage's prompts in a moment. Without it, validate skips that check.
+   */
+  promptEncoder?(options: O, deps: Omit<PluginDeps, 'create'>): PromptEncoder | Promise<PromptEncoder>;
 }
 
 /** What a plugin's `check` receives besides its options. */

@@ -1,4 +1,5 @@
 import { Container, type ContainerModule, type ServiceIdentifier } from 'inversify';
+import type { PromptEncoder } from '../contracts/policy';
 import { isSrlError, SrlError } from '../errors';
 import { Plugin, PLUGIN_KINDS, isPluginDefinition, type AnyPluginDefinition, type PluginDeps, type PluginInstances, type PluginKind } from './define-plugin';
 import { OptionsValidator } from './options-validator';
@@ -132,6 +133,18 @@ export class PluginRegistry {
     }
     for (const nested of plugin.definition.references?.(options) ?? []) problems.push(...(await this.check(nested.kind, nested.ref, `${path}.options.${nested.path}`, baseDir)));
     return problems;
+  }
+
+  /** A policy reference's weightless prompt encoder (its plugin's `promptEncoder` hook); null when the plugin has none. */
+  async promptEncoder(ref: PluginRef, deps: Omit<PluginDeps, 'create'>, path = 'policy'): Promise<PromptEncoder | null> {
+    const { plugin, options, errors } = this.resolve('policy', ref, path);
+    if (!plugin || errors.length) throw new SrlError('validation', `invalid policy "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
+    if (!plugin.definition.promptEncoder) return null;
+    try {
+      return await plugin.definition.promptEncoder(options, deps);
+    } catch (cause) {
+      throw tagPluginError(cause, plugin, path);
+    }
   }
 
   async create<K extends PluginKind>(kind: K, ref: PluginRef, deps: Omit<PluginDeps, 'create'>, path: string = kind): Promise<PluginInstances[K]> {

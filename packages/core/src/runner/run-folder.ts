@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { StageResult } from '../contracts/trainer';
+import type { InstanceReport, StageResult } from '../contracts/trainer';
 import { SrlError } from '../errors';
 import type { Recipe } from '../recipe/recipe';
 import { writeFileAtomic } from '../training/directory-checkpoint-store';
@@ -21,6 +21,8 @@ export interface RunRecord {
   error?: string;
   /** Recipe changes accepted on resume with --allow-recipe-change. */
   recipeChanges?: { at: string; paths: string[] }[];
+  /** Per stage, what loading each split gave and left out (malformed rows, over-long prompts). */
+  data?: Record<string, InstanceReport[]>;
 }
 
 /**
@@ -37,7 +39,15 @@ export class RunFolder {
     previous: RunRecord | null,
     recipeName: string,
   ) {
-    this.record = { recipe: recipeName, status: 'running', stages: [], updated: new Date().toISOString(), ...(previous?.recipeChanges ? { recipeChanges: previous.recipeChanges } : {}) };
+    this.record = {
+      recipe: recipeName,
+      status: 'running',
+      stages: [],
+      updated: new Date().toISOString(),
+      ...(previous?.recipeChanges ? { recipeChanges: previous.recipeChanges } : {}),
+      // A resumed run does not reload the data of stages already complete.
+      ...(previous?.data ? { data: previous.data } : {}),
+    };
   }
 
   /**
@@ -82,6 +92,17 @@ export class RunFolder {
 
   get stages(): RunRecord['stages'] {
     return this.record.stages;
+  }
+
+  get data(): NonNullable<RunRecord['data']> {
+    return this.record.data ?? {};
+  }
+
+  /** Records what loading a stage's split gave (replacing an earlier report of that split) and writes run.json. */
+  async recordInstances(stage: string, report: InstanceReport): Promise<void> {
+    const kept = (this.record.data?.[stage] ?? []).filter((r) => r.split !== report.split);
+    this.record.data = { ...this.record.data, [stage]: [...kept, report] };
+    await this.setStatus(this.record.status, this.record.error);
   }
 
   async setStatus(status: RunStatus, error?: string): Promise<void> {

@@ -12,7 +12,7 @@ import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { Recipe, StageSpec } from '../recipe/recipe';
 import { DirectoryCheckpointStore, writeFileAtomic } from '../training/directory-checkpoint-store';
 import { cleanUp, explainFailure, withCleanup } from './cleanup';
-import { RunFolder, stageFolderName } from './run-folder';
+import { RunFolder, stageFolderName, type RunRecord } from './run-folder';
 import { createRewards, createTrainablePolicy, stageRewards, validateOn } from './run-plugins';
 import { StageLogger } from './stage-logger';
 
@@ -38,6 +38,8 @@ export interface RunResult {
   /** True when --max-steps ended a stage before its full length (resumable with --resume). */
   stopped: boolean;
   stages: (StageResult & { name: string })[];
+  /** Per stage, what loading its data left out (as in run.json). */
+  data: RunRecord['data'];
 }
 
 /** A stage ran its full length (a stage cut by --max-steps is resumable to its full length). */
@@ -90,14 +92,14 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
       if (result.interrupted) {
         await folder.setStatus('interrupted');
         logger.log('warn', `stopped at stage ${index} step ${result.steps}; continue with --resume`);
-        return { outDir, interrupted: true, stopped: false, stages: folder.stages };
+        return { outDir, interrupted: true, stopped: false, stages: folder.stages, data: folder.data };
       }
       if (!isStageComplete(result)) stopped = true;
       await writeFileAtomic(resultFile, `${JSON.stringify(result, null, 2)}\n`);
       previous = result;
     }
     await folder.setStatus(stopped ? 'stopped' : 'complete');
-    return { outDir, interrupted: false, stopped, stages: folder.stages };
+    return { outDir, interrupted: false, stopped, stages: folder.stages, data: folder.data };
   } catch (error) {
     failure = explainFailure(error, where, outDir);
     const message = (failure as Error)?.message ?? String(failure);
@@ -152,6 +154,7 @@ async function runStage(s: {
       outDir: stageDir,
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
       ...(latest ? { resumeFrom: latest.state } : {}),
+      reportInstances: (report) => folder.recordInstances(stage.name, report),
       validate: (v) => validateOn({ registry, task, policy, options: v, deps, signal: o.signal }),
       createReference: async () => {
         // The stage's starting weights, saved once, so a resumed stage gets the same reference.

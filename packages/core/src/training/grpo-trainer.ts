@@ -92,13 +92,13 @@ export class GrpoTrainer implements Trainer {
   /** Training instances; the target is the reference the rewards compare against. */
   instances(input: TrainerInstancesInput): Promise<TokenizedInstance[]> {
     const o = this.o;
-    return loadTokenizedInstances({ task: input.task, policy: input.policy, split: input.split ?? o.split, kind: input.kind ?? o.instances, limit: o.limit, maxPromptTokens: o.maxPromptTokens, logger: input.logger });
+    return loadTokenizedInstances({ task: input.task, policy: input.policy, split: input.split ?? o.split, kind: input.kind ?? o.instances, limit: o.limit, maxPromptTokens: o.maxPromptTokens, logger: input.logger, report: input.report });
   }
 
   async run(ctx: TrainerContext): Promise<StageResult> {
     const o = this.o;
     const { policy, logger, rewards } = ctx;
-    const train = await this.instances({ task: ctx.task, policy, logger });
+    const train = await this.instances({ task: ctx.task, policy, logger, report: ctx.reportInstances });
     const byId = new Map(train.map((t) => [t.instance.id, t]));
     const stream = new InstanceStream(train.map((t) => t.instance), ctx.seed + ctx.stage, true, ctx.resumeFrom?.data.cursor as StreamCursor | undefined);
     const rngState = ctx.resumeFrom?.data.rng;

@@ -58,15 +58,17 @@ export class SftTrainer implements Trainer {
       maxPromptTokens: o.maxPromptTokens,
       logger: input.logger,
       target: (instance) => renderCompletion(o.completionTemplate, instance),
+      ...(input.report ? { report: input.report } : {}),
     });
   }
 
   async run(ctx: TrainerContext): Promise<StageResult> {
     const o = this.o;
     const { policy, logger } = ctx;
-    const train = await this.instances({ task: ctx.task, policy, logger });
+    const report = ctx.reportInstances;
+    const train = await this.instances({ task: ctx.task, policy, logger, report });
     const heldOut = o.validationSplit && ctx.task.splits().includes(o.validationSplit)
-      ? await this.instances({ task: ctx.task, policy, logger, split: o.validationSplit, limit: o.validationLimit })
+      ? await this.instances({ task: ctx.task, policy, logger, split: o.validationSplit, limit: o.validationLimit, report })
       : [];
     const stream = new InstanceStream(
       train.map((t) => t.instance),
