@@ -61,4 +61,12 @@ describe('faults: checkpoints', () => {
     expect(result.stderr).toMatch(/3 steps in a row up to step \d+ skipped their update as non-finite .*training has diverged/);
     expect(readJson(path.join(out, 'run.json')).status).toBe('failed');
   });
+
+  it.concurrent('from: best after a stage that never validated says so and starts from its last checkpoint', async () => {
+    const line = '[srl-tiny, { limit: 8, batchSize: 2, groupSize: 2, maxTokens: 8, maxPromptTokens: 400, epochs: 1, checkpointEvery: 1 }]';
+    const fromBest = recipeCopy('tiny.recipe.yaml', dir, { [`  - ${line}`]: `  - { trainer: ${line}, from: best }` }, 'from-best.yaml');
+    const result = await srl(['train', fromBest, '--out', path.join(dir, 'from-best'), '--max-steps', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/stage 1 \(1-srl-tiny\): from: best, but the previous stage recorded no best checkpoint \(no validation ran\); starting from its final checkpoint/);
+  });
 });

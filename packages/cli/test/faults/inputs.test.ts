@@ -70,6 +70,18 @@ describe('faults: input files', () => {
     expect(html).toContain(`${file}:3 invalid JSON`);
   });
 
+  it.concurrent('eval skips and counts a problem whose prompt does not fit the model, instead of stopping', async () => {
+    const dir = tmp();
+    const row = (id: string, problem: string): string => JSON.stringify({ id, problem, answer: '2' });
+    const recipe = benchmarkRecipe(dir, [row('p1', 'What is 1 + 1?'), row('long', `${'Consider this very long story. '.repeat(20)}What is 1 + 1?`), row('p3', 'What is 0 + 2?')]);
+    const out = path.join(dir, 'eval-out');
+    const result = await srl(['eval', recipe, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/mine\/test: skipped 1 problems whose prompt does not fit the model's 512 positions/);
+    const [summary] = readJson<{ summaries: { problems: number; tooLong: number }[] }>(path.join(out, 'summary.json')).summaries;
+    expect(summary).toMatchObject({ problems: 2, tooLong: 1 });
+  });
+
   it.concurrent('eval of an empty benchmark file is an error, not "0 problems"', async () => {
     const dir = tmp();
     const result = await srl(['eval', benchmarkRecipe(dir, []), '--out', path.join(dir, 'out')]);
