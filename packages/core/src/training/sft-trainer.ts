@@ -58,7 +58,7 @@ export class SftTrainer implements Trainer {
       maxPromptTokens: o.maxPromptTokens,
       logger: input.logger,
       target: (instance) => renderCompletion(o.completionTemplate, instance),
-      ...(input.report ? { report: input.report } : {}),
+      report: input.report,
     });
   }
 
