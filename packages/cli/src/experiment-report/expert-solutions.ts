@@ -1,0 +1,54 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchmarkSpec } from '@srl/core';
+import { createPluginEnvironment } from '../plugin-environment';
+import type { Experiment } from './read-experiment';
+
+/** The benchmark's task spec, from the first recorded recipe (base, then arms' runs) whose `eval.benchmarks` names it. */
+function benchmarkSpec(exp: Experiment, benchmark: string): { spec: BenchmarkSpec; recipe: string } | null {
+  const recipes = [path.join(exp.dir, 'base', 'recipe.json')];
+  const armsDir = path.join(exp.dir, 'arms');
+  for (const arm of existsSync(armsDir) ? readdirSync(armsDir) : []) {
+    for (const seed of readdirSync(path.join(armsDir, arm)).filter((s) => s.startsWith('seed-'))) recipes.push(path.join(armsDir, arm, seed, 'run', 'recipe.json'));
+  }
+  for (const file of recipes.filter((f) => existsSync(f))) {
+    try {
+      const recipe = JSON.parse(readFileSync(file, 'utf8')) as { eval?: { benchmarks?: BenchmarkSpec[] } };
+      const spec = recipe.eval?.benchmarks?.find((b) => b.name === benchmark);
+      if (spec) return { spec, recipe: file };
+    } catch {
+      // a recipe cut mid-write: try the next one
+    }
+  }
+  return null;
+}
+
+/**
+ * The expert solution of each problem id of a benchmark, from the benchmark's own task (created from
+ * the recorded recipe's `eval.benchmarks` entry, split as evaluated). A benchmark that no recorded
+ * recipe names, or whose data cannot be loaded here, gives the reason instead: the report then shows
+ * the rollouts without a diff.
+ */
+export async function expertSolutions(exp: Experiment, benchmark: string, split: string, ids: readonly string[]): Promise<{ solutions: Map<string, string> } | { missing: string }> {
+  const found = benchmarkSpec(exp, benchmark);
+  if (!found) return { missing: `no recipe.json under ${exp.dir} names the benchmark ${benchmark} in eval.benchmarks` };
+  const quiet = { log: () => {}, metrics: () => {}, progress: () => {} };
+  try {
+    const env = await createPluginEnvironment();
+    const task = await env.registry.create('task', found.spec.task, { logger: quiet, baseDir: process.cwd() }, `${found.recipe}: eval.benchmarks`);
+    try {
+      const { examples } = await task.load(split, {});
+      const wanted = new Set(ids);
+      const solutions = new Map<string, string>();
+      for (const e of examples) {
+        const text = e.solution ?? e.steps?.join('\n');
+        if (wanted.has(e.id) && text) solutions.set(e.id, text);
+      }
+      return { solutions };
+    } finally {
+      await task.dispose?.();
+    }
+  } catch (error) {
+    return { missing: `cannot load ${benchmark}/${split} from ${found.recipe}: ${(error as Error).message}` };
+  }
+}

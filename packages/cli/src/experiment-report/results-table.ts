@@ -1,0 +1,101 @@
+import type { EvalSummary } from '@srl/core';
+import type { EvalPoint, Experiment, SeedResult } from './read-experiment';
+import { spread, type Spread } from './spread';
+
+export interface ResultColumn {
+  benchmark: string;
+  metric: 'greedy' | 'avg';
+  title: string;
+}
+
+export interface ResultRow {
+  arm: string;
+  label: string;
+  ablation: boolean;
+  /** The base model's row (one evaluation, no seeds). */
+  base: boolean;
+  /** One per column: the metric over the seeds' final evaluations. */
+  cells: (Spread | null)[];
+  budget: Spread | null;
+  /** Seeds with at least one evaluation, those without, and those whose run is not complete yet. */
+  seedsEvaluated: number[];
+  seedsMissing: number[];
+  seedsInProgress: number[];
+}
+
+export interface ResultsTable {
+  columns: ResultColumn[];
+  budgetKind: string;
+  rows: ResultRow[];
+}
+
+/** Held-out splits in the paper's reading order: hard first, then easy, then any other benchmark. */
+export function benchmarkOrder(evals: EvalPoint[]): string[] {
+  const names = [...new Set(evals.flatMap((e) => e.summaries.map((s) => s.benchmark)))];
+  const rank = (n: string): number => (/hard/i.test(n) ? 0 : /easy/i.test(n) ? 1 : 2);
+  return names.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map(({ n }) => n);
+}
+
+export const metricOf = (summary: EvalSummary | undefined, metric: ResultColumn['metric']): number | undefined => (metric === 'greedy' ? summary?.greedyAccuracy : summary?.avgAtK);
+
+export const finalEval = (seed: SeedResult): EvalPoint | undefined => seed.evals[seed.evals.length - 1];
+
+/** Every evaluation of the experiment, base included. */
+export const allEvals = (exp: Experiment): EvalPoint[] => [...(exp.base ? [exp.base] : []), ...exp.arms.flatMap((a) => a.seeds.flatMap((s) => s.evals))];
+
+/**
+ * The paper's table: one row per arm (the base first), greedy accuracy and avg@k per held-out
+ * benchmark, each the mean and sample std over the seeds' final evaluations, and the budget spent.
+ */
+export function resultsTable(exp: Experiment): ResultsTable {
+  const evals = allEvals(exp);
+  const k = evals.flatMap((e) => e.summaries).find((s) => s.k)?.k;
+  const columns: ResultColumn[] = benchmarkOrder(evals).flatMap((benchmark) => [
+    { benchmark, metric: 'greedy' as const, title: `${benchmark} greedy` },
+    ...(evals.some((e) => e.summaries.some((s) => s.benchmark === benchmark && s.avgAtK !== undefined)) ? [{ benchmark, metric: 'avg' as const, title: `${benchmark} avg@${k ?? 'k'}` }] : []),
+  ]);
+  const cellsOf = (points: (EvalPoint | undefined)[]): (Spread | null)[] =>
+    columns.map((c) => spread(points.map((p) => metricOf(p?.summaries.find((s) => s.benchmark === c.benchmark), c.metric))));
+  const rows: ResultRow[] = [];
+  if (exp.base) {
+    rows.push({ arm: 'base', label: 'base model', ablation: false, base: true, cells: cellsOf([exp.base]), budget: null, seedsEvaluated: [], seedsMissing: [], seedsInProgress: [] });
+  }
+  for (const arm of exp.arms) {
+    const evaluated = arm.seeds.filter((s) => s.evals.length);
+    rows.push({
+      arm: arm.name,
+      label: arm.label,
+      ablation: arm.ablation,
+      base: false,
+      cells: cellsOf(evaluated.map(finalEval)),
+      budget: spread(evaluated.map((s) => s.budget?.spent ?? finalEval(s)?.spent)),
+      seedsEvaluated: evaluated.map((s) => s.seed),
+      seedsMissing: arm.seeds.filter((s) => !s.evals.length).map((s) => s.seed),
+      seedsInProgress: evaluated.filter((s) => s.runStatus !== 'complete').map((s) => s.seed),
+    });
+  }
+  const budgetKind = exp.meta?.budget?.kind ?? exp.arms.flatMap((a) => a.seeds).find((s) => s.budget?.kind)?.budget?.kind ?? 'budget';
+  return { columns, budgetKind, rows };
+}
+
+/** `12.5 ± 3.1` (percent, sample std), `12.5` for one value, `–` for none. */
+export function formatPercent(s: Spread | null): string {
+  if (!s) return '–';
+  return s.std === null ? (100 * s.mean).toFixed(1) : `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}`;
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatBudget(s: Spread | null): string {
+  if (!s) return '–';
+  return s.std === null ? integer.format(s.mean) : `${integer.format(s.mean)} ± ${integer.format(s.std)}`;
+}
+
+/** What the seeds column says: `3/3`, `2/3 (missing 2)`, `3/3 (1 running)`. */
+export function formatSeeds(row: ResultRow, seeds: number[]): string {
+  if (row.base) return '–';
+  const notes = [...(row.seedsMissing.length ? [`missing ${row.seedsMissing.join(', ')}`] : []), ...(row.seedsInProgress.length ? [`not complete: ${row.seedsInProgress.join(', ')}`] : [])];
+  return `${row.seedsEvaluated.length}/${seeds.length}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+}
+
+export const rowLabel = (row: ResultRow): string => (row.ablation ? `${row.label} (ablation)` : row.label);
