@@ -36,10 +36,8 @@ describe.runIf(available)('srl experiment-report in headless Chromium', () => {
         }),
       );
       expect(charts.map((c) => c.title)).toEqual([
-        'held-out hard: greedy accuracy',
-        'held-out hard: avg@8',
-        'held-out easy: greedy accuracy',
-        'held-out easy: avg@8',
+        'hard (held out): greedy accuracy',
+        'easy (held out): greedy accuracy',
         'dynamic-sampling filter rate (groups dropped)',
         'training reward (mean over all rollouts)',
         'training reward of kept groups',
@@ -54,13 +52,14 @@ describe.runIf(available)('srl experiment-report in headless Chromium', () => {
       expect(charts[0].legend.some((t) => t.includes('budget spent (tokens)'))).toBe(true);
       const rows = await page.$$eval('table.results tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
       expect(rows[0]).toEqual(['arm', 'hard greedy', 'hard avg@8', 'easy greedy', 'easy avg@8', 'budget spent (tokens)', 'seeds']);
-      expect(rows.find((r) => r[0] === 'RLVR')).toEqual(['RLVR', '25.5 ± 0.7', '12.8 ± 0.4', '30.5 ± 0.7', '15.3 ± 0.4', '1,001 ± 1', '2/3 (missing 2; not complete: 1)']);
+      expect(rows.find((r) => r[0] === 'SRL')).toEqual(['SRL', '41.0 ± 1.0', '20.5 ± 0.5', '61.0 ± 1.0', '30.5 ± 0.5', '1,001 ± 1', '3/3']);
+      expect(rows.find((r) => r[0] === 'RLVR')).toEqual(['RLVR', '25.0', '12.5', '30.0', '15.0', '1,000', '1/3 (running: 1; missing 2)']);
       // Rollouts: the same three hard problems per arm, the expert solution loaded from the recorded recipe's task, diff spans on both sides.
       const rollouts = await page.$$eval('table.rollouts', (tables) => tables.map((t) => t.querySelectorAll('tr').length - 1));
       expect(rollouts).toEqual([3, 3, 3]);
       const text = (await page.textContent('body')) ?? '';
       expect(text).not.toContain('Expert solutions unavailable');
-      expect(text).toContain('State the result');
+      expect(text).toContain('The result is $\\boxed{4}$.'); // expert of problem 1, from benchmarks/hard.jsonl
       expect(await page.$$('table.rollouts span.del')).not.toHaveLength(0);
       expect(await page.$$('table.rollouts span.ins')).not.toHaveLength(0);
       expect(await page.$$eval('table.rollouts .ok', (els) => els.length)).toBe(3); // problem 0 is correct for each of the three rows

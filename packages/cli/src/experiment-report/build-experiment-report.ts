@@ -31,9 +31,14 @@ async function chartOrNote(title: string, points: SeriesPoint[], xTitle: string,
 export async function buildExperimentReport(exp: Experiment, table: ResultsTable = resultsTable(exp)): Promise<string> {
   const budgetAxis = `budget spent (${table.budgetKind})`;
   const curves: string[] = [];
+  const labels = new Map((exp.meta?.benchmarks ?? []).map((b) => [b.name, b.label ?? b.name]));
   for (const column of table.columns) {
+    const points = learningCurve(exp, column.benchmark, column.metric);
+    // Intermediate evaluations may be greedy-only: avg@k gets a curve only where some arm has two points of it.
+    const series = new Set(points.map((p) => p.series));
+    if (column.metric === 'avg' && ![...series].some((s) => points.filter((p) => p.series === s).length > 1)) continue;
     const name = column.metric === 'greedy' ? 'greedy accuracy' : column.title.slice(column.benchmark.length + 1);
-    curves.push(await chartOrNote(`held-out ${column.benchmark}: ${name}`, learningCurve(exp, column.benchmark, column.metric), budgetAxis, '.0%'));
+    curves.push(await chartOrNote(`${labels.get(column.benchmark) ?? `${column.benchmark} (held out)`}: ${name}`, points, budgetAxis, '.0%'));
   }
   const filter = await chartOrNote('dynamic-sampling filter rate (groups dropped)', trainingCurve(exp, 'filter_rate'), 'training step', '.0%');
   const reward = await chartOrNote('training reward (mean over all rollouts)', trainingCurve(exp, 'reward/mean'), 'training step');

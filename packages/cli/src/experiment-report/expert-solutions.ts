@@ -23,13 +23,33 @@ function benchmarkSpec(exp: Experiment, benchmark: string): { spec: BenchmarkSpe
   return null;
 }
 
+/** `<out>/benchmarks/<benchmark>.jsonl`, written by `srl experiment`: id and expert solution of every held-out problem. */
+function recordedSolutions(exp: Experiment, benchmark: string): Map<string, string> | null {
+  const file = path.join(exp.dir, 'benchmarks', `${benchmark}.jsonl`);
+  if (!existsSync(file)) return null;
+  const solutions = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      const row = JSON.parse(line) as { id?: string; solution?: string; steps?: string[] };
+      const text = row.solution ?? row.steps?.join('\n');
+      if (row.id && text) solutions.set(row.id, text);
+    } catch {
+      // blank or cut line
+    }
+  }
+  return solutions;
+}
+
 /**
- * The expert solution of each problem id of a benchmark, from the benchmark's own task (created from
+ * The expert solution of each problem id of a benchmark: from `<out>/benchmarks/<benchmark>.jsonl`
+ * when the experiment wrote it, otherwise from the benchmark's own task (created from
  * the recorded recipe's `eval.benchmarks` entry, split as evaluated). A benchmark that no recorded
  * recipe names, or whose data cannot be loaded here, gives the reason instead: the report then shows
  * the rollouts without a diff.
  */
 export async function expertSolutions(exp: Experiment, benchmark: string, split: string, ids: readonly string[]): Promise<{ solutions: Map<string, string> } | { missing: string }> {
+  const recorded = recordedSolutions(exp, benchmark);
+  if (recorded && ids.every((id) => recorded.has(id))) return { solutions: recorded };
   const found = benchmarkSpec(exp, benchmark);
   if (!found) return { missing: `no recipe.json under ${exp.dir} names the benchmark ${benchmark} in eval.benchmarks` };
   const quiet = { log: () => {}, metrics: () => {}, progress: () => {} };

@@ -9,7 +9,9 @@ export interface ExperimentMeta {
   name?: string;
   seeds?: number[];
   arms?: { name: string; label?: string; ablation?: boolean }[];
-  budget?: { kind?: string; perArm?: number };
+  /** Held-out benchmarks in table order, with their display labels. */
+  benchmarks?: { name: string; label?: string }[];
+  budget?: { kind?: string; perArm?: number; rule?: string };
   status?: string;
   startedAt?: string;
   finishedAt?: string | null;
@@ -23,6 +25,8 @@ export interface EvalPoint {
   spent: number;
   dir: string;
   summaries: EvalSummary[];
+  /** From point.json: the seed's final evaluation (greedy and avg@k), not an intermediate greedy-only one. */
+  final?: boolean;
 }
 
 export interface SeedResult {
@@ -31,7 +35,9 @@ export interface SeedResult {
   present: boolean;
   /** Evaluations in budget order; the last is the final one. */
   evals: EvalPoint[];
-  budget: { spent: number; kind?: string; byStage?: Record<string, number> } | null;
+  budget: { spent: number; kind?: string; planned?: number; byStage?: Record<string, unknown> } | null;
+  /** done.json is there: training and every evaluation of this seed finished. */
+  done: boolean;
   /** The run's status from run.json (running, complete, stopped, failed, ...). */
   runStatus: string | null;
   stages: StageMetrics[];
@@ -66,7 +72,8 @@ const subdirs = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, {
 
 function readEval(dir: string, spent: number): EvalPoint | null {
   const summary = readJson<{ summaries?: EvalSummary[] }>(path.join(dir, 'summary.json'));
-  return summary?.summaries ? { spent, dir, summaries: summary.summaries } : null;
+  const point = readJson<{ final?: boolean }>(path.join(dir, 'point.json'));
+  return summary?.summaries ? { spent, dir, summaries: summary.summaries, ...(typeof point?.final === 'boolean' ? { final: point.final } : {}) } : null;
 }
 
 function readSeed(seedDir: string, seed: number): SeedResult {
@@ -84,6 +91,7 @@ function readSeed(seedDir: string, seed: number): SeedResult {
     present,
     evals,
     budget: budget && typeof budget.spent === 'number' ? budget : null,
+    done: existsSync(path.join(seedDir, 'done.json')),
     runStatus: readJson<{ status?: string }>(path.join(runDir, 'run.json'))?.status ?? null,
     stages: existsSync(path.join(runDir, 'stages')) ? readStages(runDir) : [],
   };

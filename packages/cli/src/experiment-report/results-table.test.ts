@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { learningCurve, trainingCurve } from './experiment-curves';
-import { greedyOf, writeSyntheticExperiment } from './fixtures/synthetic-experiment';
+import { expertSolutions } from './expert-solutions';
+import { expertOf, greedyOf, writeSyntheticExperiment } from './fixtures/synthetic-experiment';
 import { readExperiment } from './read-experiment';
 import { resultsMarkdown } from './results-markdown';
 import { formatSeeds, resultsTable } from './results-table';
@@ -32,11 +33,11 @@ describe('experiment results table', () => {
     expect(row('srl').budget).toMatchObject({ n: 3, mean: 1001, std: 1 });
   });
 
-  it('counts only the seeds that are there and says which are missing or not complete', () => {
+  it('counts only seeds with a final evaluation and says which are running or missing', () => {
     const rlvr = row('rlvr');
-    expect(rlvr.cells[col('hard greedy')]).toMatchObject({ n: 2, min: 0.25, max: 0.26 });
-    expect(rlvr.cells[col('hard greedy')]!.std).toBeCloseTo(Math.sqrt(2 * 0.005 ** 2), 12);
-    expect(formatSeeds(rlvr, exp.seeds)).toBe('2/3 (missing 2; not complete: 1)');
+    // seed 1's latest evaluation (greedy-only, not final) is left out of the table
+    expect(rlvr.cells[col('hard greedy')]).toEqual({ n: 1, mean: 0.25, std: null, min: 0.25, max: 0.25 });
+    expect(formatSeeds(rlvr, exp.seeds)).toBe('1/3 (running: 1; missing 2)');
     const ablation = row('srl-no-ds');
     expect(ablation.cells.every((c) => c === null)).toBe(true);
     expect(formatSeeds(ablation, exp.seeds)).toBe('0/3 (missing 0, 1, 2)');
@@ -46,7 +47,7 @@ describe('experiment results table', () => {
   it('writes results.md with the spread named, the seeds, wall time and machine', () => {
     const md = resultsMarkdown(exp, table);
     expect(md).toContain('| SRL | 41.0 ± 1.0 | 20.5 ± 0.5 |');
-    expect(md).toContain('| RLVR | 25.5 ± 0.7 |');
+    expect(md).toContain('| RLVR | 25.0 | 12.5 | 30.0 | 15.0 | 1,000 | 1/3 (running: 1; missing 2) |');
     expect(md).toContain('| SRL without dynamic sampling (ablation) | – | – | – | – | – | 0/3 (missing 0, 1, 2) |');
     expect(md).toContain('| base model | 1.0 | 0.5 | 30.0 | 15.0 | – | – |');
     expect(md).toContain('mean ± sample standard deviation (n − 1 in the denominator)');
@@ -60,8 +61,22 @@ describe('experiment results table', () => {
     expect(srl[1].hi! - srl[1].value).toBeCloseTo(0.01, 12);
     const filter = trainingCurve(exp, 'filter_rate');
     const rlvrFirst = filter.find((p) => p.series === 'RLVR' && p.step === 1)!;
-    expect(rlvrFirst.value).toBeCloseTo(0.905, 12);
+    expect(rlvrFirst.value).toBeCloseTo(0.905, 12); // the running seed's training steps count
+    const rlvrCurve = learningCurve(exp, 'hard', 'greedy').filter((p) => p.series === 'RLVR');
+    expect(rlvrCurve.map((p) => p.step)).toEqual([0, 500.5, 1000]); // the third point has seed 0 only
+    expect(learningCurve(exp, 'hard', 'avg').filter((p) => p.series === 'SRL')).toHaveLength(1); // avg@k only at the final point
     expect(filter.filter((p) => p.series === 'SRL')).toHaveLength(4); // the validation line at step 0 is not a training step
+  });
+
+  it('reads expert solutions from benchmarks/, or else from the task of a recorded recipe', async () => {
+    const ids = ['synthetic-arithmetic/test/0', 'synthetic-arithmetic/test/1'];
+    const recorded = await expertSolutions(exp, 'hard', 'test', ids);
+    expect('solutions' in recorded && recorded.solutions.get(ids[1])).toBe(expertOf(1));
+    const other = writeSyntheticExperiment();
+    rmSync(path.join(other, 'benchmarks'), { recursive: true });
+    const fromTask = await expertSolutions(readExperiment(other), 'hard', 'test', ids);
+    expect('solutions' in fromTask && fromTask.solutions.get(ids[0])).toMatch(/^SOLUTION:\n1\. \*\*.+\n2\. .+\n3\. .+\n4\. .+\n5\. \*\*State the result\*\* The result is \$\\boxed\{-?\d+\}\$\.$/);
+    expect(await expertSolutions(readExperiment(other), 'easy', 'test', ids)).toEqual({ missing: expect.stringMatching(/names the benchmark easy/) });
   });
 
   it('refuses a folder that is no experiment', () => {

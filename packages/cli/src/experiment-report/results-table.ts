@@ -17,7 +17,7 @@ export interface ResultRow {
   /** One per column: the metric over the seeds' final evaluations. */
   cells: (Spread | null)[];
   budget: Spread | null;
-  /** Seeds with at least one evaluation, those without, and those whose run is not complete yet. */
+  /** Seeds with a final evaluation, seeds not started, and seeds started without a final evaluation yet. */
   seedsEvaluated: number[];
   seedsMissing: number[];
   seedsInProgress: number[];
@@ -29,16 +29,25 @@ export interface ResultsTable {
   rows: ResultRow[];
 }
 
-/** Held-out splits in the paper's reading order: hard first, then easy, then any other benchmark. */
-export function benchmarkOrder(evals: EvalPoint[]): string[] {
-  const names = [...new Set(evals.flatMap((e) => e.summaries.map((s) => s.benchmark)))];
+/** Held-out benchmarks: experiment.json's order, else hard first, then easy, then any other, as found. */
+export function benchmarkOrder(evals: EvalPoint[], announced: readonly string[] = []): string[] {
+  const names = [...new Set([...announced, ...evals.flatMap((e) => e.summaries.map((s) => s.benchmark))])];
+  if (announced.length) return names;
   const rank = (n: string): number => (/hard/i.test(n) ? 0 : /easy/i.test(n) ? 1 : 2);
   return names.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map(({ n }) => n);
 }
 
 export const metricOf = (summary: EvalSummary | undefined, metric: ResultColumn['metric']): number | undefined => (metric === 'greedy' ? summary?.greedyAccuracy : summary?.avgAtK);
 
-export const finalEval = (seed: SeedResult): EvalPoint | undefined => seed.evals[seed.evals.length - 1];
+/**
+ * The seed's final evaluation: the one point.json marks final, or, when no point says, the largest
+ * budget of a seed that is done. A seed still running has none (its latest point is greedy-only).
+ */
+export function finalEval(seed: SeedResult): EvalPoint | undefined {
+  const marked = seed.evals.find((e) => e.final === true);
+  if (marked) return marked;
+  return seed.done && seed.evals.every((e) => e.final === undefined) ? seed.evals[seed.evals.length - 1] : undefined;
+}
 
 /** Every evaluation of the experiment, base included. */
 export const allEvals = (exp: Experiment): EvalPoint[] => [...(exp.base ? [exp.base] : []), ...exp.arms.flatMap((a) => a.seeds.flatMap((s) => s.evals))];
@@ -50,7 +59,7 @@ export const allEvals = (exp: Experiment): EvalPoint[] => [...(exp.base ? [exp.b
 export function resultsTable(exp: Experiment): ResultsTable {
   const evals = allEvals(exp);
   const k = evals.flatMap((e) => e.summaries).find((s) => s.k)?.k;
-  const columns: ResultColumn[] = benchmarkOrder(evals).flatMap((benchmark) => [
+  const columns: ResultColumn[] = benchmarkOrder(evals, (exp.meta?.benchmarks ?? []).map((b) => b.name)).flatMap((benchmark) => [
     { benchmark, metric: 'greedy' as const, title: `${benchmark} greedy` },
     ...(evals.some((e) => e.summaries.some((s) => s.benchmark === benchmark && s.avgAtK !== undefined)) ? [{ benchmark, metric: 'avg' as const, title: `${benchmark} avg@${k ?? 'k'}` }] : []),
   ]);
@@ -61,7 +70,7 @@ export function resultsTable(exp: Experiment): ResultsTable {
     rows.push({ arm: 'base', label: 'base model', ablation: false, base: true, cells: cellsOf([exp.base]), budget: null, seedsEvaluated: [], seedsMissing: [], seedsInProgress: [] });
   }
   for (const arm of exp.arms) {
-    const evaluated = arm.seeds.filter((s) => s.evals.length);
+    const evaluated = arm.seeds.filter((s) => finalEval(s));
     rows.push({
       arm: arm.name,
       label: arm.label,
@@ -70,8 +79,8 @@ export function resultsTable(exp: Experiment): ResultsTable {
       cells: cellsOf(evaluated.map(finalEval)),
       budget: spread(evaluated.map((s) => s.budget?.spent ?? finalEval(s)?.spent)),
       seedsEvaluated: evaluated.map((s) => s.seed),
-      seedsMissing: arm.seeds.filter((s) => !s.evals.length).map((s) => s.seed),
-      seedsInProgress: evaluated.filter((s) => s.runStatus !== 'complete').map((s) => s.seed),
+      seedsMissing: arm.seeds.filter((s) => !s.present).map((s) => s.seed),
+      seedsInProgress: arm.seeds.filter((s) => s.present && !finalEval(s)).map((s) => s.seed),
     });
   }
   const budgetKind = exp.meta?.budget?.kind ?? exp.arms.flatMap((a) => a.seeds).find((s) => s.budget?.kind)?.budget?.kind ?? 'budget';
@@ -91,10 +100,10 @@ export function formatBudget(s: Spread | null): string {
   return s.std === null ? integer.format(s.mean) : `${integer.format(s.mean)} ± ${integer.format(s.std)}`;
 }
 
-/** What the seeds column says: `3/3`, `2/3 (missing 2)`, `3/3 (1 running)`. */
+/** What the seeds column says: `3/3`, `1/3 (running: 1; missing 2)`. */
 export function formatSeeds(row: ResultRow, seeds: number[]): string {
   if (row.base) return '–';
-  const notes = [...(row.seedsMissing.length ? [`missing ${row.seedsMissing.join(', ')}`] : []), ...(row.seedsInProgress.length ? [`not complete: ${row.seedsInProgress.join(', ')}`] : [])];
+  const notes = [...(row.seedsInProgress.length ? [`running: ${row.seedsInProgress.join(', ')}`] : []), ...(row.seedsMissing.length ? [`missing ${row.seedsMissing.join(', ')}`] : [])];
   return `${row.seedsEvaluated.length}/${seeds.length}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 

@@ -45,8 +45,9 @@ export async function sampleRolloutsSection(exp: Experiment, benchmark: string |
   const sources: { label: string; seed: number | null; point: EvalPoint }[] = [
     ...(exp.base ? [{ label: 'base model', seed: null, point: exp.base }] : []),
     ...exp.arms.flatMap((arm) => {
-      const seed = arm.seeds.find((s) => s.evals.length);
-      return seed ? [{ label: arm.label, seed: seed.seed, point: finalEval(seed)! }] : [];
+      // The final evaluation of the first seed that has one; while none has, the latest evaluation.
+      const seed = arm.seeds.find((s) => finalEval(s)) ?? arm.seeds.find((s) => s.evals.length);
+      return seed ? [{ label: arm.label, seed: seed.seed, point: finalEval(seed) ?? seed.evals[seed.evals.length - 1] }] : [];
     }),
   ];
   const results = sources.map((s) => ({ ...s, rows: new Map(readResults(s.point, benchmark).map((r) => [r.id, r])) }));
@@ -59,7 +60,7 @@ export async function sampleRolloutsSection(exp: Experiment, benchmark: string |
     const any = results.map((r) => r.rows.get(id)).find((r) => r !== undefined)!;
     const reference = solutions.get(id);
     const rows = results
-      .map(({ label, seed, rows: byId }) => {
+      .map(({ label, seed, point, rows: byId }) => {
         const r = byId.get(id);
         if (!r?.greedy) return `<tr><td>${escapeHtml(label)}</td><td colspan="4">not evaluated on this problem</td></tr>`;
         const completion = actionOf(r.greedy.completion);
@@ -67,7 +68,8 @@ export async function sampleRolloutsSection(exp: Experiment, benchmark: string |
         const expertText = reference === undefined ? undefined : completion.startsWith('SOLUTION:') ? reference : reference.replace(/^SOLUTION:\s*\n/, '');
         const d = expertText === undefined ? null : diffHtml(completion, expertText);
         const verdict = r.greedy.correct ? '<span class="ok">correct</span>' : '<span class="bad">wrong</span>';
-        return `<tr><td>${escapeHtml(label)}${seed === null ? '' : ` <small>seed ${seed}</small>`}</td><td>${verdict}</td><td>${expertText === undefined ? '–' : ratio(completion, expertText).toFixed(3)}</td><td><pre>${d ? d.model : escapeHtml(completion)}</pre></td><td><pre>${d ? d.expert : '–'}</pre></td></tr>`;
+        const where = seed === null ? '' : ` <small>seed ${seed}, at ${point.spent}${point.final === false ? ' (not final)' : ''}</small>`;
+        return `<tr><td>${escapeHtml(label)}${where}</td><td>${verdict}</td><td>${expertText === undefined ? '–' : ratio(completion, expertText).toFixed(3)}</td><td><pre>${d ? d.model : escapeHtml(completion)}</pre></td><td><pre>${d ? d.expert : '–'}</pre></td></tr>`;
       })
       .join('\n');
     return `<h3>${escapeHtml(id)} <small>gold answer ${escapeHtml(any.gold)}</small></h3>
