@@ -4,9 +4,9 @@ import type { BenchmarkSpec } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import type { Experiment } from './read-experiment';
 
-/** The benchmark's task spec, from the first recorded recipe (base, then arms' runs) whose `eval.benchmarks` names it. */
+/** The benchmark's task spec, from the first recorded recipe (the experiment's eval recipes, the base, the arms' runs) whose `eval.benchmarks` names it. */
 function benchmarkSpec(exp: Experiment, benchmark: string): { spec: BenchmarkSpec; recipe: string } | null {
-  const recipes = [path.join(exp.dir, 'base', 'recipe.json')];
+  const recipes = [path.join(exp.dir, 'recipes', 'eval-final.json'), path.join(exp.dir, 'recipes', 'eval-curve.json'), path.join(exp.dir, 'base', 'recipe.json')];
   const armsDir = path.join(exp.dir, 'arms');
   for (const arm of existsSync(armsDir) ? readdirSync(armsDir) : []) {
     for (const seed of readdirSync(path.join(armsDir, arm)).filter((s) => s.startsWith('seed-'))) recipes.push(path.join(armsDir, arm, seed, 'run', 'recipe.json'));
