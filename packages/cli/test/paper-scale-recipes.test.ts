@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { srl } from './run-srl';
 import { writeTinyCheckpoint } from './tiny-checkpoint';
@@ -12,6 +13,7 @@ import { writeTinyCheckpoint } from './tiny-checkpoint';
 // with the checkpoint and data swapped for a tiny Qwen2 stand-in in the Hugging Face layout (real BPE tokenizer
 // and chat template, 512 positions) and a small s1K-style file, each recipe validates and trains one step.
 const PAPER = fileURLToPath(new URL('../../../examples/srl-vs-rlvr/paper/', import.meta.url));
+const EXPERIMENT = fileURLToPath(new URL('../../../examples/srl-vs-rlvr/experiment.paper.yaml', import.meta.url));
 const recipes = readdirSync(PAPER).filter((f) => f.endsWith('.yaml')).sort();
 
 /** s1K-1.1's columns, the numbered rewrite in `deepseek_attempt` (what `srl data rewrite` writes back into that field). */
@@ -63,5 +65,32 @@ describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
     expect(run.code, run.err).toBe(0);
     const record = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')) as { stages: { steps: number }[] };
     expect(record.stages.map((s) => s.steps)).toEqual(Array(stages).fill(1));
+  });
+
+  it('experiment.paper.yaml: uses every recipe once, and its evaluation validates on the stand-in', async () => {
+    const experiment = parse(readFileSync(EXPERIMENT, 'utf8')) as {
+      base: string;
+      arms: { name: string; recipe: string; ablation?: boolean }[];
+      eval: { benchmarks: { name: string; task: unknown }[]; samples: number; temperature: number; maxTokens: number; batchSize: number; limit: number };
+    };
+    const used = [experiment.base, ...experiment.arms.map((a) => a.recipe)].map((r) => path.relative(PAPER, path.resolve(path.dirname(EXPERIMENT), r)));
+    expect(used.sort()).toEqual(recipes);
+    expect(experiment.arms.filter((a) => a.ablation).map((a) => a.name)).toEqual(['srl-no-dynamic-sampling', 'srl-whole-solution']);
+    expect(experiment.eval).toMatchObject({ samples: 32, temperature: 1 }); // avg@32 at temperature 1, as the paper
+    // The eval-only recipe srl experiment builds from it: the base's policy, the experiment's benchmarks.
+    const base = parse(readFileSync(path.join(PAPER, 'base.yaml'), 'utf8')) as { policy: [string, Record<string, unknown>] };
+    const { benchmarks, samples, temperature, maxTokens, batchSize, limit } = experiment.eval;
+    const recipe = { name: 'paper-eval', policy: [base.policy[0], { ...base.policy[1], checkpoint, backend: 'wasm' }], eval: { benchmarks: benchmarks.map(({ name, task }) => ({ name, task })), split: 'test', greedy: true, samples, temperature, maxTokens, batchSize, limit } };
+    const file = path.join(path.dirname(data), 'paper-eval.json');
+    writeFileSync(file, JSON.stringify(recipe));
+    const valid = await srl(['validate', file]);
+    expect(valid.err).toBe('');
+    expect(valid.code).toBe(0);
+    // Where srl experiment's own loader is there (branch exp-run), the file must pass it too.
+    const loader = fileURLToPath(new URL('../src/experiment/experiment-spec.ts', import.meta.url));
+    if (existsSync(loader)) {
+      const { loadExperiment } = (await import(/* @vite-ignore */ loader)) as { loadExperiment(file: string): Promise<{ arms: unknown[] }> };
+      expect((await loadExperiment(EXPERIMENT)).arms).toHaveLength(6);
+    }
   });
 });
