@@ -51,9 +51,9 @@ describe.runIf(available)('srl experiment-report in headless Chromium', () => {
       }
       expect(charts[0].legend.some((t) => t.includes('budget spent (tokens)'))).toBe(true);
       const rows = await page.$$eval('table.results tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-      expect(rows[0]).toEqual(['arm', 'hard greedy', 'hard avg@8', 'easy greedy', 'easy avg@8', 'budget spent (tokens)', 'seeds']);
-      expect(rows.find((r) => r[0] === 'SRL')).toEqual(['SRL', '41.0 ± 1.0', '20.5 ± 0.5', '61.0 ± 1.0', '30.5 ± 0.5', '1,001 ± 1', '3/3']);
-      expect(rows.find((r) => r[0] === 'RLVR')).toEqual(['RLVR', '25.0', '12.5', '30.0', '15.0', '1,000', '1/3 (running: 1; missing 2)']);
+      expect(rows[0]).toEqual(['arm', 'hard greedy', 'hard avg@8', 'easy greedy', 'easy avg@8', 'budget spent (tokens)', 'mean filter rate', 'seeds']);
+      expect(rows.find((r) => r[0] === 'SRL')).toEqual(['SRL', '41.0 ± 1.0', '20.5 ± 0.5', '61.0 ± 1.0', '30.5 ± 0.5', '1,001 ± 1', '10.0 ± 10.0', '3/3']);
+      expect(rows.find((r) => r[0] === 'RLVR')).toEqual(['RLVR', '25.0', '12.5', '30.0', '15.0', '1,000', '90.0', '1/3 (running: 1; missing 2)']);
       // Rollouts: the same three hard problems per arm, the expert solution loaded from the recorded recipe's task, diff spans on both sides.
       const rollouts = await page.$$eval('table.rollouts', (tables) => tables.map((t) => t.querySelectorAll('tr').length - 1));
       expect(rollouts).toEqual([3, 3, 3]);

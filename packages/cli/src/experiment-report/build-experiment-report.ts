@@ -8,10 +8,10 @@ import { formatBudget, formatPercent, formatSeeds, resultsTable, rowLabel, type 
 import { sampleRolloutsSection } from './sample-rollouts';
 
 function tableHtml(exp: Experiment, table: ResultsTable): string {
-  const header = ['arm', ...table.columns.map((c) => c.title), `budget spent (${table.budgetKind})`, 'seeds'];
+  const header = ['arm', ...table.columns.map((c) => c.title), `budget spent (${table.budgetKind})`, 'mean filter rate', 'seeds'];
   const rows = table.rows
     .map((row) => {
-      const cells = [...row.cells.map(formatPercent), row.base ? '–' : formatBudget(row.budget), formatSeeds(row, exp.seeds)];
+      const cells = [...row.cells.map(formatPercent), row.base ? '–' : formatBudget(row.budget), formatPercent(row.filterRate), formatSeeds(row, exp.seeds)];
       return `<tr class="${row.base ? 'base' : row.ablation ? 'ablation' : 'arm'}"><th>${escapeHtml(rowLabel(row))}</th>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
     })
     .join('\n');

@@ -17,16 +17,16 @@ export function spreadNote(exp: Experiment, table: ResultsTable): string {
   return (
     `Accuracy in percent on the held-out problems of each benchmark, at each seed's final evaluation (the largest budget spent). ` +
     `Cells are mean ± sample standard deviation (n − 1 in the denominator) over the seeds that have an evaluation; the seeds column gives n of ${exp.seeds.length}. ` +
-    `The base model is evaluated once. Budget spent is in ${table.budgetKind}. "–": not evaluated (yet).`
+    `The base model is evaluated once. Budget spent is in ${table.budgetKind}. Mean filter rate: the fraction of sampled groups dynamic sampling dropped, averaged over each seed's training steps (SFT has none). "–": not evaluated (yet).`
   );
 }
 
 /** results.md: the table of the paper's shape, with what the spread is and how the run went. */
 export function resultsMarkdown(exp: Experiment, table: ResultsTable = resultsTable(exp)): string {
-  const header = ['arm', ...table.columns.map((c) => c.title), `budget spent (${table.budgetKind})`, 'seeds'];
+  const header = ['arm', ...table.columns.map((c) => c.title), `budget spent (${table.budgetKind})`, 'mean filter rate', 'seeds'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of table.rows) {
-    lines.push(`| ${[rowLabel(row), ...row.cells.map(formatPercent), row.base ? '–' : formatBudget(row.budget), formatSeeds(row, exp.seeds)].join(' | ')} |`);
+    lines.push(`| ${[rowLabel(row), ...row.cells.map(formatPercent), row.base ? '–' : formatBudget(row.budget), formatPercent(row.filterRate), formatSeeds(row, exp.seeds)].join(' | ')} |`);
   }
   return `# ${exp.name}: results
 

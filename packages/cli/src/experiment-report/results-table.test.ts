@@ -31,6 +31,9 @@ describe('experiment results table', () => {
     const easyAvg = row('srl').cells[col('easy avg@8')]!;
     expect(easyAvg.mean).toBeCloseTo((0.3 + 0.305 + 0.31) / 3, 12); // easy greedy 0.60, 0.61, 0.62 halved;
     expect(row('srl').budget).toMatchObject({ n: 3, mean: 1001, std: 1 });
+    // filter rates 0, 0.1, 0.2 (constant over each seed's steps)
+    expect(row('srl').filterRate!.mean).toBeCloseTo(0.1, 12);
+    expect(row('srl').filterRate!.std).toBeCloseTo(0.1, 12);
   });
 
   it('counts only seeds with a final evaluation and says which are running or missing', () => {
@@ -47,9 +50,9 @@ describe('experiment results table', () => {
   it('writes results.md with the spread named, the seeds, wall time and machine', () => {
     const md = resultsMarkdown(exp, table);
     expect(md).toContain('| SRL | 41.0 ± 1.0 | 20.5 ± 0.5 |');
-    expect(md).toContain('| RLVR | 25.0 | 12.5 | 30.0 | 15.0 | 1,000 | 1/3 (running: 1; missing 2) |');
-    expect(md).toContain('| SRL without dynamic sampling (ablation) | – | – | – | – | – | 0/3 (missing 0, 1, 2) |');
-    expect(md).toContain('| base model | 1.0 | 0.5 | 30.0 | 15.0 | – | – |');
+    expect(md).toContain('| RLVR | 25.0 | 12.5 | 30.0 | 15.0 | 1,000 | 90.0 | 1/3 (running: 1; missing 2) |');
+    expect(md).toContain('| SRL without dynamic sampling (ablation) | – | – | – | – | – | – | 0/3 (missing 0, 1, 2) |');
+    expect(md).toContain('| base model | 1.0 | 0.5 | 30.0 | 15.0 | – | – | – |');
     expect(md).toContain('mean ± sample standard deviation (n − 1 in the denominator)');
     expect(md).toContain('Status running; seeds 0, 1, 2; 1.5 min wall time; 2 CPUs, backend wasm, node v20.0.0, budget per arm 1000 tokens');
   });
@@ -90,7 +93,7 @@ describe('experiment results table', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(early, 'experiment.json'), JSON.stringify({ name: 'early', seeds: [0], arms: [{ name: 'srl', label: 'SRL' }], status: 'running' }));
     const { resultsPath, reportPath } = await writeExperimentReport(early);
-    expect(readFileSync(resultsPath, 'utf8')).toContain('| SRL | – | 0/1 (missing 0) |');
+    expect(readFileSync(resultsPath, 'utf8')).toContain('| SRL | – | – | 0/1 (missing 0) |');
     expect(readFileSync(reportPath, 'utf8')).toContain('No evaluation yet.');
   });
 });

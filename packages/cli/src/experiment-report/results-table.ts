@@ -17,6 +17,8 @@ export interface ResultRow {
   /** One per column: the metric over the seeds' final evaluations. */
   cells: (Spread | null)[];
   budget: Spread | null;
+  /** Dynamic sampling: each seed's mean filter rate over its GRPO steps, then mean ± std over seeds; null for SFT. */
+  filterRate: Spread | null;
   /** Seeds with a final evaluation, seeds not started, and seeds started without a final evaluation yet. */
   seedsEvaluated: number[];
   seedsMissing: number[];
@@ -52,6 +54,12 @@ export function finalEval(seed: SeedResult): EvalPoint | undefined {
 /** Every evaluation of the experiment, base included. */
 export const allEvals = (exp: Experiment): EvalPoint[] => [...(exp.base ? [exp.base] : []), ...exp.arms.flatMap((a) => a.seeds.flatMap((s) => s.evals))];
 
+/** Mean `filter_rate` over a seed's training steps (validation lines aside); undefined without GRPO stages. */
+function meanFilterRate(seed: SeedResult): number | undefined {
+  const rates = seed.stages.flatMap(({ lines }) => lines.filter((l) => l.type === undefined && typeof l.filter_rate === 'number').map((l) => l.filter_rate as number));
+  return rates.length ? rates.reduce((a, r) => a + r, 0) / rates.length : undefined;
+}
+
 /**
  * The paper's table: one row per arm (the base first), greedy accuracy and avg@k per held-out
  * benchmark, each the mean and sample std over the seeds' final evaluations, and the budget spent.
@@ -67,7 +75,7 @@ export function resultsTable(exp: Experiment): ResultsTable {
     columns.map((c) => spread(points.map((p) => metricOf(p?.summaries.find((s) => s.benchmark === c.benchmark), c.metric))));
   const rows: ResultRow[] = [];
   if (exp.base) {
-    rows.push({ arm: 'base', label: 'base model', ablation: false, base: true, cells: cellsOf([exp.base]), budget: null, seedsEvaluated: [], seedsMissing: [], seedsInProgress: [] });
+    rows.push({ arm: 'base', label: 'base model', ablation: false, base: true, cells: cellsOf([exp.base]), budget: null, filterRate: null, seedsEvaluated: [], seedsMissing: [], seedsInProgress: [] });
   }
   for (const arm of exp.arms) {
     const evaluated = arm.seeds.filter((s) => finalEval(s));
@@ -78,6 +86,7 @@ export function resultsTable(exp: Experiment): ResultsTable {
       base: false,
       cells: cellsOf(evaluated.map(finalEval)),
       budget: spread(evaluated.map((s) => s.budget?.spent ?? finalEval(s)?.spent)),
+      filterRate: spread(evaluated.map(meanFilterRate)),
       seedsEvaluated: evaluated.map((s) => s.seed),
       seedsMissing: arm.seeds.filter((s) => !s.present).map((s) => s.seed),
       seedsInProgress: arm.seeds.filter((s) => s.present && !finalEval(s)).map((s) => s.seed),
