@@ -51,7 +51,7 @@ body{font-family:system-ui,sans-serif;margin:2rem;max-width:1400px}
 figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}
 table{border-collapse:collapse;margin-bottom:.5rem}td,th{border:1px solid #ddd;padding:4px;vertical-align:top;font-size:13px;text-align:left}
 table.results td{text-align:right;font-variant-numeric:tabular-nums}tr.base th{font-style:italic}tr.ablation th{color:#555}
-pre{white-space:pre-wrap;margin:0;font-size:12px;max-width:460px}pre.problem{max-width:none;margin-bottom:.4rem}.del{background:#fdd}.ins{background:#dfd}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;font-size:12px;max-width:460px}pre.problem{max-width:none;margin-bottom:.4rem}.del{background:#fdd}.ins{background:#dfd}
 .ok{color:#070;font-weight:600}.bad{color:#b00;font-weight:600}.note,.empty{color:#555;font-size:13px}
 details summary{cursor:pointer;color:#555;font-size:12px}
 </style></head><body>

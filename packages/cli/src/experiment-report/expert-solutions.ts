@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchmarkSpec } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
@@ -7,9 +7,8 @@ import type { Experiment } from './read-experiment';
 /** The benchmark's task spec, from the first recorded recipe (the experiment's eval recipes, the base, the arms' runs) whose `eval.benchmarks` names it. */
 function benchmarkSpec(exp: Experiment, benchmark: string): { spec: BenchmarkSpec; recipe: string } | null {
   const recipes = [path.join(exp.dir, 'recipes', 'eval-final.json'), path.join(exp.dir, 'recipes', 'eval-curve.json'), path.join(exp.dir, 'base', 'recipe.json')];
-  const armsDir = path.join(exp.dir, 'arms');
-  for (const arm of existsSync(armsDir) ? readdirSync(armsDir) : []) {
-    for (const seed of readdirSync(path.join(armsDir, arm)).filter((s) => s.startsWith('seed-'))) recipes.push(path.join(armsDir, arm, seed, 'run', 'recipe.json'));
+  for (const arm of exp.arms) {
+    for (const seed of arm.seeds) recipes.push(path.join(exp.dir, 'arms', arm.name, `seed-${seed.seed}`, 'run', 'recipe.json'));
   }
   for (const file of recipes.filter((f) => existsSync(f))) {
     try {

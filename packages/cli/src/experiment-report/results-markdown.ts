@@ -6,7 +6,15 @@ export function runLine(exp: Experiment): string {
   const m = exp.meta;
   const wall = typeof m?.wallSeconds === 'number' ? `${(m.wallSeconds / 60).toFixed(1)} min wall time` : 'wall time not recorded';
   const machine = m?.machine
-    ? [m.machine.cpus !== undefined ? `${m.machine.cpus} CPUs` : null, m.machine.backend ? `backend ${m.machine.backend}` : null, m.machine.node ? `node ${m.machine.node}` : null].filter(Boolean).join(', ')
+    ? [
+        m.machine.cpus !== undefined ? `${m.machine.cpus} CPUs` : null,
+        typeof m.machine.workers === 'number' ? `${m.machine.workers} workers` : null,
+        Array.isArray(m.machine.loadavg) ? `load average ${(m.machine.loadavg as number[]).map((x) => x.toFixed(1)).join(' ')}` : null,
+        m.machine.backend ? `backend ${m.machine.backend}` : null,
+        m.machine.node ? `node ${m.machine.node}` : null,
+      ]
+        .filter(Boolean)
+        .join(', ')
     : 'machine not recorded';
   const budget = m?.budget?.perArm !== undefined ? `, budget per arm ${m.budget.perArm} ${m.budget.kind ?? ''}`.trimEnd() : '';
   return `Status ${exp.status}; seeds ${exp.seeds.join(', ') || 'none'}; ${wall}; ${machine}${budget}${m?.startedAt ? `; started ${m.startedAt}` : ''}${m?.finishedAt ? `, finished ${m.finishedAt}` : ''}.`;

@@ -69,7 +69,7 @@ export async function sampleRolloutsSection(exp: Experiment, benchmark: string |
         const d = expertText === undefined ? null : diffHtml(completion, expertText);
         const verdict = r.greedy.correct ? '<span class="ok">correct</span>' : '<span class="bad">wrong</span>';
         const where = seed === null ? '' : ` <small>seed ${seed}, at ${point.spent}${point.final === false ? ' (not final)' : ''}</small>`;
-        return `<tr><td>${escapeHtml(label)}${where}</td><td>${verdict}</td><td>${expertText === undefined ? '–' : ratio(completion, expertText).toFixed(3)}</td><td><pre>${d ? d.model : escapeHtml(completion)}</pre></td><td><pre>${d ? d.expert : '–'}</pre></td></tr>`;
+        return `<tr><td>${escapeHtml(label)}${where}</td><td>${verdict}</td><td>${expertText === undefined ? '–' : ratio(completion, expertText).toFixed(3)}</td><td>${completion ? `<pre>${d ? d.model : escapeHtml(completion)}</pre>` : '<i>(empty)</i>'}</td><td><pre>${d ? d.expert : '–'}</pre></td></tr>`;
       })
       .join('\n');
     return `<h3>${escapeHtml(id)} <small>gold answer ${escapeHtml(any.gold)}</small></h3>
