@@ -60,7 +60,7 @@ details summary{cursor:pointer;color:#555;font-size:12px}
 <h2>Results</h2>
 ${tableHtml(exp, table)}
 <h2>Learning curves</h2>
-<p class="note">Held-out accuracy of each arm's checkpoints against the budget spent when they were written: the i-th evaluation of each seed averaged, band ± sample std over seeds.</p>
+<p class="note">Held-out accuracy of each arm's checkpoints against the budget spent when they were written: the i-th evaluation of each seed averaged, band ± sample std over seeds. srl experiment evaluates intermediate checkpoints greedily on the first eval.curve.limit problems and the final one on eval.limit problems, so the last point may rest on more problems than the others.</p>
 ${curves.join('\n')}
 <h2>Dynamic sampling</h2>
 <p class="note">Fraction of sampled groups dropped by the filter at each step (SRL: reward std ≤ ε; RLVR: all-correct or all-wrong groups, DAPO). The paper's mechanism: RLVR's groups on hard problems are all wrong and filtered, SRL's step rewards keep a spread. Mean over seeds, band ± sample std.</p>
