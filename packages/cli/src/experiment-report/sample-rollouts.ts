@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProblemResult } from '@srl/core';
-import { matchingBlocks } from '@srl/rewards';
+import { sequenceRatio } from '@srl/rewards';
 import { diffHtml, escapeHtml } from '../report/diff-html';
+import { actionOf } from '../report/write-report';
 import { expertSolutions } from './expert-solutions';
 import type { EvalPoint, Experiment } from './read-experiment';
 import { finalEval } from './results-table';
@@ -20,15 +21,6 @@ function readResults(point: EvalPoint, benchmark: string): ProblemResult[] {
         return []; // a line cut mid-write
       }
     });
-}
-
-/** The answer part of a completion (after the monologue), as the similarity rewards see it. */
-const actionOf = (completion: string): string => (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
-
-/** difflib's ratio 2M/T over characters, the number the similarity reward gives this pair. */
-function ratio(a: string, b: string): number {
-  const total = Array.from(a).length + Array.from(b).length;
-  return total ? (2 * matchingBlocks(a, b).reduce((m, x) => m + x.size, 0)) / total : 1;
 }
 
 /** The user's turn of a formatted prompt (the problem), when the chat template makes it findable. */
@@ -69,7 +61,7 @@ export async function sampleRolloutsSection(exp: Experiment, benchmark: string |
         const d = expertText === undefined ? null : diffHtml(completion, expertText);
         const verdict = r.greedy.correct ? '<span class="ok">correct</span>' : '<span class="bad">wrong</span>';
         const where = seed === null ? '' : ` <small>seed ${seed}, at ${point.spent}${point.final === false ? ' (not final)' : ''}</small>`;
-        return `<tr><td>${escapeHtml(label)}${where}</td><td>${verdict}</td><td>${expertText === undefined ? '–' : ratio(completion, expertText).toFixed(3)}</td><td>${completion ? `<pre>${d ? d.model : escapeHtml(completion)}</pre>` : '<i>(empty)</i>'}</td><td><pre>${d ? d.expert : '–'}</pre></td></tr>`;
+        return `<tr><td>${escapeHtml(label)}${where}</td><td>${verdict}</td><td>${expertText === undefined ? '–' : sequenceRatio(completion, expertText).toFixed(3)}</td><td>${completion ? `<pre>${d ? d.model : escapeHtml(completion)}</pre>` : '<i>(empty)</i>'}</td><td><pre>${d ? d.expert : '–'}</pre></td></tr>`;
       })
       .join('\n');
     return `<h3>${escapeHtml(id)} <small>gold answer ${escapeHtml(any.gold)}</small></h3>

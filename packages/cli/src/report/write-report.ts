@@ -93,7 +93,8 @@ function configSection(runDir: string, stages: StageMetrics[]): string {
 ${recipe ? `<details><summary>recipe.json (after defaults)</summary><pre>${escapeHtml(JSON.stringify(recipe, null, 2))}</pre></details>` : ''}`;
 }
 
-const actionOf = (completion: string): string => (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
+/** The answer part of a completion (after the monologue), as the similarity rewards see it. */
+export const actionOf = (completion: string): string => (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
 
 function rolloutsSection(stages: StageMetrics[]): string {
   const samples = stages.flatMap(({ name, lines }) => lines.filter((l) => l.sample).map((l) => ({ stage: name, step: l.step, ...l.sample! })));
