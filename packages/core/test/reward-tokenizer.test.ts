@@ -40,5 +40,12 @@ describe('stage rewards get the trainable policy tokenizer by injection (inject:
     await runRecipe({ recipe, registry, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 1 });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.encode('héllo 42')).toEqual(new BigramPolicy(1).tokenize('héllo 42'));
+
+    // A test rebinds the stage's tokenizer; the reward gets that one.
+    const words: TokenEncoder = { encode: (text) => text.split(/\s+/).map((w) => w.length) };
+    const again = mkdtempSync(path.join(tmpdir(), 'srl-tokenizer-'));
+    await runRecipe({ recipe, registry, logger: quietLogger, outDir: again, signal: new AbortController().signal, maxSteps: 1, configureStage: (stage) => stage.rebind(TokenEncoder).toConstantValue(words) });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(words);
   });
 });

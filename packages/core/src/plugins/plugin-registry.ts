@@ -161,9 +161,10 @@ export class PluginRegistry {
   }
 
   /**
-   * Validates and creates a plugin instance; throws an SrlError listing every problem. The instance is bound under
-   * its kind's token (`Task`, `RewardModel`, ...) in a child of `deps.container`, with the plugin's declared
-   * services as the binding's dependencies, and resolved from it; plugins it creates in turn are created there.
+   * Validates and creates a plugin instance; throws an SrlError listing every problem. Its declared services
+   * (`inject`) are resolved from `deps.container`; the instance is bound under its kind's token (`Task`,
+   * `RewardModel`, ...) in a child scope of that container and resolved from it, and the plugins it creates in
+   * turn (a gated reward's parts, a task's decomposer) are created in that scope, so they see the same services.
    */
   async create<K extends PluginKind>(kind: K, ref: PluginRef, deps: CreateDeps, path: string = kind): Promise<PluginInstances[K]> {
     const { plugin, options, errors } = this.resolve(kind, ref, path);
@@ -178,17 +179,19 @@ export class PluginRegistry {
       throw new SrlError('plugin', `${path}: ${kind} plugin "${plugin.definition.name}" (${plugin.packageName}) needs ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not available here; ${kind === 'reward' ? 'only a training stage gives rewards the policy\'s tokenizer' : 'create it where that service is bound'}`);
     }
     const fullDeps: PluginDeps = { ...plain, create: (k, r, p) => this.create(k, r, { ...plain, container: scope }, p ? `${path}.options.${p}` : `${path}.${k}`) };
+    // The declared services come from the creating container (never the plugin's own scope, which binds the plugin).
+    const services = await Promise.all(inject.map(([, t]) => (isOptionalService(t) ? container.getAsync(t.token, { optional: true }) : container.getAsync(t as ServiceIdentifier<unknown>))));
     const token = PLUGIN_TOKENS[kind] as ServiceIdentifier<PluginInstances[K]>;
-    scope.bind(token).toResolvedValue(
-      async (...services: unknown[]) => {
+    scope
+      .bind(token)
+      .toResolvedValue(async () => {
         try {
           return (await plugin.definition.create(options, { ...fullDeps, ...Object.fromEntries(inject.map(([name], i) => [name, services[i]])) })) as PluginInstances[K];
         } catch (cause) {
           throw tagPluginError(cause, plugin, path);
         }
-      },
-      inject.map(([, t]) => (isOptionalService(t) ? { serviceIdentifier: t.token, optional: true } : (t as ServiceIdentifier<unknown>))),
-    );
+      })
+      .inSingletonScope();
     return scope.getAsync(token);
   }
 }

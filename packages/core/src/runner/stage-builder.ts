@@ -64,17 +64,6 @@ export async function buildStage(s: StageBuildInput): Promise<BuiltStage> {
   const stageName = path.basename(s.stageDir);
   const store = new DirectoryCheckpointStore(folder.file('stages', stageName, 'checkpoints'));
   const stageLogger = new StageLogger(base, folder.file('stages', stageName, 'metrics.jsonl'));
-  const latest = s.resume ? await store.latest('latest') : null;
-  const startFrom = s.previous && !latest ? startPoint(s.previous, stage, base, index) : null;
-  if (latest) {
-    await s.policy.load(latest.info.dir);
-    stageLogger.truncateAfter(latest.state.step);
-  } else {
-    stageLogger.truncateAfter(-1); // a stage started afresh keeps no lines of an earlier attempt
-    if (startFrom) await s.policy.load(startFrom.dir);
-    s.policy.resetOptimizer();
-  }
-
   const container = new Container({ parent: app });
   const baseDir = path.dirname(recipe.file);
   const deps = (): CreateDeps => ({ logger: container.get(Logger), baseDir, container });
@@ -108,12 +97,24 @@ export async function buildStage(s: StageBuildInput): Promise<BuiltStage> {
     .inSingletonScope();
   s.configure?.(container, { index, name: stage.name });
 
+  // The policy and checkpoint store as bound (a test may have rebound them).
+  const policy = trainable(container.get(Policy));
+  const latest = s.resume ? await container.get(CheckpointStore).latest('latest') : null;
+  const startFrom = s.previous && !latest ? startPoint(s.previous, stage, base, index) : null;
+  if (latest) {
+    await policy.load(latest.info.dir);
+    stageLogger.truncateAfter(latest.state.step);
+  } else {
+    stageLogger.truncateAfter(-1); // a stage started afresh keeps no lines of an earlier attempt
+    if (startFrom) await policy.load(startFrom.dir);
+    policy.resetOptimizer();
+  }
+
   const dispose = (failure?: unknown): Promise<void> => cleanUp(base, failure, owned.splice(0).reverse());
   try {
     const task = await container.getAsync(Task);
     const trainer = await container.getAsync(Trainer);
     const rewards = await container.getAsync(RewardModel);
-    const policy = trainable(container.get(Policy));
     const signal = container.get(StopSignals).signal;
     const context: TrainerContext = {
       policy,
