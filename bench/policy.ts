@@ -23,7 +23,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { generate } from '../packages/policies/src/generation/generate.ts';
-import { Rng } from '../packages/policies/src/generation/rng.ts';
+import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { sampleToken } from '../packages/policies/src/generation/sampler.ts';
 import { KvCache } from '../packages/policies/src/model/kv-cache.ts';
 import { tokenLogProbs } from '../packages/policies/src/model/ops/token-log-probs.ts';

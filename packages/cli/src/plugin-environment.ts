@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPluginPackages, loadPluginPackage, PluginRegistry } from '@srl/core';
-import type { ContainerModule } from 'inversify';
+import { createAppContainer, findPluginPackages, loadPluginPackage, PluginRegistry, type Logger } from '@srl/core';
+import type { Container, ContainerModule } from 'inversify';
 
 /** The @srl packages every registry starts with. */
 const BUILTIN = ['@srl/core', '@srl/rewards', '@srl/tasks', '@srl/policies'] as const;
@@ -11,10 +11,14 @@ export interface PluginEnvironmentOptions {
   /** Also load installed packages that carry the `srl-plugin` keyword (default true). */
   discover?: boolean;
   cwd?: string;
+  /** The invocation's logger, bound in the application container. */
+  logger?: Logger;
 }
 
 export interface PluginEnvironment {
   registry: PluginRegistry;
+  /** The invocation's application container (registry, options validator, logger, clock, stop signals). */
+  container: Container;
   /**
    * Loads the packages a recipe names in `plugins`, after the installed plugin packages found from
    * the recipe's folder upwards (every command finds plugins the same way).
@@ -25,6 +29,8 @@ export interface PluginEnvironment {
 /** A registry with the built-in plugins and the installed third-party ones (working directory upwards). */
 export async function createPluginEnvironment(options: PluginEnvironmentOptions = {}): Promise<PluginEnvironment> {
   const registry = new PluginRegistry();
+  // Packages' ContainerModules load into this container (the registry's).
+  const container = createAppContainer({ registry, ...(options.logger ? { logger: options.logger } : {}) });
   const cwd = options.cwd ?? process.cwd();
   const discover = options.discover ?? true;
   const loaded = new Set<string>();
@@ -50,5 +56,5 @@ export async function createPluginEnvironment(options: PluginEnvironmentOptions 
       await loadPluginPackage(registry, spec, [fromDir, cwd, cliDir]);
     }
   };
-  return { registry, loadPlugins };
+  return { registry, container, loadPlugins };
 }

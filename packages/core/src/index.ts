@@ -5,6 +5,9 @@
 export * from './errors';
 export * from './contracts/index';
 export * from './plugins/define-plugin';
+export * from './plugins/plugin-injection';
+export * from './plugins/plugin-tokens';
+export * from './di/app-container';
 export * from './plugins/plugin-ref';
 export * from './plugins/plugin-registry';
 export * from './plugins/plugin-loader';
@@ -27,6 +30,7 @@ import { plugins } from './plugins';
 
 /** The ContainerModule binding @srl/core's own plugins (trainers). */
 export default pluginModule(plugins);
+export * from './metrics/metric-key';
 export * from './training/advantages';
 export * from './training/dynamic-sampling';
 export * from './training/lr-schedule';

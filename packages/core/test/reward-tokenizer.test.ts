@@ -2,19 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definePlugin, PluginRegistry, runRecipe, trainerPlugins, type PluginDeps, type Recipe } from '../src/index';
+import { definePlugin, optionalService, PluginRegistry, runRecipe, TokenEncoder, trainerPlugins, type OptionalService, type Recipe } from '../src/index';
 import { quietLogger } from '../src/testing/index';
 import { BigramPolicy } from './support/bigram-policy';
 import { testPlugins } from './support/test-plugins';
 
-describe('stage rewards get the trainable policy tokenizer (PluginDeps.tokenizer)', () => {
-  it('the runner fills it from the stage policy when it creates the rewards', async () => {
-    const seen: (PluginDeps['tokenizer'] | undefined)[] = [];
-    const tokenCount = definePlugin({
+describe('stage rewards get the trainable policy tokenizer by injection (inject: { tokenizer: TokenEncoder })', () => {
+  it("the stage's container resolves it from the stage policy when it creates the rewards", async () => {
+    const seen: (TokenEncoder | undefined)[] = [];
+    const tokenCount = definePlugin<'reward', Record<string, never>, { tokenizer: OptionalService<TokenEncoder> }>({
       kind: 'reward',
       name: 'test-token-count',
       optionsSchema: { type: 'object', properties: {} },
       defaults: {},
+      inject: { tokenizer: optionalService(TokenEncoder) },
       create: (_options, deps) => {
         seen.push(deps.tokenizer);
         return { specVersion: 1 as const, name: 'test-token-count', score: async (inputs) => inputs.map((i) => ({ reward: deps.tokenizer!.encode(i.completion).length, components: {} })) };
@@ -39,5 +40,12 @@ describe('stage rewards get the trainable policy tokenizer (PluginDeps.tokenizer
     await runRecipe({ recipe, registry, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 1 });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.encode('héllo 42')).toEqual(new BigramPolicy(1).tokenize('héllo 42'));
+
+    // A test rebinds the stage's tokenizer; the reward gets that one.
+    const words: TokenEncoder = { encode: (text) => text.split(/\s+/).map((w) => w.length) };
+    const again = mkdtempSync(path.join(tmpdir(), 'srl-tokenizer-'));
+    await runRecipe({ recipe, registry, logger: quietLogger, outDir: again, signal: new AbortController().signal, maxSteps: 1, configureStage: (stage) => stage.rebind(TokenEncoder).toConstantValue(words) });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(words);
   });
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PluginRegistry, runRecipe, trainerPlugins, type Logger, type Recipe } from '../src/index';
+import { definePlugin, PluginRegistry, runRecipe, trainerPlugins, type FrozenPolicy, type Logger, type Recipe } from '../src/index';
+import { BigramPolicy } from './support/bigram-policy';
 import { quietLogger } from '../src/testing/index';
 import { testPlugins } from './support/test-plugins';
 
@@ -110,5 +111,34 @@ describe('KL to a frozen reference (klBeta > 0)', () => {
     expect(kl[0]).toBe(0);
     expect(kl[1]).toBeGreaterThan(0);
     expect(readdirSync(path.join(out, 'stages', '0-srl'))).toContain('reference');
+  });
+
+  it('a policy with loadFrozen gets the same KL from its frozen copy, made once, without a second trainable policy', async () => {
+    const frozenLoads: string[] = [];
+    let created = 0;
+    class FreezablePolicy extends BigramPolicy {
+      constructor(seed: number) {
+        super(seed);
+        created++;
+      }
+      async loadFrozen(dir: string): Promise<FrozenPolicy> {
+        frozenLoads.push(path.basename(dir));
+        const copy = new BigramPolicy(0);
+        await copy.load(dir);
+        return { score: (sequences, options) => copy.score(sequences, options), dispose: () => copy.dispose() };
+      }
+    }
+    const r = registry();
+    r.register(definePlugin({ kind: 'policy', name: 'freezable', optionsSchema: { type: 'object', properties: { seed: { type: 'integer' } } }, defaults: { seed: 0 }, create: (o: { seed: number }) => new FreezablePolicy(o.seed) }), 'test');
+    const rec = recipe(r);
+    const { options } = r.resolve('trainer', ['srl-tiny', { batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, maxPromptTokens: 512, klBeta: 0.1, reward: 'test-prefix', checkpointEvery: 2 }], 'trainer');
+    rec.stages = [{ name: '0-srl', trainer: ['srl-tiny', options], task: rec.task!, rewards: [], from: 'final', path: 'stages[0]' }];
+    const [a, b] = [mkdtempSync(path.join(tmpdir(), 'srl-kl-')), mkdtempSync(path.join(tmpdir(), 'srl-kl-frozen-'))];
+    await runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: a, signal: new AbortController().signal, maxSteps: 3 });
+    await runRecipe({ recipe: { ...rec, policy: ['freezable', { seed: 1 }] }, registry: r, logger: quietLogger, outDir: b, signal: new AbortController().signal, maxSteps: 3 });
+    expect(frozenLoads).toEqual(['reference']);
+    expect(created).toBe(1); // the run's policy only: no second trainable instance for the reference
+    expect(deterministic(read(b, '0-srl'))).toEqual(deterministic(read(a, '0-srl')));
+    expect(read(b, '0-srl')[1].kl).toBeGreaterThan(0);
   });
 });

@@ -4,12 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definePlugin, loadStageInstances, PluginRegistry, runRecipe, trainerPlugins, type Prompt, type Recipe, type RewardInput, type SamplingParams, type TrainStepInput } from '../src/index';
+import { definePlugin, loadStageInstances, PluginRegistry, runRecipe, trainerPlugins, isTokenizedPrompt, type PolicyPrompt, type Recipe, type RewardInput, type SamplingParams, type TrainStepInput } from '../src/index';
 import { quietLogger } from '../src/testing/quiet-logger';
 import { BigramPolicy } from './support/bigram-policy';
 import { testPlugins } from './support/test-plugins';
 
-const seen = { items: [] as string[], prompts: [] as string[], rewardRows: [] as RewardInput[] };
+const seen = { items: [] as string[], prompts: [] as string[], promptIds: [] as string[], rewardRows: [] as RewardInput[] };
 
 /** The bigram policy, recording what the trainers give it. */
 class RecordingPolicy extends BigramPolicy {
@@ -17,8 +17,13 @@ class RecordingPolicy extends BigramPolicy {
     if (input.objective.kind === 'cross-entropy') for (const it of input.items) seen.items.push(JSON.stringify([it.promptTokenIds, it.completionTokenIds]));
     return super.trainStep(input);
   }
-  override async generate(prompts: Prompt[], params: SamplingParams) {
-    seen.prompts.push(...prompts.map((p) => String(p)));
+  override async generate(prompts: PolicyPrompt[], params: SamplingParams) {
+    // Trainers pass prompts tokenized once, when the instances were loaded: text and ids as listed.
+    for (const p of prompts) {
+      if (!isTokenizedPrompt(p)) throw new Error(`expected a tokenized prompt, got ${JSON.stringify(p)}`);
+      seen.prompts.push(p.text);
+      seen.promptIds.push(JSON.stringify(p.tokenIds));
+    }
     return super.generate(prompts, params);
   }
 }
@@ -78,7 +83,8 @@ describe('loadStageInstances', () => {
     expect(new Set(seen.items)).toEqual(new Set(expectedItems)); // one epoch (rounded up to whole batches): every instance, nothing else
 
     const listedPrompts = new Set(srl.instances.map((t) => t.promptText));
-    expect(new Set(seen.prompts)).toEqual(listedPrompts); // two epochs: every prompt generated for, nothing else
+    expect(new Set(seen.prompts)).toEqual(listedPrompts);
+    expect(new Set(seen.promptIds)).toEqual(new Set(srl.instances.map((t) => JSON.stringify(t.promptTokenIds)))); // two epochs: every prompt generated for, nothing else
     const referenceOf = new Map(srl.instances.map((t) => [t.instance.id, t.target]));
     for (const row of seen.rewardRows) expect(row.reference).toBe(referenceOf.get(String(row.metadata?.instanceId)));
   });

@@ -7,11 +7,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
+  isTokenizedPrompt,
   POLICY_SPEC_VERSION,
   SeededRng,
   SrlError,
+  type FrozenPolicy,
   type Generation,
   type Logger,
+  type PolicyPrompt,
   type Prompt,
   type SamplingParams,
   type ScoredSequence,
@@ -141,10 +144,13 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     return this.tokenizer.decode(ids, { skipSpecialTokens: true });
   }
 
-  /** `onToken` reports each sampled token as it comes (what `srl serve policy` streams). */
-  async generate(prompts: Prompt[], params: SamplingParams, hooks: Pick<GenerateOptions, 'onToken'> = {}): Promise<Generation[]> {
-    const texts = prompts.map((p) => this.formatPrompt(p));
-    const ids = texts.map((t) => this.tokenize(t));
+  /**
+   * `onToken` reports each sampled token as it comes (what `srl serve policy` streams). A tokenized prompt is
+   * sampled from as given; other prompts are formatted and tokenized here.
+   */
+  async generate(prompts: PolicyPrompt[], params: SamplingParams, hooks: Pick<GenerateOptions, 'onToken'> = {}): Promise<Generation[]> {
+    const texts = prompts.map((p) => (isTokenizedPrompt(p) ? p.text : this.formatPrompt(p)));
+    const ids = prompts.map((p, i) => (isTokenizedPrompt(p) ? [...p.tokenIds] : this.tokenize(texts[i])));
     const rng = params.seed === undefined ? this.rng : new SeededRng(params.seed);
     const out = await generate(this.model, ids, {
       n: params.n ?? 1,
@@ -210,6 +216,22 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       this.optimizer.setState(restored);
       if (saved.state.rng !== undefined) this.rng.setState(saved.state.rng);
     }
+  }
+
+  /**
+   * The weights in `dir` (saved by a policy of this architecture) as a scoring-only model: no optimizer moments
+   * are read or allocated, so a KL reference costs one copy of the weights instead of three (weights and two
+   * AdamW moments). Scores like `score`, with this policy's batch size and memory budget. The caller disposes it.
+   */
+  async loadFrozen(dir: string): Promise<FrozenPolicy> {
+    const ckpt = loadHfCheckpoint(dir, { tokenizer: false });
+    const model = Transformer.fromHuggingFace(this.model.config, ckpt.tensors);
+    const batchSize = this.options.scoreBatchSize;
+    const budget = this.memoryBudgetBytes();
+    return {
+      score: async (sequences, options = {}) => scoreSequences(model, sequences, batchSize, options.temperature ?? 1, budget),
+      dispose: () => model.dispose(),
+    };
   }
 
   resetOptimizer(): void {

@@ -3,7 +3,7 @@
 // parsing and format rule as step-similarity (score-srl-similarity.ts).
 //   P = LCS / |model|, R = LCS / |expert|, F = (1 + β²)·P·R / (R + β²·P)   (F = 0 when LCS = 0; 1 for two empty texts)
 // β = 1 (default) is F1 = 2·LCS / (|model| + |expert|), as Google's rouge-score reports; a larger β weighs recall.
-import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult, type TokenEncoder } from '@srl/core';
+import { definePlugin, optionalService, REWARD_SPEC_VERSION, TokenEncoder, type OptionalService, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
 import { checkStepHeaderPattern, scoreSrlSimilarity, SRL_SIMILARITY_DEFAULTS, SRL_SIMILARITY_SCHEMA_PROPERTIES, type SrlSimilarityOptions } from './score-srl-similarity';
 import { lcsLength } from './similarity/lcs-length';
 import { checkTokenSource, TOKEN_SEQUENCE_DEFAULTS, TOKEN_SEQUENCE_SCHEMA_PROPERTIES, tokenSequences, type TokenSequenceOptions } from './similarity/token-sequences';
@@ -63,7 +63,7 @@ export class RougeLReward implements RewardModel {
 }
 
 /** The `rouge-l` reward plugin. */
-export const rougeLPlugin = definePlugin<'reward', RougeLOptions>({
+export const rougeLPlugin = definePlugin<'reward', RougeLOptions, { tokenizer: OptionalService<TokenEncoder> }>({
   kind: 'reward',
   name: 'rouge-l',
   description: "SRL step reward: ROUGE-L F-measure (longest common subsequence) over word, character or policy tokens of the model's and the expert's step, formatPenalty on a format error",
@@ -76,6 +76,8 @@ export const rougeLPlugin = definePlugin<'reward', RougeLOptions>({
     },
     additionalProperties: false,
   },
+  // The stage's tokenizer (the trained policy's), for tokens: "policy"; absent outside training.
+  inject: { tokenizer: optionalService(TokenEncoder) },
   defaults: ROUGE_L_DEFAULTS,
   create(options, deps) {
     return new RougeLReward(options, deps.tokenizer);

@@ -1,4 +1,4 @@
-import { isSrlError, PluginRegistry, type RewardInput } from '@srl/core';
+import { bindService, isSrlError, PluginRegistry, TokenEncoder, type RewardInput } from '@srl/core';
 import { checkRewardPlugin, quietLogger } from '@srl/core/testing';
 import { describe, expect, it } from 'vitest';
 import { gsm8kSteps, uniformSource, referenceEditSimilarity, referenceLevenshtein } from '../test/support/reference-similarity';
@@ -31,7 +31,9 @@ describe('token-edit-similarity reward', () => {
     const inputs = pairs(300);
     const registry = new PluginRegistry();
     registry.register(tokenEditSimilarityPlugin, 'test');
-    const deps = { logger: quietLogger, baseDir: process.cwd(), tokenizer: bytes };
+    // The tokenizer reaches the plugin by injection (inject: { tokenizer: TokenEncoder }), as a stage binds it.
+    bindService(registry.container, TokenEncoder, bytes);
+    const deps = { logger: quietLogger, baseDir: process.cwd() };
     const tokenize = {
       words: (t: string) => similarityTokens(t, 'words'),
       characters: (t: string) => similarityTokens(t, 'characters'),

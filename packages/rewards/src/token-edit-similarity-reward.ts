@@ -7,7 +7,7 @@
 // not difflib's 2M/T: with substitutions, one replaced word costs one edit (not a deletion plus an insertion), the
 // value stays in [0, 1] (lev <= max length) and is 1 only for identical sequences; and 2M/T over an indel-only
 // alignment equals 2·LCS/(|a|+|b|), which is ROUGE-L's F1 — the rouge-l reward already gives that.
-import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult, type TokenEncoder } from '@srl/core';
+import { definePlugin, optionalService, REWARD_SPEC_VERSION, TokenEncoder, type OptionalService, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
 import { checkStepHeaderPattern, scoreSrlSimilarity, SRL_SIMILARITY_DEFAULTS, SRL_SIMILARITY_SCHEMA_PROPERTIES, type SrlSimilarityOptions } from './score-srl-similarity';
 import { levenshteinDistance } from './similarity/levenshtein-distance';
 import { checkTokenSource, TOKEN_SEQUENCE_DEFAULTS, TOKEN_SEQUENCE_SCHEMA_PROPERTIES, tokenSequences, type TokenSequenceOptions } from './similarity/token-sequences';
@@ -62,7 +62,7 @@ export class TokenEditSimilarityReward implements RewardModel {
 }
 
 /** The `token-edit-similarity` reward plugin. */
-export const tokenEditSimilarityPlugin = definePlugin<'reward', TokenEditSimilarityOptions>({
+export const tokenEditSimilarityPlugin = definePlugin<'reward', TokenEditSimilarityOptions, { tokenizer: OptionalService<TokenEncoder> }>({
   kind: 'reward',
   name: 'token-edit-similarity',
   description: "SRL step reward: 1 - Levenshtein distance / longer length over word, character or policy tokens of the model's and the expert's step, formatPenalty on a format error",
@@ -71,6 +71,8 @@ export const tokenEditSimilarityPlugin = definePlugin<'reward', TokenEditSimilar
     properties: { ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...TOKEN_SEQUENCE_SCHEMA_PROPERTIES },
     additionalProperties: false,
   },
+  // The stage's tokenizer (the trained policy's), for tokens: "policy"; absent outside training.
+  inject: { tokenizer: optionalService(TokenEncoder) },
   defaults: TOKEN_EDIT_SIMILARITY_DEFAULTS,
   create(options, deps) {
     return new TokenEditSimilarityReward(options, deps.tokenizer);

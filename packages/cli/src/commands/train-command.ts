@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { isSrlError, loadRecipe, runRecipe, SrlError, type Logger } from '@srl/core';
+import { bindService, isSrlError, loadRecipe, runRecipe, SrlError, StopSignals, type Logger, type MetricKey } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import { withStopSignals } from '../stop-signals';
 import { skippedLines } from '../data/skipped-lines';
@@ -15,21 +15,23 @@ export interface TrainCommandOptions {
   set?: string[];
 }
 
+/** The figures each stage's summary line shows. */
+const SUMMARY_KEYS: readonly MetricKey[] = ['loss', 'reward/mean', 'filter_rate', 'best_validation', 'val_loss'];
+
 /** `srl train <recipe>`: runs the stages; Ctrl-C (SIGINT) or SIGTERM saves a checkpoint and exits 130. */
 export async function trainCommand(file: string, opts: TrainCommandOptions, logger: Logger): Promise<number> {
-  const env = await createPluginEnvironment();
+  const env = await createPluginEnvironment({ logger });
   const recipe = await loadRecipe(file, { ...env, overrides: opts.set ?? [] });
   if (!recipe.stages.length) throw new SrlError('validation', `${file}: has no "stages" to train (it is an evaluation-only recipe: use srl eval)`);
   const outDir = path.resolve(opts.out ?? recipe.output);
   logger.log('info', `run ${recipe.name} -> ${outDir}${opts.resume ? ' (resuming)' : ''}`);
   const resumeHint = `srl train ${file} --out ${path.relative(process.cwd(), outDir) || '.'} --resume`;
-  const result = await withStopSignals(logger, (signal) =>
-    runRecipe({
+  const result = await withStopSignals(logger, (signal) => {
+    bindService(env.container, StopSignals, { signal });
+    return runRecipe({
+      container: env.container,
       recipe,
-      registry: env.registry,
-      logger,
       outDir,
-      signal,
       resume: opts.resume ?? false,
       allowRecipeChange: opts.allowRecipeChange ?? false,
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
@@ -40,11 +42,11 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
         logger.log('error', `run ${outDir} failed (run.json says why); after fixing the cause, continue with: ${resumeHint}`);
       }
       throw error;
-    }),
-  );
+    });
+  });
   for (const stage of result.stages) {
     const figures = Object.entries(stage.metrics)
-      .filter(([k]) => ['loss', 'reward/mean', 'filter_rate', 'best_validation', 'val_loss'].includes(k))
+      .filter(([k]) => (SUMMARY_KEYS as readonly string[]).includes(k))
       .map(([k, v]) => `${k}=${Number(v).toPrecision(4)}`)
       .join(' ');
     logger.log('info', `stage ${stage.name}: ${stage.steps} steps${stage.interrupted ? ' (interrupted)' : ''} ${figures}`);

@@ -1,3 +1,8 @@
+import type { MetricKey } from '@srl/core';
+
+/** True when `key` is one of `keys` (metric keys as the trainers write them: a typo here fails to compile). */
+const is = (key: string, ...keys: MetricKey[]): boolean => (keys as string[]).includes(key);
+
 /** A metric line of a stage's metrics.jsonl. */
 export interface MetricLine {
   stage: number;
@@ -56,20 +61,20 @@ interface Rule {
  * component with std bands; losses per stage (SFT's cross-entropy and GRPO's surrogate differ).
  */
 const RULES: Rule[] = [
-  { group: 'Rewards', test: (k) => /^reward(_kept)?(\/.+)?\/mean$/.test(k), chart: (k) => (k === 'reward/mean' || k === 'reward_kept/mean' ? 'reward (all rollouts, and kept groups)' : `reward component: ${k.slice(7, -5)}`) },
-  { group: 'Dynamic sampling', test: (k) => ['filter_rate', 'batch_capped', 'fill'].includes(k) || /^fill/.test(k), chart: () => 'filter rate and fill', format: '.0%' },
-  { group: 'Dynamic sampling', test: (k) => ['kept_groups', 'generated_groups', 'sampling_rounds'].includes(k) || /groups|rounds/.test(k), chart: () => 'groups and sampling rounds' },
-  { group: 'Loss', test: (k) => k === 'loss' || k === 'val_loss', chart: () => 'loss', perStage: true },
+  { group: 'Rewards', test: (k) => /^reward(_kept)?(\/.+)?\/mean$/.test(k), chart: (k) => (is(k, 'reward/mean', 'reward_kept/mean') ? 'reward (all rollouts, and kept groups)' : `reward component: ${k.slice(7, -5)}`) },
+  { group: 'Dynamic sampling', test: (k) => is(k, 'filter_rate', 'batch_capped', 'batch_fill') || /^fill/.test(k), chart: () => 'filter rate and fill', format: '.0%' },
+  { group: 'Dynamic sampling', test: (k) => is(k, 'kept_groups', 'generated_groups', 'sampling_rounds') || /groups|rounds/.test(k), chart: () => 'groups and sampling rounds' },
+  { group: 'Loss', test: (k) => is(k, 'loss', 'val_loss'), chart: () => 'loss', perStage: true },
   { group: 'Validation', test: (k) => k.startsWith('val/'), chart: (k) => `validation ${k.slice(4)}` },
-  { group: 'Policy', test: (k) => k === 'kl', chart: () => 'KL to the reference (k3)' },
-  { group: 'Policy', test: (k) => k === 'entropy', chart: () => 'entropy of completion tokens' },
-  { group: 'Policy', test: (k) => k === 'clip_fraction', chart: () => 'clipped token fraction', format: '.1%' },
-  { group: 'Optimisation', test: (k) => k === 'grad_norm', chart: () => 'gradient norm (before clipping)' },
-  { group: 'Optimisation', test: (k) => k === 'lr', chart: () => 'learning rate' },
-  { group: 'Optimisation', test: (k) => /skipped/.test(k) || k === 'updates', chart: () => 'updates and skipped updates' },
+  { group: 'Policy', test: (k) => is(k, 'kl'), chart: () => 'KL to the reference (k3)' },
+  { group: 'Policy', test: (k) => is(k, 'entropy'), chart: () => 'entropy of completion tokens' },
+  { group: 'Policy', test: (k) => is(k, 'clip_fraction'), chart: () => 'clipped token fraction', format: '.1%' },
+  { group: 'Optimisation', test: (k) => is(k, 'grad_norm'), chart: () => 'gradient norm (before clipping)' },
+  { group: 'Optimisation', test: (k) => is(k, 'lr'), chart: () => 'learning rate' },
+  { group: 'Optimisation', test: (k) => is(k, 'skipped_update', 'skipped_updates', 'updates'), chart: () => 'updates and skipped updates' },
   { group: 'Completions', test: (k) => k.startsWith('completion_length/'), chart: () => 'completion length (tokens)' },
-  { group: 'Completions', test: (k) => k === 'finish_length_fraction', chart: () => 'fraction cut at max tokens', format: '.0%' },
-  { group: 'Throughput', test: (k) => k.startsWith('tokens'), chart: (k) => (k === 'tokens/s' ? 'tokens per second' : 'tokens per step') },
+  { group: 'Completions', test: (k) => is(k, 'finish_length_fraction'), chart: () => 'fraction cut at max tokens', format: '.0%' },
+  { group: 'Throughput', test: (k) => k.startsWith('tokens'), chart: (k) => (is(k, 'tokens/s') ? 'tokens per second' : 'tokens per step') },
   { group: 'Time split', test: (k) => k.startsWith('time/'), chart: () => 'seconds per step, by phase' },
   { group: 'Memory', test: (k) => /^(memory|rss|heap)/.test(k), chart: () => 'memory (bytes)' },
 ];

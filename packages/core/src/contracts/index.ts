@@ -7,3 +7,5 @@ export * from './logger';
 export * from './checkpoint-store';
 export * from './trainer';
 export * from './step-header';
+export * from './clock';
+export * from './stop-signals';

@@ -41,12 +41,30 @@ export interface Generation {
   samples: Sample[];
 }
 
+/**
+ * A prompt the policy has already formatted (`formatPrompt`) and tokenized (`TrainablePolicy.tokenize`), as
+ * trainers hold their instances: `generate` samples from `tokenIds` as given (no second tokenization) and
+ * reports `text` as the prompt text. A policy without a tokenizer here (a remote server) sends `text`.
+ */
+export interface TokenizedPrompt {
+  text: string;
+  tokenIds: number[];
+}
+
+/** What `generate` takes: a prompt to format, or one already formatted and tokenized. */
+export type PolicyPrompt = Prompt | TokenizedPrompt;
+
+/** True for a {@link TokenizedPrompt} (a plain object; a `Prompt` is a string or an array of messages). */
+export function isTokenizedPrompt(prompt: PolicyPrompt): prompt is TokenizedPrompt {
+  return typeof prompt === 'object' && !Array.isArray(prompt);
+}
+
 /** Anything that writes completions: an in-process model, or an OpenAI-compatible server. */
 export interface Policy {
   readonly specVersion: typeof POLICY_SPEC_VERSION;
   readonly name: string;
   /** One `Generation` per prompt, each with `params.n` samples. */
-  generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]>;
+  generate(prompts: PolicyPrompt[], params: SamplingParams): Promise<Generation[]>;
   /** Formats a prompt into the text the model sees (chat template), without generating. */
   formatPrompt(prompt: Prompt): string;
   /** Tokens the model can attend to (prompt plus completion), where known: longer prompts are skipped and counted. */
@@ -165,11 +183,24 @@ export interface TrainablePolicy extends Policy {
   save(dir: string): Promise<void>;
   /** Loads weights (and optimizer state when present) from `dir`. */
   load(dir: string): Promise<void>;
+  /**
+   * The weights saved in `dir`, loaded for scoring only (the KL reference): no optimizer state is read or
+   * allocated, and the copy cannot be trained. The caller disposes it. Optional: where absent, the runner
+   * makes the reference from a second instance of the policy plugin (with its optimizer).
+   */
+  loadFrozen?(dir: string): Promise<FrozenPolicy>;
   /** Forgets optimizer state (moments, step count): a new stage starts its optimizer afresh. */
   resetOptimizer(): void;
   /** State of the policy's random generator, so a resumed run samples the same. */
   rngState(): unknown;
   setRngState(state: unknown): void;
+}
+
+/** A policy's weights frozen for scoring (the KL reference of GRPO): what `TrainablePolicy.loadFrozen` returns. */
+export interface FrozenPolicy {
+  /** As {@link TrainablePolicy.score}, under the frozen weights. */
+  score(sequences: ScoredSequence[], options?: ScoreOptions): Promise<SequenceScores[]>;
+  dispose(): void | Promise<void>;
 }
 
 export function isTrainablePolicy(policy: Policy): policy is TrainablePolicy {

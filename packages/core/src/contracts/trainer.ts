@@ -1,7 +1,9 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { CheckpointInfo, CheckpointStore, TrainerState } from './checkpoint-store';
+import type { PluginRef } from '../plugins/plugin-ref';
+import type { Clock } from './clock';
 import type { Logger } from './logger';
-import type { PromptEncoder, TrainablePolicy } from './policy';
+import type { FrozenPolicy, PromptEncoder, TrainablePolicy } from './policy';
 import type { RewardModel } from './reward-model';
 import type { Instance, InstanceKind, Task } from './task';
 
@@ -16,6 +18,8 @@ export interface TrainerContext {
   checkpoints: CheckpointStore;
   /** Aborted on SIGINT/SIGTERM: the trainer saves and returns. */
   signal: AbortSignal;
+  /** Where the trainer's durations (`time/*`, `tokens/s`) come from. Default: the system clock. */
+  clock?: Clock;
   seed: number;
   stage: number;
   outDir: string;
@@ -29,10 +33,10 @@ export interface TrainerContext {
    */
   validate?: (options: ValidationOptions) => Promise<ValidationResult | null>;
   /**
-   * A frozen copy of the policy as it was when the stage started (the KL reference). The caller
-   * disposes it. Absent where the runner cannot make one.
+   * A frozen copy of the policy as it was when the stage started (the KL reference), for scoring only: no
+   * optimizer state. The caller disposes it. Absent where the runner cannot make one.
    */
-  createReference?: () => Promise<TrainablePolicy>;
+  createReference?: () => Promise<FrozenPolicy>;
   /** Records what loading a split left out (run.json `data`); trainers pass it on as `instances({ report })`. */
   reportInstances?: (report: InstanceReport) => Promise<void>;
 }
@@ -105,6 +109,8 @@ export interface InstanceReport {
 export interface Trainer {
   readonly specVersion: typeof TRAINER_SPEC_VERSION;
   readonly name: string;
+  /** The reward the stage trains with when the recipe names none (GRPO presets: `step-similarity`, `math-answer`). */
+  readonly defaultReward?: PluginRef;
   run(context: TrainerContext): Promise<StageResult>;
   /**
    * The instances `run` trains on, by the same code path (used by `srl data instances` and

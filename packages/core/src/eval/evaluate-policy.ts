@@ -1,5 +1,5 @@
 import type { Logger } from '../contracts/logger';
-import { isTrainablePolicy, type Policy } from '../contracts/policy';
+import { isTokenizedPrompt, isTrainablePolicy, type Policy, type PolicyPrompt } from '../contracts/policy';
 import type { RewardModel } from '../contracts/reward-model';
 import type { Instance, Task } from '../contracts/task';
 import { SrlError } from '../errors';
@@ -69,9 +69,12 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
   const bad = { badRows: skipped.length, badRowsFirst: skipped.slice(0, 3).map((r) => `${r.file}:${r.line} ${r.reason}`) };
   if (bad.badRows) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${bad.badRows} malformed rows (first: ${bad.badRowsFirst.join('; ')})`);
   const all: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
+  // A policy with a tokenizer here gets each prompt formatted and tokenized once; a remote one gets the chat.
+  const prepared = all.map((instance) => ({ instance, prompt: policyPrompt(policy, instance) }));
   // A prompt that leaves no room to answer is skipped and counted (as training does), not fatal for the whole benchmark.
-  const fits = (i: Instance): boolean => policy.contextLength === undefined || !isTrainablePolicy(policy) || policy.tokenize(policy.formatPrompt(i.prompt)).length < policy.contextLength;
-  const instances = all.filter(fits);
+  const fits = ({ prompt }: (typeof prepared)[number]): boolean => policy.contextLength === undefined || !isTokenizedPrompt(prompt) || prompt.tokenIds.length < policy.contextLength;
+  const kept = prepared.filter(fits);
+  const instances = kept.map((k) => k.instance);
   const tooLong = all.length - instances.length;
   if (tooLong) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${tooLong} problems whose prompt does not fit the model's ${policy.contextLength} positions`);
   if (!instances.length) {
@@ -82,8 +85,11 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
   for (let start = 0; start < instances.length; start += options.batchSize) {
     if (options.signal?.aborted) break;
     const batch = instances.slice(start, start + options.batchSize);
-    const prompts = batch.map((i) => i.prompt);
-    const rows: ProblemResult[] = batch.map((i) => ({ id: i.exampleId, prompt: policy.formatPrompt(i.prompt), gold: i.reference }));
+    const prompts = kept.slice(start, start + options.batchSize).map((k) => k.prompt);
+    const rows: ProblemResult[] = batch.map((i, n) => {
+      const prompt = prompts[n];
+      return { id: i.exampleId, prompt: isTokenizedPrompt(prompt) ? prompt.text : policy.formatPrompt(prompt), gold: i.reference };
+    });
     const score = async (completions: string[][]): Promise<(number | null)[][]> => {
       const flat = batch.flatMap((inst, i) => completions[i].map((completion) => ({ completion, reference: inst.reference, metadata: inst.metadata })));
       const scored = await reward.score(flat);
@@ -106,6 +112,12 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
     logger?.progress({ label, current: results.length, total: instances.length });
   }
   return { summary: { ...summarize(options.name ?? task.name, options, results), task: task.name, ...bad, tooLong }, results };
+}
+
+function policyPrompt(policy: Policy, instance: Instance): PolicyPrompt {
+  if (!isTrainablePolicy(policy)) return instance.prompt;
+  const text = policy.formatPrompt(instance.prompt);
+  return { text, tokenIds: policy.tokenize(text) };
 }
 
 function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> {

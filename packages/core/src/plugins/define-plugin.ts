@@ -7,6 +7,7 @@ import type { StepDecomposer, Task } from '../contracts/task';
 import type { Trainer } from '../contracts/trainer';
 import { SrlError } from '../errors';
 import type { PluginRef } from './plugin-ref';
+import type { InjectedServices, NoInjections, PluginInjections } from './plugin-injection';
 
 /** What each kind of plugin creates. */
 export interface PluginInstances {
@@ -30,29 +31,34 @@ export interface PluginDeps {
   logger: Logger;
   /** Folder that relative paths in options are resolved against (the recipe's folder). */
   baseDir: string;
-  /**
-   * The tokenizer of the stage's trainable policy, for rewards that compare token sequences. Set by the stage
-   * runner when it creates a stage's rewards; unset elsewhere (`srl reward` has no policy).
-   */
-  tokenizer?: TokenEncoder;
 }
 
 /** Text to token ids, the way the policy tokenizes it (`TrainablePolicy.tokenize`). */
 export interface TokenEncoder {
   encode(text: string): number[];
 }
+/**
+ * DI token of the stage's tokenizer (the trainable policy's `tokenize`), bound in each training stage's container;
+ * absent elsewhere (`srl reward` has no policy). Rewards that compare token sequences declare it in `inject`.
+ */
+export const TokenEncoder: ServiceIdentifier<TokenEncoder> = Symbol.for('@srl/core/TokenEncoder');
 
 /** A JSON Schema for a plugin's options object (validated by ajv in strict mode). */
 export type OptionsSchema = Record<string, unknown> & { type: 'object' };
 
-export interface PluginDefinition<K extends PluginKind = PluginKind, O extends object = Record<string, unknown>> {
+export interface PluginDefinition<K extends PluginKind = PluginKind, O extends object = Record<string, unknown>, I extends PluginInjections = NoInjections> {
   readonly kind: K;
   /** Kebab-case, namespaced where helpful: `step-similarity`, `math/gsm8k`. Shown in every error. */
   readonly name: string;
   readonly description?: string;
   readonly optionsSchema: OptionsSchema;
   readonly defaults: Partial<O>;
-  create(options: O, deps: PluginDeps): PluginInstances[K] | Promise<PluginInstances[K]>;
+  /**
+   * Services the plugin needs, by the name it receives them under in `create`'s deps, resolved from the container
+   * it is created in: `inject: { tokenizer: optionalService(TokenEncoder) }` gives `deps.tokenizer`.
+   */
+  readonly inject?: I;
+  create(options: O, deps: PluginDeps & InjectedServices<I>): PluginInstances[K] | Promise<PluginInstances[K]>;
   /**
    * Other plugins named inside the options (a composed reward's parts, a task's decomposer), so that
    * validation checks them too, before anything is created. `path` is relative to the options.
@@ -86,12 +92,12 @@ export interface PluginReference {
   path: string;
 }
 
-export type AnyPluginDefinition = PluginDefinition<PluginKind, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyPluginDefinition = PluginDefinition<PluginKind, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 
 /** Declares a plugin. Bind the result in your package's `ContainerModule` under the `Plugin` token. */
-export function definePlugin<K extends PluginKind, O extends object>(definition: PluginDefinition<K, O>): PluginDefinition<K, O> {
+export function definePlugin<K extends PluginKind, O extends object, I extends PluginInjections = NoInjections>(definition: PluginDefinition<K, O, I>): PluginDefinition<K, O, I> {
   if (!/^[a-z0-9]+([-/][a-z0-9]+)*$/.test(definition.name)) {
     throw new SrlError(
       'plugin',

@@ -2,9 +2,20 @@ import { Container, type ContainerModule, type ServiceIdentifier } from 'inversi
 import type { PromptEncoder } from '../contracts/policy';
 import { isSrlError, SrlError } from '../errors';
 import { Plugin, PLUGIN_KINDS, isPluginDefinition, type AnyPluginDefinition, type PluginDeps, type PluginInstances, type PluginKind } from './define-plugin';
+import { describeToken, isOptionalService, RESERVED_INJECTION_NAMES, type PluginInjections } from './plugin-injection';
+import { PLUGIN_TOKENS } from './plugin-tokens';
 import { OptionsValidator } from './options-validator';
 import { pluginRefName, pluginRefOptions, type PluginRef } from './plugin-ref';
 import { closest } from './suggest';
+
+/** What the registry's `create` needs besides the reference: the plugin deps, and the container to create it in. */
+export type CreateDeps = Omit<PluginDeps, 'create'> & {
+  /**
+   * The container the plugin is created in (a stage's, during training): its declared services are resolved from
+   * it, and the instance is bound under its kind's token in a child of it. Default: the registry's container.
+   */
+  container?: Container;
+};
 
 export interface RegisteredPlugin {
   definition: AnyPluginDefinition;
@@ -18,10 +29,17 @@ export interface RegisteredPlugin {
  */
 export class PluginRegistry {
   private readonly byKind = new Map<PluginKind, Map<string, RegisteredPlugin>>(PLUGIN_KINDS.map((k) => [k, new Map()]));
-  private readonly validator = new OptionsValidator();
+  /** The one ajv instance that validates every plugin's options (bound in the application container). */
+  readonly validator = new OptionsValidator();
   private readonly loadedPackages = new Set<string>();
   /** Installed plugin-like packages that were not loaded (no `srl-plugin` keyword), for unknown-name hints. */
   private readonly unloaded = new Set<string>();
+
+  /**
+   * `container` is the application container: packages' ContainerModules load into it, and plugins created
+   * without a container of their own resolve their services from it.
+   */
+  constructor(readonly container: Container = new Container()) {}
 
   /** Remembers installed packages that look like plugins but were not loaded, so unknown names can point at them. */
   noteUnloaded(packageNames: readonly string[]): void {
@@ -43,6 +61,11 @@ export class PluginRegistry {
         `duplicate ${definition.kind} plugin "${definition.name}": registered by "${existing.packageName}" and again by "${packageName}"; rename one of them`,
       );
     }
+    for (const [name, token] of Object.entries((definition.inject ?? {}) as PluginInjections)) {
+      if (RESERVED_INJECTION_NAMES.includes(name) || (typeof token !== 'symbol' && typeof token !== 'string' && typeof token !== 'function' && !isOptionalService(token))) {
+        throw new SrlError('plugin', `plugin "${definition.name}" from "${packageName}" declares inject.${name}, which is ${RESERVED_INJECTION_NAMES.includes(name) ? 'a name its deps already use' : 'not a DI token'}; expected a name other than ${RESERVED_INJECTION_NAMES.join(', ')} mapped to a token (e.g. TokenEncoder) or optionalService(token)`);
+      }
+    }
     try {
       this.validator.compile(strictOptionsSchema(definition));
     } catch (cause) {
@@ -51,12 +74,16 @@ export class PluginRegistry {
     table.set(definition.name, { definition, packageName });
   }
 
-  /** Loads a package's default-exported ContainerModule and registers every plugin it binds. */
+  /**
+   * Loads a package's default-exported ContainerModule into the application container and registers every plugin
+   * it binds (its other bindings, services for its plugins, stay in the container).
+   */
   async loadModule(module: ContainerModule, packageName: string): Promise<RegisteredPlugin[]> {
     if (this.loadedPackages.has(packageName)) return [];
-    const container = new Container();
-    await container.load(module);
-    const definitions = container.isBound(Plugin) ? container.getAll(Plugin as ServiceIdentifier<AnyPluginDefinition>) : [];
+    const bound = (): AnyPluginDefinition[] => (this.container.isBound(Plugin) ? this.container.getAll(Plugin as ServiceIdentifier<AnyPluginDefinition>) : []);
+    const before = new Set(bound());
+    await this.container.loadAsync(module);
+    const definitions = bound().filter((d) => !before.has(d));
     const added = definitions.map((definition) => {
       this.register(definition, packageName);
       return this.byKind.get(definition.kind)!.get(definition.name)!;
@@ -115,7 +142,6 @@ export class PluginRegistry {
     return { plugin, options: value, errors };
   }
 
-  /** Validates and creates a plugin instance; throws an SrlError listing every problem. */
   /**
    * Runs a valid reference's `check` hook and those of the plugins its options name. Returns the
    * problems, each prefixed with where it sits (`stages[0].trainer.options: ...`).
@@ -147,17 +173,39 @@ export class PluginRegistry {
     }
   }
 
-  async create<K extends PluginKind>(kind: K, ref: PluginRef, deps: Omit<PluginDeps, 'create'>, path: string = kind): Promise<PluginInstances[K]> {
+  /**
+   * Validates and creates a plugin instance; throws an SrlError listing every problem. Its declared services
+   * (`inject`) are resolved from `deps.container`; the instance is bound under its kind's token (`Task`,
+   * `RewardModel`, ...) in a child scope of that container and resolved from it, and the plugins it creates in
+   * turn (a gated reward's parts, a task's decomposer) are created in that scope, so they see the same services.
+   */
+  async create<K extends PluginKind>(kind: K, ref: PluginRef, deps: CreateDeps, path: string = kind): Promise<PluginInstances[K]> {
     const { plugin, options, errors } = this.resolve(kind, ref, path);
     if (!plugin || errors.length) {
       throw new SrlError('validation', `invalid ${kind} "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
     }
-    const fullDeps: PluginDeps = { ...deps, create: (k, r, p) => this.create(k, r, deps, p ? `${path}.options.${p}` : `${path}.${k}`) };
-    try {
-      return (await plugin.definition.create(options, fullDeps)) as PluginInstances[K];
-    } catch (cause) {
-      throw tagPluginError(cause, plugin, path);
+    const { container = this.container, ...plain } = deps;
+    const scope = new Container({ parent: container });
+    const inject = Object.entries((plugin.definition.inject ?? {}) as PluginInjections);
+    const missing = inject.filter(([, t]) => !isOptionalService(t) && !scope.isBound(t as ServiceIdentifier<unknown>)).map(([name, t]) => `${name} (${describeToken(t as ServiceIdentifier<unknown>)})`);
+    if (missing.length) {
+      throw new SrlError('plugin', `${path}: ${kind} plugin "${plugin.definition.name}" (${plugin.packageName}) needs ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not available here; ${kind === 'reward' ? 'only a training stage gives rewards the policy\'s tokenizer' : 'create it where that service is bound'}`);
     }
+    const fullDeps: PluginDeps = { ...plain, create: (k, r, p) => this.create(k, r, { ...plain, container: scope }, p ? `${path}.options.${p}` : `${path}.${k}`) };
+    // The declared services come from the creating container (never the plugin's own scope, which binds the plugin).
+    const services = await Promise.all(inject.map(([, t]) => (isOptionalService(t) ? container.getAsync(t.token, { optional: true }) : container.getAsync(t as ServiceIdentifier<unknown>))));
+    const token = PLUGIN_TOKENS[kind] as ServiceIdentifier<PluginInstances[K]>;
+    scope
+      .bind(token)
+      .toResolvedValue(async () => {
+        try {
+          return (await plugin.definition.create(options, { ...fullDeps, ...Object.fromEntries(inject.map(([name], i) => [name, services[i]])) })) as PluginInstances[K];
+        } catch (cause) {
+          throw tagPluginError(cause, plugin, path);
+        }
+      })
+      .inSingletonScope();
+    return scope.getAsync(token);
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../contracts/clock';
 import type { InstanceReport, StageResult } from '../contracts/trainer';
 import { SrlError } from '../errors';
 import type { Recipe } from '../recipe/recipe';
@@ -33,21 +34,27 @@ export interface RunRecord {
 export class RunFolder {
   private record: RunRecord;
 
-  private constructor(
+  /** Use {@link RunFolder.open}; public so that the class serves as its own DI token. */
+  constructor(
     readonly root: string,
     private readonly lock: RunLock,
     previous: RunRecord | null,
     recipeName: string,
+    private readonly clock: Clock = systemClock,
   ) {
     this.record = {
       recipe: recipeName,
       status: 'running',
       stages: [],
-      updated: new Date().toISOString(),
+      updated: this.timestamp(),
       ...(previous?.recipeChanges ? { recipeChanges: previous.recipeChanges } : {}),
       // A resumed run does not reload the data of stages already complete.
       ...(previous?.data ? { data: previous.data } : {}),
     };
+  }
+
+  private timestamp(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   /**
@@ -56,7 +63,7 @@ export class RunFolder {
    * starts again. With `resume`, the recipe must equal the recorded one; `allowRecipeChange` accepts
    * changes to stages not yet complete and records them in run.json.
    */
-  static async open(o: { root: string; recipe: Recipe; resume: boolean; allowRecipeChange?: boolean; log: (message: string) => void }): Promise<RunFolder> {
+  static async open(o: { root: string; recipe: Recipe; resume: boolean; allowRecipeChange?: boolean; log: (message: string) => void; clock?: Clock }): Promise<RunFolder> {
     const root = path.resolve(o.root);
     await mkdir(root, { recursive: true });
     const lock = RunLock.acquire(resolveInside(root, 'run.lock'));
@@ -69,7 +76,7 @@ export class RunFolder {
         }
         o.log(`run folder ${root}: the earlier attempt failed before its first checkpoint (${previous.error ?? 'no reason recorded'}); starting again`);
       }
-      const folder = new RunFolder(root, lock, o.resume ? previous : null, o.recipe.name);
+      const folder = new RunFolder(root, lock, o.resume ? previous : null, o.recipe.name, o.clock);
       await folder.recordRecipe(o.recipe, o.resume && previous !== null, o.allowRecipeChange ?? false, previous);
       return folder;
     } catch (error) {
@@ -107,7 +114,7 @@ export class RunFolder {
 
   async setStatus(status: RunStatus, error?: string): Promise<void> {
     const { error: _old, ...rest } = this.record;
-    this.record = { ...rest, status, updated: new Date().toISOString(), ...(error !== undefined ? { error } : {}) };
+    this.record = { ...rest, status, updated: this.timestamp(), ...(error !== undefined ? { error } : {}) };
     await writeFileAtomic(this.file('run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
   }
 
@@ -131,7 +138,7 @@ export class RunFolder {
             : 'resume with the recorded recipe (recipe.json in the run folder), start a new run with --out, or pass --allow-recipe-change for changes to stages not yet complete';
           throw new SrlError('validation', `the recipe differs from the one this run was started with (${recipeFile}) at: ${list}; ${hint}`);
         }
-        this.record.recipeChanges = [...(this.record.recipeChanges ?? []), { at: new Date().toISOString(), paths: changed }];
+        this.record.recipeChanges = [...(this.record.recipeChanges ?? []), { at: this.timestamp(), paths: changed }];
       } else return;
     }
     await writeFileAtomic(recipeFile, `${JSON.stringify(now, null, 2)}\n`);

@@ -4,15 +4,15 @@ import type { Task } from '../contracts/task';
 import type { Trainer, ValidationResult } from '../contracts/trainer';
 import { evaluatePolicy } from '../eval/evaluate-policy';
 import { SrlError } from '../errors';
-import type { PluginDeps } from '../plugins/define-plugin';
 import { pluginRefName, type PluginRef } from '../plugins/plugin-ref';
-import type { PluginRegistry } from '../plugins/plugin-registry';
+import type { CreateDeps, PluginRegistry } from '../plugins/plugin-registry';
 import type { RewardEntry } from '../recipe/recipe';
 import { CheckedReward } from '../rewards-math/checked-reward';
 import { WeightedSumReward } from '../rewards-math/weighted-sum-reward';
+import { cleanUp } from './cleanup';
 
 /** Creates a policy from a recipe reference with command-line overrides; it must be trainable. The caller disposes it. */
-export async function createTrainablePolicy(registry: PluginRegistry, ref: PluginRef, overrides: Record<string, unknown>, deps: Omit<PluginDeps, 'create'>): Promise<TrainablePolicy> {
+export async function createTrainablePolicy(registry: PluginRegistry, ref: PluginRef, overrides: Record<string, unknown>, deps: CreateDeps): Promise<TrainablePolicy> {
   const name = pluginRefName(ref);
   const options = { ...(typeof ref === 'string' ? {} : (ref[1] ?? {})), ...overrides };
   const policy = await registry.create('policy', [name, options], deps, 'policy');
@@ -24,21 +24,28 @@ export async function createTrainablePolicy(registry: PluginRegistry, ref: Plugi
  * Composes a stage's weighted reward list into one RewardModel; each plugin is wrapped in a
  * CheckedReward (timeout, one finite-or-null result per input). The caller disposes it.
  */
-export async function createRewards(registry: PluginRegistry, entries: RewardEntry[], deps: Omit<PluginDeps, 'create'>): Promise<RewardModel> {
-  const parts = await Promise.all(
+export async function createRewards(registry: PluginRegistry, entries: RewardEntry[], deps: CreateDeps): Promise<RewardModel> {
+  const settled = await Promise.allSettled(
     entries.map(async (e) => ({
       model: new CheckedReward(await registry.create('reward', e.reward, deps, e.path), { at: e.path, ...(e.timeoutSeconds !== undefined ? { timeoutSeconds: e.timeoutSeconds } : {}) }),
       weight: e.weight,
       label: pluginRefName(e.reward),
     })),
   );
+  const parts = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // The rewards that were created are disposed; the first failure is reported.
+    await cleanUp(deps.logger, failed.reason, parts.map((p) => () => p.model.dispose?.()));
+    throw failed.reason;
+  }
   return parts.length === 1 && parts[0].weight === 1 ? parts[0].model : new WeightedSumReward(parts);
 }
 
 /** The stage's rewards, or its trainer's default reward when the recipe names none. */
 export function stageRewards(entries: RewardEntry[], trainer: Trainer): RewardEntry[] {
   if (entries.length) return entries;
-  const fallback = (trainer as Trainer & { defaultReward?: PluginRef }).defaultReward;
+  const fallback = trainer.defaultReward;
   return fallback ? [{ reward: fallback, weight: 1, path: 'trainer.reward' }] : [];
 }
 
@@ -48,7 +55,7 @@ export async function validateOn(o: {
   task: Task;
   policy: TrainablePolicy;
   options: { split: string; limit?: number; maxTokens: number };
-  deps: Omit<PluginDeps, 'create'>;
+  deps: CreateDeps;
   signal: AbortSignal;
 }): Promise<ValidationResult | null> {
   const { task, options: v } = o;

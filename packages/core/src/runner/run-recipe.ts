@@ -1,36 +1,42 @@
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckpointInfo } from '../contracts/checkpoint-store';
-import type { Logger } from '../contracts/logger';
+import type { Container } from 'inversify';
+import { Clock } from '../contracts/clock';
+import { Logger } from '../contracts/logger';
 import type { TrainablePolicy } from '../contracts/policy';
-import type { StageResult, TrainerContext } from '../contracts/trainer';
+import type { StageResult } from '../contracts/trainer';
+import { bindService, createAppContainer } from '../di/app-container';
 import { isSrlError, SrlError } from '../errors';
-import type { PluginDeps } from '../plugins/define-plugin';
 import { pluginRefName } from '../plugins/plugin-ref';
-import type { PluginRegistry } from '../plugins/plugin-registry';
-import type { Recipe, StageSpec } from '../recipe/recipe';
-import { DirectoryCheckpointStore, writeFileAtomic } from '../training/directory-checkpoint-store';
-import { cleanUp, explainFailure, withCleanup } from './cleanup';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import type { Recipe } from '../recipe/recipe';
+import { writeFileAtomic } from '../training/directory-checkpoint-store';
+import { cleanUp, explainFailure } from './cleanup';
 import { RunFolder, stageFolderName, type RunRecord } from './run-folder';
-import { createRewards, createTrainablePolicy, stageRewards, validateOn } from './run-plugins';
-import { StageLogger } from './stage-logger';
+import { createTrainablePolicy } from './run-plugins';
+import { buildStage, type StageBuildInput } from './stage-builder';
 
 export { createRewards, createTrainablePolicy, stageRewards } from './run-plugins';
 
-export interface RunRecipeOptions {
+interface RunSpec {
   recipe: Recipe;
-  registry: PluginRegistry;
-  logger: Logger;
   outDir: string;
   maxSteps?: number;
   resume?: boolean;
   /** On resume, accept changes to stages that have not completed; they are recorded in run.json. */
   allowRecipeChange?: boolean;
-  signal: AbortSignal;
   /** Policy option overrides from the command line (e.g. { backend: 'cpu' }). */
   policyOverrides?: Record<string, unknown>;
+  /** Rebinds services of each stage's container (Policy, Task, RewardModel, Trainer, Logger, CheckpointStore) before they are resolved. */
+  configureStage?: StageBuildInput['configure'];
 }
+
+/**
+ * What a run needs: the application container (`createAppContainer`: registry, logger, clock, stop signals), or
+ * the registry, logger and stop signal, from which one is made.
+ */
+export type RunRecipeOptions = RunSpec & ({ container: Container } | { registry: PluginRegistry; logger: Logger; signal: AbortSignal });
 
 export interface RunResult {
   outDir: string;
@@ -54,16 +60,19 @@ export function isStageComplete(result: StageResult): boolean {
  * "failed" with the error before it is rethrown.
  */
 export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
-  const { recipe, registry, logger } = o;
-  const folder = await RunFolder.open({ root: o.outDir, recipe, resume: o.resume ?? false, allowRecipeChange: o.allowRecipeChange ?? false, log: (m) => logger.log('warn', m) });
+  const app = 'container' in o ? o.container : createAppContainer({ registry: o.registry, logger: o.logger, signals: { signal: o.signal } });
+  const { recipe } = o;
+  const registry = app.get(PluginRegistry);
+  const logger = app.get(Logger);
+  const folder = await RunFolder.open({ root: o.outDir, recipe, resume: o.resume ?? false, allowRecipeChange: o.allowRecipeChange ?? false, log: (m) => logger.log('warn', m), clock: app.get(Clock) });
+  bindService(app, RunFolder, folder);
   const outDir = folder.root;
-  const deps = { logger, baseDir: path.dirname(recipe.file) };
   let policy: TrainablePolicy | null = null;
   let failure: unknown;
   let where = 'setup';
   try {
     await folder.setStatus('running');
-    policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
+    policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, { logger, baseDir: path.dirname(recipe.file), container: app });
     let previous: StageResult | null = null;
     // Once a stage continues past where an earlier (--max-steps) invocation stopped it, the stages
     // after it began from a start point that no longer exists, and are run again from scratch.
@@ -87,7 +96,25 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
         await rm(resultFile, { force: true });
         restartRest = true;
       }
-      const result = await runStage({ o, folder, policy, previous, index, stage, stageDir, deps });
+      const built = await buildStage({
+        app, folder, policy, recipe, index, stage, stageDir, previous,
+        resume: o.resume ?? false,
+        policyOverrides: o.policyOverrides ?? {},
+        ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+        ...(o.configureStage ? { configure: o.configureStage } : {}),
+      });
+      let result: StageResult;
+      let stageFailure: unknown;
+      try {
+        logger.log('info', `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${built.context.task.name}` + (built.startFrom ? `, from ${path.relative(folder.root, built.startFrom.dir)}` : ''));
+        result = await built.trainer.run(built.context);
+      } catch (error) {
+        stageFailure = error;
+        throw error;
+      } finally {
+        // The stage's rewards and task are disposed whether it ended, stopped or threw.
+        await built.dispose(stageFailure);
+      }
       folder.stages.push({ ...result, name: stage.name });
       if (result.interrupted) {
         await folder.setStatus('interrupted');
@@ -109,79 +136,6 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
     if (isSrlError(failure) && located !== message) failure = new SrlError(failure.kind, located, { cause: failure, details: failure.details });
     throw failure;
   } finally {
-    await cleanUp(logger, failure, [() => policy?.dispose(), () => folder.close()]);
+    await cleanUp(logger, failure, [() => policy?.dispose(), () => folder.close(), () => app.isCurrentBound(RunFolder) && app.unbind(RunFolder)]);
   }
-}
-
-async function runStage(s: {
-  o: RunRecipeOptions;
-  folder: RunFolder;
-  policy: TrainablePolicy;
-  previous: StageResult | null;
-  index: number;
-  stage: StageSpec;
-  stageDir: string;
-  deps: Omit<PluginDeps, 'create'>;
-}): Promise<StageResult> {
-  const { o, folder, policy, previous, index, stage, stageDir, deps } = s;
-  const { registry, logger, recipe } = o;
-  const store = new DirectoryCheckpointStore(folder.file('stages', path.basename(stageDir), 'checkpoints'));
-  const startFrom = previous ? startPoint(previous, stage, logger, index) : null;
-  const stageLogger = new StageLogger(logger, folder.file('stages', path.basename(stageDir), 'metrics.jsonl'));
-  const latest = o.resume ? await store.latest('latest') : null;
-  if (latest) {
-    await policy.load(latest.info.dir);
-    stageLogger.truncateAfter(latest.state.step);
-  } else {
-    stageLogger.truncateAfter(-1); // a stage started afresh keeps no lines of an earlier attempt
-    if (startFrom) await policy.load(startFrom.dir);
-    policy.resetOptimizer();
-  }
-  const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
-  let rewards: Awaited<ReturnType<typeof createRewards>> | null = null;
-  const body = async (): Promise<StageResult> => {
-    const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
-    rewards = await createRewards(registry, stageRewards(stage.rewards, trainer), { ...deps, tokenizer: { encode: (text) => policy.tokenize(text) } });
-    const ctx: TrainerContext = {
-      policy,
-      task,
-      rewards,
-      logger: stageLogger,
-      checkpoints: store,
-      signal: o.signal,
-      seed: recipe.seed,
-      stage: index,
-      outDir: stageDir,
-      ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
-      ...(latest ? { resumeFrom: latest.state } : {}),
-      reportInstances: (report) => folder.recordInstances(stage.name, report),
-      validate: (v) => validateOn({ registry, task, policy, options: v, deps, signal: o.signal }),
-      createReference: async () => {
-        // The stage's starting weights, saved once, so a resumed stage gets the same reference.
-        const referenceDir = folder.file('stages', path.basename(stageDir), 'reference');
-        if (!existsSync(referenceDir)) {
-          if (latest) throw new SrlError('runtime', `${stageDir} has checkpoints but no reference/ folder; the KL reference of this stage is lost (start the stage again without --resume)`);
-          const tmp = `${referenceDir}.tmp-${process.pid}`;
-          await rm(tmp, { recursive: true, force: true });
-          await policy.save(tmp);
-          await rename(tmp, referenceDir);
-        }
-        const reference = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
-        await reference.load(referenceDir);
-        return reference;
-      },
-    };
-    logger.log('info', `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${task.name}` + (startFrom && !latest ? `, from ${path.relative(folder.root, startFrom.dir)}` : ''));
-    return trainer.run(ctx);
-  };
-  return withCleanup(logger, body, [() => rewards?.dispose?.(), () => task.dispose?.()]);
-}
-
-/** Where a stage starts: the previous stage's best (with `from: best`) or final checkpoint. */
-function startPoint(previous: StageResult, stage: StageSpec, logger: Logger, index: number): CheckpointInfo | null {
-  const end = previous.final ?? previous.latest ?? null;
-  if (stage.from !== 'best') return end;
-  if (previous.best) return previous.best;
-  logger.log('warn', `stage ${index} (${stage.name}): from: best, but the previous stage recorded no best checkpoint (no validation ran); starting from its final checkpoint`);
-  return end;
 }

@@ -6,9 +6,12 @@ import { SrlError } from '../errors';
 import { pluginRefName } from '../plugins/plugin-ref';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { Recipe } from '../recipe/recipe';
-import { createTrainablePolicy } from './run-recipe';
+import type { TrainablePolicy } from '../contracts/policy';
+import { cleanUp } from './cleanup';
+import { createTrainablePolicy } from './run-plugins';
 
 export interface StageInstances {
+  /** The stage's task, already disposed: for its name and splits, not to load from. */
   task: Task;
   trainer: Trainer;
   stage: number;
@@ -38,16 +41,22 @@ export async function loadStageInstances(o: {
   }
   const deps = { logger, baseDir: path.dirname(recipe.file) };
   const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
-  const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
-  if (!trainer.instances) {
-    throw new SrlError('validation', `${stage.path}: trainer "${pluginRefName(stage.trainer)}" does not say which instances it trains on (it has no instances() method), so its data cannot be listed or exported`);
-  }
-  const policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
+  let policy: TrainablePolicy | null = null;
+  let failure: unknown;
   try {
+    const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
+    if (!trainer.instances) {
+      throw new SrlError('validation', `${stage.path}: trainer "${pluginRefName(stage.trainer)}" does not say which instances it trains on (it has no instances() method), so its data cannot be listed or exported`);
+    }
+    policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
     const instances = await trainer.instances({ task, policy, logger, ...(o.split ? { split: o.split } : {}), ...(o.kind ? { kind: o.kind } : {}) });
     const split = o.split ?? String((typeof stage.trainer === 'string' ? undefined : stage.trainer[1]?.split) ?? 'train');
     return { task, trainer, stage: index, split, instances };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await policy.dispose();
+    // The instances are plain data: the task (its name stays readable) and the policy are released here.
+    await cleanUp(logger, failure, [() => policy?.dispose(), () => task.dispose?.()]);
   }
 }

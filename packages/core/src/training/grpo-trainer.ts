@@ -6,7 +6,9 @@
  * Training, reference and sampling log-probs are all taken at the sampling temperature (logits / T), as in
  * TRL and verl, so the ratio is on-policy at any T.
  */
-import type { Generation, TrainablePolicy, TrainingItem } from '../contracts/policy';
+import { systemClock } from '../contracts/clock';
+import type { FrozenPolicy, Generation, TrainingItem } from '../contracts/policy';
+import type { StepMetrics } from '../metrics/metric-key';
 import { SrlError } from '../errors';
 import type { PluginRef } from '../plugins/plugin-ref';
 import type { RewardInput } from '../contracts/reward-model';
@@ -109,27 +111,29 @@ export class GrpoTrainer implements Trainer {
     const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup, warmupStyle: o.warmupStyle };
     const timing = { generation: 0, scoring: 0 };
     // KL to a frozen reference (k3): only built when β > 0, as the paper trains without it.
-    let reference: TrainablePolicy | null = null;
+    let reference: FrozenPolicy | null = null;
     if (o.klBeta > 0) {
       if (!ctx.createReference) throw new SrlError('validation', `${this.name}: klBeta = ${o.klBeta} needs a reference policy, which this runner cannot create; set klBeta to 0`);
       reference = await ctx.createReference();
     }
 
+    const clock = ctx.clock ?? systemClock;
     const sampleGroups = async (n: number): Promise<Group[]> => {
       const batch = stream.next(n).map((i) => byId.get(i.id)!);
-      let t = performance.now();
+      let t = clock.monotonic();
+      // Prompts were tokenized once, when the instances were loaded: the policy samples from those ids.
       const gens = await policy.generate(
-        batch.map((b) => b.promptText),
+        batch.map((b) => ({ text: b.promptText, tokenIds: b.promptTokenIds })),
         { n: o.groupSize, temperature: o.temperature, topP: o.topP, maxTokens: o.maxTokens, ...(o.stop ? { stop: o.stop } : {}) },
       );
-      timing.generation += performance.now() - t;
+      timing.generation += clock.monotonic() - t;
       if (ctx.signal.aborted) throw new StepAborted();
-      t = performance.now();
+      t = clock.monotonic();
       const inputs: RewardInput[] = batch.flatMap((b, i) =>
         gens[i].samples.map((s) => ({ completion: s.text, reference: b.target, prompt: b.promptText, metadata: { ...b.instance.metadata, instanceId: b.instance.id } })),
       );
       const scored = await rewards.score(inputs);
-      timing.scoring += performance.now() - t;
+      timing.scoring += clock.monotonic() - t;
       return batch.map((inst, i) => {
         const part = scored.slice(i * o.groupSize, (i + 1) * o.groupSize);
         return { inst, gen: gens[i], rewards: part.map((r) => r.reward), components: part.map((r) => r.components) };
@@ -137,7 +141,7 @@ export class GrpoTrainer implements Trainer {
     };
 
     try {
-      return await this.loop(ctx, { stream, rng, totalSteps, schedule, sampleGroups, timing, reference });
+      return await this.loop(ctx, { stream, rng, totalSteps, schedule, sampleGroups, timing, reference, clock });
     } finally {
       await reference?.dispose();
     }
@@ -152,19 +156,20 @@ export class GrpoTrainer implements Trainer {
       schedule: LrScheduleSpec;
       sampleGroups: (n: number) => Promise<Group[]>;
       timing: { generation: number; scoring: number };
-      reference: TrainablePolicy | null;
+      reference: FrozenPolicy | null;
+      clock: { monotonic(): number };
     },
   ): Promise<StageResult> {
     const o = this.o;
     const { policy, logger } = ctx;
-    const { stream, rng, totalSteps, schedule, sampleGroups, timing, reference } = s;
+    const { stream, rng, totalSteps, schedule, sampleGroups, timing, reference, clock } = s;
     return runStageLoop(ctx, this.name, {
       totalSteps,
       checkpointEvery: o.checkpointEvery,
       validateEvery: o.validateEvery,
       validation: { split: o.validationSplit ?? 'validation', limit: o.validationLimit, maxTokens: o.validationMaxTokens },
       snapshot: () => ({ cursor: stream.state(), rng: rng.state(), policyRng: policy.rngState() }),
-      progressFields: (m) => ({ reward: m['reward/mean'] as number, kept: m.kept_groups as number, loss: m.loss as number }),
+      progressFields: (m) => ({ reward: m['reward/mean'] ?? null, kept: m.kept_groups ?? null, loss: m.loss ?? null }),
       step: async (step) => {
         timing.generation = 0;
         timing.scoring = 0;
@@ -198,7 +203,7 @@ export class GrpoTrainer implements Trainer {
           items.forEach((x, i) => (x.item.refLogprobs = refScores[i].logprobs));
         }
         const learningRate = learningRateAt(schedule, step, totalSteps);
-        const t = performance.now();
+        const t = clock.monotonic();
         const updates: { loss: number; gradNorm: number; clipFraction?: number; kl?: number; entropy?: number; skipped: boolean }[] = [];
         const groupsPerUpdate = Math.max(1, Math.min(o.miniBatchSize ?? o.batchSize, batch.kept.length));
         for (let epoch = 0; epoch < o.ppoEpochs && items.length; epoch++) {
@@ -228,7 +233,7 @@ export class GrpoTrainer implements Trainer {
             updates.push(r);
           }
         }
-        const updateSeconds = (performance.now() - t) / 1000;
+        const updateSeconds = (clock.monotonic() - t) / 1000;
         return this.metrics({ all, batch, updates, learningRate, updateSeconds, timing, epochs: stream.epochs });
       },
     });
@@ -242,9 +247,9 @@ export class GrpoTrainer implements Trainer {
     updateSeconds: number;
     timing: { generation: number; scoring: number };
     epochs: number;
-  }): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const stats = (prefix: string, values: (number | null)[]): void => {
+  }): StepMetrics {
+    const out: StepMetrics = {};
+    const stats = (prefix: 'reward' | 'reward_kept' | `reward/${string}`, values: (number | null)[]): void => {
       const applied = values.filter((v): v is number => v !== null && Number.isFinite(v));
       out[`${prefix}/mean`] = applied.length ? mean(applied) : null;
       out[`${prefix}/std`] = applied.length ? populationStd(applied) : null;
@@ -261,7 +266,7 @@ export class GrpoTrainer implements Trainer {
       const v = done.map((u) => u[key]).filter((x): x is number => typeof x === 'number');
       return v.length ? mean(v) : null;
     };
-    Object.assign(out, {
+    const fixed: StepMetrics = {
       kept_groups: m.batch.kept.length,
       generated_groups: m.batch.generated,
       filter_rate: m.batch.generated ? 1 - m.batch.accepted / m.batch.generated : 0,
@@ -285,7 +290,8 @@ export class GrpoTrainer implements Trainer {
       'time/scoring': m.timing.scoring / 1000,
       'time/update': m.updateSeconds,
       epoch: m.epochs,
-    });
+    };
+    Object.assign(out, fixed);
     const sample = m.batch.kept[0] ?? m.all[0];
     if (sample) out.sample = { prompt: sample.inst.promptText.slice(-600), reference: sample.inst.instance.reference, completion: sample.gen.samples[0].text, reward: sample.rewards[0] };
     return out;

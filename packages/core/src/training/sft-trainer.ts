@@ -3,7 +3,9 @@
  * batch 64, cosine schedule with 0.3 warmup, 3 epochs). Trains on whole solutions (`instances: "sft"`)
  * or on step-wise instances (`"srl"`), whose target can be wrapped by `completionTemplate`.
  */
+import { systemClock } from '../contracts/clock';
 import type { TrainingItem } from '../contracts/policy';
+import type { StepMetrics } from '../metrics/metric-key';
 import type { StageResult, Trainer, TrainerContext, TrainerInstancesInput } from '../contracts/trainer';
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
 import { loadTokenizedInstances, renderCompletion, type TokenizedInstance } from './instance-loading';
@@ -81,6 +83,7 @@ export class SftTrainer implements Trainer {
     const heldOutItems = heldOut.map((t) => this.toItem(policy, t));
     const totalSteps = Math.max(1, Math.ceil((train.length * o.epochs) / o.batchSize));
     const schedule: LrScheduleSpec = { kind: o.schedule, lr: o.lr, warmup: o.warmup, warmupStyle: o.warmupStyle };
+    const clock = ctx.clock ?? systemClock;
 
     const validationLoss = async (): Promise<number | undefined> => {
       if (!heldOutItems.length) return undefined;
@@ -97,15 +100,15 @@ export class SftTrainer implements Trainer {
       validateEvery: o.validateEvery,
       validation: { split: o.validationSplit ?? 'validation', limit: o.validationLimit, maxTokens: o.validationMaxTokens },
       snapshot: () => ({ cursor: stream.state(), policyRng: policy.rngState() }),
-      progressFields: (m) => ({ loss: m.loss as number, lr: m.lr as number }),
+      progressFields: (m) => ({ loss: m.loss ?? null, lr: m.lr ?? null }),
       step: async (step) => {
-        const started = performance.now();
+        const started = clock.monotonic();
         const items = stream.next(o.batchSize).map((inst) => itemsById.get(inst.id)!);
         const learningRate = learningRateAt(schedule, step, totalSteps);
         const result = await policy.trainStep({ objective: { kind: 'cross-entropy' }, items, learningRate, maxGradNorm: o.maxGradNorm, microBatchSize: o.microBatchSize, signal: ctx.signal });
         if (result.skipped) logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${result.loss}, grad norm ${result.gradNorm}); update skipped`);
-        const seconds = (performance.now() - started) / 1000;
-        const metrics: Record<string, unknown> = {
+        const seconds = (clock.monotonic() - started) / 1000;
+        const metrics: StepMetrics = {
           loss: result.loss,
           grad_norm: result.gradNorm,
           skipped_update: result.skipped ? 1 : 0,

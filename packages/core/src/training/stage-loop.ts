@@ -1,12 +1,13 @@
 import type { CheckpointInfo, TrainerState } from '../contracts/checkpoint-store';
 import type { TrainerContext, StageResult, ValidationResult } from '../contracts/trainer';
+import type { StepMetrics } from '../metrics/metric-key';
 import { isSrlError, SrlError } from '../errors';
 
 /** This many optimizer steps in a row whose every update was skipped as non-finite fail the stage. */
 const MAX_SKIPPED_IN_A_ROW = 3;
 
 /** True when a step applied no update: every update it tried had a non-finite loss or gradient. */
-function fullySkipped(m: Record<string, unknown>): boolean {
+function fullySkipped(m: StepMetrics): boolean {
   if (m.skipped_update === 1) return true;
   return typeof m.updates === 'number' && m.updates > 0 && m.skipped_updates === m.updates;
 }
@@ -29,9 +30,9 @@ export interface LoopOptions {
   /** Trainer-specific state (data cursor, RNG states) as of the start of the next step. */
   snapshot: () => Record<string, unknown>;
   /** Runs optimizer step `step` (0-based); returns its metrics. */
-  step: (step: number) => Promise<Record<string, unknown>>;
+  step: (step: number) => Promise<StepMetrics>;
   /** Key figures for the progress bar. */
-  progressFields: (metrics: Record<string, unknown>) => Record<string, number | string | null>;
+  progressFields: (metrics: StepMetrics) => Record<string, number | string | null>;
 }
 
 /**
@@ -48,7 +49,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   let warnedNoSplit = false;
   let bestInfo: CheckpointInfo | null = null;
   let lastSaved: CheckpointInfo | null = null;
-  let lastMetrics: Record<string, unknown> = {};
+  let lastMetrics: StepMetrics = {};
   let snapshot = o.snapshot();
   let skippedInARow = 0;
 
@@ -65,7 +66,10 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
       ctx.logger.log('warn', `stage ${ctx.stage}: task ${ctx.task.name} has no "${o.validation.split}" split; validation and best-checkpoint selection are off (set validationSplit)`);
     }
     validatedStep = step;
-    if (result) ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, type: 'validation', [`val/${result.metric}`]: result.value, 'val/problems': result.problems });
+    if (result) {
+      const figures: StepMetrics = { [`val/${result.metric}`]: result.value, 'val/problems': result.problems };
+      ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, type: 'validation', ...figures });
+    }
     return result;
   };
   const considerBest = async (result: ValidationResult | null): Promise<void> => {
@@ -112,7 +116,8 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     }
     snapshot = o.snapshot();
     // Peak resident memory of the process so far, in bytes (a wasm heap never shrinks: the peak is paid for the run).
-    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics, 'memory/rss_peak': process.resourceUsage().maxRSS * 1024 });
+    const memory: StepMetrics = { 'memory/rss_peak': process.resourceUsage().maxRSS * 1024 };
+    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics, ...memory });
     ctx.logger.progress({ label: `stage ${ctx.stage} ${trainerName}`, current: step, total: limit, fields: o.progressFields(lastMetrics) });
     if (due()) await considerBest(await validate());
     if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit) lastSaved = await save('latest');

@@ -6,8 +6,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  isTokenizedPrompt,
   POLICY_SPEC_VERSION,
   SeededRng,
+  type PolicyPrompt,
   type Generation,
   type Prompt,
   type SamplingParams,
@@ -62,14 +64,15 @@ export class BigramPolicy implements TrainablePolicy {
     return row.map((x) => x - lse);
   }
 
-  async generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]> {
+  async generate(prompts: PolicyPrompt[], params: SamplingParams): Promise<Generation[]> {
     return prompts.map((prompt) => {
-      const promptText = this.formatPrompt(prompt);
-      const promptTokenIds = [BOS, ...this.tokenize(promptText)];
+      // A tokenized prompt is sampled from as given (the Policy contract); text gets BOS first.
+      const promptText = isTokenizedPrompt(prompt) ? prompt.text : this.formatPrompt(prompt);
+      const promptTokenIds = isTokenizedPrompt(prompt) ? prompt.tokenIds : [BOS, ...this.tokenize(promptText)];
       const samples = Array.from({ length: params.n ?? 1 }, () => {
         const tokenIds: number[] = [];
         const logprobs: number[] = [];
-        let prev = promptTokenIds[promptTokenIds.length - 1];
+        let prev = promptTokenIds[promptTokenIds.length - 1] ?? BOS;
         let finishReason: 'eos' | 'length' | 'stop' = 'length';
         for (let i = 0; i < params.maxTokens; i++) {
           const temperature = params.temperature ?? 1;

@@ -54,6 +54,10 @@ describe('OpenAiCompatiblePolicy', () => {
     expect(server.bodies[0].prompt).toBe('p');
     expect(g.samples).toHaveLength(3);
     expect(g.samples[0]).toEqual({ text: 't', tokenIds: [], logprobs: [], finishReason: 'stop' });
+    // A tokenized prompt (as trainers pass them) is sent as its text; the server tokenizes it itself.
+    const [t] = await policy.generate([{ text: 'formatted prompt', tokenIds: [5, 6, 7] }], { n: 1, maxTokens: 4 });
+    expect(server.bodies.at(-1)!.prompt).toBe('formatted prompt');
+    expect([t.promptText, t.promptTokenIds]).toEqual(['formatted prompt', [5, 6, 7]]);
     // Chats need a template on the completions endpoint.
     await expect(policy.generate([[{ role: 'user', content: 'x' }]], { maxTokens: 1 })).rejects.toThrow(/completions endpoint takes text.*endpoint: "chat"/);
   });

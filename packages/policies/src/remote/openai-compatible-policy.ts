@@ -5,12 +5,14 @@
  */
 import OpenAI from 'openai';
 import {
+  isTokenizedPrompt,
   POLICY_SPEC_VERSION,
   SrlError,
   type ChatMessage,
   type FinishReason,
   type Generation,
   type Policy,
+  type PolicyPrompt,
   type Prompt,
   type Sample,
   type SamplingParams,
@@ -76,11 +78,16 @@ export class OpenAiCompatiblePolicy implements Policy {
     return renderChatTemplate({ template: this.template ?? resolveChatTemplate('plain'), messages: prompt, addGenerationPrompt: true });
   }
 
-  async generate(prompts: Prompt[], params: SamplingParams): Promise<Generation[]> {
+  /**
+   * A tokenized prompt is sent as its text: the server tokenizes with its own tokenizer (ids from a local one need
+   * not match the served model's), and the generation reports the ids it was given.
+   */
+  async generate(prompts: PolicyPrompt[], params: SamplingParams): Promise<Generation[]> {
     const n = params.n ?? 1;
     return limitConcurrency(
       this.options.concurrency,
-      prompts.map((prompt) => async () => {
+      prompts.map((given) => async () => {
+        const prompt: Prompt = isTokenizedPrompt(given) ? given.text : given;
         const samples: Sample[] = [];
         // Some servers (llama.cpp) return one choice whatever n is: ask again for the rest.
         while (samples.length < n) {
@@ -88,7 +95,7 @@ export class OpenAiCompatiblePolicy implements Policy {
           if (got.length === 0) throw new SrlError('runtime', `${this.url()} returned no choices for n = ${n - samples.length}; expected at least one`);
           samples.push(...got);
         }
-        return { promptText: this.formatPrompt(prompt), promptTokenIds: [], samples: samples.slice(0, n) };
+        return { promptText: this.formatPrompt(prompt), promptTokenIds: isTokenizedPrompt(given) ? [...given.tokenIds] : [], samples: samples.slice(0, n) };
       }),
     );
   }
