@@ -81,7 +81,8 @@ export interface PluginReference {
   path: string;
 }
 
-export type AnyPluginDefinition = PluginDefinition<PluginKind, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Any plugin, whatever its options (method parameters are bivariant, so each definition fits `object`). */
+export type AnyPluginDefinition = PluginDefinition<PluginKind, object>;
 
 const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 
