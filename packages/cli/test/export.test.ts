@@ -11,7 +11,7 @@ import { srl } from './run-srl';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const recipe = path.join(root, 'examples', 'quickstart', 'recipe.yaml');
 
-const lines = (text: string): any[] => text.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (text: string): Record<string, unknown>[] => text.trim().split('\n').map((l) => JSON.parse(l));
 
 describe('srl data instances', () => {
   it('prints the stage\'s instances {id, messages, reference, metadata}, as the trainer loads them', async () => {
@@ -25,7 +25,7 @@ describe('srl data instances', () => {
       id: 'train-1/srl/2',
       messages: [
         { role: 'system', content: 'Continue the solution with the single next step.' },
-        { role: 'user', content: expect.stringMatching(/^Question:\nNatalia sold clips[^]*\n\nSolution so far:\n1\. Natalia sold 48\/2 = 24 clips in May\.$/) },
+        { role: 'user', content: expect.stringMatching(/^Question:\nNatalia sold clips[\s\S]*\n\nSolution so far:\n1\. Natalia sold 48\/2 = 24 clips in May\.$/) },
       ],
       reference: '2. Natalia sold 48+24 = 72 clips altogether in April and May.',
       metadata: { exampleId: 'train-1', kind: 'srl', step: { index: 2, count: 2 }, answer: '72' },
@@ -33,7 +33,7 @@ describe('srl data instances', () => {
     const few = await srl(['data', 'instances', recipe, '--stage', '1', '--limit', '3']);
     expect(lines(few.out)).toEqual(rows.slice(0, 3));
     const rlvr = lines((await srl(['data', 'instances', recipe, '--kind', 'rlvr', '--limit', '2'])).out);
-    expect(rlvr.map((r) => [r.id, r.reference, r.metadata.kind])).toEqual([['train-1/rlvr', '72', 'rlvr'], ['train-2/rlvr', '10', 'rlvr']]);
+    expect(rlvr.map((r) => [r.id, r.reference, (r.metadata as { kind: string }).kind])).toEqual([['train-1/rlvr', '72', 'rlvr'], ['train-2/rlvr', '10', 'rlvr']]);
   });
 
   it('refuses a stage the recipe does not have, naming the ones it has', async () => {

@@ -28,9 +28,15 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const post = async (route: string, body: unknown): Promise<{ status: number; json: Record<string, any> }> => {
+/** The fields of a reply that these tests read: a completion, or an error. */
+interface ServerReply {
+  choices: { text: string }[];
+  usage: { completion_tokens: number };
+  error: { param: string | null; message: string; type: string };
+}
+const post = async (route: string, body: unknown): Promise<{ status: number; json: ServerReply }> => {
   const res = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as ServerReply };
 };
 const generateJson = async (args: string[]): Promise<{ text: string; tokenIds: number[]; logprobs: number[]; finishReason: string }[]> => {
   const r = await srl(['generate', ckpt, '--temperature', '0', '--max-tokens', '24', '--json', '--backend', 'wasm', ...args]);

@@ -57,9 +57,16 @@ async function startServer(args: string[]): Promise<{ url: string; child: ChildP
   return { url, child };
 }
 
-const post = async (url: string, body: unknown): Promise<{ status: number; json: any }> => {
+/** The fields of a reply that these tests read: OpenRLHF's rewards, or an error; /score answers rows (`post<unknown[]>`). */
+interface ServerReply {
+  rewards: (number | null)[];
+  scores: (number | null)[];
+  extra_logs: Record<string, (number | null)[]>;
+  error: { message: string };
+}
+const post = async <T = ServerReply>(url: string, body: unknown): Promise<{ status: number; json: T }> => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as T };
 };
 
 describe('srl serve reward step-similarity', () => {
@@ -91,9 +98,9 @@ describe('srl serve reward step-similarity', () => {
   });
 
   it('POST /score takes srl rows and returns what srl reward prints; many concurrent requests each get their own rows', async () => {
-    const answers = await Promise.all(data.map((r) => post(`${server.url}/score`, [{ completion: r.completion, reference: r.reference, id: 1 }])));
+    const answers = await Promise.all(data.map((r) => post<unknown[]>(`${server.url}/score`, [{ completion: r.completion, reference: r.reference, id: 1 }])));
     expect(answers.map((a) => a.json[0])).toEqual(expected);
-    const single = await post(`${server.url}/score`, { completion: data[1].completion, reference: data[1].reference });
+    const single = await post<unknown>(`${server.url}/score`, { completion: data[1].completion, reference: data[1].reference });
     expect(single.json).toEqual(expected[1]);
   });
 

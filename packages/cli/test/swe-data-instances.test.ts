@@ -56,7 +56,7 @@ describe('srl data instances on swe/openhands', () => {
           expect(turn.role).toBe('user');
           const result = calls[j]!.result ?? '';
           if (result.length <= 4000) expect(turn.content).toBe(`OBSERVATION:\n${result}`);
-          else expect(turn.content).toMatch(/^OBSERVATION:\n[^]{2000}\n\[\.\.\. \d+ characters omitted \.\.\.\]\n[^]{2000}$/);
+          else expect(turn.content).toMatch(/^OBSERVATION:\n[\s\S]{2000}\n\[\.\.\. \d+ characters omitted \.\.\.\]\n[\s\S]{2000}$/);
         }
       });
       if (k >= 3) expect(issue.content).toMatch(new RegExp(`\\n\\n\\(${k - 2} earlier actions? omitted; the last 2 and what they returned follow\\.\\)$`));

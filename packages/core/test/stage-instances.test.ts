@@ -35,7 +35,7 @@ const recording = [
     name: 'recording-prefix',
     optionsSchema: { type: 'object', properties: {} },
     defaults: {},
-    create: () => ({ specVersion: 1 as const, name: 'recording-prefix', score: async (rows: RewardInput[]) => (seen.rewardRows.push(...rows), rows.map((r, i) => ({ reward: (i % 3) / 2, components: {} }))) }),
+    create: () => ({ specVersion: 1 as const, name: 'recording-prefix', score: async (rows: RewardInput[]) => (seen.rewardRows.push(...rows), rows.map((_r, i) => ({ reward: (i % 3) / 2, components: {} }))) }),
   }),
 ];
 

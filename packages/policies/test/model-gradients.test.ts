@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type BackendName } from '../src/backend/select-backend';
+import { selectBackend } from '../src/backend/select-backend';
 import { tokenLogProbs } from '../src/model/ops/token-log-probs';
 import { transformerPreset } from '../src/model/presets';
 import { Transformer } from '../src/model/transformer';
-import { TEST_BACKEND, TEST_BACKENDS } from '../src/backend/test-backend';
+import { TEST_BACKENDS } from '../src/backend/test-backend';
 
 // Whole-model gradients (custom-gradient linear, embedding, norms, RoPE, attention, tied head) against central
 // finite differences of the cross-entropy, at a few coordinates of every parameter.

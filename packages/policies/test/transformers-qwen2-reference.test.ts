@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type BackendName } from '../src/backend/select-backend';
+import { selectBackend } from '../src/backend/select-backend';
 import { loadHfCheckpoint } from '../src/checkpoint/hf-checkpoint';
 import { readSafetensors } from '../src/checkpoint/safetensors';
 import { generate } from '../src/generation/generate';

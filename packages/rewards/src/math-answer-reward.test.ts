@@ -1,7 +1,7 @@
 import { PluginRegistry, type RewardInput } from '@srl/core';
 import { checkRewardPlugin, quietLogger } from '@srl/core/testing';
 import { describe, expect, it } from 'vitest';
-import { MathAnswerReward, mathAnswerPlugin, type MathAnswerOptions } from './math-answer-reward';
+import { type MathAnswerReward, mathAnswerPlugin, type MathAnswerOptions } from './math-answer-reward';
 import { plugins } from './plugins';
 
 const inputs: RewardInput[] = [

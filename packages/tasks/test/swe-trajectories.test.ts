@@ -201,7 +201,7 @@ describe('SWE readers on hub files', () => {
   it("swe/openhands reads OpenHands' non-function-calling conversations (XML calls in the text, SWE-Gym's layout) into the same steps", async () => {
     const source = JSON.parse(readFileSync(path.join(oh, 'django__django-11099.json'), 'utf8'));
     const names = new Map<string, string>();
-    const messages = source.messages.map((m: Record<string, any>) => {
+    const messages = source.messages.map((m: { role: string; content?: { text: string }[]; tool_calls?: { id: string; function: { name: string; arguments: string } }[] }) => {
       if (m.role === 'assistant' && m.tool_calls?.length) {
         const call = m.tool_calls[0];
         names.set(call.id, call.function.name);

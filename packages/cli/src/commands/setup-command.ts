@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Logger } from '@srl/core';
+import type { Logger } from '@srl/core';
 import { setupTensorflow } from '@srl/policies';
 
 type Run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;

@@ -1,6 +1,6 @@
 import { matchingBlocks } from '@srl/rewards';
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Side-by-side HTML of a model step and an expert step: characters inside difflib's matching
@@ -14,15 +14,15 @@ export function diffHtml(model: string, expert: string): { model: string; expert
     let html = '';
     let at = 0;
     for (const [start, size] of spans) {
-      if (start > at) html += `<span class="${cls}">${escape(chars.slice(at, start).join(''))}</span>`;
-      html += escape(chars.slice(start, start + size).join(''));
+      if (start > at) html += `<span class="${cls}">${escapeHtml(chars.slice(at, start).join(''))}</span>`;
+      html += escapeHtml(chars.slice(start, start + size).join(''));
       at = start + size;
     }
-    if (at < chars.length) html += `<span class="${cls}">${escape(chars.slice(at).join(''))}</span>`;
+    if (at < chars.length) html += `<span class="${cls}">${escapeHtml(chars.slice(at).join(''))}</span>`;
     return html;
   };
   const real = blocks.filter((m) => m.size > 0);
   return { model: render(a, real.map((m) => [m.a, m.size]), 'del'), expert: render(b, real.map((m) => [m.b, m.size]), 'ins') };
 }
 
-export { escape as escapeHtml };
+export { escapeHtml };

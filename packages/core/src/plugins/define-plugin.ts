@@ -92,7 +92,8 @@ export interface PluginReference {
   path: string;
 }
 
-export type AnyPluginDefinition = PluginDefinition<PluginKind, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Any plugin, whatever its options and injected services (method parameters are bivariant, so each definition fits). */
+export type AnyPluginDefinition = PluginDefinition<PluginKind, object, NoInjections>;
 
 const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 

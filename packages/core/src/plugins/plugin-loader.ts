@@ -61,7 +61,7 @@ export function packageEntry(dir: string): string {
   const pkg = readPackageJson(dir);
   if (!pkg) throw new SrlError('plugin', `${dir} has no readable package.json`);
   if (pkg.exports !== undefined) {
-    let targets: string[] | void;
+    let targets: ReturnType<typeof resolveExports>;
     try {
       targets = resolveExports(pkg, '.', { conditions: userConditions() });
     } catch (cause) {

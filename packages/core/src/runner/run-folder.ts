@@ -77,7 +77,7 @@ export class RunFolder {
         o.log(`run folder ${root}: the earlier attempt failed before its first checkpoint (${previous.error ?? 'no reason recorded'}); starting again`);
       }
       const folder = new RunFolder(root, lock, o.resume ? previous : null, o.recipe.name, o.clock);
-      await folder.recordRecipe(o.recipe, o.resume && previous !== null, o.allowRecipeChange ?? false, previous);
+      await folder.recordRecipe(o.recipe, o.resume && previous !== null, o.allowRecipeChange ?? false);
       return folder;
     } catch (error) {
       lock.release();
@@ -122,7 +122,7 @@ export class RunFolder {
     this.lock.release();
   }
 
-  private async recordRecipe(recipe: Recipe, resuming: boolean, allowChange: boolean, previous: RunRecord | null): Promise<void> {
+  private async recordRecipe(recipe: Recipe, resuming: boolean, allowChange: boolean): Promise<void> {
     const recipeFile = this.file('recipe.json');
     const now = recordedRecipe(recipe);
     if (resuming && existsSync(recipeFile)) {

@@ -160,7 +160,7 @@ export class BigramPolicy implements TrainablePolicy {
       this.poisonNextStep = false;
       loss = NaN;
     }
-    let norm = Math.sqrt(grad.reduce((a, g) => a + g * g, 0));
+    const norm = Math.sqrt(grad.reduce((a, g) => a + g * g, 0));
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { loss, gradNorm: norm, skipped: true, tokens };
     const scale = input.maxGradNorm && norm > input.maxGradNorm ? input.maxGradNorm / norm : 1;
     this.t++;

@@ -60,7 +60,7 @@ const EXPR_CHARS = String.raw`[\d.\s${OPERATORS}]`;
 const EXPRESSION = String.raw`(?<expr>-?\(?-?\d${EXPR_CHARS}{0,60}[${OPERATORS}]${EXPR_CHARS}{1,60}\)?)`;
 const PREFIX = String.raw`(?:^|\s|=)(?:\*\*)?`;
 const SUFFIX = String.raw`(?:\*\*)?(?:\.|,|:|\s|\)|\$|$)`;
-const CURRENCY = String.raw`[$€£¥₹₽₪₩₫฿₡₢₣₤₥₦₧₨₭₮₯₰₱₲₳₴₵₶₷₸₺₻₼₾₿]`;
+const CURRENCY = '[$€£¥₹₽₪₩₫฿₡₢₣₤₥₦₧₨₭₮₯₰₱₲₳₴₵₶₷₸₺₻₼₾₿]';
 const EXPRESSION_ANCHORED = `(?:${PREFIX}${EXPRESSION}${SUFFIX})`;
 const NUMBER_ANCHORED = `(?:${PREFIX}${CURRENCY}?${NUMBER})`;
 const EXPRESSION_OR_NUMBER = `(?:${EXPRESSION_ANCHORED}|${NUMBER_ANCHORED})`;

@@ -52,7 +52,7 @@ export function cSqrt(a: Complex): Complex {
 /** a^b; real bases with real exponents stay real where the result is real (odd roots of negatives). */
 export function cPow(a: Complex, b: Complex): Complex {
   if (a.im === 0 && b.im === 0) {
-    const direct = Math.pow(a.re, b.re);
+    const direct = a.re ** b.re;
     if (!Number.isNaN(direct)) return complex(direct);
   }
   if (b.im === 0 && Number.isInteger(b.re) && Math.abs(b.re) <= 64) {
@@ -69,7 +69,7 @@ export function cPow(a: Complex, b: Complex): Complex {
  */
 export function cRoot(a: Complex, n: Complex): Complex {
   if (a.im === 0 && n.im === 0 && Number.isInteger(n.re) && n.re % 2 !== 0 && a.re < 0) {
-    return complex(-Math.pow(-a.re, 1 / n.re));
+    return complex(-((-a.re) ** (1 / n.re)));
   }
   return cPow(a, cDiv(ONE, n));
 }

@@ -7,7 +7,7 @@ import { parseDecimal, powInt, rational } from './rational';
 
 const node = (latex: string) => {
   const a = parseLatexAnswer(latex);
-  if (!a || a.kind !== 'expr') throw new Error(`not an expression: ${latex}`);
+  if (a?.kind !== 'expr') throw new Error(`not an expression: ${latex}`);
   return a.node;
 };
 

@@ -19,12 +19,12 @@ export interface ExtractedChoice {
   raw: string;
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The chosen option in `text`, or null. */
 export function extractChoice(text: string, options: ChoiceOptions = {}): ExtractedChoice | null {
   const choices = options.choices ?? ['A', 'B', 'C', 'D'];
-  const key = `(${choices.map(escape).join('|')})`;
+  const key = `(${choices.map(escapeRegExp).join('|')})`;
   const suffix = String.raw`(?:\*\*)?(?:\.|,|:|\s|$)`;
   const lone = String.raw`(?:^|\s)(?:\*\*)?${key}${suffix}`;
   const patterns: [string, string][] = [

@@ -45,6 +45,7 @@ const NOT_UNITS = new Set(['pi', 'and', 'or', 'sin', 'cos', 'tan', 'log', 'ln', 
 
 /** Restores LaTeX commands that lost their backslash to a string escape (see CONTROL_ESCAPES). */
 export function recoverControlEscapes(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters a lost backslash left are what it looks for
   return text.replace(/[\f\b\t\r\v\x07](?=[a-zA-Z])/g, (c) => CONTROL_ESCAPES[c] ?? c);
 }
 

@@ -73,9 +73,7 @@ function holds(op: RelationOp, a: number, b: number): boolean {
   }
 }
 
-interface Member {
-  (t: number): boolean;
-}
+type Member = (t: number) => boolean;
 
 /** Membership in a set-like answer; null when the answer is not a set of real numbers. */
 function membership(set: MathAnswer, budget: Budget, ends: number[]): Member | null {

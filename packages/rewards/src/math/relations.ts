@@ -5,7 +5,6 @@
  * multiple is positive and the strictness agrees (`x < 1` ≡ `-x > -1`).
  */
 import type { CompareOptions } from './answers-equal';
-import { nodesEqual } from './answers-equal';
 import { cAbs, cDiv, complex, type Complex } from './complex';
 import { evaluateNode, hashUnit, isMatrix, KNOWN_FUNCTIONS } from './evaluate';
 import type { MathAnswer, MathNode, RelationOp } from './math-answer';

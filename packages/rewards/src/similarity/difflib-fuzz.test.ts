@@ -11,7 +11,7 @@ import type { Sequence } from './symbol-table';
 const PYTHON = process.env.PYTHON ?? 'python3';
 const SEED = Number(process.env.SRL_FUZZ_SEED ?? 20251030);
 
-const ORACLE = String.raw`
+const ORACLE = `
 import sys, json, difflib
 cases = json.loads(sys.stdin.buffer.read().decode('utf-8'))
 out = []

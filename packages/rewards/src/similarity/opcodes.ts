@@ -40,7 +40,7 @@ export function groupOpcodes(opcodes: readonly Opcode[], n = 3): Opcode[][] {
   const groups: Opcode[][] = [];
   let group: Opcode[] = [];
   for (const code of codes) {
-    let [tag, i1, i2, j1, j2] = code; // eslint-disable-line prefer-const
+    let [tag, i1, i2, j1, j2] = code;
     if (tag === 'equal' && i2 - i1 > nn) {
       group.push([tag, i1, Math.min(i2, i1 + n), j1, Math.min(j2, j1 + n)]);
       groups.push(group);

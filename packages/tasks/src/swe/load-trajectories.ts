@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SrlError, type SweTrajectory } from '@srl/core';
@@ -76,7 +77,7 @@ export async function loadTrajectories(input: LoadTrajectoriesInput): Promise<Lo
 }
 
 async function listFiles(target: string, pattern: RegExp): Promise<string[]> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(target);
   } catch {

@@ -1,6 +1,6 @@
 import { renderAction, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type SweTrajectory, type Task } from '@srl/core';
 import { holdOut } from '../math/tasks/hold-out';
-import { SweInstanceBuilder } from './instances/swe-instance-builder';
+import type { SweInstanceBuilder } from './instances/swe-instance-builder';
 import { loadTrajectories, type TrajectoryFormat } from './load-trajectories';
 import { readHarnessReport } from './swebench/read-harness-report';
 

@@ -1,5 +1,5 @@
 import { SrlError } from '@srl/core';
-import { runTool } from './run-tool';
+import { runTool, type ToolOutput } from './run-tool';
 
 /** What a fresh Node process found when it loaded the native package the way select-backend does. */
 export interface NativeVerification {
@@ -57,7 +57,7 @@ const EXPECTED_GRADIENT = [2, 4, 6];
  * `tensorflow` backend and checks a product and a gradient. Throws SrlError('runtime') saying what went wrong.
  */
 export async function verifyTfjsNode(options: { fromFile: string; packageName: string }): Promise<NativeVerification> {
-  let out;
+  let out: ToolOutput;
   try {
     out = await runTool(process.execPath, ['-e', VERIFY_SCRIPT, options.fromFile, options.packageName], { purpose: `load ${options.packageName} and run a product and a gradient on it` });
   } catch (error) {

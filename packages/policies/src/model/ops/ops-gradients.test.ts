@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedRandom, maxGradientError } from '../../../test/grad-check';
-import { selectBackend, type BackendName } from '../../backend/select-backend';
+import { selectBackend } from '../../backend/select-backend';
 import { mergeHeads, splitQkv } from './attention-layout';
 import { batchMatMul } from './batch-mat-mul';
 import { embedding } from './embedding';

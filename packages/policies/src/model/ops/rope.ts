@@ -21,7 +21,7 @@ export class Rope {
     this.invFreq = new Float32Array(half);
     for (let i = 0; i < half; i++) {
       const exponent = Math.fround((2 * i) / headDim);
-      this.invFreq[i] = Math.fround(1 / Math.fround(Math.pow(Math.fround(theta), exponent)));
+      this.invFreq[i] = Math.fround(1 / Math.fround(Math.fround(theta) ** exponent));
     }
     const r = new Float32Array(headDim * headDim);
     for (let j = 0; j < half; j++) {

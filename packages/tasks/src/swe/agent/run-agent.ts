@@ -90,7 +90,7 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
       // The stop string is kept out of the text: put it back so the call is complete.
       const reply = sample.finishReason === 'stop' && sample.text.includes('<function=') ? `${sample.text}</function>` : sample.text;
       const split = splitAgentReply(reply);
-      let action;
+      let action: SweStep['action'];
       try {
         // Caught below: the message goes back to the model as feedback, never to the user.
         if (split.action === null) throw new Error('no <function=...> call found');

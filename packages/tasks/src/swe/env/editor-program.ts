@@ -26,16 +26,15 @@ export interface EditorReply {
   before?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function editorProgram(require: (id: string) => any): void {
-  const fs = require('fs');
-  const nodePath = require('path');
+export function editorProgram(require: (id: string) => unknown): undefined {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const nodePath = require('node:path') as typeof import('node:path');
   const SNIPPET_LINES = 4;
   const MAX_RESPONSE_LEN = 16000;
   const TRUNCATED_MESSAGE =
     '<response clipped><NOTE>To save on context only part of this file has been shown to you. You should retry this tool after you have searched inside the file with `grep -n` in order to find the line numbers of what you are looking for.</NOTE>';
   const req: EditorRequest = JSON.parse(fs.readFileSync(0, 'utf8'));
-  const reply = (ok: boolean, output: string, before?: string): void => {
+  const reply = (ok: boolean, output: string, before?: string): undefined => {
     process.stdout.write(JSON.stringify(before === undefined ? { ok, output } : { ok, output, before }));
   };
   const expandTabs = (text: string): string => {
@@ -87,7 +86,7 @@ export function editorProgram(require: (id: string) => any): void {
   }
   try {
     if (command === 'view') {
-      if (stat.isDirectory()) {
+      if (stat?.isDirectory()) {
         if (req.view_range) return reply(false, 'The `view_range` parameter is not allowed when `path` points to a directory.');
         const entries = [path];
         listTree(path, 1, entries);

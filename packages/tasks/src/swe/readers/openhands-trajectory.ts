@@ -27,7 +27,7 @@ export function openHandsTrajectory(record: Record<string, unknown>, ctx: Record
       const text = contentText(message.content, `${at}.content`);
       const start = text.indexOf('<function=');
       if (start < 0) return;
-      let action;
+      let action: SweStep['action'] | undefined;
       try {
         action = parseAction(text.slice(start), { toolNames: ctx.toolNames });
       } catch (error) {

@@ -19,7 +19,7 @@ export function sweSmithTrajectory(record: Record<string, unknown>, ctx: RecordC
       if (open) malformed(at, 'two assistant turns in a row: the call before this one has no observation');
       const start = text.indexOf('<function=');
       if (start < 0) return; // prose only: no action
-      let action;
+      let action: SweStep['action'] | undefined;
       try {
         action = parseAction(text.slice(start), { toolNames: ctx.toolNames });
       } catch (error) {
