@@ -5,6 +5,7 @@
 export * from './errors';
 export * from './contracts/index';
 export * from './plugins/define-plugin';
+export * from './plugins/options-schema';
 export * from './plugins/plugin-ref';
 export * from './plugins/plugin-registry';
 export * from './plugins/plugin-loader';
@@ -38,6 +39,7 @@ export * from './training/directory-checkpoint-store';
 export * from './training/stage-loop';
 export * from './training/sft-trainer';
 export * from './training/grpo-trainer';
+export * from './training/trainer-options';
 export * from './training/trainer-plugins';
 export * from './eval/pass-at-k';
 export * from './eval/evaluate-policy';

@@ -6,6 +6,7 @@ import type { RewardModel } from '../contracts/reward-model';
 import type { StepDecomposer, Task } from '../contracts/task';
 import type { Trainer } from '../contracts/trainer';
 import { SrlError } from '../errors';
+import { schemaDefaults, type PluginOptions, type TObject } from './options-schema';
 import type { PluginRef } from './plugin-ref';
 
 /** What each kind of plugin creates. */
@@ -83,10 +84,24 @@ export interface PluginReference {
 
 export type AnyPluginDefinition = PluginDefinition<PluginKind, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/**
+ * A plugin declared with its options once: `options` is a TypeBox object schema (`Type.Object({...})`,
+ * defaults as `Default(...)`), from which the definition's `optionsSchema`, `defaults` and the type of
+ * `create`'s options are derived.
+ */
+export type PluginDeclaration<K extends PluginKind, S extends TObject> = Omit<PluginDefinition<K, PluginOptions<S>>, 'optionsSchema' | 'defaults'> & { readonly options: S };
+
 const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 
-/** Declares a plugin. Bind the result in your package's `ContainerModule` under the `Plugin` token. */
-export function definePlugin<K extends PluginKind, O extends object>(definition: PluginDefinition<K, O>): PluginDefinition<K, O> {
+/**
+ * Declares a plugin, from a `PluginDeclaration` (options declared once, the usual form) or a plain
+ * `PluginDefinition` (a JSON Schema and defaults written by hand). Bind the result in your package's
+ * `ContainerModule` under the `Plugin` token.
+ */
+export function definePlugin<K extends PluginKind, S extends TObject>(declaration: PluginDeclaration<K, S>): PluginDefinition<K, PluginOptions<S>>;
+export function definePlugin<K extends PluginKind, O extends object>(definition: PluginDefinition<K, O>): PluginDefinition<K, O>;
+export function definePlugin(input: PluginDeclaration<PluginKind, TObject> | AnyPluginDefinition): AnyPluginDefinition {
+  const definition = 'options' in input ? declared(input) : input;
   if (!/^[a-z0-9]+([-/][a-z0-9]+)*$/.test(definition.name)) {
     throw new SrlError(
       'plugin',
@@ -94,6 +109,10 @@ export function definePlugin<K extends PluginKind, O extends object>(definition:
     );
   }
   return Object.freeze({ ...definition, [PLUGIN_MARKER]: true });
+}
+
+function declared({ options, ...rest }: PluginDeclaration<PluginKind, TObject>): AnyPluginDefinition {
+  return { ...rest, optionsSchema: options, defaults: schemaDefaults(options) } as AnyPluginDefinition;
 }
 
 export function isPluginDefinition(value: unknown): value is AnyPluginDefinition {
