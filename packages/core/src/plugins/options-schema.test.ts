@@ -72,3 +72,20 @@ describe('plugin options declared once', () => {
     expect(isSrlError(error) && error.message).toMatch(/"groupSise" is not an option of this schema; expected one of groupSize, mode, stop, inner/);
   });
 });
+
+describe('PluginOptions', () => {
+  it('makes defaulted properties present, in nested objects and arrays too', () => {
+    const nested = Type.Object({
+      parts: Type.Array(Type.Object({ weight: Default(Type.Number(), 1), label: Type.Optional(Type.String()), name: Type.String() })),
+      model: Default(Type.Object({ size: Default(Type.Integer(), 2) }), {}),
+    });
+    type O = PluginOptions<typeof nested>;
+    const o: O = { parts: [{ weight: 2, name: 'a' }], model: { size: 3 } };
+    const weight: number = o.parts[0]!.weight;
+    const label: string | undefined = o.parts[0]!.label;
+    const size: number = o.model.size;
+    // @ts-expect-error name is required, weight present once resolved
+    const missing: O['parts'][number] = { weight: 1 };
+    expect([weight, label, size, missing]).toEqual([2, undefined, 3, { weight: 1 }]);
+  });
+});
