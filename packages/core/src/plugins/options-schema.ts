@@ -3,12 +3,12 @@
  * ajv validates (strict, `useDefaults`), the TypeScript type that `create` receives (`PluginOptions`),
  * and the defaults (`default` keywords) that srl fills in, `srl plugins` prints and editors show.
  */
-import { Type, type SchemaOptions, type Static, type TArray, type TObject, type TOptional, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static, type TArray, type TObject, type TOptional, type TProperties, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox';
 import { SrlError } from '../errors';
 import { pluginRefSchema } from '../recipe/recipe-schema';
 import type { PluginRef } from './plugin-ref';
 
-export { Type, type Static, type TObject, type TSchema };
+export { Type, type SchemaOptions, type Static, type TArray, type TObject, type TOptional, type TProperties, type TSchema, type TString, type TUnsafe };
 
 /** A property a recipe may leave out: ajv fills in the default, and `create` sees it present. */
 export type TDefault<T extends TSchema> = TOptional<T> & { default: Static<T> };

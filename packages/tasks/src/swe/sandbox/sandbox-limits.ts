@@ -1,42 +1,29 @@
-/** Limits of one command in the SWE sandbox. */
-export interface SandboxLimits {
+import { Default, schemaDefaults, Type, type PluginOptions } from '@srl/core';
+
+const bytes = (minimum: number, value: number) => Default(Type.Integer({ minimum }), value);
+
+/** Limits of one command in the SWE sandbox, declared once (type, defaults, and the plugins' `limits` option). */
+const sandboxLimitsProperties = {
   /** Wall-clock limit per command; the whole sandbox is killed when it runs out. */
-  timeoutMs: number;
+  timeoutMs: Default(Type.Integer({ minimum: 100 }), 30_000),
   /** Output kept for the observation (head and tail, with a truncation marker). */
-  outputBytes: number;
+  outputBytes: bytes(256, 100_000),
   /** A command that writes more than this is killed (its observation is still the capped output). */
-  killAfterOutputBytes: number;
+  killAfterOutputBytes: bytes(1024, 64 * 1024 * 1024),
   /** Processes (and threads) the command may run at once (RLIMIT_NPROC inside its user namespace). */
-  processes: number;
+  processes: Default(Type.Integer({ minimum: 4 }), 128),
   /** Address space of each process (RLIMIT_AS), bytes. */
-  memoryBytes: number;
+  memoryBytes: bytes(67108864, 4 * 1024 * 1024 * 1024),
   /** Largest file a command may write (RLIMIT_FSIZE), bytes. */
-  fileBytes: number;
+  fileBytes: bytes(1024, 256 * 1024 * 1024),
   /** Size of the private /tmp (tmpfs), bytes. */
-  tmpBytes: number;
-}
-
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
-  timeoutMs: 30_000,
-  outputBytes: 100_000,
-  killAfterOutputBytes: 64 * 1024 * 1024,
-  processes: 128,
-  memoryBytes: 4 * 1024 * 1024 * 1024,
-  fileBytes: 256 * 1024 * 1024,
-  tmpBytes: 256 * 1024 * 1024,
+  tmpBytes: bytes(1048576, 256 * 1024 * 1024),
 };
+export const sandboxLimitsSchema = Type.Object(sandboxLimitsProperties, { additionalProperties: false });
 
-/** JSON Schema of a partial `SandboxLimits`, for plugin options. */
-export const sandboxLimitsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    timeoutMs: { type: 'integer', minimum: 100 },
-    outputBytes: { type: 'integer', minimum: 256 },
-    killAfterOutputBytes: { type: 'integer', minimum: 1024 },
-    processes: { type: 'integer', minimum: 4 },
-    memoryBytes: { type: 'integer', minimum: 67108864 },
-    fileBytes: { type: 'integer', minimum: 1024 },
-    tmpBytes: { type: 'integer', minimum: 1048576 },
-  },
-} as const;
+export type SandboxLimits = PluginOptions<typeof sandboxLimitsSchema>;
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = schemaDefaults(sandboxLimitsSchema);
+
+/** The `limits` option of the plugins that run commands (each left out takes its default). */
+export const sandboxLimitsOption = Default(Type.Object(sandboxLimitsProperties, { additionalProperties: false, description: 'per-command sandbox limits' }), {});
