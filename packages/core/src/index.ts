@@ -6,6 +6,7 @@ export * from './errors';
 export * from './contracts/index';
 export * from './plugins/define-plugin';
 export * from './plugins/options-schema';
+export * from './plugins/define-reward';
 export * from './plugins/plugin-ref';
 export * from './plugins/plugin-registry';
 export * from './plugins/plugin-loader';
