@@ -1,11 +1,16 @@
-import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
+import { Default, defineReward, Type, type PluginOptions } from '@srl/core';
 
-export interface TokenF1Options {
-  lowercase: boolean;
-  stripPunctuation: boolean;
-  /** F-beta: beta > 1 weighs recall (covering the expert step) more than precision. */
-  beta: number;
-}
+// The options, declared once: the schema srl validates, the type below and the defaults.
+const tokenF1Options = Type.Object(
+  {
+    lowercase: Default(Type.Boolean({ description: 'compare case-insensitively' }), true),
+    stripPunctuation: Default(Type.Boolean({ description: 'ignore punctuation and symbols' }), true),
+    /** F-beta: beta > 1 weighs recall (covering the expert step) more than precision. */
+    beta: Default(Type.Number({ exclusiveMinimum: 0, description: 'F-beta weight of recall' }), 1),
+  },
+  { additionalProperties: false },
+);
+export type TokenF1Options = PluginOptions<typeof tokenF1Options>;
 
 /** Splits text into word tokens (Unicode letters/digits runs, or single symbols). */
 export function tokenize(text: string, { lowercase, stripPunctuation }: Omit<TokenF1Options, 'beta'>): string[] {
@@ -36,36 +41,17 @@ export function tokenF1(prediction: string, reference: string, options: TokenF1O
   return { f: ((1 + b2) * precision * recall) / (b2 * precision + recall), precision, recall };
 }
 
-class TokenF1Reward implements RewardModel {
-  readonly specVersion = REWARD_SPEC_VERSION;
-  readonly name = 'token-f1';
-  constructor(private readonly options: TokenF1Options) {}
-
-  async score(inputs: RewardInput[]): Promise<RewardResult[]> {
-    return inputs.map(({ completion, reference }) => {
+/** The `token-f1` reward: a plain batched function, one value per input (TRL-style), made a plugin by defineReward. */
+export const tokenF1Plugin = defineReward(
+  'token-f1',
+  async (inputs, options) =>
+    inputs.map(({ completion, reference }) => {
       // No reference: the reward does not apply (null), it is not a zero.
       if (reference === undefined) return { reward: null, components: { precision: null, recall: null } };
       // Score only what follows the monologue, like SRL's similarity reward.
       const action = completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion;
-      const { f, precision, recall } = tokenF1(action, reference, this.options);
+      const { f, precision, recall } = tokenF1(action, reference, options);
       return { reward: f, components: { precision, recall } };
-    });
-  }
-}
-
-export const tokenF1Plugin = definePlugin<'reward', TokenF1Options>({
-  kind: 'reward',
-  name: 'token-f1',
-  description: 'token-level F-beta between the step after </think> and the expert step',
-  optionsSchema: {
-    type: 'object',
-    properties: {
-      lowercase: { type: 'boolean', description: 'compare case-insensitively' },
-      stripPunctuation: { type: 'boolean', description: 'ignore punctuation and symbols' },
-      beta: { type: 'number', exclusiveMinimum: 0, description: 'F-beta weight of recall' },
-    },
-    additionalProperties: false,
-  },
-  defaults: { lowercase: true, stripPunctuation: true, beta: 1 },
-  create: (options) => new TokenF1Reward(options),
-});
+    }),
+  { description: 'token-level F-beta between the step after </think> and the expert step', options: tokenF1Options },
+);

@@ -10,7 +10,7 @@ import { TEST_BACKEND } from './backend/test-backend';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'srl-policy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const options = (extra: Partial<TfjsTransformerPolicyOptions>): TfjsTransformerPolicyOptions => ({
+const options = (extra: Partial<TfjsTransformerPolicyOptions>): Partial<TfjsTransformerPolicyOptions> => ({
   preset: 'llama-tiny', config: {}, backend: TEST_BACKEND, seed: 1, weightDecay: 0.01, saveDtype: 'F32', ...extra,
 });
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));

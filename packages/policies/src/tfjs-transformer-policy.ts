@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   isTokenizedPrompt,
   POLICY_SPEC_VERSION,
+  schemaDefaults,
   SeededRng,
   SrlError,
   type FrozenPolicy,
@@ -35,34 +36,9 @@ import { loadTokenizer, type Tokenizer } from './tokenizers/index';
 import { AdamW, type AdamWState } from './training/adamw';
 import { scoreSequences } from './training/score';
 import { trainStep } from './training/train-step';
+import { tfjsTransformerOptions, type TfjsTransformerPolicyOptions } from './tfjs-transformer-options';
 
-export interface TfjsTransformerPolicyOptions {
-  /** Starting config (ignored with `checkpoint`, whose config.json wins). */
-  preset: string;
-  /** Field overrides on the preset, minGPT-style. */
-  config: Partial<TransformerConfig>;
-  /** A Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json) to start from. */
-  checkpoint?: string;
-  /** 'byte', or a folder with tokenizer.json; default: the checkpoint's tokenizer, else 'byte'. */
-  tokenizer?: string;
-  /** A built-in chat template name (chatml, qwen2, llama-2, llama-3, plain) or Jinja source. */
-  chatTemplate?: string;
-  backend: BackendName | 'auto';
-  seed: number;
-  weightDecay: number;
-  /** Weight dtype of saved checkpoints ('F32' is bit-exact). */
-  saveDtype: 'F32' | 'F16' | 'BF16';
-  /** Sequences per forward pass when scoring (bounds memory for long validation sets). */
-  scoreBatchSize?: number;
-  /**
-   * Estimated activation memory of one forward/backward pass, in MB: a train step or scoring call that would need
-   * more is split into micro-batches (gradient accumulation; same result to float rounding), unless the trainer
-   * sets `microBatchSize`. 0 = no limit. Default 256 (the wasm heap never shrinks, and stops at 4 GiB).
-   */
-  memoryBudgetMb?: number;
-}
-
-const DEFAULT_MEMORY_BUDGET_MB = 256;
+export type { TfjsTransformerPolicyOptions };
 
 export class TfjsTransformerPolicy implements TrainablePolicy {
   readonly specVersion = POLICY_SPEC_VERSION;
@@ -88,8 +64,9 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     this.rng = new SeededRng(options.seed);
   }
 
-  /** Selects the backend, then builds the model from a checkpoint or from a preset with fresh weights. */
-  static async create(options: TfjsTransformerPolicyOptions, context: { logger?: Logger; baseDir?: string } = {}): Promise<TfjsTransformerPolicy> {
+  /** Selects the backend, then builds the model from a checkpoint or from a preset with fresh weights. Options left out take the plugin's defaults. */
+  static async create(input: Partial<TfjsTransformerPolicyOptions>, context: { logger?: Logger; baseDir?: string } = {}): Promise<TfjsTransformerPolicy> {
+    const options: TfjsTransformerPolicyOptions = { ...schemaDefaults(tfjsTransformerOptions), ...input };
     const resolve = (p: string): string => path.resolve(context.baseDir ?? process.cwd(), p);
     const backend = await selectBackend({ backend: options.backend, log: (m) => context.logger?.log('info', m) });
     let model: Transformer;
@@ -180,7 +157,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   private memoryBudgetBytes(): number {
-    return (this.options.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB) * 2 ** 20;
+    return this.options.memoryBudgetMb * 2 ** 20;
   }
 
   async save(dir: string): Promise<void> {

@@ -19,7 +19,7 @@ export class TokenizerPromptEncoder implements PromptEncoder {
   ) {}
 
   /** The tokenizer and context the policy created from `options` would have: a checkpoint's config.json and tokenizer, or the preset's. */
-  static fromOptions(options: TfjsTransformerPolicyOptions, baseDir: string): TokenizerPromptEncoder {
+  static fromOptions(options: Pick<TfjsTransformerPolicyOptions, 'preset' | 'config' | 'checkpoint' | 'tokenizer' | 'chatTemplate'>, baseDir: string): TokenizerPromptEncoder {
     const resolve = (p: string): string => path.resolve(baseDir, p);
     if (!options.checkpoint) return new TokenizerPromptEncoder(loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate), { ...transformerPreset(options.preset), ...options.config }.maxPositions);
     const dir = resolve(options.checkpoint);

@@ -2,38 +2,28 @@
 // a completion that breaks the format scores formatPenalty (-1). Every similarity reward here (step-similarity,
 // token-edit-similarity, rouge-l, solution-similarity) goes through this one function, so they all read the
 // completion with the same parser and the same format rule; only the similarity of two texts differs.
-import { SrlError, type RewardInput, type RewardResult } from '@srl/core';
-import { DEFAULT_SRL_OUTPUT_RULES, parseSrlOutput, type SrlOutputRules } from './parsing/parse-srl-output';
+import { Default, schemaDefaults, SrlError, StringEnum, Type, type PluginOptions, type RewardInput, type RewardResult } from '@srl/core';
+import { parseSrlOutput } from './parsing/parse-srl-output';
 import { SRL_OUTPUT_RULES_SCHEMA_PROPERTIES } from './parsing/srl-output-rules-schema';
 
-/** How a similarity reward reads a completion and its reference (shared by every similarity reward). */
-export interface SrlSimilarityOptions extends SrlOutputRules {
-  /** `think-then-step`: parse `<think>...</think>` then the step; `plain`: the whole completion is the action, untouched. */
-  format: 'think-then-step' | 'plain';
-  /** Reward for a completion that breaks the format (default -1). */
-  formatPenalty: number;
-  /** Collapse every run of whitespace (JS `\s`) to one space and trim, in both texts, before comparing (default false). */
-  normalizeWhitespace: boolean;
-  /** A row without a reference: `error` (default) throws a validation SrlError naming the row; `null` scores it null. */
-  missingReference: 'error' | 'null';
-}
-
-export const SRL_SIMILARITY_DEFAULTS: Readonly<SrlSimilarityOptions> = Object.freeze({
-  ...DEFAULT_SRL_OUTPUT_RULES,
-  format: 'think-then-step',
-  formatPenalty: -1,
-  normalizeWhitespace: false,
-  missingReference: 'error',
-});
-
-/** JSON Schema properties of {@link SrlSimilarityOptions}, to spread into a similarity reward's optionsSchema. */
+/** How a similarity reward reads a completion and its reference (shared by every similarity reward), declared once. */
 export const SRL_SIMILARITY_SCHEMA_PROPERTIES = {
-  format: { type: 'string', enum: ['think-then-step', 'plain'], description: 'think-then-step: <think>...</think> then the step; plain: the whole completion, untouched' },
-  formatPenalty: { type: 'number', description: 'reward of a completion that breaks the format' },
-  normalizeWhitespace: { type: 'boolean', description: 'collapse whitespace runs to one space and trim both texts' },
-  missingReference: { type: 'string', enum: ['error', 'null'], description: 'a row without reference: throw, or score null' },
+  /** `think-then-step`: parse `<think>...</think>` then the step; `plain`: the whole completion is the action, untouched. */
+  format: Default(
+    StringEnum(['think-then-step', 'plain'], { description: 'think-then-step: <think>...</think> then the step; plain: the whole completion, untouched' }),
+    'think-then-step',
+  ),
+  formatPenalty: Default(Type.Number({ description: 'reward of a completion that breaks the format' }), -1),
+  /** Collapse every run of whitespace (JS `\s`) to one space and trim, in both texts, before comparing. */
+  normalizeWhitespace: Default(Type.Boolean({ description: 'collapse whitespace runs to one space and trim both texts' }), false),
+  /** A row without a reference: `error` throws a validation SrlError naming the row; `null` scores it null. */
+  missingReference: Default(StringEnum(['error', 'null'], { description: 'a row without reference: throw, or score null' }), 'error'),
   ...SRL_OUTPUT_RULES_SCHEMA_PROPERTIES,
-} as const;
+};
+
+const srlSimilaritySchema = Type.Object(SRL_SIMILARITY_SCHEMA_PROPERTIES);
+export type SrlSimilarityOptions = PluginOptions<typeof srlSimilaritySchema>;
+export const SRL_SIMILARITY_DEFAULTS: Readonly<SrlSimilarityOptions> = Object.freeze(schemaDefaults(srlSimilaritySchema));
 
 /** The similarity of one (model action, expert text) pair, with optional extra components (e.g. precision). */
 export type PairSimilarity = (model: string, expert: string) => number | { similarity: number; components: Record<string, number> };

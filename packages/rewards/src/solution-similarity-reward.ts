@@ -3,20 +3,15 @@
 // The same parser and format rule as step-similarity (score-srl-similarity.ts), except that a solution holds many
 // steps, so singleStep is off by default. Use it with whole-solution SRL instances (math tasks: srlMode "whole"),
 // whose reference is the whole expert solution.
-import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
-import { checkStepHeaderPattern, scoreSrlSimilarity, SRL_SIMILARITY_DEFAULTS, SRL_SIMILARITY_SCHEMA_PROPERTIES } from './score-srl-similarity';
+import { definePlugin, REWARD_SPEC_VERSION, schemaDefaults, withDefaults, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
+import { checkStepHeaderPattern, scoreSrlSimilarity } from './score-srl-similarity';
 import { difflibSimilarity } from './similarity/difflib-similarity';
-import { DIFFLIB_SCHEMA_PROPERTIES, type StepSimilarityOptions } from './step-similarity-reward';
+import { stepSimilarityOptions, type StepSimilarityOptions } from './step-similarity-reward';
 
 /** The options of step-similarity; only the default of `singleStep` differs (false). */
+export const solutionSimilarityOptions = withDefaults(stepSimilarityOptions, { singleStep: false });
 export type SolutionSimilarityOptions = StepSimilarityOptions;
-
-export const SOLUTION_SIMILARITY_DEFAULTS: SolutionSimilarityOptions = {
-  ...SRL_SIMILARITY_DEFAULTS,
-  singleStep: false,
-  order: 'model-first',
-  autojunk: true,
-};
+export const SOLUTION_SIMILARITY_DEFAULTS: SolutionSimilarityOptions = schemaDefaults(solutionSimilarityOptions);
 
 /** Components: `similarity` (the ratio, null when not scored) and `format_ok`, as step-similarity. */
 export class SolutionSimilarityReward implements RewardModel {
@@ -40,16 +35,11 @@ export class SolutionSimilarityReward implements RewardModel {
 }
 
 /** The `solution-similarity` reward plugin. */
-export const solutionSimilarityPlugin = definePlugin<'reward', SolutionSimilarityOptions>({
+export const solutionSimilarityPlugin = definePlugin({
   kind: 'reward',
   name: 'solution-similarity',
   description: "SRL one-step ablation: difflib SequenceMatcher ratio between the model's whole solution (after </think>) and the whole expert solution, formatPenalty on a format error",
-  optionsSchema: {
-    type: 'object',
-    properties: { ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...DIFFLIB_SCHEMA_PROPERTIES },
-    additionalProperties: false,
-  },
-  defaults: SOLUTION_SIMILARITY_DEFAULTS,
+  options: solutionSimilarityOptions,
   create(options) {
     return new SolutionSimilarityReward(options);
   },

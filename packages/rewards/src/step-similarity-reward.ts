@@ -2,23 +2,14 @@
 // expert step, 2M/T; r = -1 when the output breaks the format. The monologue is not scored.
 // Open choices, all options here: argument order (autojunk applies to the second sequence only), autojunk,
 // whitespace normalisation and the format rules. Defaults: SequenceMatcher(None, model, expert), autojunk on.
-import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
-import { checkStepHeaderPattern, scoreSrlSimilarity, SRL_SIMILARITY_DEFAULTS, SRL_SIMILARITY_SCHEMA_PROPERTIES, type SrlSimilarityOptions } from './score-srl-similarity';
-import { difflibSimilarity, type DifflibOptions } from './similarity/difflib-similarity';
+import { definePlugin, REWARD_SPEC_VERSION, schemaDefaults, Type, type PluginOptions, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
+import { checkStepHeaderPattern, scoreSrlSimilarity, SRL_SIMILARITY_SCHEMA_PROPERTIES } from './score-srl-similarity';
+import { DIFFLIB_SCHEMA_PROPERTIES, difflibSimilarity } from './similarity/difflib-similarity';
 
-export interface StepSimilarityOptions extends SrlSimilarityOptions, DifflibOptions {}
-
-export const STEP_SIMILARITY_DEFAULTS: StepSimilarityOptions = {
-  ...SRL_SIMILARITY_DEFAULTS,
-  order: 'model-first',
-  autojunk: true,
-};
-
-/** JSON Schema properties of {@link DifflibOptions} (shared with solution-similarity). */
-export const DIFFLIB_SCHEMA_PROPERTIES = {
-  order: { type: 'string', enum: ['model-first', 'expert-first'], description: 'model-first: SequenceMatcher(None, model, expert)' },
-  autojunk: { type: 'boolean', description: "difflib's autojunk heuristic (applies to the second sequence)" },
-} as const;
+/** step-similarity's options, declared once: how to read a completion, and difflib's choices. */
+export const stepSimilarityOptions = Type.Object({ ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...DIFFLIB_SCHEMA_PROPERTIES }, { additionalProperties: false });
+export type StepSimilarityOptions = PluginOptions<typeof stepSimilarityOptions>;
+export const STEP_SIMILARITY_DEFAULTS: StepSimilarityOptions = schemaDefaults(stepSimilarityOptions);
 
 /**
  * The SRL step reward. Components: `similarity` (the ratio, null on a format error or a missing reference) and
@@ -46,16 +37,11 @@ export class StepSimilarityReward implements RewardModel {
 }
 
 /** The `step-similarity` reward plugin: SRL's difflib step reward with its format check. */
-export const stepSimilarityPlugin = definePlugin<'reward', StepSimilarityOptions>({
+export const stepSimilarityPlugin = definePlugin({
   kind: 'reward',
   name: 'step-similarity',
   description: "SRL step reward: difflib SequenceMatcher ratio (CPython-exact) between the model's step and the expert step, formatPenalty on a format error",
-  optionsSchema: {
-    type: 'object',
-    properties: { ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...DIFFLIB_SCHEMA_PROPERTIES },
-    additionalProperties: false,
-  },
-  defaults: STEP_SIMILARITY_DEFAULTS,
+  options: stepSimilarityOptions,
   create(options) {
     return new StepSimilarityReward(options);
   },

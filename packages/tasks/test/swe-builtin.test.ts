@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinSweTasks, replayTrajectory, TestsPassReward } from '../src/index';
+import { DEFAULT_SANDBOX_LIMITS } from '../src/swe/sandbox/sandbox-limits';
 
 describe('built-in SWE tasks', async () => {
   const tasks = await loadBuiltinSweTasks();
@@ -35,7 +36,7 @@ describe('built-in SWE tasks', async () => {
     const wrong = expert.replace('[^a-zA-Z0-9]+', '[^a-zA-Z0-9 ]+');
     expect(wrong).not.toBe(expert);
     const broken = expert.replace('-    text = re.sub', '-    text = re.subx');
-    const reward = new TestsPassReward({ unsafe: false, limits: {} });
+    const reward = new TestsPassReward({ unsafe: false, limits: DEFAULT_SANDBOX_LIMITS });
     const meta = { instanceId: task.instanceId };
     const [good, none, bad, unapplied, unknown] = await reward.score([
       { completion: expert, metadata: meta },

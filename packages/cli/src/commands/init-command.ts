@@ -47,29 +47,25 @@ function pluginFiles(name: string): Record<string, string> {
     )}\n`,
     'src/index.js': `// ${pkg}: the default export is the ContainerModule srl loads (installed packages with the
 // "srl-plugin" keyword are found by every srl command; a recipe may also name it under "plugins").
-import { definePlugin, pluginModule, REWARD_SPEC_VERSION } from '@srl/core';
+import { Default, defineReward, pluginModule, Type } from '@srl/core';
 
-/** Fraction of the expert step's characters that the model's step (after </think>) repeats, in order of length. */
-export const ${camel(name)}Plugin = definePlugin({
-  kind: 'reward',
-  name: '${name}',
-  description: 'length ratio between the step after </think> and the expert step',
-  optionsSchema: { type: 'object', properties: { cap: { type: 'number', exclusiveMinimum: 0 } }, additionalProperties: false },
-  defaults: { cap: 1 },
-  create: (options) => ({
-    specVersion: REWARD_SPEC_VERSION,
-    name: '${name}',
-    async score(inputs) {
-      return inputs.map(({ completion, reference }) => {
-        // No reference: the reward does not apply (null), which is not a zero.
-        if (reference === undefined) return { reward: null, components: {} };
-        const step = completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion;
-        const ratio = reference.length === 0 ? (step.length === 0 ? 1 : 0) : step.length / reference.length;
-        return { reward: Math.min(options.cap, ratio), components: { ratio } };
-      });
-    },
-  }),
-});
+/** Length ratio between the model's step (after </think>) and the expert step, capped: a plain batched function. */
+export const ${camel(name)}Plugin = defineReward(
+  '${name}',
+  async (inputs, options) =>
+    inputs.map(({ completion, reference }) => {
+      // No reference: the reward does not apply (null), which is not a zero.
+      if (reference === undefined) return { reward: null, components: {} };
+      const step = completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion;
+      const ratio = reference.length === 0 ? (step.length === 0 ? 1 : 0) : step.length / reference.length;
+      return { reward: Math.min(options.cap, ratio), components: { ratio } };
+    }),
+  {
+    description: 'length ratio between the step after </think> and the expert step',
+    // The options, declared once: schema, defaults and documentation (srl plugins).
+    options: Type.Object({ cap: Default(Type.Number({ exclusiveMinimum: 0, description: 'largest reward' }), 1) }, { additionalProperties: false }),
+  },
+);
 
 export default pluginModule([${camel(name)}Plugin]);
 `,

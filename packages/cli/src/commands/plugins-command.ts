@@ -16,18 +16,28 @@ export interface PluginInfo {
   options: Record<string, OptionInfo>;
 }
 
-export function describePlugin({ definition, packageName }: RegisteredPlugin): PluginInfo {
-  const properties = (definition.optionsSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
+/** Each option, and each field of an object option (`config.numLayers`, `limits.timeoutMs`), with its type, default, choices and description. */
+function describeOptions(properties: Record<string, Record<string, unknown>>, defaults: Record<string, unknown>, prefix = ''): Record<string, OptionInfo> {
   const options: Record<string, OptionInfo> = {};
   for (const [key, schema] of Object.entries(properties)) {
-    const fallback = (definition.defaults as Record<string, unknown>)[key] ?? schema.default;
-    options[key] = {
+    const fallback = defaults[key] ?? schema.default;
+    options[`${prefix}${key}`] = {
       ...(schema.type !== undefined ? { type: schema.type } : {}),
       ...(fallback !== undefined ? { default: fallback } : {}),
       ...(Array.isArray(schema.enum) ? { enum: schema.enum } : {}),
       ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
     };
+    if (schema.type === 'object' && schema.properties) {
+      const nested = typeof fallback === 'object' && fallback !== null ? (fallback as Record<string, unknown>) : {};
+      Object.assign(options, describeOptions(schema.properties as Record<string, Record<string, unknown>>, nested, `${prefix}${key}.`));
+    }
   }
+  return options;
+}
+
+export function describePlugin({ definition, packageName }: RegisteredPlugin): PluginInfo {
+  const properties = (definition.optionsSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const options = describeOptions(properties, definition.defaults as Record<string, unknown>);
   return { name: definition.name, kind: definition.kind, package: packageName, ...(definition.description ? { description: definition.description } : {}), options };
 }
 

@@ -6,6 +6,7 @@ import type { RewardModel } from '../contracts/reward-model';
 import type { StepDecomposer, Task } from '../contracts/task';
 import type { Trainer } from '../contracts/trainer';
 import { SrlError } from '../errors';
+import { schemaDefaults, type PluginOptions, type TObject } from './options-schema';
 import type { PluginRef } from './plugin-ref';
 import type { InjectedServices, NoInjections, PluginInjections } from './plugin-injection';
 
@@ -95,10 +96,24 @@ export interface PluginReference {
 /** Any plugin, whatever its options and injected services (method parameters are bivariant, so each definition fits). */
 export type AnyPluginDefinition = PluginDefinition<PluginKind, object, NoInjections>;
 
+/**
+ * A plugin declared with its options once: `options` is a TypeBox object schema (`Type.Object({...})`,
+ * defaults as `Default(...)`), from which the definition's `optionsSchema`, `defaults` and the type of
+ * `create`'s options are derived.
+ */
+export type PluginDeclaration<K extends PluginKind, S extends TObject, I extends PluginInjections = NoInjections> = Omit<PluginDefinition<K, PluginOptions<S>, I>, 'optionsSchema' | 'defaults'> & { readonly options: S };
+
 const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 
-/** Declares a plugin. Bind the result in your package's `ContainerModule` under the `Plugin` token. */
-export function definePlugin<K extends PluginKind, O extends object, I extends PluginInjections = NoInjections>(definition: PluginDefinition<K, O, I>): PluginDefinition<K, O, I> {
+/**
+ * Declares a plugin, from a `PluginDeclaration` (options declared once, the usual form) or a plain
+ * `PluginDefinition` (a JSON Schema and defaults written by hand). Bind the result in your package's
+ * `ContainerModule` under the `Plugin` token.
+ */
+export function definePlugin<K extends PluginKind, S extends TObject, I extends PluginInjections = NoInjections>(declaration: PluginDeclaration<K, S, I>): PluginDefinition<K, PluginOptions<S>, I>;
+export function definePlugin<K extends PluginKind, O extends object, I extends PluginInjections = NoInjections>(definition: PluginDefinition<K, O, I>): PluginDefinition<K, O, I>;
+export function definePlugin(input: PluginDeclaration<PluginKind, TObject, NoInjections> | AnyPluginDefinition): AnyPluginDefinition {
+  const definition = 'options' in input ? declared(input) : input;
   if (!/^[a-z0-9]+([-/][a-z0-9]+)*$/.test(definition.name)) {
     throw new SrlError(
       'plugin',
@@ -106,6 +121,10 @@ export function definePlugin<K extends PluginKind, O extends object, I extends P
     );
   }
   return Object.freeze({ ...definition, [PLUGIN_MARKER]: true });
+}
+
+function declared({ options, ...rest }: PluginDeclaration<PluginKind, TObject>): AnyPluginDefinition {
+  return { ...rest, optionsSchema: options, defaults: schemaDefaults(options) } as AnyPluginDefinition;
 }
 
 export function isPluginDefinition(value: unknown): value is AnyPluginDefinition {

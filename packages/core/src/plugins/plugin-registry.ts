@@ -48,7 +48,7 @@ export class PluginRegistry {
 
   register(definition: AnyPluginDefinition, packageName: string): void {
     if (!isPluginDefinition(definition)) {
-      throw new SrlError('plugin', `package "${packageName}" bound a value that is not a plugin: use definePlugin({ kind, name, optionsSchema, defaults, create })`);
+      throw new SrlError('plugin', `package "${packageName}" bound a value that is not a plugin: use definePlugin({ kind, name, options, create })`);
     }
     const table = this.byKind.get(definition.kind);
     if (!table) {

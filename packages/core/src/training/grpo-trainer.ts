@@ -14,63 +14,14 @@ import type { PluginRef } from '../plugins/plugin-ref';
 import type { RewardInput } from '../contracts/reward-model';
 import type { StageResult, Trainer, TrainerContext, TrainerInstancesInput } from '../contracts/trainer';
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
-import { groupAdvantages, mean, populationStd, type AdvantageStd } from './advantages';
+import { groupAdvantages, mean, populationStd } from './advantages';
 import { fillDynamicBatch, filterGroup, type DynamicBatch } from './dynamic-sampling';
 import { loadTokenizedInstances, type TokenizedInstance } from './instance-loading';
 import { InstanceStream, type StreamCursor } from './instance-stream';
-import { learningRateAt, type LrScheduleSpec, type WarmupStyle } from './lr-schedule';
+import { learningRateAt, type LrScheduleSpec } from './lr-schedule';
 import { SeededRng } from './seeded-rng';
 import { runStageLoop, StepAborted } from './stage-loop';
-
-export interface GrpoOptions {
-  instances: 'srl' | 'rlvr';
-  /** The reward used when the recipe gives the stage none. */
-  reward: PluginRef;
-  split: string;
-  limit?: number;
-  groupSize: number;
-  /** Groups (prompts) per optimizer batch, after dynamic sampling. */
-  batchSize: number;
-  /** Groups per policy update; the batch is split into batchSize / miniBatchSize updates, μ times. */
-  miniBatchSize?: number;
-  microBatchSize?: number;
-  ppoEpochs: number;
-  temperature: number;
-  topP: number;
-  maxTokens: number;
-  maxPromptTokens: number;
-  stop?: string[];
-  lr: number;
-  schedule: LrScheduleSpec['kind'];
-  warmup: number;
-  /** `srl` (first step at lr / W) or `hf` (Hugging Face: first step at 0, W rounded up); see LrScheduleSpec. */
-  warmupStyle: WarmupStyle;
-  maxGradNorm: number;
-  clipLow: number;
-  clipHigh: number;
-  klBeta: number;
-  aggregation: 'token-mean' | 'sequence-mean';
-  scaleAdvantagesByStd: boolean;
-  /** Std of the advantage normalisation: `population` (srl's default) or `sample` (TRL, verl). */
-  advantageStd: AdvantageStd;
-  /** ε of (r − mean) / (std + ε): srl and verl 1e-6, TRL 1e-4. */
-  advantageEpsilon: number;
-  /** k3 KL times the ratio exp(logp − old) (TRL's `use_bias_correction_kl`); default false (TRL's default). */
-  klRatioCorrection: boolean;
-  dynamicSampling: boolean;
-  /** SRL's ε: keep a group only if the population std of its rewards exceeds it (paper: unspecified; default 1e-4). */
-  epsilon: number;
-  maxSamplingRounds: number;
-  /** Most groups a later sampling round asks for, per missing group (the observed keep rate sets the factor). */
-  maxOversample: number;
-  /** Training length in epochs over the instances (the paper: up to 30, best on validation). */
-  epochs: number;
-  validationSplit?: string;
-  validationLimit: number;
-  validateEvery: number;
-  validationMaxTokens: number;
-  checkpointEvery: number;
-}
+import type { GrpoOptions } from './trainer-options';
 
 interface Group {
   inst: TokenizedInstance;

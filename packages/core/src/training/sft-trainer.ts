@@ -10,31 +10,9 @@ import type { StageResult, Trainer, TrainerContext, TrainerInstancesInput } from
 import { TRAINER_SPEC_VERSION } from '../contracts/trainer';
 import { loadTokenizedInstances, renderCompletion, type TokenizedInstance } from './instance-loading';
 import { InstanceStream, type StreamCursor } from './instance-stream';
-import { learningRateAt, type LrScheduleSpec, type WarmupStyle } from './lr-schedule';
+import { learningRateAt, type LrScheduleSpec } from './lr-schedule';
 import { runStageLoop } from './stage-loop';
-
-export interface SftOptions {
-  instances: 'sft' | 'srl';
-  completionTemplate: string;
-  split: string;
-  limit?: number;
-  batchSize: number;
-  microBatchSize?: number;
-  epochs: number;
-  lr: number;
-  schedule: LrScheduleSpec['kind'];
-  warmup: number;
-  /** `srl` (first step at lr / W) or `hf` (Hugging Face: first step at 0, W rounded up); see LrScheduleSpec. */
-  warmupStyle: WarmupStyle;
-  maxGradNorm: number;
-  maxPromptTokens: number;
-  maxCompletionTokens: number;
-  validationSplit?: string;
-  validationLimit: number;
-  validateEvery: number;
-  validationMaxTokens: number;
-  checkpointEvery: number;
-}
+import type { SftOptions } from './trainer-options';
 
 export class SftTrainer implements Trainer {
   readonly specVersion = TRAINER_SPEC_VERSION;

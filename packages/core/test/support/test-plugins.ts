@@ -1,4 +1,4 @@
-import { definePlugin, TASK_SPEC_VERSION, type ChatMessage, type Example, type Instance, type InstanceKind, type Task } from '../../src/index';
+import { Default, definePlugin, TASK_SPEC_VERSION, Type, type ChatMessage, type Example, type Instance, type InstanceKind, type Task } from '../../src/index';
 import { BigramPolicy } from './bigram-policy';
 
 /** A small arithmetic task with numbered steps, in memory. */
@@ -28,8 +28,7 @@ export function listTask(count: number): Task {
 const prefixReward = definePlugin({
   kind: 'reward',
   name: 'test-prefix',
-  optionsSchema: { type: 'object', properties: {} },
-  defaults: {},
+  options: Type.Object({}),
   create: () => ({
     specVersion: 1 as const,
     name: 'test-prefix',
@@ -44,14 +43,13 @@ const prefixReward = definePlugin({
 const exactReward = definePlugin({
   kind: 'reward',
   name: 'test-exact',
-  optionsSchema: { type: 'object', properties: {} },
-  defaults: {},
+  options: Type.Object({}),
   create: () => ({ specVersion: 1 as const, name: 'test-exact', score: async (inputs) => inputs.map((i) => ({ reward: i.completion.trim() === i.reference ? 1 : 0, components: {} })) }),
 });
 
 export const testPlugins = [
   prefixReward,
   exactReward,
-  definePlugin({ kind: 'policy', name: 'bigram', optionsSchema: { type: 'object', properties: { seed: { type: 'integer' } } }, defaults: { seed: 0 }, create: (o: { seed: number }) => new BigramPolicy(o.seed) }),
-  definePlugin({ kind: 'task', name: 'test/add', optionsSchema: { type: 'object', properties: { count: { type: 'integer' } } }, defaults: { count: 12 }, create: (o: { count: number }) => listTask(o.count) }),
+  definePlugin({ kind: 'policy', name: 'bigram', options: Type.Object({ seed: Default(Type.Integer(), 0) }), create: (o) => new BigramPolicy(o.seed) }),
+  definePlugin({ kind: 'task', name: 'test/add', options: Type.Object({ count: Default(Type.Integer(), 12) }), create: (o) => listTask(o.count) }),
 ];

@@ -19,29 +19,9 @@ import {
 } from '@srl/core';
 import { renderChatTemplate, resolveChatTemplate } from '../tokenizers/chat-templates';
 import { limitConcurrency } from './limit-concurrency';
+import type { OpenAiCompatibleOptions } from './openai-compatible-plugin';
 
-export interface OpenAiCompatibleOptions {
-  /** The API root, e.g. `http://127.0.0.1:8000/v1`. */
-  baseURL: string;
-  /** The `model` field of each request (vLLM: the served model name). */
-  model: string;
-  apiKey?: string;
-  /** Name of an environment variable that holds the API key (used when `apiKey` is not given). */
-  apiKeyEnv?: string;
-  /** `chat`: POST /chat/completions, the server applies the model's chat template. `completions`: POST /completions with text. */
-  endpoint: 'chat' | 'completions';
-  /** Requests in flight at once. */
-  concurrency: number;
-  timeoutMs: number;
-  /** Retries (with exponential backoff, honouring Retry-After) on 408, 409, 429, 5xx and dropped connections. */
-  maxRetries: number;
-  /** Ask for the sampled tokens' log-probs (`logprobs: true` / `logprobs: 0`). */
-  logprobs: boolean;
-  /** Chat template (built-in name or Jinja) to render chat prompts for the `completions` endpoint. */
-  chatTemplate?: string;
-  /** Extra fields merged into every request body (vLLM/SGLang extensions such as `top_k`, `return_tokens_as_token_ids`). */
-  extraBody: Record<string, unknown>;
-}
+export type { OpenAiCompatibleOptions };
 
 interface ChoiceLogprobs {
   tokens: string[];

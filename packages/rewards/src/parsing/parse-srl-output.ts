@@ -1,53 +1,14 @@
 // SRL §4.2 and App. B.2: the model writes "<think> inner monologue </think>" and then only the single next
 // step; the reward compares that step (the action) with the expert's, and a broken format scores -1.
 // The paper leaves the format check unspecified; the rules below are ours, each one configurable.
-import { STEP_HEADER_PATTERN } from '@srl/core';
+import { schemaDefaults, STEP_HEADER_PATTERN } from '@srl/core';
+import { srlOutputRulesSchema, type SrlOutputRules } from './srl-output-rules-schema';
 
-/** How strictly to read an SRL completion. Every field has a default (see {@link DEFAULT_SRL_OUTPUT_RULES}). */
-export interface SrlOutputRules {
-  /** A think block must be present (default true). When false, a completion with no think tags at all is all action. */
-  requireThink: boolean;
-  /**
-   * The prompt already ends with `<think>` (DeepSeek-R1-style chat templates), so the completion starts inside the
-   * monologue and only `</think>` is expected; a leading `<think>` is still tolerated (default false).
-   */
-  thinkOpenInPrompt: boolean;
-  /** Allow text other than whitespace before `<think>` (default false: such text is a format error). */
-  allowTextBeforeThink: boolean;
-  /**
-   * `<solution>...</solution>` around the step: `optional` (default) unwraps it when present; `required` rejects a step
-   * without it; `forbidden` rejects a step containing the tags.
-   */
-  solutionWrapper: 'optional' | 'required' | 'forbidden';
-  /** Accept an empty step (default false: an empty action is a format error). */
-  allowEmptyStep: boolean;
-  /**
-   * Reject a completion holding more than one step (default true): a line other than the step's first non-empty
-   * line that matches `stepHeaderPattern` starts another step. Lines inside a tool call's parameter value (SWE-agent's
-   * XML form, `<parameter=KEY>VALUE</parameter>`, the SWE step) are the call's data, never a step header.
-   */
-  singleStep: boolean;
-  /**
-   * Source of the regular expression (tested per line, flag `i`) of a line that starts a step. The default is the
-   * tasks' own step-header format, `STEP_HEADER_PATTERN` of @srl/core: an unindented `k.` followed by whitespace or
-   * the end of the line (`2. **Title**`). The decomposers never put such a line inside a step, so an expert step
-   * copied verbatim is one step; indented sub-lists (`   2. case`), `Step 2:` lines, `2)` items, `3.5 cm` are text.
-   * A task whose steps have another header format says so here.
-   */
-  stepHeaderPattern: string;
-}
+export type { SrlOutputRules };
 
 export const DEFAULT_STEP_HEADER_PATTERN = STEP_HEADER_PATTERN;
 
-export const DEFAULT_SRL_OUTPUT_RULES: Readonly<SrlOutputRules> = Object.freeze({
-  requireThink: true,
-  thinkOpenInPrompt: false,
-  allowTextBeforeThink: false,
-  solutionWrapper: 'optional',
-  allowEmptyStep: false,
-  singleStep: true,
-  stepHeaderPattern: DEFAULT_STEP_HEADER_PATTERN,
-});
+export const DEFAULT_SRL_OUTPUT_RULES: Readonly<SrlOutputRules> = Object.freeze(schemaDefaults(srlOutputRulesSchema));
 
 export type SrlFormatError =
   | 'missing-think'

@@ -1,13 +1,16 @@
+import { Default, StringEnum, Type, type PluginOptions } from '@srl/core';
 import type { PairSimilarity } from '../score-srl-similarity';
 import { SimilarityIndex } from './similarity-index';
 
-/** The two open choices of a difflib ratio reward (SRL §4.2 leaves both unspecified). */
-export interface DifflibOptions {
-  /** `model-first`: SequenceMatcher(None, model, expert) (default); `expert-first`: SequenceMatcher(None, expert, model). */
-  order: 'model-first' | 'expert-first';
-  /** difflib's autojunk (default true, Python's default and so the paper's); it applies to the second sequence. */
-  autojunk: boolean;
-}
+/** The two open choices of a difflib ratio reward (SRL §4.2 leaves both unspecified), declared once. */
+export const DIFFLIB_SCHEMA_PROPERTIES = {
+  /** `model-first`: SequenceMatcher(None, model, expert); `expert-first`: SequenceMatcher(None, expert, model). */
+  order: Default(StringEnum(['model-first', 'expert-first'], { description: 'model-first: SequenceMatcher(None, model, expert)' }), 'model-first'),
+  /** Python's default and so the paper's; it applies to the second sequence. */
+  autojunk: Default(Type.Boolean({ description: "difflib's autojunk heuristic (applies to the second sequence)" }), true),
+};
+const difflibSchema = Type.Object(DIFFLIB_SCHEMA_PROPERTIES);
+export type DifflibOptions = PluginOptions<typeof difflibSchema>;
 
 /**
  * A pair similarity for one batch: CPython's `SequenceMatcher.ratio()` (2M/T). With `model-first` the expert text

@@ -1,20 +1,20 @@
-import { SrlError, type TokenEncoder } from '@srl/core';
+import { Default, schemaDefaults, SrlError, StringEnum, Type, type PluginOptions, type TokenEncoder } from '@srl/core';
 import { similarityTokens, type TextTokenization } from './similarity-tokens';
 
-/** What a token-level similarity reward compares: words, characters, or the policy's own token ids. */
-export interface TokenSequenceOptions {
-  /** `words` (default; see WORD_TOKEN_PATTERN), `characters` (code points) or `policy` (the trained policy's tokenizer). */
-  tokens: TextTokenization | 'policy';
-  /** Lower-case both texts before tokenizing (default false). */
-  lowercase: boolean;
-}
-
-export const TOKEN_SEQUENCE_DEFAULTS: TokenSequenceOptions = { tokens: 'words', lowercase: false };
-
+/** What a token-level similarity reward compares: words, characters, or the policy's own token ids; declared once. */
 export const TOKEN_SEQUENCE_SCHEMA_PROPERTIES = {
-  tokens: { type: 'string', enum: ['words', 'characters', 'policy'], description: "words: words, numbers and symbols; characters: code points; policy: the trained policy's tokenizer" },
-  lowercase: { type: 'boolean', description: 'lower-case both texts before tokenizing' },
-} as const;
+  /** `words` (see WORD_TOKEN_PATTERN), `characters` (code points) or `policy` (the trained policy's tokenizer). */
+  tokens: Default(
+    StringEnum(['words', 'characters', 'policy'] satisfies readonly (TextTokenization | 'policy')[], {
+      description: "words: words, numbers and symbols; characters: code points; policy: the trained policy's tokenizer",
+    }),
+    'words',
+  ),
+  lowercase: Default(Type.Boolean({ description: 'lower-case both texts before tokenizing' }), false),
+};
+const tokenSequenceSchema = Type.Object(TOKEN_SEQUENCE_SCHEMA_PROPERTIES);
+export type TokenSequenceOptions = PluginOptions<typeof tokenSequenceSchema>;
+export const TOKEN_SEQUENCE_DEFAULTS: TokenSequenceOptions = schemaDefaults(tokenSequenceSchema);
 
 /** Refuses `tokens: "policy"` without a tokenizer, when the reward is created rather than on its first batch. */
 export function checkTokenSource(name: string, options: TokenSequenceOptions, tokenizer: TokenEncoder | undefined): void {

@@ -4,36 +4,50 @@
 // differ, and otherwise the difflib ratio of the arguments (each as `<parameter=KEY>VALUE</parameter>`,
 // keys sorted, so argument order does not count). A completion whose format or call is malformed
 // gets `formatPenalty` (default -1, the paper's).
-import { DEFAULT_PARAMETER_TYPES, DEFAULT_TOOL_NAMES, definePlugin, parseAction, REWARD_SPEC_VERSION, SrlError, type RewardInput, type RewardModel, type RewardResult, type SweAction } from '@srl/core';
-import { DEFAULT_SRL_OUTPUT_RULES, parseSrlOutput, type SrlOutputRules } from '../parsing/parse-srl-output';
+import {
+  Default,
+  DEFAULT_PARAMETER_TYPES,
+  DEFAULT_TOOL_NAMES,
+  definePlugin,
+  parseAction,
+  REWARD_SPEC_VERSION,
+  schemaDefaults,
+  SrlError,
+  StringEnum,
+  Type,
+  withDefaults,
+  type PluginOptions,
+  type RewardInput,
+  type RewardModel,
+  type RewardResult,
+  type SweAction,
+} from '@srl/core';
+import { parseSrlOutput } from '../parsing/parse-srl-output';
 import { SRL_OUTPUT_RULES_SCHEMA_PROPERTIES } from '../parsing/srl-output-rules-schema';
 import { SimilarityIndex } from '../similarity/similarity-index';
 
-export interface ActionSimilarityOptions extends SrlOutputRules {
-  /** `think-then-step`: `<think>...</think>` then the call; `plain`: the whole completion is the call. */
-  format: 'think-then-step' | 'plain';
-  /** Reward when the tools differ (default 0). */
-  toolMismatchReward: number;
-  /** Reward of a completion that breaks the format or holds no well-formed call (default -1). */
-  formatPenalty: number;
-  /** `model-first`: SequenceMatcher(None, model, expert) (default); `expert-first`: the reverse. */
-  order: 'model-first' | 'expert-first';
-  autojunk: boolean;
-  /** Source → canonical tool names applied to both calls (default: execute_bash → bash, finish → submit). */
-  toolNames: Record<string, string>;
-}
-
-export const ACTION_SIMILARITY_DEFAULTS: ActionSimilarityOptions = {
-  ...DEFAULT_SRL_OUTPUT_RULES,
+/** action-similarity's options, declared once. */
+export const actionSimilarityOptions = withDefaults(
+  Type.Object(
+    {
+      /** `think-then-step`: `<think>...</think>` then the call; `plain`: the whole completion is the call. */
+      format: Default(StringEnum(['think-then-step', 'plain']), 'think-then-step'),
+      toolMismatchReward: Default(Type.Number({ description: "reward when the tool differs from the expert's" }), 0),
+      formatPenalty: Default(Type.Number({ description: 'reward of a malformed completion or call' }), -1),
+      /** `model-first`: SequenceMatcher(None, model, expert); `expert-first`: the reverse. */
+      order: Default(StringEnum(['model-first', 'expert-first']), 'model-first'),
+      autojunk: Default(Type.Boolean(), true),
+      /** Source → canonical tool names applied to both calls. */
+      toolNames: Default(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', minLength: 1 } }), { ...DEFAULT_TOOL_NAMES }),
+      ...SRL_OUTPUT_RULES_SCHEMA_PROPERTIES,
+    },
+    { additionalProperties: false },
+  ),
   // A call's file text may hold numbered lines; they are not a second step.
-  singleStep: false,
-  format: 'think-then-step',
-  toolMismatchReward: 0,
-  formatPenalty: -1,
-  order: 'model-first',
-  autojunk: true,
-  toolNames: { ...DEFAULT_TOOL_NAMES },
-};
+  { singleStep: false },
+);
+export type ActionSimilarityOptions = PluginOptions<typeof actionSimilarityOptions>;
+export const ACTION_SIMILARITY_DEFAULTS: ActionSimilarityOptions = schemaDefaults(actionSimilarityOptions);
 
 /** The arguments as compared: one `<parameter=KEY>VALUE</parameter>` line per key, keys sorted. */
 export function argumentText(action: SweAction): string {
@@ -100,24 +114,11 @@ export class ActionSimilarityReward implements RewardModel {
 }
 
 /** The `action-similarity` reward plugin. */
-export const actionSimilarityPlugin = definePlugin<'reward', ActionSimilarityOptions>({
+export const actionSimilarityPlugin = definePlugin({
   kind: 'reward',
   name: 'action-similarity',
   description: 'SWE step reward: 0 when the tool differs from the expert\'s, else the difflib ratio of the arguments; formatPenalty for a malformed call',
-  optionsSchema: {
-    type: 'object',
-    properties: {
-      format: { type: 'string', enum: ['think-then-step', 'plain'] },
-      toolMismatchReward: { type: 'number', description: 'reward when the tool differs from the expert\'s' },
-      formatPenalty: { type: 'number', description: 'reward of a malformed completion or call' },
-      order: { type: 'string', enum: ['model-first', 'expert-first'] },
-      autojunk: { type: 'boolean' },
-      toolNames: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
-      ...SRL_OUTPUT_RULES_SCHEMA_PROPERTIES,
-    },
-    additionalProperties: false,
-  },
-  defaults: ACTION_SIMILARITY_DEFAULTS,
+  options: actionSimilarityOptions,
   create(options) {
     return new ActionSimilarityReward(options);
   },

@@ -1,26 +1,30 @@
 import path from 'node:path';
-import { DEFAULT_TOOL_NAMES, definePlugin, pluginRefSchema, type AnyPluginDefinition, type PluginRef } from '@srl/core';
+import { Default, DEFAULT_TOOL_NAMES, definePlugin, PluginRefType, Type, type AnyPluginDefinition, type PluginOptions } from '@srl/core';
 import { resolveDataDir } from '../data/resolve-data-dir';
-import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from './instances/swe-instance-builder';
+import { SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder } from './instances/swe-instance-builder';
 import type { TrajectoryFormat } from './load-trajectories';
 import { SweTrajectoryTask } from './swe-trajectory-task';
 
-export interface SweTaskOptions extends SweInstanceOptions {
+/** The options of every SWE trajectory task, declared once; `path` is required for a task without a shared sample. */
+const sweTaskProperties = {
   /** A trajectory file or folder (relative to the recipe's folder); default: the shared data sample. */
-  path?: string;
+  path: Type.Optional(Type.String({ minLength: 1, description: 'trajectory file or folder (JSON, JSONL, Parquet; .traj for SWE-agent)' })),
   /** The shared data folder, for the default path; default `$SRL_DATA_DIR`, else `shared/data` found above. */
-  dataDir?: string;
+  dataDir: Type.Optional(Type.String({ minLength: 1 })),
   /** A SWE-bench harness report (run report, report.json, or eval_reports.jsonl) giving `resolved` flags. */
-  report?: string;
+  report: Type.Optional(Type.String({ minLength: 1, description: 'SWE-bench harness report giving resolved flags' })),
   /** Keep only trajectories the report marks resolved. */
-  onlyResolved: boolean;
-  /** Source → canonical tool names (default: execute_bash → bash, finish → submit). */
-  toolNames: Record<string, string>;
-  validationSize: number;
-  validationSeed: number;
-  /** Reward plugin that scores the task's metric. Default "action-similarity". */
-  evalReward: PluginRef;
-}
+  onlyResolved: Default(Type.Boolean(), false),
+  /** Source → canonical tool names. */
+  toolNames: Default(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', minLength: 1 } }), { ...DEFAULT_TOOL_NAMES }),
+  ...SWE_INSTANCE_SCHEMA_PROPERTIES,
+  validationSize: Default(Type.Integer({ minimum: 0 }), 0),
+  validationSeed: Default(Type.Integer(), 0),
+  /** Reward plugin that scores the task's metric. */
+  evalReward: Default(PluginRefType({ description: 'the reward that scores evaluation: a reward plugin reference' }), 'action-similarity'),
+};
+const sweTaskOptions = Type.Object(sweTaskProperties, { additionalProperties: false });
+export type SweTaskOptions = PluginOptions<typeof sweTaskOptions>;
 
 interface SweTaskSpec {
   name: string;
@@ -39,37 +43,13 @@ const SPECS: SweTaskSpec[] = [
   { name: 'swe/trajectories', format: 'canonical', description: "srl's canonical trajectories (JSONL that the agent loop writes, e.g. srl eval's swe-builtin.trajectories.jsonl) as step-wise SWE instances" },
 ];
 
-const DEFAULTS: Omit<SweTaskOptions, 'path' | 'dataDir' | 'report'> = {
-  ...SWE_INSTANCE_DEFAULTS,
-  onlyResolved: false,
-  toolNames: { ...DEFAULT_TOOL_NAMES },
-  validationSize: 0,
-  validationSeed: 0,
-  evalReward: 'action-similarity',
-};
-
 function sweTaskPlugin(spec: SweTaskSpec) {
-  return definePlugin<'task', SweTaskOptions>({
+  return definePlugin({
     kind: 'task',
     name: spec.name,
     description: spec.description,
-    optionsSchema: {
-      type: 'object',
-      properties: {
-        path: { type: 'string', minLength: 1, description: 'trajectory file or folder (JSON, JSONL, Parquet; .traj for SWE-agent)' },
-        dataDir: { type: 'string', minLength: 1 },
-        report: { type: 'string', minLength: 1, description: 'SWE-bench harness report giving resolved flags' },
-        onlyResolved: { type: 'boolean' },
-        toolNames: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
-        ...SWE_INSTANCE_SCHEMA_PROPERTIES,
-        validationSize: { type: 'integer', minimum: 0 },
-        validationSeed: { type: 'integer' },
-        evalReward: { ...pluginRefSchema, description: 'the reward that scores evaluation: a reward plugin reference' },
-      },
-      ...(spec.sample ? {} : { required: ['path'] }),
-      additionalProperties: false,
-    },
-    defaults: DEFAULTS,
+    // Without a shared sample, the recipe must give the trajectories' path.
+    options: spec.sample ? sweTaskOptions : { ...sweTaskOptions, required: ['path'] },
     references: (options) => [{ kind: 'reward', ref: options.evalReward, path: 'evalReward' }],
     create(options, deps) {
       const dataFile = (relative: string): string => path.join(resolveDataDir({ dataDir: options.dataDir, baseDir: deps.baseDir }), relative);

@@ -1,40 +1,29 @@
-import { definePlugin, type AnyPluginDefinition } from '@srl/core';
-import { Gsm8kLinesDecomposer, type Gsm8kLinesOptions } from './gsm8k-lines-decomposer';
-import { NumberedDecomposer, type NumberedOptions } from './numbered-decomposer';
+import { definePlugin, Type, type AnyPluginDefinition } from '@srl/core';
+import { Gsm8kLinesDecomposer, gsm8kLinesOptions } from './gsm8k-lines-decomposer';
+import { NumberedDecomposer, numberedOptions } from './numbered-decomposer';
 import { ParagraphDecomposer } from './paragraph-decomposer';
 
-export const gsm8kLinesDecomposerPlugin = definePlugin<'decomposer', Gsm8kLinesOptions>({
+export const gsm8kLinesDecomposerPlugin = definePlugin({
   kind: 'decomposer',
   name: 'gsm8k-lines',
   description: 'GSM8K solutions: one step per line, the "#### x" line is the answer; calculator annotations <<...>> stripped or kept',
-  optionsSchema: {
-    type: 'object',
-    properties: { annotations: { type: 'string', enum: ['strip', 'keep'] } },
-    additionalProperties: false,
-  },
-  defaults: { annotations: 'strip' },
+  options: gsm8kLinesOptions,
   create: (options) => new Gsm8kLinesDecomposer(options),
 });
 
-export const numberedDecomposerPlugin = definePlugin<'decomposer', NumberedOptions>({
+export const numberedDecomposerPlugin = definePlugin({
   kind: 'decomposer',
   name: 'numbered',
   description: 'The SRL paper\'s "1. **Title** action" format (optionally after "SOLUTION:"); non-conforming solutions are dropped',
-  optionsSchema: {
-    type: 'object',
-    properties: { requireHeader: { type: 'boolean' }, requireBody: { type: 'boolean' } },
-    additionalProperties: false,
-  },
-  defaults: { requireHeader: false, requireBody: true },
+  options: numberedOptions,
   create: (options) => new NumberedDecomposer(options),
 });
 
-export const paragraphDecomposerPlugin = definePlugin<'decomposer', Record<string, never>>({
+export const paragraphDecomposerPlugin = definePlugin({
   kind: 'decomposer',
   name: 'paragraphs',
   description: 'Fallback: one step per blank-line separated paragraph',
-  optionsSchema: { type: 'object', properties: {}, additionalProperties: false },
-  defaults: {},
+  options: Type.Object({}, { additionalProperties: false }),
   create: () => new ParagraphDecomposer(),
 });
 

@@ -3,15 +3,20 @@
 //   SOLUTION:
 //   1. **{STEP TITLE}** {STEP ACTION}
 //   2. **{STEP TITLE}** {STEP ACTION}
-import { isStepHeaderLine, lastBoxed, type StepDecomposer } from '@srl/core';
+import { Default, isStepHeaderLine, lastBoxed, schemaDefaults, Type, type PluginOptions, type StepDecomposer } from '@srl/core';
 import { cleanAnswer } from '../answers/clean-answer';
 
-export interface NumberedOptions {
-  /** Require the `SOLUTION:` header line. Default false (it is optional). */
-  requireHeader: boolean;
-  /** Require a non-empty action after each title. Default true. */
-  requireBody: boolean;
-}
+/** The decomposer's options, declared once (the `numbered` plugin's). */
+export const numberedOptions = Type.Object(
+  {
+    /** Require the `SOLUTION:` header line (false: it is optional). */
+    requireHeader: Default(Type.Boolean(), false),
+    /** Require a non-empty action after each title. */
+    requireBody: Default(Type.Boolean(), true),
+  },
+  { additionalProperties: false },
+);
+export type NumberedOptions = PluginOptions<typeof numberedOptions>;
 
 const HEADER = /^(?:\*\*)?SOLUTION:(?:\*\*)?[ \t]*(.*)$/i;
 const STEP = /^(\d+)\.[ \t]*\*\*(.+?)\*\*(.*)$/;
@@ -31,7 +36,7 @@ export class NumberedDecomposer implements StepDecomposer {
   readonly specVersion = 1 as const;
   readonly name = 'numbered';
 
-  constructor(private readonly options: NumberedOptions = { requireHeader: false, requireBody: true }) {}
+  constructor(private readonly options: NumberedOptions = schemaDefaults(numberedOptions)) {}
 
   split(solution: string): { steps: string[]; titles: string[]; answer?: string } | null {
     const parsed = this.parse(solution);

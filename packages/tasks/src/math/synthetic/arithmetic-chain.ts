@@ -1,19 +1,24 @@
+import { Default, StringEnum, Type, type PluginOptions } from '@srl/core';
 import type { Prng } from './prng';
 
-export type ArithmeticOp = 'add' | 'subtract' | 'multiply' | 'divide';
+export const ARITHMETIC_OPS = ['add', 'subtract', 'multiply', 'divide'] as const;
+export type ArithmeticOp = (typeof ARITHMETIC_OPS)[number];
 
-export interface ArithmeticChainOptions {
-  /** Operations applied to the start value (≥ 1). */
-  steps: number;
-  /** Digits of the start value and of every operand (≥ 1). */
-  digits: number;
+/** The knobs of a chain, declared once (the `math/synthetic-arithmetic` plugin's difficulty options). */
+export const ARITHMETIC_CHAIN_PROPERTIES = {
+  /** Operations applied to the start value. */
+  steps: Default(Type.Integer({ minimum: 1, maximum: 64 }), 3),
+  /** Digits of the start value and of every operand. */
+  digits: Default(Type.Integer({ minimum: 1, maximum: 12 }), 1),
   /** Operations to draw from. Division is only drawn when it is exact. */
-  operations: ArithmeticOp[];
+  operations: Default(Type.Array(StringEnum(ARITHMETIC_OPS), { minItems: 1, uniqueItems: true }), [...ARITHMETIC_OPS]),
   /** Allow intermediate results below zero; when false, a subtraction that would go negative becomes an addition. */
-  allowNegative: boolean;
+  allowNegative: Default(Type.Boolean(), false),
   /** End with a step `**State the result** The result is \boxed{x}.` (so SRL learns to box the answer). */
-  finalAnswerStep: boolean;
-}
+  finalAnswerStep: Default(Type.Boolean(), true),
+};
+const arithmeticChainSchema = Type.Object(ARITHMETIC_CHAIN_PROPERTIES);
+export type ArithmeticChainOptions = PluginOptions<typeof arithmeticChainSchema>;
 
 export interface ArithmeticChain {
   problem: string;

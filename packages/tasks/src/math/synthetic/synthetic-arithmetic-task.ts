@@ -1,19 +1,23 @@
-import { hashString, SrlError, TASK_SPEC_VERSION, type ChatMessage, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type Task } from '@srl/core';
+import { Default, hashString, SrlError, TASK_SPEC_VERSION, Type, type PluginOptions, type ChatMessage, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type Task } from '@srl/core';
 import { NumberedDecomposer } from '../decompose/numbered-decomposer';
 import type { MathInstanceBuilder } from '../instances/math-instance-builder';
-import { generateArithmeticChain, type ArithmeticChainOptions } from './arithmetic-chain';
+import { ARITHMETIC_CHAIN_PROPERTIES, generateArithmeticChain } from './arithmetic-chain';
 import { Prng } from './prng';
 
-export interface SyntheticArithmeticConfig extends ArithmeticChainOptions {
+/** The task's configuration, declared once: the chain's knobs and the splits' seeds and sizes. */
+export const SYNTHETIC_ARITHMETIC_PROPERTIES = {
+  ...ARITHMETIC_CHAIN_PROPERTIES,
   /** Seed of the endless train stream. */
-  seed: number;
+  seed: Default(Type.Integer(), 0),
   /** Seed of the held-out splits; keep it fixed so runs with different `seed`s share test sets. */
-  heldOutSeed: number;
-  testSize: number;
-  validationSize: number;
+  heldOutSeed: Default(Type.Integer(), 20251030),
+  testSize: Default(Type.Integer({ minimum: 0 }), 200),
+  validationSize: Default(Type.Integer({ minimum: 0 }), 100),
   /** How many train examples `load('train')` returns (the stream itself is endless: `trainExample(i)`). */
-  trainSize: number;
-}
+  trainSize: Default(Type.Integer({ minimum: 0 }), 10000),
+};
+const syntheticArithmeticSchema = Type.Object(SYNTHETIC_ARITHMETIC_PROPERTIES);
+export type SyntheticArithmeticConfig = PluginOptions<typeof syntheticArithmeticSchema>;
 
 const MAX_ATTEMPTS = 1000;
 

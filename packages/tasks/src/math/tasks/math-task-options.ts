@@ -1,23 +1,19 @@
-import { pluginRefSchema, type PluginDeps, type PluginRef, type PluginReference, type StepDecomposer } from '@srl/core';
+import { Default, PluginRefType, schemaDefaults, StringEnum, Type, type PluginDeps, type PluginOptions, type PluginRef, type PluginReference, type StepDecomposer, type TDefault, type TString } from '@srl/core';
 import type { MathRowSpec } from '../load/math-row-spec';
 import { MathInstanceBuilder } from '../instances/math-instance-builder';
-import { MATH_INSTANCE_DEFAULTS, MATH_INSTANCE_SCHEMA_PROPERTIES, type MathInstanceOptions } from '../instances/math-instance-options';
+import { MATH_INSTANCE_SCHEMA_PROPERTIES } from '../instances/math-instance-options';
 
-/** Options every math task plugin accepts. */
-export interface MathTaskOptions extends MathInstanceOptions {
-  /** Step decomposer plugin (`"gsm8k-lines"`, `"numbered"`, `"paragraphs"`, or `[name, options]`); none: no steps. */
-  decomposer?: PluginRef;
-  /** Reward plugin that scores the task's metric. Default "math-answer". */
-  evalReward: PluginRef;
-}
-
-export const MATH_TASK_DEFAULTS: MathTaskOptions = { ...MATH_INSTANCE_DEFAULTS, evalReward: 'math-answer' };
-
+/** Options every math task plugin accepts, declared once. */
 export const MATH_TASK_SCHEMA_PROPERTIES = {
   ...MATH_INSTANCE_SCHEMA_PROPERTIES,
-  decomposer: { ...pluginRefSchema, description: 'the step decomposer: a decomposer plugin reference' },
-  evalReward: { ...pluginRefSchema, description: 'the reward that scores evaluation: a reward plugin reference' },
-} as const;
+  /** Step decomposer plugin (`"gsm8k-lines"`, `"numbered"`, `"paragraphs"`, or `[name, options]`); none: no steps. */
+  decomposer: Type.Optional(PluginRefType({ description: 'the step decomposer: a decomposer plugin reference' })),
+  /** Reward plugin that scores the task's metric. */
+  evalReward: Default(PluginRefType({ description: 'the reward that scores evaluation: a reward plugin reference' }), 'math-answer'),
+};
+const mathTaskSchema = Type.Object(MATH_TASK_SCHEMA_PROPERTIES);
+export type MathTaskOptions = PluginOptions<typeof mathTaskSchema>;
+export const MATH_TASK_DEFAULTS: MathTaskOptions = schemaDefaults(mathTaskSchema);
 
 /** What a math task plugin builds from its common options. */
 export interface MathTaskParts {
@@ -48,15 +44,23 @@ export function mathTaskReferences(options: Pick<MathTaskOptions, 'decomposer' |
   ];
 }
 
-/** JSON Schema properties of a data file read by field names (jsonl-benchmark, s1K). */
+const field = (description?: string) => Type.String({ minLength: 1, ...(description ? { description } : {}) });
+
+/** Options of a data file read by field names (jsonl-benchmark, s1K), as in `MathRowSpec`. */
 export const FIELD_SPEC_SCHEMA_PROPERTIES = {
-  path: { type: 'string', minLength: 1 },
-  problemField: { type: 'string', minLength: 1 },
-  answerField: { type: 'string', minLength: 1 },
-  answerExtraction: { type: 'string', enum: ['field', 'last-boxed', 'gsm8k'] },
-  solutionField: { type: 'string', minLength: 1 },
-  idField: { type: 'string', minLength: 1 },
-} as const;
+  /** The data file (JSONL, or Parquet by extension); relative to the recipe's folder. */
+  path: field(),
+  problemField: field(),
+  answerField: Type.Optional(field()),
+  answerExtraction: Default(StringEnum(['field', 'last-boxed', 'gsm8k']), 'field'),
+  solutionField: Type.Optional(field()),
+  idField: Type.Optional(field()),
+};
+
+/** A field-name property with a default (a task that knows its file's columns). */
+export function defaultField(value: string): TDefault<TString> {
+  return Default(field(), value);
+}
 
 /** The field spec of `FIELD_SPEC_SCHEMA_PROPERTIES`, taken from a task's options. */
 export function fieldSpec(options: MathRowSpec): MathRowSpec {

@@ -1,27 +1,31 @@
 // SRL §5.1 / App. A: the math training set is s1K-1.1 (1,000 questions) with 60 held out for
 // validation; steps come from DeepSeek-R1's final solutions rewritten into the numbered format.
 import path from 'node:path';
-import { definePlugin } from '@srl/core';
+import { Default, definePlugin, Type, type PluginOptions } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, type MathTaskOptions, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES, fieldSpec } from './math-task-options';
+import { MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES, fieldSpec, defaultField } from './math-task-options';
 import { holdOut } from './hold-out';
 
-export interface S1kOptions extends MathTaskOptions {
-  /** Local s1K-1.1 file (JSONL or Parquet, as downloaded from the hub); relative to the recipe's folder. */
-  path: string;
-  problemField: string;
-  /** The expert solution to split into steps (the numbered rewrite of App. A, or R1's `deepseek_attempt`). */
-  solutionField: string;
-  /** Gold answer field; none: the last `\boxed{}` the decomposer finds in the solution. */
-  answerField?: string;
-  answerExtraction: 'field' | 'last-boxed' | 'gsm8k';
-  idField?: string;
-  /** Examples held out for validation (the paper: 60). */
-  validationSize: number;
-  /** Seed of the held-out selection. */
-  validationSeed: number;
-}
+/** s1K's options, declared once. */
+export const s1kOptions = Type.Object(
+  {
+    ...FIELD_SPEC_SCHEMA_PROPERTIES,
+    /** Local s1K-1.1 file (JSONL or Parquet, as downloaded from the hub); relative to the recipe's folder. */
+    path: FIELD_SPEC_SCHEMA_PROPERTIES.path,
+    problemField: defaultField('question'),
+    /** The expert solution to split into steps (the numbered rewrite of App. A, or R1's `deepseek_attempt`). */
+    solutionField: defaultField('deepseek_attempt'),
+    /** Examples held out for validation (the paper: 60). */
+    validationSize: Default(Type.Integer({ minimum: 0 }), 60),
+    /** Seed of the held-out selection. */
+    validationSeed: Default(Type.Integer(), 0),
+    ...MATH_TASK_SCHEMA_PROPERTIES,
+    decomposer: Default(MATH_TASK_SCHEMA_PROPERTIES.decomposer, 'numbered'),
+  },
+  { additionalProperties: false },
+);
+export type S1kOptions = PluginOptions<typeof s1kOptions>;
 
 /**
  * s1K-1.1 from a local file. Splits: 'train' and 'validation' (`validationSize` rows picked by a
@@ -30,30 +34,11 @@ export interface S1kOptions extends MathTaskOptions {
  * R1's raw `deepseek_attempt` does not follow that format; point `solutionField` at the rewritten
  * solutions, or use the "paragraphs" decomposer.
  */
-export const s1kTaskPlugin = definePlugin<'task', S1kOptions>({
+export const s1kTaskPlugin = definePlugin({
   kind: 'task',
   name: 'math/s1k',
   description: 's1K-1.1 (the SRL paper\'s math training set) from a local JSONL or Parquet file; 60 problems held out for validation',
-  optionsSchema: {
-    type: 'object',
-    properties: {
-      ...FIELD_SPEC_SCHEMA_PROPERTIES,
-      validationSize: { type: 'integer', minimum: 0 },
-      validationSeed: { type: 'integer' },
-      ...MATH_TASK_SCHEMA_PROPERTIES,
-    },
-    required: ['path'],
-    additionalProperties: false,
-  },
-  defaults: {
-    ...MATH_TASK_DEFAULTS,
-    decomposer: 'numbered',
-    problemField: 'question',
-    solutionField: 'deepseek_attempt',
-    answerExtraction: 'field',
-    validationSize: 60,
-    validationSeed: 0,
-  },
+  options: s1kOptions,
   references: mathTaskReferences,
   async create(options, deps) {
     const parts = await createMathTaskParts(options, deps);

@@ -1,21 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { definePlugin, type AnyPluginDefinition } from '@srl/core';
+import { definePlugin, withDefaults, type AnyPluginDefinition } from '@srl/core';
 import { resolveDataDir } from '../../data/resolve-data-dir';
-import { MATH_TASK_DEFAULTS, MATH_TASK_SCHEMA_PROPERTIES, mathTaskReferences } from './math-task-options';
-import { SHARED_DATA_TASKS, createSharedDataTask, type SharedDataTaskOptions, type SharedDataTaskSpec } from './shared-data-tasks';
+import { mathTaskReferences } from './math-task-options';
+import { SHARED_DATA_TASKS, createSharedDataTask, sharedDataTaskOptions, type SharedDataTaskSpec } from './shared-data-tasks';
 
 function sharedDataTaskPlugin(spec: SharedDataTaskSpec): AnyPluginDefinition {
-  return definePlugin<'task', SharedDataTaskOptions>({
+  return definePlugin({
     kind: 'task',
     name: spec.name,
     description: spec.description,
-    optionsSchema: {
-      type: 'object',
-      properties: { dataDir: { type: 'string', minLength: 1 }, ...MATH_TASK_SCHEMA_PROPERTIES },
-      additionalProperties: false,
-    },
-    defaults: spec.defaultDecomposer === undefined ? MATH_TASK_DEFAULTS : { ...MATH_TASK_DEFAULTS, decomposer: spec.defaultDecomposer },
+    options: spec.defaultDecomposer === undefined ? sharedDataTaskOptions : withDefaults(sharedDataTaskOptions, { decomposer: spec.defaultDecomposer }),
     references: mathTaskReferences,
     create: (options, deps) => createSharedDataTask(spec, options, deps),
     check: (options, context) => {

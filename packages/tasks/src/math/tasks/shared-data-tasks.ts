@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { LoadOptions, PluginDeps } from '@srl/core';
+import { Type, type LoadOptions, type PluginDeps, type PluginOptions } from '@srl/core';
 import { resolveDataDir } from '../../data/resolve-data-dir';
 import { loadMathFile } from '../load/load-math-file';
 import type { MathRowSpec } from '../load/math-row-spec';
 import { MathTask } from './math-task';
-import { createMathTaskParts, type MathTaskOptions } from './math-task-options';
+import { createMathTaskParts, MATH_TASK_SCHEMA_PROPERTIES } from './math-task-options';
 
 /** A benchmark or dataset in the shared data folder: where its split files are and how to read them. */
 export interface SharedDataTaskSpec {
@@ -68,10 +68,16 @@ export const MATH_BENCHMARK_TASKS: { task: string; split: string }[] = [
   { task: 'math/minerva', split: 'test' },
 ];
 
-export interface SharedDataTaskOptions extends MathTaskOptions {
-  /** The shared data folder; default `$SRL_DATA_DIR`, else `shared/data` found above the package or cwd. */
-  dataDir?: string;
-}
+/** The options of every shared-data math task, declared once. */
+export const sharedDataTaskOptions = Type.Object(
+  {
+    /** The shared data folder; default `$SRL_DATA_DIR`, else `shared/data` found above the package or cwd. */
+    dataDir: Type.Optional(Type.String({ minLength: 1 })),
+    ...MATH_TASK_SCHEMA_PROPERTIES,
+  },
+  { additionalProperties: false },
+);
+export type SharedDataTaskOptions = PluginOptions<typeof sharedDataTaskOptions>;
 
 /** Creates the task of a spec; the data folder is found when a split is first loaded. */
 export async function createSharedDataTask(spec: SharedDataTaskSpec, options: SharedDataTaskOptions, deps: Pick<PluginDeps, 'create' | 'baseDir'>): Promise<MathTask> {

@@ -1,23 +1,32 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { definePlugin, renderAction, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type Task, type TaskEvaluateInput } from '@srl/core';
+import { Default, definePlugin, renderAction, StringEnum, Type, type PluginOptions, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type Task, type TaskEvaluateInput } from '@srl/core';
 import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentOptions } from '../agent/run-agent';
 import { writeTrajectories } from '../agent/write-trajectories';
-import { SWE_INSTANCE_DEFAULTS, SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder, type SweInstanceOptions } from '../instances/swe-instance-builder';
+import { SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder } from '../instances/swe-instance-builder';
 import { formatPredictions } from '../swebench/format-predictions';
-import { sandboxLimitsSchema, type SandboxLimits } from '../sandbox/sandbox-limits';
+import { sandboxLimitsOption } from '../sandbox/sandbox-limits';
 import { loadBuiltinSweTasks } from './builtin-swe-tasks';
 
-export interface BuiltinSweTaskOptions extends SweInstanceOptions {
-  /** Only these built-in tasks (default: all). */
-  tasks: string[] | null;
-  maxSteps: number;
-  maxTotalTokens: number;
-  /** The agent's context: `sft` (whole history with thoughts) or `srl` (the last `history` calls, as SRL instances). */
-  context: AgentOptions['context'];
-  unsafe: boolean;
-  limits: Partial<SandboxLimits>;
-}
+/** swe/builtin's options, declared once. */
+export const builtinSweTaskOptions = Type.Object(
+  {
+    /** Only these built-in tasks (null: all). */
+    tasks: Default(Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, description: 'only these built-in tasks (null: all)' }), null),
+    maxSteps: Default(Type.Integer({ minimum: 1, description: 'actions per episode' }), DEFAULT_AGENT_OPTIONS.maxSteps),
+    maxTotalTokens: Default(Type.Integer({ minimum: 1, description: 'tokens the policy may generate per episode' }), DEFAULT_AGENT_OPTIONS.maxTotalTokens),
+    /** The agent's context: `sft` (whole history with thoughts) or `srl` (the last `history` calls, as SRL instances). */
+    context: Default(
+      StringEnum(['srl', 'sft'] satisfies AgentOptions['context'][], { description: "the agent's context: sft (whole history with thoughts) or srl (last `history` calls)" }),
+      DEFAULT_AGENT_OPTIONS.context,
+    ),
+    ...SWE_INSTANCE_SCHEMA_PROPERTIES,
+    unsafe: Default(Type.Boolean({ description: 'run without bubblewrap (no isolation)' }), false),
+    limits: sandboxLimitsOption,
+  },
+  { additionalProperties: false },
+);
+export type BuiltinSweTaskOptions = PluginOptions<typeof builtinSweTaskOptions>;
 
 /**
  * `swe/builtin`: the built-in bug-fix tasks. As a benchmark, `srl eval` runs one agent episode per
@@ -85,23 +94,10 @@ export class BuiltinSweTaskSet implements Task {
   }
 }
 
-export const builtinSweTaskPlugin = definePlugin<'task', BuiltinSweTaskOptions>({
+export const builtinSweTaskPlugin = definePlugin({
   kind: 'task',
   name: 'swe/builtin',
   description: 'the built-in SWE bug-fix tasks (Python and Node, standard library only): an agent benchmark (srl eval reports the resolve rate) and SRL/SFT step instances from their expert trajectories',
-  optionsSchema: {
-    type: 'object',
-    properties: {
-      tasks: { type: ['array', 'null'], items: { type: 'string' }, description: 'only these built-in tasks (null: all)' },
-      maxSteps: { type: 'integer', minimum: 1, description: 'actions per episode' },
-      maxTotalTokens: { type: 'integer', minimum: 1, description: 'tokens the policy may generate per episode' },
-      context: { type: 'string', enum: ['srl', 'sft'], description: "the agent's context: sft (whole history with thoughts) or srl (last `history` calls)" },
-      ...SWE_INSTANCE_SCHEMA_PROPERTIES,
-      unsafe: { type: 'boolean', description: 'run without bubblewrap (no isolation)' },
-      limits: { ...sandboxLimitsSchema, description: 'per-command sandbox limits' },
-    },
-    additionalProperties: false,
-  },
-  defaults: { ...SWE_INSTANCE_DEFAULTS, tasks: null, maxSteps: DEFAULT_AGENT_OPTIONS.maxSteps, maxTotalTokens: DEFAULT_AGENT_OPTIONS.maxTotalTokens, context: DEFAULT_AGENT_OPTIONS.context, unsafe: false, limits: {} },
+  options: builtinSweTaskOptions,
   create: (options) => new BuiltinSweTaskSet(options),
 });

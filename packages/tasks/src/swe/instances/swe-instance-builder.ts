@@ -6,30 +6,24 @@
 // the expert's thought in <think> tags, and imitate turn k.
 // The agent loop builds each turn's prompt with the same `prompt()`, so the model acts on the
 // context it was trained on.
-import { renderAction, SrlError, type ChatMessage, type Example, type Instance, type InstanceKind, type SweStep, type SweTrajectory } from '@srl/core';
+import { Default, renderAction, schemaDefaults, SrlError, Type, type PluginOptions, type ChatMessage, type Example, type Instance, type InstanceKind, type SweStep, type SweTrajectory } from '@srl/core';
 import { observationTurn, SWE_SYSTEM_PROMPT } from './swe-system-prompt';
 import { truncateObservation } from './truncate-observation';
 
-export interface SweInstanceOptions {
-  /** Expert action/observation pairs before step k shown in an SRL prompt (the paper: 2). */
-  history: number;
-  /** Characters of each observation kept (head and tail); 0 keeps all. */
-  maxObservationChars: number;
-  /** Characters of the issue kept (head and tail), for small models; 0 keeps all (default). */
-  maxIssueChars: number;
-  /** System prompt of every instance; '' for none. */
-  systemPrompt: string;
-}
-
-export const SWE_INSTANCE_DEFAULTS: SweInstanceOptions = { history: 2, maxObservationChars: 4000, maxIssueChars: 0, systemPrompt: SWE_SYSTEM_PROMPT };
-
-/** JSON Schema properties of {@link SweInstanceOptions}, shared by every SWE task plugin. */
+/** How a SWE task turns a trajectory into instances, declared once (shared by every SWE task plugin). */
 export const SWE_INSTANCE_SCHEMA_PROPERTIES = {
-  history: { type: 'integer', minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' },
-  maxObservationChars: { type: 'integer', minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' },
-  maxIssueChars: { type: 'integer', minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' },
-  systemPrompt: { type: 'string', description: "system prompt ('' for none); default names the tools and the <think> + call format" },
-} as const;
+  /** Expert action/observation pairs before step k shown in an SRL prompt (the paper: 2). */
+  history: Default(Type.Integer({ minimum: 0, description: 'expert action/observation pairs in an SRL prompt (paper: 2)' }), 2),
+  /** Characters of each observation kept (head and tail); 0 keeps all. */
+  maxObservationChars: Default(Type.Integer({ minimum: 0, description: 'characters kept of each observation (head and tail); 0: all' }), 4000),
+  /** Characters of the issue kept (head and tail), for small models; 0 keeps all. */
+  maxIssueChars: Default(Type.Integer({ minimum: 0, description: 'characters kept of the issue (head and tail); 0: all' }), 0),
+  /** System prompt of every instance; '' for none. */
+  systemPrompt: Default(Type.String({ description: "system prompt ('' for none); default names the tools and the <think> + call format" }), SWE_SYSTEM_PROMPT),
+};
+const sweInstanceSchema = Type.Object(SWE_INSTANCE_SCHEMA_PROPERTIES);
+export type SweInstanceOptions = PluginOptions<typeof sweInstanceSchema>;
+export const SWE_INSTANCE_DEFAULTS: SweInstanceOptions = schemaDefaults(sweInstanceSchema);
 
 /** What the model writes for an expert step: its thought as the monologue, then the call. */
 export function expertCompletion(thought: string, action: string): string {

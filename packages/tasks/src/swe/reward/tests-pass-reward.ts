@@ -4,17 +4,21 @@
  * copied over it, and every FAIL_TO_PASS and PASS_TO_PASS test runs: 1 when all pass, else 0.
  * Components: `applied`, and `test:<id>` 1/0 per test. null when the row names no task.
  */
-import { definePlugin, REWARD_SPEC_VERSION, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
+import { Default, definePlugin, REWARD_SPEC_VERSION, Type, type PluginOptions, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
 import { loadBuiltinSweTasks, type TestedSweTask } from '../builtin/builtin-swe-tasks';
-import type { SandboxLimits } from '../sandbox/sandbox-limits';
-import { sandboxLimitsSchema } from '../sandbox/sandbox-limits';
+import { sandboxLimitsOption } from '../sandbox/sandbox-limits';
 import { runTaskTests } from './run-task-tests';
 
-export interface TestsPassOptions {
-  /** Run the tests without a sandbox (no isolation; a warning per command). */
-  unsafe: boolean;
-  limits: Partial<SandboxLimits>;
-}
+/** tests-pass's options, declared once. */
+export const testsPassOptions = Type.Object(
+  {
+    /** Run the tests without a sandbox (no isolation; a warning per command). */
+    unsafe: Default(Type.Boolean({ description: 'run the tests without bubblewrap (no isolation)' }), false),
+    limits: sandboxLimitsOption,
+  },
+  { additionalProperties: false },
+);
+export type TestsPassOptions = PluginOptions<typeof testsPassOptions>;
 
 /** Finds a row's task: `metadata.task` (a full TestedSweTask) or `metadata.instanceId` of a built-in task. */
 async function taskOf(input: RewardInput): Promise<TestedSweTask | null> {
@@ -49,18 +53,10 @@ export class TestsPassReward implements RewardModel {
   }
 }
 
-export const testsPassRewardPlugin = definePlugin<'reward', TestsPassOptions>({
+export const testsPassRewardPlugin = definePlugin({
   kind: 'reward',
   name: 'tests-pass',
   description: 'SWE: applies the completion (a patch) to a fresh sandboxed copy of the task repository and runs FAIL_TO_PASS and PASS_TO_PASS; 1 when all pass, else 0 (per-test components)',
-  optionsSchema: {
-    type: 'object',
-    properties: {
-      unsafe: { type: 'boolean', description: 'run the tests without bubblewrap (no isolation)' },
-      limits: { ...sandboxLimitsSchema, description: 'per-command sandbox limits' },
-    },
-    additionalProperties: false,
-  },
-  defaults: { unsafe: false, limits: {} },
+  options: testsPassOptions,
   create: (options) => new TestsPassReward(options),
 });

@@ -1,0 +1,40 @@
+/** The options of the `tfjs-transformer` policy plugin, declared once (schema, type, defaults). */
+import { Default, StringEnum, Type, type PluginOptions } from '@srl/core';
+import { TRANSFORMER_PRESETS } from './model/presets';
+import { transformerConfigSchema } from './model/transformer-config';
+
+export const tfjsTransformerOptions = Type.Object(
+  {
+    /** Ignored with `checkpoint`, whose config.json wins. */
+    preset: Default(StringEnum(Object.keys(TRANSFORMER_PRESETS), { description: 'starting config' }), 'llama-tiny'),
+    /** Field overrides on the preset, minGPT-style; the token ids come from the tokenizer. */
+    config: Default(Type.Partial(Type.Omit(transformerConfigSchema, ['bosTokenId', 'eosTokenId']), { description: 'overrides on the preset', additionalProperties: false }), {}),
+    /** A Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json) to start from. */
+    checkpoint: Type.Optional(Type.String({ minLength: 1, description: 'Hugging Face checkpoint folder to start from (relative to the recipe)' })),
+    /** Default: the checkpoint's tokenizer, else 'byte'. */
+    tokenizer: Type.Optional(Type.String({ minLength: 1, description: '"byte" or a folder with tokenizer.json' })),
+    chatTemplate: Type.Optional(Type.String({ minLength: 1, description: 'chatml, qwen2, llama-2, llama-3, plain, or Jinja source' })),
+    backend: Default(StringEnum(['auto', 'tensorflow', 'wasm', 'cpu'], { description: 'auto: tfjs-node-gpu, tfjs-node, wasm, cpu' }), 'auto'),
+    seed: Default(Type.Integer({ description: 'weight initialisation and sampling seed' }), 0),
+    weightDecay: Default(Type.Number({ minimum: 0, description: 'AdamW decoupled weight decay' }), 0),
+    /** 'F32' is bit-exact. */
+    saveDtype: Default(StringEnum(['F32', 'F16', 'BF16'], { description: 'weight dtype of saved checkpoints' }), 'F32'),
+    /** Bounds memory for long validation sets. */
+    scoreBatchSize: Default(Type.Integer({ minimum: 1, description: 'sequences per forward pass when scoring' }), 16),
+    /**
+     * A train step or scoring call that would need more is split into micro-batches (gradient accumulation; same
+     * result to float rounding). Default 256: the wasm heap never shrinks, and stops at 4 GiB.
+     */
+    memoryBudgetMb: Default(
+      Type.Number({
+        minimum: 0,
+        description:
+          'estimated activation memory per forward/backward pass (MB): larger batches are split into micro-batches (same result) unless the trainer sets microBatchSize; 0 = no limit',
+      }),
+      256,
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type TfjsTransformerPolicyOptions = PluginOptions<typeof tfjsTransformerOptions>;
