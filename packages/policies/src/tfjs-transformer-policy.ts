@@ -24,6 +24,7 @@ import {
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate, type GenerateOptions } from './generation/generate';
+import { selectKernels, type KernelChoice } from './kernels/select-kernels';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
 import type { TransformerConfig } from './model/transformer-config';
@@ -44,6 +45,11 @@ export interface TfjsTransformerPolicyOptions {
   /** A built-in chat template name (chatml, qwen2, llama-2, llama-3, plain) or Jinja source. */
   chatTemplate?: string;
   backend: BackendName | 'auto';
+  /**
+   * The kernel set the model runs on (kernels/select-kernels.ts): 'auto' (default) the fast wasm set on wasm and
+   * the reference set elsewhere; 'reference' the pure tfjs ops on any backend (same results, slower).
+   */
+  kernels?: KernelChoice;
   seed: number;
   weightDecay: number;
   /** Weight dtype of saved checkpoints ('F32' is bit-exact). */
@@ -77,7 +83,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     extraStopTokenIds: readonly number[] = [],
   ) {
     this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
-    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend})`;
+    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend}, ${model.kernels.name} kernels)`;
     this.optimizer = this.newOptimizer();
     this.rng = new SeededRng(options.seed);
   }
@@ -86,13 +92,14 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   static async create(options: TfjsTransformerPolicyOptions, context: { logger?: Logger; baseDir?: string } = {}): Promise<TfjsTransformerPolicy> {
     const resolve = (p: string): string => path.resolve(context.baseDir ?? process.cwd(), p);
     const backend = await selectBackend({ backend: options.backend, log: (m) => context.logger?.log('info', m) });
+    const kernels = selectKernels(options.kernels ?? 'auto', (m) => (context.logger ? context.logger.log('warn', m) : console.warn(m)));
     let model: Transformer;
     let tokenizer: Tokenizer;
     let stopTokenIds: number[] = [];
     if (options.checkpoint) {
       const ckpt = loadHfCheckpoint(resolve(options.checkpoint), { chatTemplate: options.chatTemplate });
       tokenizer = options.tokenizer ? loadTokenizerOption(options.tokenizer, resolve, options.chatTemplate) : (ckpt.tokenizer ?? loadTokenizer({ kind: 'byte' }, { chatTemplate: options.chatTemplate }));
-      model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors);
+      model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors, kernels);
       stopTokenIds = ckpt.stopTokenIds;
     } else {
       tokenizer = loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate);
@@ -103,7 +110,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
         eosTokenId: tokenizer.eosTokenId,
       };
       config.vocabSize = Math.max(config.vocabSize, tokenizer.vocabSize);
-      model = Transformer.random(config, options.seed);
+      model = Transformer.random(config, options.seed, kernels);
     }
     if (tokenizer.vocabSize > model.config.vocabSize) {
       throw new SrlError('validation', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabSize is ${model.config.vocabSize}; use a matching tokenizer`);
@@ -122,7 +129,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   private newOptimizer(): AdamW {
-    return new AdamW(this.model.variables, { weightDecay: this.options.weightDecay });
+    return new AdamW(this.model.variables, { weightDecay: this.options.weightDecay, kernels: this.model.kernels });
   }
 
   /** Chats go through the tokenizer's template (ending with the assistant header); a string is used as given. */
