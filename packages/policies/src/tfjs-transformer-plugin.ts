@@ -43,7 +43,7 @@ export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolic
       tokenizer: { type: 'string', minLength: 1, description: '"byte" or a folder with tokenizer.json' },
       chatTemplate: { type: 'string', minLength: 1, description: 'chatml, qwen2, llama-2, llama-3, plain, or Jinja source' },
       backend: { type: 'string', enum: ['auto', 'tensorflow', 'wasm', 'cpu'], description: 'auto: tfjs-node-gpu, tfjs-node, wasm, cpu' },
-      kernels: { type: 'string', enum: ['auto', 'reference', 'wasm'], description: 'auto: the fast wasm kernels on wasm, the reference (pure tfjs) kernels elsewhere' },
+      kernels: { type: 'string', enum: ['auto', 'reference', 'wasm', 'tensorflow'], description: 'auto: the backend\'s own kernels (wasm, tensorflow), else the reference (pure tfjs) kernels' },
       seed: { type: 'integer', description: 'weight initialisation and sampling seed' },
       weightDecay: { type: 'number', minimum: 0, description: 'AdamW decoupled weight decay' },
       saveDtype: { type: 'string', enum: ['F32', 'F16', 'BF16'], description: 'weight dtype of saved checkpoints' },

@@ -46,8 +46,8 @@ export interface TfjsTransformerPolicyOptions {
   chatTemplate?: string;
   backend: BackendName | 'auto';
   /**
-   * The kernel set the model runs on (kernels/select-kernels.ts): 'auto' (default) the fast wasm set on wasm and
-   * the reference set elsewhere; 'reference' the pure tfjs ops on any backend (same results, slower).
+   * The kernel set the model runs on (kernels/select-kernels.ts): 'auto' (default) the backend's own set (wasm,
+   * tensorflow), else the reference set; 'reference' the pure tfjs ops on any backend (same results, slower).
    */
   kernels?: KernelChoice;
   seed: number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
-import { TEST_BACKEND } from '../backend/test-backend';
+import { TEST_BACKEND, TEST_BACKENDS } from '../backend/test-backend';
 import { KvCache } from '../model/kv-cache';
 import { tokenLogProbs } from '../model/ops/token-log-probs';
 import { transformerPreset } from '../model/presets';
@@ -28,9 +28,10 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return worst;
 };
 
-describe('wasm kernels = reference kernels (on the wasm backend)', () => {
+// Each backend's own kernel set against the reference set on that backend (tensorflow where it is installed).
+for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'wasm' || TEST_BACKENDS.includes(b))) describe(`${backend} kernels = reference kernels (on the ${backend} backend)`, () => {
   beforeAll(async () => {
-    await selectBackend({ backend: 'wasm' });
+    await selectBackend({ backend });
   });
   afterAll(async () => {
     await selectBackend({ backend: TEST_BACKEND });
@@ -38,9 +39,9 @@ describe('wasm kernels = reference kernels (on the wasm backend)', () => {
 
   for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
     it(`${preset}: logits, log-probs, gradients, decoding`, () => {
-      const wasm = selectKernels('wasm');
-      expect(wasm.name).toBe('wasm');
-      const models = [Transformer.random(transformerPreset(preset), 3, wasm), Transformer.random(transformerPreset(preset), 3, referenceKernels)];
+      const fast = selectKernels(backend);
+      expect(fast.name).toBe(backend);
+      const models = [Transformer.random(transformerPreset(preset), 3, fast), Transformer.random(transformerPreset(preset), 3, referenceKernels)];
       for (const model of models) {
         tf.tidy(() => {
           for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 8));
@@ -100,7 +101,11 @@ describe('wasm kernels = reference kernels (on the wasm backend)', () => {
     });
   }
 
+});
+
+describe('kernel sets and backends', () => {
   it('refuses a cache from another kernel set, and a model used on another backend', async () => {
+    await selectBackend({ backend: 'wasm' });
     const model = Transformer.random(transformerPreset('llama-tiny'), 1, selectKernels('wasm'));
     const prefill = tf.tidy(() => model.forward({ ids: Int32Array.from([1, 2]), batch: 1, length: 2 }, { mode: 'prefill' }));
     const cache = KvCache.fromPrefill(referenceKernels, prefill.kv, Int32Array.from([0]), 4);
@@ -113,5 +118,6 @@ describe('wasm kernels = reference kernels (on the wasm backend)', () => {
     cache.dispose();
     tf.dispose(prefill);
     model.dispose();
+    await selectBackend({ backend: TEST_BACKEND });
   });
 });

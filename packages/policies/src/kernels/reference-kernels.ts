@@ -11,6 +11,8 @@ export const referenceKernels: TransformerKernels = {
   name: 'reference',
   backend: null,
 
+  matMul: (a, b, transposeA = false, transposeB = false) => tf.matMul(a, b, transposeA, transposeB),
+
   dense(x, w, b) {
     if (b === undefined) return tf.matMul(x, w);
     return tf.tidy(() => {

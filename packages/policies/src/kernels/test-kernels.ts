@@ -12,10 +12,10 @@ export interface KernelCase {
   label: string;
 }
 
-const setsOn = (backend: BackendName): KernelSetName[] => (backend === 'wasm' ? ['wasm', 'reference'] : ['reference']);
+const setsOn = (backend: BackendName): KernelSetName[] => (backend === 'cpu' ? ['reference'] : [backend, 'reference']);
 const toCase = (backend: BackendName, kernels: KernelSetName): KernelCase => ({ backend, kernels, label: `${backend} backend, ${kernels} kernels` });
 
-/** The kernel sets the policy suite runs on the test backend: both on wasm, the reference set elsewhere. */
+/** The kernel sets the policy suite runs on the test backend: the backend's own set and the reference set. */
 export const TEST_KERNEL_CASES: readonly KernelCase[] = setsOn(TEST_BACKEND).map((k) => toCase(TEST_BACKEND, k));
 
 /** Every kernel set on every backend a cross-backend test compares (TEST_BACKENDS). */

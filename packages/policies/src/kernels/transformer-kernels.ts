@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights, Linear, Norm, ResolvedWeights } from '../model/resolve-weights';
 import type { TransformerConfig } from '../model/transformer-config';
 
-export type KernelSetName = 'reference' | 'wasm';
+export type KernelSetName = 'reference' | 'wasm' | 'tensorflow';
 
 /** Shapes of a fused q/k/v projection: batch, length, query heads, KV heads, head size. */
 export interface HeadDims {
@@ -70,6 +70,8 @@ export interface TransformerKernels {
   readonly backend: string | null;
 
   // Primitives of the differentiable ops (model/ops/); each is differentiable unless it says otherwise.
+  /** a @ b for rank-2 or rank-3 operands, either transposed (`transposeA`, `transposeB`). */
+  matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, transposeA?: boolean, transposeB?: boolean): T;
   /** x [N, K] @ w [K, M] (+ b [M]); not differentiable (model/ops/linear.ts gives it a gradient). */
   dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D;
   /** Swaps the last two axes of a rank-2 or rank-3 tensor. */

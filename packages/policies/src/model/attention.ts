@@ -85,14 +85,14 @@ function causalMask(G: number, start: number, len: number, S: number): tf.Tensor
  * One decoding step against a KV cache: q [R, H*D] (scaled), keys/values [R*Hkv, L, D], mask [R*Hkv, G, L]
  * (0 where a key may be seen, MASKED elsewhere). Returns [R, H*D]; the caller owns it.
  */
-export function cachedAttention(q: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor2D {
+export function cachedAttention(k: TransformerKernels, q: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor2D {
   const [n, G, L] = mask.shape;
   const D = keys.shape[2];
   if (keys.shape[0] !== n || keys.shape[1] !== L) throw new Error(`cachedAttention: cache [${keys.shape.join(', ')}] does not match mask [${mask.shape.join(', ')}]`);
   // Small M (= G): tfjs's loop with a transposed, contiguous right operand is the fastest form here.
-  const scores = tf.matMul(tf.reshape(q, [n, G, D]) as tf.Tensor3D, keys, false, true); // [n, G, L]
+  const scores = k.matMul(tf.reshape(q, [n, G, D]) as tf.Tensor3D, keys, false, true); // [n, G, L]
   const probs = tf.softmax(tf.add(scores, mask));
-  return tf.reshape(tf.matMul(probs, values), [q.shape[0], q.shape[1]]) as tf.Tensor2D;
+  return tf.reshape(k.matMul(probs as tf.Tensor3D, values), [q.shape[0], q.shape[1]]) as tf.Tensor2D;
 }
 
 /** The decoding mask for rows whose newest token sits at `positions[r]`: keys 0..positions[r] are visible. */

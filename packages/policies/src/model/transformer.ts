@@ -61,7 +61,7 @@ export class Transformer {
       initial.dispose();
     }
     nextModelId++;
-    this.rope = config.positions === 'rope' ? new Rope(this.headDim, config.ropeTheta) : null;
+    this.rope = config.positions === 'rope' ? new Rope(this.headDim, config.ropeTheta, kernels) : null;
     this.kernels = kernels;
     this.blocks = new DifferentiableBlocks(this.config, kernels);
     this.inferenceBlocks = kernels.inferenceOps(this.config) ?? this.blocks;
@@ -226,7 +226,7 @@ export class Transformer {
         const [q, key, value] = tf.split(positional(qkv), [c.numHeads * D, c.numKvHeads * D, c.numKvHeads * D], 1) as tf.Tensor2D[];
         cache.write(i, key, value, positions);
         const { keys, values } = cache.layer(i);
-        return cachedAttention(q, keys, values, mask); // [R, H*D]
+        return cachedAttention(this.kernels, q, keys, values, mask); // [R, H*D]
       };
     }
     return this.pass(this.inferenceBlocks, weights ?? this.resolveWeights(), ids, positions, attend);
