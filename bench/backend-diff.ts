@@ -12,7 +12,7 @@ import { selectBackend, type BackendName } from '../packages/policies/src/backen
 import { loadHfCheckpoint } from '../packages/policies/src/checkpoint/hf-checkpoint.ts';
 import { readSafetensors } from '../packages/policies/src/checkpoint/safetensors.ts';
 import { generate } from '../packages/policies/src/generation/generate.ts';
-import { Rng } from '../packages/policies/src/generation/rng.ts';
+import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { transformerPreset } from '../packages/policies/src/model/presets.ts';
 import { Transformer } from '../packages/policies/src/model/transformer.ts';
 import { AdamW } from '../packages/policies/src/training/adamw.ts';
@@ -55,13 +55,13 @@ for (const backend of backends) {
   const qwen = loadHfCheckpoint(fixture);
   const model = Transformer.fromHuggingFace(qwen.config, qwen.tensors);
   const ids = Int32Array.from(reference.prompt_ids as number[]);
-  const [trainPass, inferencePass] = [false, true].map((inference) => maxAbs(tf.tidy(() => model.forward({ ids, batch: 1, length: ids.length }, { inference }).logits.dataSync()), refLogits));
+  const [trainPass, inferencePass] = (['train', 'score'] as const).map((mode) => maxAbs(tf.tidy(() => model.forward({ ids, batch: 1, length: ids.length }, { mode }).logits.dataSync()), refLogits));
   model.dispose();
   const sm = storiesModel();
   const [[greedy]] = await generate(sm, [[1]], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 80, eosTokenIds: [], rng: new Rng(0), useCache: true });
   sm.dispose();
   const tiny = Transformer.random(transformerPreset('llama-tiny'), 1);
-  const opt = new AdamW(tiny.variables);
+  const opt = new AdamW(tiny.variables, { kernels: tiny.kernels });
   const losses: number[] = [];
   let gradNorm = 0;
   for (let i = 0; i < 20; i++) {

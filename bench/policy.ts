@@ -1,6 +1,7 @@
 // Benchmark: the tfjs transformer policy against PyTorch on the CPU, same model, batch and thread count, one run.
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
+//      [--kernels auto|reference|wasm]
 //      [--profile-rows 16] [--no-profile]   (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,
 //     SFT cross-entropy, global-norm clipping at 1, AdamW with decay 0.1 on matrices, lr 1e-3): forward,
@@ -25,6 +26,7 @@ import { selectBackend, type BackendName } from '../packages/policies/src/backen
 import { generate } from '../packages/policies/src/generation/generate.ts';
 import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { sampleToken } from '../packages/policies/src/generation/sampler.ts';
+import { selectKernels, type KernelChoice } from '../packages/policies/src/kernels/select-kernels.ts';
 import { KvCache } from '../packages/policies/src/model/kv-cache.ts';
 import { tokenLogProbs } from '../packages/policies/src/model/ops/token-log-probs.ts';
 import { transformerPreset } from '../packages/policies/src/model/presets.ts';
@@ -46,7 +48,7 @@ const MAX_GRAD_NORM = 1;
 const CE = { kind: 'cross-entropy' } as const;
 
 function parseArgs(argv: string[]): Record<string, number | string | boolean> {
-  const out: Record<string, number | string | boolean> = { batch: 16, seq: 64, iters: 10, warmup: 3, 'new-tokens': 48, 'prompt-len': 16, samples: 4, 'gen-iters': 5, 'profile-rows': 16, threads: 1, preset: 'gpt2-bench', backend: 'auto', profile: true };
+  const out: Record<string, number | string | boolean> = { batch: 16, seq: 64, iters: 10, warmup: 3, 'new-tokens': 48, 'prompt-len': 16, samples: 4, 'gen-iters': 5, 'profile-rows': 16, threads: 1, preset: 'gpt2-bench', backend: 'auto', kernels: 'auto', profile: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-profile') out.profile = false;
@@ -171,7 +173,8 @@ const promptLen = num('prompt-len');
 if (B % S !== 0) throw new Error(`--batch ${B} must be a multiple of --samples ${S} (generation rows = prompts x samples)`);
 const config = transformerPreset(args.preset as string);
 config.maxPositions = Math.max(config.maxPositions, T, promptLen + newTokens);
-const model = Transformer.random(config, 0);
+const model = Transformer.random(config, 0, selectKernels(args.kernels as KernelChoice));
+console.log(`kernels: ${model.kernels.name}`);
 const params = model.parameterCount();
 const dataRng = new Rng(1);
 const randomIds = (n: number): number[] => Array.from({ length: n }, () => dataRng.nextUint32() % config.vocabSize);
@@ -203,7 +206,7 @@ writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
 
 // ---- (a) train step --------------------------------------------------------------------------------------
 console.log(`model ${args.preset}: ${params.toLocaleString('en-US')} parameters (${(params - config.maxPositions * config.hiddenSize).toLocaleString('en-US')} without position embeddings); train batch ${B} x ${T} tokens`);
-const opt = new AdamW(model.variables, { weightDecay: WEIGHT_DECAY });
+const opt = new AdamW(model.variables, { weightDecay: WEIGHT_DECAY, kernels: model.kernels });
 const step = (): ReturnType<typeof trainStep> => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM });
 const tensorsBefore = tf.memory().numTensors;
 const first = await step();
@@ -267,9 +270,17 @@ const warm = await generate(model, prompts, { ...genOptions, rng: genRng });
 const produced = warm.flat().map((s) => s.tokenIds.length);
 if (produced.length !== B || produced.some((n) => n !== newTokens)) throw new Error(`generate produced ${produced.join(',')} tokens per row, expected ${B} rows of ${newTokens}`);
 const genTimes: number[] = [];
-for (let i = 0; i < num('gen-iters'); i++) genTimes.push(await timeAsync(() => generate(model, prompts, { ...genOptions, rng: genRng })));
+const genCpu: number[] = [];
+for (let i = 0; i < num('gen-iters'); i++) {
+  const c0 = process.cpuUsage();
+  genTimes.push(await timeAsync(() => generate(model, prompts, { ...genOptions, rng: genRng })));
+  const c1 = process.cpuUsage(c0);
+  genCpu.push((c1.user + c1.system) / 1000);
+}
 const genMs = median(genTimes);
 const genTps = (B * newTokens) / (genMs / 1000);
+// On a shared machine wall time includes waiting for a core; CPU time per call does not.
+console.log(`generation CPU time per generate() call (median): ${median(genCpu).toFixed(1)} ms -> ${Math.round((B * newTokens) / (median(genCpu) / 1000))} tok per CPU-second`);
 
 // Generation parts: prefill, one decode step of all rows, sampling of all rows (on the CPU).
 const weights = tf.tidy(() => model.resolveWeights() as unknown as Tf.TensorContainer) as unknown as ResolvedWeights;
@@ -277,14 +288,14 @@ const own = new Set<Tf.Tensor>(model.variables.values());
 const promptIds = Int32Array.from(prompts.flat());
 const lastRows = Int32Array.from(prompts, (_, i) => i * promptLen + promptLen - 1);
 const prefill = (): { logits: Tf.Tensor2D; kv: { keys: Tf.Tensor4D; values: Tf.Tensor4D }[] } =>
-  tf.tidy(() => model.forward({ ids: promptIds, batch: prompts.length, length: promptLen }, { outputRows: lastRows, collectKv: true, weights }));
+  tf.tidy(() => model.forward({ ids: promptIds, batch: prompts.length, length: promptLen }, { mode: 'prefill', outputRows: lastRows, weights }));
 const prefillMs = bench(() => {
   const p = prefill();
   p.logits.dataSync();
   tf.dispose(p);
 }, 1, num('gen-iters'));
 const pre = prefill();
-const cache = KvCache.fromPrefill(pre.kv, Int32Array.from({ length: B }, (_, r) => Math.floor(r / S)), promptLen + newTokens);
+const cache = KvCache.fromPrefill(model.kernels, pre.kv, Int32Array.from({ length: B }, (_, r) => Math.floor(r / S)), promptLen + newTokens);
 tf.dispose(pre);
 const decodeIds = Int32Array.from({ length: B }, (_, r) => r % config.vocabSize);
 let pos = promptLen;

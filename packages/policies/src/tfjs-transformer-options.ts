@@ -15,6 +15,11 @@ export const tfjsTransformerOptions = Type.Object(
     tokenizer: Type.Optional(Type.String({ minLength: 1, description: '"byte" or a folder with tokenizer.json' })),
     chatTemplate: Type.Optional(Type.String({ minLength: 1, description: 'chatml, qwen2, llama-2, llama-3, plain, or Jinja source' })),
     backend: Default(StringEnum(['auto', 'tensorflow', 'wasm', 'cpu'], { description: 'auto: tfjs-node-gpu, tfjs-node, wasm, cpu' }), 'auto'),
+    /**
+     * The kernel set the model runs on (kernels/select-kernels.ts): 'auto' the backend's own set (wasm, tensorflow),
+     * else the reference set; 'reference' the pure tfjs ops on any backend (same results, slower).
+     */
+    kernels: Default(StringEnum(['auto', 'reference', 'wasm', 'tensorflow'], { description: "auto: the backend's own kernels (wasm, tensorflow), else the reference (pure tfjs) kernels" }), 'auto'),
     seed: Default(Type.Integer({ description: 'weight initialisation and sampling seed' }), 0),
     weightDecay: Default(Type.Number({ minimum: 0, description: 'AdamW decoupled weight decay' }), 0),
     /** 'F32' is bit-exact. */

@@ -7,6 +7,7 @@ import { isTrainablePolicy, type TrainingItem } from '@srl/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs-transformer-policy';
 import { TEST_BACKEND } from './backend/test-backend';
+import { TEST_KERNEL_CASES } from './kernels/test-kernels';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'srl-policy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -15,10 +16,11 @@ const options = (extra: Partial<TfjsTransformerPolicyOptions>): Partial<TfjsTran
 });
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
 
-for (const preset of ['llama-tiny', 'gpt2-tiny']) {
-  describe(`TfjsTransformerPolicy (${preset}, byte tokenizer)`, () => {
+for (const { kernels, label } of TEST_KERNEL_CASES) for (const preset of ['llama-tiny', 'gpt2-tiny']) {
+  describe(`TfjsTransformerPolicy (${preset}, byte tokenizer, ${label})`, () => {
     it('generates from chats and strings, scores its own samples to their logprobs, trains, and leaks nothing', async () => {
-      const policy = await TfjsTransformerPolicy.create(options({ preset }));
+      const policy = await TfjsTransformerPolicy.create(options({ preset, kernels }));
+      expect(policy.model.kernels.name).toBe(kernels);
       expect(isTrainablePolicy(policy)).toBe(true);
       const chat = [{ role: 'user' as const, content: 'hi' }];
       expect(policy.formatPrompt(chat)).toContain('hi');
@@ -37,23 +39,23 @@ for (const preset of ['llama-tiny', 'gpt2-tiny']) {
     });
 
     it('saves a Hugging Face checkpoint and resumes bit-exactly (weights, optimizer, RNG)', async () => {
-      const a = await TfjsTransformerPolicy.create(options({ preset }));
+      const a = await TfjsTransformerPolicy.create(options({ preset, kernels }));
       const items: TrainingItem[] = [{ promptTokenIds: [1, 2], completionTokenIds: [3, 4, 5] }];
       const step = (p: TfjsTransformerPolicy) => p.trainStep({ objective: { kind: 'cross-entropy' }, items, learningRate: 1e-2 });
       await step(a);
-      const dir = path.join(tmp, `${preset}-ckpt`);
+      const dir = path.join(tmp, `${preset}-${kernels}-ckpt`);
       await a.save(dir);
       await step(a);
       const after = await a.generate(['x'], { n: 2, maxTokens: 5 });
 
-      const b = await TfjsTransformerPolicy.create(options({ preset, seed: 99 }));
+      const b = await TfjsTransformerPolicy.create(options({ preset, kernels, seed: 99 }));
       await b.load(dir);
       await step(b);
       const again = await b.generate(['x'], { n: 2, maxTokens: 5 });
       for (const [name, t] of a.model.toHuggingFace()) expect(bits(b.model.toHuggingFace().get(name)!.data)).toEqual(bits(t.data));
       expect(again).toEqual(after);
       // The folder is a checkpoint to start from, too.
-      const c = await TfjsTransformerPolicy.create(options({ preset: 'gpt2-tiny', checkpoint: dir }));
+      const c = await TfjsTransformerPolicy.create(options({ preset: 'gpt2-tiny', kernels, checkpoint: dir }));
       expect(c.model.config).toEqual(a.model.config);
       [a, b, c].forEach((p) => p.dispose());
     });

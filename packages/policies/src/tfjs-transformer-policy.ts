@@ -28,6 +28,7 @@ import {
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate, type GenerateOptions } from './generation/generate';
+import { selectKernels, type KernelChoice } from './kernels/select-kernels';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
 import type { TransformerConfig } from './model/transformer-config';
@@ -59,7 +60,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   ) {
     this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
     this.prompts = new TokenizerPromptEncoder(tokenizer, model.config.maxPositions);
-    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend})`;
+    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend}, ${model.kernels.name} kernels)`;
     this.optimizer = this.newOptimizer();
     this.rng = new SeededRng(options.seed);
   }
@@ -69,13 +70,14 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const options: TfjsTransformerPolicyOptions = { ...schemaDefaults(tfjsTransformerOptions), ...input };
     const resolve = (p: string): string => path.resolve(context.baseDir ?? process.cwd(), p);
     const backend = await selectBackend({ backend: options.backend, log: (m) => context.logger?.log('info', m) });
+    const kernels = selectKernels(options.kernels ?? 'auto', (m) => (context.logger ? context.logger.log('warn', m) : console.warn(m)));
     let model: Transformer;
     let tokenizer: Tokenizer;
     let stopTokenIds: number[] = [];
     if (options.checkpoint) {
       const ckpt = loadHfCheckpoint(resolve(options.checkpoint), { chatTemplate: options.chatTemplate });
       tokenizer = options.tokenizer ? loadTokenizerOption(options.tokenizer, resolve, options.chatTemplate) : (ckpt.tokenizer ?? loadTokenizer({ kind: 'byte' }, { chatTemplate: options.chatTemplate }));
-      model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors);
+      model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors, kernels);
       stopTokenIds = ckpt.stopTokenIds;
     } else {
       tokenizer = loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate);
@@ -86,7 +88,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
         eosTokenId: tokenizer.eosTokenId,
       };
       config.vocabSize = Math.max(config.vocabSize, tokenizer.vocabSize);
-      model = Transformer.random(config, options.seed);
+      model = Transformer.random(config, options.seed, kernels);
     }
     if (tokenizer.vocabSize > model.config.vocabSize) {
       throw new SrlError('validation', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabSize is ${model.config.vocabSize}; use a matching tokenizer`);
@@ -105,7 +107,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   private newOptimizer(): AdamW {
-    return new AdamW(this.model.variables, { weightDecay: this.options.weightDecay });
+    return new AdamW(this.model.variables, { weightDecay: this.options.weightDecay, kernels: this.model.kernels });
   }
 
   /** Chats go through the tokenizer's template (ending with the assistant header); a string is used as given. */

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../src/backend/select-backend';
+import { ALL_KERNEL_CASES, useKernelCase } from '../src/kernels/test-kernels';
+import type { TransformerKernels } from '../src/kernels/transformer-kernels';
 import { tokenLogProbs } from '../src/model/ops/token-log-probs';
 import { transformerPreset } from '../src/model/presets';
 import { Transformer } from '../src/model/transformer';
-import { TEST_BACKENDS } from '../src/backend/test-backend';
 
 // Whole-model gradients (custom-gradient linear, embedding, norms, RoPE, attention, tied head) against central
 // finite differences of the cross-entropy, at a few coordinates of every parameter.
@@ -17,15 +17,16 @@ function loss(model: Transformer): tf.Scalar {
   return tf.neg(tf.mean(tokenLogProbs(logits, targets).logprobs)) as tf.Scalar;
 }
 
-for (const backend of TEST_BACKENDS) {
-  describe(`model gradients on ${backend}`, () => {
+for (const kernelCase of ALL_KERNEL_CASES) {
+  describe(`model gradients (${kernelCase.label})`, () => {
+    let kernels: TransformerKernels;
     beforeAll(async () => {
-      await selectBackend({ backend });
+      kernels = await useKernelCase(kernelCase);
     });
 
     for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
       it(`${preset}: analytic = finite differences`, () => {
-        const model = Transformer.random(transformerPreset(preset), 5);
+        const model = Transformer.random(transformerPreset(preset), 5, kernels);
         // Larger weights than the 0.02 init, so that every path carries gradient well above float32 noise.
         tf.tidy(() => {
           for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 10));

@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend/select-backend';
+import { ALL_KERNEL_CASES, useKernelCase } from '../src/kernels/test-kernels';
 import { readSafetensors } from '../src/checkpoint';
 import { generate } from '../src/generation/generate';
 import { SeededRng } from '@srl/core';
 import { Transformer } from '../src/model/transformer';
 import type { TransformerConfig } from '../src/model/transformer-config';
-import { TEST_BACKEND, TEST_BACKENDS } from '../src/backend/test-backend';
+import { TEST_BACKEND } from '../src/backend/test-backend';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = path.resolve(repoRoot, '../shared/data/models/stories260K');
@@ -27,13 +28,13 @@ function loadConfig(): TransformerConfig {
 const expected = readFileSync(path.join(dir, 'reference_greedy_ids.txt'), 'utf8').trim().split(/\s+/).map(Number);
 
 // The real pretrained checkpoint (Hugging Face layout, GQA 8/4, tied embeddings): greedy decoding from BOS must
-// reproduce llama2.c's 80 token ids exactly, through the KV cache and without it.
-for (const backend of TEST_BACKENDS) {
-  describe(`stories260K on ${backend}`, () => {
+// reproduce llama2.c's 80 token ids exactly, through the KV cache and without it, with every kernel set.
+for (const kernelCase of ALL_KERNEL_CASES) {
+  describe(`stories260K (${kernelCase.label})`, () => {
     let model: Transformer;
     beforeAll(async () => {
-      await selectBackend({ backend });
-      model = Transformer.fromHuggingFace(loadConfig(), readSafetensors(path.join(dir, 'model.safetensors')));
+      const kernels = await useKernelCase(kernelCase);
+      model = Transformer.fromHuggingFace(loadConfig(), readSafetensors(path.join(dir, 'model.safetensors')), kernels);
     });
     afterAll(async () => {
       model.dispose();
@@ -47,7 +48,7 @@ for (const backend of TEST_BACKENDS) {
     });
 
     // The uncached path on the plain JavaScript backend takes seconds: once (on wasm) is enough.
-    for (const useCache of backend === 'wasm' ? [true, false] : [true]) {
+    for (const useCache of kernelCase.backend === 'wasm' ? [true, false] : [true]) {
       it(`reproduces the reference greedy ids ${useCache ? 'with' : 'without'} the KV cache`, async () => {
         const before = tf.memory().numTensors;
         const [[sample]] = await generate(model, [[1]], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 80, eosTokenIds: [], rng: new SeededRng(0), useCache });

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
 import { KvCache } from '../model/kv-cache';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { generate, type GenerateOptions } from './generate';
 import { SeededRng } from '@srl/core';
-import { TEST_BACKEND } from '../backend/test-backend';
+import { TEST_KERNEL_CASES, useKernelCase } from '../kernels/test-kernels';
+import type { TransformerKernels } from '../kernels/transformer-kernels';
 
 /** A random model with weights scaled up, so that logits are spread out (no near-ties for argmax). */
-function sharpModel(preset: string, seed: number): Transformer {
-  const model = Transformer.random(transformerPreset(preset), seed);
+function sharpModel(preset: string, seed: number, kernels: TransformerKernels): Transformer {
+  const model = Transformer.random(transformerPreset(preset), seed, kernels);
   tf.tidy(() => {
     for (const [name, v] of model.variables) if (name.endsWith('weight') && v.rank === 2) v.assign(tf.mul(v, 12));
   });
@@ -22,12 +22,11 @@ const base = (rng: SeededRng, extra: Partial<GenerateOptions> = {}): GenerateOpt
   n: 3, temperature: 0.9, topP: 0.95, topK: 50, maxTokens: 12, eosTokenIds: [], rng, ...extra,
 });
 
-for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
-  describe(`generate on ${preset}`, () => {
+for (const kernelCase of TEST_KERNEL_CASES) for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
+  describe(`generate on ${preset} (${kernelCase.label})`, () => {
     let model: Transformer;
     beforeAll(async () => {
-      await selectBackend({ backend: TEST_BACKEND });
-      model = sharpModel(preset, 11);
+      model = sharpModel(preset, 11, await useKernelCase(kernelCase));
     });
     afterAll(() => model.dispose());
 

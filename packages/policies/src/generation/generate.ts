@@ -130,11 +130,11 @@ async function decodeCached(
   });
   // The rows held in the cache, in cache order (finished ones stay until the next compaction).
   let cacheRows = rows.filter((r) => r.finish === null);
-  const prefill = tf.tidy(() => model.forward({ ids, batch: prompts.length, length: T }, { outputRows: lastRows, collectKv: true, weights, inference: true }));
+  const prefill = tf.tidy(() => model.forward({ ids, batch: prompts.length, length: T }, { mode: 'prefill', outputRows: lastRows, weights }));
   let cache: KvCache;
   let logits: Float32Array;
   try {
-    cache = KvCache.fromPrefill(prefill.kv, Int32Array.from(cacheRows, (r) => r.prompt), capacity);
+    cache = KvCache.fromPrefill(model.kernels, prefill.kv, Int32Array.from(cacheRows, (r) => r.prompt), capacity);
     const promptLogits = prefill.logits.dataSync() as Float32Array;
     logits = new Float32Array(cacheRows.length * V);
     cacheRows.forEach((r, i) => logits.set(promptLogits.subarray(r.prompt * V, (r.prompt + 1) * V), i * V));
@@ -183,7 +183,7 @@ async function decodeUncached(
     const ids = new Int32Array(live.length * T);
     seqs.forEach((q, i) => ids.set(q, i * T));
     const lastRows = Int32Array.from(seqs, (q, i) => i * T + q.length - 1);
-    const logits = readLogits(tf.tidy(() => model.forward({ ids, batch: live.length, length: T }, { outputRows: lastRows, weights, inference: true }).logits));
+    const logits = readLogits(tf.tidy(() => model.forward({ ids, batch: live.length, length: T }, { mode: 'score', outputRows: lastRows, weights }).logits));
     step(logits, live, V, options, limit);
     await yieldToEventLoop();
   }

@@ -1,17 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
 import { SeededRng } from '@srl/core';
+import { TEST_KERNEL_CASES, useKernelCase } from '../kernels/test-kernels';
+import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { causalProducts } from './attention';
-import './ops/register-gradients';
 
 function random(shape: [number, number, number], rng: SeededRng): tf.Tensor3D {
   return tf.tensor3d(Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => rng.normal()), shape);
 }
 
-describe('causalProducts', () => {
+for (const kernelCase of TEST_KERNEL_CASES) describe(`causalProducts (${kernelCase.label})`, () => {
+  let k: TransformerKernels;
   beforeAll(async () => {
-    await selectBackend({ backend: 'wasm' });
+    k = await useKernelCase(kernelCase);
   });
 
   it('in query blocks equals one block, values and gradients (a ragged last block included)', () => {
@@ -22,8 +23,8 @@ describe('causalProducts', () => {
     const v = random([n, T, D], rng);
     const w = random([n, G * T, D], rng);
     const run = (block: number): { out: Float32Array; grads: Float32Array[] } => {
-      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor): tf.Scalar => tf.sum(tf.mul(causalProducts(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D, G, T, block), w));
-      const out = tf.tidy(() => causalProducts(q, kT, v, G, T, block));
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor): tf.Scalar => tf.sum(tf.mul(causalProducts(k, a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D, G, T, block), w));
+      const out = tf.tidy(() => causalProducts(k, q, kT, v, G, T, block));
       const grads = tf.grads(f)([q, kT, v]);
       const r = { out: out.dataSync() as Float32Array, grads: grads.map((g) => g.dataSync() as Float32Array) };
       tf.dispose([out, ...grads]);

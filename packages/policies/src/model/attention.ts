@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mergeHeads, splitQkv } from './ops/attention-layout';
-import { batchMatMul } from './ops/batch-mat-mul';
-import { transposeLast } from './ops/transpose-last';
+import type { TransformerKernels } from '../kernels/transformer-kernels';
 
 /** Shapes of one attention call. */
 export interface AttentionDims {
@@ -24,6 +22,7 @@ export const MASKED = -1e9;
  * The caller owns the results.
  */
 export function causalAttention(
+  k: TransformerKernels,
   qkv: tf.Tensor2D,
   dims: AttentionDims,
   collectKv = false,
@@ -31,10 +30,11 @@ export function causalAttention(
   const { batch: B, length: T, heads: H, kvHeads: Hkv, headDim: D } = dims;
   const G = H / Hkv;
   const d = { B, T, H, Hkv, D };
-  const { q, kT, v } = splitQkv(qkv, d);
-  const out = mergeHeads(causalProducts(q, kT, v, G, T), d); // [B*Hkv, G*T, D] = [B, H, T, D] -> [B*T, H*D]
+  if (qkv.shape[0] !== B * T || qkv.shape[1] !== (H + 2 * Hkv) * D) throw new Error(`causalAttention: [${qkv.shape.join(', ')}] does not match ${JSON.stringify(d)}`);
+  const { q, kT, v } = k.splitQkv(qkv, d);
+  const out = k.mergeHeads(causalProducts(k, q, kT, v, G, T), d); // [B*Hkv, G*T, D] = [B, H, T, D] -> [B*T, H*D]
   if (!collectKv) return { out };
-  return { out, keys: tf.reshape(transposeLast(kT), [B, Hkv, T, D]) as tf.Tensor4D, values: tf.reshape(v, [B, Hkv, T, D]) as tf.Tensor4D };
+  return { out, keys: tf.reshape(k.transposeLast(kT), [B, Hkv, T, D]) as tf.Tensor4D, values: tf.reshape(v, [B, Hkv, T, D]) as tf.Tensor4D };
 }
 
 /** Query rows per block of `causalProducts` (sequences up to twice this run as one block). */
@@ -47,9 +47,9 @@ export const QUERY_BLOCK = 128;
  * and in the tensors kept for the backward), with the same result (masked keys weigh exactly 0 either way).
  * Differentiable; the caller owns the result (call inside tf.tidy).
  */
-export function causalProducts(q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
+export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
   const [n, , D] = q.shape;
-  if (T <= 2 * block) return batchMatMul(tf.softmax(tf.add(batchMatMul(q, kT), causalMask(G, 0, T, T))) as tf.Tensor3D, v);
+  if (T <= 2 * block) return k.batchMatMul(tf.softmax(tf.add(k.batchMatMul(q, kT), causalMask(G, 0, T, T))) as tf.Tensor3D, v);
   const q4 = tf.reshape(q, [n, G, T, D]);
   const outs: tf.Tensor[] = [];
   for (let start = 0; start < T; start += block) {
@@ -58,8 +58,8 @@ export function causalProducts(q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, 
     const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
     const kb = S === T ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
     const vb = S === T ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
-    const probs = tf.softmax(tf.add(batchMatMul(qb, kb), causalMask(G, start, len, S))) as tf.Tensor3D;
-    outs.push(tf.reshape(batchMatMul(probs, vb), [n, G, len, D]));
+    const probs = tf.softmax(tf.add(k.batchMatMul(qb, kb), causalMask(G, start, len, S))) as tf.Tensor3D;
+    outs.push(tf.reshape(k.batchMatMul(probs, vb), [n, G, len, D]));
   }
   return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;
 }
@@ -85,14 +85,14 @@ function causalMask(G: number, start: number, len: number, S: number): tf.Tensor
  * One decoding step against a KV cache: q [R, H*D] (scaled), keys/values [R*Hkv, L, D], mask [R*Hkv, G, L]
  * (0 where a key may be seen, MASKED elsewhere). Returns [R, H*D]; the caller owns it.
  */
-export function cachedAttention(q: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor2D {
+export function cachedAttention(k: TransformerKernels, q: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor2D {
   const [n, G, L] = mask.shape;
   const D = keys.shape[2];
   if (keys.shape[0] !== n || keys.shape[1] !== L) throw new Error(`cachedAttention: cache [${keys.shape.join(', ')}] does not match mask [${mask.shape.join(', ')}]`);
   // Small M (= G): tfjs's loop with a transposed, contiguous right operand is the fastest form here.
-  const scores = tf.matMul(tf.reshape(q, [n, G, D]) as tf.Tensor3D, keys, false, true); // [n, G, L]
+  const scores = k.matMul(tf.reshape(q, [n, G, D]) as tf.Tensor3D, keys, false, true); // [n, G, L]
   const probs = tf.softmax(tf.add(scores, mask));
-  return tf.reshape(tf.matMul(probs, values), [q.shape[0], q.shape[1]]) as tf.Tensor2D;
+  return tf.reshape(k.matMul(probs as tf.Tensor3D, values), [q.shape[0], q.shape[1]]) as tf.Tensor2D;
 }
 
 /** The decoding mask for rows whose newest token sits at `positions[r]`: keys 0..positions[r] are visible. */

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { causalProducts, MASKED, type AttentionDims } from './attention';
-import { mergeHeads, splitQkv } from './ops/attention-layout';
-import { batchMatMul } from './ops/batch-mat-mul';
+import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { embedding } from './ops/embedding';
 
 /**
@@ -55,24 +54,24 @@ export function prefixBatchPositions(b: PrefixBatch, maxPositions: number): Int3
  * (a differentiable gather: their gradient is summed back into the one prefix). Same result as running each
  * sequence whole. Returns [P*Tp + R*Tc, H*D]; the caller owns it (call inside tf.tidy).
  */
-export function prefixAttention(qkv: tf.Tensor2D, b: PrefixBatch, heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>): tf.Tensor2D {
+export function prefixAttention(k: TransformerKernels, qkv: tf.Tensor2D, b: PrefixBatch, heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>): tf.Tensor2D {
   const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const G = H / Hkv;
   const width = qkv.shape[1];
   const pd = { B: P, T: Tp, H, Hkv, D };
   const cd = { B: R, T: Tc, H, Hkv, D };
-  const p = splitQkv(tf.slice(qkv, [0, 0], [P * Tp, width]), pd);
-  const c = splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, width]), cd);
+  const p = k.splitQkv(tf.slice(qkv, [0, 0], [P * Tp, width]), pd);
+  const c = k.splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, width]), cd);
   // Prefixes: plain causal attention within each prefix.
-  const pOut = mergeHeads(causalProducts(p.q, p.kT, p.v, G, Tp), pd);
+  const pOut = k.mergeHeads(causalProducts(k, p.q, p.kT, p.v, G, Tp), pd);
   // Continuations: keys and values = [own prefix's (gathered per row), own], one product each.
-  const perRow = (x: tf.Tensor3D): tf.Tensor3D => tf.reshape(embedding(tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
+  const perRow = (x: tf.Tensor3D): tf.Tensor3D => tf.reshape(embedding(k, tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
   const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
   const v = tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D; // [R*Hkv, Tp + Tc, D]
-  const scores = tf.reshape(batchMatMul(c.q, kT), [R, Hkv * G, Tc, Tp + Tc]);
+  const scores = tf.reshape(k.batchMatMul(c.q, kT), [R, Hkv * G, Tc, Tp + Tc]);
   const probs = tf.reshape(tf.softmax(tf.add(scores, continuationMask(b))), [R * Hkv, G * Tc, Tp + Tc]) as tf.Tensor3D;
-  const cOut = mergeHeads(batchMatMul(probs, v), cd);
+  const cOut = k.mergeHeads(k.batchMatMul(probs, v), cd);
   return tf.concat([pOut, cOut], 0) as tf.Tensor2D;
 }
 

@@ -3,20 +3,19 @@
  * style (RMSNorm, RoPE, SwiGLU, grouped-query attention, optional q/k/v bias, tied embeddings), from one config.
  * Weights are tf.Variables named as in Hugging Face checkpoints, stored in the layout the forward pass wants
  * (linear layers [in, out]; see parameter-specs.ts). Activations are 2-D [tokens, features] between layers.
+ * The forward pass is written once (`pass`); training, scoring, prefill and decoding differ only in the attention
+ * they plug in and in the blocks they run: differentiable ones for training, a kernel set's fused inference
+ * blocks otherwise (kernels/transformer-kernels.ts; the kernel set is chosen when the model is created).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRng, SrlError } from '@srl/core';
+import { selectKernels } from '../kernels/select-kernels';
+import type { BlockOps, TransformerKernels } from '../kernels/transformer-kernels';
 import { cachedAttention, causalAttention, decodeMask } from './attention';
-import { useWasmKernels } from '../backend/wasm-kernels';
-import { decodeWasm } from './fast-decode';
+import { DifferentiableBlocks } from './differentiable-blocks';
 import type { KvCache } from './kv-cache';
 import { isPrefixBatch, prefixAttention, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
-import { InferenceOps } from './inference-ops';
-import { resolveWeights, type LayerWeights, type Norm, type ResolvedWeights } from './resolve-weights';
-import { embedding, gatherRows } from './ops/embedding';
-import { gelu } from './ops/gelu';
-import { linear } from './ops/linear';
-import { layerNorm, rmsNorm } from './ops/norms';
+import { resolveWeights, type ResolvedWeights } from './resolve-weights';
 import { Rope } from './ops/rope';
 import { parameterSpecs, storedShape, type ParameterSpec } from './parameter-specs';
 import type { TransformerConfig } from './transformer-config';
@@ -44,9 +43,13 @@ export class Transformer {
   readonly specs: ParameterSpec[];
   /** Parameters by Hugging Face name, in stored layout. Owned by the model. */
   readonly variables: Map<string, tf.Variable>;
+  /** The kernel set every pass runs on, chosen when the model is created (select-kernels.ts). */
+  readonly kernels: TransformerKernels;
   private readonly rope: Rope | null;
+  private readonly blocks: BlockOps;
+  private readonly inferenceBlocks: BlockOps;
 
-  private constructor(config: TransformerConfig, values: Map<string, Float32Array>) {
+  private constructor(config: TransformerConfig, values: Map<string, Float32Array>, kernels: TransformerKernels) {
     this.config = validateTransformerConfig({ ...config });
     this.headDim = config.hiddenSize / config.numHeads;
     this.specs = parameterSpecs(config);
@@ -58,11 +61,14 @@ export class Transformer {
       initial.dispose();
     }
     nextModelId++;
-    this.rope = config.positions === 'rope' ? new Rope(this.headDim, config.ropeTheta) : null;
+    this.rope = config.positions === 'rope' ? new Rope(this.headDim, config.ropeTheta, kernels) : null;
+    this.kernels = kernels;
+    this.blocks = new DifferentiableBlocks(this.config, kernels);
+    this.inferenceBlocks = kernels.inferenceOps(this.config) ?? this.blocks;
   }
 
   /** A model with fresh weights: normal(0, 0.02), residual projections / sqrt(2 * layers), norms 1, biases 0. */
-  static random(config: TransformerConfig, seed = 0): Transformer {
+  static random(config: TransformerConfig, seed = 0, kernels: TransformerKernels = selectKernels()): Transformer {
     validateTransformerConfig(config);
     const rng = new SeededRng(seed);
     const values = new Map<string, Float32Array>();
@@ -77,7 +83,7 @@ export class Transformer {
       }
       values.set(spec.name, data);
     }
-    return new Transformer(config, values);
+    return new Transformer(config, values, kernels);
   }
 
   /**
@@ -85,7 +91,7 @@ export class Transformer {
    * except buffers that carry no weights (`*.attn.bias`, `*.attn.masked_bias`, `*.rotary_emb.inv_freq`); a tied
    * `lm_head.weight` equal to the embedding is accepted. A `transformer.` / GPT-2 prefix is tolerated.
    */
-  static fromHuggingFace(config: TransformerConfig, tensors: ReadonlyMap<string, HfTensor>): Transformer {
+  static fromHuggingFace(config: TransformerConfig, tensors: ReadonlyMap<string, HfTensor>, kernels: TransformerKernels = selectKernels()): Transformer {
     validateTransformerConfig(config);
     const byName = new Map<string, HfTensor>();
     for (const [name, t] of tensors) byName.set(name.startsWith('transformer.') ? name.slice('transformer.'.length) : name, t);
@@ -111,7 +117,7 @@ export class Transformer {
     if (problems.length > 0) {
       throw new SrlError('validation', `checkpoint does not match the ${config.family} config: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (and ${problems.length - 8} more)` : ''}`, { details: problems });
     }
-    return new Transformer(config, values);
+    return new Transformer(config, values, kernels);
   }
 
   /** Every parameter in Hugging Face layout (copies), in spec order. */
@@ -126,7 +132,7 @@ export class Transformer {
 
   /** Overwrites the weights from Hugging Face tensors (same checks as `fromHuggingFace`). */
   loadHuggingFace(tensors: ReadonlyMap<string, HfTensor>): void {
-    const fresh = Transformer.fromHuggingFace(this.config, tensors);
+    const fresh = Transformer.fromHuggingFace(this.config, tensors, this.kernels);
     for (const [name, v] of this.variables) v.assign(fresh.variables.get(name) as tf.Variable);
     fresh.dispose();
   }
@@ -142,30 +148,39 @@ export class Transformer {
     return resolveWeights(this.config, this.variables);
   }
 
+  /** Throws when the active backend is not the one this model's kernels were chosen for. */
+  private checkBackend(): void {
+    const want = this.kernels.backend;
+    if (want !== null && tf.getBackend() !== want) {
+      throw new SrlError('runtime', `this model was created with the ${this.kernels.name} kernels for the ${want} backend, but the active backend is ${tf.getBackend()}; create the model after selecting its backend`);
+    }
+  }
+
   /**
-   * Logits [rows, V] of a full causal pass over `batch` (training, scoring, prefill, uncached generation).
-   * A `PrefixBatch` runs each shared prefix once (its token-row order: prefix-attention.ts; no `collectKv`).
-   * `outputRows` picks token rows (index b*T + t) to project to logits (default: all B*T). With `collectKv`,
-   * also returns each layer's keys and values [B, Hkv, T, D] for a KV cache. `inference` (a pass that is never
-   * differentiated: scoring, prefill) runs the fused wasm inference kernels where available. Call inside
-   * tf.tidy; the caller owns the results.
+   * Logits [rows, V] of a full causal pass over `batch`: `mode` 'train' (the default; differentiable), 'score' or 'prefill'
+   * (never differentiated: fused inference kernels where the kernel set has them; 'prefill' also returns each
+   * layer's keys and values [B, Hkv, T, D] for a KV cache). A `PrefixBatch` runs each shared prefix once (its
+   * token-row order: prefix-attention.ts; not for 'prefill'). `outputRows` picks token rows (index b*T + t) to
+   * project to logits (default: all). Call inside tf.tidy; the caller owns the results.
    */
   forward(
     batch: TokenBatch | PrefixBatch,
-    options: { outputRows?: Int32Array; collectKv?: boolean; weights?: ResolvedWeights; inference?: boolean } = {},
+    options: { mode?: 'train' | 'score' | 'prefill'; outputRows?: Int32Array; weights?: ResolvedWeights } = {},
   ): { logits: tf.Tensor2D; kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] } {
+    this.checkBackend();
     const c = this.config;
-    const W = options.weights ?? this.resolveWeights();
+    const k = this.kernels;
     const heads = { heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
+    const collectKv = options.mode === 'prefill';
     let ids: Int32Array;
     let positions: Int32Array;
-    let attend: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
+    let attention: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
     if (isPrefixBatch(batch)) {
-      if (options.collectKv === true) throw new Error('forward: collectKv needs a TokenBatch');
+      if (collectKv) throw new Error('forward: prefill needs a TokenBatch');
       if (batch.prefixLength > c.maxPositions) throw new SrlError('validation', `prefix of ${batch.prefixLength} tokens exceeds maxPositions ${c.maxPositions}`);
       ids = prefixBatchIds(batch);
       positions = prefixBatchPositions(batch, c.maxPositions);
-      attend = (qkv) => ({ out: prefixAttention(qkv, batch, heads) });
+      attention = (qkv) => ({ out: prefixAttention(k, qkv, batch, heads) });
     } else {
       const { batch: B, length: T } = batch;
       if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
@@ -173,73 +188,71 @@ export class Transformer {
       ids = batch.ids;
       positions = new Int32Array(B * T);
       for (let i = 0; i < B * T; i++) positions[i] = i % T;
-      attend = (qkv) => causalAttention(qkv, { batch: B, length: T, ...heads }, options.collectKv === true);
+      attention = (qkv) => causalAttention(k, qkv, { batch: B, length: T, ...heads }, collectKv);
     }
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
     const positional = this.positionalQkv(positions);
-    if (options.inference === true && useWasmKernels()) {
-      const k = new InferenceOps(c);
-      let [x, h] = k.norm(k.embed(W, ids, positions), W.layers[0].attnNorm);
-      W.layers.forEach((layer, i) => {
-        const attn = attend(positional(k.linear(h, layer.qkv)));
-        if (attn.keys !== undefined && attn.values !== undefined) kv.push({ keys: attn.keys, values: attn.values });
-        [x, h] = k.norm(x, layer.mlpNorm, k.linear(attn.out, layer.o));
-        [x, h] = k.norm(x, i + 1 < W.layers.length ? W.layers[i + 1].attnNorm : W.finalNorm, k.mlp(h, layer));
-      });
-      if (options.outputRows !== undefined) h = gatherRows(h, options.outputRows);
-      return { logits: k.linear(h, { w: W.head }), kv };
-    }
-    let x = this.embed(W, ids, positions);
-    for (const layer of W.layers) {
-      const attn = attend(positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b)));
-      if (attn.keys !== undefined && attn.values !== undefined) kv.push({ keys: attn.keys, values: attn.values });
-      x = tf.add(x, linear(attn.out, layer.o.w, layer.o.b));
-      x = tf.add(x, this.mlp(this.norm(x, layer.mlpNorm), layer));
-    }
-    let h = this.norm(x, W.finalNorm);
-    if (options.outputRows !== undefined) h = embedding(h, options.outputRows);
-    return { logits: linear(h, W.head), kv };
+    const attend = (_layer: number, qkv: tf.Tensor2D): tf.Tensor2D => {
+      const a = attention(positional(qkv));
+      if (a.keys !== undefined && a.values !== undefined) kv.push({ keys: a.keys, values: a.values });
+      return a.out;
+    };
+    const blocks = (options.mode ?? 'train') === 'train' ? this.blocks : this.inferenceBlocks;
+    return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, options.outputRows), kv };
   }
 
   /**
    * One decoding step: the newest token of each cache row, `ids[r]` at `positions[r]`, is written to the cache
-   * and attends to the row's positions 0..positions[r]. Returns logits [R, V]; call inside tf.tidy. On wasm this
-   * runs the fused inference kernels (fast-decode.ts) unless `generic` asks for the op-by-op path.
+   * and attends to the row's positions 0..positions[r]. Returns logits [R, V]; call inside tf.tidy. Never
+   * differentiated. The cache must come from this model's kernels (`KvCache.fromPrefill(model.kernels, ...)`).
    */
-  decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights, options: { generic?: boolean } = {}): tf.Tensor2D {
+  decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
+    this.checkBackend();
     const c = this.config;
-    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
-    const W = weights ?? this.resolveWeights();
-    if (options.generic !== true && cache.inPlace && useWasmKernels()) return decodeWasm(this, W, cache, ids, positions);
-    const R = ids.length;
-    const mask = decodeMask(positions, c.numKvHeads, c.numHeads / c.numKvHeads, cache.capacity);
-    const positional = this.positionalQkv(positions);
     const D = this.headDim;
-    let x = this.embed(W, ids, positions);
-    W.layers.forEach((layer, i) => {
-      const qkv = positional(linear(this.norm(x, layer.attnNorm), layer.qkv.w, layer.qkv.b));
-      const [q, k, v] = tf.split(qkv, [c.numHeads * D, c.numKvHeads * D, c.numKvHeads * D], 1) as tf.Tensor2D[];
-      cache.write(i, k, v, positions);
-      const { keys, values } = cache.layer(i);
-      const attn = cachedAttention(q, keys, values, mask);
-      x = tf.add(x, linear(attn, layer.o.w, layer.o.b));
-      x = tf.add(x, this.mlp(this.norm(x, layer.mlpNorm), layer));
-    });
-    if (x.shape[0] !== R) throw new Error('decode: row count changed');
-    return linear(this.norm(x, W.finalNorm), W.head);
+    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
+    if (cache.kernels !== this.kernels) throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
+    let attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D;
+    const fused = this.kernels.decodeAttention;
+    if (fused !== null) {
+      // RoPE, the 1/sqrt(D) scale and the cache write happen inside the kernel, from the same float32 tables.
+      const rope = this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(D));
+      const heads = { H: c.numHeads, Hkv: c.numKvHeads, D };
+      attend = (i, qkv) => fused({ qkv, ...cache.layer(i), positions, heads, rope });
+    } else {
+      const mask = decodeMask(positions, c.numKvHeads, c.numHeads / c.numKvHeads, cache.capacity); // [R*Hkv, G, L]
+      const positional = this.positionalQkv(positions);
+      attend = (i, qkv) => {
+        const [q, key, value] = tf.split(positional(qkv), [c.numHeads * D, c.numKvHeads * D, c.numKvHeads * D], 1) as tf.Tensor2D[];
+        cache.write(i, key, value, positions);
+        const { keys, values } = cache.layer(i);
+        return cachedAttention(this.kernels, q, keys, values, mask); // [R, H*D]
+      };
+    }
+    return this.pass(this.inferenceBlocks, weights ?? this.resolveWeights(), ids, positions, attend);
   }
 
   /**
-   * RoPE tables for one decoding step (rows = samples at `positions`), q's 1/sqrt(D) folded in, computed exactly
-   * as `positionalQkv` computes them; null without RoPE.
+   * The transformer, once, for every mode: pre-norm blocks of attention and MLP on the residual stream x [N, C]
+   * (N token rows), h = the normed stream that feeds the next projection. `attend` is the mode's attention
+   * (causal, prefix-shared or against a KV cache) from the fused projection [N, (H + 2*Hkv) * D] to [N, H*D].
    */
-  decodeRopeTables(positions: Int32Array): { qCos: Float32Array; qSin: Float32Array; kCos: Float32Array; kSin: Float32Array } | null {
-    return this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(this.headDim));
-  }
-
-  private embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): tf.Tensor2D {
-    const tokens = embedding(W.embed, ids, W.embedLayout);
-    return W.positions === undefined ? tokens : tf.add(tokens, embedding(W.positions, positions));
+  private pass(
+    k: BlockOps,
+    W: ResolvedWeights,
+    ids: Int32Array,
+    positions: Int32Array,
+    attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D,
+    outputRows?: Int32Array,
+  ): tf.Tensor2D {
+    let [x, h] = k.addNorm(k.embed(W, ids, positions), W.layers[0].attnNorm); // [N, C], [N, C]
+    W.layers.forEach((layer, i) => {
+      const attn = attend(i, k.linear(h, layer.qkv)); // [N, (H + 2*Hkv) * D] -> [N, H*D]
+      [x, h] = k.addNorm(x, layer.mlpNorm, k.linear(attn, layer.o)); // x += attention output [N, C]
+      [x, h] = k.addNorm(x, i + 1 < W.layers.length ? W.layers[i + 1].attnNorm : W.finalNorm, k.mlp(h, layer)); // x += MLP [N, C]
+    });
+    if (outputRows !== undefined) h = k.rows(h, outputRows); // [rows, C]
+    return k.linear(h, { w: W.head }); // [rows, V]
   }
 
   /**
@@ -260,17 +273,6 @@ export class Transformer {
     const { cos, sin } = rope.qkvTables(positions, c.numHeads, c.numKvHeads, scale);
     const N = positions.length;
     return (qkv) => tf.reshape(rope.apply(tf.reshape(qkv, [N * slots, D]), cos, sin), [N, slots * D]);
-  }
-
-  private norm(x: tf.Tensor2D, n: Norm): tf.Tensor2D {
-    return this.config.norm === 'layernorm' ? layerNorm(x, n.w, n.b as tf.Tensor1D, this.config.normEps) : rmsNorm(x, n.w, this.config.normEps);
-  }
-
-  private mlp(h: tf.Tensor2D, layer: LayerWeights): tf.Tensor2D {
-    const [a, b, d] = layer.mlp;
-    if (this.config.mlp === 'gelu') return linear(gelu(linear(h, a.w, a.b)), b.w, b.b);
-    const gate = linear(h, a.w, a.b);
-    return linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), linear(h, b.w, b.b)) as tf.Tensor2D, d.w, d.b);
   }
 
   dispose(): void {

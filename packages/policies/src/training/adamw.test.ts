@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
+import { TEST_KERNEL_CASES, useKernelCase } from '../kernels/test-kernels';
+import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { AdamW } from './adamw';
-import { TEST_BACKEND } from '../backend/test-backend';
 
 /** torch.optim.AdamW's update, in float64. */
 function reference(p: number[], grads: number[][], lr: number, wd: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
@@ -22,9 +22,11 @@ function reference(p: number[], grads: number[][], lr: number, wd: number, b1 = 
   return out;
 }
 
-describe('AdamW', () => {
+// In place with the wasm kernels (SIMD, 4 lanes at a time plus a scalar tail), with tf ops otherwise.
+for (const kernelCase of TEST_KERNEL_CASES) describe(`AdamW (${kernelCase.label})`, () => {
+  let kernels: TransformerKernels;
   beforeAll(async () => {
-    await selectBackend({ backend: TEST_BACKEND });
+    kernels = await useKernelCase(kernelCase);
   });
 
   it('matches torch.optim.AdamW, decaying matrices only', () => {
@@ -32,7 +34,7 @@ describe('AdamW', () => {
     const b0 = [0.1, -0.2];
     const w = tf.variable(tf.tensor2d(w0, [2, 2]));
     const b = tf.variable(tf.tensor1d(b0));
-    const opt = new AdamW(new Map<string, tf.Variable>([['w', w], ['b', b]]), { weightDecay: 0.1 });
+    const opt = new AdamW(new Map<string, tf.Variable>([['w', w], ['b', b]]), { weightDecay: 0.1, kernels });
     const gw = [[0.3, -0.1, 0.02, 1], [-0.5, 0.4, 0.0, 0.7], [0.1, 0.1, -0.3, -2]];
     const gb = [[1, -1], [0.5, 0.2], [-0.1, 0.3]];
     for (let k = 0; k < 3; k++) {
@@ -49,14 +51,14 @@ describe('AdamW', () => {
     const make = (): tf.Variable => tf.variable(tf.tensor1d([1, 2, 3]));
     const grad = (k: number): tf.Tensor => tf.tensor1d([0.1 * k, -0.2, 0.3 / k]);
     const a = make();
-    const optA = new AdamW(new Map([['a', a]]), { weightDecay: 0.01 });
+    const optA = new AdamW(new Map([['a', a]]), { weightDecay: 0.01, kernels });
     for (let k = 1; k <= 2; k++) tf.tidy(() => optA.step(new Map([['a', grad(k) as tf.Tensor]]), 0.1));
     const saved = optA.state();
     const weights = a.dataSync().slice();
     tf.tidy(() => optA.step(new Map([['a', grad(3)]]), 0.1));
 
     const b = tf.variable(tf.tensor1d(weights));
-    const optB = new AdamW(new Map([['a', b]]), { weightDecay: 0.01 });
+    const optB = new AdamW(new Map([['a', b]]), { weightDecay: 0.01, kernels });
     optB.setState(saved);
     tf.tidy(() => optB.step(new Map([['a', grad(3)]]), 0.1));
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

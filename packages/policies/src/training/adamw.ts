@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SrlError } from '@srl/core';
-import { simdKernels } from '../backend/simd/simd-kernels';
-import { forgetPackedWeights, heapIndex, wasmInternals } from '../backend/wasm-internals';
+import { referenceKernels } from '../kernels/reference-kernels';
+import type { TransformerKernels } from '../kernels/transformer-kernels';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -11,6 +11,8 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Which parameters decay; default: matrices (rank >= 2), not norms or biases (nanoGPT's grouping). */
   decays?: (name: string, variable: tf.Variable) => boolean;
+  /** The model's kernel set: the wasm set updates in place (default: the reference set, tf ops). */
+  kernels?: TransformerKernels;
 }
 
 /** Moments and step count, in plain arrays (for checkpoints). */
@@ -22,8 +24,8 @@ export interface AdamWState {
 
 /**
  * AdamW as in PyTorch's torch.optim.AdamW (bias-corrected moments, eps added after the bias-corrected sqrt,
- * decoupled decay before the update). On wasm the update runs in place, one SIMD pass per parameter, when no
- * other tensor shares the parameter's or the moments' buffers; otherwise with tf ops. Owns its moment variables;
+ * decoupled decay before the update). With the wasm kernels the update runs in place, one SIMD pass per
+ * parameter, when no other tensor shares the parameter's or the moments' buffers; otherwise with tf ops. Owns its moment variables;
  * call dispose().
  */
 export class AdamW {
@@ -36,6 +38,7 @@ export class AdamW {
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
   private t = 0;
+  private readonly kernels: TransformerKernels;
 
   constructor(params: Map<string, tf.Variable>, options: AdamWOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
@@ -48,6 +51,7 @@ export class AdamW {
     if (!(this.eps > 0)) throw new SrlError('validation', `AdamW eps = ${this.eps}, expected > 0`);
     if (!(this.weightDecay >= 0)) throw new SrlError('validation', `AdamW weightDecay = ${this.weightDecay}, expected >= 0`);
     this.params = params;
+    this.kernels = options.kernels ?? referenceKernels;
     const decays = options.decays ?? ((_name: string, p: tf.Variable) => p.rank >= 2);
     this.decaying = new Set([...params].filter(([name, p]) => decays(name, p)).map(([name]) => name));
     for (const [name, p] of params) {
@@ -71,30 +75,13 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps } = this;
     const stepSize = lr / (1 - b1 ** this.t);
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
-    const be = wasmInternals();
-    const simd = be === null ? null : simdKernels(be.wasm.asm?.memory);
     for (const [name, g] of grads) {
       const p = this.params.get(name);
       if (p === undefined) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
       const m = this.m.get(name) as tf.Variable;
       const v = this.v.get(name) as tf.Variable;
       const decay = this.decaying.has(name) && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
-      // In place on the wasm heap when no other tensor shares these buffers (one SIMD pass instead of ~12 ops).
-      if (be !== null && simd !== null && g.dtype === 'float32' && [p, m, v].every((t) => be.refCount(t.dataId) === 1)) {
-        const at = [p, g, m, v].map((t) => heapIndex(be, t));
-        const n = p.size;
-        const body = n - (n % 4);
-        if (body > 0) simd.adamw(at[0] * 4, at[1] * 4, at[2] * 4, at[3] * 4, body, b1, 1 - b1, b2, 1 - b2, 1 / sqrtBc2, eps, stepSize, decay);
-        const heap = be.wasm.HEAPF32;
-        for (let i = body; i < n; i++) {
-          const gi = heap[at[1] + i];
-          const mi = (heap[at[2] + i] = b1 * heap[at[2] + i] + (1 - b1) * gi);
-          const vi = (heap[at[3] + i] = b2 * heap[at[3] + i] + (1 - b2) * gi * gi);
-          heap[at[0] + i] = heap[at[0] + i] * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
-        }
-        forgetPackedWeights(be, p);
-        continue;
-      }
+      if (this.kernels.adamwInPlace({ param: p, grad: g, m, v, beta1: b1, beta2: b2, eps, stepSize, sqrtBc2, decay })) continue;
       tf.tidy(() => {
         const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
         const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.mul(g, g), 1 - b2));

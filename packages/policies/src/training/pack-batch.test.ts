@@ -96,7 +96,7 @@ for (const preset of ['llama-tiny', 'gpt2-tiny']) {
     it('trains and scores as one item per pass does (gradient norm, metrics, log-probs)', async () => {
       const all = items(model);
       const objective = objectives[3];
-      const opt = new AdamW(model.variables);
+      const opt = new AdamW(model.variables, { kernels: model.kernels });
       const shared = await trainStep(model, opt, { objective, items: all, learningRate: 0 });
       const rows = await trainStep(model, opt, { objective, items: all, learningRate: 0, microBatchSize: 1 });
       opt.dispose();

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
 import { generate } from '../generation/generate';
 import { SeededRng } from '@srl/core';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
 import { scoreSequences } from './score';
-import { TEST_BACKEND } from '../backend/test-backend';
+import { TEST_KERNEL_CASES, useKernelCase } from '../kernels/test-kernels';
 
 /**
  * GRPO's "old" log-probs come from sampling and the new ones from scoring: they must agree for unchanged
@@ -15,12 +14,11 @@ import { TEST_BACKEND } from '../backend/test-backend';
  */
 const TOLERANCE = 1e-5;
 
-for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
-  describe(`scoreSequences on ${preset}`, () => {
+for (const kernelCase of TEST_KERNEL_CASES) for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
+  describe(`scoreSequences on ${preset} (${kernelCase.label})`, () => {
     let model: Transformer;
     beforeAll(async () => {
-      await selectBackend({ backend: TEST_BACKEND });
-      model = Transformer.random(transformerPreset(preset), 8);
+      model = Transformer.random(transformerPreset(preset), 8, await useKernelCase(kernelCase));
       tf.tidy(() => {
         for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 8));
       });

@@ -23,7 +23,7 @@ export function scoreSequences(model: Transformer, sequences: readonly ScoredSeq
     }
     // Read the results after tidy: returning typed arrays from tf.tidy makes tfjs scan every element for tensors.
     const [lpT, enT] = tf.tidy(() => {
-      const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows, inference: true });
+      const { logits } = model.forward(packed.tokens, { mode: 'score', outputRows: packed.outputRows });
       const r = tokenLogProbs(logits, packed.targets, temperature);
       return [r.logprobs, r.entropies];
     });

@@ -23,7 +23,7 @@ for (const preset of ['gpt2-tiny', 'llama-tiny']) {
 
     it('overfits a handful of sequences: the loss falls and greedy decoding reproduces them', async () => {
       const model = Transformer.random(transformerPreset(preset), 1);
-      const opt = new AdamW(model.variables);
+      const opt = new AdamW(model.variables, { kernels: model.kernels });
       const losses: number[] = [];
       for (let i = 0; i < 120; i++) losses.push((await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 })).loss);
       expect(losses[0]).toBeGreaterThan(5); // ~ln(256) at init
@@ -92,7 +92,7 @@ describe('trainStep', () => {
       });
       const expected = aggregation === 'token-mean' ? num / den : seqSum / items.length;
       const snapshot = model.toHuggingFace();
-      const opt = new AdamW(model.variables);
+      const opt = new AdamW(model.variables, { kernels: model.kernels });
       const r = await trainStep(model, opt, { objective, items, learningRate: 0 });
       opt.dispose();
       expect(r.skipped).toBe(false);
@@ -117,14 +117,14 @@ describe('trainStep', () => {
     for (const aggregation of ['token-mean', 'sequence-mean'] as const) {
       const o = { clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation };
       const ref = policyGradientLoss(tokens, o);
-      const opt = new AdamW(model.variables);
+      const opt = new AdamW(model.variables, { kernels: model.kernels });
       const r = await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', ...o }, items, learningRate: 0 });
       opt.dispose();
       expect(r.loss).toBeCloseTo(ref.loss, 5);
       expect(r.clipFraction).toBeCloseTo(ref.clipFraction, 12);
       expect(r.kl).toBeCloseTo(ref.kl, 5);
     }
-    const opt = new AdamW(model.variables);
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
     const ce = await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items, learningRate: 0 });
     opt.dispose();
     expect(ce.loss).toBeCloseTo(crossEntropyLoss(scores.map((sc) => sc.logprobs)), 5);
@@ -152,7 +152,7 @@ describe('trainStep', () => {
         n++;
       }),
     );
-    const opt = new AdamW(model.variables);
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
     const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation: 'token-mean', klRatioCorrection: true, temperature: T } as const;
     const r = await trainStep(model, opt, { objective, items, learningRate: 0 });
     const uncorrected = await trainStep(model, opt, { objective: { ...objective, klRatioCorrection: false }, items, learningRate: 0 });
@@ -170,7 +170,7 @@ describe('trainStep', () => {
     const after = [];
     for (const microBatchSize of [0, 1, 3]) {
       model.loadHuggingFace(start);
-      const opt = new AdamW(model.variables);
+      const opt = new AdamW(model.variables, { kernels: model.kernels });
       results.push(await trainStep(model, opt, { objective, items, learningRate: 1e-3, maxGradNorm: 0.5, microBatchSize }));
       after.push(model.toHuggingFace());
       opt.dispose();
@@ -194,7 +194,7 @@ describe('trainStep', () => {
   it('skips the update when the loss is not finite', async () => {
     const items = pgItems().map((it) => ({ ...it, advantage: -1, oldLogprobs: (it.oldLogprobs as number[]).map(() => -1e4) }));
     const snapshot = model.toHuggingFace();
-    const opt = new AdamW(model.variables);
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
     const r = await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' }, items, learningRate: 1e-2 });
     expect(r.skipped).toBe(true);
     expect(Number.isFinite(r.loss)).toBe(false);
@@ -204,7 +204,7 @@ describe('trainStep', () => {
   });
 
   it('abandons the step between micro-batches once the stop signal is aborted: no update, no leaked tensors', async () => {
-    const opt = new AdamW(model.variables);
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
     const input = { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, microBatchSize: 1 } as const;
     await trainStep(model, opt, input); // warm-up: kernels and caches initialise lazily
     const snapshot = model.toHuggingFace();
@@ -220,7 +220,7 @@ describe('trainStep', () => {
   });
 
   it('refuses malformed items, listing every problem', async () => {
-    const opt = new AdamW(model.variables);
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
     const bad = [{ promptTokenIds: [1], completionTokenIds: [2, 3], oldLogprobs: [0], weights: [1, -1] }];
     await expect(trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean' }, items: bad, learningRate: 1e-3 })).rejects.toThrow(
       /advantage is undefined.*oldLogprobs has 1 values for 2.*refLogprobs is missing|weights has a negative/,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
-import { SRL_GATHER_COLUMNS, SRL_GATHER_ROWS, useWasmKernels } from '../../backend/wasm-kernels';
+import type { TransformerKernels } from '../../kernels/transformer-kernels';
 
 /** 'rows': the table is [V, C] (one row per token); 'columns': [C, V] (a tied embedding kept as the output layer). */
 export type EmbeddingLayout = 'rows' | 'columns';
@@ -8,14 +8,14 @@ export type EmbeddingLayout = 'rows' | 'columns';
 /**
  * The vectors of `ids` -> [ids.length, C], differentiable with respect to the table. tfjs-wasm has no gradient
  * for gather (UnsortedSegmentSum is missing), so the gradient is a scatter-add on the CPU: the incoming gradient
- * [N, C] is read back and summed into a dense table-shaped tensor. The forward is a copy on wasm (tf.gather costs
- * ~4 us per row there). Throws RangeError on an id outside [0, V). The caller owns the result.
+ * [N, C] is read back and summed into a dense table-shaped tensor. The forward is `k.gatherRows` (a copy on
+ * wasm, where tf.gather costs ~4 us per row). Throws RangeError on an id outside [0, V). The caller owns the result.
  */
-export function embedding(table: tf.Tensor2D, ids: Int32Array, layout: EmbeddingLayout = 'rows'): tf.Tensor2D {
+export function embedding(k: TransformerKernels, table: tf.Tensor2D, ids: Int32Array, layout: EmbeddingLayout = 'rows'): tf.Tensor2D {
   const [V, C] = layout === 'rows' ? table.shape : [table.shape[1], table.shape[0]];
   for (const id of ids) if (!(id >= 0 && id < V)) throw new RangeError(`embedding: token id ${id} is outside [0, ${V})`);
   const op = customOp<tf.Tensor2D>(([t]) => ({
-    value: layout === 'rows' ? gatherRows(t as tf.Tensor2D, ids) : gatherColumns(t as tf.Tensor2D, ids),
+    value: layout === 'rows' ? k.gatherRows(t as tf.Tensor2D, ids) : k.gatherColumns(t as tf.Tensor2D, ids),
     gradFunc: (dy) => {
       const g = dy.dataSync() as Float32Array;
       const dt = new Float32Array(V * C);
@@ -32,20 +32,4 @@ export function embedding(table: tf.Tensor2D, ids: Int32Array, layout: Embedding
     },
   }));
   return op(table);
-}
-
-/** Rows of a [V, C] tensor -> [rows.length, C] (not differentiable); the caller owns the result. */
-export function gatherRows(table: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {
-  if (table.dtype === 'float32' && useWasmKernels()) {
-    return tf.engine().runKernel(SRL_GATHER_ROWS, { x: table }, { rows } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-  }
-  return tf.tidy(() => tf.gather(table, tf.tensor1d(rows, 'int32')));
-}
-
-/** Columns of a [C, V] tensor, as rows -> [columns.length, C] (not differentiable); the caller owns the result. */
-export function gatherColumns(table: tf.Tensor2D, columns: Int32Array): tf.Tensor2D {
-  if (table.dtype === 'float32' && useWasmKernels()) {
-    return tf.engine().runKernel(SRL_GATHER_COLUMNS, { x: table }, { columns } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-  }
-  return tf.tidy(() => tf.transpose(tf.gather(table, tf.tensor1d(columns, 'int32'), 1)) as tf.Tensor2D);
 }

@@ -2,22 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedRandom, maxGradientError } from '../../../test/grad-check';
 import { selectBackend } from '../../backend/select-backend';
-import { mergeHeads, splitQkv } from './attention-layout';
-import { batchMatMul } from './batch-mat-mul';
+import { TEST_BACKEND } from '../../backend/test-backend';
+import { ALL_KERNEL_CASES, useKernelCase } from '../../kernels/test-kernels';
+import type { TransformerKernels } from '../../kernels/transformer-kernels';
 import { embedding } from './embedding';
 import { gelu } from './gelu';
 import { linear } from './linear';
 import { layerNorm, rmsNorm } from './norms';
 import { Rope } from './rope';
 import { tokenLogProbs } from './token-log-probs';
-import { transposeLast } from './transpose-last';
-import { TEST_BACKEND, TEST_BACKENDS } from '../../backend/test-backend';
 
-// Each op's custom gradient against central finite differences, on wasm (the fast kernels) and cpu.
-for (const backend of TEST_BACKENDS) {
-  describe(`custom gradients on ${backend}`, () => {
+// Each op's custom gradient against central finite differences, with every kernel set on wasm and on cpu.
+for (const kernelCase of ALL_KERNEL_CASES) {
+  describe(`custom gradients (${kernelCase.label})`, () => {
+    let k: TransformerKernels;
     beforeAll(async () => {
-      await selectBackend({ backend });
+      k = await useKernelCase(kernelCase);
     });
     afterAll(async () => {
       await selectBackend({ backend: TEST_BACKEND });
@@ -29,14 +29,14 @@ for (const backend of TEST_BACKENDS) {
       const w = weights([4, 3], 2);
       const b = weights([3], 3);
       const r = weights([5, 3], 4);
-      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(linear(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), r)), [x, w, b])).toBeLessThan(2e-3);
+      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(linear(k, xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), r)), [x, w, b])).toBeLessThan(2e-3);
       // Wider output than input: the weight gradient transposes dy instead of x.
       const w2 = weights([4, 7], 5);
       const r2 = weights([5, 7], 6);
-      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(linear(xi as tf.Tensor2D, wi as tf.Tensor2D), r2)), [x, w2])).toBeLessThan(2e-3);
+      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(linear(k, xi as tf.Tensor2D, wi as tf.Tensor2D), r2)), [x, w2])).toBeLessThan(2e-3);
       const w3 = weights([4, 2], 7);
       const r3 = weights([5, 2], 8);
-      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(linear(xi as tf.Tensor2D, wi as tf.Tensor2D), r3)), [x, w3])).toBeLessThan(2e-3);
+      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(linear(k, xi as tf.Tensor2D, wi as tf.Tensor2D), r3)), [x, w3])).toBeLessThan(2e-3);
     });
 
     it('embedding, rows and columns layouts, with repeated ids', () => {
@@ -44,9 +44,9 @@ for (const backend of TEST_BACKENDS) {
       const rows = weights([5, 3], 11);
       const cols = weights([3, 5], 12);
       const r = weights([5, 3], 13);
-      expect(maxGradientError((t) => tf.sum(tf.mul(tf.square(embedding(t as tf.Tensor2D, ids)), r)), [rows])).toBeLessThan(2e-3);
-      expect(maxGradientError((t) => tf.sum(tf.mul(tf.square(embedding(t as tf.Tensor2D, ids, 'columns')), r)), [cols])).toBeLessThan(2e-3);
-      expect(() => embedding(rows as tf.Tensor2D, Int32Array.of(5))).toThrow(/outside \[0, 5\)/);
+      expect(maxGradientError((t) => tf.sum(tf.mul(tf.square(embedding(k, t as tf.Tensor2D, ids)), r)), [rows])).toBeLessThan(2e-3);
+      expect(maxGradientError((t) => tf.sum(tf.mul(tf.square(embedding(k, t as tf.Tensor2D, ids, 'columns')), r)), [cols])).toBeLessThan(2e-3);
+      expect(() => embedding(k, rows as tf.Tensor2D, Int32Array.of(5))).toThrow(/outside \[0, 5\)/);
     });
 
     it('batched matMul and transposeLast', () => {
@@ -54,21 +54,21 @@ for (const backend of TEST_BACKENDS) {
       const a = weights([4, 16, 32], 21, 0.3);
       const b = weights([4, 32, 40], 22, 0.3);
       const r = weights([4, 16, 40], 23);
-      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
+      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(k.batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
       const x = weights([3, 5, 7], 24);
       const r2 = weights([3, 7, 5], 25);
-      expect(maxGradientError((xi) => tf.sum(tf.mul(tf.square(transposeLast(xi as tf.Tensor3D)), r2)), [x])).toBeLessThan(2e-3);
-      expect(tf.tidy(() => transposeLast(tf.tensor2d([[1, 2, 3], [4, 5, 6]])).arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
+      expect(maxGradientError((xi) => tf.sum(tf.mul(tf.square(k.transposeLast(xi as tf.Tensor3D)), r2)), [x])).toBeLessThan(2e-3);
+      expect(tf.tidy(() => k.transposeLast(tf.tensor2d([[1, 2, 3], [4, 5, 6]])).arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
     });
 
     it('batched matMul of tiny entries equals tfjs\'s own product bit for bit (the SIMD row path on wasm)', () => {
       // 16 x 16 x 32 x 16 MACs per entry: below the per-entry XNNPACK threshold; K <= 48 (tfjs's loop block).
       const a = weights([6, 16, 32], 31);
       const b = weights([6, 32, 16], 32);
-      const [ours, stock] = tf.tidy(() => [batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(), tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync()]);
+      const [ours, stock] = tf.tidy(() => [k.batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(), tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync()]);
       expect(Array.from(ours)).toEqual(Array.from(stock));
       const r = weights([6, 16, 16], 33);
-      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
+      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(k.batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
     });
 
     it('attention layouts: splitQkv and mergeHeads (values by index, and gradients)', () => {
@@ -76,7 +76,7 @@ for (const backend of TEST_BACKENDS) {
       const width = (d.H + 2 * d.Hkv) * d.D;
       const x = weights([d.B * d.T, width], 81);
       const xs = x.dataSync();
-      const { q, kT, v } = tf.tidy(() => splitQkv(x as tf.Tensor2D, d));
+      const { q, kT, v } = tf.tidy(() => k.splitQkv(x as tf.Tensor2D, d));
       const at = (b: number, t: number, col: number): number => xs[(b * d.T + t) * width + col];
       const [qs, ks, vs] = [q.arraySync() as number[][][], kT.arraySync() as number[][][], v.arraySync() as number[][][]];
       for (let b = 0; b < d.B; b++) {
@@ -90,13 +90,13 @@ for (const backend of TEST_BACKENDS) {
           }
         }
       }
-      const merged = tf.tidy(() => mergeHeads(q, d).arraySync() as number[][]);
+      const merged = tf.tidy(() => k.mergeHeads(q, d).arraySync() as number[][]);
       for (let b = 0; b < d.B; b++) for (let t = 0; t < d.T; t++) for (let c = 0; c < d.H * d.D; c++) expect(merged[b * d.T + t][c]).toBe(at(b, t, c));
       tf.dispose([q, kT, v]);
       const r = [weights([4, 6, 2], 82), weights([4, 2, 3], 83), weights([4, 3, 2], 84)];
       const f = (xi: tf.Tensor): tf.Scalar => {
-        const parts = splitQkv(xi as tf.Tensor2D, d);
-        const m = mergeHeads(tf.square(parts.q) as tf.Tensor3D, d);
+        const parts = k.splitQkv(xi as tf.Tensor2D, d);
+        const m = k.mergeHeads(tf.square(parts.q) as tf.Tensor3D, d);
         return tf.addN([tf.sum(tf.mul(parts.q, r[0])), tf.sum(tf.mul(tf.square(parts.kT), r[1])), tf.sum(tf.mul(parts.v, r[2])), tf.sum(m)]) as tf.Scalar;
       };
       expect(maxGradientError(f, [x], { samples: 20 })).toBeLessThan(2e-3);
@@ -107,8 +107,8 @@ for (const backend of TEST_BACKENDS) {
       const w = weights([6], 32);
       const b = weights([6], 33);
       const r = weights([4, 6], 34);
-      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(layerNorm(xi as tf.Tensor2D, wi as tf.Tensor1D, bi as tf.Tensor1D, 1e-5), r)), [x, w, b])).toBeLessThan(3e-3);
-      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(rmsNorm(xi as tf.Tensor2D, wi as tf.Tensor1D, 1e-5), r)), [x, w])).toBeLessThan(3e-3);
+      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(layerNorm(k, xi as tf.Tensor2D, wi as tf.Tensor1D, bi as tf.Tensor1D, 1e-5), r)), [x, w, b])).toBeLessThan(3e-3);
+      expect(maxGradientError((xi, wi) => tf.sum(tf.mul(rmsNorm(k, xi as tf.Tensor2D, wi as tf.Tensor1D, 1e-5), r)), [x, w])).toBeLessThan(3e-3);
     });
 
     it('gelu (tanh form) matches its definition and its gradient', () => {

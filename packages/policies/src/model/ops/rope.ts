@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { referenceKernels } from '../../kernels/reference-kernels';
+import type { TransformerKernels } from '../../kernels/transformer-kernels';
 import { customOp } from './custom-op';
 
 /**
@@ -12,8 +14,10 @@ export class Rope {
   private readonly invFreq: Float32Array;
   /** x @ rotation == rotate_half(x) == [-x2, x1]. */
   private readonly rotation: tf.Tensor2D;
+  private readonly kernels: TransformerKernels;
 
-  constructor(headDim: number, theta: number) {
+  constructor(headDim: number, theta: number, kernels: TransformerKernels = referenceKernels) {
+    this.kernels = kernels;
     // Invariant: validateTransformerConfig reports an odd RoPE head size to the user first.
     if (headDim % 2 !== 0) throw new Error(`Rope: head dimension ${headDim} must be even`);
     this.headDim = headDim;
@@ -118,12 +122,13 @@ export class Rope {
    */
   apply(x: tf.Tensor2D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor2D {
     const rotation = this.rotation;
+    const k = this.kernels;
     // cos and sin go through `save`: tensors captured by the closure would be freed before the backward pass.
     const op = customOp<tf.Tensor2D>(([xi, c, s], save) => {
       save([c, s]);
       return {
-        value: tf.add(tf.mul(xi, c), tf.mul(tf.matMul(xi as tf.Tensor2D, rotation), s)) as tf.Tensor2D,
-        gradFunc: (g, [sc, ss]) => [tf.sub(tf.mul(g, sc), tf.matMul(tf.mul(g, ss) as tf.Tensor2D, rotation)), tf.zerosLike(sc), tf.zerosLike(ss)],
+        value: tf.add(tf.mul(xi, c), tf.mul(k.matMul(xi as tf.Tensor2D, rotation), s)) as tf.Tensor2D,
+        gradFunc: (g, [sc, ss]) => [tf.sub(tf.mul(g, sc), k.matMul(tf.mul(g, ss) as tf.Tensor2D, rotation)), tf.zerosLike(sc), tf.zerosLike(ss)],
       };
     });
     return op(x, cos, sin);

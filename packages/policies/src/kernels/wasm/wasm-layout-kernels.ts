@@ -10,16 +10,13 @@
  *   `SrlGatherColumns` reads columns of a [C, V] table (a tied embedding stored as the output layer).
  *
  * These kernels read and write the backend's heap directly through its (untyped) internals (wasm-internals.ts);
- * where those do not look as expected, callers fall back to the stock tfjs ops. XNNPACK-calling kernels
- * (SrlBatchMatMul, SrlDense) are in wasm-xnn-kernels.ts.
+ * wasm-kernels.ts registers them and checks those internals first. XNNPACK-calling kernels (SrlBatchMatMul,
+ * SrlDense) are in wasm-xnn-kernels.ts.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './simd/simd-kernels';
+import { simdKernels } from './simd-kernels';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 import { batchMatMul, dense } from './wasm-xnn-kernels';
-
-export { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_BATCH_MATMUL = 'SrlBatchMatMul';
 export const SRL_TRANSPOSE = 'SrlTranspose';
@@ -130,13 +127,14 @@ const columnSum: KernelFunc = ({ inputs, backend }) => {
  * it: tfjs clones every tensor a gradient saves, and on wasm each clone was a full copy. Tensors are immutable,
  * so sharing is safe; the only in-place writes in this package (the KV cache) never touch a cloned tensor.
  */
-const identity: KernelFunc = ({ inputs, backend }) => {
+export const sharingIdentity: KernelFunc = ({ inputs, backend }) => {
   const { x } = inputs as { x: TensorInfo };
   (backend as unknown as { incRef(dataId: DataId): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
-const KERNELS: KernelConfig[] = [
+/** The kernels above, for the `wasm` backend (registered by wasm-kernels.ts). */
+export const WASM_LAYOUT_KERNELS: KernelConfig[] = [
   { kernelName: SRL_DENSE, backendName: 'wasm', kernelFunc: dense },
   { kernelName: SRL_COLUMN_SUM, backendName: 'wasm', kernelFunc: columnSum },
   { kernelName: SRL_BATCH_MATMUL, backendName: 'wasm', kernelFunc: batchMatMul },
@@ -144,25 +142,3 @@ const KERNELS: KernelConfig[] = [
   { kernelName: SRL_GATHER_ROWS, backendName: 'wasm', kernelFunc: gatherRows },
   { kernelName: SRL_GATHER_COLUMNS, backendName: 'wasm', kernelFunc: gatherColumns },
 ];
-
-let identityReplaced = false;
-let registered = false;
-
-/** Registers the kernels above for the `wasm` backend (idempotent), and the sharing Identity. */
-export function registerWasmKernels(): void {
-  if (registered) return;
-  registered = true;
-  for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
-  if (!identityReplaced && tf.getKernel('Identity', 'wasm') !== undefined) {
-    tf.unregisterKernel('Identity', 'wasm');
-    tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity });
-    identityReplaced = true;
-  }
-}
-
-/** True when the active backend is wasm with the expected internals, so the kernels above can run. */
-export function useWasmKernels(): boolean {
-  if (tf.getBackend() !== 'wasm' || wasmInternals() === null) return false;
-  registerWasmKernels();
-  return true;
-}

@@ -15,10 +15,9 @@
  * Arithmetic mirrors the differentiable path's float32 operation order where it matters for exactness (RoPE,
  * scaling); the tests compare both paths token for token.
  */
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import * as tf from '@tensorflow/tfjs-core';
-import { simdKernels } from './simd/simd-kernels';
-import { simdRowKernels } from './simd/simd-row-kernels';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { simdKernels } from './simd-kernels';
+import { simdRowKernels } from './simd-row-kernels';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_NORM = 'SrlNorm';
@@ -272,7 +271,8 @@ const decodeAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-const KERNELS: KernelConfig[] = [
+/** The kernels above, for the `wasm` backend (registered by wasm-kernels.ts). */
+export const WASM_DECODE_KERNELS: KernelConfig[] = [
   { kernelName: SRL_DECODE_ATTENTION, backendName: 'wasm', kernelFunc: decodeAttention },
   { kernelName: SRL_NORM, backendName: 'wasm', kernelFunc: norm },
   { kernelName: SRL_DECODE_QKV, backendName: 'wasm', kernelFunc: decodeQkv },
@@ -280,13 +280,3 @@ const KERNELS: KernelConfig[] = [
   { kernelName: SRL_PRODUCT, backendName: 'wasm', kernelFunc: product },
 ];
 
-let registered = false;
-
-/** Registers the kernels above for `wasm` (idempotent). */
-export function registerWasmDecodeKernels(): void {
-  if (registered) return;
-  registered = true;
-  for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
-}
-
-export type DecodeKernelAttrs = NamedAttrMap;

@@ -6,7 +6,7 @@
  *   call on wasm) or the reshapes to 3-D around the kernel.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './simd/simd-kernels';
+import { simdKernels } from './simd-kernels';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 let xnnMatMul: ((...args: unknown[]) => void) | null = null;

@@ -8,7 +8,6 @@
  * - `SrlMergeHeads`: o [B*H, T, D] -> [B*T, H*D]; `SrlUnmergeHeads`: the inverse.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import * as tf from '@tensorflow/tfjs-core';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 export const SRL_SPLIT_QKV = 'SrlSplitQkv';
@@ -116,18 +115,10 @@ const unmergeHeads: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-const KERNELS: KernelConfig[] = [
+/** The kernels above, for the `wasm` backend (registered by wasm-kernels.ts). */
+export const WASM_HEAD_KERNELS: KernelConfig[] = [
   { kernelName: SRL_SPLIT_QKV, backendName: 'wasm', kernelFunc: splitQkv },
   { kernelName: SRL_JOIN_QKV, backendName: 'wasm', kernelFunc: joinQkv },
   { kernelName: SRL_MERGE_HEADS, backendName: 'wasm', kernelFunc: mergeHeads },
   { kernelName: SRL_UNMERGE_HEADS, backendName: 'wasm', kernelFunc: unmergeHeads },
 ];
-
-let registered = false;
-
-/** Registers the kernels above for `wasm` (idempotent). */
-export function registerWasmHeadKernels(): void {
-  if (registered) return;
-  registered = true;
-  for (const k of KERNELS) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
-}

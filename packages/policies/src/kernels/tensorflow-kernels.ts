@@ -1,0 +1,26 @@
+/**
+ * The kernel set for the native `tensorflow` backend (tfjs-node): public tfjs ops and stock kernels only, arranged
+ * for a backend where every kernel is a call across N-API into TensorFlow and tfjs-core's op wrappers add more:
+ * tf.matMul reshapes both operands to 3-D and the result back, and a reshape on tfjs-node is itself three calls
+ * (a shape tensor, the op, a dispose). Here products run the stock BatchMatMul kernel on the operands as they are
+ * (TensorFlow's BatchMatMulV2 takes rank-2 and transposed operands): a linear layer is 1-2 kernels instead of ~10
+ * (20-odd N-API calls), and the gradient's transposes are the product's flags. Everything else is the reference set.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { referenceKernels } from './reference-kernels';
+import type { TransformerKernels } from './transformer-kernels';
+
+function product<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
+  return tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA, transposeB }) as T;
+}
+
+export const tensorflowKernels: TransformerKernels = {
+  ...referenceKernels,
+  name: 'tensorflow',
+  backend: 'tensorflow',
+  matMul: (a, b, transposeA = false, transposeB = false) => product(a, b, transposeA, transposeB),
+  dense: (x, w, b) => (b === undefined ? product(x, w) : (tf.add(product(x, w), b) as tf.Tensor2D)),
+  batchMatMul: (a, b) => product(a, b),
+  // One Sum kernel (TensorFlow's reduction is fast natively) instead of a product with ones and a reshape.
+  columnSum: (x) => tf.sum(x, 0) as tf.Tensor1D,
+};

@@ -1,0 +1,104 @@
+/**
+ * The one interface between the transformer (model/transformer.ts, which defines the forward pass once) and the
+ * code that runs it fast on a given backend. A kernel set is chosen when the model is created
+ * (select-kernels.ts): `referenceKernels` (pure tfjs-core ops, every backend) or `wasmKernels` (the wasm
+ * backend's heap and XNNPACK bindings; the only code in this package that touches tfjs internals).
+ * Every method returns tensors the caller owns (call inside tf.tidy) unless it says otherwise.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayerWeights, Linear, Norm, ResolvedWeights } from '../model/resolve-weights';
+import type { TransformerConfig } from '../model/transformer-config';
+
+export type KernelSetName = 'reference' | 'wasm' | 'tensorflow';
+
+/** Shapes of a fused q/k/v projection: batch, length, query heads, KV heads, head size. */
+export interface HeadDims {
+  B: number;
+  T: number;
+  H: number;
+  Hkv: number;
+  D: number;
+}
+
+/**
+ * The per-layer building blocks the forward pass is written in. `addNorm` is the residual connection and the
+ * norm that follows it: [x + residual, norm(x + residual)] ([x, norm(x)] without a residual), so a backend may
+ * fuse the two.
+ */
+export interface BlockOps {
+  /** Token (+ learned position) embeddings [N, C]. */
+  embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): tf.Tensor2D;
+  addNorm(x: tf.Tensor2D, n: Norm, residual?: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D];
+  /** x @ w (+ b). */
+  linear(x: tf.Tensor2D, l: Linear): tf.Tensor2D;
+  /** GELU or SwiGLU MLP of the normed rows [N, C] -> [N, C]. */
+  mlp(h: tf.Tensor2D, layer: LayerWeights): tf.Tensor2D;
+  /** Rows `rows` of h (which rows go on to the output layer). */
+  rows(h: tf.Tensor2D, rows: Int32Array): tf.Tensor2D;
+}
+
+/** One decoding step's attention inputs for one layer (see `TransformerKernels.decodeAttention`). */
+export interface DecodeAttentionInput {
+  /** The fused projection of the new tokens [R, (H + 2*Hkv) * D], before RoPE and scaling. */
+  qkv: tf.Tensor2D;
+  /** The layer's cache [R*Hkv, L, D], written in place at `positions`. */
+  keys: tf.Tensor3D;
+  values: tf.Tensor3D;
+  positions: Int32Array;
+  heads: { H: number; Hkv: number; D: number };
+  /** RoPE tables of this step (q's 1/sqrt(D) folded in), null without RoPE. */
+  rope: { qCos: Float32Array; qSin: Float32Array; kCos: Float32Array; kSin: Float32Array } | null;
+}
+
+/** One AdamW update of one parameter, in place (see training/adamw.ts for the formula). */
+export interface AdamWUpdate {
+  param: tf.Variable;
+  grad: tf.Tensor;
+  m: tf.Variable;
+  v: tf.Variable;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  stepSize: number;
+  sqrtBc2: number;
+  decay: number;
+}
+
+export interface TransformerKernels {
+  readonly name: KernelSetName;
+  /** The tfjs backend the set runs on; null: any. */
+  readonly backend: string | null;
+
+  // Primitives of the differentiable ops (model/ops/); each is differentiable unless it says otherwise.
+  /** a @ b for rank-2 or rank-3 operands, either transposed (`transposeA`, `transposeB`). */
+  matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, transposeA?: boolean, transposeB?: boolean): T;
+  /** x [N, K] @ w [K, M] (+ b [M]); not differentiable (model/ops/linear.ts gives it a gradient). */
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D;
+  /** Swaps the last two axes of a rank-2 or rank-3 tensor. */
+  transposeLast<T extends tf.Tensor2D | tf.Tensor3D>(x: T): T;
+  /** a [n, M, K] @ b [n, K, N] -> [n, M, N]. */
+  batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D;
+  /** Column sums of x [N, C] -> [C]; not differentiable. */
+  columnSum(x: tf.Tensor2D): tf.Tensor1D;
+  /** Rows of a [V, C] table -> [rows.length, C]; not differentiable. */
+  gatherRows(table: tf.Tensor2D, rows: Int32Array): tf.Tensor2D;
+  /** Columns of a [C, V] table, as rows -> [columns.length, C]; not differentiable. */
+  gatherColumns(table: tf.Tensor2D, columns: Int32Array): tf.Tensor2D;
+  /** qkv [B*T, (H + 2*Hkv) * D] -> q [B*Hkv, G*T, D], kT [B*Hkv, D, T], v [B*Hkv, T, D] (model/attention.ts). */
+  splitQkv(qkv: tf.Tensor2D, d: HeadDims): { q: tf.Tensor3D; kT: tf.Tensor3D; v: tf.Tensor3D };
+  /** Attention output o [B*H, T, D] -> rows [B*T, H*D]. */
+  mergeHeads(o: tf.Tensor3D, d: HeadDims): tf.Tensor2D;
+
+  // Passes that are never differentiated (scoring, prefill, decoding).
+  /** Fused inference blocks; null: inference runs the differentiable blocks. */
+  inferenceOps(config: TransformerConfig): BlockOps | null;
+  /**
+   * Decoding attention that writes the cache itself (RoPE, scale, cache write, attention over written slots) ->
+   * [R, H*D]; null: decoding runs the reference steps (model/transformer.ts).
+   */
+  readonly decodeAttention: ((input: DecodeAttentionInput) => tf.Tensor2D) | null;
+  /** Writes src [R, Hkv*D] into cache [R*Hkv, L, D] at row r's `positions[r]` in place; false: not possible here. */
+  writeCacheInPlace(cache: tf.Tensor3D, src: tf.Tensor2D, positions: Int32Array): boolean;
+  /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
+  adamwInPlace(update: AdamWUpdate): boolean;
+}

@@ -1,0 +1,165 @@
+/**
+ * The wasm kernel set: tfjs-backend-wasm 4.22's heap and XNNPACK bindings used directly (wasm/), where tfjs's own
+ * kernels are slow or an op costs more in dispatch than in arithmetic. This file and wasm/ are the only code in
+ * the package that touches tfjs internals; `wasmKernels()` checks them first (wasm-internals.ts) and returns
+ * null when they do not look as expected (a tfjs upgrade), and select-kernels.ts then falls back to the
+ * reference set with one warning. Registrations with tfjs's global registry all happen in `register()` below.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '../model/ops/register-gradients';
+import { referenceKernels } from './reference-kernels';
+import type { AdamWUpdate, DecodeAttentionInput, HeadDims, TransformerKernels } from './transformer-kernels';
+import { simdKernels } from './wasm/simd-kernels';
+import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './wasm/wasm-decode-kernels';
+import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
+import { WasmInferenceOps } from './wasm/wasm-inference-ops';
+import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
+import { SRL_BATCH_MATMUL, SRL_COLUMN_SUM, SRL_DENSE, SRL_GATHER_COLUMNS, SRL_GATHER_ROWS, SRL_TRANSPOSE, sharingIdentity, WASM_LAYOUT_KERNELS } from './wasm/wasm-layout-kernels';
+
+type Run = (name: string, inputs: tf.NamedTensorMap, attrs?: object) => tf.Tensor | tf.Tensor[];
+const run: Run = (name, inputs, attrs = {}) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
+const attrsOf = (d: HeadDims): tf.NamedAttrMap => ({ ...d }) as unknown as tf.NamedAttrMap;
+
+let registered = false;
+
+/**
+ * Registers the package's wasm kernels and their gradients (names prefixed `Srl`, so nothing of tfjs's is
+ * touched), once per process, plus the one replacement of a stock kernel that remains: `Identity` on wasm. tfjs
+ * clones (runs Identity on) every tensor a gradient saves, and wasm's Identity copies the buffer, a full copy of
+ * every saved activation per train step (~10% of it). The replacement shares the buffer with a reference count,
+ * as the cpu backend's Identity does; tensors are immutable, and the only in-place writes here (KV cache, AdamW)
+ * check that no other tensor shares the buffer. It is process-wide because tfjs's kernel registry is, and it is
+ * registered only when a wasm kernel set is created.
+ */
+function register(): void {
+  if (registered) return;
+  registered = true;
+  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS]) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
+  if (tf.getKernel('Identity', 'wasm') !== undefined) tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharingIdentity });
+  const grad = (kernelName: string, gradFunc: tf.GradConfig['gradFunc'], inputsToSave?: string[]): void => {
+    if (tf.getGradient(kernelName) === undefined) tf.registerGradient({ kernelName, gradFunc, ...(inputsToSave ? { inputsToSave } : {}) });
+  };
+  // Transposed operands take tfjs-wasm's naive loop: the gradient products use explicit transposes instead.
+  grad(SRL_BATCH_MATMUL, (dy, [a, b]) => ({ a: () => kernels.batchMatMul(dy as tf.Tensor3D, kernels.transposeLast(b as tf.Tensor3D)), b: () => kernels.batchMatMul(kernels.transposeLast(a as tf.Tensor3D), dy as tf.Tensor3D) }), ['a', 'b']);
+  grad(SRL_TRANSPOSE, (dy) => ({ x: () => kernels.transposeLast(dy as tf.Tensor3D) }));
+  grad(SRL_SPLIT_QKV, (dy, _s, attrs) => {
+    const [q, kT, v] = dy as tf.Tensor[];
+    return { x: () => run(SRL_JOIN_QKV, { q, kT, v }, attrs) as tf.Tensor };
+  });
+  grad(SRL_JOIN_QKV, (dy, _s, attrs) => {
+    const parts = (): tf.Tensor[] => run(SRL_SPLIT_QKV, { x: dy as tf.Tensor }, attrs) as tf.Tensor[];
+    return { q: () => parts()[0], kT: () => parts()[1], v: () => parts()[2] };
+  });
+  grad(SRL_MERGE_HEADS, (dy, _s, attrs) => ({ x: () => run(SRL_UNMERGE_HEADS, { x: dy as tf.Tensor }, attrs) as tf.Tensor }));
+  grad(SRL_UNMERGE_HEADS, (dy, _s, attrs) => ({ x: () => run(SRL_MERGE_HEADS, { x: dy as tf.Tensor }, attrs) as tf.Tensor }));
+}
+
+/** The wasm heap of the active backend (checked when the set was created). */
+function be(): WasmInternals {
+  return wasmInternals(tf.backend()) as WasmInternals;
+}
+
+const kernels: TransformerKernels = {
+  name: 'wasm',
+  backend: 'wasm',
+
+  /**
+   * tfjs-wasm runs a transposed operand 10-50x slower (a naive loop): transposes are explicit (blocked SIMD).
+   * XNNPACK packs the right operand of every product anew when it is a fresh tensor, at ~4 ns per element (a
+   * strided read), while the transpose costs ~1 ns: so for aT @ b the wider of a and b is transposed and the
+   * narrower packed (aT @ b, or (bT @ a)T; 15-20% faster on a weight gradient [1024, 128] x [1024, 512]).
+   */
+  matMul(a, b, transposeA = false, transposeB = false) {
+    if (a.rank === 3 || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
+    if (transposeA && transposeB) return tf.matMul(kernels.transposeLast(a), kernels.transposeLast(b));
+    if (transposeB) return tf.matMul(a, kernels.transposeLast(b));
+    return a.shape[1] <= b.shape[1] ? kernels.transposeLast(tf.matMul(kernels.transposeLast(b), a)) : tf.matMul(kernels.transposeLast(a), b);
+  },
+
+  dense: (x, w, b) => run(SRL_DENSE, b === undefined ? { a: x, b: w } : { a: x, b: w, bias: b }) as tf.Tensor2D,
+
+  transposeLast(x) {
+    if (x.dtype !== 'float32') return referenceKernels.transposeLast(x);
+    if (x.rank === 3) return run(SRL_TRANSPOSE, { x }) as typeof x;
+    if (x.rank !== 2) throw new Error(`transposeLast: expected rank 2 or 3, got shape [${x.shape.join(', ')}]`);
+    const [R, C] = x.shape;
+    return tf.tidy(() => tf.reshape(run(SRL_TRANSPOSE, { x: tf.reshape(x, [1, R, C]) }) as tf.Tensor, [C, R])) as typeof x;
+  },
+
+  batchMatMul: (a, b) => run(SRL_BATCH_MATMUL, { a, b }) as tf.Tensor3D,
+
+  columnSum: (x) => (x.dtype === 'float32' ? (run(SRL_COLUMN_SUM, { x }) as tf.Tensor1D) : referenceKernels.columnSum(x)),
+
+  gatherRows: (table, rows) => (table.dtype === 'float32' ? (run(SRL_GATHER_ROWS, { x: table }, { rows }) as tf.Tensor2D) : referenceKernels.gatherRows(table, rows)),
+
+  gatherColumns: (table, columns) => (table.dtype === 'float32' ? (run(SRL_GATHER_COLUMNS, { x: table }, { columns }) as tf.Tensor2D) : referenceKernels.gatherColumns(table, columns)),
+
+  splitQkv(qkv, d) {
+    const [q, kT, v] = run(SRL_SPLIT_QKV, { x: qkv }, attrsOf(d)) as tf.Tensor3D[];
+    return { q, kT, v };
+  },
+
+  mergeHeads: (o, d) => tf.tidy(() => run(SRL_MERGE_HEADS, { x: tf.reshape(o, [d.B * d.H, d.T, d.D]) }, attrsOf(d)) as tf.Tensor2D),
+
+  inferenceOps: (config) => new WasmInferenceOps(config, kernels),
+
+  /** ~2 kernels per layer instead of ~14: RoPE, scale and the cache write in one, attention over written slots only. */
+  decodeAttention(input: DecodeAttentionInput): tf.Tensor2D {
+    const { qkv, keys, values, positions, heads, rope } = input;
+    const q = run(SRL_DECODE_QKV, { qkv, keys, values }, { ...heads, positions, scale: 1 / Math.sqrt(heads.D), ...(rope ?? {}) }) as tf.Tensor; // [R*Hkv, G, D]
+    return run(SRL_DECODE_ATTENTION, { q, keys, values }, { positions }) as tf.Tensor2D; // [R, H*D]
+  },
+
+  writeCacheInPlace(cache, src, positions) {
+    const b = be();
+    const [n, L, D] = cache.shape;
+    const R = positions.length;
+    const Hkv = n / R;
+    const heap = b.wasm.HEAPF32;
+    const s = heapIndex(b, src);
+    const c = heapIndex(b, cache);
+    for (let r = 0; r < R; r++) {
+      for (let h = 0; h < Hkv; h++) {
+        const from = s + (r * Hkv + h) * D;
+        heap.copyWithin(c + ((r * Hkv + h) * L + positions[r]) * D, from, from + D);
+      }
+    }
+    forgetPackedWeights(b, cache);
+    return true;
+  },
+
+  /** One SIMD pass per parameter instead of ~12 ops, when no other tensor shares these buffers. */
+  adamwInPlace(u: AdamWUpdate) {
+    const b = be();
+    const simd = simdKernels(b.wasm.asm?.memory);
+    if (simd === null || u.grad.dtype !== 'float32' || ![u.param, u.m, u.v].every((t) => b.refCount(t.dataId) === 1)) return false;
+    const { beta1: b1, beta2: b2, eps, stepSize, sqrtBc2, decay } = u;
+    const at = [u.param, u.grad, u.m, u.v].map((t) => heapIndex(b, t));
+    const n = u.param.size;
+    const body = n - (n % 4);
+    if (body > 0) simd.adamw(at[0] * 4, at[1] * 4, at[2] * 4, at[3] * 4, body, b1, 1 - b1, b2, 1 - b2, 1 / sqrtBc2, eps, stepSize, decay);
+    const heap = b.wasm.HEAPF32;
+    for (let i = body; i < n; i++) {
+      const gi = heap[at[1] + i];
+      const mi = (heap[at[2] + i] = b1 * heap[at[2] + i] + (1 - b1) * gi);
+      const vi = (heap[at[3] + i] = b2 * heap[at[3] + i] + (1 - b2) * gi * gi);
+      heap[at[0] + i] = heap[at[0] + i] * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
+    }
+    forgetPackedWeights(b, u.param);
+    return true;
+  },
+};
+
+/**
+ * The wasm kernel set when the active backend is wasm and its internals look as this package expects (and then
+ * registers the kernels); otherwise why not.
+ */
+export function wasmKernels(): TransformerKernels | { unavailable: string; wrongBackend: boolean } {
+  if (tf.getBackend() !== 'wasm') return { unavailable: `the active tfjs backend is ${tf.getBackend()}, not wasm`, wrongBackend: true };
+  if (wasmInternals(tf.backend()) === null) {
+    return { unavailable: 'the wasm backend does not expose the internals these kernels use (tfjs-backend-wasm 4.22: heap, dataIdMap, makeOutput, cwrap)', wrongBackend: false };
+  }
+  register();
+  return kernels;
+}
