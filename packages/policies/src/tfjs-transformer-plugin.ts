@@ -53,6 +53,10 @@ export const tfjsTransformerPlugin = definePlugin<'policy', TfjsTransformerPolic
         minimum: 0,
         description: 'estimated activation memory per forward/backward pass (MB): larger batches are split into micro-batches (same result) unless the trainer sets microBatchSize; 0 = no limit',
       },
+      workers: {
+        oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', enum: ['auto'] }],
+        description: "threads computing a train step's micro-batch gradients (data parallel, one AdamW step on the main copy); auto = available cores on wasm/cpu",
+      },
     },
     additionalProperties: false,
   },
