@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SrlError } from '@srl/core';
@@ -14,7 +15,9 @@ type StepMessage = Extract<ToWorker, { type: 'step' }>;
  */
 function spawn(): Worker {
   if (import.meta.url.endsWith('.ts')) {
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    // tsx's ESM API (`require.resolve` would give its CommonJS build).
+    const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+    const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
     const entry = new URL('./gradient-worker.ts', import.meta.url).href;
     const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
     return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { execArgv: ['--conditions=source'] });
