@@ -7,6 +7,7 @@
 // `steps` steps after one untimed step; figures are medians over rounds. The load average is printed before and
 // after: on a shared machine the speed-up reads low (a second thread only helps when a second core is free).
 import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { TrainingItem, TrainStepInput } from '@srl/core';
 import { selectBackend } from '../packages/policies/src/backend/select-backend.ts';
 import { transformerPreset } from '../packages/policies/src/model/presets.ts';
@@ -46,6 +47,16 @@ const model = Transformer.random(config, 0);
 const pools = new Map<number, GradientPool | null>();
 for (const w of opts.workers) pools.set(w, w > 1 ? await GradientPool.start({ lanes: w, config, backend: 'wasm' }) : null);
 const times = new Map<number, number[]>(opts.workers.map((w) => [w, []]));
+/** Cores this process gets right now: two threads spin for 1 s; their CPU time over the wall time (at most 2). */
+async function coresAvailable(): Promise<number> {
+  const spin = "const t = Date.now(); let x = 0; while (Date.now() - t < 1000) x += Math.sqrt(x + 1); require('node:worker_threads').parentPort.postMessage(x);";
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await Promise.all([0, 1].map(() => new Promise((resolve) => new Worker(spin, { eval: true }).once('message', resolve))));
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / (performance.now() - t0);
+}
+const coresBefore = await coresAvailable();
 const loadBefore = os.loadavg();
 for (let r = 0; r < opts.rounds; r++) {
   for (const w of opts.workers) {
@@ -60,9 +71,10 @@ for (let r = 0; r < opts.rounds; r++) {
   process.stdout.write(`round ${r + 1}/${opts.rounds}: ${opts.workers.map((w) => `${w}w ${(times.get(w) as number[])[r].toFixed(0)} ms`).join(', ')}\n`);
 }
 const loadAfter = os.loadavg();
+const coresAfter = await coresAvailable();
 const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
 console.log(`\n${items.length} rows, ${items.reduce((a, it) => a + it.completionTokenIds.length, 0)} completion tokens; micro-batches: ${opts.workers.map((w) => `${w}w ${planChunks(items, undefined, budget, model, w).length}`).join(', ')}`);
-console.log(`load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)}; ${os.availableParallelism()} cores available to this process`);
+console.log(`load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)}; ${os.availableParallelism()} cores in the affinity mask; two spinning threads got ${coresBefore.toFixed(2)} cores before, ${coresAfter.toFixed(2)} after (the ceiling of any 2-thread speed-up)`);
 const base = median(times.get(opts.workers[0]) as number[]);
 for (const w of opts.workers) {
   const m = median(times.get(w) as number[]);
