@@ -173,7 +173,10 @@ try {
       srl.rss.push(lines[lines.length - 1]['memory/rss_peak']);
       process.stdout.write(`${w === args.workers[0] ? `run ${r + 1}/${args.runs}:` : ','} srl ${w} worker(s) ${lines.length} steps`);
     }
-    if (python === null) continue;
+    if (python === null) {
+      process.stdout.write('\n');
+      continue;
+    }
     for (const t of args.threads) {
       const spec = path.join(dir, `trl-${r}-${t}.json`);
       const result = path.join(dir, `trl-${r}-${t}.out.json`);

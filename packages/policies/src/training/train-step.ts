@@ -21,6 +21,10 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Between micro-batches it yields to the event loop, so a SIGINT is seen mid-step; once `input.signal` is
  * aborted it abandons the step before the update (weights and optimizer untouched, gradients disposed) and
  * throws `SrlError` kind 'aborted'. Leaves no tensors behind.
+ * With `pool` (parallel/gradient-pool.ts) the micro-batches are split into contiguous runs: the first on this
+ * thread, the others on the pool's workers (with this step's weights); every micro-batch's gradients are then
+ * summed here in micro-batch order, so the sums are the ones one thread makes (bit-identical when the plan is
+ * the same: see planChunks), and the one AdamW step is taken on this copy.
  */
 export async function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput, memoryBudgetBytes = 0, pool: GradientPool | null = null): Promise<TrainStepResult> {
   const { objective, items } = input;
@@ -47,8 +51,10 @@ export async function trainStep(model: Transformer, optimizer: AdamW, input: Tra
       tf.dispose([...prev, ...chunkGrads]);
     }
   };
+  // Each micro-batch as [first item, end item).
   const bounds: Array<[number, number]> = [];
-  for (const chunk of chunks) bounds.push([bounds.length === 0 ? 0 : bounds[bounds.length - 1][1], (bounds.length === 0 ? 0 : bounds[bounds.length - 1][1]) + chunk.length]);
+  let end = 0;
+  for (const chunk of chunks) bounds.push([end, (end += chunk.length)]);
   // The main thread takes the first run of micro-batches, the workers the next runs (pool: parallel/).
   const remote = pool === null ? null : startWorkers(pool, { model, input, temperature, bounds, chunks });
   const local = remote?.localCount ?? chunks.length;
