@@ -34,7 +34,8 @@ interface Pending {
  * Worker threads, each with a replica of one policy's transformer, that compute micro-batch gradients for
  * `trainStep` (train-step.ts). `lanes` counts the main thread too: a pool of lanes 2 has one worker. Workers are
  * unref'd between steps, so an undisposed pool never keeps the process alive; a worker that fails or exits
- * fails its step and breaks the pool (later steps throw). Call dispose() (terminates the workers).
+ * fails its step and breaks the pool: every worker is terminated and later steps throw. Call dispose()
+ * (terminates the workers).
  */
 export class GradientPool {
   /** Tensors alive in each worker after its last step (the leak test reads them). */
@@ -99,6 +100,7 @@ export class GradientPool {
       const error = new SrlError(message.kind === 'validation' ? 'validation' : 'runtime', `gradient worker ${worker + 1} failed: ${message.message}`);
       this.broken = error;
       p?.reject(error);
+      void this.dispose(); // a failed pool is not used again: end its threads now
     } else p?.resolve(message);
   }
 
@@ -107,6 +109,7 @@ export class GradientPool {
     const p = this.pending[worker];
     this.pending[worker] = null;
     p?.reject(this.broken);
+    void this.dispose();
   }
 
   /** Terminates the workers; idempotent. */
