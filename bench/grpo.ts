@@ -1,5 +1,5 @@
 // Benchmark: srl's SRL stage against TRL's GRPOTrainer on the same CPU workload, one run.
-// Run: pnpm bench grpo [--runs 3] [--steps 5] [--threads 1,2] [--checkpoint DIR] [--memory-budget-mb 256]
+// Run: pnpm bench grpo [--runs 3] [--steps 5] [--threads 1,2] [--workers 1] [--trl on|off] [--checkpoint DIR] [--memory-budget-mb 256]
 // Both sides start from the same Hugging Face checkpoint (default: the quickstart's model, llama-tiny 64 x 2
 // layers, fresh weights saved by srl; --checkpoint takes e.g. the quickstart's SFT checkpoint) and train on the
 // same step instances (the quickstart's GSM8K SRL prompts, through `srl export --format trl`) with the same
@@ -11,7 +11,9 @@
 // is its generation + reward + update times from metrics.jsonl; TRL's is the trainer step's wall time, split by
 // timing model.generate and the reward function (update = the rest). Peak RSS: each process's maximum resident
 // set (srl: memory/rss_peak of the last step; TRL: getrusage), median over runs. The ratio srl / TRL-1-thread
-// comes last. The Python side is a venv made by examples/trl-grpo/setup-venv.sh (torch, transformers, TRL from
+// comes last. --workers 1,2 runs srl's side once per worker count (the policy's `workers` option) in each run,
+// alternating with the rest, and prints each count's speed-up over 1 worker with the load average (os.loadavg)
+// before and after; --trl off skips the Python side. The Python side is a venv made by examples/trl-grpo/setup-venv.sh (torch, transformers, TRL from
 // this machine's package indexes); without it the bench says so and prints srl's side only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,16 +26,28 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const args = parseArgs(process.argv.slice(2));
 const STEP = { batchPrompts: 4, group: 8, maxTokens: 40, lr: 5e-4, clip: 0.2 };
 
-function parseArgs(argv: string[]): { runs: number; steps: number; threads: number[]; checkpoint?: string; memoryBudgetMb?: number } {
-  const out: { runs: number; steps: number; threads: number[]; checkpoint?: string; memoryBudgetMb?: number } = { runs: 3, steps: 5, threads: [1, 2] };
+interface Args {
+  runs: number;
+  steps: number;
+  threads: number[];
+  workers: number[];
+  trl: boolean;
+  checkpoint?: string;
+  memoryBudgetMb?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { runs: 3, steps: 5, threads: [1, 2], workers: [1], trl: true };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (v === undefined) throw new Error(`${k}: missing value`);
     if (k === '--runs' || k === '--steps') out[k.slice(2) as 'runs' | 'steps'] = positive(k, v);
     else if (k === '--threads') out.threads = v.split(',').map((t) => positive(k, t));
+    else if (k === '--workers') out.workers = v.split(',').map((t) => positive(k, t));
+    else if (k === '--trl') out.trl = v !== 'off';
     else if (k === '--checkpoint') out.checkpoint = path.resolve(v);
     else if (k === '--memory-budget-mb') out.memoryBudgetMb = Number(v);
-    else throw new Error(`unknown argument ${k}; options: --runs --steps --threads --checkpoint --memory-budget-mb`);
+    else throw new Error(`unknown argument ${k}; options: --runs --steps --threads --workers --trl --checkpoint --memory-budget-mb`);
   }
   if (out.steps < 2) throw new Error('--steps: at least 2 (the first step of each run is warm-up)');
   return out;
@@ -103,7 +117,11 @@ try {
   };
   const policyOptions = { checkpoint, ...(args.memoryBudgetMb !== undefined ? { memoryBudgetMb: args.memoryBudgetMb } : {}) };
   const recipe = path.join(dir, 'recipe.json');
-  const writeRecipe = (): void =>
+  const recipeFor = (workers: number): string => path.join(dir, `recipe-${workers}.json`);
+  const writeRecipe = (): void => {
+    for (const w of args.workers) writeFileSync(recipeFor(w), JSON.stringify({ ...JSON.parse(readFileSync(recipe, 'utf8')), policy: ['tfjs-transformer', { ...policyOptions, workers: w }] }));
+  };
+  const writeBase = (): void =>
     writeFileSync(
       recipe,
       JSON.stringify({
@@ -115,7 +133,7 @@ try {
         stages: [['srl-tiny', stage]],
       }),
     );
-  writeRecipe();
+  writeBase();
   const tsx = path.join(root, 'node_modules/.bin/tsx');
   const cli = ['--conditions=source', path.join(root, 'packages/cli/src/bin.ts')];
   const data = path.join(dir, 'trl.jsonl');
@@ -123,33 +141,42 @@ try {
   // `limit` counts problems, each several step instances: a fraction of an epoch gives `steps` steps.
   const instances = readFileSync(data, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
   stage.epochs = (args.steps * STEP.batchPrompts) / instances;
+  writeBase();
   writeRecipe();
 
   // 2. The Python side, if it can be set up.
   let python: string | null = null;
-  const setup = spawnSync('bash', [path.join(root, 'examples/trl-grpo/setup-venv.sh')], { cwd: root, encoding: 'utf8' });
-  if (setup.status === 0) python = path.join(setup.stdout.trim(), 'bin/python');
+  const setup = args.trl ? spawnSync('bash', [path.join(root, 'examples/trl-grpo/setup-venv.sh')], { cwd: root, encoding: 'utf8' }) : null;
+  if (setup === null) console.log('TRL skipped (--trl off)');
+  else if (setup.status === 0) python = path.join(setup.stdout.trim(), 'bin/python');
   else console.log(`TRL is unavailable: examples/trl-grpo/setup-venv.sh failed (${(setup.stderr || '').trim().split('\n').slice(-3).join(' / ')}); srl's side only`);
 
   // 3. Alternating runs.
-  const srl: Side = { steps: [], rss: [] };
+  const srls = new Map<number, Side>(args.workers.map((w) => [w, { steps: [], rss: [] }]));
+  const loadBefore = os.loadavg();
   const trl = new Map<number, Side>(args.threads.map((t) => [t, { steps: [], rss: [] }]));
   const versions: string[] = [];
   for (let r = 0; r < args.runs; r++) {
-    const out = path.join(dir, `srl-${r}`);
-    run(tsx, [...cli, 'train', recipe, '--out', out], `srl train (run ${r + 1})`);
-    const lines = readFileSync(path.join(out, 'stages/0-srl-tiny/metrics.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Record<string, number>)
-      .filter((m) => m.type === undefined);
-    lines.slice(1).forEach((m) => {
-      const [g, w, u] = [m['time/generation'], m['time/scoring'], m['time/update']];
-      srl.steps.push({ wall: g + w + u, generation: g, reward: w, update: u, tokens: m['completion_length/mean'] * STEP.batchPrompts * STEP.group });
-    });
-    srl.rss.push(lines[lines.length - 1]['memory/rss_peak']);
-    process.stdout.write(`run ${r + 1}/${args.runs}: srl ${lines.length} steps`);
-    if (python === null) continue;
+    for (const w of args.workers) {
+      const out = path.join(dir, `srl-${r}-${w}`);
+      const srl = srls.get(w) as Side;
+      run(tsx, [...cli, 'train', recipeFor(w), '--out', out], `srl train (run ${r + 1}, ${w} worker(s))`);
+      const lines = readFileSync(path.join(out, 'stages/0-srl-tiny/metrics.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, number>)
+        .filter((m) => m.type === undefined);
+      lines.slice(1).forEach((m) => {
+        const [g, sc, u] = [m['time/generation'], m['time/scoring'], m['time/update']];
+        srl.steps.push({ wall: g + sc + u, generation: g, reward: sc, update: u, tokens: m['completion_length/mean'] * STEP.batchPrompts * STEP.group });
+      });
+      srl.rss.push(lines[lines.length - 1]['memory/rss_peak']);
+      process.stdout.write(`${w === args.workers[0] ? `run ${r + 1}/${args.runs}:` : ','} srl ${w} worker(s) ${lines.length} steps`);
+    }
+    if (python === null) {
+      process.stdout.write('\n');
+      continue;
+    }
     for (const t of args.threads) {
       const spec = path.join(dir, `trl-${r}-${t}.json`);
       const result = path.join(dir, `trl-${r}-${t}.out.json`);
@@ -166,7 +193,8 @@ try {
   }
 
   // 4. Report.
-  const rows: [string, Side][] = [['srl (wasm, 1 thread)', srl], ...[...trl].filter(([, s]) => s.steps.length > 0).map(([t, s]) => [`TRL GRPOTrainer (${t} thread${t > 1 ? 's' : ''})`, s] as [string, Side])];
+  const loadAfter = os.loadavg();
+  const rows: [string, Side][] = [...[...srls].map(([w, s]) => [`srl (wasm, ${w} worker${w > 1 ? 's' : ''})`, s] as [string, Side]), ...[...trl].filter(([, s]) => s.steps.length > 0).map(([t, s]) => [`TRL GRPOTrainer (${t} thread${t > 1 ? 's' : ''})`, s] as [string, Side])];
   const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
   console.log(`\n${args.runs} alternating runs x ${args.steps - 1} timed steps; ${STEP.batchPrompts} prompts x ${STEP.group} rollouts, ${STEP.maxTokens} tokens${versions.length ? `; ${versions.join(', ')}` : ''}`);
   console.log(`${'side'.padEnd(30)} ${'s/step'.padStart(8)} ${'gen s'.padStart(8)} ${'reward s'.padStart(9)} ${'update s'.padStart(9)} ${'gen tok/s'.padStart(10)} ${'peak RSS MB'.padStart(12)}`);
@@ -175,6 +203,15 @@ try {
     const tps = median(s.steps.map((x) => x.tokens / x.generation));
     console.log(`${name.padEnd(30)} ${fmt(m('wall')).padStart(8)} ${fmt(m('generation')).padStart(8)} ${fmt(m('reward'), 4).padStart(9)} ${fmt(m('update')).padStart(9)} ${fmt(tps, 0).padStart(10)} ${fmt(median(s.rss) / 2 ** 20, 0).padStart(12)}`);
   }
+  const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
+  console.log(`\nload average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)} on ${os.availableParallelism()} cores`);
+  const base = srls.get(1);
+  for (const [w, s] of srls) {
+    if (w === 1 || base === undefined) continue;
+    const speed = (k: keyof Step): string => (median(base.steps.map((x) => x[k])) / median(s.steps.map((x) => x[k]))).toFixed(2);
+    console.log(`srl ${w} workers vs 1: ${speed('wall')}x faster per step (update ${speed('update')}x)`);
+  }
+  const srl = base ?? (srls.values().next().value as Side);
   const one = trl.get(1);
   if (one && one.steps.length > 0) {
     const ratio = median(srl.steps.map((x) => x.wall)) / median(one.steps.map((x) => x.wall));

@@ -34,6 +34,8 @@ import { Transformer } from './model/transformer';
 import type { TransformerConfig } from './model/transformer-config';
 import { loadTokenizerOption, TokenizerPromptEncoder } from './tokenizer-prompt-encoder';
 import { loadTokenizer, type Tokenizer } from './tokenizers/index';
+import { GradientPool } from './parallel/gradient-pool';
+import { resolveWorkers } from './parallel/resolve-workers';
 import { AdamW, type AdamWState } from './training/adamw';
 import { scoreSequences } from './training/score';
 import { trainStep } from './training/train-step';
@@ -50,6 +52,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   /** Ids that end a sample: the tokenizer's EOS and end-of-turn tokens, plus a checkpoint's generation_config eos ids. */
   private readonly stopTokenIds: number[];
   private readonly prompts: TokenizerPromptEncoder;
+  /** Started on the first train step with workers > 1. */
+  private pool: Promise<GradientPool> | null = null;
 
   private constructor(
     readonly model: Transformer,
@@ -155,7 +159,19 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
-    return trainStep(this.model, this.optimizer, input, this.memoryBudgetBytes());
+    return trainStep(this.model, this.optimizer, input, this.memoryBudgetBytes(), await this.gradientPool());
+  }
+
+  /** Threads a train step uses (the `workers` option resolved). */
+  get workerCount(): number {
+    return resolveWorkers(this.options.workers, this.backend);
+  }
+
+  private async gradientPool(): Promise<GradientPool | null> {
+    const lanes = this.workerCount;
+    if (lanes <= 1) return null;
+    this.pool ??= GradientPool.start({ lanes, config: this.model.config, backend: this.backend, kernels: this.model.kernels.name });
+    return this.pool;
   }
 
   private memoryBudgetBytes(): number {
@@ -227,6 +243,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   dispose(): void {
+    if (this.pool !== null) void this.pool.then((p) => p.dispose()).catch(() => undefined);
+    this.pool = null;
     this.optimizer.dispose();
     this.model.dispose();
   }

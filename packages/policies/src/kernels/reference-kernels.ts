@@ -67,4 +67,5 @@ export const referenceKernels: TransformerKernels = {
   decodeAttention: null,
   writeCacheInPlace: () => false,
   adamwInPlace: () => false,
+  writeVariableInPlace: () => false,
 };

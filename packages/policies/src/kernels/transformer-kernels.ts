@@ -101,4 +101,6 @@ export interface TransformerKernels {
   writeCacheInPlace(cache: tf.Tensor3D, src: tf.Tensor2D, positions: Int32Array): boolean;
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
   adamwInPlace(update: AdamWUpdate): boolean;
+  /** Overwrites a variable's values with `data` in place (a gradient worker's weight sync); false: not possible here (assign then). */
+  writeVariableInPlace(variable: tf.Variable, data: Float32Array): boolean;
 }

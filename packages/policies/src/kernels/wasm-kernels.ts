@@ -129,6 +129,15 @@ const kernels: TransformerKernels = {
     return true;
   },
 
+  /** A copy straight onto the heap when no other tensor shares the variable's buffer (and its packed copy forgotten). */
+  writeVariableInPlace(variable, data) {
+    const b = be();
+    if (b.refCount(variable.dataId) !== 1 || variable.dtype !== 'float32') return false;
+    b.wasm.HEAPF32.set(data, heapIndex(b, variable));
+    forgetPackedWeights(b, variable);
+    return true;
+  },
+
   /** One SIMD pass per parameter instead of ~12 ops, when no other tensor shares these buffers. */
   adamwInPlace(u: AdamWUpdate) {
     const b = be();

@@ -1,0 +1,80 @@
+/**
+ * A gradient worker (a `worker_threads` entry): holds a replica of the policy's transformer on its own tfjs
+ * backend and computes the gradients of the micro-batches it is given, with the main copy's weights of that
+ * step. It never updates weights itself: the main thread sums every micro-batch's gradients in micro-batch
+ * order and takes the one AdamW step (gradient-pool.ts).
+ */
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { isSrlError } from '@srl/core';
+import { selectBackend } from '../backend/select-backend';
+import { selectKernels } from '../kernels/select-kernels';
+import { Transformer } from '../model/transformer';
+import { planTokens } from '../training/objective';
+import { chunkGradient } from './chunk-gradient';
+import type { FromWorker, ToWorker, WorkerChunk } from './gradient-protocol';
+
+const port = parentPort;
+if (port === null) throw new Error('gradient-worker.ts runs as a worker thread (new Worker), not as a script');
+let model: Transformer | null = null;
+
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+/** Copies `weights` into the replica's variables: in place on the wasm heap when nothing shares them. */
+function writeWeights(m: Transformer, weights: Float32Array[]): void {
+  [...m.variables.values()].forEach((v, i) => {
+    const data = weights[i];
+    if (data.length !== v.size) throw new Error(`weights for ${v.name}: ${data.length} values, expected ${v.size}`);
+    if (!m.kernels.writeVariableInPlace(v, data)) {
+      const t = tf.tensor(data, v.shape);
+      v.assign(t);
+      t.dispose();
+    }
+  });
+}
+
+function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
+  writeWeights(m, msg.weights);
+  const plan = planTokens(msg.objective, msg.items);
+  const out: WorkerChunk[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const index of msg.assigned) {
+    if (Atomics.load(msg.abort, 0) === 1) {
+      send({ type: 'aborted', id: msg.id, numTensors: tf.memory().numTensors });
+      return;
+    }
+    const [first, end] = msg.chunks[index];
+    const from = plan.offsets[first];
+    const to = plan.offsets[end];
+    const logprobs = new Float32Array(plan.coef.length);
+    const entropies = new Float32Array(plan.coef.length);
+    if (to === from) {
+      out.push({ index, loss: 0, grads: null, logprobs: logprobs.subarray(0, 0), entropies: entropies.subarray(0, 0) });
+      continue;
+    }
+    const r = chunkGradient({ model: m, objective: msg.objective, plan, chunk: msg.items.slice(first, end), from, to, temperature: msg.temperature, logprobs, entropies });
+    // wasm's dataSync is a fresh copy off the heap; other backends may hand out their own storage.
+    const grads = r.grads.map((g) => (tf.getBackend() === 'wasm' ? (g.dataSync() as Float32Array) : Float32Array.from(g.dataSync() as Float32Array)));
+    tf.dispose(r.grads);
+    const chunk = { index, loss: r.loss, grads, logprobs: logprobs.slice(from, to), entropies: entropies.slice(from, to) };
+    out.push(chunk);
+    transfer.push(...grads.map((g) => g.buffer as ArrayBuffer), chunk.logprobs.buffer, chunk.entropies.buffer);
+  }
+  send({ type: 'result', id: msg.id, chunks: out, numTensors: tf.memory().numTensors }, transfer);
+}
+
+port.on('message', (msg: ToWorker) => {
+  const id = msg.type === 'step' ? msg.id : null;
+  void (async () => {
+    if (msg.type === 'init') {
+      await selectBackend({ backend: msg.backend });
+      model = Transformer.random(msg.config, 0, selectKernels(msg.kernels));
+      send({ type: 'ready' });
+    } else {
+      if (model === null) throw new Error('step before init');
+      step(model, msg);
+    }
+  })().catch((error: unknown) => {
+    send({ type: 'error', id, kind: isSrlError(error) ? error.kind : 'runtime', message: (error as Error)?.stack ?? String(error) });
+  });
+});
