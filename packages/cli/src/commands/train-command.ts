@@ -12,6 +12,8 @@ export interface TrainCommandOptions {
   backend?: string;
   /** `--set path=value` recipe overrides (recorded in the run's recipe.json). */
   set?: string[];
+  /** Step checkpoints kept per stage (default 2). */
+  keepCheckpoints?: number;
 }
 
 /** `srl train <recipe>`: runs the stages; Ctrl-C (SIGINT) or SIGTERM saves a checkpoint and exits 130. */
@@ -32,6 +34,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
       resume: opts.resume ?? false,
       allowRecipeChange: opts.allowRecipeChange ?? false,
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+      ...(opts.keepCheckpoints !== undefined ? { keepCheckpoints: opts.keepCheckpoints } : {}),
       ...(opts.backend ? { policyOverrides: { backend: opts.backend } } : {}),
     }).catch((error: unknown) => {
       // A refusal before the run started (lock, recipe change) leaves the folder as it was.

@@ -30,6 +30,8 @@ export interface RunRecipeOptions {
   signal: AbortSignal;
   /** Policy option overrides from the command line (e.g. { backend: 'cpu' }). */
   policyOverrides?: Record<string, unknown>;
+  /** Step checkpoints kept per stage besides best and final (default 2); an experiment evaluating a learning curve keeps them all. */
+  keepCheckpoints?: number;
 }
 
 export interface RunResult {
@@ -123,7 +125,7 @@ async function runStage(s: {
 }): Promise<StageResult> {
   const { o, folder, policy, previous, index, stage, stageDir, deps } = s;
   const { registry, logger, recipe } = o;
-  const store = new DirectoryCheckpointStore(folder.file('stages', path.basename(stageDir), 'checkpoints'));
+  const store = new DirectoryCheckpointStore(folder.file('stages', path.basename(stageDir), 'checkpoints'), o.keepCheckpoints);
   const startFrom = previous ? startPoint(previous, stage, logger, index) : null;
   const stageLogger = new StageLogger(logger, folder.file('stages', path.basename(stageDir), 'metrics.jsonl'));
   const latest = o.resume ? await store.latest('latest') : null;

@@ -12,7 +12,8 @@ import { learningRateAt, type LrScheduleSpec, type WarmupStyle } from './lr-sche
 import { runStageLoop } from './stage-loop';
 
 export interface SftOptions {
-  instances: 'sft' | 'srl';
+  /** `sft+srl`: both, shuffled together (a base that knows the whole-solution and the step-wise prompts). */
+  instances: 'sft' | 'srl' | 'sft+srl';
   completionTemplate: string;
   split: string;
   limit?: number;
@@ -47,18 +48,24 @@ export class SftTrainer implements Trainer {
   }
 
   /** Training instances; the target is the completion template filled with the reference. */
-  instances(input: TrainerInstancesInput & { limit?: number }): Promise<TokenizedInstance[]> {
+  async instances(input: TrainerInstancesInput & { limit?: number }): Promise<TokenizedInstance[]> {
     const o = this.o;
-    return loadTokenizedInstances({
-      task: input.task,
-      policy: input.policy,
-      split: input.split ?? o.split,
-      kind: input.kind ?? o.instances,
-      limit: 'limit' in input ? input.limit : o.limit,
-      maxPromptTokens: o.maxPromptTokens,
-      logger: input.logger,
-      target: (instance) => renderCompletion(o.completionTemplate, instance),
-    });
+    const kinds = input.kind ? [input.kind] : o.instances === 'sft+srl' ? (['sft', 'srl'] as const) : [o.instances];
+    const parts = await Promise.all(
+      kinds.map((kind) =>
+        loadTokenizedInstances({
+          task: input.task,
+          policy: input.policy,
+          split: input.split ?? o.split,
+          kind,
+          limit: 'limit' in input ? input.limit : o.limit,
+          maxPromptTokens: o.maxPromptTokens,
+          logger: input.logger,
+          target: (instance) => renderCompletion(o.completionTemplate, instance),
+        }),
+      ),
+    );
+    return parts.flat();
   }
 
   async run(ctx: TrainerContext): Promise<StageResult> {
@@ -109,6 +116,8 @@ export class SftTrainer implements Trainer {
           skipped_update: result.skipped ? 1 : 0,
           lr: learningRate,
           tokens: result.tokens,
+          // Prompt + completion tokens through the forward and backward pass (an experiment's budget counts them).
+          'tokens/trained': items.reduce((a, i) => a + i.promptTokenIds.length + i.completionTokenIds.length, 0),
           'tokens/s': result.tokens / seconds,
           epoch: stream.epochs,
           'time/update': seconds,

@@ -30,7 +30,7 @@ const sftSchema: OptionsSchema = {
   type: 'object',
   properties: {
     ...common,
-    instances: { type: 'string', enum: ['sft', 'srl'], description: 'sft: whole solutions; srl: step-wise instances' },
+    instances: { type: 'string', enum: ['sft', 'srl', 'sft+srl'], description: 'sft: whole solutions; srl: step-wise instances; sft+srl: both, shuffled together' },
     completionTemplate: { type: 'string', description: 'target text; {reference} is the expert text, {title} the step title' },
     batchSize: { type: 'integer', minimum: 1 },
     maxCompletionTokens: { type: 'integer', minimum: 1 },

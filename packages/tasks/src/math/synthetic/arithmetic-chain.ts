@@ -5,8 +5,10 @@ export type ArithmeticOp = 'add' | 'subtract' | 'multiply' | 'divide';
 export interface ArithmeticChainOptions {
   /** Operations applied to the start value (≥ 1). */
   steps: number;
-  /** Digits of the start value and of every operand (≥ 1). */
+  /** Digits of every operand, and of the start value unless `startDigits` is set (≥ 1). */
   digits: number;
+  /** Digits of the start value (default: `digits`): a wide start range makes the answer hard to guess. */
+  startDigits?: number;
   /** Operations to draw from. Division is only drawn when it is exact. */
   operations: ArithmeticOp[];
   /** Allow intermediate results below zero; when false, a subtraction that would go negative becomes an addition. */
@@ -34,7 +36,8 @@ export function generateArithmeticChain(rng: Prng, options: ArithmeticChainOptio
   const lo = options.digits === 1 ? 1 : 10 ** (options.digits - 1);
   const hi = 10 ** options.digits - 1;
   const operand = (min: number) => BigInt(rng.int(Math.max(lo, min), hi));
-  let value = operand(1);
+  const startDigits = options.startDigits ?? options.digits;
+  let value = BigInt(rng.int(startDigits === 1 ? 1 : 10 ** (startDigits - 1), 10 ** startDigits - 1));
   const start = value;
   const instructions: string[] = [];
   const steps: string[] = [];

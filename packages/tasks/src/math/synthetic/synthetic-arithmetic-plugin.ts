@@ -7,12 +7,13 @@ export type SyntheticArithmeticOptions = Omit<MathTaskOptions, 'decomposer'> & S
 export const syntheticArithmeticTaskPlugin = definePlugin<'task', SyntheticArithmeticOptions>({
   kind: 'task',
   name: 'math/synthetic-arithmetic',
-  description: 'Seeded multi-step arithmetic chains with numbered expert solutions; knobs: steps, digits; fixed test/validation per difficulty, endless train',
+  description: 'Seeded multi-step arithmetic chains with numbered expert solutions; knobs: steps, digits, startDigits; fixed test/validation per difficulty, endless train',
   optionsSchema: {
     type: 'object',
     properties: {
       steps: { type: 'integer', minimum: 1, maximum: 64 },
       digits: { type: 'integer', minimum: 1, maximum: 12 },
+      startDigits: { type: 'integer', minimum: 1, maximum: 12, description: 'digits of the start value (default: digits)' },
       operations: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: ['add', 'subtract', 'multiply', 'divide'] } },
       allowNegative: { type: 'boolean' },
       finalAnswerStep: { type: 'boolean' },
