@@ -13,7 +13,7 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'srl-exp-'));
     expect(await main(['--log-format', 'json', 'experiment', file, '--out', out, '--smoke'])).toBe(0);
     const experiment = json(path.join(out, 'experiment.json'));
-    expect(experiment).toMatchObject({ name: 'srl-vs-rlvr-smoke', status: 'complete', seeds: [0], budget: { kind: 'tokens', perArm: 300000 } });
+    expect(experiment).toMatchObject({ name: 'srl-vs-rlvr-smoke', status: 'complete', seeds: [0], budget: { kind: 'tokens', perArm: 200000 } });
     expect(experiment.arms.map((a: { name: string }) => a.name)).toEqual(['sft', 'rlvr', 'srl', 'srl-then-rlvr', 'srl-no-dynamic-sampling', 'srl-whole-solution']);
     expect(json(path.join(out, 'base', 'eval', 'summary.json')).summaries.map((s: { benchmark: string }) => s.benchmark)).toEqual(['hard', 'easy']);
     const expert = readFileSync(path.join(out, 'benchmarks', 'hard.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

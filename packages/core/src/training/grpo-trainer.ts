@@ -208,8 +208,9 @@ export class GrpoTrainer implements Trainer {
             const chosen = new Set(order.slice(start, start + groupsPerUpdate));
             const mini = items.filter((x) => chosen.has(x.group)).map((x) => x.item);
             if (!mini.length) continue;
-            // Prompt + completion tokens through the forward and backward passes (an experiment's budget counts them).
-            trainedTokens += mini.reduce((a, x) => a + x.promptTokenIds.length + x.completionTokenIds.length, 0);
+            // Tokens through the forward and backward pass (an experiment's budget counts them): a group's shared
+            // prompt once, as the policy packs it, plus every completion.
+            trainedTokens += [...new Set(mini.map((x) => x.promptTokenIds))].reduce((a, p) => a + p.length, 0) + mini.reduce((a, x) => a + x.completionTokenIds.length, 0);
             const r = await policy.trainStep({
               objective: {
                 kind: 'clipped-policy-gradient',
