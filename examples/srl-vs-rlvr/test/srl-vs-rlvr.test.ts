@@ -34,7 +34,8 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
     }
     const rlvr = readFileSync(path.join(out, 'arms', 'rlvr', 'seed-0', 'run', 'stages', '0-rlvr-tiny', 'metrics.jsonl'), 'utf8');
     expect(JSON.parse(rlvr.trim().split('\n')[0])).toHaveProperty('filter_rate');
-    expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toMatch(/\| SRL → RLVR \| 1 \|/);
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true);
+    expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toMatch(/\| SRL → RLVR \| .* \| 1\/1 \|/);
 
     // Resumable: everything is complete, so a rerun trains and evaluates nothing and keeps the results.
     const before = readFileSync(path.join(out, 'arms', 'srl', 'seed-0', 'done.json'), 'utf8');

@@ -7,6 +7,7 @@ import { trainCommand, type TrainCommandOptions } from './commands/train-command
 import { evalCommand } from './commands/eval-command';
 import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
+import { experimentReportCommand } from './commands/experiment-report-command';
 import { cliVersion } from './version';
 import { initCommand } from './commands/init-command';
 import { schemaCommand } from './commands/schema-command';
@@ -142,6 +143,12 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<run-dir>', 'run folder written by srl train')
     .option('--out <file>', 'HTML file (default: <run-dir>/report.html)')
     .action(run((dir: string, opts: { out?: string }) => reportCommand(dir, opts, logger())));
+
+  program
+    .command('experiment-report')
+    .description('(re)write report.html and results.md of an experiment folder written by srl experiment (partial ones too)')
+    .argument('<out>', 'experiment folder')
+    .action(run((dir: string) => experimentReportCommand(dir, logger())));
 
   const data = program.command('data').description('datasets in and out: a stage\'s instances, rewritten expert solutions');
   data

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { isSrlError, SrlError, writeFileAtomic, type Logger } from '@srl/core';
 import { writeBenchmarkProblems, writeEvalRecipes } from './experiment-files';
 import { loadExperiment, type ExperimentSpec } from './experiment-spec';
-import { summarizeArm, writeResultsTable } from './results-table';
+import { writeExperimentReport } from '../experiment-report/index';
+import { summarizeArm } from './summarize-arm';
 import { evaluateCheckpoint, runArmSeed, type ArmSeedResult } from './run-arm-seed';
 import { stageFolders } from './run-budget';
 import { runSrlChild } from './srl-child';
@@ -21,8 +22,6 @@ export interface RunExperimentOptions {
   signal: AbortSignal;
   /** Working directory of the child runs. */
   cwd?: string;
-  /** Writes report.html and results.md at the end (default: the results table only). */
-  writeReport?: (outDir: string) => Promise<void>;
 }
 
 export interface ExperimentResult {
@@ -154,8 +153,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
     if (failures.length) throw new SrlError('runtime', `${failures.length} run${failures.length === 1 ? '' : 's'} failed:\n${failures.map((f) => `  ${(f as Error).message}`).join('\n')}\nrerun the same command to retry them (complete runs are kept)`);
     invocation.wallSeconds = (Date.now() - started) / 1000;
     await writeStatus('complete');
-    await writeResultsTable(outDir);
-    if (o.writeReport) await o.writeReport(outDir);
+    await writeExperimentReport(outDir);
     return { status: 'complete', outDir, results, wallSeconds: invocation.wallSeconds };
   } catch (error) {
     invocation.wallSeconds = (Date.now() - started) / 1000;

@@ -4,7 +4,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 export interface SeriesPoint {
   /** Legend entry: the metric (and stage, when several stages share the chart). */
   series: string;
-  /** Global step across the run's stages. */
+  /** The x value: the global step across the run's stages (or what `xTitle` names). */
   step: number;
   value: number;
   /** Band around the value (mean ± std), when the metric has a std. */
@@ -16,9 +16,9 @@ export interface SeriesPoint {
  * A line chart over global steps, one colour per series, with a shaded mean ± std band where the
  * points carry one, rendered to a standalone SVG string (no scripts in the page).
  */
-export async function lineChartSvg(title: string, points: SeriesPoint[], options: { format?: string } = {}): Promise<string> {
+export async function lineChartSvg(title: string, points: SeriesPoint[], options: { format?: string; xTitle?: string } = {}): Promise<string> {
   const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'bottom' as const, columns: 2, labelLimit: 260 } };
-  const x = { field: 'step', type: 'quantitative' as const, title: 'global step' };
+  const x = { field: 'step', type: 'quantitative' as const, title: options.xTitle ?? 'global step' };
   // '~g' drops insignificant zeros, so a constant series reads 1, not 1.000000.
   const axis = { format: options.format ?? '~g' };
   const band = points.some((p) => p.lo !== undefined);

@@ -5,7 +5,8 @@ import { lineChartSvg, type SeriesPoint } from './charts';
 import { diffHtml, escapeHtml } from './diff-html';
 import { globalStepOffsets, groupMetrics, numericKeys, type ChartSpec, type MetricLine, type StageMetrics } from './metric-groups';
 
-function readStages(runDir: string): StageMetrics[] {
+/** The metric lines of each stage of a run folder, in stage order (a line cut by a crash is skipped). */
+export function readStages(runDir: string): StageMetrics[] {
   const stagesDir = path.join(runDir, 'stages');
   if (!existsSync(stagesDir)) throw new SrlError('usage', `${runDir} is not a run folder: it has no stages/ (run \`srl train\` first)`);
   const order = (name: string): number => Number(/^(\d+)-/.exec(name)?.[1] ?? Infinity);
@@ -55,12 +56,12 @@ function chartPoints(stages: StageMetrics[], chart: ChartSpec, offsets: Map<stri
 }
 
 /** A chart with its table fallback (the numbers, for readers without SVG or who want them). */
-async function figure(title: string, points: SeriesPoint[], format?: string): Promise<string> {
+export async function figure(title: string, points: SeriesPoint[], format?: string, xTitle = 'step'): Promise<string> {
   const rows = points
     .slice(-400)
     .map((p) => `<tr><td>${escapeHtml(p.series)}</td><td>${p.step}</td><td>${p.value.toPrecision(6)}</td><td>${p.lo === undefined ? '' : `${p.lo.toPrecision(4)} .. ${p.hi!.toPrecision(4)}`}</td></tr>`)
     .join('');
-  return `<figure class="chart" data-title="${escapeHtml(title)}">${await lineChartSvg(title, points, format ? { format } : {})}<details><summary>table</summary><table><tr><th>series</th><th>step</th><th>value</th><th>± std</th></tr>${rows}</table></details></figure>`;
+  return `<figure class="chart" data-title="${escapeHtml(title)}">${await lineChartSvg(title, points, { ...(format ? { format } : {}), ...(xTitle !== 'step' ? { xTitle } : {}) })}<details><summary>table</summary><table><tr><th>series</th><th>${escapeHtml(xTitle)}</th><th>value</th><th>± std</th></tr>${rows}</table></details></figure>`;
 }
 
 /** Run configuration and environment: run.json, the recipe as recorded, wall time per stage. */
@@ -92,7 +93,8 @@ function configSection(runDir: string, stages: StageMetrics[]): string {
 ${recipe ? `<details><summary>recipe.json (after defaults)</summary><pre>${escapeHtml(JSON.stringify(recipe, null, 2))}</pre></details>` : ''}`;
 }
 
-const actionOf = (completion: string): string => (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
+/** The answer part of a completion (after the monologue), as the similarity rewards see it. */
+export const actionOf = (completion: string): string => (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
 
 function rolloutsSection(stages: StageMetrics[]): string {
   const samples = stages.flatMap(({ name, lines }) => lines.filter((l) => l.sample).map((l) => ({ stage: name, step: l.step, ...l.sample! })));
