@@ -50,7 +50,10 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(bad, 'name: x\nseeds: []\nbase: missing.yaml\narms: [{ name: a, recipe: nope.yaml }]\neval: { benchmarks: [] }\n');
     const { loadExperiment } = await import('@srl/cli');
-    const error = await loadExperiment(bad).catch((e: unknown) => e as Error);
+    const error = (await loadExperiment(bad).then(
+      () => new Error('loaded'),
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toMatch(/seeds: must NOT have fewer than 1 items/);
     expect(error.message).toMatch(/arms\[0\]: missing required property "label"|arms\[0\].*label/);
     expect(error.message).toMatch(/budget/);

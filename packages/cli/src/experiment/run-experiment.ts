@@ -77,7 +77,8 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
   const invocations = [...(previous.invocations ?? []), invocation];
   const baseLog = path.join(outDir, 'base', 'log.txt');
   const writeStatus = async (status: string, extra: Record<string, unknown> = {}): Promise<void> => {
-    const wall = invocations.reduce((a, i) => a + (i.wallSeconds ?? (Date.now() - started) / 1000), 0);
+    // This invocation's time so far, plus what earlier ones recorded (one killed outright recorded none).
+    const wall = invocations.reduce((a, i) => a + (i === invocation ? (Date.now() - started) / 1000 : (i.wallSeconds ?? 0)), 0);
     const doc = {
       name: spec.name,
       description: spec.description,
@@ -147,6 +148,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
     }
     const failures = await runPool(jobs, workers, signal);
     if (signal.aborted) {
+      invocation.wallSeconds = (Date.now() - started) / 1000;
       await writeStatus('interrupted');
       return { status: 'interrupted', outDir, results, wallSeconds: (Date.now() - started) / 1000 };
     }

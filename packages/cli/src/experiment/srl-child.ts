@@ -45,6 +45,8 @@ let exitHook = false;
  */
 export async function runSrlChild(input: { args: string[]; logFile: string; cwd: string; signal?: AbortSignal }): Promise<ChildResult> {
   const { node, prefix } = srlCommand();
+  // A stop requested before this child started: it does not start (what exits 130 would have saved is already saved).
+  if (input.signal?.aborted) return { code: 130, signal: null, seconds: 0 };
   const fd = openSync(input.logFile, 'a');
   const started = performance.now();
   try {
