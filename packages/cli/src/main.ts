@@ -3,7 +3,7 @@ import { ExitCode, isSrlError, SrlError } from '@srl/core';
 import { ConsoleLogger, type LogFormat } from './console-logger';
 import { pluginsCommand } from './commands/plugins-command';
 import { rewardCommand } from './commands/reward-command';
-import { trainCommand } from './commands/train-command';
+import { trainCommand, type TrainCommandOptions } from './commands/train-command';
 import { evalCommand } from './commands/eval-command';
 import { validateCommand } from './commands/validate-command';
 import { reportCommand } from './commands/report-command';
@@ -20,6 +20,7 @@ import { dataRewriteCommand, type DataRewriteOptions } from './commands/data-rew
 import { sweCommands } from './commands/swe-commands';
 import { setupCommands } from './commands/setup-command';
 import { doctorCommand } from './commands/doctor-command';
+import { experimentCommand, type ExperimentCommandOptions } from './commands/experiment-command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -98,7 +99,17 @@ export function buildProgram(result: { code: number }): Command {
     .option('--allow-recipe-change', 'with --resume: accept changes to stages not yet complete (recorded in run.json)')
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu (default: best available)')
     .option('--set <path=value>', 'override a recipe value, e.g. stages[1].options.lr=1e-4 (YAML value; repeatable)', collect)
-    .action(run((file: string, opts: { out?: string; maxSteps?: number; resume?: boolean; allowRecipeChange?: boolean; backend?: string; set?: string[] }) => trainCommand(file, opts, logger())));
+    .option('--keep-checkpoints <n>', 'step checkpoints kept per stage besides best and final (default 2)', positiveInt('--keep-checkpoints'))
+    .action(run((file: string, opts: TrainCommandOptions) => trainCommand(file, opts, logger())));
+
+  program
+    .command('experiment')
+    .description('run an experiment file: a base recipe, then arms x seeds from its checkpoint, evaluated along the budget (resumable: rerun to continue)')
+    .argument('<file>', 'experiment file, e.g. examples/srl-vs-rlvr/experiment.yaml')
+    .option('--out <dir>', 'experiment folder (default: runs/<folder of the file>)')
+    .option('--smoke', 'one seed, a few steps per stage, a tiny evaluation')
+    .option('--workers <n>', 'runs in parallel (default: the file\'s workers)', positiveInt('--workers'))
+    .action(run((file: string, opts: ExperimentCommandOptions) => experimentCommand(file, opts, logger())));
 
   program
     .command('eval')

@@ -13,6 +13,8 @@ export interface TrainCommandOptions {
   backend?: string;
   /** `--set path=value` recipe overrides (recorded in the run's recipe.json). */
   set?: string[];
+  /** Step checkpoints kept per stage (default 2). */
+  keepCheckpoints?: number;
 }
 
 /** The figures each stage's summary line shows. */
@@ -35,6 +37,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, logg
       resume: opts.resume ?? false,
       allowRecipeChange: opts.allowRecipeChange ?? false,
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+      ...(opts.keepCheckpoints !== undefined ? { keepCheckpoints: opts.keepCheckpoints } : {}),
       ...(opts.backend ? { policyOverrides: { backend: opts.backend } } : {}),
     }).catch((error: unknown) => {
       // A refusal before the run started (lock, recipe change) leaves the folder as it was.

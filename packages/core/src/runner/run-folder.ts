@@ -105,9 +105,9 @@ export class RunFolder {
     return this.record.data ?? {};
   }
 
-  /** Records what loading a stage's split gave (replacing an earlier report of that split) and writes run.json. */
+  /** Records what loading a stage's split gave (replacing an earlier report of that split and kind) and writes run.json. */
   async recordInstances(stage: string, report: InstanceReport): Promise<void> {
-    const kept = (this.record.data?.[stage] ?? []).filter((r) => r.split !== report.split);
+    const kept = (this.record.data?.[stage] ?? []).filter((r) => r.split !== report.split || r.kind !== report.kind);
     this.record.data = { ...this.record.data, [stage]: [...kept, report] };
     await this.setStatus(this.record.status, this.record.error);
   }

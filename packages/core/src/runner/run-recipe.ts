@@ -30,6 +30,8 @@ interface RunSpec {
   policyOverrides?: Record<string, unknown>;
   /** Rebinds services of each stage's container (Policy, Task, RewardModel, Trainer, Logger, CheckpointStore) before they are resolved. */
   configureStage?: StageBuildInput['configure'];
+  /** Step checkpoints kept per stage besides best and final (default 2); an experiment evaluating a learning curve keeps them all. */
+  keepCheckpoints?: number;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
         policyOverrides: o.policyOverrides ?? {},
         ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
         ...(o.configureStage ? { configure: o.configureStage } : {}),
+        ...(o.keepCheckpoints !== undefined ? { keepCheckpoints: o.keepCheckpoints } : {}),
       });
       let result: StageResult;
       let stageFailure: unknown;

@@ -36,6 +36,8 @@ export interface StageBuildInput {
   resume: boolean;
   maxSteps?: number;
   policyOverrides: Record<string, unknown>;
+  /** Step checkpoints kept besides best and final (DirectoryCheckpointStore's default when unset). */
+  keepCheckpoints?: number;
   /** Rebinds services of the stage's container before anything is resolved from it (tests). */
   configure?: (container: Container, stage: { index: number; name: string }) => void;
 }
@@ -62,7 +64,7 @@ export async function buildStage(s: StageBuildInput): Promise<BuiltStage> {
   const registry = app.get(PluginRegistry);
   const base = app.get(Logger);
   const stageName = path.basename(s.stageDir);
-  const store = new DirectoryCheckpointStore(folder.file('stages', stageName, 'checkpoints'));
+  const store = new DirectoryCheckpointStore(folder.file('stages', stageName, 'checkpoints'), s.keepCheckpoints);
   const stageLogger = new StageLogger(base, folder.file('stages', stageName, 'metrics.jsonl'));
   const container = new Container({ parent: app });
   const baseDir = path.dirname(recipe.file);

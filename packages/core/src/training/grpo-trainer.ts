@@ -156,6 +156,7 @@ export class GrpoTrainer implements Trainer {
         const learningRate = learningRateAt(schedule, step, totalSteps);
         const t = clock.monotonic();
         const updates: { loss: number; gradNorm: number; clipFraction?: number; kl?: number; entropy?: number; skipped: boolean }[] = [];
+        let trainedTokens = 0;
         const groupsPerUpdate = Math.max(1, Math.min(o.miniBatchSize ?? o.batchSize, batch.kept.length));
         for (let epoch = 0; epoch < o.ppoEpochs && items.length; epoch++) {
           const order = rng.shuffle(batch.kept.map((_, i) => i));
@@ -163,6 +164,9 @@ export class GrpoTrainer implements Trainer {
             const chosen = new Set(order.slice(start, start + groupsPerUpdate));
             const mini = items.filter((x) => chosen.has(x.group)).map((x) => x.item);
             if (!mini.length) continue;
+            // Tokens through the forward and backward pass (an experiment's budget counts them): a group's shared
+            // prompt once, as the policy packs it, plus every completion.
+            trainedTokens += [...new Set(mini.map((x) => x.promptTokenIds))].reduce((a, p) => a + p.length, 0) + mini.reduce((a, x) => a + x.completionTokenIds.length, 0);
             const r = await policy.trainStep({
               objective: {
                 kind: 'clipped-policy-gradient',
@@ -185,7 +189,7 @@ export class GrpoTrainer implements Trainer {
           }
         }
         const updateSeconds = (clock.monotonic() - t) / 1000;
-        return this.metrics({ all, batch, updates, learningRate, updateSeconds, timing, epochs: stream.epochs });
+        return this.metrics({ all, batch, updates, learningRate, updateSeconds, timing, epochs: stream.epochs, trainedTokens });
       },
     });
   }
@@ -198,6 +202,7 @@ export class GrpoTrainer implements Trainer {
     updateSeconds: number;
     timing: { generation: number; scoring: number };
     epochs: number;
+    trainedTokens: number;
   }): StepMetrics {
     const out: StepMetrics = {};
     const stats = (prefix: 'reward' | 'reward_kept' | `reward/${string}`, values: (number | null)[]): void => {
@@ -236,6 +241,8 @@ export class GrpoTrainer implements Trainer {
       'completion_length/mean': lengths.length ? mean(lengths) : 0,
       'completion_length/max': lengths.length ? Math.max(...lengths) : 0,
       finish_length_fraction: m.all.length ? m.all.flatMap((g) => g.gen.samples).filter((s) => s.finishReason === 'length').length / lengths.length : 0,
+      'tokens/generated': generatedTokens,
+      'tokens/trained': m.trainedTokens,
       'tokens/s': m.timing.generation > 0 ? generatedTokens / (m.timing.generation / 1000) : 0,
       'time/generation': m.timing.generation / 1000,
       'time/scoring': m.timing.scoring / 1000,

@@ -27,19 +27,25 @@ export class SftTrainer implements Trainer {
   }
 
   /** Training instances; the target is the completion template filled with the reference. */
-  instances(input: TrainerInstancesInput & { limit?: number }): Promise<TokenizedInstance[]> {
+  async instances(input: TrainerInstancesInput & { limit?: number }): Promise<TokenizedInstance[]> {
     const o = this.o;
-    return loadTokenizedInstances({
-      task: input.task,
-      policy: input.policy,
-      split: input.split ?? o.split,
-      kind: input.kind ?? o.instances,
-      limit: 'limit' in input ? input.limit : o.limit,
-      maxPromptTokens: o.maxPromptTokens,
-      logger: input.logger,
-      target: (instance) => renderCompletion(o.completionTemplate, instance),
-      report: input.report,
-    });
+    const kinds = input.kind ? [input.kind] : o.instances === 'sft+srl' ? (['sft', 'srl'] as const) : [o.instances];
+    const parts = await Promise.all(
+      kinds.map((kind) =>
+        loadTokenizedInstances({
+          task: input.task,
+          policy: input.policy,
+          split: input.split ?? o.split,
+          kind,
+          limit: 'limit' in input ? input.limit : o.limit,
+          maxPromptTokens: o.maxPromptTokens,
+          logger: input.logger,
+          target: (instance) => renderCompletion(o.completionTemplate, instance),
+          report: input.report,
+        }),
+      ),
+    );
+    return parts.flat();
   }
 
   async run(ctx: TrainerContext): Promise<StageResult> {
@@ -92,6 +98,8 @@ export class SftTrainer implements Trainer {
           skipped_update: result.skipped ? 1 : 0,
           lr: learningRate,
           tokens: result.tokens,
+          // Prompt + completion tokens through the forward and backward pass (an experiment's budget counts them).
+          'tokens/trained': items.reduce((a, i) => a + i.promptTokenIds.length + i.completionTokenIds.length, 0),
           'tokens/s': result.tokens / seconds,
           epoch: stream.epochs,
           'time/update': seconds,

@@ -36,7 +36,7 @@ function common(d: { lr: number; schedule: 'constant' | 'cosine' | 'linear'; war
 export const sftOptions = Type.Object(
   {
     ...common({ lr: 5e-6, schedule: 'cosine', warmup: 0.3, epochs: 3, validateEvery: 0, checkpointEvery: 100 }),
-    instances: Default(StringEnum(['sft', 'srl'], { description: 'sft: whole solutions; srl: step-wise instances' }), 'sft'),
+    instances: Default(StringEnum(['sft', 'srl', 'sft+srl'], { description: 'sft: whole solutions; srl: step-wise instances; sft+srl: both, shuffled together' }), 'sft'),
     completionTemplate: Default(Type.String({ description: 'target text; {reference} is the expert text, {title} the step title' }), '{reference}'),
     batchSize: Default(int(1), 64),
     maxCompletionTokens: Default(int(1), 4096),

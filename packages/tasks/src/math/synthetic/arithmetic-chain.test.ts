@@ -57,6 +57,19 @@ describe('generateArithmeticChain', () => {
     }
   });
 
+  it('draws the start value with startDigits digits and the operands with digits', () => {
+    const rng = new Prng(11);
+    for (let i = 0; i < 100; i++) {
+      const chain = generateArithmeticChain(rng, { ...base, steps: 3, digits: 1, startDigits: 2, operations: ['add'] });
+      const [start, ...operands] = chain.problem.match(/\d+/g)!;
+      expect(start).toHaveLength(2);
+      for (const n of operands) expect(n).toHaveLength(1);
+      expect(chain.answer).toBe(evaluate(chain.problem).toString());
+    }
+    // Without startDigits the draws are those of before the option existed (held-out sets unchanged).
+    expect(generateArithmeticChain(new Prng(3), base)).toEqual(generateArithmeticChain(new Prng(3), { ...base, startDigits: base.digits }));
+  });
+
   it('keeps exact arithmetic beyond 2^53', () => {
     const chain = generateArithmeticChain(new Prng(9), { ...base, steps: 12, digits: 4, operations: ['multiply'] });
     expect(BigInt(chain.answer) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);

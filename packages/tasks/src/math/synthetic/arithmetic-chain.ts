@@ -8,8 +8,10 @@ export type ArithmeticOp = (typeof ARITHMETIC_OPS)[number];
 export const ARITHMETIC_CHAIN_PROPERTIES = {
   /** Operations applied to the start value. */
   steps: Default(Type.Integer({ minimum: 1, maximum: 64 }), 3),
-  /** Digits of the start value and of every operand. */
+  /** Digits of every operand, and of the start value unless `startDigits` is set. */
   digits: Default(Type.Integer({ minimum: 1, maximum: 12 }), 1),
+  /** Digits of the start value (default: `digits`): a wide start range makes the answer hard to guess. */
+  startDigits: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, description: 'digits of the start value (default: digits)' })),
   /** Operations to draw from. Division is only drawn when it is exact. */
   operations: Default(Type.Array(StringEnum(ARITHMETIC_OPS), { minItems: 1, uniqueItems: true }), [...ARITHMETIC_OPS]),
   /** Allow intermediate results below zero; when false, a subtraction that would go negative becomes an addition. */
@@ -39,7 +41,8 @@ export function generateArithmeticChain(rng: Prng, options: ArithmeticChainOptio
   const lo = options.digits === 1 ? 1 : 10 ** (options.digits - 1);
   const hi = 10 ** options.digits - 1;
   const operand = (min: number) => BigInt(rng.int(Math.max(lo, min), hi));
-  let value = operand(1);
+  const startDigits = options.startDigits ?? options.digits;
+  let value = BigInt(rng.int(startDigits === 1 ? 1 : 10 ** (startDigits - 1), 10 ** startDigits - 1));
   const start = value;
   const instructions: string[] = [];
   const steps: string[] = [];

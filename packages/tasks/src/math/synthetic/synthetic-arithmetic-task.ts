@@ -42,8 +42,9 @@ export class SyntheticArithmeticTask implements Task {
   ) {
     if (config.operations.length === 0) throw new SrlError('validation', 'synthetic-arithmetic: "operations" is empty; expected some of add, subtract, multiply, divide');
     this.evalMetric = evalMetric;
-    const { steps, digits, operations, allowNegative, finalAnswerStep } = config;
-    this.difficulty = JSON.stringify({ steps, digits, operations: [...operations].sort(), allowNegative, finalAnswerStep });
+    const { steps, digits, startDigits, operations, allowNegative, finalAnswerStep } = config;
+    // startDigits joins the key only when set, so the held-out sets of existing difficulties stay the same.
+    this.difficulty = JSON.stringify({ steps, digits, ...(startDigits !== undefined ? { startDigits } : {}), operations: [...operations].sort(), allowNegative, finalAnswerStep });
   }
 
   splits(): string[] {
@@ -111,7 +112,7 @@ export class SyntheticArithmeticTask implements Task {
       solution: chain.solution,
       steps: parsed.steps,
       stepTitles: parsed.titles,
-      metadata: { split, index, steps: this.config.steps, digits: this.config.digits },
+      metadata: { split, index, steps: this.config.steps, digits: this.config.digits, startDigits: this.config.startDigits ?? this.config.digits },
     };
   }
 }

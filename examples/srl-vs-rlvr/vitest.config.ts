@@ -1,0 +1,3 @@
+import { srlProject } from '../../vitest.shared.ts';
+
+export default srlProject('srl-vs-rlvr');
