@@ -39,12 +39,29 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 function storiesModel(): Transformer {
   const hf = JSON.parse(readFileSync(path.join(stories, 'config.json'), 'utf8'));
-  return Transformer.fromHuggingFace({
-    family: 'llama', vocabSize: hf.vocab_size, hiddenSize: hf.hidden_size, numLayers: hf.num_hidden_layers, numHeads: hf.num_attention_heads,
-    numKvHeads: hf.num_key_value_heads, intermediateSize: hf.intermediate_size, maxPositions: hf.max_position_embeddings, norm: 'rmsnorm',
-    normEps: hf.rms_norm_eps, positions: 'rope', ropeTheta: hf.rope_theta, mlp: 'swiglu', qkvBias: false, linearBias: false,
-    tieEmbeddings: hf.tie_word_embeddings, bosTokenId: hf.bos_token_id, eosTokenId: hf.eos_token_id,
-  }, readSafetensors(path.join(stories, 'model.safetensors')));
+  return Transformer.fromHuggingFace(
+    {
+      family: 'llama',
+      vocabSize: hf.vocab_size,
+      hiddenSize: hf.hidden_size,
+      numLayers: hf.num_hidden_layers,
+      numHeads: hf.num_attention_heads,
+      numKvHeads: hf.num_key_value_heads,
+      intermediateSize: hf.intermediate_size,
+      maxPositions: hf.max_position_embeddings,
+      norm: 'rmsnorm',
+      normEps: hf.rms_norm_eps,
+      positions: 'rope',
+      ropeTheta: hf.rope_theta,
+      mlp: 'swiglu',
+      qkvBias: false,
+      linearBias: false,
+      tieEmbeddings: hf.tie_word_embeddings,
+      bosTokenId: hf.bos_token_id,
+      eosTokenId: hf.eos_token_id,
+    },
+    readSafetensors(path.join(stories, 'model.safetensors')),
+  );
 }
 
 const rows: Record<string, unknown>[] = [];
@@ -55,7 +72,12 @@ for (const backend of backends) {
   const qwen = loadHfCheckpoint(fixture);
   const model = Transformer.fromHuggingFace(qwen.config, qwen.tensors);
   const ids = Int32Array.from(reference.prompt_ids as number[]);
-  const [trainPass, inferencePass] = (['train', 'score'] as const).map((mode) => maxAbs(tf.tidy(() => model.forward({ ids, batch: 1, length: ids.length }, { mode }).logits.dataSync()), refLogits));
+  const [trainPass, inferencePass] = (['train', 'score'] as const).map((mode) =>
+    maxAbs(
+      tf.tidy(() => model.forward({ ids, batch: 1, length: ids.length }, { mode }).logits.dataSync()),
+      refLogits,
+    ),
+  );
   model.dispose();
   const sm = storiesModel();
   const [[greedy]] = await generate(sm, [[1]], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 80, eosTokenIds: [], rng: new Rng(0), useCache: true });
@@ -75,9 +97,15 @@ for (const backend of backends) {
   if (backend === 'wasm') [wasmWeights, wasmLosses] = [weights, losses];
   const vsWasm = wasmWeights && backend !== 'wasm' ? Math.max(...[...weights].map(([n, w]) => maxAbs(w, wasmWeights!.get(n)!))) : null;
   const row = {
-    backend, qwen2LogitsTrain: trainPass, qwen2LogitsInference: inferencePass, stories260kIdsMatching: greedy.tokenIds.filter((t, i) => t === storiesIds[i]).length,
-    firstLoss: losses[0], firstGradNorm: gradNorm, loss20: losses[19],
-    loss20VsWasm: backend === 'wasm' || wasmLosses.length === 0 ? null : Math.abs(losses[19] - wasmLosses[19]), weights20VsWasm: vsWasm,
+    backend,
+    qwen2LogitsTrain: trainPass,
+    qwen2LogitsInference: inferencePass,
+    stories260kIdsMatching: greedy.tokenIds.filter((t, i) => t === storiesIds[i]).length,
+    firstLoss: losses[0],
+    firstGradNorm: gradNorm,
+    loss20: losses[19],
+    loss20VsWasm: backend === 'wasm' || wasmLosses.length === 0 ? null : Math.abs(losses[19] - wasmLosses[19]),
+    weights20VsWasm: vsWasm,
   };
   console.log(JSON.stringify(row));
   rows.push(row);

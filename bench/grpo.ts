@@ -119,7 +119,11 @@ try {
   const recipe = path.join(dir, 'recipe.json');
   const recipeFor = (workers: number): string => path.join(dir, `recipe-${workers}.json`);
   const writeRecipe = (): void => {
-    for (const w of args.workers) writeFileSync(recipeFor(w), JSON.stringify({ ...JSON.parse(readFileSync(recipe, 'utf8')), policy: ['tfjs-transformer', { ...policyOptions, workers: w }] }));
+    for (const w of args.workers)
+      writeFileSync(
+        recipeFor(w),
+        JSON.stringify({ ...JSON.parse(readFileSync(recipe, 'utf8')), policy: ['tfjs-transformer', { ...policyOptions, workers: w }] }),
+      );
   };
   const writeBase = (): void =>
     writeFileSync(
@@ -139,7 +143,9 @@ try {
   const data = path.join(dir, 'trl.jsonl');
   run(tsx, [...cli, 'export', recipe, '--stage', '0', '--format', 'trl', '--out', data], 'srl export');
   // `limit` counts problems, each several step instances: a fraction of an epoch gives `steps` steps.
-  const instances = readFileSync(data, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  const instances = readFileSync(data, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
   stage.epochs = (args.steps * STEP.batchPrompts) / instances;
   writeBase();
   writeRecipe();
@@ -149,7 +155,10 @@ try {
   const setup = args.trl ? spawnSync('bash', [path.join(root, 'examples/trl-grpo/setup-venv.sh')], { cwd: root, encoding: 'utf8' }) : null;
   if (setup === null) console.log('TRL skipped (--trl off)');
   else if (setup.status === 0) python = path.join(setup.stdout.trim(), 'bin/python');
-  else console.log(`TRL is unavailable: examples/trl-grpo/setup-venv.sh failed (${(setup.stderr || '').trim().split('\n').slice(-3).join(' / ')}); srl's side only`);
+  else
+    console.log(
+      `TRL is unavailable: examples/trl-grpo/setup-venv.sh failed (${(setup.stderr || '').trim().split('\n').slice(-3).join(' / ')}); srl's side only`,
+    );
 
   // 3. Alternating runs.
   const srls = new Map<number, Side>(args.workers.map((w) => [w, { steps: [], rss: [] }]));
@@ -180,7 +189,21 @@ try {
     for (const t of args.threads) {
       const spec = path.join(dir, `trl-${r}-${t}.json`);
       const result = path.join(dir, `trl-${r}-${t}.out.json`);
-      writeFileSync(spec, JSON.stringify({ model: checkpoint, data, steps: args.steps, threads: t, lr: STEP.lr, batch_prompts: STEP.batchPrompts, group: STEP.group, max_tokens: STEP.maxTokens, clip: STEP.clip, out: result }));
+      writeFileSync(
+        spec,
+        JSON.stringify({
+          model: checkpoint,
+          data,
+          steps: args.steps,
+          threads: t,
+          lr: STEP.lr,
+          batch_prompts: STEP.batchPrompts,
+          group: STEP.group,
+          max_tokens: STEP.maxTokens,
+          clip: STEP.clip,
+          out: result,
+        }),
+      );
       run(python, [path.join(root, 'bench/grpo.py'), spec], `TRL (run ${r + 1}, ${t} thread(s))`);
       const res = JSON.parse(readFileSync(result, 'utf8')) as { steps: Omit<Step, 'tokens'>[]; completion_lengths: number[]; rss_peak: number; torch: string };
       const side = trl.get(t) as Side;
@@ -194,14 +217,23 @@ try {
 
   // 4. Report.
   const loadAfter = os.loadavg();
-  const rows: [string, Side][] = [...[...srls].map(([w, s]) => [`srl (wasm, ${w} worker${w > 1 ? 's' : ''})`, s] as [string, Side]), ...[...trl].filter(([, s]) => s.steps.length > 0).map(([t, s]) => [`TRL GRPOTrainer (${t} thread${t > 1 ? 's' : ''})`, s] as [string, Side])];
+  const rows: [string, Side][] = [
+    ...[...srls].map(([w, s]) => [`srl (wasm, ${w} worker${w > 1 ? 's' : ''})`, s] as [string, Side]),
+    ...[...trl].filter(([, s]) => s.steps.length > 0).map(([t, s]) => [`TRL GRPOTrainer (${t} thread${t > 1 ? 's' : ''})`, s] as [string, Side]),
+  ];
   const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log(`\n${args.runs} alternating runs x ${args.steps - 1} timed steps; ${STEP.batchPrompts} prompts x ${STEP.group} rollouts, ${STEP.maxTokens} tokens${versions.length ? `; ${versions.join(', ')}` : ''}`);
-  console.log(`${'side'.padEnd(30)} ${'s/step'.padStart(8)} ${'gen s'.padStart(8)} ${'reward s'.padStart(9)} ${'update s'.padStart(9)} ${'gen tok/s'.padStart(10)} ${'peak RSS MB'.padStart(12)}`);
+  console.log(
+    `\n${args.runs} alternating runs x ${args.steps - 1} timed steps; ${STEP.batchPrompts} prompts x ${STEP.group} rollouts, ${STEP.maxTokens} tokens${versions.length ? `; ${versions.join(', ')}` : ''}`,
+  );
+  console.log(
+    `${'side'.padEnd(30)} ${'s/step'.padStart(8)} ${'gen s'.padStart(8)} ${'reward s'.padStart(9)} ${'update s'.padStart(9)} ${'gen tok/s'.padStart(10)} ${'peak RSS MB'.padStart(12)}`,
+  );
   for (const [name, s] of rows) {
     const m = (k: keyof Step): number => median(s.steps.map((x) => x[k]));
     const tps = median(s.steps.map((x) => x.tokens / x.generation));
-    console.log(`${name.padEnd(30)} ${fmt(m('wall')).padStart(8)} ${fmt(m('generation')).padStart(8)} ${fmt(m('reward'), 4).padStart(9)} ${fmt(m('update')).padStart(9)} ${fmt(tps, 0).padStart(10)} ${fmt(median(s.rss) / 2 ** 20, 0).padStart(12)}`);
+    console.log(
+      `${name.padEnd(30)} ${fmt(m('wall')).padStart(8)} ${fmt(m('generation')).padStart(8)} ${fmt(m('reward'), 4).padStart(9)} ${fmt(m('update')).padStart(9)} ${fmt(tps, 0).padStart(10)} ${fmt(median(s.rss) / 2 ** 20, 0).padStart(12)}`,
+    );
   }
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
   console.log(`\nload average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)} on ${os.availableParallelism()} cores`);

@@ -33,7 +33,14 @@ if (mode === 'both') {
   console.log(`KL reference of ${preset} (backend ${process.env.SRL_BACKEND ?? 'auto'}):`);
   for (const row of rows) console.log(`  ${row}`);
 } else {
-  const options: TfjsTransformerPolicyOptions = { preset, config: {}, backend: (process.env.SRL_BACKEND as TfjsTransformerPolicyOptions['backend']) ?? 'auto', seed: 1, weightDecay: 0.01, saveDtype: 'F32' };
+  const options: TfjsTransformerPolicyOptions = {
+    preset,
+    config: {},
+    backend: (process.env.SRL_BACKEND as TfjsTransformerPolicyOptions['backend']) ?? 'auto',
+    seed: 1,
+    weightDecay: 0.01,
+    saveDtype: 'F32',
+  };
   const dir = mkdtempSync(path.join(tmpdir(), 'srl-kl-ref-'));
   try {
     const policy = await TfjsTransformerPolicy.create(options);
@@ -48,7 +55,9 @@ if (mode === 'both') {
       reference = second;
     } else reference = await policy.loadFrozen(path.join(dir, 'reference'));
     const held = tf.memory().numBytes - bytesBefore;
-    console.log(`${mode === 'old' ? 'second trainable policy' : 'frozen (loadFrozen)     '}: holds ${mb(held)} of tensors (${(held / weights).toFixed(2)}x the weights' ${mb(weights)}), peak RSS +${mb(rssPeak() - rssBefore)}`);
+    console.log(
+      `${mode === 'old' ? 'second trainable policy' : 'frozen (loadFrozen)     '}: holds ${mb(held)} of tensors (${(held / weights).toFixed(2)}x the weights' ${mb(weights)}), peak RSS +${mb(rssPeak() - rssBefore)}`,
+    );
     await reference.dispose();
     policy.dispose();
   } finally {

@@ -48,7 +48,22 @@ const MAX_GRAD_NORM = 1;
 const CE = { kind: 'cross-entropy' } as const;
 
 function parseArgs(argv: string[]): Record<string, number | string | boolean> {
-  const out: Record<string, number | string | boolean> = { batch: 16, seq: 64, iters: 10, warmup: 3, 'new-tokens': 48, 'prompt-len': 16, samples: 4, 'gen-iters': 5, 'profile-rows': 16, threads: 1, preset: 'gpt2-bench', backend: 'auto', kernels: 'auto', profile: true };
+  const out: Record<string, number | string | boolean> = {
+    batch: 16,
+    seq: 64,
+    iters: 10,
+    warmup: 3,
+    'new-tokens': 48,
+    'prompt-len': 16,
+    samples: 4,
+    'gen-iters': 5,
+    'profile-rows': 16,
+    threads: 1,
+    preset: 'gpt2-bench',
+    backend: 'auto',
+    kernels: 'auto',
+    profile: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-profile') out.profile = false;
@@ -59,7 +74,12 @@ function parseArgs(argv: string[]): Record<string, number | string | boolean> {
         if (!(Number.isInteger(Number(v)) && Number(v) > 0)) throw new Error(`${a} ${v}: expected a positive integer`);
         out[key] = Number(v);
       } else out[key] = v;
-    } else throw new Error(`unknown argument ${a}; options: ${Object.keys(out).map((k) => `--${k}`).join(' ')} --no-profile`);
+    } else
+      throw new Error(
+        `unknown argument ${a}; options: ${Object.keys(out)
+          .map((k) => `--${k}`)
+          .join(' ')} --no-profile`,
+      );
   }
   return out;
 }
@@ -132,7 +152,13 @@ async function profile(fn: () => void, reps: number): Promise<{ phases: Map<stri
       const label = name || '(custom op, own JS)';
       add(p.byKernel, label, self);
       add(p.calls, label, 1);
-      add(p.byShape, `${label} ${Object.values(inputs).map((t) => `[${t?.shape.join(',') ?? ''}]`).join(' ')}`, self);
+      add(
+        p.byShape,
+        `${label} ${Object.values(inputs)
+          .map((t) => `[${t?.shape.join(',') ?? ''}]`)
+          .join(' ')}`,
+        self,
+      );
       p.total += self;
       p.count++;
     }
@@ -160,7 +186,10 @@ function top(map: Map<string, number>, n: number, total: number, calls?: Map<str
     .filter(([, v]) => v > 0.005)
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([k, v]) => `    ${fmt(v, 2).padStart(8)} ms ${fmt((100 * v) / total, 0).padStart(3)}%  ${k}${calls === undefined ? '' : ` (${Math.round(calls.get(k) ?? 0)} calls)`}`);
+    .map(
+      ([k, v]) =>
+        `    ${fmt(v, 2).padStart(8)} ms ${fmt((100 * v) / total, 0).padStart(3)}%  ${k}${calls === undefined ? '' : ` (${Math.round(calls.get(k) ?? 0)} calls)`}`,
+    );
 }
 
 // ---- setup -------------------------------------------------------------------------------------------------
@@ -205,7 +234,9 @@ const spec = {
 writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
 
 // ---- (a) train step --------------------------------------------------------------------------------------
-console.log(`model ${args.preset}: ${params.toLocaleString('en-US')} parameters (${(params - config.maxPositions * config.hiddenSize).toLocaleString('en-US')} without position embeddings); train batch ${B} x ${T} tokens`);
+console.log(
+  `model ${args.preset}: ${params.toLocaleString('en-US')} parameters (${(params - config.maxPositions * config.hiddenSize).toLocaleString('en-US')} without position embeddings); train batch ${B} x ${T} tokens`,
+);
 const opt = new AdamW(model.variables, { weightDecay: WEIGHT_DECAY, kernels: model.kernels });
 const step = (): ReturnType<typeof trainStep> => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM });
 const tensorsBefore = tf.memory().numTensors;
@@ -243,32 +274,41 @@ const gradsOnce = (): { value: Tf.Scalar; grads: Record<string, Tf.Tensor> } => 
 // backward needs), timed up to the loss, and the backward after it.
 const tapedForward: number[] = [];
 const backward: number[] = [];
-const fwdBwdMs = bench(() => {
-  const t0 = performance.now();
-  const g = gradsOnce();
-  g.value.dataSync();
-  tapedForward.push(forwardEnd - t0);
-  backward.push(performance.now() - forwardEnd);
-  tf.dispose([g.value, ...Object.values(g.grads)]);
-}, 1, num('iters'));
+const fwdBwdMs = bench(
+  () => {
+    const t0 = performance.now();
+    const g = gradsOnce();
+    g.value.dataSync();
+    tapedForward.push(forwardEnd - t0);
+    backward.push(performance.now() - forwardEnd);
+    tf.dispose([g.value, ...Object.values(g.grads)]);
+  },
+  1,
+  num('iters'),
+);
 tapedForward.shift(); // the warm-up call
 backward.shift();
 const tapedForwardMs = median(tapedForward);
 const backwardMs = median(backward);
 const held = gradsOnce();
 const gradList = names.map((n) => held.grads[(model.variables.get(n) as Tf.Variable).name]);
-const optMs = bench(() => {
-  const { clipped } = clipByGlobalNorm(gradList, MAX_GRAD_NORM);
-  opt.step(new Map(names.map((n, i) => [n, clipped[i]])), LR);
-  if (clipped !== gradList) tf.dispose(clipped);
-}, 1, num('iters'));
+const optMs = bench(
+  () => {
+    const { clipped } = clipByGlobalNorm(gradList, MAX_GRAD_NORM);
+    opt.step(new Map(names.map((n, i) => [n, clipped[i]])), LR);
+    if (clipped !== gradList) tf.dispose(clipped);
+  },
+  1,
+  num('iters'),
+);
 
 // ---- (b) generation ----------------------------------------------------------------------------------------
 const genOptions = { n: S, maxTokens: newTokens, eosTokenIds: [], temperature: 1, topP: 1, topK: 0 };
 const genRng = new Rng(2);
 const warm = await generate(model, prompts, { ...genOptions, rng: genRng });
 const produced = warm.flat().map((s) => s.tokenIds.length);
-if (produced.length !== B || produced.some((n) => n !== newTokens)) throw new Error(`generate produced ${produced.join(',')} tokens per row, expected ${B} rows of ${newTokens}`);
+if (produced.length !== B || produced.some((n) => n !== newTokens))
+  throw new Error(`generate produced ${produced.join(',')} tokens per row, expected ${B} rows of ${newTokens}`);
 const genTimes: number[] = [];
 const genCpu: number[] = [];
 for (let i = 0; i < num('gen-iters'); i++) {
@@ -280,7 +320,9 @@ for (let i = 0; i < num('gen-iters'); i++) {
 const genMs = median(genTimes);
 const genTps = (B * newTokens) / (genMs / 1000);
 // On a shared machine wall time includes waiting for a core; CPU time per call does not.
-console.log(`generation CPU time per generate() call (median): ${median(genCpu).toFixed(1)} ms -> ${Math.round((B * newTokens) / (median(genCpu) / 1000))} tok per CPU-second`);
+console.log(
+  `generation CPU time per generate() call (median): ${median(genCpu).toFixed(1)} ms -> ${Math.round((B * newTokens) / (median(genCpu) / 1000))} tok per CPU-second`,
+);
 
 // Generation parts: prefill, one decode step of all rows, sampling of all rows (on the CPU).
 const weights = tf.tidy(() => model.resolveWeights() as unknown as Tf.TensorContainer) as unknown as ResolvedWeights;
@@ -289,13 +331,22 @@ const promptIds = Int32Array.from(prompts.flat());
 const lastRows = Int32Array.from(prompts, (_, i) => i * promptLen + promptLen - 1);
 const prefill = (): { logits: Tf.Tensor2D; kv: { keys: Tf.Tensor4D; values: Tf.Tensor4D }[] } =>
   tf.tidy(() => model.forward({ ids: promptIds, batch: prompts.length, length: promptLen }, { mode: 'prefill', outputRows: lastRows, weights }));
-const prefillMs = bench(() => {
-  const p = prefill();
-  p.logits.dataSync();
-  tf.dispose(p);
-}, 1, num('gen-iters'));
+const prefillMs = bench(
+  () => {
+    const p = prefill();
+    p.logits.dataSync();
+    tf.dispose(p);
+  },
+  1,
+  num('gen-iters'),
+);
 const pre = prefill();
-const cache = KvCache.fromPrefill(model.kernels, pre.kv, Int32Array.from({ length: B }, (_, r) => Math.floor(r / S)), promptLen + newTokens);
+const cache = KvCache.fromPrefill(
+  model.kernels,
+  pre.kv,
+  Int32Array.from({ length: B }, (_, r) => Math.floor(r / S)),
+  promptLen + newTokens,
+);
 tf.dispose(pre);
 const decodeIds = Int32Array.from({ length: B }, (_, r) => r % config.vocabSize);
 let pos = promptLen;
@@ -310,9 +361,13 @@ const decodeOnce = (): Float32Array => {
 const decodeMs = bench(decodeOnce, 3, 3 * newTokens);
 const logitsRows = decodeOnce();
 const sampleRng = new Rng(3);
-const sampleMs = bench(() => {
-  for (let r = 0; r < B; r++) sampleToken(logitsRows, r * config.vocabSize, config.vocabSize, { temperature: 1, topP: 1, topK: 0 }, sampleRng);
-}, 3, 50);
+const sampleMs = bench(
+  () => {
+    for (let r = 0; r < B; r++) sampleToken(logitsRows, r * config.vocabSize, config.vocabSize, { temperature: 1, topP: 1, topK: 0 }, sampleRng);
+  },
+  3,
+  50,
+);
 
 // One matrix product of the MLP's shape with the weights a variable (XNNPACK keeps them packed): the throughput
 // floor of matMul-bound work, compared with the same product in PyTorch.
@@ -350,13 +405,20 @@ else process.stderr.write(py.stderr || `${python} failed to start: ${py.error?.m
 
 // ---- report ----------------------------------------------------------------------------------------------
 const side = `tfjs-${backend}`;
-const wasmNote = backend === 'wasm' ? `SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}, ${(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'threads' : '1 thread'}` : '';
-console.log(`\n${side}${wasmNote ? ` (${wasmNote})` : ''} vs ${ref ? `PyTorch ${ref.torch} (${ref.threads} thread${ref.threads === 1 ? '' : 's'})` : 'PyTorch (unavailable)'}`);
+const wasmNote =
+  backend === 'wasm'
+    ? `SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}, ${(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'threads' : '1 thread'}`
+    : '';
+console.log(
+  `\n${side}${wasmNote ? ` (${wasmNote})` : ''} vs ${ref ? `PyTorch ${ref.torch} (${ref.threads} thread${ref.threads === 1 ? '' : 's'})` : 'PyTorch (unavailable)'}`,
+);
 if (ref) {
   const dl = Math.abs(first.loss - ref.train.first_loss);
   const dn = Math.abs(first.gradNorm - ref.train.first_grad_norm);
   const same = dl < 1e-4 * Math.max(1, ref.train.first_loss) && dn < 1e-3 * Math.max(1, ref.train.first_grad_norm) && ref.parameters === params;
-  console.log(`same model check: parameters ${params} vs ${ref.parameters}; first-step loss ${first.loss.toFixed(6)} vs ${ref.train.first_loss.toFixed(6)}, grad norm ${first.gradNorm.toFixed(6)} vs ${ref.train.first_grad_norm.toFixed(6)} -> ${same ? 'match' : 'MISMATCH'}`);
+  console.log(
+    `same model check: parameters ${params} vs ${ref.parameters}; first-step loss ${first.loss.toFixed(6)} vs ${ref.train.first_loss.toFixed(6)}, grad norm ${first.gradNorm.toFixed(6)} vs ${ref.train.first_grad_norm.toFixed(6)} -> ${same ? 'match' : 'MISMATCH'}`,
+  );
 }
 const row = (label: string, a: number, b: number | undefined, unit: string, lowerIsBetter = true): string => {
   const r = b === undefined ? '' : lowerIsBetter ? `${fmt(a / b, 2)}x` : `${fmt(b / a, 2)}x`;
@@ -368,7 +430,15 @@ console.log(row('  forward + log-probs + loss (taped)', tapedForwardMs, ref?.tra
 console.log(row('  backward', backwardMs, ref?.train.backward_ms, 'ms'));
 console.log(row('  clip + AdamW', optMs, ref?.train.optimizer_ms, 'ms'));
 console.log(row('  (forward alone, no tape: scoring)', forwardMs, undefined, 'ms'));
-console.log(row(`  products: ${fmt(trainGflop, 2)} GFLOP/step -> GFLOP/s`, trainGflop / (trainMs / 1000), ref ? trainGflop / (ref.train.median_ms / 1000) : undefined, '', false));
+console.log(
+  row(
+    `  products: ${fmt(trainGflop, 2)} GFLOP/step -> GFLOP/s`,
+    trainGflop / (trainMs / 1000),
+    ref ? trainGflop / (ref.train.median_ms / 1000) : undefined,
+    '',
+    false,
+  ),
+);
 console.log(row(`matMul [${gm},${gk}]x[${gk},${gn}] GFLOP/s`, gemmGflops, ref?.gemm.gflops, '', false));
 console.log(row(`generation (${B / S}x${S} rows, ${newTokens} tok)`, genTps, ref?.generation.tokens_per_s, 'tok/s', false));
 console.log(row('  whole generate() call', genMs, ref?.generation.median_ms, 'ms'));
@@ -376,7 +446,9 @@ console.log(row(`  prefill (${B / S} x ${promptLen})`, prefillMs, ref?.generatio
 console.log(row(`  one decode step (${B} rows)`, decodeMs, undefined, 'ms'));
 console.log(row(`  sampling ${B} rows on the CPU`, sampleMs, undefined, 'ms'));
 console.log(`train step times (ms): ${trainTimes.map((t) => fmt(t, 0)).join(' ')}; tensors left after ${num('warmup') + num('iters')} steps: ${leaked}`);
-console.log(`CPU seconds per wall second while timing train steps (1.0 = one busy thread): tfjs ${fmt(trainCpu, 2)}${ref ? `, PyTorch ${fmt(ref.cpu_per_wall.train, 2)} (generation ${fmt(ref.cpu_per_wall.generation, 2)})` : ''}`);
+console.log(
+  `CPU seconds per wall second while timing train steps (1.0 = one busy thread): tfjs ${fmt(trainCpu, 2)}${ref ? `, PyTorch ${fmt(ref.cpu_per_wall.train, 2)} (generation ${fmt(ref.cpu_per_wall.generation, 2)})` : ''}`,
+);
 
 if (args.profile) {
   const empty: KernelStats = { byKernel: new Map(), byShape: new Map(), calls: new Map(), total: 0, count: 0 };
@@ -399,7 +471,9 @@ if (args.profile) {
     return `    = products ${fmt(mm, 2)} ms (${Math.round(mmCalls)} calls) + other kernels ${fmt(p.total - mm, 2)} ms (${Math.round(p.count - mmCalls)} calls)`;
   };
   const rowsShown = num('profile-rows');
-  console.log('\ntfjs kernel profile (mean per call of 3 forward+backward passes, 3 AdamW steps, 10 decode steps; the engine profiler wrapped to give self times)');
+  console.log(
+    '\ntfjs kernel profile (mean per call of 3 forward+backward passes, 3 AdamW steps, 10 decode steps; the engine profiler wrapped to give self times)',
+  );
   console.log(`  forward + backward: ${fmt(fb.wall, 2)} ms profiled, ${fmt(fwdBwdMs, 2)} ms unprofiled`);
   console.log(line('forward + log-probs + loss (taped)', fwd, `${fmt(tapedForwardMs, 2)} ms`));
   console.log(products(fwd));
@@ -429,4 +503,6 @@ if (ref === null) {
 }
 const thr = `PyTorch ${ref.threads} thread${ref.threads === 1 ? '' : 's'}`;
 console.log(`train step: ${side} ${fmt(trainMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(trainMs, ref.train.median_ms)}`);
-console.log(`generation: ${side} ${fmt(genTps, 0)} tok/s vs ${thr} ${fmt(ref.generation.tokens_per_s, 0)} tok/s -> ${ratio(ref.generation.tokens_per_s, genTps)}`);
+console.log(
+  `generation: ${side} ${fmt(genTps, 0)} tok/s vs ${thr} ${fmt(ref.generation.tokens_per_s, 0)} tok/s -> ${ratio(ref.generation.tokens_per_s, genTps)}`,
+);

@@ -21,7 +21,14 @@ import { rolloutSource } from './rollouts.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    seconds: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
 const ROUNDS = Number(values.rounds);
 const REQUESTS = Number(values.requests);
 const SECONDS = Number(values.seconds);
@@ -32,7 +39,10 @@ const { pick, edit } = rolloutSource(11);
 
 /** 200 OpenRLHF request bodies, each one group of 8 rollouts for one expert step. */
 function buildBodies(): string[] {
-  const rows = readFileSync(path.resolve(root, '../shared/data/gsm8k/train.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { question: string; answer: string });
+  const rows = readFileSync(path.resolve(root, '../shared/data/gsm8k/train.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
   const all = rows.flatMap((r) => r.answer.split('\n').filter((s) => !s.startsWith('####')));
   return Array.from({ length: 200 }, () => {
     const row = pick(rows);
@@ -64,15 +74,19 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 /** POST on a kept-alive node:http connection (lighter than fetch, so the client is not the bottleneck). */
 function post(url: string, body: string): Promise<{ rewards: (number | null)[] }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}: ${text}`));
-        else resolve(JSON.parse(text) as { rewards: (number | null)[] });
-      });
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}: ${text}`));
+          else resolve(JSON.parse(text) as { rewards: (number | null)[] });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -124,7 +138,22 @@ async function load(url: string, pid: number, bodies: string[]): Promise<Figures
 async function main(): Promise<void> {
   const bodies = buildBodies();
   const cores = os.cpus().length;
-  const srlServer = (workers: number) => start(process.execPath, ['--import', 'tsx', '--conditions=source', path.join(root, 'packages/cli/src/bin.ts'), 'serve', 'reward', 'step-similarity', '--options', '{"format":"plain"}', '--port', '0', '--workers', String(workers)]);
+  const srlServer = (workers: number) =>
+    start(process.execPath, [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      path.join(root, 'packages/cli/src/bin.ts'),
+      'serve',
+      'reward',
+      'step-similarity',
+      '--options',
+      '{"format":"plain"}',
+      '--port',
+      '0',
+      '--workers',
+      String(workers),
+    ]);
   const servers: Record<string, { url: string; child: ChildProcess }> = {
     srl: await srlServer(1),
     ...(cores > 1 ? { [`srl x${cores}`]: await srlServer(cores) } : {}),
@@ -133,14 +162,21 @@ async function main(): Promise<void> {
   try {
     // Same rewards, bit for bit, on every request before anything is timed.
     for (const [i, body] of bodies.entries()) {
-      const [b, ...others] = await Promise.all([post(servers.cpython.url, body), ...Object.entries(servers).filter(([n]) => n !== 'cpython').map(([, s]) => post(s.url, body))]);
+      const [b, ...others] = await Promise.all([
+        post(servers.cpython.url, body),
+        ...Object.entries(servers)
+          .filter(([n]) => n !== 'cpython')
+          .map(([, s]) => post(s.url, body)),
+      ]);
       for (const a of others) {
         a.rewards.forEach((r, k) => {
           if (!Object.is(r, b.rewards[k])) throw new Error(`request ${i} rollout ${k}: srl ${r}, CPython ${b.rewards[k]}`);
         });
       }
     }
-    console.log(`reward server, OpenRLHF batches of ${GROUP} rollouts (GSM8K steps), step-similarity; ${CONCURRENCY} keep-alive clients; at most ${REQUESTS} requests or ${SECONDS} s per round, best of ${ROUNDS}; node ${process.version}; ${os.cpus()[0]?.model ?? 'cpu'} x${cores}`);
+    console.log(
+      `reward server, OpenRLHF batches of ${GROUP} rollouts (GSM8K steps), step-similarity; ${CONCURRENCY} keep-alive clients; at most ${REQUESTS} requests or ${SECONDS} s per round, best of ${ROUNDS}; node ${process.version}; ${os.cpus()[0]?.model ?? 'cpu'} x${cores}`,
+    );
     console.log(`load average ${os.loadavg()[0].toFixed(2)} (other work on this machine slows both servers)`);
     console.log('server      requests  seconds  requests/s  rollouts/s  p50 ms  p99 ms  requests/CPU-s');
     const figures: Record<string, Figures> = {};
@@ -151,9 +187,13 @@ async function main(): Promise<void> {
       }
     }
     for (const [name, f] of Object.entries(figures)) {
-      console.log(`${name.padEnd(10)}  ${String(f.requests).padStart(8)}  ${f.seconds.toFixed(2).padStart(7)}  ${f.rps.toFixed(1).padStart(10)}  ${(f.rps * GROUP).toFixed(0).padStart(10)}  ${f.p50.toFixed(2).padStart(6)}  ${f.p99.toFixed(2).padStart(6)}  ${f.perCpuSecond.toFixed(0).padStart(14)}`);
+      console.log(
+        `${name.padEnd(10)}  ${String(f.requests).padStart(8)}  ${f.seconds.toFixed(2).padStart(7)}  ${f.rps.toFixed(1).padStart(10)}  ${(f.rps * GROUP).toFixed(0).padStart(10)}  ${f.p50.toFixed(2).padStart(6)}  ${f.p99.toFixed(2).padStart(6)}  ${f.perCpuSecond.toFixed(0).padStart(14)}`,
+      );
     }
-    const best = Object.entries(figures).filter(([n]) => n !== 'cpython').sort((a, b) => b[1].rps - a[1].rps)[0];
+    const best = Object.entries(figures)
+      .filter(([n]) => n !== 'cpython')
+      .sort((a, b) => b[1].rps - a[1].rps)[0];
     console.log(`requests per server CPU-second, srl / CPython: ${(figures.srl.perCpuSecond / figures.cpython.perCpuSecond).toFixed(2)}x`);
     console.log(`throughput ratio (requests/s) ${best[0]} / CPython: ${(best[1].rps / figures.cpython.rps).toFixed(2)}x (target >= 10x)`);
   } finally {

@@ -113,7 +113,9 @@ function rewardThroughput(workloads: Workload[]): void {
     const cells = onWorkloads.map((w) => {
       const inputs = w.pairs.map(([completion, reference]) => ({ completion, reference }));
       const { seconds } = bestTime(() => reward.scoreSync(inputs).map(() => 0), REPEATS);
-      return Math.round(w.pairs.length / seconds).toLocaleString('en-US').padStart(14);
+      return Math.round(w.pairs.length / seconds)
+        .toLocaleString('en-US')
+        .padStart(14);
     });
     console.log(`${name.padEnd(30)} ${cells.join(' ')}`);
   }
@@ -161,9 +163,13 @@ function main(): void {
     speedups.push(py.fresh / fresh.seconds);
   });
   console.log(`all ${workloads.reduce((s, w) => s + w.pairs.length, 0)} ratios identical to CPython's (bit for bit)`);
-  console.log(`total time, fresh matcher per pair: CPython ${pyTotal.toFixed(3)} s, ours ${tsTotal.toFixed(3)} s (${(pyTotal / tsTotal).toFixed(1)}x, dominated by 2k-chars autojunk=off)`);
+  console.log(
+    `total time, fresh matcher per pair: CPython ${pyTotal.toFixed(3)} s, ours ${tsTotal.toFixed(3)} s (${(pyTotal / tsTotal).toFixed(1)}x, dominated by 2k-chars autojunk=off)`,
+  );
   const geomean = Math.exp(speedups.reduce((s, x) => s + Math.log(x), 0) / speedups.length);
-  console.log(`headline: geometric mean of the ${speedups.length} per-workload speedups (fresh matcher per pair on both sides); lowest ${Math.min(...speedups).toFixed(1)}x`);
+  console.log(
+    `headline: geometric mean of the ${speedups.length} per-workload speedups (fresh matcher per pair on both sides); lowest ${Math.min(...speedups).toFixed(1)}x`,
+  );
   console.log(`similarity speedup vs CPython difflib: ${geomean.toFixed(1)}x`);
 }
 

@@ -31,7 +31,7 @@ for (let i = 0; i < argv.length; i += 2) {
 await selectBackend({ backend: 'wasm' });
 const config = { ...transformerPreset('llama-tiny'), hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 176, maxPositions: 768 };
 let seed = 1;
-const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
 const items: TrainingItem[] = [300, 420, 520, 610].flatMap((len) => {
   const prompt = Array.from({ length: len }, () => 32 + rand(90));
   return Array.from({ length: 8 }, (_, k) => {
@@ -49,7 +49,8 @@ for (const w of opts.workers) pools.set(w, w > 1 ? await GradientPool.start({ la
 const times = new Map<number, number[]>(opts.workers.map((w) => [w, []]));
 /** Cores this process gets right now: two threads spin for 1 s; their CPU time over the wall time (at most 2). */
 async function coresAvailable(): Promise<number> {
-  const spin = "const t = Date.now(); let x = 0; while (Date.now() - t < 1000) x += Math.sqrt(x + 1); require('node:worker_threads').parentPort.postMessage(x);";
+  const spin =
+    "const t = Date.now(); let x = 0; while (Date.now() - t < 1000) x += Math.sqrt(x + 1); require('node:worker_threads').parentPort.postMessage(x);";
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   await Promise.all([0, 1].map(() => new Promise((resolve) => new Worker(spin, { eval: true }).once('message', resolve))));
@@ -73,12 +74,18 @@ for (let r = 0; r < opts.rounds; r++) {
 const loadAfter = os.loadavg();
 const coresAfter = await coresAvailable();
 const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
-console.log(`\n${items.length} rows, ${items.reduce((a, it) => a + it.completionTokenIds.length, 0)} completion tokens; micro-batches: ${opts.workers.map((w) => `${w}w ${planChunks(items, undefined, budget, model, w).length}`).join(', ')}`);
-console.log(`load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)}; ${os.availableParallelism()} cores in the affinity mask; two spinning threads got ${coresBefore.toFixed(2)} cores before, ${coresAfter.toFixed(2)} after (the ceiling of any 2-thread speed-up)`);
+console.log(
+  `\n${items.length} rows, ${items.reduce((a, it) => a + it.completionTokenIds.length, 0)} completion tokens; micro-batches: ${opts.workers.map((w) => `${w}w ${planChunks(items, undefined, budget, model, w).length}`).join(', ')}`,
+);
+console.log(
+  `load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)}; ${os.availableParallelism()} cores in the affinity mask; two spinning threads got ${coresBefore.toFixed(2)} cores before, ${coresAfter.toFixed(2)} after (the ceiling of any 2-thread speed-up)`,
+);
 const base = median(times.get(opts.workers[0]) as number[]);
 for (const w of opts.workers) {
   const m = median(times.get(w) as number[]);
-  console.log(`workers ${w}: ${m.toFixed(0)} ms per train step (median of ${opts.rounds} rounds)${w !== opts.workers[0] ? `, ${(base / m).toFixed(2)}x vs ${opts.workers[0]}` : ''}`);
+  console.log(
+    `workers ${w}: ${m.toFixed(0)} ms per train step (median of ${opts.rounds} rounds)${w !== opts.workers[0] ? `, ${(base / m).toFixed(2)}x vs ${opts.workers[0]}` : ''}`,
+  );
 }
 for (const p of pools.values()) await p?.dispose();
 model.dispose();

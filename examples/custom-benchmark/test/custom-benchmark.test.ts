@@ -11,7 +11,9 @@ describe('a new benchmark from configuration only', () => {
   it('evaluates MATH500 and the custom JSONL (other field names, integer answers) end to end and writes the table', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'srl-eval-'));
     expect(await main(['--log-format', 'json', 'eval', recipe, '--out', out])).toBe(0);
-    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { summaries: { benchmark: string; problems: number; skipped: number; greedyAccuracy: number; avgAtK: number; passAtK: Record<string, number> }[] };
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
+      summaries: { benchmark: string; problems: number; skipped: number; greedyAccuracy: number; avgAtK: number; passAtK: Record<string, number> }[];
+    };
     expect(summary.summaries.map((s) => [s.benchmark, s.problems, s.skipped])).toEqual([
       ['math-math500', 24, 0],
       ['pencils-and-tanks', 24, 0],
@@ -21,7 +23,10 @@ describe('a new benchmark from configuration only', () => {
       expect(Object.keys(s.passAtK)).toEqual(['1', '2', '4']);
       expect(s.passAtK['1']).toBeCloseTo(s.avgAtK, 12); // unbiased pass@1 equals avg@k
     }
-    const rows = readFileSync(path.join(out, 'pencils-and-tanks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(path.join(out, 'pencils-and-tanks.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(24);
     expect(rows[0]).toMatchObject({ id: 'cb-01', gold: '736' });
     expect(rows[0].samples.completions).toHaveLength(4);

@@ -14,9 +14,19 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
     expect(await main(['--log-format', 'json', 'experiment', file, '--out', out, '--smoke'])).toBe(0);
     const experiment = json(path.join(out, 'experiment.json'));
     expect(experiment).toMatchObject({ name: 'srl-vs-rlvr-smoke', status: 'complete', seeds: [0], budget: { kind: 'tokens', perArm: 200000 } });
-    expect(experiment.arms.map((a: { name: string }) => a.name)).toEqual(['sft', 'rlvr', 'srl', 'srl-then-rlvr', 'srl-no-dynamic-sampling', 'srl-whole-solution']);
+    expect(experiment.arms.map((a: { name: string }) => a.name)).toEqual([
+      'sft',
+      'rlvr',
+      'srl',
+      'srl-then-rlvr',
+      'srl-no-dynamic-sampling',
+      'srl-whole-solution',
+    ]);
     expect(json(path.join(out, 'base', 'eval', 'summary.json')).summaries.map((s: { benchmark: string }) => s.benchmark)).toEqual(['hard', 'easy']);
-    const expert = readFileSync(path.join(out, 'benchmarks', 'hard.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const expert = readFileSync(path.join(out, 'benchmarks', 'hard.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(expert).toHaveLength(2);
     expect(expert[0].steps).toHaveLength(5);
 
@@ -25,7 +35,9 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
       const budget = json(path.join(dir, 'budget.json'));
       expect(budget.kind).toBe('tokens');
       expect(budget.spent).toBeGreaterThan(0);
-      const evals = readdirSync(path.join(dir, 'evals')).map(Number).sort((a, b) => a - b);
+      const evals = readdirSync(path.join(dir, 'evals'))
+        .map(Number)
+        .sort((a, b) => a - b);
       // The last evaluation is at the budget spent, with avg@k; a two-stage arm also has its first stage's end.
       expect(evals.at(-1)).toBe(budget.spent);
       const final = json(path.join(dir, 'evals', String(budget.spent), 'summary.json'));

@@ -10,14 +10,17 @@ const silent: Logger = { log() {}, metrics() {}, progress() {} };
 const registry = new PluginRegistry();
 for (const plugin of taskPlugins) registry.register(plugin, '@srl/tasks');
 for (const plugin of rewardPlugins) registry.register(plugin, '@srl/rewards');
-const create = <K extends 'task' | 'reward'>(kind: K, ref: Parameters<PluginRegistry['create']>[1]) => registry.create(kind, ref, { logger: silent, baseDir: process.cwd() });
+const create = <K extends 'task' | 'reward'>(kind: K, ref: Parameters<PluginRegistry['create']>[1]) =>
+  registry.create(kind, ref, { logger: silent, baseDir: process.cwd() });
 
 async function expertRows(name: string): Promise<{ completion: string; reference: string }[]> {
   const task = (await create('task', name)) as Task;
   const rows: { completion: string; reference: string }[] = [];
   for (const example of (await task.load('train')).examples) {
     const t = example.metadata!.trajectory as SweTrajectory;
-    task.instances(example, 'srl').forEach((inst, k) => rows.push({ completion: expertCompletion(t.steps[k]!.thought, inst.reference), reference: inst.reference }));
+    task
+      .instances(example, 'srl')
+      .forEach((inst, k) => rows.push({ completion: expertCompletion(t.steps[k]!.thought, inst.reference), reference: inst.reference }));
   }
   return rows;
 }

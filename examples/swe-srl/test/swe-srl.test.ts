@@ -6,7 +6,11 @@ import { main } from '@srl/cli';
 import { describe, expect, it } from 'vitest';
 
 const recipe = fileURLToPath(new URL('../recipe.yaml', import.meta.url));
-const lines = (file: string): Record<string, unknown>[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const lines = (file: string): Record<string, unknown>[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('swe-srl (smoke)', () => {
   it('trains SFT then SRL on SWE step instances for two steps each, then evaluates the agent on built-in tasks', async () => {

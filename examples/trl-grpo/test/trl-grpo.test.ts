@@ -30,7 +30,13 @@ describe('examples/trl-grpo', () => {
     const checkpoint = path.join(out, 'run', 'stages', '0-sft-tiny', 'checkpoints', final.dir);
     const data = path.join(out, 'trl.jsonl');
     srl('export', recipe, '--format', 'trl', '--out', data);
-    const exported = new Map(readFileSync(data, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.instance_id, r]));
+    const exported = new Map(
+      readFileSync(data, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((r) => [r.instance_id, r]),
+    );
 
     const server = spawn(process.execPath, [...srlArgs, 'serve', 'reward', recipe, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
@@ -44,9 +50,31 @@ describe('examples/trl-grpo', () => {
         server.once('exit', (code) => reject(new Error(`reward server exited with ${code}`)));
       });
       const log = path.join(out, 'trl-log.json');
-      const trl = spawnSync(path.join(venv, 'bin', 'python'), [path.join(here, 'train_grpo.py'), '--model', checkpoint, '--data', data, '--reward-url', url, '--output-dir', path.join(out, 'trl'), '--cpu', '--max-steps', '2', '--log-file', log], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
+      const trl = spawnSync(
+        path.join(venv, 'bin', 'python'),
+        [
+          path.join(here, 'train_grpo.py'),
+          '--model',
+          checkpoint,
+          '--data',
+          data,
+          '--reward-url',
+          url,
+          '--output-dir',
+          path.join(out, 'trl'),
+          '--cpu',
+          '--max-steps',
+          '2',
+          '--log-file',
+          log,
+        ],
+        { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } },
+      );
       expect(trl.status, trl.stderr.slice(-3000)).toBe(0);
-      const { calls, log_history } = JSON.parse(readFileSync(log, 'utf8')) as { calls: { rows: Record<string, unknown>[]; rewards: (number | null)[] }[]; log_history: Record<string, number>[] };
+      const { calls, log_history } = JSON.parse(readFileSync(log, 'utf8')) as {
+        calls: { rows: Record<string, unknown>[]; rewards: (number | null)[] }[];
+        log_history: Record<string, number>[];
+      };
 
       // Two GRPO steps of 4 completions (one group of G = 4), each scored by one call to the server.
       expect(calls.map((c) => c.rows.length)).toEqual([4, 4]);
@@ -54,8 +82,17 @@ describe('examples/trl-grpo', () => {
       for (const row of calls.flatMap((c) => c.rows)) expect(row.reference).toBe(exported.get(String(row.instanceId))?.reference);
       // The rewards TRL trained on are srl's step-similarity of those rows.
       const rows = path.join(out, 'rows.jsonl');
-      writeFileSync(rows, calls.flatMap((c) => c.rows).map((r) => JSON.stringify(r)).join('\n'));
-      const rescored = srl('reward', 'step-similarity', '--options', '{"format":"plain"}', '--input', rows).trim().split('\n').map((l) => JSON.parse(l).reward);
+      writeFileSync(
+        rows,
+        calls
+          .flatMap((c) => c.rows)
+          .map((r) => JSON.stringify(r))
+          .join('\n'),
+      );
+      const rescored = srl('reward', 'step-similarity', '--options', '{"format":"plain"}', '--input', rows)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).reward);
       expect(calls.flatMap((c) => c.rewards)).toEqual(rescored);
       const steps = log_history.filter((h) => 'reward' in h);
       expect(steps).toHaveLength(2);

@@ -6,7 +6,9 @@ let settled = false;
 // settles) is pending: that must never look like success.
 process.once('exit', (code) => {
   if (settled || code !== 0) return;
-  process.stderr.write('srl: the command stopped before it finished: work was still pending with nothing left to run (a promise that never settles, e.g. in a plugin); nothing was completed\n');
+  process.stderr.write(
+    'srl: the command stopped before it finished: work was still pending with nothing left to run (a promise that never settles, e.g. in a plugin); nothing was completed\n',
+  );
   process.exitCode = 1;
 });
 

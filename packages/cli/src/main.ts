@@ -61,13 +61,15 @@ export function buildProgram(result: { code: number }): Command {
     const o = program.opts<{ logFormat: LogFormat; verbose?: boolean }>();
     return new ConsoleLogger({ format: o.logFormat, verbose: o.verbose });
   };
-  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A): Promise<void> => {
-    result.code = await fn(...args);
-  };
+  const run =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A): Promise<void> => {
+      result.code = await fn(...args);
+    };
 
   program
     .command('validate')
-    .description('validate a recipe: structure, plugin names and every plugin\'s options (exit 2 with all errors)')
+    .description("validate a recipe: structure, plugin names and every plugin's options (exit 2 with all errors)")
     .argument('<recipe>', 'recipe file (.json, .yaml)')
     .option('--set <path=value>', 'override a recipe value, e.g. stages[1].options.lr=1e-4 (YAML value; repeatable)', collect)
     .action(run((file: string, opts: { set?: string[] }) => validateCommand(file, process.stdout, opts.set ?? [])));
@@ -91,9 +93,9 @@ export function buildProgram(result: { code: number }): Command {
 
   program
     .command('train')
-    .description('run a recipe\'s stages (SFT, SRL, RLVR, ...)')
+    .description("run a recipe's stages (SFT, SRL, RLVR, ...)")
     .argument('<recipe>', 'recipe file')
-    .option('--out <dir>', 'run folder (default: the recipe\'s output, or runs/<name>)')
+    .option('--out <dir>', "run folder (default: the recipe's output, or runs/<name>)")
     .option('--max-steps <n>', 'stop each stage after n optimizer steps', positiveInt('--max-steps'))
     .option('--resume', 'continue from the latest checkpoint in the run folder')
     .option('--allow-recipe-change', 'with --resume: accept changes to stages not yet complete (recorded in run.json)')
@@ -108,19 +110,21 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<file>', 'experiment file, e.g. examples/srl-vs-rlvr/experiment.yaml')
     .option('--out <dir>', 'experiment folder (default: runs/<folder of the file>)')
     .option('--smoke', 'one seed, a few steps per stage, a tiny evaluation')
-    .option('--workers <n>', 'runs in parallel (default: the file\'s workers)', positiveInt('--workers'))
+    .option('--workers <n>', "runs in parallel (default: the file's workers)", positiveInt('--workers'))
     .action(run((file: string, opts: ExperimentCommandOptions) => experimentCommand(file, opts, logger())));
 
   program
     .command('eval')
-    .description('evaluate a policy on the recipe\'s eval benchmarks (greedy accuracy, avg@k, pass@k)')
+    .description("evaluate a policy on the recipe's eval benchmarks (greedy accuracy, avg@k, pass@k)")
     .argument('<recipe>', 'recipe file')
     .option('--out <dir>', 'where results are written (default: <run>/eval)')
-    .option('--checkpoint <dir>', 'evaluate this checkpoint instead of the recipe\'s policy')
+    .option('--checkpoint <dir>', "evaluate this checkpoint instead of the recipe's policy")
     .option('--limit <n>', 'only the first n problems of each benchmark', positiveInt('--limit'))
     .option('--backend <name>', 'tensor backend: tensorflow, wasm or cpu')
     .option('--set <path=value>', 'override a recipe value, e.g. eval.samples=8 (YAML value; repeatable)', collect)
-    .action(run((file: string, opts: { out?: string; checkpoint?: string; limit?: number; backend?: string; set?: string[] }) => evalCommand(file, opts, logger())));
+    .action(
+      run((file: string, opts: { out?: string; checkpoint?: string; limit?: number; backend?: string; set?: string[] }) => evalCommand(file, opts, logger())),
+    );
 
   program
     .command('init')
@@ -131,7 +135,7 @@ export function buildProgram(result: { code: number }): Command {
 
   program
     .command('schema')
-    .description('print the recipe JSON Schema for editors: every registered plugin\'s name and options (point $schema at it)')
+    .description("print the recipe JSON Schema for editors: every registered plugin's name and options (point $schema at it)")
     .option('--out <file>', 'write it to this file instead of stdout')
     .option('--builtin', 'only the built-in @srl plugins (the file shipped in @srl/core)')
     .option('--plugin <package>', 'also load this plugin package (repeatable)', collect)
@@ -150,34 +154,34 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<out>', 'experiment folder')
     .action(run((dir: string) => experimentReportCommand(dir, logger())));
 
-  const data = program.command('data').description('datasets in and out: a stage\'s instances, rewritten expert solutions');
+  const data = program.command('data').description("datasets in and out: a stage's instances, rewritten expert solutions");
   data
     .command('instances')
-    .description('print a stage\'s training instances as the trainer loads them, one JSON line {id, messages, reference, metadata} each')
+    .description("print a stage's training instances as the trainer loads them, one JSON line {id, messages, reference, metadata} each")
     .argument('<recipe>', 'recipe file')
     .option('--stage <n>', 'stage index (default 0)', nonNegativeInt('--stage'))
-    .addOption(new Option('--kind <kind>', 'instance kind instead of the trainer\'s').choices(['srl', 'sft', 'rlvr']))
-    .option('--split <name>', 'task split instead of the trainer\'s')
+    .addOption(new Option('--kind <kind>', "instance kind instead of the trainer's").choices(['srl', 'sft', 'rlvr']))
+    .option('--split <name>', "task split instead of the trainer's")
     .option('--limit <n>', 'print only the first n instances', positiveInt('--limit'))
-    .option('--backend <name>', 'tensor backend of the recipe\'s policy (its tokenizer filters long prompts)')
+    .option('--backend <name>', "tensor backend of the recipe's policy (its tokenizer filters long prompts)")
     .action(run((file: string, opts: DataInstancesOptions) => dataInstancesCommand(file, opts, logger())));
 
   program
     .command('export')
-    .description('write a stage\'s training instances as a verl (Parquet), TRL or OpenRLHF (JSONL) dataset')
+    .description("write a stage's training instances as a verl (Parquet), TRL or OpenRLHF (JSONL) dataset")
     .argument('<recipe>', 'recipe file')
     .addOption(new Option('--format <format>', 'dataset layout').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .requiredOption('--out <file>', 'output file (.parquet for verl, .jsonl otherwise)')
     .option('--stage <n>', 'stage index (default 0)', nonNegativeInt('--stage'))
-    .option('--split <name>', 'task split instead of the trainer\'s')
+    .option('--split <name>', "task split instead of the trainer's")
     .option('--ability <name>', 'verl "ability" column (default: the task name\'s area, e.g. math)')
-    .option('--backend <name>', 'tensor backend of the recipe\'s policy')
+    .option('--backend <name>', "tensor backend of the recipe's policy")
     .action(run((file: string, opts: ExportOptions) => exportCommand(file, opts, logger())));
 
   const serve = program.command('serve').description('HTTP servers for other engines');
   serve
     .command('reward')
-    .description('serve a reward plugin or a recipe stage\'s weighted rewards over HTTP: OpenRLHF (POST /, /reward), srl rows (POST /score), GET /health')
+    .description("serve a reward plugin or a recipe stage's weighted rewards over HTTP: OpenRLHF (POST /, /reward), srl rows (POST /score), GET /health")
     .argument('<name-or-recipe>', 'reward plugin name (e.g. step-similarity) or recipe file')
     .option('--options <json>', 'plugin options as a JSON object (with a plugin name)')
     .option('--stage <n>', 'recipe stage whose rewards to serve (default: the first with rewards)', nonNegativeInt('--stage'))
@@ -191,7 +195,7 @@ export function buildProgram(result: { code: number }): Command {
 
   program
     .command('generate')
-    .description('sample from a checkpoint folder or a recipe\'s policy (greedy at --temperature 0)')
+    .description("sample from a checkpoint folder or a recipe's policy (greedy at --temperature 0)")
     .argument('<checkpoint-dir|recipe>', 'checkpoint folder (config.json, model.safetensors, tokenizer) or recipe file')
     .requiredOption('--prompt <text>', 'the prompt')
     .option('--chat', 'send the prompt as a user turn through the chat template')

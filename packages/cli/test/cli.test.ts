@@ -14,7 +14,10 @@ describe('srl reward', () => {
     writeFileSync(rows, ['{"completion": "x = 3", "reference": "x = 3", "id": 1}', '', '{"completion": "a b", "reference": "b c"}'].join('\n'));
     const { code, out } = await srl(['reward', 'weighted-sum', '--input', rows, '--options', '{"rewards":[{"reward":"token-f1","weight":2}]}']);
     expect(code).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0].reward).toBe(2);
     expect(lines[1]).toEqual({ reward: 1, components: { 'token-f1': 0.5, 'token-f1.precision': 0.5, 'token-f1.recall': 0.5 } });

@@ -38,7 +38,13 @@ const server: Server = createServer(async (req, res) => {
   const s = SCRIPT[id];
   if (s.status && failR7) return res.writeHead(s.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'overloaded' } }));
   res.writeHead(200, { 'content-type': 'application/json' }).end(
-    JSON.stringify({ id: 'c', object: 'chat.completion', created: 0, model: 'scripted', choices: [{ index: 0, message: { role: 'assistant', content: s.reply }, finish_reason: s.finish ?? 'stop', logprobs: null }] }),
+    JSON.stringify({
+      id: 'c',
+      object: 'chat.completion',
+      created: 0,
+      model: 'scripted',
+      choices: [{ index: 0, message: { role: 'assistant', content: s.reply }, finish_reason: s.finish ?? 'stop', logprobs: null }],
+    }),
   );
 });
 afterAll(() => server.close());
@@ -48,9 +54,31 @@ describe('srl data rewrite', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     const input = path.join(tmp, 'raw.jsonl');
-    writeFileSync(input, Object.keys(SCRIPT).map((id, i) => JSON.stringify({ id, problem: `MARK-${id}: solve x + ${i + 1} = ${2 * (i + 1)}`, solution: `Subtract ${i + 1}: x = \\boxed{${i + 1}}.`, source: 'test' })).join('\n') + '\n');
+    writeFileSync(
+      input,
+      Object.keys(SCRIPT)
+        .map((id, i) =>
+          JSON.stringify({
+            id,
+            problem: `MARK-${id}: solve x + ${i + 1} = ${2 * (i + 1)}`,
+            solution: `Subtract ${i + 1}: x = \\boxed{${i + 1}}.`,
+            source: 'test',
+          }),
+        )
+        .join('\n') + '\n',
+    );
     const out = path.join(tmp, 'rewritten.jsonl');
-    const args = ['data', 'rewrite', input, '--out', out, '--concurrency', '3', '--policy', JSON.stringify(['openai-compatible', { baseURL, model: 'scripted', maxRetries: 0 }])];
+    const args = [
+      'data',
+      'rewrite',
+      input,
+      '--out',
+      out,
+      '--concurrency',
+      '3',
+      '--policy',
+      JSON.stringify(['openai-compatible', { baseURL, model: 'scripted', maxRetries: 0 }]),
+    ];
 
     const first = await srl(args);
     expect(first.code).toBe(1); // r7 failed: not written anywhere, so a rerun retries it
@@ -58,10 +86,23 @@ describe('srl data rewrite', () => {
     expect(first.err).toMatch(/r7: .*answered HTTP 500/);
     expect(first.err).toMatch(/rewrite \[#+/); // the progress bar
     expect(mostInFlight).toBe(3);
-    const kept = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const kept = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(kept.map((r) => r.id).sort()).toEqual(['r1', 'r2', 'r8']);
-    expect(kept.find((r) => r.id === 'r2')).toEqual({ id: 'r2', problem: 'MARK-r2: solve x + 2 = 4', solution: GOOD(2), original_solution: 'Subtract 2: x = \\boxed{2}.', source: 'test', rewrite_steps: 2 });
-    const rejected = readFileSync(path.join(tmp, 'rewritten.rejected.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(kept.find((r) => r.id === 'r2')).toEqual({
+      id: 'r2',
+      problem: 'MARK-r2: solve x + 2 = 4',
+      solution: GOOD(2),
+      original_solution: 'Subtract 2: x = \\boxed{2}.',
+      source: 'test',
+      rewrite_steps: 2,
+    });
+    const rejected = readFileSync(path.join(tmp, 'rewritten.rejected.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(Object.fromEntries(rejected.map((r) => [r.id, r.detail]))).toEqual({
       r3: 'no "SOLUTION:" header line',
       r4: 'step 2: numbered 3, expected 2',
@@ -77,7 +118,10 @@ describe('srl data rewrite', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.out)).toMatchObject({ kept: 1, dropped: 0, failed: 0, skipped: 7 });
     expect(requests).toEqual(['r7']);
-    const all = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const all = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(all.map((r) => r.id).sort()).toEqual(['r1', 'r2', 'r7', 'r8']);
 
     const third = await srl(args);
@@ -87,7 +131,9 @@ describe('srl data rewrite', () => {
   it('refuses a bad --policy and rows without a solution', async () => {
     const input = path.join(tmp, 'bad.jsonl');
     writeFileSync(input, '{"id": 1, "text": "no solution field"}\n');
-    expect((await srl(['data', 'rewrite', input, '--out', path.join(tmp, 'x.jsonl'), '--policy', '["openai-compatible"'])).err).toMatch(/--policy must be a plugin name or JSON/);
+    expect((await srl(['data', 'rewrite', input, '--out', path.join(tmp, 'x.jsonl'), '--policy', '["openai-compatible"'])).err).toMatch(
+      /--policy must be a plugin name or JSON/,
+    );
     const r = await srl(['data', 'rewrite', input, '--out', path.join(tmp, 'x.jsonl'), '--policy', 'openai-compatible']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad\.jsonl:1: "solution" must be a string.*--solution-field/);

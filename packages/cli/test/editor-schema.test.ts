@@ -45,7 +45,10 @@ describe('recipe.schema.json for editors', () => {
 
   it('lists plugin names and options with their defaults, so editors can complete them', () => {
     const schema = JSON.parse(readFileSync(shippedFile, 'utf8'));
-    const trainers = schema.definitions.trainerRef.anyOf as { const?: string; items?: [{ const: string }, { properties: Record<string, { default?: unknown }> }] }[];
+    const trainers = schema.definitions.trainerRef.anyOf as {
+      const?: string;
+      items?: [{ const: string }, { properties: Record<string, { default?: unknown }> }];
+    }[];
     const srl = trainers.find((t) => t.items?.[0].const === 'srl')!;
     expect(srl.items![1].properties.groupSize!.default).toBe(8);
     expect(trainers.map((t) => t.const).filter(Boolean)).toEqual(expect.arrayContaining(['sft', 'srl', 'rlvr', 'grpo']));

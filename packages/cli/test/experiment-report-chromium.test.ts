@@ -18,7 +18,15 @@ describe.runIf(available)('srl experiment-report in headless Chromium', () => {
     expect(readFileSync(`${dir}/results.md`, 'utf8')).toContain('| SRL | 41.0 ± 1.0 |');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();

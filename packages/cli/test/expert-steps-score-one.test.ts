@@ -28,7 +28,13 @@ const s1kFile = path.join(dir, 's1k-numbered.jsonl');
 writeFileSync(
   s1kFile,
   numbered
-    .flatMap((solution, i) => Array.from({ length: 5 }, (_, v) => ({ question: `Problem ${i}.${v}: compute it.`, solution: solution.replace(/\\boxed\{(\d+)\}/, (_m, n) => `\\boxed{${Number(n) + v}}`), deepseek_attempt: solution })))
+    .flatMap((solution, i) =>
+      Array.from({ length: 5 }, (_, v) => ({
+        question: `Problem ${i}.${v}: compute it.`,
+        solution: solution.replace(/\\boxed\{(\d+)\}/, (_m, n) => `\\boxed{${Number(n) + v}}`),
+        deepseek_attempt: solution,
+      })),
+    )
     .map((r) => JSON.stringify(r))
     .join('\n') + '\n',
 );
@@ -36,7 +42,10 @@ writeFileSync(
 // A SWE-smith conversation whose calls hold lines a step parser could take for step headers (`2. ...` in a
 // created file, a numbered list in a heredoc): inside a call's parameter they are the call's data.
 const sweFile = path.join(dir, 'swe-numbered.jsonl');
-const call = (tool: string, params: Record<string, string>): string => `<function=${tool}>\n${Object.entries(params).map(([k, v]) => `<parameter=${k}>${v}</parameter>\n`).join('')}</function>`;
+const call = (tool: string, params: Record<string, string>): string =>
+  `<function=${tool}>\n${Object.entries(params)
+    .map(([k, v]) => `<parameter=${k}>${v}</parameter>\n`)
+    .join('')}</function>`;
 writeFileSync(
   sweFile,
   JSON.stringify({
@@ -44,7 +53,10 @@ writeFileSync(
     messages: [
       { role: 'system', content: 'You are an agent.' },
       { role: 'user', content: 'The install steps in NOTES.md are missing.' },
-      { role: 'assistant', content: `Write them.\n\n${call('str_replace_editor', { command: 'create', path: '/testbed/NOTES.md', file_text: '# Install\n1. Clone the repository.\n2. Run make.\n3.\n' })}` },
+      {
+        role: 'assistant',
+        content: `Write them.\n\n${call('str_replace_editor', { command: 'create', path: '/testbed/NOTES.md', file_text: '# Install\n1. Clone the repository.\n2. Run make.\n3.\n' })}`,
+      },
       { role: 'user', content: 'OBSERVATION:\nFile created successfully at: /testbed/NOTES.md' },
       { role: 'assistant', content: `Check.\n${call('bash', { command: "cat <<'EOF' >> NOTES.md\n4. Run the tests.\nEOF\ncat NOTES.md" })}` },
       { role: 'user', content: 'OBSERVATION:\n# Install\n1. Clone the repository.\n2. Run make.\n3.\n4. Run the tests.' },
@@ -55,7 +67,10 @@ writeFileSync(
 
 // srl's canonical JSONL, as the agent loop writes it (here: the built-in tasks' expert trajectories).
 const canonicalFile = path.join(dir, 'agent-runs.jsonl');
-await writeTrajectories(canonicalFile, (await loadBuiltinSweTasks()).map((t) => t.trajectory));
+await writeTrajectories(
+  canonicalFile,
+  (await loadBuiltinSweTasks()).map((t) => t.trajectory),
+);
 
 interface Case {
   task: string;
@@ -67,7 +82,12 @@ interface Case {
   swe?: boolean;
 }
 
-const shared = (task: string, splits: string[], atLeast: number, decomposer?: PluginRef): Case => ({ task, options: decomposer ? { decomposer } : {}, splits, atLeast });
+const shared = (task: string, splits: string[], atLeast: number, decomposer?: PluginRef): Case => ({
+  task,
+  options: decomposer ? { decomposer } : {},
+  splits,
+  atLeast,
+});
 const s1k = { path: s1kFile, solutionField: 'deepseek_attempt', answerField: 'solution' };
 const cases: Case[] = [
   shared('math/gsm8k', ['train', 'test'], 7473 * 2),
@@ -78,7 +98,12 @@ const cases: Case[] = [
   { task: 'math/s1k', options: s1k, splits: ['train', 'validation'], atLeast: 30 * 2 },
   { task: 'math/s1k', options: { ...s1k, stepTitleInPrompt: true }, splits: ['validation'], atLeast: 30 * 2 },
   { task: 'math/s1k', options: { ...s1k, decomposer: 'paragraphs' }, splits: ['validation'], atLeast: 30 * 2 },
-  { task: 'jsonl-benchmark', options: { path: s1kFile, problemField: 'question', answerField: 'solution', solutionField: 'deepseek_attempt', decomposer: 'numbered' }, splits: ['test'], atLeast: 30 * 2 },
+  {
+    task: 'jsonl-benchmark',
+    options: { path: s1kFile, problemField: 'question', answerField: 'solution', solutionField: 'deepseek_attempt', decomposer: 'numbered' },
+    splits: ['test'],
+    atLeast: 30 * 2,
+  },
   { task: 'math/synthetic-arithmetic', options: {}, splits: ['train', 'validation', 'test'], atLeast: 100 },
   // SWE: every action of the shared trajectories and of the built-in tasks' expert trajectories.
   { task: 'swe/openhands', options: {}, splits: ['train'], atLeast: 814, swe: true },
@@ -102,27 +127,38 @@ describe('the expert step scores exactly 1.0 under default step-similarity', () 
 
   it('covers every shipped task plugin', () => {
     const covered = new Set([...cases.map((c) => c.task), ...noSteps]);
-    expect(env.registry.list('task').map((p) => p.definition.name).filter((n) => !covered.has(n))).toEqual([]);
+    expect(
+      env.registry
+        .list('task')
+        .map((p) => p.definition.name)
+        .filter((n) => !covered.has(n)),
+    ).toEqual([]);
   });
 
   type Run = readonly [Case, 'numbered' | 'bare' | undefined];
   const runs: Run[] = cases.flatMap((c): Run[] => (c.swe ? [[c, undefined]] : (['numbered', 'bare'] as const).map((n): Run => [c, n])));
-  it.each(runs.map(([c, targetNumbering]) => [`${c.task} ${JSON.stringify(c.options.decomposer ?? c.options.path ?? '')}${c.options.stepTitleInPrompt ? ' stepTitleInPrompt' : ''}${targetNumbering ? ` (${targetNumbering} targets)` : ''}`, c, targetNumbering] as const))(
-    '%s',
-    async (_, c, targetNumbering) => {
-      const task: Task = await env.registry.create('task', [c.task, { ...c.options, ...(targetNumbering ? { targetNumbering } : {}) }], deps);
-      let checked = 0;
-      for (const split of c.splits) {
-        const { examples, skipped } = await task.load(split, c.task === 'math/synthetic-arithmetic' && split === 'train' ? { limit: 200 } : {});
-        if (c.swe) expect(skipped).toEqual([]);
-        const report = await checkExpertStepsScoreOne({ task, examples, reward });
-        expect(report.failures, `${c.task} ${split}`).toEqual([]);
-        expect(report.skipped).toBe(0);
-        checked += report.checked;
-      }
-      expect(checked).toBeGreaterThanOrEqual(c.atLeast);
-    },
-  );
+  it.each(
+    runs.map(
+      ([c, targetNumbering]) =>
+        [
+          `${c.task} ${JSON.stringify(c.options.decomposer ?? c.options.path ?? '')}${c.options.stepTitleInPrompt ? ' stepTitleInPrompt' : ''}${targetNumbering ? ` (${targetNumbering} targets)` : ''}`,
+          c,
+          targetNumbering,
+        ] as const,
+    ),
+  )('%s', async (_, c, targetNumbering) => {
+    const task: Task = await env.registry.create('task', [c.task, { ...c.options, ...(targetNumbering ? { targetNumbering } : {}) }], deps);
+    let checked = 0;
+    for (const split of c.splits) {
+      const { examples, skipped } = await task.load(split, c.task === 'math/synthetic-arithmetic' && split === 'train' ? { limit: 200 } : {});
+      if (c.swe) expect(skipped).toEqual([]);
+      const report = await checkExpertStepsScoreOne({ task, examples, reward });
+      expect(report.failures, `${c.task} ${split}`).toEqual([]);
+      expect(report.skipped).toBe(0);
+      checked += report.checked;
+    }
+    expect(checked).toBeGreaterThanOrEqual(c.atLeast);
+  });
 
   it.each(noSteps)('%s has no expert steps to check', async (name) => {
     const task: Task = await env.registry.create('task', name, deps);
@@ -132,7 +168,9 @@ describe('the expert step scores exactly 1.0 under default step-similarity', () 
   });
 
   it('fails, and says where, when a step holds a second step header', async () => {
-    const task = { instances: () => [{ id: 'x/srl/1', exampleId: 'x', kind: 'srl' as const, prompt: [], reference: '1. **A** a\n2. **B** b', step: { index: 1, count: 1 } }] };
+    const task = {
+      instances: () => [{ id: 'x/srl/1', exampleId: 'x', kind: 'srl' as const, prompt: [], reference: '1. **A** a\n2. **B** b', step: { index: 1, count: 1 } }],
+    };
     const report = await checkExpertStepsScoreOne({ task, examples: [{ id: 'x', problem: 'p', steps: ['s'] }], reward });
     expect(report.failed).toBe(1);
     expect(report.failures[0]).toMatch(/^x\/srl\/1: reward -1 .*"format_ok":0/);

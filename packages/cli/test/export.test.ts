@@ -11,10 +11,14 @@ import { srl } from './run-srl';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const recipe = path.join(root, 'examples', 'quickstart', 'recipe.yaml');
 
-const lines = (text: string): Record<string, unknown>[] => text.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (text: string): Record<string, unknown>[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('srl data instances', () => {
-  it('prints the stage\'s instances {id, messages, reference, metadata}, as the trainer loads them', async () => {
+  it("prints the stage's instances {id, messages, reference, metadata}, as the trainer loads them", async () => {
     const all = await srl(['data', 'instances', recipe, '--stage', '1']);
     expect(all.code, all.err).toBe(0);
     const rows = lines(all.out);
@@ -25,7 +29,10 @@ describe('srl data instances', () => {
       id: 'train-1/srl/2',
       messages: [
         { role: 'system', content: 'Continue the solution with the single next step.' },
-        { role: 'user', content: expect.stringMatching(/^Question:\nNatalia sold clips[\s\S]*\n\nSolution so far:\n1\. Natalia sold 48\/2 = 24 clips in May\.$/) },
+        {
+          role: 'user',
+          content: expect.stringMatching(/^Question:\nNatalia sold clips[\s\S]*\n\nSolution so far:\n1\. Natalia sold 48\/2 = 24 clips in May\.$/),
+        },
       ],
       reference: '2. Natalia sold 48+24 = 72 clips altogether in April and May.',
       metadata: { exampleId: 'train-1', kind: 'srl', step: { index: 2, count: 2 }, answer: '72' },
@@ -33,7 +40,10 @@ describe('srl data instances', () => {
     const few = await srl(['data', 'instances', recipe, '--stage', '1', '--limit', '3']);
     expect(lines(few.out)).toEqual(rows.slice(0, 3));
     const rlvr = lines((await srl(['data', 'instances', recipe, '--kind', 'rlvr', '--limit', '2'])).out);
-    expect(rlvr.map((r) => [r.id, r.reference, (r.metadata as { kind: string }).kind])).toEqual([['train-1/rlvr', '72', 'rlvr'], ['train-2/rlvr', '10', 'rlvr']]);
+    expect(rlvr.map((r) => [r.id, r.reference, (r.metadata as { kind: string }).kind])).toEqual([
+      ['train-1/rlvr', '72', 'rlvr'],
+      ['train-2/rlvr', '10', 'rlvr'],
+    ]);
   });
 
   it('refuses a stage the recipe does not have, naming the ones it has', async () => {
@@ -51,9 +61,13 @@ describe('srl export', () => {
     python = path.join(execFileSync(path.join(root, 'examples', 'trl-grpo', 'setup-venv.sh'), { encoding: 'utf8', timeout: 900_000 }).trim(), 'bin', 'python');
   }, 900_000);
 
-  it('writes verl Parquet that pyarrow reads back with verl\'s schema, TRL JSONL that datasets loads, OpenRLHF JSONL', async () => {
+  it("writes verl Parquet that pyarrow reads back with verl's schema, TRL JSONL that datasets loads, OpenRLHF JSONL", async () => {
     const rows = lines((await srl(['data', 'instances', recipe, '--stage', '1'])).out);
-    for (const [format, file] of [['verl', 'train.parquet'], ['trl', 'trl.jsonl'], ['openrlhf', 'openrlhf.jsonl']]) {
+    for (const [format, file] of [
+      ['verl', 'train.parquet'],
+      ['trl', 'trl.jsonl'],
+      ['openrlhf', 'openrlhf.jsonl'],
+    ]) {
       const r = await srl(['export', recipe, '--stage', '1', '--format', format, '--out', path.join(dir, file)]);
       expect(r.code, r.err).toBe(0);
     }
@@ -78,7 +92,16 @@ print(json.dumps({"schema": [f"{f.name}: {f.type}{'' if f.nullable else ' not nu
       prompt: rows[1].messages,
       ability: 'math',
       reward_model: { style: 'rule', ground_truth: rows[1].reference },
-      extra_info: { index: 1, split: 'train', instance_id: 'train-1/srl/2', example_id: 'train-1', kind: 'srl', step_index: 2, step_count: 2, metadata: '{"answer":"72","instanceId":"train-1/srl/2"}' },
+      extra_info: {
+        index: 1,
+        split: 'train',
+        instance_id: 'train-1/srl/2',
+        example_id: 'train-1',
+        kind: 'srl',
+        step_index: 2,
+        step_count: 2,
+        metadata: '{"answer":"72","instanceId":"train-1/srl/2"}',
+      },
     });
     expect(got.trl_rows).toBe(rows.length);
     expect(got.trl_columns).toEqual(['prompt', 'reference', 'instance_id', 'example_id', 'kind', 'step_index', 'step_count', 'metadata']);

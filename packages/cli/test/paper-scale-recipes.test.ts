@@ -14,7 +14,9 @@ import { writeTinyCheckpoint } from './tiny-checkpoint';
 // and chat template, 512 positions) and a small s1K-style file, each recipe validates and trains one step.
 const PAPER = fileURLToPath(new URL('../../../examples/srl-vs-rlvr/paper/', import.meta.url));
 const EXPERIMENT = fileURLToPath(new URL('../../../examples/srl-vs-rlvr/experiment.paper.yaml', import.meta.url));
-const recipes = readdirSync(PAPER).filter((f) => f.endsWith('.yaml')).sort();
+const recipes = readdirSync(PAPER)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** s1K-1.1's columns, the numbered rewrite in `deepseek_attempt` (what `srl data rewrite` writes back into that field). */
 function s1kStandIn(): string {
@@ -31,7 +33,15 @@ function s1kStandIn(): string {
 
 describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
   it('are the seven recipes of the experiment', () => {
-    expect(recipes).toEqual(['base.yaml', 'rlvr.yaml', 'sft.yaml', 'srl-no-dynamic-sampling.yaml', 'srl-then-rlvr.yaml', 'srl-whole-solution.yaml', 'srl.yaml']);
+    expect(recipes).toEqual([
+      'base.yaml',
+      'rlvr.yaml',
+      'sft.yaml',
+      'srl-no-dynamic-sampling.yaml',
+      'srl-then-rlvr.yaml',
+      'srl-whole-solution.yaml',
+      'srl.yaml',
+    ]);
   });
 
   it.each(recipes)('%s: as written, the only problem is the checkpoint folder that is not here', async (name) => {
@@ -44,7 +54,15 @@ describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
   const data = s1kStandIn();
   const checkpoint = path.join(path.dirname(data), 'tiny-qwen2');
   // The paper's system prompts alone outgrow the stand-in's 512 positions: shorter ones, the same roles.
-  const standIn = [`policy.options.checkpoint=${checkpoint}`, 'policy.options.backend=wasm', 'policy.options.memoryBudgetMb=256', `task.options.path=${data}`, 'task.options.validationSize=2', 'task.options.systemPrompt=Write the next step.', 'task.options.evalSystemPrompt=Solve it.'];
+  const standIn = [
+    `policy.options.checkpoint=${checkpoint}`,
+    'policy.options.backend=wasm',
+    'policy.options.memoryBudgetMb=256',
+    `task.options.path=${data}`,
+    'task.options.validationSize=2',
+    'task.options.systemPrompt=Write the next step.',
+    'task.options.evalSystemPrompt=Solve it.',
+  ];
   beforeAll(() => writeTinyCheckpoint(checkpoint));
   const sets = (xs: string[]): string[] => xs.flatMap((x) => ['--set', x]);
 
@@ -58,7 +76,14 @@ describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
     const small = Array.from({ length: stages }, (_, i) => `stages[${i}].options`).flatMap((at) =>
       name === 'base.yaml' || name === 'sft.yaml'
         ? [`${at}.batchSize=2`, `${at}.maxCompletionTokens=64`]
-        : [`${at}.batchSize=2`, `${at}.maxTokens=12`, `${at}.validateEvery=1`, `${at}.validationLimit=2`, `${at}.validationMaxTokens=12`, `${at}.maxSamplingRounds=2`],
+        : [
+            `${at}.batchSize=2`,
+            `${at}.maxTokens=12`,
+            `${at}.validateEvery=1`,
+            `${at}.validationLimit=2`,
+            `${at}.validationMaxTokens=12`,
+            `${at}.maxSamplingRounds=2`,
+          ],
     );
     const out = mkdtempSync(path.join(tmpdir(), `srl-paper-${name.replace('.yaml', '')}-`));
     const run = await srl(['train', file, '--out', out, '--max-steps', '1', ...sets([...standIn, ...small])]);
@@ -80,7 +105,20 @@ describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
     // The eval-only recipe srl experiment builds from it: the base's policy, the experiment's benchmarks.
     const base = parse(readFileSync(path.join(PAPER, 'base.yaml'), 'utf8')) as { policy: [string, Record<string, unknown>] };
     const { benchmarks, samples, temperature, maxTokens, batchSize, limit } = experiment.eval;
-    const recipe = { name: 'paper-eval', policy: [base.policy[0], { ...base.policy[1], checkpoint, backend: 'wasm' }], eval: { benchmarks: benchmarks.map(({ name, task }) => ({ name, task })), split: 'test', greedy: true, samples, temperature, maxTokens, batchSize, limit } };
+    const recipe = {
+      name: 'paper-eval',
+      policy: [base.policy[0], { ...base.policy[1], checkpoint, backend: 'wasm' }],
+      eval: {
+        benchmarks: benchmarks.map(({ name, task }) => ({ name, task })),
+        split: 'test',
+        greedy: true,
+        samples,
+        temperature,
+        maxTokens,
+        batchSize,
+        limit,
+      },
+    };
     const file = path.join(path.dirname(data), 'paper-eval.json');
     writeFileSync(file, JSON.stringify(recipe));
     const valid = await srl(['validate', file]);

@@ -17,7 +17,13 @@ function project(options: { keyword: boolean }): string {
   symlinkSync(realpathSync(path.join(repo, 'packages/core/node_modules/inversify')), path.join(dir, 'node_modules/inversify'));
   writeFileSync(
     path.join(pkg, 'package.json'),
-    JSON.stringify({ name: 'srl-plugin-shout', version: '1.0.0', type: 'module', ...(options.keyword ? { keywords: ['srl-plugin'] } : {}), exports: { '.': { import: './index.js' } } }),
+    JSON.stringify({
+      name: 'srl-plugin-shout',
+      version: '1.0.0',
+      type: 'module',
+      ...(options.keyword ? { keywords: ['srl-plugin'] } : {}),
+      exports: { '.': { import: './index.js' } },
+    }),
   );
   writeFileSync(
     path.join(pkg, 'index.js'),
@@ -47,7 +53,9 @@ describe('plugin discovery', () => {
   it('says when a package that would provide an unknown name is installed but not a plugin package', async () => {
     const dir = project({ keyword: false });
     const env = await createPluginEnvironment({ cwd: repo });
-    await expect(loadRecipe(path.join(dir, 'recipes/recipe.yaml'), env)).rejects.toThrow(/Package "srl-plugin-shout" is installed but was not loaded .*lacks the "srl-plugin" keyword/);
+    await expect(loadRecipe(path.join(dir, 'recipes/recipe.yaml'), env)).rejects.toThrow(
+      /Package "srl-plugin-shout" is installed but was not loaded .*lacks the "srl-plugin" keyword/,
+    );
   });
 
   it('names a package that is not installed without repeating folders or assuming a package manager', async () => {

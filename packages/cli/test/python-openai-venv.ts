@@ -17,7 +17,9 @@ export async function pythonWithOpenAi(): Promise<string> {
   if (existsSync(ready)) return python;
   await run('python3', ['-m', 'venv', '--clear', VENV]);
   // The indexes configured for this machine (pip config), named explicitly so pip does not wait on pypi.org.
-  const indexes = (process.env.SRL_PIP_INDEXES ?? '--index-url file:///opt/pypi/simple --extra-index-url file:///opt/pypi-more/simple').split(' ').filter(Boolean);
+  const indexes = (process.env.SRL_PIP_INDEXES ?? '--index-url file:///opt/pypi/simple --extra-index-url file:///opt/pypi-more/simple')
+    .split(' ')
+    .filter(Boolean);
   const local = existsSync('/opt/pypi/simple') ? indexes : [];
   await run(python, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', ...local, 'openai'], { timeout: 300_000 });
   writeFileSync(ready, '');

@@ -18,7 +18,20 @@ function runFolder(): string {
     mkdirSync(path.join(dir, 'stages', stage), { recursive: true });
     writeFileSync(path.join(dir, 'stages', stage, 'metrics.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
   };
-  write('0-sft', [1, 2, 3, 4].map((step) => ({ stage: 0, trainer: 'sft', step, loss: 5 - step / 2, grad_norm: 1 + step / 10, lr: 1e-3 * step, tokens: 300, 'tokens/s': 800, 'time/update': 0.4 })));
+  write(
+    '0-sft',
+    [1, 2, 3, 4].map((step) => ({
+      stage: 0,
+      trainer: 'sft',
+      step,
+      loss: 5 - step / 2,
+      grad_norm: 1 + step / 10,
+      lr: 1e-3 * step,
+      tokens: 300,
+      'tokens/s': 800,
+      'time/update': 0.4,
+    })),
+  );
   write('1-srl', [
     { stage: 1, trainer: 'srl', step: 0, type: 'validation', 'val/accuracy': 0.1, 'val/problems': 8 },
     ...[1, 2, 3].map((step) => ({
@@ -61,7 +74,15 @@ describe.runIf(available)('srl report in headless Chromium', () => {
     writeFileSync(file, await buildReport(dir));
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -79,7 +100,20 @@ describe.runIf(available)('srl report in headless Chromium', () => {
       );
       const titles = charts.map((c) => c.title);
       // Every series of metrics.jsonl is somewhere: rewards per component, sampling, loss per stage, policy, time, memory, unknown keys.
-      for (const t of ['reward (all rollouts, and kept groups)', 'reward component: similarity', 'filter rate and fill', 'loss: 0-sft', 'loss: 1-srl', 'KL to the reference (k3)', 'entropy of completion tokens', 'seconds per step, by phase', 'memory (bytes)', 'custom_metric', 'validation accuracy', 'learning rate']) {
+      for (const t of [
+        'reward (all rollouts, and kept groups)',
+        'reward component: similarity',
+        'filter rate and fill',
+        'loss: 0-sft',
+        'loss: 1-srl',
+        'KL to the reference (k3)',
+        'entropy of completion tokens',
+        'seconds per step, by phase',
+        'memory (bytes)',
+        'custom_metric',
+        'validation accuracy',
+        'learning rate',
+      ]) {
         expect(titles).toContain(t);
       }
       for (const c of charts) {

@@ -35,13 +35,20 @@ interface ServerReply {
   error: { param: string | null; message: string; type: string };
 }
 const post = async (route: string, body: unknown): Promise<{ status: number; json: ServerReply }> => {
-  const res = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as ServerReply };
 };
 const generateJson = async (args: string[]): Promise<{ text: string; tokenIds: number[]; logprobs: number[]; finishReason: string }[]> => {
   const r = await srl(['generate', ckpt, '--temperature', '0', '--max-tokens', '24', '--json', '--backend', 'wasm', ...args]);
   expect(r.code, r.err).toBe(0);
-  return r.out.trim().split('\n').map((l) => JSON.parse(l));
+  return r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 };
 
 const PY = `
@@ -78,8 +85,15 @@ describe('srl serve policy', () => {
     };
     const local = recipe('local', `[tfjs-transformer, { checkpoint: ${ckpt}, backend: wasm }]`);
     const remote = recipe('remote', `[openai-compatible, { baseURL: "${server.url}/v1", model: tiny-qwen2, concurrency: 3 }]`);
-    const read = (dir: string) => readFileSync(path.join(dir, 'math-synthetic-arithmetic.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    for (const [file, out] of [[local, 'eval-local'], [remote, 'eval-remote']]) {
+    const read = (dir: string) =>
+      readFileSync(path.join(dir, 'math-synthetic-arithmetic.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    for (const [file, out] of [
+      [local, 'eval-local'],
+      [remote, 'eval-remote'],
+    ]) {
       const r = await srl(['eval', file, '--out', path.join(tmp, out)]);
       expect(r.code, r.err).toBe(0);
     }
@@ -92,13 +106,26 @@ describe('srl serve policy', () => {
     expect(summary('eval-remote').summaries).toEqual(summary('eval-local').summaries);
     expect(summary('eval-remote').trainable).toBe(false);
     // srl generate takes a recipe too: the same greedy reply through the server.
-    const [viaRecipe, inProcess] = await Promise.all([remote, ckpt].map(async (target) => (await srl(['generate', target, '--prompt', 'What is 3 + 5?', '--chat', '--temperature', '0', '--max-tokens', '24'])).out));
+    const [viaRecipe, inProcess] = await Promise.all(
+      [remote, ckpt].map(
+        async (target) => (await srl(['generate', target, '--prompt', 'What is 3 + 5?', '--chat', '--temperature', '0', '--max-tokens', '24'])).out,
+      ),
+    );
     expect(viaRecipe).toBe(inProcess);
     expect((await srl(['train', remote, '--out', path.join(tmp, 'run')])).err).toMatch(/"openai-compatible" cannot be trained here.*srl export/);
   });
 
   it('returns the sampled tokens (vLLM token_id:N form) and log-probs of the in-process sampler, and EOS vs stop-string finishes', async () => {
-    const policy = new OpenAiCompatiblePolicy({ baseURL: `${server.url}/v1`, model: 'tiny-qwen2', endpoint: 'completions', concurrency: 2, timeoutMs: 60_000, maxRetries: 0, logprobs: true, extraBody: { return_tokens_as_token_ids: true } });
+    const policy = new OpenAiCompatiblePolicy({
+      baseURL: `${server.url}/v1`,
+      model: 'tiny-qwen2',
+      endpoint: 'completions',
+      concurrency: 2,
+      timeoutMs: 60_000,
+      maxRetries: 0,
+      logprobs: true,
+      extraBody: { return_tokens_as_token_ids: true },
+    });
     const [remote] = await policy.generate(['What is 3 + 5?'], { n: 3, temperature: 1, maxTokens: 24, seed: 7 });
     const local = await generateJson(['--prompt', 'What is 3 + 5?', '--temperature', '1', '--n', '3', '--seed', '7']);
     expect(remote.samples.map((s) => [s.text, s.tokenIds, s.finishReason])).toEqual(local.map((s) => [s.text, s.tokenIds, s.finishReason]));
@@ -109,7 +136,16 @@ describe('srl serve policy', () => {
     expect(stopped.samples[0].finishReason).toBe('stop');
     expect(stopped.samples[0].text).toBe(greedy.text.slice(0, greedy.text.indexOf(stop)));
     // Without logprobs from the server, a sample has none (never invented).
-    const bare = new OpenAiCompatiblePolicy({ baseURL: `${server.url}/v1`, model: 'tiny-qwen2', endpoint: 'chat', concurrency: 1, timeoutMs: 60_000, maxRetries: 0, logprobs: false, extraBody: {} });
+    const bare = new OpenAiCompatiblePolicy({
+      baseURL: `${server.url}/v1`,
+      model: 'tiny-qwen2',
+      endpoint: 'chat',
+      concurrency: 1,
+      timeoutMs: 60_000,
+      maxRetries: 0,
+      logprobs: false,
+      extraBody: {},
+    });
     const [g] = await bare.generate([[{ role: 'user', content: 'hi' }]], { maxTokens: 4, temperature: 0 });
     expect(g.samples[0]).toMatchObject({ tokenIds: [], logprobs: [] });
   });
@@ -118,9 +154,15 @@ describe('srl serve policy', () => {
     const request = { model: 'tiny-qwen2', prompt: 'What is 3 + 5?', max_tokens: 24, temperature: 0 };
     const free = (await post('/v1/completions', request)).json.choices[0].text as string;
     const stop = free.slice(2, 4);
-    const res = await fetch(`${server.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ ...request, stop: [stop], stream: true, stream_options: { include_usage: true } }) });
+    const res = await fetch(`${server.url}/v1/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ ...request, stop: [stop], stream: true, stream_options: { include_usage: true } }),
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
-    const events = (await res.text()).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+    const events = (await res.text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.replace(/^data: /, ''));
     expect(events.at(-1)).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e));
     const text = chunks.flatMap((c) => c.choices.map((x: { text: string }) => x.text)).join('');
@@ -148,7 +190,11 @@ describe('srl serve policy', () => {
         await gate;
         await new Promise((r) => setTimeout(r, 5));
         active--;
-        return prompts.map((p) => ({ promptText: String(p), promptTokenIds: [1], samples: Array.from({ length: params.n ?? 1 }, () => ({ text: `re: ${String(p)}`, tokenIds: [2], logprobs: [-1], finishReason: 'eos' as const })) }));
+        return prompts.map((p) => ({
+          promptText: String(p),
+          promptTokenIds: [1],
+          samples: Array.from({ length: params.n ?? 1 }, () => ({ text: `re: ${String(p)}`, tokenIds: [2], logprobs: [-1], finishReason: 'eos' as const })),
+        }));
       },
     };
     const gated = await startPolicyServer({ policy, modelName: 'gated', host: '127.0.0.1', port: 0, maxTokens: 8, maxN: 2, maxBodyBytes: 4096, maxQueue: 4 });
@@ -172,7 +218,7 @@ describe('srl serve policy', () => {
     }
   });
 
-  it('refuses malformed requests with 400 and OpenAI\'s error shape; serves /health and /v1/models', async () => {
+  it("refuses malformed requests with 400 and OpenAI's error shape; serves /health and /v1/models", async () => {
     const cases: [unknown, number, string | null, RegExp][] = [
       ['{"model":', 400, null, /not valid JSON/],
       [{ model: 'tiny-qwen2' }, 400, 'messages', /non-empty array/],
@@ -195,6 +241,8 @@ describe('srl serve policy', () => {
     expect([long.status, long.json.error.message]).toEqual([400, expect.stringMatching(/maxPositions/)]);
     expect((await post('/v1/embeddings', {})).status).toBe(404);
     expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({ status: 'ok', model: 'tiny-qwen2', queued: 0 });
-    expect(((await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] }).data.map((m: { id: string }) => m.id)).toEqual(['tiny-qwen2']);
+    expect(((await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] }).data.map((m: { id: string }) => m.id)).toEqual([
+      'tiny-qwen2',
+    ]);
   });
 });

@@ -16,10 +16,16 @@ const logger = new ConsoleLogger({ format: 'text' });
 
 /** GSM8K steps, with completions that match, half-match, break the format or miss. */
 function rows(): { prompt: string; completion: string; reference: string }[] {
-  const lines = readFileSync(path.join(root, '..', 'shared', 'data', 'gsm8k', 'train.jsonl'), 'utf8').trim().split('\n').slice(0, 10);
+  const lines = readFileSync(path.join(root, '..', 'shared', 'data', 'gsm8k', 'train.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, 10);
   return lines.flatMap((line, i) => {
     const { question, answer } = JSON.parse(line) as { question: string; answer: string };
-    const steps = answer.split('\n').filter((s) => !s.startsWith('####')).map((s) => s.replace(/<<[^>]*>>/g, ''));
+    const steps = answer
+      .split('\n')
+      .filter((s) => !s.startsWith('####'))
+      .map((s) => s.replace(/<<[^>]*>>/g, ''));
     const prompt = `<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\n`;
     const ref = steps[0];
     const other = steps[1] ?? question;
@@ -38,11 +44,17 @@ async function srlReward(name: string, options: string, input: object[]): Promis
   let text = '';
   const out = new Writable({ write: (chunk, _e, cb) => ((text += String(chunk)), cb()) });
   expect(await rewardCommand(name, { input: file, options }, logger, out)).toBe(0);
-  return text.trim().split('\n').map((l) => JSON.parse(l));
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 async function startServer(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', cli, 'serve', 'reward', ...args, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', cli, 'serve', 'reward', ...args, '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -65,7 +77,11 @@ interface ServerReply {
   error: { message: string };
 }
 const post = async <T = ServerReply>(url: string, body: unknown): Promise<{ status: number; json: T }> => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as T };
 };
 
@@ -76,7 +92,11 @@ describe('srl serve reward step-similarity', () => {
   beforeAll(async () => {
     [server, expected] = await Promise.all([
       startServer(['step-similarity', '--options', '{"missingReference":"null"}', '--max-body-bytes', '200000']),
-      srlReward('step-similarity', '{"missingReference":"null"}', data.map(({ completion, reference }) => ({ completion, reference }))),
+      srlReward(
+        'step-similarity',
+        '{"missingReference":"null"}',
+        data.map(({ completion, reference }) => ({ completion, reference })),
+      ),
     ]);
   });
   afterAll(() => void server?.child.kill('SIGTERM'));
@@ -104,7 +124,7 @@ describe('srl serve reward step-similarity', () => {
     expect(single.json).toEqual(expected[1]);
   });
 
-  it('examples/verl/srl_reward.py (verl\'s compute_score signature) gets the same rewards through the server', async () => {
+  it("examples/verl/srl_reward.py (verl's compute_score signature) gets the same rewards through the server", async () => {
     const script = [
       'import json, sys',
       `sys.path.insert(0, ${JSON.stringify(path.join(root, 'examples', 'verl'))})`,
@@ -114,7 +134,10 @@ describe('srl serve reward step-similarity', () => {
       'batch = srl_reward.compute_score_batch(["math/gsm8k"] * len(rows), [r["completion"] for r in rows], [r["reference"] for r in rows], [None] * len(rows))',
       'print(json.dumps({"one": one, "batch": batch}))',
     ].join('\n');
-    const child = spawn(process.env.PYTHON ?? 'python3', ['-c', script], { env: { ...process.env, SRL_REWARD_URL: server.url }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.env.PYTHON ?? 'python3', ['-c', script], {
+      env: { ...process.env, SRL_REWARD_URL: server.url },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -166,12 +189,20 @@ describe('srl serve reward step-similarity', () => {
 });
 
 describe('srl serve reward <recipe>', () => {
-  it('serves the stage\'s weighted rewards, as srl train composes them', async () => {
+  it("serves the stage's weighted rewards, as srl train composes them", async () => {
     const server = await startServer([path.join(root, 'examples', 'quickstart', 'recipe.yaml')]);
     try {
       const data = rows().slice(0, 8);
-      const expected = await srlReward('step-similarity', '{"format":"plain"}', data.map(({ completion, reference }) => ({ completion, reference })));
-      const { json } = await post(server.url, { query: data.map((r) => r.prompt + r.completion), prompts: data.map((r) => r.prompt), labels: data.map((r) => r.reference) });
+      const expected = await srlReward(
+        'step-similarity',
+        '{"format":"plain"}',
+        data.map(({ completion, reference }) => ({ completion, reference })),
+      );
+      const { json } = await post(server.url, {
+        query: data.map((r) => r.prompt + r.completion),
+        prompts: data.map((r) => r.prompt),
+        labels: data.map((r) => r.reference),
+      });
       expect(json.rewards).toEqual(expected.map((e) => e.reward));
     } finally {
       server.child.kill('SIGTERM');

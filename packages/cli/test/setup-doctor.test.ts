@@ -18,12 +18,17 @@ const nativeInstalled = (() => {
 })();
 
 describe('srl doctor and srl setup', () => {
-  it('doctor --json lists every backend in select-backend\'s order, with what it found or how to get it', async () => {
+  it("doctor --json lists every backend in select-backend's order, with what it found or how to get it", async () => {
     const { code, out, err } = await srl(['doctor', '--json']);
     expect(err).toBe('');
     expect(code).toBe(0);
     const statuses = JSON.parse(out) as { backend: string; provider: string; available: boolean; detail: string; howToGet?: string }[];
-    expect(statuses.map((s) => s.provider)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu']);
+    expect(statuses.map((s) => s.provider)).toEqual([
+      '@tensorflow/tfjs-node-gpu',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-cpu',
+    ]);
     const [, node, wasm, cpu] = statuses;
     expect(wasm).toMatchObject({ backend: 'wasm', available: true, detail: expect.stringMatching(/^wasm, SIMD (on|off)/) });
     expect(cpu).toMatchObject({ backend: 'cpu', available: true });

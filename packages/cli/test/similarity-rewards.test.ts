@@ -18,7 +18,11 @@ writeFileSync(
     .map((r) => JSON.stringify(r))
     .join('\n'),
 );
-const lines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { reward: number | null; components: Record<string, number | null> });
+const lines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { reward: number | null; components: Record<string, number | null> });
 
 describe('similarity rewards from srl reward', () => {
   it('token-edit-similarity, rouge-l and solution-similarity score rows, with the step format rule', async () => {
@@ -49,7 +53,14 @@ describe('similarity rewards from srl reward', () => {
 
 describe('similarity rewards from a recipe', () => {
   it('train with policy-token rewards step-wise, then solution-similarity on whole-solution SRL instances', async () => {
-    const policy = ['tfjs-transformer', { preset: 'llama-tiny', tokenizer: 'byte', config: { hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, intermediateSize: 32, maxPositions: 768 } }];
+    const policy = [
+      'tfjs-transformer',
+      {
+        preset: 'llama-tiny',
+        tokenizer: 'byte',
+        config: { hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, intermediateSize: 32, maxPositions: 768 },
+      },
+    ];
     const grpo = { limit: 2, batchSize: 2, groupSize: 2, maxTokens: 6, maxPromptTokens: 700, epochs: 1 };
     const recipe = {
       name: 'similarity-rewards',
@@ -64,7 +75,11 @@ describe('similarity rewards from a recipe', () => {
             { reward: ['rouge-l', { tokens: 'policy', format: 'plain' }], weight: 0.5 },
           ],
         },
-        { trainer: ['srl-tiny', grpo], task: ['math/gsm8k', { srlMode: 'whole', evalSystemPrompt: 'Solve it.' }], rewards: [['solution-similarity', { format: 'plain' }]] },
+        {
+          trainer: ['srl-tiny', grpo],
+          task: ['math/gsm8k', { srlMode: 'whole', evalSystemPrompt: 'Solve it.' }],
+          rewards: [['solution-similarity', { format: 'plain' }]],
+        },
       ],
     };
     const file = path.join(dir, 'recipe.json');
@@ -72,9 +87,15 @@ describe('similarity rewards from a recipe', () => {
     const out = path.join(dir, 'run');
     const { code, err } = await srl(['train', file, '--out', out, '--max-steps', '1', '--backend', 'cpu']);
     expect(code, err).toBe(0);
-    const metrics = (stage: string) => readFileSync(path.join(out, 'stages', stage, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const metrics = (stage: string) =>
+      readFileSync(path.join(out, 'stages', stage, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const [stepwise] = metrics('0-srl-tiny');
-    expect(Object.keys(stepwise)).toEqual(expect.arrayContaining([expect.stringMatching(/^reward\/token-edit-similarity\.distance/), expect.stringMatching(/^reward\/rouge-l\.recall/)]));
+    expect(Object.keys(stepwise)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^reward\/token-edit-similarity\.distance/), expect.stringMatching(/^reward\/rouge-l\.recall/)]),
+    );
     const [whole] = metrics('1-srl-tiny');
     expect(whole.step).toBe(1);
     expect((whole.sample as { reference: string }).reference).toMatch(/^1\. .*\n2\. [\s\S]*The final answer is \$\\boxed\{/);

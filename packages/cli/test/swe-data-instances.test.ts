@@ -16,27 +16,40 @@ const names: Record<string, string> = { execute_bash: 'bash', finish: 'submit' }
 /** Each file's tool calls in order (the conversation's, then the final response's), with the tool result that answered each. */
 function rawCalls(): { file: string; action: SweAction; result?: string }[] {
   const out: { file: string; action: SweAction; result?: string }[] = [];
-  for (const file of readdirSync(raw).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(raw)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const doc = JSON.parse(readFileSync(path.join(raw, file), 'utf8'));
     const results = new Map<string, string>();
-    for (const m of doc.messages) if (m.role === 'tool') results.set(m.tool_call_id, typeof m.content === 'string' ? m.content : m.content.map((c: { text: string }) => c.text).join(''));
-    const calls = [...doc.messages.filter((m: { role: string }) => m.role === 'assistant').flatMap((m: { tool_calls?: unknown[] }) => m.tool_calls ?? []), ...(doc.response.choices[0].message.tool_calls ?? [])];
-    for (const c of calls) out.push({ file, action: { tool: names[c.function.name] ?? c.function.name, args: JSON.parse(c.function.arguments) }, result: results.get(c.id) });
+    for (const m of doc.messages)
+      if (m.role === 'tool') results.set(m.tool_call_id, typeof m.content === 'string' ? m.content : m.content.map((c: { text: string }) => c.text).join(''));
+    const calls = [
+      ...doc.messages.filter((m: { role: string }) => m.role === 'assistant').flatMap((m: { tool_calls?: unknown[] }) => m.tool_calls ?? []),
+      ...(doc.response.choices[0].message.tool_calls ?? []),
+    ];
+    for (const c of calls)
+      out.push({ file, action: { tool: names[c.function.name] ?? c.function.name, args: JSON.parse(c.function.arguments) }, result: results.get(c.id) });
   }
   return out;
 }
-
 
 describe('srl data instances on swe/openhands', () => {
   it('prints one instance per action: the canonical call as reference, the issue and at most two earlier pairs as prompt', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'srl-swe-instances-'));
     const recipe = path.join(dir, 'recipe.yaml');
-    const policy = "[tfjs-transformer, { preset: llama-tiny, tokenizer: byte, config: { hiddenSize: 32, numLayers: 1, numHeads: 2, numKvHeads: 1, intermediateSize: 64, maxPositions: 65536 } }]";
-    writeFileSync(recipe, `name: swe-instances\npolicy: ${policy}\ntask: swe/openhands\nrewards: [step-similarity]\nstages: [[srl-tiny, { maxPromptTokens: 60000 }]]\n`);
+    const policy =
+      '[tfjs-transformer, { preset: llama-tiny, tokenizer: byte, config: { hiddenSize: 32, numLayers: 1, numHeads: 2, numKvHeads: 1, intermediateSize: 64, maxPositions: 65536 } }]';
+    writeFileSync(
+      recipe,
+      `name: swe-instances\npolicy: ${policy}\ntask: swe/openhands\nrewards: [step-similarity]\nstages: [[srl-tiny, { maxPromptTokens: 60000 }]]\n`,
+    );
     const { code, out, err } = await srl(['data', 'instances', recipe]);
     expect(code, err).toBe(0);
     expect(err).toMatch(/swe\/openhands\/train: 40 examples -> 814 srl instances/);
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const calls = rawCalls();
     expect(rows).toHaveLength(calls.length);
     expect(calls).toHaveLength(814);

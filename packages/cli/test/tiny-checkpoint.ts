@@ -9,8 +9,20 @@ const TOKENIZER = fileURLToPath(new URL('../../policies/src/checkpoint/fixtures/
  * few cross-entropy steps towards short boxed answers: replies stay short and still depend on the prompt.
  */
 export async function writeTinyCheckpoint(dir: string): Promise<void> {
-  const policy = await TfjsTransformerPolicy.create({ preset: 'qwen2-tiny', config: { maxPositions: 512 }, tokenizer: TOKENIZER, backend: 'wasm', seed: 3, weightDecay: 0, saveDtype: 'F32' });
-  const items = [[2, 2], [3, 4], [1, 5]].map(([a, b]) => ({
+  const policy = await TfjsTransformerPolicy.create({
+    preset: 'qwen2-tiny',
+    config: { maxPositions: 512 },
+    tokenizer: TOKENIZER,
+    backend: 'wasm',
+    seed: 3,
+    weightDecay: 0,
+    saveDtype: 'F32',
+  });
+  const items = [
+    [2, 2],
+    [3, 4],
+    [1, 5],
+  ].map(([a, b]) => ({
     promptTokenIds: policy.tokenize(policy.formatPrompt([{ role: 'user', content: `What is ${a} + ${b}?` }])),
     completionTokenIds: [...policy.tokenize(`${a} + ${b} = ${a + b}, so \\boxed{${a + b}}.`), policy.eosTokenId as number],
   }));

@@ -29,7 +29,14 @@ describe('errors during cleanup', () => {
     const trainer = r.resolve('trainer', ['sft-tiny', { instances: 'srl', batchSize: 8, maxPromptTokens: 512 }], 't').options;
     const task: [string, Record<string, unknown>] = ['test/add', r.resolve('task', 'test/add', 't').options];
     const recipe: Recipe = {
-      name: 'oom', file: path.join(tmpdir(), 'r.json'), plugins: [], seed: 0, output: 'x', policy: ['oom', {}], task, rewards: [],
+      name: 'oom',
+      file: path.join(tmpdir(), 'r.json'),
+      plugins: [],
+      seed: 0,
+      output: 'x',
+      policy: ['oom', {}],
+      task,
+      rewards: [],
       stages: [{ name: '0-sft', trainer: ['sft-tiny', trainer], task, rewards: [], from: 'final', path: 'stages[0]' }],
     };
     const warnings: string[] = [];

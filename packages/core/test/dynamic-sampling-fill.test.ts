@@ -41,13 +41,34 @@ function run(trainer: Record<string, unknown>): { out: string; recipe: Recipe; r
   };
   const task = resolved('task', ['test/add', { count: 12 }]);
   const rewards = [{ reward: resolved('reward', ['test-filter-90', { groupSize: 2 }]), weight: 1, path: 'rewards[0]' }];
-  const stage = { name: '0-srl', trainer: resolved('trainer', ['srl-tiny', { batchSize: 8, groupSize: 2, maxTokens: 2, maxPromptTokens: 512, epochs: 1, ...trainer }]), task, rewards, from: 'final' as const, path: 'stages[0]' };
-  const recipe: Recipe = { name: 't', file: path.join(tmpdir(), 'recipe.json'), plugins: [], seed: 3, output: 'unused', policy: resolved('policy', ['bigram', { seed: 1 }]), task, rewards, stages: [stage] };
+  const stage = {
+    name: '0-srl',
+    trainer: resolved('trainer', ['srl-tiny', { batchSize: 8, groupSize: 2, maxTokens: 2, maxPromptTokens: 512, epochs: 1, ...trainer }]),
+    task,
+    rewards,
+    from: 'final' as const,
+    path: 'stages[0]',
+  };
+  const recipe: Recipe = {
+    name: 't',
+    file: path.join(tmpdir(), 'recipe.json'),
+    plugins: [],
+    seed: 3,
+    output: 'unused',
+    policy: resolved('policy', ['bigram', { seed: 1 }]),
+    task,
+    rewards,
+    stages: [stage],
+  };
   return { out: mkdtempSync(path.join(tmpdir(), 'srl-fill-')), recipe, registry: r };
 }
 
 const metrics = (out: string): Record<string, number>[] =>
-  readFileSync(path.join(out, 'stages', '0-srl', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === undefined);
+  readFileSync(path.join(out, 'stages', '0-srl', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.type === undefined);
 
 describe('dynamic sampling in the GRPO trainer at filter rate 0.9', () => {
   it('fills every batch to its 8 groups with the defaults, and the metrics say how', async () => {

@@ -22,7 +22,18 @@ describe('a non-finite loss', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'srl-nan-'));
     const store = new DirectoryCheckpointStore(out);
     const trainer = new SftTrainer(options as never);
-    await trainer.run({ policy, task: listTask(4), rewards: { specVersion: 1, name: 'none', score: async () => [] }, logger, checkpoints: store, signal: new AbortController().signal, seed: 0, stage: 0, outDir: out, maxSteps: 1 });
+    await trainer.run({
+      policy,
+      task: listTask(4),
+      rewards: { specVersion: 1, name: 'none', score: async () => [] },
+      logger,
+      checkpoints: store,
+      signal: new AbortController().signal,
+      seed: 0,
+      stage: 0,
+      outDir: out,
+      maxSteps: 1,
+    });
     expect(lines[0]).toMatchObject({ step: 1, skipped_update: 1 });
     expect(Number.isNaN(lines[0].loss)).toBe(true);
     expect(warnings.join('\n')).toMatch(/non-finite loss or gradient .* update skipped/);

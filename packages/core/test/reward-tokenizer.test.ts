@@ -18,7 +18,11 @@ describe('stage rewards get the trainable policy tokenizer by injection (inject:
       inject: { tokenizer: optionalService(TokenEncoder) },
       create: (_options, deps) => {
         seen.push(deps.tokenizer);
-        return { specVersion: 1 as const, name: 'test-token-count', score: async (inputs) => inputs.map((i) => ({ reward: deps.tokenizer!.encode(i.completion).length, components: {} })) };
+        return {
+          specVersion: 1 as const,
+          name: 'test-token-count',
+          score: async (inputs) => inputs.map((i) => ({ reward: deps.tokenizer!.encode(i.completion).length, components: {} })),
+        };
       },
     });
     const registry = new PluginRegistry();
@@ -34,7 +38,16 @@ describe('stage rewards get the trainable policy tokenizer by injection (inject:
       policy: ['bigram', { seed: 1 }],
       task: ['test/add', task],
       rewards: [],
-      stages: [{ name: '0-srl', trainer: ['srl-tiny', options], task: ['test/add', task], rewards: [{ reward: 'test-token-count', weight: 1, path: 'stages[0].rewards[0]' }], from: 'final', path: 'stages[0]' }],
+      stages: [
+        {
+          name: '0-srl',
+          trainer: ['srl-tiny', options],
+          task: ['test/add', task],
+          rewards: [{ reward: 'test-token-count', weight: 1, path: 'stages[0].rewards[0]' }],
+          from: 'final',
+          path: 'stages[0]',
+        },
+      ],
     };
     const out = mkdtempSync(path.join(tmpdir(), 'srl-tokenizer-'));
     await runRecipe({ recipe, registry, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 1 });
@@ -44,7 +57,15 @@ describe('stage rewards get the trainable policy tokenizer by injection (inject:
     // A test rebinds the stage's tokenizer; the reward gets that one.
     const words: TokenEncoder = { encode: (text) => text.split(/\s+/).map((w) => w.length) };
     const again = mkdtempSync(path.join(tmpdir(), 'srl-tokenizer-'));
-    await runRecipe({ recipe, registry, logger: quietLogger, outDir: again, signal: new AbortController().signal, maxSteps: 1, configureStage: (stage) => stage.rebind(TokenEncoder).toConstantValue(words) });
+    await runRecipe({
+      recipe,
+      registry,
+      logger: quietLogger,
+      outDir: again,
+      signal: new AbortController().signal,
+      maxSteps: 1,
+      configureStage: (stage) => stage.rebind(TokenEncoder).toConstantValue(words),
+    });
     expect(seen).toHaveLength(2);
     expect(seen[1]).toBe(words);
   });

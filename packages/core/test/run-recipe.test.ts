@@ -31,25 +31,49 @@ function recipe(r: PluginRegistry): Recipe {
     task,
     rewards: [],
     stages: [
-      { name: '0-sft', trainer: resolve('trainer', ['sft-tiny', { ...common, instances: 'srl', batchSize: 4, lr: 0.05, checkpointEvery: 2 }]), task, rewards: [], from: 'final', path: 'stages[0]' },
+      {
+        name: '0-sft',
+        trainer: resolve('trainer', ['sft-tiny', { ...common, instances: 'srl', batchSize: 4, lr: 0.05, checkpointEvery: 2 }]),
+        task,
+        rewards: [],
+        from: 'final',
+        path: 'stages[0]',
+      },
       {
         name: '1-srl',
-        trainer: resolve('trainer', ['srl-tiny', { ...common, batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, checkpointEvery: 1, validateEvery: 2, epochs: 1, reward: 'test-prefix' }]),
+        trainer: resolve('trainer', [
+          'srl-tiny',
+          { ...common, batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, checkpointEvery: 1, validateEvery: 2, epochs: 1, reward: 'test-prefix' },
+        ]),
         task,
         rewards: [],
         from: 'best',
         path: 'stages[1]',
       },
-      { name: '2-rlvr', trainer: resolve('trainer', ['rlvr-tiny', { ...common, batchSize: 2, groupSize: 4, maxTokens: 4, checkpointEvery: 1, epochs: 0.4, reward: 'test-exact', maxSamplingRounds: 2 }]), task, rewards: [], from: 'final', path: 'stages[2]' },
+      {
+        name: '2-rlvr',
+        trainer: resolve('trainer', [
+          'rlvr-tiny',
+          { ...common, batchSize: 2, groupSize: 4, maxTokens: 4, checkpointEvery: 1, epochs: 0.4, reward: 'test-exact', maxSamplingRounds: 2 },
+        ]),
+        task,
+        rewards: [],
+        from: 'final',
+        path: 'stages[2]',
+      },
     ],
   };
 }
 
 const read = (dir: string, stage: string): Record<string, unknown>[] =>
-  readFileSync(path.join(dir, 'stages', stage, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  readFileSync(path.join(dir, 'stages', stage, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 /** Metric lines without wall-clock figures, which differ between runs. */
-const deterministic = (lines: Record<string, unknown>[]) => lines.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && !k.startsWith('memory/') && k !== 'tokens/s')));
+const deterministic = (lines: Record<string, unknown>[]) =>
+  lines.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith('time/') && !k.startsWith('memory/') && k !== 'tokens/s')));
 
 describe('runRecipe: SFT -> SRL -> RLVR on a real (bigram) trainable policy', () => {
   it('runs every stage, writes metrics, checkpoints and results', async () => {
@@ -63,7 +87,19 @@ describe('runRecipe: SFT -> SRL -> RLVR on a real (bigram) trainable policy', ()
     expect(sft[5].loss as number).toBeLessThan(sft[0].loss as number);
     const srl = read(out, '1-srl').filter((l) => l.type !== 'validation');
     expect(srl[0]).toMatchObject({ stage: 1, trainer: 'srl-tiny', step: 1 });
-    for (const key of ['reward/mean', 'reward/std', 'filter_rate', 'kept_groups', 'loss', 'clip_fraction', 'completion_length/mean', 'time/generation', 'time/scoring', 'time/update', 'tokens/s']) {
+    for (const key of [
+      'reward/mean',
+      'reward/std',
+      'filter_rate',
+      'kept_groups',
+      'loss',
+      'clip_fraction',
+      'completion_length/mean',
+      'time/generation',
+      'time/scoring',
+      'time/update',
+      'tokens/s',
+    ]) {
       expect(srl[0], key).toHaveProperty(key);
     }
     expect(read(out, '1-srl').some((l) => l.type === 'validation' && typeof l['val/accuracy'] === 'number')).toBe(true);
@@ -78,7 +114,9 @@ describe('runRecipe: SFT -> SRL -> RLVR on a real (bigram) trainable policy', ()
     const rec = recipe(r);
     rec.stages = rec.stages.slice(0, 1);
     await runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 1 });
-    await expect(runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: out, signal: new AbortController().signal })).rejects.toThrow(/pass --resume/);
+    await expect(runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: out, signal: new AbortController().signal })).rejects.toThrow(
+      /pass --resume/,
+    );
   });
 
   it('an interrupted run resumed from its checkpoint ends with the same metrics as an uninterrupted one', async () => {
@@ -103,7 +141,11 @@ describe('KL to a frozen reference (klBeta > 0)', () => {
     const r = registry();
     const rec = recipe(r);
     const task = rec.task!;
-    const { options } = r.resolve('trainer', ['srl-tiny', { batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, maxPromptTokens: 512, klBeta: 0.1, reward: 'test-prefix', checkpointEvery: 2 }], 'trainer');
+    const { options } = r.resolve(
+      'trainer',
+      ['srl-tiny', { batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, maxPromptTokens: 512, klBeta: 0.1, reward: 'test-prefix', checkpointEvery: 2 }],
+      'trainer',
+    );
     rec.stages = [{ name: '0-srl', trainer: ['srl-tiny', options], task, rewards: [], from: 'final', path: 'stages[0]' }];
     const out = mkdtempSync(path.join(tmpdir(), 'srl-kl-'));
     await runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 4 });
@@ -129,13 +171,33 @@ describe('KL to a frozen reference (klBeta > 0)', () => {
       }
     }
     const r = registry();
-    r.register(definePlugin({ kind: 'policy', name: 'freezable', optionsSchema: { type: 'object', properties: { seed: { type: 'integer' } } }, defaults: { seed: 0 }, create: (o: { seed: number }) => new FreezablePolicy(o.seed) }), 'test');
+    r.register(
+      definePlugin({
+        kind: 'policy',
+        name: 'freezable',
+        optionsSchema: { type: 'object', properties: { seed: { type: 'integer' } } },
+        defaults: { seed: 0 },
+        create: (o: { seed: number }) => new FreezablePolicy(o.seed),
+      }),
+      'test',
+    );
     const rec = recipe(r);
-    const { options } = r.resolve('trainer', ['srl-tiny', { batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, maxPromptTokens: 512, klBeta: 0.1, reward: 'test-prefix', checkpointEvery: 2 }], 'trainer');
+    const { options } = r.resolve(
+      'trainer',
+      ['srl-tiny', { batchSize: 2, groupSize: 4, maxTokens: 6, lr: 0.05, maxPromptTokens: 512, klBeta: 0.1, reward: 'test-prefix', checkpointEvery: 2 }],
+      'trainer',
+    );
     rec.stages = [{ name: '0-srl', trainer: ['srl-tiny', options], task: rec.task!, rewards: [], from: 'final', path: 'stages[0]' }];
     const [a, b] = [mkdtempSync(path.join(tmpdir(), 'srl-kl-')), mkdtempSync(path.join(tmpdir(), 'srl-kl-frozen-'))];
     await runRecipe({ recipe: rec, registry: r, logger: quietLogger, outDir: a, signal: new AbortController().signal, maxSteps: 3 });
-    await runRecipe({ recipe: { ...rec, policy: ['freezable', { seed: 1 }] }, registry: r, logger: quietLogger, outDir: b, signal: new AbortController().signal, maxSteps: 3 });
+    await runRecipe({
+      recipe: { ...rec, policy: ['freezable', { seed: 1 }] },
+      registry: r,
+      logger: quietLogger,
+      outDir: b,
+      signal: new AbortController().signal,
+      maxSteps: 3,
+    });
     expect(frozenLoads).toEqual(['reference']);
     expect(created).toBe(1); // the run's policy only: no second trainable instance for the reference
     expect(deterministic(read(b, '0-srl'))).toEqual(deterministic(read(a, '0-srl')));

@@ -10,13 +10,24 @@ import { listTask, testPlugins } from './support/test-plugins';
 
 const disposed: string[] = [];
 const plugins = [
-  definePlugin({ kind: 'task', name: 'disposable/add', optionsSchema: { type: 'object' }, defaults: {}, create: () => ({ ...listTask(6), dispose: () => void disposed.push('task') }) }),
+  definePlugin({
+    kind: 'task',
+    name: 'disposable/add',
+    optionsSchema: { type: 'object' },
+    defaults: {},
+    create: () => ({ ...listTask(6), dispose: () => void disposed.push('task') }),
+  }),
   definePlugin({
     kind: 'reward',
     name: 'disposable',
     optionsSchema: { type: 'object', properties: { id: { type: 'string' } } },
     defaults: { id: 'r' },
-    create: (o: { id: string }) => ({ specVersion: 1 as const, name: 'disposable', score: async (inputs) => inputs.map(() => ({ reward: 0.5, components: {} })), dispose: () => void disposed.push(`reward ${o.id}`) }),
+    create: (o: { id: string }) => ({
+      specVersion: 1 as const,
+      name: 'disposable',
+      score: async (inputs) => inputs.map(() => ({ reward: 0.5, components: {} })),
+      dispose: () => void disposed.push(`reward ${o.id}`),
+    }),
   }),
   definePlugin({
     kind: 'reward',
@@ -49,14 +60,24 @@ function recipe(registry: PluginRegistry, trainer: [string, Record<string, unkno
     policy: ['bigram', { seed: 1 }],
     task,
     rewards: [],
-    stages: Array.from({ length: stages }, (_, i) => ({ name: `${i}-s`, trainer: [trainer[0], options] as [string, Record<string, unknown>], task, rewards, from: 'final' as const, path: `stages[${i}]` })),
+    stages: Array.from({ length: stages }, (_, i) => ({
+      name: `${i}-s`,
+      trainer: [trainer[0], options] as [string, Record<string, unknown>],
+      task,
+      rewards,
+      from: 'final' as const,
+      path: `stages[${i}]`,
+    })),
   };
 }
 
 async function run(r: Recipe, registry: PluginRegistry): Promise<{ error: unknown; status: string; recorded?: string }> {
   disposed.length = 0;
   const out = mkdtempSync(path.join(tmpdir(), 'srl-dispose-'));
-  const error = await runRecipe({ recipe: r, registry, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 1 }).then(() => undefined, (e: unknown) => e);
+  const error = await runRecipe({ recipe: r, registry, logger: quietLogger, outDir: out, signal: new AbortController().signal, maxSteps: 1 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   const record = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
   return { error, status: record.status, recorded: record.error };
 }

@@ -4,7 +4,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definePlugin, loadStageInstances, PluginRegistry, runRecipe, trainerPlugins, isTokenizedPrompt, type PolicyPrompt, type Recipe, type RewardInput, type SamplingParams, type TrainStepInput } from '../src/index';
+import {
+  definePlugin,
+  loadStageInstances,
+  PluginRegistry,
+  runRecipe,
+  trainerPlugins,
+  isTokenizedPrompt,
+  type PolicyPrompt,
+  type Recipe,
+  type RewardInput,
+  type SamplingParams,
+  type TrainStepInput,
+} from '../src/index';
 import { quietLogger } from '../src/testing/quiet-logger';
 import { BigramPolicy } from './support/bigram-policy';
 import { testPlugins } from './support/test-plugins';
@@ -29,13 +41,23 @@ class RecordingPolicy extends BigramPolicy {
 }
 
 const recording = [
-  definePlugin({ kind: 'policy', name: 'recording-bigram', optionsSchema: { type: 'object', properties: {} }, defaults: {}, create: () => new RecordingPolicy(1) }),
+  definePlugin({
+    kind: 'policy',
+    name: 'recording-bigram',
+    optionsSchema: { type: 'object', properties: {} },
+    defaults: {},
+    create: () => new RecordingPolicy(1),
+  }),
   definePlugin({
     kind: 'reward',
     name: 'recording-prefix',
     optionsSchema: { type: 'object', properties: {} },
     defaults: {},
-    create: () => ({ specVersion: 1 as const, name: 'recording-prefix', score: async (rows: RewardInput[]) => (seen.rewardRows.push(...rows), rows.map((_r, i) => ({ reward: (i % 3) / 2, components: {} }))) }),
+    create: () => ({
+      specVersion: 1 as const,
+      name: 'recording-prefix',
+      score: async (rows: RewardInput[]) => (seen.rewardRows.push(...rows), rows.map((_r, i) => ({ reward: (i % 3) / 2, components: {} }))),
+    }),
   }),
 ];
 
@@ -60,8 +82,22 @@ function setup(): { registry: PluginRegistry; recipe: Recipe } {
     task,
     rewards: [],
     stages: [
-      { name: '0-sft', trainer: resolve('trainer', ['sft-tiny', { ...common, instances: 'srl', completionTemplate: 'Step: {reference}', batchSize: 2, epochs: 1 }]), task, rewards: [], from: 'final', path: 'stages[0]' },
-      { name: '1-srl', trainer: resolve('trainer', ['srl-tiny', { ...common, batchSize: 2, groupSize: 3, maxTokens: 4, epochs: 2, dynamicSampling: false }]), task, rewards: [{ reward: 'recording-prefix', weight: 1, path: 'rewards[0]' }], from: 'final', path: 'stages[1]' },
+      {
+        name: '0-sft',
+        trainer: resolve('trainer', ['sft-tiny', { ...common, instances: 'srl', completionTemplate: 'Step: {reference}', batchSize: 2, epochs: 1 }]),
+        task,
+        rewards: [],
+        from: 'final',
+        path: 'stages[0]',
+      },
+      {
+        name: '1-srl',
+        trainer: resolve('trainer', ['srl-tiny', { ...common, batchSize: 2, groupSize: 3, maxTokens: 4, epochs: 2, dynamicSampling: false }]),
+        task,
+        rewards: [{ reward: 'recording-prefix', weight: 1, path: 'rewards[0]' }],
+        from: 'final',
+        path: 'stages[1]',
+      },
     ],
   };
   return { registry, recipe };
@@ -77,7 +113,13 @@ describe('loadStageInstances', () => {
     expect(sft.instances[0].target).toBe(`Step: ${sft.instances[0].instance.reference}`);
     expect(srl.instances.map((t) => t.target)).toEqual(srl.instances.map((t) => t.instance.reference));
 
-    await runRecipe({ recipe, registry, logger: quietLogger, outDir: mkdtempSync(path.join(tmpdir(), 'srl-stage-inst-')), signal: new AbortController().signal });
+    await runRecipe({
+      recipe,
+      registry,
+      logger: quietLogger,
+      outDir: mkdtempSync(path.join(tmpdir(), 'srl-stage-inst-')),
+      signal: new AbortController().signal,
+    });
     const policy = new BigramPolicy(1);
     const expectedItems = sft.instances.map((t) => JSON.stringify([t.promptTokenIds, [...policy.tokenize(t.target), policy.eosTokenId]]));
     expect(new Set(seen.items)).toEqual(new Set(expectedItems)); // one epoch (rounded up to whole batches): every instance, nothing else
@@ -94,6 +136,8 @@ describe('loadStageInstances', () => {
     const rlvr = await loadStageInstances({ recipe, registry, logger: quietLogger, stage: 1, kind: 'rlvr', split: 'validation' });
     expect(rlvr.split).toBe('validation');
     expect(rlvr.instances.map((t) => t.instance.id)).toEqual(['p0', 'p1', 'p2', 'p3']);
-    await expect(loadStageInstances({ recipe, registry, logger: quietLogger, stage: 2 })).rejects.toThrow(/has no stage 2; its stages are 0 \(0-sft\), 1 \(1-srl\)/);
+    await expect(loadStageInstances({ recipe, registry, logger: quietLogger, stage: 2 })).rejects.toThrow(
+      /has no stage 2; its stages are 0 \(0-sft\), 1 \(1-srl\)/,
+    );
   });
 });

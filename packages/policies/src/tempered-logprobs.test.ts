@@ -8,7 +8,7 @@ import { TEST_BACKEND } from './backend/test-backend';
 // on one sentence, so its next-token distributions are sharp and logprobs at T = 0.7 and T = 1 differ clearly.
 
 describe('tempered log-probs', () => {
-  it('at T = 0.7 the samples\' logprobs equal score(…, { temperature: 0.7 }) within 1e-5, and a train step sees ratio 1', async () => {
+  it("at T = 0.7 the samples' logprobs equal score(…, { temperature: 0.7 }) within 1e-5, and a train step sees ratio 1", async () => {
     const policy = await TfjsTransformerPolicy.create({ preset: 'llama-tiny', config: {}, backend: TEST_BACKEND, seed: 3, weightDecay: 0, saveDtype: 'F32' });
     try {
       const text = policy.tokenize('Once upon a time there was a little dog who liked to run in the park.');
@@ -16,7 +16,9 @@ describe('tempered log-probs', () => {
       for (let i = 0; i < 15; i++) await policy.trainStep({ objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2 });
       const before = tf.memory().numTensors;
       const gens = await policy.generate(['Once upon a time', 'The little dog'], { n: 3, maxTokens: 24, temperature: 0.7, topP: 0.95, seed: 5 });
-      const items: TrainingItem[] = gens.flatMap((g) => g.samples.map((s, i) => ({ promptTokenIds: g.promptTokenIds, completionTokenIds: s.tokenIds, oldLogprobs: s.logprobs, advantage: i - 1 })));
+      const items: TrainingItem[] = gens.flatMap((g) =>
+        g.samples.map((s, i) => ({ promptTokenIds: g.promptTokenIds, completionTokenIds: s.tokenIds, oldLogprobs: s.logprobs, advantage: i - 1 })),
+      );
       expect(items.reduce((a, it) => a + it.completionTokenIds.length, 0)).toBeGreaterThan(60);
       const tempered = await policy.score(items, { temperature: 0.7 });
       const plain = await policy.score(items);

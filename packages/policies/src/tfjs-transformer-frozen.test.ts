@@ -11,8 +11,16 @@ import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'srl-frozen-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const options = (extra: Partial<TfjsTransformerPolicyOptions> = {}): Partial<TfjsTransformerPolicyOptions> & Pick<TfjsTransformerPolicyOptions, 'preset' | 'config'> => ({
-  preset: 'llama-tiny', config: {}, backend: TEST_BACKEND, seed: 1, weightDecay: 0.01, saveDtype: 'F32', ...extra,
+const options = (
+  extra: Partial<TfjsTransformerPolicyOptions> = {},
+): Partial<TfjsTransformerPolicyOptions> & Pick<TfjsTransformerPolicyOptions, 'preset' | 'config'> => ({
+  preset: 'llama-tiny',
+  config: {},
+  backend: TEST_BACKEND,
+  seed: 1,
+  weightDecay: 0.01,
+  saveDtype: 'F32',
+  ...extra,
 });
 const bits = (xs: number[]): string => Buffer.from(Float64Array.from(xs).buffer).toString('hex');
 

@@ -19,6 +19,16 @@ describe('tfjs-transformer options', () => {
     ]);
     const { options, errors } = registry.resolve('policy', ['options-only', { config: { numLayers: 2 } }], 'policy');
     expect(errors).toEqual([]);
-    expect(options).toEqual({ preset: 'llama-tiny', config: { numLayers: 2 }, backend: 'auto', kernels: 'auto', seed: 0, weightDecay: 0, saveDtype: 'F32', scoreBatchSize: 16, memoryBudgetMb: 256 });
+    expect(options).toEqual({
+      preset: 'llama-tiny',
+      config: { numLayers: 2 },
+      backend: 'auto',
+      kernels: 'auto',
+      seed: 0,
+      weightDecay: 0,
+      saveDtype: 'F32',
+      scoreBatchSize: 16,
+      memoryBudgetMb: 256,
+    });
   });
 });

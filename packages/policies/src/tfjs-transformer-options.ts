@@ -8,7 +8,10 @@ export const tfjsTransformerOptions = Type.Object(
     /** Ignored with `checkpoint`, whose config.json wins. */
     preset: Default(StringEnum(Object.keys(TRANSFORMER_PRESETS), { description: 'starting config' }), 'llama-tiny'),
     /** Field overrides on the preset, minGPT-style; the token ids come from the tokenizer. */
-    config: Default(Type.Partial(Type.Omit(transformerConfigSchema, ['bosTokenId', 'eosTokenId']), { description: 'overrides on the preset', additionalProperties: false }), {}),
+    config: Default(
+      Type.Partial(Type.Omit(transformerConfigSchema, ['bosTokenId', 'eosTokenId']), { description: 'overrides on the preset', additionalProperties: false }),
+      {},
+    ),
     /** A Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json) to start from. */
     checkpoint: Type.Optional(Type.String({ minLength: 1, description: 'Hugging Face checkpoint folder to start from (relative to the recipe)' })),
     /** Default: the checkpoint's tokenizer, else 'byte'. */
@@ -19,7 +22,12 @@ export const tfjsTransformerOptions = Type.Object(
      * The kernel set the model runs on (kernels/select-kernels.ts): 'auto' the backend's own set (wasm, tensorflow),
      * else the reference set; 'reference' the pure tfjs ops on any backend (same results, slower).
      */
-    kernels: Default(StringEnum(['auto', 'reference', 'wasm', 'tensorflow'], { description: "auto: the backend's own kernels (wasm, tensorflow), else the reference (pure tfjs) kernels" }), 'auto'),
+    kernels: Default(
+      StringEnum(['auto', 'reference', 'wasm', 'tensorflow'], {
+        description: "auto: the backend's own kernels (wasm, tensorflow), else the reference (pure tfjs) kernels",
+      }),
+      'auto',
+    ),
     seed: Default(Type.Integer({ description: 'weight initialisation and sampling seed' }), 0),
     weightDecay: Default(Type.Number({ minimum: 0, description: 'AdamW decoupled weight decay' }), 0),
     /** 'F32' is bit-exact. */
@@ -45,7 +53,8 @@ export const tfjsTransformerOptions = Type.Object(
      */
     workers: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), StringEnum(['auto'])], {
-        description: "threads computing a train step's micro-batch gradients (data parallel, one AdamW step on the main copy); auto = available cores on wasm/cpu",
+        description:
+          "threads computing a train step's micro-batch gradients (data parallel, one AdamW step on the main copy); auto = available cores on wasm/cpu",
       }),
     ),
   },

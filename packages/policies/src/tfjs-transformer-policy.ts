@@ -28,7 +28,7 @@ import {
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate, type GenerateOptions } from './generation/generate';
-import { selectKernels, type KernelChoice } from './kernels/select-kernels';
+import { selectKernels } from './kernels/select-kernels';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
 import type { TransformerConfig } from './model/transformer-config';
@@ -80,7 +80,9 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     let stopTokenIds: number[] = [];
     if (options.checkpoint) {
       const ckpt = loadHfCheckpoint(resolve(options.checkpoint), { chatTemplate: options.chatTemplate });
-      tokenizer = options.tokenizer ? loadTokenizerOption(options.tokenizer, resolve, options.chatTemplate) : (ckpt.tokenizer ?? loadTokenizer({ kind: 'byte' }, { chatTemplate: options.chatTemplate }));
+      tokenizer = options.tokenizer
+        ? loadTokenizerOption(options.tokenizer, resolve, options.chatTemplate)
+        : (ckpt.tokenizer ?? loadTokenizer({ kind: 'byte' }, { chatTemplate: options.chatTemplate }));
       model = Transformer.fromHuggingFace(ckpt.config, ckpt.tensors, kernels);
       stopTokenIds = ckpt.stopTokenIds;
     } else {
@@ -95,7 +97,10 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       model = Transformer.random(config, options.seed, kernels);
     }
     if (tokenizer.vocabSize > model.config.vocabSize) {
-      throw new SrlError('validation', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabSize is ${model.config.vocabSize}; use a matching tokenizer`);
+      throw new SrlError(
+        'validation',
+        `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabSize is ${model.config.vocabSize}; use a matching tokenizer`,
+      );
     }
     const policy = new TfjsTransformerPolicy(model, tokenizer, backend, options, stopTokenIds);
     context.logger?.log('info', `policy: ${policy.name}`);

@@ -6,8 +6,16 @@ import { TfjsTransformerPolicy, type TfjsTransformerPolicyOptions } from './tfjs
 import { TokenizerPromptEncoder } from './tokenizer-prompt-encoder';
 
 const fixture = fileURLToPath(new URL('./checkpoint/fixtures/transformers-tiny-qwen2/', import.meta.url));
-const options = (extra: Partial<TfjsTransformerPolicyOptions>): Partial<TfjsTransformerPolicyOptions> & Pick<TfjsTransformerPolicyOptions, 'preset' | 'config'> => ({
-  preset: 'llama-tiny', config: {}, backend: TEST_BACKEND, seed: 1, weightDecay: 0, saveDtype: 'F32', ...extra,
+const options = (
+  extra: Partial<TfjsTransformerPolicyOptions>,
+): Partial<TfjsTransformerPolicyOptions> & Pick<TfjsTransformerPolicyOptions, 'preset' | 'config'> => ({
+  preset: 'llama-tiny',
+  config: {},
+  backend: TEST_BACKEND,
+  seed: 1,
+  weightDecay: 0,
+  saveDtype: 'F32',
+  ...extra,
 });
 const chat = [
   { role: 'system' as const, content: 'Solve it step by step.' },

@@ -19,9 +19,16 @@ export class TokenizerPromptEncoder implements PromptEncoder {
   ) {}
 
   /** The tokenizer and context the policy created from `options` would have: a checkpoint's config.json and tokenizer, or the preset's. */
-  static fromOptions(options: Pick<TfjsTransformerPolicyOptions, 'preset' | 'config' | 'checkpoint' | 'tokenizer' | 'chatTemplate'>, baseDir: string): TokenizerPromptEncoder {
+  static fromOptions(
+    options: Pick<TfjsTransformerPolicyOptions, 'preset' | 'config' | 'checkpoint' | 'tokenizer' | 'chatTemplate'>,
+    baseDir: string,
+  ): TokenizerPromptEncoder {
     const resolve = (p: string): string => path.resolve(baseDir, p);
-    if (!options.checkpoint) return new TokenizerPromptEncoder(loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate), { ...transformerPreset(options.preset), ...options.config }.maxPositions);
+    if (!options.checkpoint)
+      return new TokenizerPromptEncoder(
+        loadTokenizerOption(options.tokenizer ?? 'byte', resolve, options.chatTemplate),
+        { ...transformerPreset(options.preset), ...options.config }.maxPositions,
+      );
     const dir = resolve(options.checkpoint);
     const configFile = path.join(dir, 'config.json');
     const config = configFromHf(readJsonObject(configFile), configFile);
@@ -50,4 +57,3 @@ export class TokenizerPromptEncoder implements PromptEncoder {
 export function loadTokenizerOption(spec: string, resolve: (p: string) => string, chatTemplate?: string): Tokenizer {
   return spec === 'byte' ? loadTokenizer({ kind: 'byte' }, { chatTemplate }) : loadTokenizer(resolve(spec), { chatTemplate });
 }
-

@@ -5,7 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
  * coordinates of each input. Returns the worst |analytic - numeric| / max(1, |numeric|). Float32 arithmetic,
  * so keep functions O(1) and eps around 1e-2 (truncation ~eps^2, rounding ~1e-7/eps).
  */
-export function maxGradientError(f: (...inputs: tf.Tensor[]) => tf.Scalar, inputs: tf.Tensor[], options: { eps?: number; samples?: number; seed?: number } = {}): number {
+export function maxGradientError(
+  f: (...inputs: tf.Tensor[]) => tf.Scalar,
+  inputs: tf.Tensor[],
+  options: { eps?: number; samples?: number; seed?: number } = {},
+): number {
   const eps = options.eps ?? 1e-2;
   const samples = options.samples ?? 12;
   let seed = options.seed ?? 1;
@@ -13,9 +17,12 @@ export function maxGradientError(f: (...inputs: tf.Tensor[]) => tf.Scalar, input
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed / 2147483648;
   };
-  const analytic = tf.tidy(() => tf.grads(f)(inputs).map((g) => g.dataSync().slice()));
-  const value = (vals: Float32Array[]): number =>
-    tf.tidy(() => f(...vals.map((v, i) => tf.tensor(v, inputs[i].shape, 'float32'))).dataSync()[0]);
+  const analytic = tf.tidy(() =>
+    tf
+      .grads(f)(inputs)
+      .map((g) => g.dataSync().slice()),
+  );
+  const value = (vals: Float32Array[]): number => tf.tidy(() => f(...vals.map((v, i) => tf.tensor(v, inputs[i].shape, 'float32'))).dataSync()[0]);
   const base = inputs.map((t) => t.dataSync().slice() as Float32Array);
   let worst = 0;
   inputs.forEach((t, i) => {

@@ -18,10 +18,24 @@ const dir = path.resolve(repoRoot, '../shared/data/models/stories260K');
 function loadConfig(): TransformerConfig {
   const hf = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
   return {
-    family: 'llama', vocabSize: hf.vocab_size, hiddenSize: hf.hidden_size, numLayers: hf.num_hidden_layers, numHeads: hf.num_attention_heads,
-    numKvHeads: hf.num_key_value_heads, intermediateSize: hf.intermediate_size, maxPositions: hf.max_position_embeddings, norm: 'rmsnorm',
-    normEps: hf.rms_norm_eps, positions: 'rope', ropeTheta: hf.rope_theta, mlp: 'swiglu', qkvBias: false, linearBias: false,
-    tieEmbeddings: hf.tie_word_embeddings, bosTokenId: hf.bos_token_id, eosTokenId: hf.eos_token_id,
+    family: 'llama',
+    vocabSize: hf.vocab_size,
+    hiddenSize: hf.hidden_size,
+    numLayers: hf.num_hidden_layers,
+    numHeads: hf.num_attention_heads,
+    numKvHeads: hf.num_key_value_heads,
+    intermediateSize: hf.intermediate_size,
+    maxPositions: hf.max_position_embeddings,
+    norm: 'rmsnorm',
+    normEps: hf.rms_norm_eps,
+    positions: 'rope',
+    ropeTheta: hf.rope_theta,
+    mlp: 'swiglu',
+    qkvBias: false,
+    linearBias: false,
+    tieEmbeddings: hf.tie_word_embeddings,
+    bosTokenId: hf.bos_token_id,
+    eosTokenId: hf.eos_token_id,
   };
 }
 
@@ -51,7 +65,16 @@ for (const kernelCase of ALL_KERNEL_CASES) {
     for (const useCache of kernelCase.backend === 'wasm' ? [true, false] : [true]) {
       it(`reproduces the reference greedy ids ${useCache ? 'with' : 'without'} the KV cache`, async () => {
         const before = tf.memory().numTensors;
-        const [[sample]] = await generate(model, [[1]], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 80, eosTokenIds: [], rng: new SeededRng(0), useCache });
+        const [[sample]] = await generate(model, [[1]], {
+          n: 1,
+          temperature: 0,
+          topP: 1,
+          topK: 0,
+          maxTokens: 80,
+          eosTokenIds: [],
+          rng: new SeededRng(0),
+          useCache,
+        });
         expect(sample.tokenIds).toEqual(expected);
         expect(sample.finishReason).toBe('length');
         expect(tf.memory().numTensors).toBe(before);

@@ -31,7 +31,7 @@ for (const kernelCase of ALL_KERNEL_CASES) {
       await selectBackend({ backend: TEST_BACKEND });
     });
 
-    it('gives transformers\' logits for every prompt position (measured max abs difference 6e-8; bound 1e-6)', () => {
+    it("gives transformers' logits for every prompt position (measured max abs difference 6e-8; bound 1e-6)", () => {
       const ids = Int32Array.from(reference.prompt_ids as number[]);
       const expected = refTensors.get('logits')!.data;
       // The differentiable (training) pass and the inference pass (fused kernels with the wasm set).
@@ -47,7 +47,16 @@ for (const kernelCase of ALL_KERNEL_CASES) {
 
     it('reproduces its 24 greedy ids, with and without the KV cache', async () => {
       for (const useCache of [true, false]) {
-        const [[s]] = await generate(model, [reference.prompt_ids], { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 24, eosTokenIds: [], rng: new SeededRng(), useCache });
+        const [[s]] = await generate(model, [reference.prompt_ids], {
+          n: 1,
+          temperature: 0,
+          topP: 1,
+          topK: 0,
+          maxTokens: 24,
+          eosTokenIds: [],
+          rng: new SeededRng(),
+          useCache,
+        });
         expect(s.tokenIds).toEqual(reference.greedy_ids);
       }
     });

@@ -18,7 +18,11 @@ async function create(options: Partial<MathAnswerOptions> = {}): Promise<MathAns
   registry.register(mathAnswerPlugin, 'test');
   const { errors, options: resolved } = registry.resolve('reward', ['math-answer', options], 'options');
   expect(errors).toEqual([]);
-  return mathAnswerPlugin.create(resolved as unknown as MathAnswerOptions, { create: () => Promise.reject(new Error('unused')), logger: quietLogger, baseDir: '.' }) as MathAnswerReward;
+  return mathAnswerPlugin.create(resolved as unknown as MathAnswerOptions, {
+    create: () => Promise.reject(new Error('unused')),
+    logger: quietLogger,
+    baseDir: '.',
+  }) as MathAnswerReward;
 }
 
 describe('math-answer reward plugin', () => {

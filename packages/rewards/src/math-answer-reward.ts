@@ -3,7 +3,17 @@
  * 1 when the completion's final answer is equivalent to the gold answer, else 0; null when the
  * gold answer cannot be parsed (the sample does not apply). See math/verify-math-answer.ts.
  */
-import { Default, definePlugin, REWARD_SPEC_VERSION, StringEnum, Type, type PluginOptions, type RewardInput, type RewardModel, type RewardResult } from '@srl/core';
+import {
+  Default,
+  definePlugin,
+  REWARD_SPEC_VERSION,
+  StringEnum,
+  Type,
+  type PluginOptions,
+  type RewardInput,
+  type RewardModel,
+  type RewardResult,
+} from '@srl/core';
 import type { ExtractOptions } from './math/extract-answer';
 import { verifyMathAnswer } from './math/verify-math-answer';
 
@@ -24,7 +34,10 @@ export const mathAnswerOptions = Type.Object(
     /** auto (bare answer or full solution), bare, or a solution to search. */
     goldFormat: Default(StringEnum(['auto', 'bare', 'extract'], { description: 'how to read the reference' }), 'auto'),
     /** Read the gold from this metadata column instead of `reference` (e.g. "answer"). */
-    referenceField: Default(Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'metadata column holding the gold (null: `reference`)' }), null),
+    referenceField: Default(
+      Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'metadata column holding the gold (null: `reference`)' }),
+      null,
+    ),
   },
   { additionalProperties: false },
 );
@@ -81,7 +94,8 @@ export class MathAnswerReward implements RewardModel {
 export const mathAnswerPlugin = definePlugin({
   kind: 'reward',
   name: 'math-answer',
-  description: 'verifiable math reward: 1 when the final answer (\\boxed, #### x, "the answer is", last formula) equals the gold answer, else 0; null when the gold cannot be parsed',
+  description:
+    'verifiable math reward: 1 when the final answer (\\boxed, #### x, "the answer is", last formula) equals the gold answer, else 0; null when the gold cannot be parsed',
   options: mathAnswerOptions,
   create: (options) => new MathAnswerReward(options),
 });

@@ -39,7 +39,12 @@ describe('rouge-l reward', () => {
       characters: (t: string) => similarityTokens(t, 'characters'),
       policy: (t: string) => bytes.encode(t),
     };
-    for (const [tokens, beta] of [['words', 1], ['words', 2], ['characters', 1], ['policy', 0.5]] as const) {
+    for (const [tokens, beta] of [
+      ['words', 1],
+      ['words', 2],
+      ['characters', 1],
+      ['policy', 0.5],
+    ] as const) {
       const model = await registry.create('reward', ['rouge-l', { tokens, beta }], deps);
       const results = await model.score(inputs);
       results.forEach((r, n) => {

@@ -49,7 +49,8 @@ export class RougeLReward extends TokenSimilarityReward<RougeLOptions> {
 /** The `rouge-l` reward plugin. */
 export const rougeLPlugin = tokenSimilarityPlugin({
   name: 'rouge-l',
-  description: "SRL step reward: ROUGE-L F-measure (longest common subsequence) over word, character or policy tokens of the model's and the expert's step, formatPenalty on a format error",
+  description:
+    "SRL step reward: ROUGE-L F-measure (longest common subsequence) over word, character or policy tokens of the model's and the expert's step, formatPenalty on a format error",
   options: rougeLOptions,
   create: (options, tokenizer) => new RougeLReward(options, tokenizer),
 });

@@ -23,7 +23,12 @@ const completions = [
 describe('every similarity reward reads completions with the one SRL output parser', () => {
   it('gives the same format verdict and penalty as step-similarity, for default and custom rules', async () => {
     for (const rules of [{}, { formatPenalty: -0.5, requireThink: false, solutionWrapper: 'forbidden' as const }, { singleStep: false }]) {
-      const rewards = [new StepSimilarityReward(rules), new TokenEditSimilarityReward(rules), new RougeLReward(rules), new SolutionSimilarityReward({ singleStep: true, ...rules })];
+      const rewards = [
+        new StepSimilarityReward(rules),
+        new TokenEditSimilarityReward(rules),
+        new RougeLReward(rules),
+        new SolutionSimilarityReward({ singleStep: true, ...rules }),
+      ];
       const inputs = completions.map((completion) => ({ completion, reference: step }));
       const verdicts = completions.map((c) => parseSrlOutput(c, rules).ok);
       expect(verdicts.filter((ok) => !ok).length).toBeGreaterThanOrEqual(5);

@@ -14,7 +14,12 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const solutions = readFileSync(path.resolve(repoRoot, '../shared/data/gsm8k/train.jsonl'), 'utf8')
   .split('\n', 40)
   .filter(Boolean)
-  .map((l) => (JSON.parse(l) as { answer: string }).answer.split('\n').map((line, i) => `${i + 1}. ${line}`).join('\n'));
+  .map((l) =>
+    (JSON.parse(l) as { answer: string }).answer
+      .split('\n')
+      .map((line, i) => `${i + 1}. ${line}`)
+      .join('\n'),
+  );
 const think = (text: string): string => `<think>\nplan the whole solution\n</think>\n${text}`;
 
 describe('solution-similarity reward', () => {
@@ -30,11 +35,16 @@ describe('solution-similarity reward', () => {
   });
 
   it('is difflib ratio(model solution, expert solution) over the whole text after </think>, many steps allowed', async () => {
-    const inputs = solutions.flatMap((expert, n) => [expert, solutions[(n + 1) % solutions.length], expert.replace(/\d+/, '7')].map((model) => ({ completion: think(model), reference: expert })));
+    const inputs = solutions.flatMap((expert, n) =>
+      [expert, solutions[(n + 1) % solutions.length], expert.replace(/\d+/, '7')].map((model) => ({ completion: think(model), reference: expert })),
+    );
     const results = await new SolutionSimilarityReward().score(inputs);
     results.forEach((r, n) => {
       const model = inputs[n].completion.slice(inputs[n].completion.indexOf('</think>') + 8).trim();
-      expect(r).toEqual({ reward: sequenceRatio(model, inputs[n].reference), components: { similarity: sequenceRatio(model, inputs[n].reference), format_ok: 1 } });
+      expect(r).toEqual({
+        reward: sequenceRatio(model, inputs[n].reference),
+        components: { similarity: sequenceRatio(model, inputs[n].reference), format_ok: 1 },
+      });
     });
     expect(results.filter((_, n) => n % 3 === 0).every((r) => r.reward === 1)).toBe(true);
     // The step reward refuses the same completions as holding more than one step.
@@ -49,7 +59,9 @@ describe('solution-similarity reward', () => {
     expect(long.length).toBeGreaterThan(5);
     const on = await new SolutionSimilarityReward().score(long);
     const off = await new SolutionSimilarityReward({ autojunk: false }).score(long);
-    off.forEach((x, n) => expect(x.reward).toBe(sequenceRatio(long[n].completion.slice(long[n].completion.indexOf('</think>') + 8).trim(), long[n].reference, { autojunk: false })));
+    off.forEach((x, n) =>
+      expect(x.reward).toBe(sequenceRatio(long[n].completion.slice(long[n].completion.indexOf('</think>') + 8).trim(), long[n].reference, { autojunk: false })),
+    );
     expect(on.some((x, n) => x.reward !== off[n].reward)).toBe(true);
   });
 });

@@ -38,7 +38,8 @@ export class SolutionSimilarityReward implements RewardModel {
 export const solutionSimilarityPlugin = definePlugin({
   kind: 'reward',
   name: 'solution-similarity',
-  description: "SRL one-step ablation: difflib SequenceMatcher ratio between the model's whole solution (after </think>) and the whole expert solution, formatPenalty on a format error",
+  description:
+    "SRL one-step ablation: difflib SequenceMatcher ratio between the model's whole solution (after </think>) and the whole expert solution, formatPenalty on a format error",
   options: solutionSimilarityOptions,
   create(options) {
     return new SolutionSimilarityReward(options);

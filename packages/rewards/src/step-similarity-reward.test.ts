@@ -24,7 +24,10 @@ const oracle = read('conformance/difflib/oracle_cases.jsonl')
   .map((l) => JSON.parse(l) as OracleCase);
 
 // Real GSM8K steps: one solution's lines are the expert steps.
-const gsm8k = read('gsm8k/train.jsonl').split('\n', 3).filter(Boolean).map((l) => JSON.parse(l) as { answer: string });
+const gsm8k = read('gsm8k/train.jsonl')
+  .split('\n', 3)
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as { answer: string });
 const steps = gsm8k[0].answer.split('\n');
 
 const think = (step: string): string => `<think>\nThe next step halves 48.\n</think>\n${step}`;
@@ -90,7 +93,10 @@ describe('step-similarity reward', () => {
   });
 
   it('scores a format error with formatPenalty and no similarity', async () => {
-    const inputs = [{ completion: `${steps[0]}`, reference: steps[0] }, { completion: think(`${steps[0]}\n2. ${steps[1]}`), reference: steps[0] }];
+    const inputs = [
+      { completion: `${steps[0]}`, reference: steps[0] },
+      { completion: think(`${steps[0]}\n2. ${steps[1]}`), reference: steps[0] },
+    ];
     const results = await new StepSimilarityReward().score(inputs);
     expect(results).toEqual([
       { reward: -1, components: { similarity: null, format_ok: 0 } },

@@ -23,7 +23,10 @@ const action = (input: RewardInput): string => input.completion.slice(input.comp
 describe('token-edit-similarity reward', () => {
   it('passes the RewardModel conformance suite and is registered in plugins', async () => {
     expect(plugins).toContain(tokenEditSimilarityPlugin);
-    const report = await checkRewardPlugin(tokenEditSimilarityPlugin, { inputs: pairs(4).concat({ completion: 'no think', reference: 'x' }), invalidOptions: { tokens: 'sentences' } });
+    const report = await checkRewardPlugin(tokenEditSimilarityPlugin, {
+      inputs: pairs(4).concat({ completion: 'no think', reference: 'x' }),
+      invalidOptions: { tokens: 'sentences' },
+    });
     expect(report.failures).toEqual([]);
   });
 
@@ -54,14 +57,18 @@ describe('token-edit-similarity reward', () => {
   it('scores a paraphrase of one word as one edit: 1 - 1/n', async () => {
     const [r] = await new TokenEditSimilarityReward().score([{ completion: think('She sold 24 clips in May.'), reference: 'Natalia sold 24 clips in May.' }]);
     expect(r.reward).toBe(1 - 1 / 7);
-    const [lower] = await new TokenEditSimilarityReward({ lowercase: true }).score([{ completion: think('natalia SOLD 24 clips in may.'), reference: 'Natalia sold 24 clips in May.' }]);
+    const [lower] = await new TokenEditSimilarityReward({ lowercase: true }).score([
+      { completion: think('natalia SOLD 24 clips in may.'), reference: 'Natalia sold 24 clips in May.' },
+    ]);
     expect(lower.reward).toBe(1);
   });
 
   it('refuses tokens: "policy" without a policy tokenizer, saying it needs a policy', async () => {
     const registry = new PluginRegistry();
     registry.register(tokenEditSimilarityPlugin, 'test');
-    const error = await registry.create('reward', ['token-edit-similarity', { tokens: 'policy' }], { logger: quietLogger, baseDir: '.' }).catch((e: unknown) => e);
+    const error = await registry
+      .create('reward', ['token-edit-similarity', { tokens: 'policy' }], { logger: quietLogger, baseDir: '.' })
+      .catch((e: unknown) => e);
     expect(isSrlError(error) && error.kind).toBe('validation');
     expect((error as Error).message).toMatch(/token-edit-similarity: tokens: "policy" needs a policy's tokenizer/);
   });

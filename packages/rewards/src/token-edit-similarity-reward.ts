@@ -14,7 +14,10 @@ import { TOKEN_SEQUENCE_SCHEMA_PROPERTIES } from './similarity/token-sequences';
 import { TokenSimilarityReward, tokenSimilarityPlugin, type TokenPairSimilarity } from './token-similarity-reward';
 
 /** token-edit-similarity's options, declared once: how to read a completion and what tokens to compare. */
-export const tokenEditSimilarityOptions = Type.Object({ ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...TOKEN_SEQUENCE_SCHEMA_PROPERTIES }, { additionalProperties: false });
+export const tokenEditSimilarityOptions = Type.Object(
+  { ...SRL_SIMILARITY_SCHEMA_PROPERTIES, ...TOKEN_SEQUENCE_SCHEMA_PROPERTIES },
+  { additionalProperties: false },
+);
 export type TokenEditSimilarityOptions = PluginOptions<typeof tokenEditSimilarityOptions>;
 export const TOKEN_EDIT_SIMILARITY_DEFAULTS: TokenEditSimilarityOptions = schemaDefaults(tokenEditSimilarityOptions);
 
@@ -43,7 +46,8 @@ export class TokenEditSimilarityReward extends TokenSimilarityReward<TokenEditSi
 /** The `token-edit-similarity` reward plugin. */
 export const tokenEditSimilarityPlugin = tokenSimilarityPlugin({
   name: 'token-edit-similarity',
-  description: "SRL step reward: 1 - Levenshtein distance / longer length over word, character or policy tokens of the model's and the expert's step, formatPenalty on a format error",
+  description:
+    "SRL step reward: 1 - Levenshtein distance / longer length over word, character or policy tokens of the model's and the expert's step, formatPenalty on a format error",
   options: tokenEditSimilarityOptions,
   create: (options, tokenizer) => new TokenEditSimilarityReward(options, tokenizer),
 });

@@ -1,7 +1,19 @@
 // The shared shape of the token-level SRL step rewards (rouge-l, token-edit-similarity): SRL §4.2's parsing and
 // format rule (score-srl-similarity.ts) over token sequences (words, characters or the policy's tokens); each
 // reward differs only in the similarity of two token sequences, its `pair` function.
-import { definePlugin, optionalService, REWARD_SPEC_VERSION, TokenEncoder, type OptionalService, type PluginDefinition, type PluginOptions, type RewardInput, type RewardModel, type RewardResult, type TObject } from '@srl/core';
+import {
+  definePlugin,
+  optionalService,
+  REWARD_SPEC_VERSION,
+  TokenEncoder,
+  type OptionalService,
+  type PluginDefinition,
+  type PluginOptions,
+  type RewardInput,
+  type RewardModel,
+  type RewardResult,
+  type TObject,
+} from '@srl/core';
 import { checkStepHeaderPattern, scoreSrlSimilarity, type SrlSimilarityOptions } from './score-srl-similarity';
 import { checkTokenSource, tokenSequences, type TokenSequenceOptions } from './similarity/token-sequences';
 

@@ -16,19 +16,22 @@ describe('math benchmarks from shared/data', () => {
     expect(sizes).toEqual({ 'math/gsm8k': 1319, 'math/math500': 500, 'math/aime24': 30, 'math/amc23': 40, 'math/minerva': 272 });
   });
 
-  it.each(SHARED_DATA_TASKS.map((t) => [t.name, t.expectedRows.test] as const))('%s test loads %i rows in strict mode, each with a clean gold answer and a unique id', async (name, rows) => {
-    const { examples, skipped } = await loadTest(name);
-    expect(skipped).toEqual([]);
-    expect(examples).toHaveLength(rows);
-    expect(new Set(examples.map((e) => e.id)).size).toBe(rows);
-    for (const e of examples) {
-      expect(e.problem.trim().length).toBeGreaterThan(0);
-      expect(typeof e.answer).toBe('string');
-      expect(e.answer).toBe(e.answer!.trim());
-      expect(e.answer).not.toBe('');
-      expect(e.answer).not.toMatch(/^[-+]?0\d|^\d{1,3}(,\d{3})+$/); // no leading zeros, no thousands separators
-    }
-  });
+  it.each(SHARED_DATA_TASKS.map((t) => [t.name, t.expectedRows.test] as const))(
+    '%s test loads %i rows in strict mode, each with a clean gold answer and a unique id',
+    async (name, rows) => {
+      const { examples, skipped } = await loadTest(name);
+      expect(skipped).toEqual([]);
+      expect(examples).toHaveLength(rows);
+      expect(new Set(examples.map((e) => e.id)).size).toBe(rows);
+      for (const e of examples) {
+        expect(e.problem.trim().length).toBeGreaterThan(0);
+        expect(typeof e.answer).toBe('string');
+        expect(e.answer).toBe(e.answer!.trim());
+        expect(e.answer).not.toBe('');
+        expect(e.answer).not.toMatch(/^[-+]?0\d|^\d{1,3}(,\d{3})+$/); // no leading zeros, no thousands separators
+      }
+    },
+  );
 
   it('reads the right gold answers', async () => {
     const byId = (examples: Example[]) => new Map(examples.map((e) => [e.id, e.answer]));

@@ -19,7 +19,11 @@ writeFileSync(
 
 describe('jsonl-benchmark', () => {
   it('loads a benchmark with its own field names and integer answers, from options alone', async () => {
-    const task = await createPlugin('task', ['jsonl-benchmark', { path: 'my-bench.jsonl', problemField: 'prompt', answerField: 'target', idField: 'uid' }], dir);
+    const task = await createPlugin(
+      'task',
+      ['jsonl-benchmark', { path: 'my-bench.jsonl', problemField: 'prompt', answerField: 'target', idField: 'uid' }],
+      dir,
+    );
     expect(task.name).toBe('jsonl-benchmark/my-bench');
     expect(task.splits()).toEqual(['test']);
     const { examples, skipped } = await task.load('test');
@@ -34,21 +38,40 @@ describe('jsonl-benchmark', () => {
   });
 
   it('extracts the answer from the last \\boxed{} and splits solutions with a decomposer', async () => {
-    const task = await createPlugin(
-      'task',
-      ['jsonl-benchmark', { path: path.join(dir, 'my-bench.jsonl'), name: 'mine', split: 'dev', problemField: 'prompt', answerField: 'work', answerExtraction: 'last-boxed', solutionField: 'work', decomposer: 'paragraphs' }],
-    );
+    const task = await createPlugin('task', [
+      'jsonl-benchmark',
+      {
+        path: path.join(dir, 'my-bench.jsonl'),
+        name: 'mine',
+        split: 'dev',
+        problemField: 'prompt',
+        answerField: 'work',
+        answerExtraction: 'last-boxed',
+        solutionField: 'work',
+        decomposer: 'paragraphs',
+      },
+    ]);
     expect(task.name).toBe('mine');
     const { examples, skipped } = await task.load('dev');
-    expect(examples.map((e) => [e.id, e.answer])).toEqual([['dev-1', '12'], ['dev-2', '-3'], ['dev-3', '0.75']]);
+    expect(examples.map((e) => [e.id, e.answer])).toEqual([
+      ['dev-1', '12'],
+      ['dev-2', '-3'],
+      ['dev-3', '0.75'],
+    ]);
     expect(examples[0].steps).toEqual(['Multiply.', '$3 \\cdot 4 = \\boxed{12}$']);
-    expect(skipped.map((s) => [s.line, s.reason])).toEqual([[4, 'field "work" has no answer to extract: expected a \\boxed{...} with balanced braces, found "x"']]);
+    expect(skipped.map((s) => [s.line, s.reason])).toEqual([
+      [4, 'field "work" has no answer to extract: expected a \\boxed{...} with balanced braces, found "x"'],
+    ]);
     expect(task.instances(examples[0], 'srl')).toHaveLength(2);
   });
 
   it('reads GSM8K-style "#### x" answers', async () => {
     writeFileSync(path.join(dir, 'gsm.jsonl'), JSON.stringify({ q: 'How many?', a: 'Two and two: 2+2=<<2+2=4>>4\n#### 4' }));
-    const task = await createPlugin('task', ['jsonl-benchmark', { path: 'gsm.jsonl', problemField: 'q', answerField: 'a', answerExtraction: 'gsm8k', solutionField: 'a', decomposer: 'gsm8k-lines' }], dir);
+    const task = await createPlugin(
+      'task',
+      ['jsonl-benchmark', { path: 'gsm.jsonl', problemField: 'q', answerField: 'a', answerExtraction: 'gsm8k', solutionField: 'a', decomposer: 'gsm8k-lines' }],
+      dir,
+    );
     const [example] = (await task.load('test')).examples;
     expect(example).toMatchObject({ answer: '4', steps: ['Two and two: 2+2=4'] });
   });

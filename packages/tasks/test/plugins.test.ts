@@ -52,7 +52,10 @@ describe('@srl/tasks plugins', () => {
   });
 
   it('accepts a decomposer as [name, options] and an evalReward override', async () => {
-    const task = await createPlugin('task', ['math/gsm8k', { decomposer: ['gsm8k-lines', { annotations: 'keep' }], evalReward: ['math-answer', { mode: 'x' }] }]);
+    const task = await createPlugin('task', [
+      'math/gsm8k',
+      { decomposer: ['gsm8k-lines', { annotations: 'keep' }], evalReward: ['math-answer', { mode: 'x' }] },
+    ]);
     expect(task.evalMetric.reward).toEqual(['math-answer', { mode: 'x' }]);
     const { examples } = await task.load('train', { limit: 1 });
     expect(examples[0].steps?.[0]).toBe('Natalia sold 48/2 = <<48/2=24>>24 clips in May.');

@@ -8,7 +8,12 @@ import { createPlugin } from './helpers/task-registry';
 
 // A small s1K-1.1-like file with the hub's column names: 66 rows whose solutions follow the numbered
 // format, 3 that do not, and 2 malformed ones (no question). Written as Parquet and as JSONL.
-interface Row { question: string | null; solution: string; deepseek_attempt: string; cot_type: string }
+interface Row {
+  question: string | null;
+  solution: string;
+  deepseek_attempt: string;
+  cot_type: string;
+}
 const rows: Row[] = [];
 for (let i = 0; i < 66; i++) {
   rows.push({
@@ -30,7 +35,11 @@ writeFileSync(
   parquetFile,
   new Uint8Array(
     parquetWriteBuffer({
-      columnData: (['question', 'solution', 'deepseek_attempt', 'cot_type'] as const).map((name) => ({ name, data: rows.map((r) => r[name]), type: 'STRING' as const })),
+      columnData: (['question', 'solution', 'deepseek_attempt', 'cot_type'] as const).map((name) => ({
+        name,
+        data: rows.map((r) => r[name]),
+        type: 'STRING' as const,
+      })),
     }),
   ),
 );
@@ -60,7 +69,12 @@ describe('math/s1k from a local file', () => {
     const trainIds = new Set(train.map((e) => e.id));
     expect(validation.some((e) => trainIds.has(e.id))).toBe(false);
     const first = [...train, ...validation].find((e) => e.problem === 'Compute 0 + 1.')!;
-    expect(first).toMatchObject({ id: 'row-1', answer: '1', stepTitles: ['Add the numbers', 'State the answer'], metadata: { cot_type: 'math', solution: '1' } });
+    expect(first).toMatchObject({
+      id: 'row-1',
+      answer: '1',
+      stepTitles: ['Add the numbers', 'State the answer'],
+      metadata: { cot_type: 'math', solution: '1' },
+    });
     expect(first.steps).toEqual(['**Add the numbers** 0 + 1 = 1.', '**State the answer** The answer is $\\boxed{1}$.']);
   });
 
@@ -75,7 +89,13 @@ describe('math/s1k from a local file', () => {
 
   it('the held-out set depends on the seed and size, not on the row order', async () => {
     const reversed = path.join(dir, 'reversed.jsonl');
-    writeFileSync(reversed, [...rows].reverse().map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      reversed,
+      [...rows]
+        .reverse()
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
     const a = await createPlugin('task', ['math/s1k', { path: jsonlFile, validationSize: 10 }]);
     const b = await createPlugin('task', ['math/s1k', { path: reversed, validationSize: 10 }]);
     const c = await createPlugin('task', ['math/s1k', { path: jsonlFile, validationSize: 10, validationSeed: 1 }]);
@@ -89,7 +109,10 @@ describe('math/s1k from a local file', () => {
     const task = await createPlugin('task', ['math/s1k', { path: jsonlFile, stepTitleInPrompt: true }]);
     const [example] = (await task.load('train', { limit: 1 })).examples;
     const srl = task.instances(example, 'srl');
-    expect(srl.map((i) => i.reference)).toEqual([`${example.problem.match(/\d+ \+ \d+/)![0]} = ${example.answer}.`, `The answer is $\\boxed{${example.answer}}$.`]);
+    expect(srl.map((i) => i.reference)).toEqual([
+      `${example.problem.match(/\d+ \+ \d+/)![0]} = ${example.answer}.`,
+      `The answer is $\\boxed{${example.answer}}$.`,
+    ]);
     expect(srl[1].prompt[1].content).toMatch(/\n\nNext step:\n2\. \*\*State the answer\*\*$/);
   });
 

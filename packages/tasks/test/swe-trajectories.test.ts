@@ -16,10 +16,11 @@ async function trajectories(task: Task): Promise<SweTrajectory[]> {
 
 function toolCounts(ts: SweTrajectory[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const t of ts) for (const s of t.steps) {
-    const key = s.action.tool === 'str_replace_editor' ? `str_replace_editor:${String(s.action.args.command)}` : s.action.tool;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
+  for (const t of ts)
+    for (const s of t.steps) {
+      const key = s.action.tool === 'str_replace_editor' ? `str_replace_editor:${String(s.action.args.command)}` : s.action.tool;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
   return counts;
 }
 
@@ -28,7 +29,13 @@ describe('SWE trajectory tasks on the shared samples', () => {
     const ts = await trajectories(await createPlugin('task', 'swe/openhands'));
     expect(ts.length).toBe(40);
     expect(ts.reduce((n, t) => n + t.steps.length, 0)).toBe(814);
-    expect(toolCounts(ts)).toEqual({ bash: 374, 'str_replace_editor:view': 117, 'str_replace_editor:create': 122, 'str_replace_editor:str_replace': 164, submit: 37 });
+    expect(toolCounts(ts)).toEqual({
+      bash: 374,
+      'str_replace_editor:view': 117,
+      'str_replace_editor:create': 122,
+      'str_replace_editor:str_replace': 164,
+      submit: 37,
+    });
     const first = ts.find((t) => t.instanceId === 'astropy__astropy-12907')!;
     expect(first.repo).toBe('astropy/astropy');
     expect(first.issue.startsWith("Modeling's `separability_matrix` does not compute separability correctly")).toBe(true);
@@ -53,10 +60,20 @@ describe('SWE trajectory tasks on the shared samples', () => {
   it('swe/swesmith reads the 3 XML conversations, and each call renders back to the text the agent wrote', async () => {
     const task = await createPlugin('task', 'swe/swesmith');
     const { examples } = await task.load('train');
-    expect(examples.map((e) => e.id)).toEqual(['pandas-dev__pandas.95280573.pr_53652', 'getmoto__moto.694ce1f4.pr_7331', 'pydantic__pydantic.acb0f10f.pr_8316']);
+    expect(examples.map((e) => e.id)).toEqual([
+      'pandas-dev__pandas.95280573.pr_53652',
+      'getmoto__moto.694ce1f4.pr_7331',
+      'pydantic__pydantic.acb0f10f.pr_8316',
+    ]);
     const ts = examples.map((e) => e.metadata!.trajectory as SweTrajectory);
     expect(ts.map((t) => t.steps.length)).toEqual([37, 44, 22]);
-    expect(toolCounts(ts)).toEqual({ bash: 41, 'str_replace_editor:view': 28, 'str_replace_editor:create': 10, 'str_replace_editor:str_replace': 18, submit: 6 });
+    expect(toolCounts(ts)).toEqual({
+      bash: 41,
+      'str_replace_editor:view': 28,
+      'str_replace_editor:create': 10,
+      'str_replace_editor:str_replace': 18,
+      submit: 6,
+    });
     const raw = JSON.parse(readFileSync(path.join(sharedData, 'swe/swesmith/ft_xml_example.jsonl'), 'utf8').split('\n')[0]!);
     const assistant = raw.messages.filter((m: { role: string; content: string }) => m.role === 'assistant' && m.content.includes('<function='));
     assistant.forEach((m: { content: string }, i: number) => expect(m.content.endsWith(examples[0]!.steps![i]!)).toBe(true));
@@ -146,7 +163,13 @@ describe('SWE readers on malformed input', () => {
     const task = await createPlugin('task', ['swe/openhands', { path: dir }]);
     const { examples, skipped } = await task.load('train');
     expect(examples.map((e) => e.id)).toEqual(['astropy__astropy-12907', 'x__y-1']);
-    expect(skipped.map((s) => [path.basename(s.file), s.line])).toEqual([['b-bad-args.json', 1], ['c-no-result.json', 1], ['d-truncated.json', 1], ['e-many.jsonl', 2], ['e-many.jsonl', 3]]);
+    expect(skipped.map((s) => [path.basename(s.file), s.line])).toEqual([
+      ['b-bad-args.json', 1],
+      ['c-no-result.json', 1],
+      ['d-truncated.json', 1],
+      ['e-many.jsonl', 2],
+      ['e-many.jsonl', 3],
+    ]);
     expect(skipped[0]!.reason).toMatch(/^messages\[2\]\.tool_calls\[0\]\.function\.arguments: arguments are not JSON/);
     expect(skipped[1]!.reason).toMatch(/^messages\[2\]\.tool_calls\[0\]: tool call "toolu_01Tz75PXq6U15qNE3XCC28vA" has no tool result/);
     expect(skipped[2]!.reason).toMatch(/truncated/);
@@ -155,7 +178,9 @@ describe('SWE readers on malformed input', () => {
 
   it('fails on the first malformed trajectory in strict mode, and reads a single file', async () => {
     const task = await createPlugin('task', ['swe/openhands', { path: dir }]);
-    await expect(task.load('train', { strict: true })).rejects.toThrow(/b-bad-args\.json:1: malformed row: messages\[2\]\.tool_calls\[0\]\.function\.arguments/);
+    await expect(task.load('train', { strict: true })).rejects.toThrow(
+      /b-bad-args\.json:1: malformed row: messages\[2\]\.tool_calls\[0\]\.function\.arguments/,
+    );
     const one = await createPlugin('task', ['swe/openhands', { path: path.join(dir, 'astropy__astropy-12907.json') }]);
     expect((await one.load('train')).examples).toHaveLength(1);
   });
@@ -175,20 +200,28 @@ describe('SWE readers on malformed input', () => {
   });
 });
 
-describe('swe/trajectories (srl\'s canonical JSONL, what the agent loop writes)', () => {
+describe("swe/trajectories (srl's canonical JSONL, what the agent loop writes)", () => {
   it('reads each line back, checks every field and names the path of a malformed one; path is required', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'srl-swe-canonical-'));
     const file = path.join(dir, 'runs.jsonl');
     const step = { thought: 'look', action: { tool: 'execute_bash', args: { command: 'ls' } }, observation: 'a.py\n' };
     const rows = [
-      { instanceId: 'o__r-1', repo: 'o/r', issue: 'It breaks.', steps: [step, { thought: '', action: { tool: 'submit', args: {} }, observation: '' }], resolved: false },
+      {
+        instanceId: 'o__r-1',
+        repo: 'o/r',
+        issue: 'It breaks.',
+        steps: [step, { thought: '', action: { tool: 'submit', args: {} }, observation: '' }],
+        resolved: false,
+      },
       { instanceId: 'o__r-2', issue: 'It breaks too.', steps: [step, { ...step, action: { tool: 'bash', args: 'ls' } }] },
       { issue: 'No steps.', steps: [] },
     ];
     writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const task = await createPlugin('task', ['swe/trajectories', { path: file }]);
     const { examples, skipped } = await task.load('train');
-    expect(examples.map((e) => e.metadata!.trajectory)).toEqual([{ ...rows[0], steps: [{ ...step, action: { tool: 'bash', args: { command: 'ls' } } }, rows[0]!.steps[1]] }]);
+    expect(examples.map((e) => e.metadata!.trajectory)).toEqual([
+      { ...rows[0], steps: [{ ...step, action: { tool: 'bash', args: { command: 'ls' } } }, rows[0]!.steps[1]] },
+    ]);
     expect(skipped.map((s) => [s.line, s.reason])).toEqual([
       [2, expect.stringMatching(/^steps\[1\]\.action\.args: expected an object of arguments/)],
       [3, expect.stringMatching(/^steps: empty/)],
@@ -201,33 +234,55 @@ describe('SWE readers on hub files', () => {
   it("swe/openhands reads OpenHands' non-function-calling conversations (XML calls in the text, SWE-Gym's layout) into the same steps", async () => {
     const source = JSON.parse(readFileSync(path.join(oh, 'django__django-11099.json'), 'utf8'));
     const names = new Map<string, string>();
-    const messages = source.messages.map((m: { role: string; content?: { text: string }[]; tool_calls?: { id: string; function: { name: string; arguments: string } }[] }) => {
-      if (m.role === 'assistant' && m.tool_calls?.length) {
-        const call = m.tool_calls[0];
-        names.set(call.id, call.function.name);
-        const text = (m.content ?? []).map((p: { text: string }) => p.text).join('');
-        return { role: 'assistant', content: `${text}\n\n${renderAction({ tool: call.function.name, args: JSON.parse(call.function.arguments) })}` };
-      }
-      if (m.role === 'tool') return { role: 'user', content: m.content };
-      return m;
-    });
+    const messages = source.messages.map(
+      (m: { role: string; content?: { text: string }[]; tool_calls?: { id: string; function: { name: string; arguments: string } }[] }) => {
+        if (m.role === 'assistant' && m.tool_calls?.length) {
+          const call = m.tool_calls[0];
+          names.set(call.id, call.function.name);
+          const text = (m.content ?? []).map((p: { text: string }) => p.text).join('');
+          return { role: 'assistant', content: `${text}\n\n${renderAction({ tool: call.function.name, args: JSON.parse(call.function.arguments) })}` };
+        }
+        if (m.role === 'tool') return { role: 'user', content: m.content };
+        return m;
+      },
+    );
     const call = source.response.choices[0].message.tool_calls[0];
-    const response = { choices: [{ message: { role: 'assistant', content: `${source.response.choices[0].message.content}\n\n${renderAction({ tool: call.function.name, args: JSON.parse(call.function.arguments) })}` } }] };
+    const response = {
+      choices: [
+        {
+          message: {
+            role: 'assistant',
+            content: `${source.response.choices[0].message.content}\n\n${renderAction({ tool: call.function.name, args: JSON.parse(call.function.arguments) })}`,
+          },
+        },
+      ],
+    };
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'srl-swe-xml-')), 'django__django-11099.json');
     writeFileSync(file, JSON.stringify({ messages, response }));
     const xml = (await (await createPlugin('task', ['swe/openhands', { path: file }])).load('train')).examples[0]!.metadata!.trajectory as SweTrajectory;
-    const fn = (await (await createPlugin('task', ['swe/openhands', { path: path.join(oh, 'django__django-11099.json') }])).load('train')).examples[0]!.metadata!.trajectory as SweTrajectory;
+    const fn = (await (await createPlugin('task', ['swe/openhands', { path: path.join(oh, 'django__django-11099.json') }])).load('train')).examples[0]!
+      .metadata!.trajectory as SweTrajectory;
     expect(names.size).toBeGreaterThan(3);
     expect(xml.steps).toEqual(fn.steps);
   });
 
   it('swe/swesmith reads a Parquet file whose messages column holds JSON text (the hub layout)', async () => {
-    const rows = readFileSync(path.join(sharedData, 'swe/swesmith/ft_xml_example.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(path.join(sharedData, 'swe/swesmith/ft_xml_example.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'srl-swe-pq-')), 'swe-smith.parquet');
-    writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData: [
-      { name: 'instance_id', data: rows.map((r) => r.instance_id), type: 'STRING' },
-      { name: 'messages', data: rows.map((r) => JSON.stringify(r.messages)), type: 'STRING' },
-    ] })));
+    writeFileSync(
+      file,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'instance_id', data: rows.map((r) => r.instance_id), type: 'STRING' },
+            { name: 'messages', data: rows.map((r) => JSON.stringify(r.messages)), type: 'STRING' },
+          ],
+        }),
+      ),
+    );
     const fromParquet = (await (await createPlugin('task', ['swe/swesmith', { path: file }])).load('train')).examples;
     const fromJsonl = (await (await createPlugin('task', 'swe/swesmith')).load('train')).examples;
     expect(fromParquet.map((e) => [e.id, e.steps])).toEqual(fromJsonl.map((e) => [e.id, e.steps]));

@@ -29,11 +29,15 @@ export function parsePolicyRef(text: string): PluginRef {
   if (!text.trim().startsWith('[')) return text;
   try {
     const ref = JSON.parse(text) as unknown;
-    if (Array.isArray(ref) && typeof ref[0] === 'string' && (ref.length === 1 || (ref.length === 2 && typeof ref[1] === 'object' && ref[1] !== null))) return ref as PluginRef;
+    if (Array.isArray(ref) && typeof ref[0] === 'string' && (ref.length === 1 || (ref.length === 2 && typeof ref[1] === 'object' && ref[1] !== null)))
+      return ref as PluginRef;
   } catch {
     // reported below
   }
-  throw new SrlError('usage', `--policy must be a plugin name or JSON ["name", {options}], e.g. '["openai-compatible", {"baseURL": "http://127.0.0.1:8000/v1", "model": "m"}]'; found ${text}`);
+  throw new SrlError(
+    'usage',
+    `--policy must be a plugin name or JSON ["name", {options}], e.g. '["openai-compatible", {"baseURL": "http://127.0.0.1:8000/v1", "model": "m"}]'; found ${text}`,
+  );
 }
 
 /** Ids already written to `file`; a torn last line (an interrupted write) is cut off so appends stay whole lines. */
@@ -58,22 +62,29 @@ function readRows(file: string, o: DataRewriteOptions): Row[] {
   if (!existsSync(file)) throw new SrlError('usage', `cannot read ${file}: no such file`);
   const rows: Row[] = [];
   const seen = new Set<string>();
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (e) {
-      throw new SrlError('validation', `${file}:${i + 1}: not valid JSON (${(e as Error).message})`);
-    }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new SrlError('validation', `${file}:${i + 1}: expected a JSON object, found ${line.slice(0, 40)}`);
-    const r = row as Record<string, unknown>;
-    if (typeof r[o.solutionField] !== 'string') throw new SrlError('validation', `${file}:${i + 1}: "${o.solutionField}" must be a string (the expert solution), found ${JSON.stringify(r[o.solutionField]) ?? 'nothing'}; set --solution-field`);
-    const id = r[o.idField] === undefined ? `line-${i + 1}` : String(r[o.idField]);
-    if (seen.has(id)) throw new SrlError('validation', `${file}:${i + 1}: id ${JSON.stringify(id)} appears twice; resuming needs unique ids (--id-field)`);
-    seen.add(id);
-    rows.push({ id, row: r });
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let row: unknown;
+      try {
+        row = JSON.parse(line);
+      } catch (e) {
+        throw new SrlError('validation', `${file}:${i + 1}: not valid JSON (${(e as Error).message})`);
+      }
+      if (typeof row !== 'object' || row === null || Array.isArray(row))
+        throw new SrlError('validation', `${file}:${i + 1}: expected a JSON object, found ${line.slice(0, 40)}`);
+      const r = row as Record<string, unknown>;
+      if (typeof r[o.solutionField] !== 'string')
+        throw new SrlError(
+          'validation',
+          `${file}:${i + 1}: "${o.solutionField}" must be a string (the expert solution), found ${JSON.stringify(r[o.solutionField]) ?? 'nothing'}; set --solution-field`,
+        );
+      const id = r[o.idField] === undefined ? `line-${i + 1}` : String(r[o.idField]);
+      if (seen.has(id)) throw new SrlError('validation', `${file}:${i + 1}: id ${JSON.stringify(id)} appears twice; resuming needs unique ids (--id-field)`);
+      seen.add(id);
+      rows.push({ id, row: r });
+    });
   return rows;
 }
 
@@ -90,14 +101,21 @@ export async function dataRewriteCommand(input: string, o: DataRewriteOptions, l
   const rows = readRows(path.resolve(input), o).slice(0, o.limit);
   const done = new Set([...doneIds(outFile), ...doneIds(rejectedFile)]);
   const todo = rows.filter((r) => !done.has(r.id));
-  if (done.size) logger.log('info', `resuming: ${rows.length - todo.length} of ${rows.length} rows already in ${path.basename(outFile)} or ${path.basename(rejectedFile)}`);
+  if (done.size)
+    logger.log('info', `resuming: ${rows.length - todo.length} of ${rows.length} rows already in ${path.basename(outFile)} or ${path.basename(rejectedFile)}`);
   const env = await createPluginEnvironment();
   const policy: Policy = await env.registry.create('policy', ref, { logger, baseDir: process.cwd() }, '--policy');
   const counts = { kept: 0, dropped: 0, failed: 0, skipped: rows.length - todo.length };
   const reasons: Record<string, number> = {};
   const failures: string[] = [];
   let next = 0;
-  const report = (): void => logger.progress({ label: 'rewrite', current: counts.kept + counts.dropped + counts.failed, total: todo.length, fields: { kept: counts.kept, dropped: counts.dropped, failed: counts.failed } });
+  const report = (): void =>
+    logger.progress({
+      label: 'rewrite',
+      current: counts.kept + counts.dropped + counts.failed,
+      total: todo.length,
+      fields: { kept: counts.kept, dropped: counts.dropped, failed: counts.failed },
+    });
   try {
     await withStopSignals(logger, async (signal) => {
       const worker = async (): Promise<void> => {
@@ -106,11 +124,18 @@ export async function dataRewriteCommand(input: string, o: DataRewriteOptions, l
           const original = row[o.solutionField] as string;
           const problem = typeof row[o.problemField] === 'string' ? (row[o.problemField] as string) : undefined;
           try {
-            const [g] = await policy.generate([rewritePrompt({ ...(problem ? { problem } : {}), solution: original })], { n: 1, maxTokens: o.maxTokens, temperature: o.temperature });
+            const [g] = await policy.generate([rewritePrompt({ ...(problem ? { problem } : {}), solution: original })], {
+              n: 1,
+              maxTokens: o.maxTokens,
+              temperature: o.temperature,
+            });
             const sample = g.samples[0];
             const check = checkRewrite({ reply: sample.text, original, finishReason: sample.finishReason });
             if (check.ok) {
-              appendFileSync(outFile, `${JSON.stringify({ ...row, id: row[o.idField] ?? id, [o.solutionField]: check.solution, [`original_${o.solutionField}`]: original, rewrite_steps: check.steps })}\n`);
+              appendFileSync(
+                outFile,
+                `${JSON.stringify({ ...row, id: row[o.idField] ?? id, [o.solutionField]: check.solution, [`original_${o.solutionField}`]: original, rewrite_steps: check.steps })}\n`,
+              );
               counts.kept++;
             } else {
               appendFileSync(rejectedFile, `${JSON.stringify({ id: row[o.idField] ?? id, reason: check.reason, detail: check.detail, reply: sample.text })}\n`);
@@ -132,7 +157,16 @@ export async function dataRewriteCommand(input: string, o: DataRewriteOptions, l
   }
   const summary = { ...counts, reasons, out: outFile, rejected: rejectedFile };
   out.write(`${JSON.stringify(summary)}\n`);
-  logger.log('info', `rewrite: kept ${counts.kept}, dropped ${counts.dropped}${Object.keys(reasons).length ? ` (${Object.entries(reasons).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}, skipped ${counts.skipped} already done, failed ${counts.failed}`);
+  logger.log(
+    'info',
+    `rewrite: kept ${counts.kept}, dropped ${counts.dropped}${
+      Object.keys(reasons).length
+        ? ` (${Object.entries(reasons)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')})`
+        : ''
+    }, skipped ${counts.skipped} already done, failed ${counts.failed}`,
+  );
   const left = todo.length - counts.kept - counts.dropped;
   if (left > 0) {
     for (const f of failures) logger.log('error', f);

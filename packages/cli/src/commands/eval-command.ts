@@ -1,6 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTrainablePolicy, evaluatePolicy, formatEvalTable, isTrainablePolicy, loadRecipe, resolveInside, SrlError, withCleanup, type BenchmarkSpec, type EvalSummary, type Logger, type Policy } from '@srl/core';
+import {
+  createTrainablePolicy,
+  evaluatePolicy,
+  formatEvalTable,
+  isTrainablePolicy,
+  loadRecipe,
+  resolveInside,
+  SrlError,
+  withCleanup,
+  type BenchmarkSpec,
+  type EvalSummary,
+  type Logger,
+  type Policy,
+} from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import { withStopSignals } from '../stop-signals';
 
@@ -39,52 +52,56 @@ export async function evalCommand(file: string, opts: EvalCommandOptions, logger
     const task = await env.registry.create('task', benchmark.task, deps, benchmark.path);
     if (task.evaluate) {
       // Agentic tasks (SWE) run their own episodes: one agent run per problem, resolve rate.
-      await withCleanup(
-        logger,
-        async () => {
-          const temperature = spec.greedy ? 0 : spec.temperature;
-          const run = await task.evaluate!({ policy, split: spec.split, limit: opts.limit ?? spec.limit, temperature, maxTokens: spec.maxTokens, outDir, logger, signal });
-          await writeFile(resolveInside(outDir, `${benchmark.name}.jsonl`), run.results.map((r) => JSON.stringify(r)).join('\n') + (run.results.length ? '\n' : ''));
-          summaries.push({ ...run.summary, benchmark: benchmark.name });
-          logger.log('info', `${benchmark.name}: ${run.summary.problems} problems, resolved ${(100 * (run.summary.resolveRate ?? 0)).toFixed(1)}%`);
-        },
-        [() => task.dispose?.()],
-      );
-      return;
-    }
-    const reward = await env.registry.create('reward', task.evalMetric.reward, deps, `${benchmark.path}: ${task.name}.evalMetric`);
-    await withCleanup(
-      logger,
-      async () => {
-        const { summary, results } = await evaluatePolicy({
+      await withCleanup(logger, async () => {
+        const temperature = spec.greedy ? 0 : spec.temperature;
+        const run = await task.evaluate!({
           policy,
-          task,
-          name: benchmark.name,
-          reward,
           split: spec.split,
           limit: opts.limit ?? spec.limit,
-          greedy: spec.greedy,
-          samples: spec.samples,
-          temperature: spec.temperature,
-          topP: spec.topP,
+          temperature,
           maxTokens: spec.maxTokens,
-          batchSize: spec.batchSize,
+          outDir,
           logger,
           signal,
         });
-        // One file per benchmark, named by its unique, path-safe name.
-        await writeFile(resolveInside(outDir, `${benchmark.name}.jsonl`), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
-        summaries.push(summary);
-        logger.log(
-          summary.badRows ? 'warn' : 'info',
-          `${benchmark.name}: ${summary.problems} problems, ${summary.skipped} skipped (no usable gold answer), ${summary.badRows} malformed rows` +
-            (summary.tooLong ? `, ${summary.tooLong} prompts too long for the model` : '') +
-            (summary.badRows ? ` (first: ${summary.badRowsFirst.join('; ')})` : '') +
-            (summary.greedyAccuracy !== undefined ? `, greedy ${(100 * summary.greedyAccuracy).toFixed(1)}%` : ''),
+        await writeFile(
+          resolveInside(outDir, `${benchmark.name}.jsonl`),
+          run.results.map((r) => JSON.stringify(r)).join('\n') + (run.results.length ? '\n' : ''),
         );
-      },
-      [() => reward.dispose?.(), () => task.dispose?.()],
-    );
+        summaries.push({ ...run.summary, benchmark: benchmark.name });
+        logger.log('info', `${benchmark.name}: ${run.summary.problems} problems, resolved ${(100 * (run.summary.resolveRate ?? 0)).toFixed(1)}%`);
+      }, [() => task.dispose?.()]);
+      return;
+    }
+    const reward = await env.registry.create('reward', task.evalMetric.reward, deps, `${benchmark.path}: ${task.name}.evalMetric`);
+    await withCleanup(logger, async () => {
+      const { summary, results } = await evaluatePolicy({
+        policy,
+        task,
+        name: benchmark.name,
+        reward,
+        split: spec.split,
+        limit: opts.limit ?? spec.limit,
+        greedy: spec.greedy,
+        samples: spec.samples,
+        temperature: spec.temperature,
+        topP: spec.topP,
+        maxTokens: spec.maxTokens,
+        batchSize: spec.batchSize,
+        logger,
+        signal,
+      });
+      // One file per benchmark, named by its unique, path-safe name.
+      await writeFile(resolveInside(outDir, `${benchmark.name}.jsonl`), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
+      summaries.push(summary);
+      logger.log(
+        summary.badRows ? 'warn' : 'info',
+        `${benchmark.name}: ${summary.problems} problems, ${summary.skipped} skipped (no usable gold answer), ${summary.badRows} malformed rows` +
+          (summary.tooLong ? `, ${summary.tooLong} prompts too long for the model` : '') +
+          (summary.badRows ? ` (first: ${summary.badRowsFirst.join('; ')})` : '') +
+          (summary.greedyAccuracy !== undefined ? `, greedy ${(100 * summary.greedyAccuracy).toFixed(1)}%` : ''),
+      );
+    }, [() => reward.dispose?.(), () => task.dispose?.()]);
   };
   await withCleanup(
     logger,
@@ -99,7 +116,10 @@ export async function evalCommand(file: string, opts: EvalCommandOptions, logger
   );
   const table = formatEvalTable(summaries);
   await writeFile(resolveInside(outDir, 'summary.md'), table);
-  await writeFile(resolveInside(outDir, 'summary.json'), `${JSON.stringify({ recipe: recipe.name, checkpoint: opts.checkpoint ?? null, trainable: isTrainablePolicy(policy), summaries }, null, 2)}\n`);
+  await writeFile(
+    resolveInside(outDir, 'summary.json'),
+    `${JSON.stringify({ recipe: recipe.name, checkpoint: opts.checkpoint ?? null, trainable: isTrainablePolicy(policy), summaries }, null, 2)}\n`,
+  );
   out.write(table);
   logger.log('info', `results: ${outDir}`);
   return 0;

@@ -20,7 +20,10 @@ export async function experimentCommand(file: string, opts: ExperimentCommandOpt
     runExperiment({ file, outDir, smoke: opts.smoke ?? false, ...(opts.workers ? { workers: opts.workers } : {}), logger, signal }),
   );
   if (result.status === 'interrupted') {
-    logger.log('warn', `stopped; completed runs are kept. Continue with the same command: srl experiment ${file} --out ${path.relative(process.cwd(), outDir) || '.'}${opts.smoke ? ' --smoke' : ''}`);
+    logger.log(
+      'warn',
+      `stopped; completed runs are kept. Continue with the same command: srl experiment ${file} --out ${path.relative(process.cwd(), outDir) || '.'}${opts.smoke ? ' --smoke' : ''}`,
+    );
     return 130;
   }
   logger.log('info', `done in ${(result.wallSeconds / 60).toFixed(1)} min: ${path.join(outDir, 'results.md')}`);

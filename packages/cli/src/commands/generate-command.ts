@@ -19,7 +19,12 @@ export interface GenerateCommandOptions {
  * `srl generate <checkpoint-dir | recipe> --prompt TEXT`: samples from a checkpoint (tfjs) or a recipe's policy (any,
  * e.g. openai-compatible). `--chat` sends the prompt as one user turn through the chat template. Temperature 0 is greedy.
  */
-export async function generateCommand(target: string, opts: GenerateCommandOptions, logger: Logger, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function generateCommand(
+  target: string,
+  opts: GenerateCommandOptions,
+  logger: Logger,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   if (!(opts.temperature >= 0 && opts.temperature <= 2)) throw new SrlError('usage', `--temperature must be in [0, 2], found ${opts.temperature}`);
   if (!(opts.topP > 0 && opts.topP <= 1)) throw new SrlError('usage', `--top-p must be in (0, 1], found ${opts.topP}`);
   let policy: Policy;
@@ -27,7 +32,10 @@ export async function generateCommand(target: string, opts: GenerateCommandOptio
   else {
     const env = await createPluginEnvironment();
     const recipe = await loadRecipe(target, env);
-    const ref = opts.backend && typeof recipe.policy !== 'string' && recipe.policy[0] === 'tfjs-transformer' ? ([recipe.policy[0], { ...recipe.policy[1], backend: opts.backend }] as const) : recipe.policy;
+    const ref =
+      opts.backend && typeof recipe.policy !== 'string' && recipe.policy[0] === 'tfjs-transformer'
+        ? ([recipe.policy[0], { ...recipe.policy[1], backend: opts.backend }] as const)
+        : recipe.policy;
     policy = await env.registry.create('policy', ref as typeof recipe.policy, { logger, baseDir: path.dirname(recipe.file) }, 'policy');
   }
   try {

@@ -96,7 +96,11 @@ function camel(name: string): string {
 
 async function writeNew(dir: string, files: Record<string, string>, out: NodeJS.WritableStream): Promise<void> {
   const clashes = Object.keys(files).filter((f) => existsSync(path.join(dir, f)));
-  if (clashes.length) throw new SrlError('usage', `srl init: ${clashes.map((f) => path.join(dir, f)).join(', ')} already exist${clashes.length === 1 ? 's' : ''}; nothing was written (choose another folder)`);
+  if (clashes.length)
+    throw new SrlError(
+      'usage',
+      `srl init: ${clashes.map((f) => path.join(dir, f)).join(', ')} already exist${clashes.length === 1 ? 's' : ''}; nothing was written (choose another folder)`,
+    );
   for (const [file, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), text, { flag: 'wx' });
@@ -107,7 +111,8 @@ async function writeNew(dir: string, files: Record<string, string>, out: NodeJS.
 /** `srl init [dir]` writes a starter recipe; `srl init --plugin NAME [dir]` a reward plugin package with its conformance test. */
 export async function initCommand(dir: string | undefined, opts: InitCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   if (opts.plugin !== undefined) {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(opts.plugin)) throw new SrlError('usage', `--plugin "${opts.plugin}" must be a kebab-case name such as "length-ratio"`);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(opts.plugin))
+      throw new SrlError('usage', `--plugin "${opts.plugin}" must be a kebab-case name such as "length-ratio"`);
     const target = path.resolve(dir ?? `srl-plugin-${opts.plugin}`);
     await writeNew(target, pluginFiles(opts.plugin), out);
     out.write(`next: cd ${path.relative(process.cwd(), target) || '.'} && npm install @srl/core && npm test\n`);
@@ -115,6 +120,8 @@ export async function initCommand(dir: string | undefined, opts: InitCommandOpti
   }
   const target = path.resolve(dir ?? '.');
   await writeNew(target, { 'recipe.yaml': STARTER_RECIPE }, out);
-  out.write(`next: srl validate ${path.relative(process.cwd(), path.join(target, 'recipe.yaml'))} && srl train ${path.relative(process.cwd(), path.join(target, 'recipe.yaml'))}\n`);
+  out.write(
+    `next: srl validate ${path.relative(process.cwd(), path.join(target, 'recipe.yaml'))} && srl train ${path.relative(process.cwd(), path.join(target, 'recipe.yaml'))}\n`,
+  );
   return 0;
 }

@@ -17,8 +17,19 @@ describe('srl plugins documentation', () => {
 
   it('lists the fields of object options with their defaults', () => {
     const registry = new PluginRegistry();
-    const nested = Type.Object({ size: Default(Type.Integer({ minimum: 1, description: 'the size' }), 3), name: Type.Optional(Type.String()) }, { additionalProperties: false });
-    registry.register(definePlugin({ kind: 'reward', name: 'nested', options: Type.Object({ inner: Default(nested, {}) }), create: () => ({ specVersion: 1, name: 'nested', score: async () => [] }) }), 'x');
+    const nested = Type.Object(
+      { size: Default(Type.Integer({ minimum: 1, description: 'the size' }), 3), name: Type.Optional(Type.String()) },
+      { additionalProperties: false },
+    );
+    registry.register(
+      definePlugin({
+        kind: 'reward',
+        name: 'nested',
+        options: Type.Object({ inner: Default(nested, {}) }),
+        create: () => ({ specVersion: 1, name: 'nested', score: async () => [] }),
+      }),
+      'x',
+    );
     expect(describePlugin(registry.get('reward', 'nested')).options).toEqual({
       inner: { type: 'object', default: {} },
       'inner.size': { type: 'integer', default: 3, description: 'the size' },

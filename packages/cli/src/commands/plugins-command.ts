@@ -38,7 +38,13 @@ function describeOptions(properties: Record<string, Record<string, unknown>>, de
 export function describePlugin({ definition, packageName }: RegisteredPlugin): PluginInfo {
   const properties = (definition.optionsSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const options = describeOptions(properties, definition.defaults as Record<string, unknown>);
-  return { name: definition.name, kind: definition.kind, package: packageName, ...(definition.description ? { description: definition.description } : {}), options };
+  return {
+    name: definition.name,
+    kind: definition.kind,
+    package: packageName,
+    ...(definition.description ? { description: definition.description } : {}),
+    options,
+  };
 }
 
 /** `srl plugins [--kind K] [--json]`: every registered plugin with its package and options. */

@@ -13,7 +13,10 @@ export function parseRewardRow(line: string, where: string): RewardInput {
   try {
     row = JSON.parse(line);
   } catch (cause) {
-    throw new SrlError('validation', `${where}: not valid JSON (${(cause as Error).message}); each line must be an object like {"completion": "...", "reference": "..."}`);
+    throw new SrlError(
+      'validation',
+      `${where}: not valid JSON (${(cause as Error).message}); each line must be an object like {"completion": "...", "reference": "..."}`,
+    );
   }
   return rewardRowFrom(row, where);
 }
@@ -68,22 +71,18 @@ export async function rewardCommand(
   if (opts.plugin?.length) await env.loadPlugins(opts.plugin, process.cwd());
   const plugin = await env.registry.create('reward', [name, options], { logger, baseDir: process.cwd() }, 'reward');
   const model = new CheckedReward(plugin, { at: 'srl reward' });
-  return withCleanup(
-    logger,
-    async () => {
-      // Validate the whole input before printing anything, so a bad row costs no partial output.
-      const label = opts.input === '-' ? '<stdin>' : opts.input;
-      const rows: { input: RewardInput; where: string }[] = [];
-      for (const { line, text, problem } of utf8Lines(await readInput(opts.input))) {
-        if (text === null) throw new SrlError('validation', `${label}:${line}: ${problem}`);
-        if (text.trim() === '') continue;
-        rows.push({ input: parseRewardRow(text, `${label}:${line}`), where: `${label}:${line}` });
-      }
-      const results = await scoreAll(model, rows);
-      // JSON.stringify prints the shortest decimal that round-trips each double exactly.
-      out.write(results.map((r) => `${JSON.stringify({ reward: r.reward, components: r.components })}\n`).join(''));
-      return 0;
-    },
-    [() => model.dispose()],
-  );
+  return withCleanup(logger, async () => {
+    // Validate the whole input before printing anything, so a bad row costs no partial output.
+    const label = opts.input === '-' ? '<stdin>' : opts.input;
+    const rows: { input: RewardInput; where: string }[] = [];
+    for (const { line, text, problem } of utf8Lines(await readInput(opts.input))) {
+      if (text === null) throw new SrlError('validation', `${label}:${line}: ${problem}`);
+      if (text.trim() === '') continue;
+      rows.push({ input: parseRewardRow(text, `${label}:${line}`), where: `${label}:${line}` });
+    }
+    const results = await scoreAll(model, rows);
+    // JSON.stringify prints the shortest decimal that round-trips each double exactly.
+    out.write(results.map((r) => `${JSON.stringify({ reward: r.reward, components: r.components })}\n`).join(''));
+    return 0;
+  }, [() => model.dispose()]);
 }

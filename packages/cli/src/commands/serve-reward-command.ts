@@ -35,14 +35,31 @@ function untilSignal(): Promise<NodeJS.Signals> {
  * reward over HTTP until SIGINT or SIGTERM. Prints `listening on <url>` on stdout once every
  * worker accepts requests. With workers > 1 the primary only forks, relays and stops them.
  */
-export async function serveRewardCommand(target: string, opts: ServeRewardOptions, logger: Logger, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function serveRewardCommand(
+  target: string,
+  opts: ServeRewardOptions,
+  logger: Logger,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const workers = opts.workers ?? 1;
   if (workers > 1 && cluster.isPrimary) {
     const forked = Array.from({ length: workers }, () => cluster.fork());
-    const urls = await Promise.all(forked.map((w) => new Promise<string>((resolve, reject) => {
-      w.on('message', (m: { listening?: string; reward?: string }) => m.listening && resolve(`${m.listening}|${m.reward}`));
-      w.once('exit', (code) => reject(new SrlError('runtime', `reward worker exited with code ${code} before listening; expected every worker to start its server: run with --workers 1 to see the worker's own error`)));
-    })));
+    const urls = await Promise.all(
+      forked.map(
+        (w) =>
+          new Promise<string>((resolve, reject) => {
+            w.on('message', (m: { listening?: string; reward?: string }) => m.listening && resolve(`${m.listening}|${m.reward}`));
+            w.once('exit', (code) =>
+              reject(
+                new SrlError(
+                  'runtime',
+                  `reward worker exited with code ${code} before listening; expected every worker to start its server: run with --workers 1 to see the worker's own error`,
+                ),
+              ),
+            );
+          }),
+      ),
+    );
     const [url, reward] = urls[0].split('|');
     out.write(banner(url, reward, workers));
     const signal = await untilSignal();
@@ -50,7 +67,13 @@ export async function serveRewardCommand(target: string, opts: ServeRewardOption
     await Promise.all(forked.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.process.kill('SIGTERM')))));
     return 0;
   }
-  const model = await createServedReward({ target, logger, ...(opts.options !== undefined ? { options: opts.options } : {}), ...(opts.stage !== undefined ? { stage: opts.stage } : {}), ...(opts.plugin ? { plugins: opts.plugin } : {}) });
+  const model = await createServedReward({
+    target,
+    logger,
+    ...(opts.options !== undefined ? { options: opts.options } : {}),
+    ...(opts.stage !== undefined ? { stage: opts.stage } : {}),
+    ...(opts.plugin ? { plugins: opts.plugin } : {}),
+  });
   const server = await startRewardServer({
     model,
     logger,

@@ -11,8 +11,12 @@ export async function sweReplayCommand(opts: { task?: string[]; unsafe?: boolean
     const steps = task.trajectory.steps;
     const result = await replayTrajectory({ task, actions: steps.map((s) => s.action), thoughts: steps.map((s) => s.thought), unsafe: opts.unsafe });
     if (!result.resolved) failed += 1;
-    const failing = Object.entries(result.tests).filter(([, ok]) => !ok).map(([id]) => id);
-    out.write(`${JSON.stringify({ task: task.name, instanceId: task.instanceId, resolved: result.resolved, steps: result.steps.length, applied: result.applied, failing })}\n`);
+    const failing = Object.entries(result.tests)
+      .filter(([, ok]) => !ok)
+      .map(([id]) => id);
+    out.write(
+      `${JSON.stringify({ task: task.name, instanceId: task.instanceId, resolved: result.resolved, steps: result.steps.length, applied: result.applied, failing })}\n`,
+    );
   }
   return failed === 0 ? 0 : 1;
 }

@@ -17,11 +17,15 @@ export async function validateCommand(file: string, out: NodeJS.WritableStream =
   const prompts = await checkStagePrompts(recipe, env.registry);
   if (prompts.problems.length) {
     const n = prompts.problems.length;
-    throw new SrlError('validation', `recipe ${file} is invalid (${n} problem${n === 1 ? '' : 's'}):\n  ${prompts.problems.join('\n  ')}`, { details: prompts.problems });
+    throw new SrlError('validation', `recipe ${file} is invalid (${n} problem${n === 1 ? '' : 's'}):\n  ${prompts.problems.join('\n  ')}`, {
+      details: prompts.problems,
+    });
   }
   const stages = recipe.stages.map((s) => pluginRefName(s.trainer)).join(' -> ');
   const task = recipe.task ? `, task ${pluginRefName(recipe.task)}` : '';
-  const evals = recipe.eval ? `, eval ${recipe.eval.benchmarks.map((b) => (b.name === pluginRefName(b.task) ? b.name : `${b.name} (${pluginRefName(b.task)})`)).join(', ')}` : '';
+  const evals = recipe.eval
+    ? `, eval ${recipe.eval.benchmarks.map((b) => (b.name === pluginRefName(b.task) ? b.name : `${b.name} (${pluginRefName(b.task)})`)).join(', ')}`
+    : '';
   out.write(`${file}: valid (policy ${pluginRefName(recipe.policy)}${task}, stages ${stages || '(none)'}${evals})\n`);
   for (const note of prompts.notes) out.write(`  note: ${note}\n`);
   return 0;

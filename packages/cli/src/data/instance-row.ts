@@ -13,7 +13,8 @@ export interface InstanceRow {
 /** The row of a training instance. A plain-text prompt becomes one user message. */
 export function instanceRow(t: TrainingInstance): InstanceRow {
   const { instance } = t;
-  const messages: ChatMessage[] = typeof instance.prompt === 'string' ? [{ role: 'user', content: instance.prompt }] : instance.prompt.map((m) => ({ role: m.role, content: m.content }));
+  const messages: ChatMessage[] =
+    typeof instance.prompt === 'string' ? [{ role: 'user', content: instance.prompt }] : instance.prompt.map((m) => ({ role: m.role, content: m.content }));
   return {
     id: instance.id,
     messages,

@@ -6,7 +6,9 @@ export function skippedLines(data: Record<string, InstanceReport[]>): string[] {
     reports
       .filter((r) => Object.keys(r.skipped).length > 0)
       .map((r) => {
-        const counts = Object.entries(r.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ');
+        const counts = Object.entries(r.skipped)
+          .map(([reason, n]) => `${n} ${reason}`)
+          .join(', ');
         return `stage ${stage} ${r.split}: left out ${counts} (kept ${r.instances} ${r.kind} instances of ${r.examples} examples; first: ${r.skippedFirst.join('; ')})`;
       }),
   );

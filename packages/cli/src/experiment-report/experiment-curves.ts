@@ -4,7 +4,12 @@ import type { Experiment } from './read-experiment';
 import { metricOf, type ResultColumn } from './results-table';
 import { spread, type Spread } from './spread';
 
-const point = (series: string, x: number, s: Spread): SeriesPoint => ({ series, step: x, value: s.mean, ...(s.std !== null ? { lo: s.mean - s.std, hi: s.mean + s.std } : {}) });
+const point = (series: string, x: number, s: Spread): SeriesPoint => ({
+  series,
+  step: x,
+  value: s.mean,
+  ...(s.std !== null ? { lo: s.mean - s.std, hi: s.mean + s.std } : {}),
+});
 
 /**
  * Held-out accuracy against budget spent, one series per arm: the i-th evaluation of every seed
@@ -18,7 +23,14 @@ export function learningCurve(exp: Experiment, benchmark: string, metric: Result
     for (let i = 0; i < count; i++) {
       const at = seeds.map((s) => s.evals[i]).filter((e) => e !== undefined);
       const x = spread(at.map((e) => e.spent));
-      const y = spread(at.map((e) => metricOf(e.summaries.find((s) => s.benchmark === benchmark), metric)));
+      const y = spread(
+        at.map((e) =>
+          metricOf(
+            e.summaries.find((s) => s.benchmark === benchmark),
+            metric,
+          ),
+        ),
+      );
       if (x && y) points.push(point(arm.label, x.mean, y));
     }
     return points;

@@ -6,7 +6,11 @@ import type { Experiment } from './read-experiment';
 
 /** The benchmark's task spec, from the first recorded recipe (the experiment's eval recipes, the base, the arms' runs) whose `eval.benchmarks` names it. */
 function benchmarkSpec(exp: Experiment, benchmark: string): { spec: BenchmarkSpec; recipe: string } | null {
-  const recipes = [path.join(exp.dir, 'recipes', 'eval-final.json'), path.join(exp.dir, 'recipes', 'eval-curve.json'), path.join(exp.dir, 'base', 'recipe.json')];
+  const recipes = [
+    path.join(exp.dir, 'recipes', 'eval-final.json'),
+    path.join(exp.dir, 'recipes', 'eval-curve.json'),
+    path.join(exp.dir, 'base', 'recipe.json'),
+  ];
   for (const arm of exp.arms) {
     for (const seed of arm.seeds) recipes.push(path.join(exp.dir, 'arms', arm.name, `seed-${seed.seed}`, 'run', 'recipe.json'));
   }
@@ -46,7 +50,12 @@ function recordedSolutions(exp: Experiment, benchmark: string): Map<string, stri
  * recipe names, or whose data cannot be loaded here, gives the reason instead: the report then shows
  * the rollouts without a diff.
  */
-export async function expertSolutions(exp: Experiment, benchmark: string, split: string, ids: readonly string[]): Promise<{ solutions: Map<string, string> } | { missing: string }> {
+export async function expertSolutions(
+  exp: Experiment,
+  benchmark: string,
+  split: string,
+  ids: readonly string[],
+): Promise<{ solutions: Map<string, string> } | { missing: string }> {
   const recorded = recordedSolutions(exp, benchmark);
   if (recorded && ids.every((id) => recorded.has(id))) return { solutions: recorded };
   const found = benchmarkSpec(exp, benchmark);

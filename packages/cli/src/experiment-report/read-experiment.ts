@@ -68,7 +68,12 @@ function readJson<T>(file: string): T | null {
   }
 }
 
-const subdirs = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []);
+const subdirs = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+    : [];
 
 function readEval(dir: string, spent: number): EvalPoint | null {
   const summary = readJson<{ summaries?: EvalSummary[] }>(path.join(dir, 'summary.json'));
@@ -106,13 +111,24 @@ export function readExperiment(outDir: string): Experiment {
   const dir = path.resolve(outDir);
   const meta = readJson<ExperimentMeta>(path.join(dir, 'experiment.json'));
   if (!meta && !existsSync(path.join(dir, 'arms')) && !existsSync(path.join(dir, 'base'))) {
-    throw new SrlError('usage', `${dir} is not an experiment folder: it has no experiment.json, arms/ or base/ (run \`srl experiment <file> --out ${outDir}\` first)`);
+    throw new SrlError(
+      'usage',
+      `${dir} is not an experiment folder: it has no experiment.json, arms/ or base/ (run \`srl experiment <file> --out ${outDir}\` first)`,
+    );
   }
   const armsDir = path.join(dir, 'arms');
   const onDisk = subdirs(armsDir).sort();
   const announced = meta?.arms ?? [];
-  const armSpecs: NonNullable<ExperimentMeta['arms']> = [...announced, ...onDisk.filter((name) => !announced.some((a) => a.name === name)).map((name) => ({ name }))];
-  const seedsOnDisk = onDisk.flatMap((arm) => subdirs(path.join(armsDir, arm)).map((s) => /^seed-(-?\d+)$/.exec(s)?.[1]).filter((s): s is string => s !== undefined).map(Number));
+  const armSpecs: NonNullable<ExperimentMeta['arms']> = [
+    ...announced,
+    ...onDisk.filter((name) => !announced.some((a) => a.name === name)).map((name) => ({ name })),
+  ];
+  const seedsOnDisk = onDisk.flatMap((arm) =>
+    subdirs(path.join(armsDir, arm))
+      .map((s) => /^seed-(-?\d+)$/.exec(s)?.[1])
+      .filter((s): s is string => s !== undefined)
+      .map(Number),
+  );
   const seeds = [...new Set([...(meta?.seeds ?? []), ...seedsOnDisk])].sort((a, b) => a - b);
   const arms = armSpecs.map((spec) => ({
     name: spec.name,

@@ -34,7 +34,9 @@ export function resultsMarkdown(exp: Experiment, table: ResultsTable = resultsTa
   const header = ['arm', ...table.columns.map((c) => c.title), `budget spent (${table.budgetKind})`, 'mean filter rate', 'seeds'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of table.rows) {
-    lines.push(`| ${[rowLabel(row), ...row.cells.map(formatPercent), row.base ? '–' : formatBudget(row.budget), formatPercent(row.filterRate), formatSeeds(row, exp.seeds)].join(' | ')} |`);
+    lines.push(
+      `| ${[rowLabel(row), ...row.cells.map(formatPercent), row.base ? '–' : formatBudget(row.budget), formatPercent(row.filterRate), formatSeeds(row, exp.seeds)].join(' | ')} |`,
+    );
   }
   return `# ${exp.name}: results
 

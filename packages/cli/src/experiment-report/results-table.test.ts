@@ -21,7 +21,7 @@ describe('experiment results table', () => {
     expect(table.rows.map((r) => r.arm)).toEqual(['base', 'srl', 'rlvr', 'srl-no-ds']);
   });
 
-  it('aggregates each seed\'s final evaluation: mean and sample std', () => {
+  it("aggregates each seed's final evaluation: mean and sample std", () => {
     const srl = row('srl').cells[col('hard greedy')]!;
     const finals = [0, 1, 2].map((s) => greedyOf('srl', s, 2, 'hard'));
     expect(finals).toEqual([0.4, 0.41, 0.42]);
@@ -78,7 +78,9 @@ describe('experiment results table', () => {
     const other = writeSyntheticExperiment();
     rmSync(path.join(other, 'benchmarks'), { recursive: true });
     const fromTask = await expertSolutions(readExperiment(other), 'hard', 'test', ids);
-    expect('solutions' in fromTask && fromTask.solutions.get(ids[0])).toMatch(/^SOLUTION:\n1\. \*\*.+\n2\. .+\n3\. .+\n4\. .+\n5\. \*\*State the result\*\* The result is \$\\boxed\{-?\d+\}\$\.$/);
+    expect('solutions' in fromTask && fromTask.solutions.get(ids[0])).toMatch(
+      /^SOLUTION:\n1\. \*\*.+\n2\. .+\n3\. .+\n4\. .+\n5\. \*\*State the result\*\* The result is \$\\boxed\{-?\d+\}\$\.$/,
+    );
     expect(await expertSolutions(readExperiment(other), 'easy', 'test', ids)).toEqual({ missing: expect.stringMatching(/names the benchmark easy/) });
   });
 

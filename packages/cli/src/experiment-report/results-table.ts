@@ -36,10 +36,14 @@ export function benchmarkOrder(evals: EvalPoint[], announced: readonly string[] 
   const names = [...new Set([...announced, ...evals.flatMap((e) => e.summaries.map((s) => s.benchmark))])];
   if (announced.length) return names;
   const rank = (n: string): number => (/hard/i.test(n) ? 0 : /easy/i.test(n) ? 1 : 2);
-  return names.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map(({ n }) => n);
+  return names
+    .map((n, i) => ({ n, i }))
+    .sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i)
+    .map(({ n }) => n);
 }
 
-export const metricOf = (summary: EvalSummary | undefined, metric: ResultColumn['metric']): number | undefined => (metric === 'greedy' ? summary?.greedyAccuracy : summary?.avgAtK);
+export const metricOf = (summary: EvalSummary | undefined, metric: ResultColumn['metric']): number | undefined =>
+  metric === 'greedy' ? summary?.greedyAccuracy : summary?.avgAtK;
 
 /**
  * The seed's final evaluation: the one point.json marks final, or, when no point says, the largest
@@ -56,7 +60,9 @@ export const allEvals = (exp: Experiment): EvalPoint[] => [...(exp.base ? [exp.b
 
 /** Mean `filter_rate` over a seed's training steps (validation lines aside); undefined without GRPO stages. */
 function meanFilterRate(seed: SeedResult): number | undefined {
-  const rates = seed.stages.flatMap(({ lines }) => lines.filter((l) => l.type === undefined && typeof l.filter_rate === 'number').map((l) => l.filter_rate as number));
+  const rates = seed.stages.flatMap(({ lines }) =>
+    lines.filter((l) => l.type === undefined && typeof l.filter_rate === 'number').map((l) => l.filter_rate as number),
+  );
   return rates.length ? rates.reduce((a, r) => a + r, 0) / rates.length : undefined;
 }
 
@@ -67,15 +73,40 @@ function meanFilterRate(seed: SeedResult): number | undefined {
 export function resultsTable(exp: Experiment): ResultsTable {
   const evals = allEvals(exp);
   const k = evals.flatMap((e) => e.summaries).find((s) => s.k)?.k;
-  const columns: ResultColumn[] = benchmarkOrder(evals, (exp.meta?.benchmarks ?? []).map((b) => b.name)).flatMap((benchmark) => [
+  const columns: ResultColumn[] = benchmarkOrder(
+    evals,
+    (exp.meta?.benchmarks ?? []).map((b) => b.name),
+  ).flatMap((benchmark) => [
     { benchmark, metric: 'greedy' as const, title: `${benchmark} greedy` },
-    ...(evals.some((e) => e.summaries.some((s) => s.benchmark === benchmark && s.avgAtK !== undefined)) ? [{ benchmark, metric: 'avg' as const, title: `${benchmark} avg@${k ?? 'k'}` }] : []),
+    ...(evals.some((e) => e.summaries.some((s) => s.benchmark === benchmark && s.avgAtK !== undefined))
+      ? [{ benchmark, metric: 'avg' as const, title: `${benchmark} avg@${k ?? 'k'}` }]
+      : []),
   ]);
   const cellsOf = (points: (EvalPoint | undefined)[]): (Spread | null)[] =>
-    columns.map((c) => spread(points.map((p) => metricOf(p?.summaries.find((s) => s.benchmark === c.benchmark), c.metric))));
+    columns.map((c) =>
+      spread(
+        points.map((p) =>
+          metricOf(
+            p?.summaries.find((s) => s.benchmark === c.benchmark),
+            c.metric,
+          ),
+        ),
+      ),
+    );
   const rows: ResultRow[] = [];
   if (exp.base) {
-    rows.push({ arm: 'base', label: 'base model', ablation: false, base: true, cells: cellsOf([exp.base]), budget: null, filterRate: null, seedsEvaluated: [], seedsMissing: [], seedsInProgress: [] });
+    rows.push({
+      arm: 'base',
+      label: 'base model',
+      ablation: false,
+      base: true,
+      cells: cellsOf([exp.base]),
+      budget: null,
+      filterRate: null,
+      seedsEvaluated: [],
+      seedsMissing: [],
+      seedsInProgress: [],
+    });
   }
   for (const arm of exp.arms) {
     const evaluated = arm.seeds.filter((s) => finalEval(s));
@@ -112,7 +143,10 @@ export function formatBudget(s: Spread | null): string {
 /** What the seeds column says: `3/3`, `1/3 (running: 1; missing 2)`. */
 export function formatSeeds(row: ResultRow, seeds: number[]): string {
   if (row.base) return '–';
-  const notes = [...(row.seedsInProgress.length ? [`running: ${row.seedsInProgress.join(', ')}`] : []), ...(row.seedsMissing.length ? [`missing ${row.seedsMissing.join(', ')}`] : [])];
+  const notes = [
+    ...(row.seedsInProgress.length ? [`running: ${row.seedsInProgress.join(', ')}`] : []),
+    ...(row.seedsMissing.length ? [`missing ${row.seedsMissing.join(', ')}`] : []),
+  ];
   return `${row.seedsEvaluated.length}/${seeds.length}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 

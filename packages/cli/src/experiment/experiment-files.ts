@@ -30,8 +30,19 @@ export async function writeEvalRecipes(input: { spec: ExperimentSpec; outDir: st
   const [name, options] = await recipePolicy(spec.base);
   const policy = [name, { ...options, checkpoint: input.baseCheckpoint }];
   const benchmarks = spec.eval.benchmarks.map((b) => ({ name: b.name, task: b.task }));
-  const common = { split: 'test', greedy: true, temperature: spec.eval.temperature, maxTokens: spec.eval.maxTokens, batchSize: spec.eval.batchSize, benchmarks };
-  const final = { name: `${spec.name}-eval`, policy, eval: { ...common, samples: smoke ? spec.smoke.samples : spec.eval.samples, limit: smoke ? spec.smoke.evalLimit : spec.eval.limit } };
+  const common = {
+    split: 'test',
+    greedy: true,
+    temperature: spec.eval.temperature,
+    maxTokens: spec.eval.maxTokens,
+    batchSize: spec.eval.batchSize,
+    benchmarks,
+  };
+  const final = {
+    name: `${spec.name}-eval`,
+    policy,
+    eval: { ...common, samples: smoke ? spec.smoke.samples : spec.eval.samples, limit: smoke ? spec.smoke.evalLimit : spec.eval.limit },
+  };
   const curve = { name: `${spec.name}-curve`, policy, eval: { ...common, samples: 0, limit: smoke ? spec.smoke.evalLimit : spec.eval.curve.limit } };
   const dir = path.join(outDir, 'recipes');
   await mkdir(dir, { recursive: true });
@@ -54,7 +65,9 @@ export async function writeBenchmarkProblems(input: { spec: ExperimentSpec; outD
     const task = await env.registry.create('task', b.task, { logger: silent, baseDir: path.dirname(input.spec.file) }, `eval.benchmarks[${i}].task`);
     try {
       const { examples } = await task.load('test', { limit: input.limit });
-      const rows = examples.map((e) => JSON.stringify({ id: e.id, problem: e.problem, answer: e.answer, solution: e.solution, steps: e.steps, stepTitles: e.stepTitles }));
+      const rows = examples.map((e) =>
+        JSON.stringify({ id: e.id, problem: e.problem, answer: e.answer, solution: e.solution, steps: e.steps, stepTitles: e.stepTitles }),
+      );
       await writeFile(path.join(dir, `${b.name}.jsonl`), rows.length ? `${rows.join('\n')}\n` : '');
       counts[b.name] = rows.length;
     } finally {

@@ -177,7 +177,10 @@ export async function loadExperiment(file: string): Promise<ExperimentSpec> {
     check('base', value.base);
     value.arms.forEach((arm, i) => check(`arms[${i}].recipe`, arm.recipe));
   }
-  if (problems.length) throw new SrlError('validation', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`, { details: problems });
+  if (problems.length)
+    throw new SrlError('validation', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
+      details: problems,
+    });
   const dir = path.dirname(abs);
   return {
     ...value,

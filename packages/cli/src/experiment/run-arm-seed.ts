@@ -41,7 +41,9 @@ export interface ArmSeedInput {
 
 /** Reads an eval folder's summary.json into figures per benchmark. */
 export function readEvalFigures(dir: string): EvalFigures {
-  const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { summaries: { benchmark: string; greedyAccuracy?: number; avgAtK?: number }[] };
+  const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as {
+    summaries: { benchmark: string; greedyAccuracy?: number; avgAtK?: number }[];
+  };
   return Object.fromEntries(summary.summaries.map((s) => [s.benchmark, { greedy: s.greedyAccuracy, avgAtK: s.avgAtK }]));
 }
 
@@ -49,11 +51,24 @@ export function readEvalFigures(dir: string): EvalFigures {
  * `srl eval` of one checkpoint into `outDir`, written to a temporary folder and renamed when complete,
  * so an interrupted evaluation is redone and a present folder is always whole.
  */
-export async function evaluateCheckpoint(input: { recipe: string; checkpoint: string; outDir: string; logFile: string; cwd: string; signal: AbortSignal; point?: object }): Promise<number> {
+export async function evaluateCheckpoint(input: {
+  recipe: string;
+  checkpoint: string;
+  outDir: string;
+  logFile: string;
+  cwd: string;
+  signal: AbortSignal;
+  point?: object;
+}): Promise<number> {
   if (existsSync(path.join(input.outDir, 'summary.json'))) return 0;
   const tmp = `${input.outDir}.tmp`;
   await rm(tmp, { recursive: true, force: true });
-  const child = await runSrlChild({ args: ['eval', input.recipe, '--checkpoint', input.checkpoint, '--out', tmp], logFile: input.logFile, cwd: input.cwd, signal: input.signal });
+  const child = await runSrlChild({
+    args: ['eval', input.recipe, '--checkpoint', input.checkpoint, '--out', tmp],
+    logFile: input.logFile,
+    cwd: input.cwd,
+    signal: input.signal,
+  });
   if (child.code !== 0) {
     if (input.signal.aborted) throw new SrlError('aborted', `evaluation of ${input.checkpoint} stopped`);
     throw new SrlError('runtime', `srl eval of ${input.checkpoint} exited with ${child.signal ?? child.code}; its log: ${input.logFile}`);
@@ -94,23 +109,40 @@ export async function runArmSeed(input: ArmSeedInput): Promise<ArmSeedResult> {
   const resuming = existsSync(path.join(runDir, 'run.json'));
   input.report(`seed ${seed}: ${resuming ? 'resuming' : 'training'}`);
   const args = [
-    'train', arm.recipe, '--out', runDir, '--resume', '--keep-checkpoints', '1000',
-    '--set', `policy.options.checkpoint=${JSON.stringify(input.baseCheckpoint)}`,
-    '--set', `seed=${seed}`,
-    '--set', `policy.options.seed=${seed}`,
+    'train',
+    arm.recipe,
+    '--out',
+    runDir,
+    '--resume',
+    '--keep-checkpoints',
+    '1000',
+    '--set',
+    `policy.options.checkpoint=${JSON.stringify(input.baseCheckpoint)}`,
+    '--set',
+    `seed=${seed}`,
+    '--set',
+    `policy.options.seed=${seed}`,
     ...(input.maxSteps !== undefined ? ['--max-steps', String(input.maxSteps)] : []),
   ];
   const train = await runSrlChild({ args, logFile, cwd: input.cwd, signal: input.signal });
   if (train.code !== 0) {
-    if (input.signal.aborted || train.code === 130) throw new SrlError('aborted', `${arm.name} seed ${seed}: training stopped; rerun the experiment to continue`);
+    if (input.signal.aborted || train.code === 130)
+      throw new SrlError('aborted', `${arm.name} seed ${seed}: training stopped; rerun the experiment to continue`);
     throw new SrlError('runtime', `${arm.name} seed ${seed}: srl train exited with ${train.signal ?? train.code}; its log: ${logFile}`);
   }
   const budget = readRunBudget(runDir);
   const filterRate = meanFilterRate(runDir);
-  await writeFileAtomic(path.join(dir, 'budget.json'), `${JSON.stringify({ kind: budget.kind, spent: budget.spent, planned: input.planned, byStage: budget.byStage }, null, 2)}\n`);
+  await writeFileAtomic(
+    path.join(dir, 'budget.json'),
+    `${JSON.stringify({ kind: budget.kind, spent: budget.spent, planned: input.planned, byStage: budget.byStage }, null, 2)}\n`,
+  );
   const points = curvePoints(budget, input.curvePoints);
   if (!points.length) throw new SrlError('runtime', `${arm.name} seed ${seed}: ${runDir} has no final checkpoint to evaluate`);
-  input.report(`seed ${seed}: trained in ${train.seconds.toFixed(0)} s, ${budget.spent} tokens (${(100 * budget.spent / input.planned).toFixed(0)}% of the budget)` + (filterRate !== null ? `, mean filter rate ${filterRate.toFixed(2)}` : '') + `; evaluating ${points.length} checkpoints`);
+  input.report(
+    `seed ${seed}: trained in ${train.seconds.toFixed(0)} s, ${budget.spent} tokens (${((100 * budget.spent) / input.planned).toFixed(0)}% of the budget)` +
+      (filterRate !== null ? `, mean filter rate ${filterRate.toFixed(2)}` : '') +
+      `; evaluating ${points.length} checkpoints`,
+  );
   let evalSeconds = 0;
   for (const p of points) {
     evalSeconds += await evaluateCheckpoint({
@@ -124,7 +156,16 @@ export async function runArmSeed(input: ArmSeedInput): Promise<ArmSeedResult> {
     });
   }
   const finalPoint = points[points.length - 1];
-  const result: ArmSeedResult = { arm: arm.name, seed, ran: true, spent: budget.spent, trainSeconds: train.seconds, evalSeconds, final: readEvalFigures(path.join(dir, 'evals', String(finalPoint.tokens))), filterRate };
+  const result: ArmSeedResult = {
+    arm: arm.name,
+    seed,
+    ran: true,
+    spent: budget.spent,
+    trainSeconds: train.seconds,
+    evalSeconds,
+    final: readEvalFigures(path.join(dir, 'evals', String(finalPoint.tokens))),
+    filterRate,
+  };
   await writeFileAtomic(doneFile, `${JSON.stringify({ ...result, finishedAt: new Date().toISOString() }, null, 2)}\n`);
   return result;
 }

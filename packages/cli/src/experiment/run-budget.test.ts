@@ -10,13 +10,30 @@ function fakeRun(): string {
   const stage = (name: string, steps: { generated?: number; trained: number }[], kept: number[]): void => {
     const dir = path.join(run, 'stages', name);
     mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
-    const lines = steps.map((s, i) => JSON.stringify({ stage: 0, step: i + 1, ...(s.generated !== undefined ? { 'tokens/generated': s.generated } : {}), 'tokens/trained': s.trained }));
+    const lines = steps.map((s, i) =>
+      JSON.stringify({ stage: 0, step: i + 1, ...(s.generated !== undefined ? { 'tokens/generated': s.generated } : {}), 'tokens/trained': s.trained }),
+    );
     lines.splice(1, 0, JSON.stringify({ step: 1, type: 'validation', 'val/accuracy': 0.5 }));
     writeFileSync(path.join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
     for (const k of kept) mkdirSync(path.join(dir, 'checkpoints', `step-${String(k).padStart(6, '0')}`));
   };
-  stage('0-srl', [{ generated: 10, trained: 90 }, { generated: 20, trained: 80 }], [1, 2]);
-  stage('1-rlvr', [{ generated: 300, trained: 0 }, { generated: 100, trained: 100 }, { generated: 50, trained: 50 }], [2, 3]);
+  stage(
+    '0-srl',
+    [
+      { generated: 10, trained: 90 },
+      { generated: 20, trained: 80 },
+    ],
+    [1, 2],
+  );
+  stage(
+    '1-rlvr',
+    [
+      { generated: 300, trained: 0 },
+      { generated: 100, trained: 100 },
+      { generated: 50, trained: 50 },
+    ],
+    [2, 3],
+  );
   return run;
 }
 
@@ -24,7 +41,10 @@ describe('readRunBudget', () => {
   it('sums generated + trained tokens per stage and gives each kept checkpoint its cumulative budget', () => {
     const budget = readRunBudget(fakeRun());
     expect(budget.spent).toBe(200 + 600);
-    expect(budget.byStage).toEqual({ '0-srl': { steps: 2, tokens: 200, generated: 30, trained: 170 }, '1-rlvr': { steps: 3, tokens: 600, generated: 450, trained: 150 } });
+    expect(budget.byStage).toEqual({
+      '0-srl': { steps: 2, tokens: 200, generated: 30, trained: 170 },
+      '1-rlvr': { steps: 3, tokens: 600, generated: 450, trained: 150 },
+    });
     expect(budget.points.map((p) => [p.stage, p.step, p.tokens, p.final])).toEqual([
       ['0-srl', 1, 100, false],
       ['0-srl', 2, 200, false],

@@ -58,7 +58,8 @@ export function readRunBudget(runDir: string): RunBudget {
         if (!line.trim()) continue;
         const m = JSON.parse(line) as Record<string, unknown>;
         if (m.type !== undefined || typeof m.step !== 'number') continue; // validation lines
-        if (!('tokens/trained' in m)) throw new SrlError('runtime', `${file}: step ${m.step} has no "tokens/trained" metric; the experiment's budget needs a trainer of this srl version`);
+        if (!('tokens/trained' in m))
+          throw new SrlError('runtime', `${file}: step ${m.step} has no "tokens/trained" metric; the experiment's budget needs a trainer of this srl version`);
         sums.steps = Math.max(sums.steps, m.step);
         sums.generated += num(m['tokens/generated']);
         sums.trained += num(m['tokens/trained']);
@@ -69,7 +70,9 @@ export function readRunBudget(runDir: string): RunBudget {
     byStage[stage] = sums;
     const ckptRoot = path.join(runDir, 'stages', stage, 'checkpoints');
     if (existsSync(ckptRoot)) {
-      for (const d of readdirSync(ckptRoot).filter((e) => /^step-\d+$/.test(e)).sort()) {
+      for (const d of readdirSync(ckptRoot)
+        .filter((e) => /^step-\d+$/.test(e))
+        .sort()) {
         const step = Number(d.slice(5));
         const tokens = cumulative.get(step);
         if (step > 0 && tokens !== undefined) points.push({ stage, step, tokens: Math.round(tokens), dir: path.join(ckptRoot, d), final: false });

@@ -103,11 +103,22 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
     // The base: trained once (resumed if interrupted), its final checkpoint reused by every arm.
     const baseDir = path.join(outDir, 'base');
     await mkdir(baseDir, { recursive: true });
-    const baseRun = existsSync(path.join(baseDir, 'run.json')) ? (JSON.parse(readFileSync(path.join(baseDir, 'run.json'), 'utf8')) as { status: string }) : null;
+    const baseRun = existsSync(path.join(baseDir, 'run.json'))
+      ? (JSON.parse(readFileSync(path.join(baseDir, 'run.json'), 'utf8')) as { status: string })
+      : null;
     if (baseRun?.status !== 'complete' && !(o.smoke && baseRun?.status === 'stopped')) {
       logger.log('info', `[base] training ${path.relative(cwd, spec.base)}${baseRun ? ' (resuming)' : ''}`);
-      const train = await runSrlChild({ args: ['train', spec.base, '--out', baseDir, '--resume', ...(maxSteps ? ['--max-steps', String(maxSteps)] : [])], logFile: baseLog, cwd, signal });
-      if (train.code !== 0) throw new SrlError(signal.aborted || train.code === 130 ? 'aborted' : 'runtime', `[base] srl train exited with ${train.signal ?? train.code}; its log: ${baseLog}`);
+      const train = await runSrlChild({
+        args: ['train', spec.base, '--out', baseDir, '--resume', ...(maxSteps ? ['--max-steps', String(maxSteps)] : [])],
+        logFile: baseLog,
+        cwd,
+        signal,
+      });
+      if (train.code !== 0)
+        throw new SrlError(
+          signal.aborted || train.code === 130 ? 'aborted' : 'runtime',
+          `[base] srl train exited with ${train.signal ?? train.code}; its log: ${baseLog}`,
+        );
       logger.log('info', `[base] trained in ${train.seconds.toFixed(0)} s`);
     }
     const baseCheckpoint = lastCheckpoint(baseDir);
@@ -116,7 +127,14 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
 
     const jobs: (() => Promise<void>)[] = [
       async () => {
-        const seconds = await evaluateCheckpoint({ recipe: evalRecipes.final, checkpoint: baseCheckpoint, outDir: path.join(baseDir, 'eval'), logFile: baseLog, cwd, signal });
+        const seconds = await evaluateCheckpoint({
+          recipe: evalRecipes.final,
+          checkpoint: baseCheckpoint,
+          outDir: path.join(baseDir, 'eval'),
+          logFile: baseLog,
+          cwd,
+          signal,
+        });
         logger.log('info', `[base] evaluated${seconds ? ` in ${seconds.toFixed(0)} s` : ' (done before)'}`);
       },
     ];
@@ -139,10 +157,16 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
           });
           results.push(result);
           if (!o.smoke && Math.abs(result.spent / spec.budget.perArm - 1) > spec.budget.tolerance) {
-            logger.log('warn', `[${arm.name}] seed ${seed} spent ${result.spent} tokens, outside ${spec.budget.perArm} ± ${100 * spec.budget.tolerance}%: its recipe's step counts no longer fit the budget`);
+            logger.log(
+              'warn',
+              `[${arm.name}] seed ${seed} spent ${result.spent} tokens, outside ${spec.budget.perArm} ± ${100 * spec.budget.tolerance}%: its recipe's step counts no longer fit the budget`,
+            );
           }
           const done = results.filter((r) => r.arm === arm.name);
-          logger.log('info', `[${arm.name}] ${result.ran ? 'done' : 'complete before'} seed ${seed} (${done.length}/${seeds.length} seeds): ${summarizeArm(done)}`);
+          logger.log(
+            'info',
+            `[${arm.name}] ${result.ran ? 'done' : 'complete before'} seed ${seed} (${done.length}/${seeds.length} seeds): ${summarizeArm(done)}`,
+          );
         });
       }
     }
@@ -152,7 +176,11 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
       await writeStatus('interrupted');
       return { status: 'interrupted', outDir, results, wallSeconds: (Date.now() - started) / 1000 };
     }
-    if (failures.length) throw new SrlError('runtime', `${failures.length} run${failures.length === 1 ? '' : 's'} failed:\n${failures.map((f) => `  ${(f as Error).message}`).join('\n')}\nrerun the same command to retry them (complete runs are kept)`);
+    if (failures.length)
+      throw new SrlError(
+        'runtime',
+        `${failures.length} run${failures.length === 1 ? '' : 's'} failed:\n${failures.map((f) => `  ${(f as Error).message}`).join('\n')}\nrerun the same command to retry them (complete runs are kept)`,
+      );
     invocation.wallSeconds = (Date.now() - started) / 1000;
     await writeStatus('complete');
     await writeExperimentReport(outDir);

@@ -14,7 +14,10 @@ export function engineJsonl(format: JsonlFormat, rows: InstanceRow[], o: { dataS
   return rows
     .map((r) => {
       const cols = exportColumns(r);
-      const line = format === 'trl' ? { prompt: r.messages, reference: r.reference, ...cols } : { prompt: r.messages, label: r.reference, datasource: o.dataSource, ...cols };
+      const line =
+        format === 'trl'
+          ? { prompt: r.messages, reference: r.reference, ...cols }
+          : { prompt: r.messages, label: r.reference, datasource: o.dataSource, ...cols };
       return `${JSON.stringify(line)}\n`;
     })
     .join('');

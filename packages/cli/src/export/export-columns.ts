@@ -16,7 +16,10 @@ export interface ExportColumns {
 }
 
 export function exportColumns(row: InstanceRow): ExportColumns {
-  const { exampleId, kind, step, ...rest } = row.metadata as { exampleId: string; kind: string; step?: { index: number; count: number } } & Record<string, unknown>;
+  const { exampleId, kind, step, ...rest } = row.metadata as { exampleId: string; kind: string; step?: { index: number; count: number } } & Record<
+    string,
+    unknown
+  >;
   return {
     instance_id: row.id,
     example_id: exampleId,

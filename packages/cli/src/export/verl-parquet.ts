@@ -4,7 +4,12 @@ import { exportColumns } from './export-columns';
 
 type SchemaElement = Parameters<typeof parquetWrite>[0]['schema'] extends (infer E)[] | undefined ? E : never;
 
-const utf8 = (name: string, repetition_type: 'REQUIRED' | 'OPTIONAL' = 'REQUIRED'): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type });
+const utf8 = (name: string, repetition_type: 'REQUIRED' | 'OPTIONAL' = 'REQUIRED'): SchemaElement => ({
+  name,
+  type: 'BYTE_ARRAY',
+  converted_type: 'UTF8',
+  repetition_type,
+});
 const int = (name: string, type: 'INT32' | 'INT64', repetition_type: 'REQUIRED' | 'OPTIONAL'): SchemaElement => ({ name, type, repetition_type });
 
 /**

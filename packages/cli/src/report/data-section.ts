@@ -5,8 +5,13 @@ import { escapeHtml } from './diff-html';
 export function dataSection(data: Record<string, InstanceReport[]> | undefined): string {
   const rows = Object.entries(data ?? {}).flatMap(([stage, reports]) =>
     reports.map((r) => {
-      const counts = Object.entries(r.skipped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
-      const first = r.skippedFirst.length ? `<details><summary>first ${r.skippedFirst.length}</summary><pre>${escapeHtml(r.skippedFirst.join('\n'))}</pre></details>` : '';
+      const counts =
+        Object.entries(r.skipped)
+          .map(([reason, n]) => `${n} ${reason}`)
+          .join(', ') || 'none';
+      const first = r.skippedFirst.length
+        ? `<details><summary>first ${r.skippedFirst.length}</summary><pre>${escapeHtml(r.skippedFirst.join('\n'))}</pre></details>`
+        : '';
       return `<tr><td>${escapeHtml(stage)}</td><td>${escapeHtml(r.split)}</td><td>${r.examples}</td><td>${r.instances} ${escapeHtml(r.kind)}</td><td>${r.longestPrompt} / ${r.promptLimit.tokens} (${r.promptLimit.by})</td><td>${escapeHtml(counts)}${first}</td></tr>`;
     }),
   );

@@ -22,7 +22,18 @@ export function diffHtml(model: string, expert: string): { model: string; expert
     return html;
   };
   const real = blocks.filter((m) => m.size > 0);
-  return { model: render(a, real.map((m) => [m.a, m.size]), 'del'), expert: render(b, real.map((m) => [m.b, m.size]), 'ins') };
+  return {
+    model: render(
+      a,
+      real.map((m) => [m.a, m.size]),
+      'del',
+    ),
+    expert: render(
+      b,
+      real.map((m) => [m.b, m.size]),
+      'ins',
+    ),
+  };
 }
 
 export { escapeHtml };

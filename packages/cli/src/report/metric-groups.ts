@@ -61,9 +61,22 @@ interface Rule {
  * component with std bands; losses per stage (SFT's cross-entropy and GRPO's surrogate differ).
  */
 const RULES: Rule[] = [
-  { group: 'Rewards', test: (k) => /^reward(_kept)?(\/.+)?\/mean$/.test(k), chart: (k) => (is(k, 'reward/mean', 'reward_kept/mean') ? 'reward (all rollouts, and kept groups)' : `reward component: ${k.slice(7, -5)}`) },
-  { group: 'Dynamic sampling', test: (k) => is(k, 'filter_rate', 'batch_capped', 'batch_fill') || /^fill/.test(k), chart: () => 'filter rate and fill', format: '.0%' },
-  { group: 'Dynamic sampling', test: (k) => is(k, 'kept_groups', 'generated_groups', 'sampling_rounds') || /groups|rounds/.test(k), chart: () => 'groups and sampling rounds' },
+  {
+    group: 'Rewards',
+    test: (k) => /^reward(_kept)?(\/.+)?\/mean$/.test(k),
+    chart: (k) => (is(k, 'reward/mean', 'reward_kept/mean') ? 'reward (all rollouts, and kept groups)' : `reward component: ${k.slice(7, -5)}`),
+  },
+  {
+    group: 'Dynamic sampling',
+    test: (k) => is(k, 'filter_rate', 'batch_capped', 'batch_fill') || /^fill/.test(k),
+    chart: () => 'filter rate and fill',
+    format: '.0%',
+  },
+  {
+    group: 'Dynamic sampling',
+    test: (k) => is(k, 'kept_groups', 'generated_groups', 'sampling_rounds') || /groups|rounds/.test(k),
+    chart: () => 'groups and sampling rounds',
+  },
   { group: 'Loss', test: (k) => is(k, 'loss', 'val_loss'), chart: () => 'loss', perStage: true },
   { group: 'Validation', test: (k) => k.startsWith('val/'), chart: (k) => `validation ${k.slice(4)}` },
   { group: 'Policy', test: (k) => is(k, 'kl'), chart: () => 'KL to the reference (k3)' },
@@ -95,7 +108,8 @@ export function groupMetrics(keys: readonly string[]): ChartGroup[] {
     const rule = RULES.find((r) => r.test(key));
     const std = key.endsWith('/mean') && all.has(key.replace(/\/mean$/, '/std')) ? key.replace(/\/mean$/, '/std') : undefined;
     const entry = { key, label: key, ...(std ? { std } : {}) };
-    if (rule) add(rule.group, rule.chart?.(key) ?? key, entry, { ...(rule.perStage ? { perStage: true } : {}), ...(rule.format ? { format: rule.format } : {}) });
+    if (rule)
+      add(rule.group, rule.chart?.(key) ?? key, entry, { ...(rule.perStage ? { perStage: true } : {}), ...(rule.format ? { format: rule.format } : {}) });
     else add('Other', key, entry, {});
   }
   const order = [...new Set([...RULES.map((r) => r.group), 'Other'])];

@@ -50,7 +50,12 @@ function chartPoints(stages: StageMetrics[], chart: ChartSpec, offsets: Map<stri
         .map((l) => {
           const value = l[key] as number;
           const s = std !== undefined && finite(l[std]) ? (l[std] as number) : undefined;
-          return { series: several ? `${name}: ${label}` : label, step: (offsets.get(name) ?? 0) + l.step, value, ...(s !== undefined ? { lo: value - s, hi: value + s } : {}) };
+          return {
+            series: several ? `${name}: ${label}` : label,
+            step: (offsets.get(name) ?? 0) + l.step,
+            value,
+            ...(s !== undefined ? { lo: value - s, hi: value + s } : {}),
+          };
         }),
     ),
   );
@@ -60,7 +65,10 @@ function chartPoints(stages: StageMetrics[], chart: ChartSpec, offsets: Map<stri
 export async function figure(title: string, points: SeriesPoint[], format?: string, xTitle = 'step'): Promise<string> {
   const rows = points
     .slice(-400)
-    .map((p) => `<tr><td>${escapeHtml(p.series)}</td><td>${p.step}</td><td>${p.value.toPrecision(6)}</td><td>${p.lo === undefined ? '' : `${p.lo.toPrecision(4)} .. ${p.hi!.toPrecision(4)}`}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${escapeHtml(p.series)}</td><td>${p.step}</td><td>${p.value.toPrecision(6)}</td><td>${p.lo === undefined ? '' : `${p.lo.toPrecision(4)} .. ${p.hi!.toPrecision(4)}`}</td></tr>`,
+    )
     .join('');
   return `<figure class="chart" data-title="${escapeHtml(title)}">${await lineChartSvg(title, points, { ...(format ? { format } : {}), ...(xTitle !== 'step' ? { xTitle } : {}) })}<details><summary>table</summary><table><tr><th>series</th><th>${escapeHtml(xTitle)}</th><th>value</th><th>± std</th></tr>${rows}</table></details></figure>`;
 }
@@ -95,7 +103,8 @@ ${recipe ? `<details><summary>recipe.json (after defaults)</summary><pre>${escap
 }
 
 /** The answer part of a completion (after the monologue), as the similarity rewards see it. */
-export const actionOf = (completion: string): string => (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
+export const actionOf = (completion: string): string =>
+  (completion.includes('</think>') ? completion.slice(completion.lastIndexOf('</think>') + 8) : completion).trim();
 
 function rolloutsSection(stages: StageMetrics[]): string {
   const samples = stages.flatMap(({ name, lines }) => lines.filter((l) => l.sample).map((l) => ({ stage: name, step: l.step, ...l.sample! })));

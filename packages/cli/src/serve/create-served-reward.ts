@@ -18,16 +18,22 @@ export async function createServedReward(o: { target: string; options?: string; 
     if (o.plugins?.length) await env.loadPlugins(o.plugins, process.cwd());
     return env.registry.create('reward', [o.target, parseOptionsFlag(o.options)], { logger: o.logger, baseDir: process.cwd() }, 'reward');
   }
-  if (o.options !== undefined) throw new SrlError('usage', `--options applies to a reward plugin name, but ${o.target} is a recipe (its rewards carry their own options)`);
+  if (o.options !== undefined)
+    throw new SrlError('usage', `--options applies to a reward plugin name, but ${o.target} is a recipe (its rewards carry their own options)`);
   const env = await createPluginEnvironment();
   const recipe = await loadRecipe(o.target, env);
   const index = o.stage ?? recipe.stages.findIndex((s) => s.rewards.length > 0);
   const stage = recipe.stages[Math.max(0, index)];
-  if (!stage) throw new SrlError('usage', `${o.target}: has no stage ${o.stage}; its stages are ${recipe.stages.map((s, i) => `${i} (${s.name})`).join(', ') || 'none'}`);
+  if (!stage)
+    throw new SrlError('usage', `${o.target}: has no stage ${o.stage}; its stages are ${recipe.stages.map((s, i) => `${i} (${s.name})`).join(', ') || 'none'}`);
   const deps = { logger: o.logger, baseDir: path.dirname(recipe.file) };
   const trainer = await env.registry.create('trainer', stage.trainer, deps, stage.path);
   const entries = stageRewards(stage.rewards, trainer);
-  if (!entries.length) throw new SrlError('validation', `${stage.path}: has no rewards and trainer "${pluginRefName(stage.trainer)}" has no default reward; name one in the recipe's "rewards" or serve a reward plugin by name`);
+  if (!entries.length)
+    throw new SrlError(
+      'validation',
+      `${stage.path}: has no rewards and trainer "${pluginRefName(stage.trainer)}" has no default reward; name one in the recipe's "rewards" or serve a reward plugin by name`,
+    );
   o.logger.log('info', `serving the rewards of ${o.target} stage ${stage.name}: ${entries.map((e) => `${e.weight} x ${pluginRefName(e.reward)}`).join(' + ')}`);
   return createRewards(env.registry, entries, deps);
 }

@@ -57,11 +57,18 @@ function bad(param: string, message: string): never {
   throw new OpenAiRequestError(400, `${param}: ${message}`, param);
 }
 
-function number(body: Record<string, unknown>, key: string, fallback: number, check: { min: number; max: number; integer?: boolean; minExclusive?: boolean }): number {
+function number(
+  body: Record<string, unknown>,
+  key: string,
+  fallback: number,
+  check: { min: number; max: number; integer?: boolean; minExclusive?: boolean },
+): number {
   const v = body[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (check.integer && !Number.isInteger(v))) bad(key, `expected ${check.integer ? 'an integer' : 'a number'}, found ${show(v)}`);
-  if (v < check.min || (check.minExclusive && v === check.min) || v > check.max) bad(key, `${v} is out of range: expected ${check.minExclusive ? '>' : '>='} ${check.min} and <= ${check.max}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || (check.integer && !Number.isInteger(v)))
+    bad(key, `expected ${check.integer ? 'an integer' : 'a number'}, found ${show(v)}`);
+  if (v < check.min || (check.minExclusive && v === check.min) || v > check.max)
+    bad(key, `${v} is out of range: expected ${check.minExclusive ? '>' : '>='} ${check.min} and <= ${check.max}`);
   return v;
 }
 
@@ -73,10 +80,13 @@ function messages(v: unknown): ChatMessage[] {
     let content = m.content;
     // Content parts: only text parts are meaningful to a text model.
     if (Array.isArray(content)) {
-      content = content.map((part, j) => {
-        if (!isObject(part) || part.type !== 'text' || typeof part.text !== 'string') bad(`messages[${i}].content[${j}]`, `only {"type": "text", "text": "..."} parts are supported, found ${show(part)}`);
-        return part.text;
-      }).join('');
+      content = content
+        .map((part, j) => {
+          if (!isObject(part) || part.type !== 'text' || typeof part.text !== 'string')
+            bad(`messages[${i}].content[${j}]`, `only {"type": "text", "text": "..."} parts are supported, found ${show(part)}`);
+          return part.text;
+        })
+        .join('');
     }
     if (typeof content !== 'string') bad(`messages[${i}].content`, `expected a string, found ${show(content)}`);
     return { role: m.role as ChatMessage['role'], content };
@@ -86,7 +96,8 @@ function messages(v: unknown): ChatMessage[] {
 function stops(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   const list = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(list) || list.length > 4 || list.some((s) => typeof s !== 'string' || s === '')) bad('stop', `expected a non-empty string or up to 4 of them, found ${show(v)}`);
+  if (!Array.isArray(list) || list.length > 4 || list.some((s) => typeof s !== 'string' || s === ''))
+    bad('stop', `expected a non-empty string or up to 4 of them, found ${show(v)}`);
   return list as string[];
 }
 
@@ -116,16 +127,21 @@ export function parseOpenAiRequest(kind: 'completions' | 'chat', body: unknown, 
   const stop = stops(body.stop);
   let logprobs = false;
   if (kind === 'chat') {
-    if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== 'boolean') bad('logprobs', `expected true or false, found ${show(body.logprobs)}`);
+    if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== 'boolean')
+      bad('logprobs', `expected true or false, found ${show(body.logprobs)}`);
     logprobs = body.logprobs === true;
-    if (number(body, 'top_logprobs', 0, { min: 0, max: 20, integer: true }) > 0) bad('top_logprobs', 'this server returns only the sampled token\'s log-prob: leave top_logprobs out (or 0)');
+    if (number(body, 'top_logprobs', 0, { min: 0, max: 20, integer: true }) > 0)
+      bad('top_logprobs', "this server returns only the sampled token's log-prob: leave top_logprobs out (or 0)");
   } else if (body.logprobs !== undefined && body.logprobs !== null) {
-    if (number(body, 'logprobs', 0, { min: 0, max: 5, integer: true }) > 0) bad('logprobs', 'this server returns only the sampled token\'s log-prob: send logprobs: 0');
+    if (number(body, 'logprobs', 0, { min: 0, max: 5, integer: true }) > 0)
+      bad('logprobs', "this server returns only the sampled token's log-prob: send logprobs: 0");
     logprobs = true;
   }
-  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') bad('stream', `expected true or false, found ${show(body.stream)}`);
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean')
+    bad('stream', `expected true or false, found ${show(body.stream)}`);
   const streamOptions = body.stream_options;
-  if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions)) bad('stream_options', `expected an object, found ${show(streamOptions)}`);
+  if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions))
+    bad('stream_options', `expected an object, found ${show(streamOptions)}`);
   return {
     kind,
     model: body.model,

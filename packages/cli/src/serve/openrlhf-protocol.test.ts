@@ -19,7 +19,12 @@ describe('OpenRLHF protocol', () => {
   });
 
   it('answers rewards, scores and every component as a list, nulls kept', () => {
-    expect(openRlhfResponse([{ reward: 0.5, components: { similarity: 0.5, format_ok: 1 } }, { reward: null, components: { similarity: null } }])).toEqual({
+    expect(
+      openRlhfResponse([
+        { reward: 0.5, components: { similarity: 0.5, format_ok: 1 } },
+        { reward: null, components: { similarity: null } },
+      ]),
+    ).toEqual({
       rewards: [0.5, null],
       scores: [0.5, null],
       extra_logs: { similarity: [0.5, null], format_ok: [1, null] },

@@ -20,7 +20,8 @@ function stringList(body: Record<string, unknown>, key: string, length?: number)
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new SrlError('validation', `"${key}" must be an array, found ${JSON.stringify(value).slice(0, 60)}`);
-  if (length !== undefined && value.length !== length) throw new SrlError('validation', `"${key}" has ${value.length} entries but "query" has ${length}; send one per query`);
+  if (length !== undefined && value.length !== length)
+    throw new SrlError('validation', `"${key}" has ${value.length} entries but "query" has ${length}; send one per query`);
   return value.map((v, i) => {
     if (typeof v === 'string') return v;
     if (key === 'labels' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
@@ -32,7 +33,10 @@ function stringList(body: Record<string, unknown>, key: string, length?: number)
 export function splitResponse(query: string, prompt: string, stripSuffixes: readonly string[], where: string): string {
   const at = query.indexOf(prompt);
   if (at < 0) {
-    throw new SrlError('validation', `${where}: query does not contain its prompt (query starts ${JSON.stringify(query.slice(0, 60))}, prompt starts ${JSON.stringify(prompt.slice(0, 60))}); send query = prompt + response`);
+    throw new SrlError(
+      'validation',
+      `${where}: query does not contain its prompt (query starts ${JSON.stringify(query.slice(0, 60))}, prompt starts ${JSON.stringify(prompt.slice(0, 60))}); send query = prompt + response`,
+    );
   }
   let response = query.slice(at + prompt.length);
   for (let stripped = true; stripped; ) {
@@ -49,12 +53,14 @@ export function splitResponse(query: string, prompt: string, stripSuffixes: read
 
 /** Validates an OpenRLHF request body and turns it into srl reward inputs (labels -> reference). */
 export function openRlhfInputs(body: unknown, stripSuffixes: readonly string[] = DEFAULT_STRIP_SUFFIXES): RewardInput[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SrlError('validation', `expected a JSON object {"query": [...], "prompts": [...], "labels": [...]}, found ${JSON.stringify(body)?.slice(0, 60)}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new SrlError('validation', `expected a JSON object {"query": [...], "prompts": [...], "labels": [...]}, found ${JSON.stringify(body)?.slice(0, 60)}`);
   const b = body as Record<string, unknown>;
   const query = stringList(b, 'query');
   if (!query) throw new SrlError('validation', '"query" is missing: send {"query": [prompt + response, ...], "prompts": [...], "labels": [...]}');
   const prompts = stringList(b, 'prompts', query.length);
-  if (!prompts) throw new SrlError('validation', '"prompts" is missing: srl needs each prompt to split the response off its query (OpenRLHF sends it since 0.6)');
+  if (!prompts)
+    throw new SrlError('validation', '"prompts" is missing: srl needs each prompt to split the response off its query (OpenRLHF sends it since 0.6)');
   const labels = stringList(b, 'labels', query.length);
   return query.map((q, i) => ({
     completion: splitResponse(q, prompts[i], stripSuffixes, `query[${i}]`),

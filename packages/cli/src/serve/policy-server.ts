@@ -16,7 +16,11 @@ export interface ServedPolicy {
   formatPrompt(prompt: Prompt): string;
   detokenize(ids: number[]): string;
   readonly tokenizer: { decode(ids: readonly number[]): string };
-  generate(prompts: Prompt[], params: SamplingParams, hooks?: { onToken?: (e: { prompt: number; sample: number; tokenIds: readonly number[]; logprobs: readonly number[]; finished: boolean }) => void }): Promise<Generation[]>;
+  generate(
+    prompts: Prompt[],
+    params: SamplingParams,
+    hooks?: { onToken?: (e: { prompt: number; sample: number; tokenIds: readonly number[]; logprobs: readonly number[]; finished: boolean }) => void },
+  ): Promise<Generation[]>;
 }
 
 export interface PolicyServerOptions extends RequestLimits {
@@ -40,14 +44,21 @@ export interface RunningServer {
 const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 };
-const fail = (res: ServerResponse, e: OpenAiRequestError): void => json(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } });
+const fail = (res: ServerResponse, e: OpenAiRequestError): void =>
+  json(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } });
 
 async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max) throw new OpenAiRequestError(413, `request body is larger than ${max} bytes; send less (or start the server with a larger --max-body-bytes)`, null, 'body_too_large');
+    if (size > max)
+      throw new OpenAiRequestError(
+        413,
+        `request body is larger than ${max} bytes; send less (or start the server with a larger --max-body-bytes)`,
+        null,
+        'body_too_large',
+      );
     chunks.push(chunk as Buffer);
   }
   try {
@@ -63,10 +74,16 @@ export async function startPolicyServer(o: PolicyServerOptions & { host: string;
   let queue: Promise<unknown> = Promise.resolve();
   let waiting = 0;
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
-    if (waiting >= o.maxQueue) throw new OpenAiRequestError(429, `${waiting} requests are already queued (--max-queue ${o.maxQueue}); retry later`, null, 'queue_full');
+    if (waiting >= o.maxQueue)
+      throw new OpenAiRequestError(429, `${waiting} requests are already queued (--max-queue ${o.maxQueue}); retry later`, null, 'queue_full');
     waiting++;
     const run = queue.then(job, job);
-    queue = run.then(() => undefined, () => undefined).finally(() => waiting--);
+    queue = run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => waiting--);
     return run;
   };
   const created = (): number => Math.floor(Date.now() / 1000);
@@ -99,10 +116,18 @@ export async function startPolicyServer(o: PolicyServerOptions & { host: string;
     const send = (body: Record<string, unknown>): void => {
       if (!res.destroyed) res.write(`data: ${JSON.stringify({ id, object, created: created(), model: o.modelName, ...body })}\n\n`);
     };
-    const chunk = (index: number, text: string, tokens: { ids: readonly number[]; logprobs: readonly number[] } | null, finish: Record<string, unknown> | null, first = false): void => {
+    const chunk = (
+      index: number,
+      text: string,
+      tokens: { ids: readonly number[]; logprobs: readonly number[] } | null,
+      finish: Record<string, unknown> | null,
+      first = false,
+    ): void => {
       const lp = r.logprobs && tokens ? (r.kind === 'chat' ? chatLogprobs : completionLogprobs)(tokens.ids, tokens.logprobs, co.tokenText) : null;
       const body = r.kind === 'chat' ? { delta: first ? { role: 'assistant', content: text } : { content: text } } : { text };
-      send({ choices: [{ index, ...body, logprobs: lp, finish_reason: finish?.finish_reason ?? null, ...(finish ? { stop_reason: finish.stop_reason } : {}) }] });
+      send({
+        choices: [{ index, ...body, logprobs: lp, finish_reason: finish?.finish_reason ?? null, ...(finish ? { stop_reason: finish.stop_reason } : {}) }],
+      });
     };
     // Headers go out with the first token: a prompt the model refuses (too long) still gets a plain 400.
     let started = false;
@@ -114,14 +139,22 @@ export async function startPolicyServer(o: PolicyServerOptions & { host: string;
     };
     const gens = await enqueue(async () => {
       const choices = r.prompts.map(() => Array.from({ length: n }, () => new StreamedChoice(co.detokenize, r.params.stop ?? [])));
-      return policy.generate(r.prompts, r.params, {
-        onToken: (e) => {
-          begin();
-          if (e.finished) return; // the final text (cut at a stop string) is sent once generation ends
-          const delta = choices[e.prompt][e.sample].next(e.tokenIds);
-          if (delta) chunk(e.prompt * n + e.sample, delta.text, { ids: e.tokenIds.slice(delta.from, delta.to), logprobs: e.logprobs.slice(delta.from, delta.to) }, null);
-        },
-      }).then((g) => ({ g, choices }));
+      return policy
+        .generate(r.prompts, r.params, {
+          onToken: (e) => {
+            begin();
+            if (e.finished) return; // the final text (cut at a stop string) is sent once generation ends
+            const delta = choices[e.prompt][e.sample].next(e.tokenIds);
+            if (delta)
+              chunk(
+                e.prompt * n + e.sample,
+                delta.text,
+                { ids: e.tokenIds.slice(delta.from, delta.to), logprobs: e.logprobs.slice(delta.from, delta.to) },
+                null,
+              );
+          },
+        })
+        .then((g) => ({ g, choices }));
     });
     begin();
     gens.g.forEach((g, p) =>
@@ -142,18 +175,29 @@ export async function startPolicyServer(o: PolicyServerOptions & { host: string;
     const kind = route === 'POST /v1/completions' ? 'completions' : route === 'POST /v1/chat/completions' ? 'chat' : null;
     if (kind === null) {
       const known = ['/health', '/v1/models', '/v1/completions', '/v1/chat/completions'].includes(url.pathname.replace(/\/+$/, ''));
-      throw new OpenAiRequestError(known ? 405 : 404, known ? `${req.method} is not allowed on ${url.pathname}` : `no route ${req.method} ${url.pathname}; this server has GET /health, GET /v1/models, POST /v1/completions, POST /v1/chat/completions`, null, known ? 'method_not_allowed' : 'not_found');
+      throw new OpenAiRequestError(
+        known ? 405 : 404,
+        known
+          ? `${req.method} is not allowed on ${url.pathname}`
+          : `no route ${req.method} ${url.pathname}; this server has GET /health, GET /v1/models, POST /v1/completions, POST /v1/chat/completions`,
+        null,
+        known ? 'method_not_allowed' : 'not_found',
+      );
     }
     const r = parseOpenAiRequest(kind, await readBody(req, o.maxBodyBytes), o);
-    if (r.model !== o.modelName) throw new OpenAiRequestError(404, `model "${r.model}" is not served here; this server serves "${o.modelName}"`, 'model', 'model_not_found');
+    if (r.model !== o.modelName)
+      throw new OpenAiRequestError(404, `model "${r.model}" is not served here; this server serves "${o.modelName}"`, 'model', 'model_not_found');
     await (r.stream ? stream(r, res) : complete(r, res));
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      const e = error instanceof OpenAiRequestError ? error
-        : isSrlError(error) && (error.kind === 'validation' || error.kind === 'usage') ? new OpenAiRequestError(400, error.message)
-        : new OpenAiRequestError(500, `internal error: ${(error as Error).message}`);
+      const e =
+        error instanceof OpenAiRequestError
+          ? error
+          : isSrlError(error) && (error.kind === 'validation' || error.kind === 'usage')
+            ? new OpenAiRequestError(400, error.message)
+            : new OpenAiRequestError(500, `internal error: ${(error as Error).message}`);
       if (e.status >= 500) o.logger?.log('error', `${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) fail(res, e);
       else if (!res.destroyed) res.end(`data: ${JSON.stringify({ error: { message: e.message, type: e.type, param: e.param, code: e.code } })}\n\n`);
@@ -168,10 +212,11 @@ export async function startPolicyServer(o: PolicyServerOptions & { host: string;
   return {
     server,
     url: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

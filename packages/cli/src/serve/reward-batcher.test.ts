@@ -26,10 +26,26 @@ describe('RewardBatcher', () => {
   it('caps a merged call at maxRows, and a failing request fails alone', async () => {
     const calls: number[] = [];
     const batcher = new RewardBatcher(lengthReward(calls), 3);
-    const [a, b, c] = await Promise.allSettled([batcher.score([{ completion: 'xx' }, { completion: 'y' }]), batcher.score([{ completion: 'boom' }]), batcher.score([{ completion: 'zzz' }, { completion: 'w' }])]);
-    expect(a).toEqual({ status: 'fulfilled', value: [{ reward: 2, components: {} }, { reward: 1, components: {} }] });
+    const [a, b, c] = await Promise.allSettled([
+      batcher.score([{ completion: 'xx' }, { completion: 'y' }]),
+      batcher.score([{ completion: 'boom' }]),
+      batcher.score([{ completion: 'zzz' }, { completion: 'w' }]),
+    ]);
+    expect(a).toEqual({
+      status: 'fulfilled',
+      value: [
+        { reward: 2, components: {} },
+        { reward: 1, components: {} },
+      ],
+    });
     expect(b).toMatchObject({ status: 'rejected', reason: { message: 'boom' } });
-    expect(c).toEqual({ status: 'fulfilled', value: [{ reward: 3, components: {} }, { reward: 1, components: {} }] });
+    expect(c).toEqual({
+      status: 'fulfilled',
+      value: [
+        { reward: 3, components: {} },
+        { reward: 1, components: {} },
+      ],
+    });
     expect(calls).toEqual([3, 2, 1, 2]); // [xx, y, boom] fails, retried one by one; then [zzz, w]
   });
 

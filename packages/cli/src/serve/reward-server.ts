@@ -35,7 +35,8 @@ class HttpError extends Error {
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes (--max-body-bytes); send smaller batches`));
+  if (Number.isFinite(declared) && declared > limit)
+    return Promise.reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes (--max-body-bytes); send smaller batches`));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -106,7 +107,8 @@ export async function startRewardServer(o: RewardServerOptions): Promise<Running
           if (error.status === 413) res.setHeader('connection', 'close');
           return send(res, error.status, { error: { message: error.message, type: 'invalid_request' } });
         }
-        if (isSrlError(error) && (error.kind === 'validation' || error.kind === 'data')) return send(res, 400, { error: { message: error.message, type: 'invalid_request' } });
+        if (isSrlError(error) && (error.kind === 'validation' || error.kind === 'data'))
+          return send(res, 400, { error: { message: error.message, type: 'invalid_request' } });
         o.logger.log('error', `reward server: ${(error as Error).stack ?? String(error)}`);
         send(res, 500, { error: { message: `reward "${o.model.name}" failed: ${(error as Error).message}`, type: 'reward_error' } });
       },
@@ -122,9 +124,10 @@ export async function startRewardServer(o: RewardServerOptions): Promise<Running
   return {
     url: `http://${host}:${address.port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

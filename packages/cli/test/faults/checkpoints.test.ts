@@ -28,7 +28,9 @@ describe('faults: checkpoints', () => {
       writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/trainer state .*step-000002\/trainer_state\.json is damaged \(20 bytes, not valid JSON.*Point latest\.json at an earlier step-<n> folder/);
+    expect(result.stderr).toMatch(
+      /trainer state .*step-000002\/trainer_state\.json is damaged \(20 bytes, not valid JSON.*Point latest\.json at an earlier step-<n> folder/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -67,6 +69,8 @@ describe('faults: checkpoints', () => {
     const fromBest = recipeCopy('tiny.recipe.yaml', dir, { [`  - ${line}`]: `  - { trainer: ${line}, from: best }` }, 'from-best.yaml');
     const result = await srl(['train', fromBest, '--out', path.join(dir, 'from-best'), '--max-steps', '1']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/stage 1 \(1-srl-tiny\): from: best, but the previous stage recorded no best checkpoint \(no validation ran\); starting from its final checkpoint/);
+    expect(result.stderr).toMatch(
+      /stage 1 \(1-srl-tiny\): from: best, but the previous stage recorded no best checkpoint \(no validation ran\); starting from its final checkpoint/,
+    );
   });
 });

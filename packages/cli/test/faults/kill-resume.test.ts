@@ -33,7 +33,10 @@ describe('faults: kill -9 and --resume', () => {
   });
 
   const rng = new SeededRng(seed);
-  const targets = Array.from({ length: points }, () => ({ step: 1 + Math.floor(rng.uniform32() * (TOTAL_STEPS - 1)), delayMs: Math.floor(rng.uniform32() * 40) }));
+  const targets = Array.from({ length: points }, () => ({
+    step: 1 + Math.floor(rng.uniform32() * (TOTAL_STEPS - 1)),
+    delayMs: Math.floor(rng.uniform32() * 40),
+  }));
   const cases: [string, (out: string) => boolean, number][] = [
     ...targets.map((t): [string, (out: string) => boolean, number] => [`after ${t.step} steps + ${t.delayMs} ms`, (out) => lines(out) >= t.step, t.delayMs]),
     ['inside a checkpoint write', (out) => lines(out) >= 3 && writingCheckpoint(out), 0],

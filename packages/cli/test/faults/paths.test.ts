@@ -43,11 +43,16 @@ describe('faults: paths', () => {
     const dir = tmp();
     const base = `policy: [tfjs-transformer, { preset: llama-tiny, tokenizer: byte, config: { hiddenSize: 32, numLayers: 1, numHeads: 2, numKvHeads: 1, intermediateSize: 64, maxPositions: 512 } }]\n`;
     const twoLevels = path.join(dir, 'two.yaml');
-    writeFileSync(twoLevels, `${base}eval:\n  benchmarks:\n    - [math/synthetic-arithmetic, { digits: 1, testSize: 3 }]\n    - [math/synthetic-arithmetic, { digits: 3, testSize: 2 }]\n  maxTokens: 4\n`);
+    writeFileSync(
+      twoLevels,
+      `${base}eval:\n  benchmarks:\n    - [math/synthetic-arithmetic, { digits: 1, testSize: 3 }]\n    - [math/synthetic-arithmetic, { digits: 3, testSize: 2 }]\n  maxTokens: 4\n`,
+    );
     const out = path.join(dir, 'eval');
     const result = await srl(['eval', twoLevels, '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    const files = readdirSync(out).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = readdirSync(out)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     expect(files).toHaveLength(2);
     expect(files.map((f) => readFileSync(path.join(out, f), 'utf8').trim().split('\n').length).sort()).toEqual([2, 3]);
     const names = readJson<{ summaries: { benchmark: string }[] }>(path.join(out, 'summary.json')).summaries.map((s) => s.benchmark);
@@ -55,7 +60,10 @@ describe('faults: paths', () => {
     expect(names.every((n) => /^math-synthetic-arithmetic-[0-9a-f]{8}$/.test(n))).toBe(true);
 
     const same = path.join(dir, 'same.yaml');
-    writeFileSync(same, `${base}eval:\n  benchmarks:\n    - { task: math/synthetic-arithmetic, name: easy }\n    - { task: [math/synthetic-arithmetic, { digits: 3 }], name: easy }\n`);
+    writeFileSync(
+      same,
+      `${base}eval:\n  benchmarks:\n    - { task: math/synthetic-arithmetic, name: easy }\n    - { task: [math/synthetic-arithmetic, { digits: 3 }], name: easy }\n`,
+    );
     const refused = await srl(['validate', same]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/eval\.benchmarks\[1\]: its name "easy" is already used by eval\.benchmarks\[0\]/);

@@ -32,7 +32,11 @@ describe('faults: rewards', () => {
 
   it('work left pending with nothing to run (a promise that never settles) exits 1 with the reason, never 0', async () => {
     const dir = tmp();
-    const recipe = recipeCopy('fault-reward.recipe.yaml', dir, { MODE: 'throw', GOOD: '0', 'policy: [tfjs-transformer,': 'policy: [fault/stuck-policy, {}]\nunused: [tfjs-transformer,' });
+    const recipe = recipeCopy('fault-reward.recipe.yaml', dir, {
+      MODE: 'throw',
+      GOOD: '0',
+      'policy: [tfjs-transformer,': 'policy: [fault/stuck-policy, {}]\nunused: [tfjs-transformer,',
+    });
     writeFileSync(recipe, readFileSync(recipe, 'utf8').replace(/^unused: .*\n/m, ''));
     const result = await srl(['train', recipe, '--out', path.join(dir, 'run')]);
     expect(result.code).toBe(1);

@@ -64,7 +64,9 @@ export const readJson = <T = Record<string, unknown>>(file: string): T => JSON.p
 export function weightsHash(out: string, stage: string, tag = 'final'): string {
   const checkpoints = path.join(out, 'stages', stage, 'checkpoints');
   const { dir } = readJson<{ dir: string }>(path.join(checkpoints, `${tag}.json`));
-  return createHash('sha256').update(readFileSync(path.join(checkpoints, dir, 'model.safetensors'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(path.join(checkpoints, dir, 'model.safetensors')))
+    .digest('hex');
 }
 
 /** Resolves once `ready()` holds; throws if the child ends first or after `ms`. */

@@ -68,7 +68,12 @@ describe('faults: run folder', () => {
   it('a run that fails before its first step is marked failed with the error, and a plain retry starts again', async () => {
     const dir = tmp();
     // Every prompt is longer than maxPromptTokens: known only once the data is tokenized, at run time.
-    const broken = recipeCopy('tiny.recipe.yaml', dir, { 'instances: srl, limit: 8, batchSize: 2, epochs: 1, maxPromptTokens: 400': 'instances: srl, limit: 8, batchSize: 2, epochs: 1, maxPromptTokens: 5' }, 'broken.yaml');
+    const broken = recipeCopy(
+      'tiny.recipe.yaml',
+      dir,
+      { 'instances: srl, limit: 8, batchSize: 2, epochs: 1, maxPromptTokens: 400': 'instances: srl, limit: 8, batchSize: 2, epochs: 1, maxPromptTokens: 5' },
+      'broken.yaml',
+    );
     const out = path.join(dir, 'run');
     const failed = await srl(['train', broken, '--out', out, '--max-steps', '1']);
     expect(failed.code).toBe(2);

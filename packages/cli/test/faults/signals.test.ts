@@ -10,7 +10,9 @@ describe('faults: signals', () => {
   it('SIGINT during a long stage without checkpoints stops at the next step, saves it and exits 130', async () => {
     const dir = tmp();
     // 48 SFT steps and no periodic checkpoint: before the fix the signal was seen only at the stage's end.
-    const recipe = recipeCopy('tiny.recipe.yaml', dir, { 'batchSize: 2, epochs: 1, maxPromptTokens: 400, checkpointEvery: 1': 'batchSize: 1, epochs: 2, maxPromptTokens: 400, checkpointEvery: 0' });
+    const recipe = recipeCopy('tiny.recipe.yaml', dir, {
+      'batchSize: 2, epochs: 1, maxPromptTokens: 400, checkpointEvery: 1': 'batchSize: 1, epochs: 2, maxPromptTokens: 400, checkpointEvery: 0',
+    });
     const out = path.join(dir, 'run');
     const child = start(['train', recipe, '--out', out]);
     const done = finish(child);

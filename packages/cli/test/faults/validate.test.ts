@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { recipeCopy, srl, tmp } from './run-cli';
 
 describe('faults: validate', () => {
-  it.concurrent('reports semantic problems found by the plugins\' check hooks: heads, data folder, data file', async () => {
+  it.concurrent("reports semantic problems found by the plugins' check hooks: heads, data folder, data file", async () => {
     const dir = tmp();
     const recipe = path.join(dir, 'bad.yaml');
     writeFileSync(
@@ -28,17 +28,25 @@ describe('faults: validate', () => {
   it.concurrent('names a YAML .nan weight as NaN, not null', async () => {
     const dir = tmp();
     const recipe = path.join(dir, 'nan.yaml');
-    writeFileSync(recipe, 'policy: tfjs-transformer\ntask: math/synthetic-arithmetic\nrewards:\n  - { reward: step-similarity, weight: .nan }\nstages: [srl-tiny]\n');
+    writeFileSync(
+      recipe,
+      'policy: tfjs-transformer\ntask: math/synthetic-arithmetic\nrewards:\n  - { reward: step-similarity, weight: .nan }\nstages: [srl-tiny]\n',
+    );
     const result = await srl(['validate', recipe]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/rewards\[0\]\.weight: must be number \(found NaN\)/);
   });
 
-  it.concurrent('measures each stage\'s prompts with the policy\'s tokenizer: over maxPositions is a problem, over maxPromptTokens a note', async () => {
+  it.concurrent("measures each stage's prompts with the policy's tokenizer: over maxPositions is a problem, over maxPromptTokens a note", async () => {
     const dir = tmp();
     // The tiny recipe's prompts are ~100-190 byte tokens; a 160-position model cannot take them all.
     const tooLong = recipeCopy('tiny.recipe.yaml', dir, { 'maxPositions: 512': 'maxPositions: 160' }, 'too-long.yaml');
-    const onPurpose = recipeCopy('tiny.recipe.yaml', dir, { 'maxPositions: 512': 'maxPositions: 160', 'maxPromptTokens: 400': 'maxPromptTokens: 150' }, 'on-purpose.yaml');
+    const onPurpose = recipeCopy(
+      'tiny.recipe.yaml',
+      dir,
+      { 'maxPositions: 512': 'maxPositions: 160', 'maxPromptTokens: 400': 'maxPromptTokens: 150' },
+      'on-purpose.yaml',
+    );
     const none = recipeCopy('tiny.recipe.yaml', dir, { 'maxPromptTokens: 400': 'maxPromptTokens: 10' }, 'none.yaml');
     const fine = recipeCopy('tiny.recipe.yaml', dir, {}, 'fine.yaml');
     const [bad, noted, empty, valid] = await Promise.all([tooLong, onPurpose, none, fine].map((r) => srl(['validate', r])));
@@ -50,11 +58,15 @@ describe('faults: validate', () => {
 
     // Leaving them out on purpose (maxPromptTokens under the context) is valid, and said.
     expect(noted.code, noted.stderr).toBe(0);
-    expect(noted.stdout).toMatch(/note: stages\[0\]: math\/synthetic-arithmetic\/train: 14 of 24 srl prompts are over maxPromptTokens 150 \(the longest has 189 tokens\) and will be left out/);
+    expect(noted.stdout).toMatch(
+      /note: stages\[0\]: math\/synthetic-arithmetic\/train: 14 of 24 srl prompts are over maxPromptTokens 150 \(the longest has 189 tokens\) and will be left out/,
+    );
 
     // Every prompt over the limit: training would have nothing to train on.
     expect(empty.code, empty.stderr).toBe(2);
-    expect(empty.stderr).toMatch(/stages\[0\]: math\/synthetic-arithmetic\/train: 24 of 24 srl prompts are longer than maxPromptTokens 10; the longest has 189 tokens\. Training would have nothing to train on/);
+    expect(empty.stderr).toMatch(
+      /stages\[0\]: math\/synthetic-arithmetic\/train: 24 of 24 srl prompts are longer than maxPromptTokens 10; the longest has 189 tokens\. Training would have nothing to train on/,
+    );
 
     // The fixture as it is: every prompt fits, nothing to note.
     expect(valid.code, valid.stderr).toBe(0);

@@ -67,18 +67,27 @@ export async function evaluatePolicy(options: EvaluateOptions): Promise<{ summar
   const reward = options.reward instanceof CheckedReward ? options.reward : new CheckedReward(options.reward, { at: `${task.name}.evalMetric` });
   const { examples, skipped } = await task.load(options.split, { limit: options.limit });
   const bad = { badRows: skipped.length, badRowsFirst: skipped.slice(0, 3).map((r) => `${r.file}:${r.line} ${r.reason}`) };
-  if (bad.badRows) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${bad.badRows} malformed rows (first: ${bad.badRowsFirst.join('; ')})`);
+  if (bad.badRows)
+    logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${bad.badRows} malformed rows (first: ${bad.badRowsFirst.join('; ')})`);
   const all: Instance[] = examples.map((e) => task.instances(e, 'rlvr')[0]).filter((i): i is Instance => i !== undefined);
   // A policy with a tokenizer here gets each prompt formatted and tokenized once; a remote one gets the chat.
   const prepared = all.map((instance) => ({ instance, prompt: policyPrompt(policy, instance) }));
   // A prompt that leaves no room to answer is skipped and counted (as training does), not fatal for the whole benchmark.
-  const fits = ({ prompt }: (typeof prepared)[number]): boolean => policy.contextLength === undefined || !isTokenizedPrompt(prompt) || prompt.tokenIds.length < policy.contextLength;
+  const fits = ({ prompt }: (typeof prepared)[number]): boolean =>
+    policy.contextLength === undefined || !isTokenizedPrompt(prompt) || prompt.tokenIds.length < policy.contextLength;
   const kept = prepared.filter(fits);
   const instances = kept.map((k) => k.instance);
   const tooLong = all.length - instances.length;
-  if (tooLong) logger?.log('warn', `${options.name ?? task.name}/${options.split}: skipped ${tooLong} problems whose prompt does not fit the model's ${policy.contextLength} positions`);
+  if (tooLong)
+    logger?.log(
+      'warn',
+      `${options.name ?? task.name}/${options.split}: skipped ${tooLong} problems whose prompt does not fit the model's ${policy.contextLength} positions`,
+    );
   if (!instances.length) {
-    throw new SrlError('data', `${options.name ?? task.name}/${options.split}: no problems to evaluate (${examples.length} examples loaded, ${bad.badRows} malformed rows skipped, ${tooLong} prompts too long${bad.badRows ? `; first: ${bad.badRowsFirst[0]}` : ''}); check the benchmark's file and split`);
+    throw new SrlError(
+      'data',
+      `${options.name ?? task.name}/${options.split}: no problems to evaluate (${examples.length} examples loaded, ${bad.badRows} malformed rows skipped, ${tooLong} prompts too long${bad.badRows ? `; first: ${bad.badRowsFirst[0]}` : ''}); check the benchmark's file and split`,
+    );
   }
   const results: ProblemResult[] = [];
   const label = `eval ${task.name}`;
@@ -123,14 +132,21 @@ function policyPrompt(policy: Policy, instance: Instance): PolicyPrompt {
 function summarize(benchmark: string, options: EvaluateOptions, results: ProblemResult[]): Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> {
   // A problem whose reward does not apply (unusable gold answer) is left out, never counted as wrong.
   const usable = results.filter((r) => (r.greedy ? r.greedy.reward !== null : true) && (r.samples ? r.samples.rewards.every((x) => x !== null) : true));
-  const summary: Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> = { benchmark, split: options.split, problems: usable.length, skipped: results.length - usable.length };
+  const summary: Omit<EvalSummary, 'task' | 'badRows' | 'badRowsFirst' | 'tooLong'> = {
+    benchmark,
+    split: options.split,
+    problems: usable.length,
+    skipped: results.length - usable.length,
+  };
   if (!usable.length) return summary;
   if (options.greedy) summary.greedyAccuracy = usable.filter((r) => r.greedy!.correct).length / usable.length;
   if (options.samples > 0) {
     const n = options.samples;
     summary.k = n;
     summary.avgAtK = usable.reduce((a, r) => a + r.samples!.correct / n, 0) / usable.length;
-    summary.passAtK = Object.fromEntries(reportedKs(n).map((k) => [String(k), usable.reduce((a, r) => a + passAtK(n, r.samples!.correct, k), 0) / usable.length]));
+    summary.passAtK = Object.fromEntries(
+      reportedKs(n).map((k) => [String(k), usable.reduce((a, r) => a + passAtK(n, r.samples!.correct, k), 0) / usable.length]),
+    );
   }
   return summary;
 }
@@ -141,10 +157,32 @@ export function formatEvalTable(summaries: EvalSummary[]): string {
   const ks = [...new Set(summaries.flatMap((s) => Object.keys(s.passAtK ?? {})))].sort((a, b) => Number(a) - Number(b));
   const avgHeader = summaries.find((s) => s.k)?.k;
   const resolved = summaries.some((s) => s.resolveRate !== undefined);
-  const header = ['benchmark', 'split', 'problems', 'skipped', 'bad rows', 'too long', 'greedy', ...(avgHeader ? [`avg@${avgHeader}`] : []), ...ks.map((k) => `pass@${k}`), ...(resolved ? ['resolved'] : [])];
+  const header = [
+    'benchmark',
+    'split',
+    'problems',
+    'skipped',
+    'bad rows',
+    'too long',
+    'greedy',
+    ...(avgHeader ? [`avg@${avgHeader}`] : []),
+    ...ks.map((k) => `pass@${k}`),
+    ...(resolved ? ['resolved'] : []),
+  ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const s of summaries) {
-    const cells = [s.benchmark, s.split, String(s.problems), String(s.skipped), String(s.badRows ?? 0), String(s.tooLong ?? 0), pct(s.greedyAccuracy), ...(avgHeader ? [pct(s.avgAtK)] : []), ...ks.map((k) => pct(s.passAtK?.[k])), ...(resolved ? [pct(s.resolveRate)] : [])];
+    const cells = [
+      s.benchmark,
+      s.split,
+      String(s.problems),
+      String(s.skipped),
+      String(s.badRows ?? 0),
+      String(s.tooLong ?? 0),
+      pct(s.greedyAccuracy),
+      ...(avgHeader ? [pct(s.avgAtK)] : []),
+      ...ks.map((k) => pct(s.passAtK?.[k])),
+      ...(resolved ? [pct(s.resolveRate)] : []),
+    ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;

@@ -13,7 +13,9 @@ describe('unbiased pass@k', () => {
     expect(passAtK(4, 1, 4)).toBe(1);
   });
   it('refuses k > n and lists the k worth reporting', () => {
-    expect(() => passAtK(2, 1, 3)).toThrow(expect.objectContaining({ kind: 'validation', message: expect.stringMatching(/1 <= k <= n samples; got k=3, n=2/) }));
+    expect(() => passAtK(2, 1, 3)).toThrow(
+      expect.objectContaining({ kind: 'validation', message: expect.stringMatching(/1 <= k <= n samples; got k=3, n=2/) }),
+    );
     expect(() => passAtK(2, 1, 0)).toThrow(/got k=0/);
     expect(reportedKs(32)).toEqual([1, 2, 4, 8, 16, 32]);
     expect(reportedKs(1)).toEqual([1]);

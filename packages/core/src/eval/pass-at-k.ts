@@ -5,7 +5,8 @@ import { SrlError } from '../errors';
  * pass@k = 1 − C(n−c, k) / C(n, k), computed as a stable product.
  */
 export function passAtK(n: number, c: number, k: number): number {
-  if (!(k >= 1 && k <= n)) throw new SrlError('validation', `pass@k needs 1 <= k <= n samples; got k=${k}, n=${n}: draw at least k samples per problem or lower k`);
+  if (!(k >= 1 && k <= n))
+    throw new SrlError('validation', `pass@k needs 1 <= k <= n samples; got k=${k}, n=${n}: draw at least k samples per problem or lower k`);
   if (n - c < k) return 1;
   let prod = 1;
   for (let i = n - c + 1; i <= n; i++) prod *= 1 - k / i;

@@ -101,7 +101,10 @@ export type AnyPluginDefinition = PluginDefinition<PluginKind, object, NoInjecti
  * defaults as `Default(...)`), from which the definition's `optionsSchema`, `defaults` and the type of
  * `create`'s options are derived.
  */
-export type PluginDeclaration<K extends PluginKind, S extends TObject, I extends PluginInjections = NoInjections> = Omit<PluginDefinition<K, PluginOptions<S>, I>, 'optionsSchema' | 'defaults'> & { readonly options: S };
+export type PluginDeclaration<K extends PluginKind, S extends TObject, I extends PluginInjections = NoInjections> = Omit<
+  PluginDefinition<K, PluginOptions<S>, I>,
+  'optionsSchema' | 'defaults'
+> & { readonly options: S };
 
 const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
 
@@ -110,8 +113,12 @@ const PLUGIN_MARKER = Symbol.for('@srl/core/PluginDefinition');
  * `PluginDefinition` (a JSON Schema and defaults written by hand). Bind the result in your package's
  * `ContainerModule` under the `Plugin` token.
  */
-export function definePlugin<K extends PluginKind, S extends TObject, I extends PluginInjections = NoInjections>(declaration: PluginDeclaration<K, S, I>): PluginDefinition<K, PluginOptions<S>, I>;
-export function definePlugin<K extends PluginKind, O extends object, I extends PluginInjections = NoInjections>(definition: PluginDefinition<K, O, I>): PluginDefinition<K, O, I>;
+export function definePlugin<K extends PluginKind, S extends TObject, I extends PluginInjections = NoInjections>(
+  declaration: PluginDeclaration<K, S, I>,
+): PluginDefinition<K, PluginOptions<S>, I>;
+export function definePlugin<K extends PluginKind, O extends object, I extends PluginInjections = NoInjections>(
+  definition: PluginDefinition<K, O, I>,
+): PluginDefinition<K, O, I>;
 export function definePlugin(input: PluginDeclaration<PluginKind, TObject, NoInjections> | AnyPluginDefinition): AnyPluginDefinition {
   const definition = 'options' in input ? declared(input) : input;
   if (!/^[a-z0-9]+([-/][a-z0-9]+)*$/.test(definition.name)) {

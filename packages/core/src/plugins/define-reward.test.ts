@@ -12,7 +12,10 @@ describe('defineReward', () => {
     const plugin = defineReward(
       'ends-with',
       async (inputs, options) => inputs.map((i) => (i.reference === undefined ? null : i.completion.trim().endsWith(i.reference) ? options.bonus : 0)),
-      { description: 'bonus when the completion ends with the reference', options: Type.Object({ bonus: Default(Type.Number({ minimum: 0 }), 1) }, { additionalProperties: false }) },
+      {
+        description: 'bonus when the completion ends with the reference',
+        options: Type.Object({ bonus: Default(Type.Number({ minimum: 0 }), 1) }, { additionalProperties: false }),
+      },
     );
     expect(plugin.defaults).toEqual({ bonus: 1 });
     const registry = new PluginRegistry();
@@ -28,13 +31,26 @@ describe('defineReward', () => {
 
   it('passes full results through, and its outputs get the same checks as any reward', async () => {
     const registry = new PluginRegistry();
-    registry.register(defineReward('parts', (inputs) => inputs.map((i) => ({ reward: i.completion.length, components: { chars: i.completion.length } }))), 'test');
-    registry.register(defineReward('short', (inputs) => inputs.slice(1).map(() => 1)), 'test');
-    registry.register(defineReward('nan', (inputs) => inputs.map(() => Number.NaN)), 'test');
+    registry.register(
+      defineReward('parts', (inputs) => inputs.map((i) => ({ reward: i.completion.length, components: { chars: i.completion.length } }))),
+      'test',
+    );
+    registry.register(
+      defineReward('short', (inputs) => inputs.slice(1).map(() => 1)),
+      'test',
+    );
+    registry.register(
+      defineReward('nan', (inputs) => inputs.map(() => Number.NaN)),
+      'test',
+    );
     const checked = async (name: string) => new CheckedReward(await registry.create('reward', name, deps), { at: 'rewards[0]' });
     expect(await (await checked('parts')).score([{ completion: 'abc' }])).toEqual([{ reward: 3, components: { chars: 3 } }]);
-    await expect((await checked('short')).score([{ completion: 'a' }, { completion: 'b' }])).rejects.toThrow('reward "short" (rewards[0]) returned 1 results for 2 inputs');
-    await expect((await checked('nan')).score([{ completion: 'a' }])).rejects.toThrow('reward "nan" (rewards[0]): result 0 has reward NaN; expected a finite number');
+    await expect((await checked('short')).score([{ completion: 'a' }, { completion: 'b' }])).rejects.toThrow(
+      'reward "short" (rewards[0]) returned 1 results for 2 inputs',
+    );
+    await expect((await checked('nan')).score([{ completion: 'a' }])).rejects.toThrow(
+      'reward "nan" (rewards[0]): result 0 has reward NaN; expected a finite number',
+    );
     expect(registry.resolve('reward', ['parts', { weight: 2 }], 'rewards[0]').errors).toEqual(['rewards[0].options.weight: unknown key']);
   });
 });

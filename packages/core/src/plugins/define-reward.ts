@@ -37,7 +37,9 @@ export function defineReward<S extends TObject = typeof noOptions>(
       // Numbers and nulls become results; anything else goes on as it is, for CheckedReward to report.
       score: async (inputs) => {
         const values = await fn(inputs, options);
-        return (Array.isArray(values) ? values.map((v) => (typeof v === 'number' || v === null ? { reward: v, components: {} } : v)) : values) as RewardResult[];
+        return (
+          Array.isArray(values) ? values.map((v) => (typeof v === 'number' || v === null ? { reward: v, components: {} } : v)) : values
+        ) as RewardResult[];
       },
     }),
   });

@@ -25,7 +25,11 @@ const plugin = definePlugin({
     const size: number = o.groupSize;
     const mode: 'a' | 'b' = o.mode;
     const stop: string[] | undefined = o.stop;
-    return { specVersion: 1 as const, name: 'declared', score: async (inputs) => inputs.map(() => ({ reward: size + mode.length + (stop?.length ?? 0), components: {} })) };
+    return {
+      specVersion: 1 as const,
+      name: 'declared',
+      score: async (inputs) => inputs.map(() => ({ reward: size + mode.length + (stop?.length ?? 0), components: {} })),
+    };
   },
 });
 
@@ -48,7 +52,10 @@ describe('plugin options declared once', () => {
   it('is validated by the registry with ajv strict: defaults filled in, unknown and wrong keys refused', async () => {
     const registry = new PluginRegistry();
     registry.register(plugin, 'x');
-    expect(registry.resolve('reward', ['declared', { mode: 'b' }], 'rewards[0]')).toMatchObject({ errors: [], options: { groupSize: 8, mode: 'b', inner: 'exact' } });
+    expect(registry.resolve('reward', ['declared', { mode: 'b' }], 'rewards[0]')).toMatchObject({
+      errors: [],
+      options: { groupSize: 8, mode: 'b', inner: 'exact' },
+    });
     expect(registry.resolve('reward', ['declared', { grupSize: 3, mode: 'c' }], 'rewards[0]').errors).toEqual([
       'rewards[0].options.grupSize: unknown key (did you mean "groupSize"?); allowed keys: groupSize, mode, stop, inner',
       'rewards[0].options.mode: must be one of "a", "b" (found "c")',

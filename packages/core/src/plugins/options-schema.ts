@@ -3,7 +3,18 @@
  * ajv validates (strict, `useDefaults`), the TypeScript type that `create` receives (`PluginOptions`),
  * and the defaults (`default` keywords) that srl fills in, `srl plugins` prints and editors show.
  */
-import { Type, type SchemaOptions, type Static, type TArray, type TObject, type TOptional, type TProperties, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox';
+import {
+  Type,
+  type SchemaOptions,
+  type Static,
+  type TArray,
+  type TObject,
+  type TOptional,
+  type TProperties,
+  type TSchema,
+  type TString,
+  type TUnsafe,
+} from '@sinclair/typebox';
 import { SrlError } from '../errors';
 import { pluginRefSchema } from '../recipe/recipe-schema';
 import type { PluginRef } from './plugin-ref';
@@ -33,7 +44,8 @@ type HasDefault<T> = T extends { default: unknown } ? true : false;
 type Present<P extends TProperties> = { [K in keyof P as HasDefault<P[K]> extends true ? K : P[K] extends TOptional<TSchema> ? never : K]: Resolved<P[K]> };
 type Absent<P extends TProperties> = { [K in keyof P as HasDefault<P[K]> extends true ? never : P[K] extends TOptional<TSchema> ? K : never]?: Resolved<P[K]> };
 /** `Static`, except that a defaulted property is present, in nested objects and arrays of objects too (ajv fills them in). */
-type Resolved<T> = T extends TObject<infer P> ? Flatten<Present<P> & Absent<P>> : T extends TArray<infer I> ? Resolved<I>[] : T extends TSchema ? Static<T> : never;
+type Resolved<T> =
+  T extends TObject<infer P> ? Flatten<Present<P> & Absent<P>> : T extends TArray<infer I> ? Resolved<I>[] : T extends TSchema ? Static<T> : never;
 type Defaulted<P extends TProperties> = { [K in keyof P as HasDefault<P[K]> extends true ? K : never]-?: Resolved<P[K]> };
 
 /** What `create` receives for an options schema: the declared type, with every defaulted property present. */

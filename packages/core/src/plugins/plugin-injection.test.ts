@@ -42,7 +42,9 @@ describe('plugin injection', () => {
     registry.register(tokenCount, 'test');
     const error = await registry.create('reward', 'token-count', deps, 'rewards[0]').catch((e: unknown) => e);
     expect(isSrlError(error) && error.kind).toBe('plugin');
-    expect((error as Error).message).toMatch(/^rewards\[0\]: reward plugin "token-count" \(test\) needs tokenizer \(TokenEncoder\), which is not available here/);
+    expect((error as Error).message).toMatch(
+      /^rewards\[0\]: reward plugin "token-count" \(test\) needs tokenizer \(TokenEncoder\), which is not available here/,
+    );
   });
 
   it('refuses an injection that shadows a deps name or is not a token', () => {
@@ -74,14 +76,17 @@ describe('plugin injection', () => {
     expect(app.get(Greeting)).toBe('hello from the package');
     expect((await registry.create('reward', 'greeter', deps)).name).toBe('hello from the package');
     // A second package's module adds its plugins only; the first one's are not registered twice.
-    await registry.loadModule(new ContainerModule(({ bind }) => void bind(Plugin).toConstantValue(definePlugin({ ...tokenCount, name: 'other' }))), 'srl-plugin-other');
+    await registry.loadModule(
+      new ContainerModule(({ bind }) => void bind(Plugin).toConstantValue(definePlugin({ ...tokenCount, name: 'other' }))),
+      'srl-plugin-other',
+    );
     expect(registry.list('reward').map((p) => [p.definition.name, p.packageName])).toEqual([
       ['greeter', 'srl-plugin-greeter'],
       ['other', 'srl-plugin-other'],
     ]);
   });
 
-  it('nested plugins (a composed reward\'s parts) are created where their parent was, and get the same services', async () => {
+  it("nested plugins (a composed reward's parts) are created where their parent was, and get the same services", async () => {
     const registry = new PluginRegistry();
     registry.register(tokenCount, 'test');
     registry.register(
@@ -91,7 +96,11 @@ describe('plugin injection', () => {
         inject: {},
         create: async (_o, d) => {
           const inner = await d.create('reward', 'token-count', 'inner');
-          return { specVersion: 1, name: 'doubled', score: async (inputs) => (await inner.score(inputs)).map((r) => ({ reward: 2 * r.reward!, components: {} })) };
+          return {
+            specVersion: 1,
+            name: 'doubled',
+            score: async (inputs) => (await inner.score(inputs)).map((r) => ({ reward: 2 * r.reward!, components: {} })),
+          };
         },
       }),
       'test',

@@ -65,11 +65,16 @@ export function packageEntry(dir: string): string {
     try {
       targets = resolveExports(pkg, '.', { conditions: userConditions() });
     } catch (cause) {
-      throw new SrlError('plugin', `package "${pkg.name ?? dir}" exports no entry srl can import (conditions node, import): ${(cause as Error).message}`, { cause });
+      throw new SrlError('plugin', `package "${pkg.name ?? dir}" exports no entry srl can import (conditions node, import): ${(cause as Error).message}`, {
+        cause,
+      });
     }
     const first = targets?.find((t) => existsSync(path.join(dir, t)));
     if (first) return path.join(dir, first);
-    throw new SrlError('plugin', `package "${pkg.name ?? dir}": its exports map points at ${targets?.join(', ') ?? 'nothing'}, which does not exist in ${dir} (is it built?)`);
+    throw new SrlError(
+      'plugin',
+      `package "${pkg.name ?? dir}": its exports map points at ${targets?.join(', ') ?? 'nothing'}, which does not exist in ${dir} (is it built?)`,
+    );
   }
   const main = path.join(dir, pkg.main ?? 'index.js');
   if (!existsSync(main)) throw new SrlError('plugin', `package "${pkg.name ?? dir}": its entry ${main} does not exist (is it built?)`);
@@ -141,7 +146,10 @@ export async function loadPluginPackage(registry: PluginRegistry, spec: string, 
   const file = resolvePluginSpec(spec, searchDirs);
   const mod = await importModule(spec, file);
   if (!isContainerModule(mod.default)) {
-    throw new SrlError('plugin', `plugin package "${spec}" must default-export an inversify ContainerModule that binds its plugins to the Plugin token; found ${typeof mod.default}`);
+    throw new SrlError(
+      'plugin',
+      `plugin package "${spec}" must default-export an inversify ContainerModule that binds its plugins to the Plugin token; found ${typeof mod.default}`,
+    );
   }
   await registry.loadModule(mod.default, spec);
   return spec;

@@ -38,7 +38,9 @@ describe('PluginRegistry', () => {
     await registry.loadModule(moduleOf(reward('step-similarity')), '@srl/rewards');
     const error = await registry.loadModule(moduleOf(reward('step-similarity')), 'srl-plugin-other').catch((e: unknown) => e);
     expect(isSrlError(error)).toBe(true);
-    expect(String((error as Error).message)).toMatch(/duplicate reward plugin "step-similarity": registered by "@srl\/rewards" and again by "srl-plugin-other"/);
+    expect(String((error as Error).message)).toMatch(
+      /duplicate reward plugin "step-similarity": registered by "@srl\/rewards" and again by "srl-plugin-other"/,
+    );
   });
 
   it('answers an unknown name with what is registered and the closest match', async () => {
@@ -74,7 +76,10 @@ describe('PluginRegistry', () => {
 
   it('rejects plugin names that are not kebab-case', () => {
     expect(() => reward('Step_Similarity')).toThrow(
-      expect.objectContaining({ kind: 'plugin', message: expect.stringMatching(/plugin name "Step_Similarity" is not kebab-case; expected .*: rename the plugin/) }),
+      expect.objectContaining({
+        kind: 'plugin',
+        message: expect.stringMatching(/plugin name "Step_Similarity" is not kebab-case; expected .*: rename the plugin/),
+      }),
     );
   });
 });
@@ -83,15 +88,31 @@ describe('errors inside a plugin', () => {
   it('are tagged once with the plugin name, package and recipe path', async () => {
     const registry = new PluginRegistry();
     registry.register(
-      definePlugin({ kind: 'reward', name: 'broken', optionsSchema: { type: 'object' }, defaults: {}, create: () => { throw new TypeError('cannot read x of undefined'); } }),
+      definePlugin({
+        kind: 'reward',
+        name: 'broken',
+        optionsSchema: { type: 'object' },
+        defaults: {},
+        create: () => {
+          throw new TypeError('cannot read x of undefined');
+        },
+      }),
       'srl-plugin-broken',
     );
     registry.register(
-      definePlugin({ kind: 'reward', name: 'outer', optionsSchema: { type: 'object' }, defaults: {}, create: (_o, deps) => deps.create('reward', 'broken', 'inner') }),
+      definePlugin({
+        kind: 'reward',
+        name: 'outer',
+        optionsSchema: { type: 'object' },
+        defaults: {},
+        create: (_o, deps) => deps.create('reward', 'broken', 'inner'),
+      }),
       'srl-plugin-outer',
     );
     const deps = { logger: { log() {}, metrics() {}, progress() {} }, baseDir: '.' };
-    await expect(registry.create('reward', 'broken', deps, 'rewards[0]')).rejects.toThrow('rewards[0]: reward plugin "broken" (srl-plugin-broken) failed: cannot read x of undefined');
+    await expect(registry.create('reward', 'broken', deps, 'rewards[0]')).rejects.toThrow(
+      'rewards[0]: reward plugin "broken" (srl-plugin-broken) failed: cannot read x of undefined',
+    );
     const nested = await registry.create('reward', 'outer', deps, 'rewards[1]').catch((e: Error) => e);
     expect(String(nested)).toContain('rewards[1].options.inner: reward plugin "broken" (srl-plugin-broken) failed');
     expect(String(nested)).not.toContain('"outer"');

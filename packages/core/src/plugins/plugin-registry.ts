@@ -52,7 +52,10 @@ export class PluginRegistry {
     }
     const table = this.byKind.get(definition.kind);
     if (!table) {
-      throw new SrlError('plugin', `plugin "${definition.name}" from "${packageName}" has unknown kind "${String(definition.kind)}"; expected one of ${PLUGIN_KINDS.join(', ')}`);
+      throw new SrlError(
+        'plugin',
+        `plugin "${definition.name}" from "${packageName}" has unknown kind "${String(definition.kind)}"; expected one of ${PLUGIN_KINDS.join(', ')}`,
+      );
     }
     const existing = table.get(definition.name);
     if (existing) {
@@ -62,8 +65,14 @@ export class PluginRegistry {
       );
     }
     for (const [name, token] of Object.entries((definition.inject ?? {}) as PluginInjections)) {
-      if (RESERVED_INJECTION_NAMES.includes(name) || (typeof token !== 'symbol' && typeof token !== 'string' && typeof token !== 'function' && !isOptionalService(token))) {
-        throw new SrlError('plugin', `plugin "${definition.name}" from "${packageName}" declares inject.${name}, which is ${RESERVED_INJECTION_NAMES.includes(name) ? 'a name its deps already use' : 'not a DI token'}; expected a name other than ${RESERVED_INJECTION_NAMES.join(', ')} mapped to a token (e.g. TokenEncoder) or optionalService(token)`);
+      if (
+        RESERVED_INJECTION_NAMES.includes(name) ||
+        (typeof token !== 'symbol' && typeof token !== 'string' && typeof token !== 'function' && !isOptionalService(token))
+      ) {
+        throw new SrlError(
+          'plugin',
+          `plugin "${definition.name}" from "${packageName}" declares inject.${name}, which is ${RESERVED_INJECTION_NAMES.includes(name) ? 'a name its deps already use' : 'not a DI token'}; expected a name other than ${RESERVED_INJECTION_NAMES.join(', ')} mapped to a token (e.g. TokenEncoder) or optionalService(token)`,
+        );
       }
     }
     try {
@@ -112,7 +121,9 @@ export class PluginRegistry {
       `${path}: unknown ${kind} plugin "${name}"` +
       (hint ? `; did you mean "${hint}"?` : '') +
       (otherKind ? ` ("${name}" is a ${otherKind} plugin)` : '') +
-      (installed ? ` Package "${installed}" is installed but was not loaded (its package.json lacks the "srl-plugin" keyword): add it to the recipe's "plugins".` : '') +
+      (installed
+        ? ` Package "${installed}" is installed but was not loaded (its package.json lacks the "srl-plugin" keyword): add it to the recipe's "plugins".`
+        : '') +
       ` Registered ${kind} plugins: ${names.length ? names.join(', ') : '(none; add the package that provides it to the recipe\'s "plugins")'}`
     );
   }
@@ -137,7 +148,8 @@ export class PluginRegistry {
     const { value, errors } = this.validator.validate<Record<string, unknown>>(strictOptionsSchema(plugin.definition), merged, `${path}.options`);
     if (deep && errors.length === 0 && plugin.definition.references) {
       // Nested plugin references are checked like top-level ones (names and options), all errors at once.
-      for (const nested of plugin.definition.references(value)) errors.push(...this.resolve(nested.kind, nested.ref, `${path}.options.${nested.path}`, true).errors);
+      for (const nested of plugin.definition.references(value))
+        errors.push(...this.resolve(nested.kind, nested.ref, `${path}.options.${nested.path}`, true).errors);
     }
     return { plugin, options: value, errors };
   }
@@ -157,14 +169,16 @@ export class PluginRegistry {
         problems.push(`${path}.options: the check of "${plugin.definition.name}" failed: ${(error as Error).message}`);
       }
     }
-    for (const nested of plugin.definition.references?.(options) ?? []) problems.push(...(await this.check(nested.kind, nested.ref, `${path}.options.${nested.path}`, baseDir)));
+    for (const nested of plugin.definition.references?.(options) ?? [])
+      problems.push(...(await this.check(nested.kind, nested.ref, `${path}.options.${nested.path}`, baseDir)));
     return problems;
   }
 
   /** A policy reference's weightless prompt encoder (its plugin's `promptEncoder` hook); null when the plugin has none. */
   async promptEncoder(ref: PluginRef, deps: Omit<PluginDeps, 'create'>, path = 'policy'): Promise<PromptEncoder | null> {
     const { plugin, options, errors } = this.resolve('policy', ref, path);
-    if (!plugin || errors.length) throw new SrlError('validation', `invalid policy "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
+    if (!plugin || errors.length)
+      throw new SrlError('validation', `invalid policy "${pluginRefName(ref)}" at ${path}:\n  ${errors.join('\n  ')}`, { details: errors });
     if (!plugin.definition.promptEncoder) return null;
     try {
       return await plugin.definition.promptEncoder(options, deps);
@@ -187,19 +201,32 @@ export class PluginRegistry {
     const { container = this.container, ...plain } = deps;
     const scope = new Container({ parent: container });
     const inject = Object.entries((plugin.definition.inject ?? {}) as PluginInjections);
-    const missing = inject.filter(([, t]) => !isOptionalService(t) && !scope.isBound(t as ServiceIdentifier<unknown>)).map(([name, t]) => `${name} (${describeToken(t as ServiceIdentifier<unknown>)})`);
+    const missing = inject
+      .filter(([, t]) => !isOptionalService(t) && !scope.isBound(t as ServiceIdentifier<unknown>))
+      .map(([name, t]) => `${name} (${describeToken(t as ServiceIdentifier<unknown>)})`);
     if (missing.length) {
-      throw new SrlError('plugin', `${path}: ${kind} plugin "${plugin.definition.name}" (${plugin.packageName}) needs ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not available here; ${kind === 'reward' ? 'only a training stage gives rewards the policy\'s tokenizer' : 'create it where that service is bound'}`);
+      throw new SrlError(
+        'plugin',
+        `${path}: ${kind} plugin "${plugin.definition.name}" (${plugin.packageName}) needs ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not available here; ${kind === 'reward' ? "only a training stage gives rewards the policy's tokenizer" : 'create it where that service is bound'}`,
+      );
     }
-    const fullDeps: PluginDeps = { ...plain, create: (k, r, p) => this.create(k, r, { ...plain, container: scope }, p ? `${path}.options.${p}` : `${path}.${k}`) };
+    const fullDeps: PluginDeps = {
+      ...plain,
+      create: (k, r, p) => this.create(k, r, { ...plain, container: scope }, p ? `${path}.options.${p}` : `${path}.${k}`),
+    };
     // The declared services come from the creating container (never the plugin's own scope, which binds the plugin).
-    const services = await Promise.all(inject.map(([, t]) => (isOptionalService(t) ? container.getAsync(t.token, { optional: true }) : container.getAsync(t as ServiceIdentifier<unknown>))));
+    const services = await Promise.all(
+      inject.map(([, t]) => (isOptionalService(t) ? container.getAsync(t.token, { optional: true }) : container.getAsync(t as ServiceIdentifier<unknown>))),
+    );
     const token = PLUGIN_TOKENS[kind] as ServiceIdentifier<PluginInstances[K]>;
     scope
       .bind(token)
       .toResolvedValue(async () => {
         try {
-          return (await plugin.definition.create(options, { ...fullDeps, ...Object.fromEntries(inject.map(([name], i) => [name, services[i]])) })) as PluginInstances[K];
+          return (await plugin.definition.create(options, {
+            ...fullDeps,
+            ...Object.fromEntries(inject.map(([name], i) => [name, services[i]])),
+          })) as PluginInstances[K];
         } catch (cause) {
           throw tagPluginError(cause, plugin, path);
         }

@@ -15,7 +15,13 @@ describe('applyOverrides (--set)', () => {
   });
 
   it('sets options of [name, options] stages, object stages, and bare-name references', () => {
-    const out = applyOverrides(recipe(), ['stages[0].options.lr=1e-4', 'stages[1].options.groupSize=4', 'stages[2].options.epochs=0.5', 'policy.options.backend=cpu', 'seed=7']) as ReturnType<typeof recipe>;
+    const out = applyOverrides(recipe(), [
+      'stages[0].options.lr=1e-4',
+      'stages[1].options.groupSize=4',
+      'stages[2].options.epochs=0.5',
+      'policy.options.backend=cpu',
+      'seed=7',
+    ]) as ReturnType<typeof recipe>;
     expect(out.stages[0]).toEqual(['sft-tiny', { lr: 1e-4 }]);
     expect(out.stages[1]).toEqual({ name: 'srl', trainer: ['srl-tiny', { groupSize: 4 }] });
     expect(out.stages[2]).toEqual(['rlvr-tiny', { epochs: 0.5 }]);

@@ -46,7 +46,8 @@ function step(node: unknown[] | Record<string, unknown>, segment: Segment, at: s
     return step(child(node, 'trainer', at).holder, 'options', `${at}.trainer`);
   }
   if (typeof segment === 'number' && !Array.isArray(node)) throw new SrlError('usage', `--set: ${at} is not a list, so [${segment}] does not apply`);
-  if (typeof segment === 'number' && segment > (node as unknown[]).length) throw new SrlError('usage', `--set: ${at} has ${(node as unknown[]).length} entries; [${segment}] is out of range`);
+  if (typeof segment === 'number' && segment > (node as unknown[]).length)
+    throw new SrlError('usage', `--set: ${at} has ${(node as unknown[]).length} entries; [${segment}] is out of range`);
   return { holder: node, key: segment };
 }
 

@@ -64,7 +64,12 @@ function expandRewards(entries: RawRewardEntry[], base: string): RewardEntry[] {
   return entries.map((entry, i) =>
     isPluginRef(entry)
       ? { reward: entry, weight: 1, path: `${base}[${i}]` }
-      : { reward: entry.reward, weight: entry.weight ?? 1, ...(entry.timeoutSeconds !== undefined ? { timeoutSeconds: entry.timeoutSeconds } : {}), path: `${base}[${i}].reward` },
+      : {
+          reward: entry.reward,
+          weight: entry.weight ?? 1,
+          ...(entry.timeoutSeconds !== undefined ? { timeoutSeconds: entry.timeoutSeconds } : {}),
+          path: `${base}[${i}].reward`,
+        },
   );
 }
 
@@ -87,7 +92,12 @@ export function resolveRecipe(
     errors.push(...result.errors);
     return [pluginRefName(ref), result.options];
   };
-  const name = raw.name ?? path.basename(file).replace(/\.(json|ya?ml)$/i, '').replace(/[^\w.-]/g, '-');
+  const name =
+    raw.name ??
+    path
+      .basename(file)
+      .replace(/\.(json|ya?ml)$/i, '')
+      .replace(/[^\w.-]/g, '-');
   const policy = check('policy', raw.policy, 'policy');
   const task = raw.task === undefined ? undefined : check('task', raw.task, 'task');
   const stageTask = (at: string): PluginRef => {
@@ -99,7 +109,14 @@ export function resolveRecipe(
   const stages: StageSpec[] = list(raw.stages).map((s, i) => {
     const at = `stages[${i}]`;
     if (isPluginRef(s) || typeof s !== 'object' || s === null) {
-      return { name: toSafeName(`${i}-${pluginRefName(s as PluginRef)}`), trainer: check('trainer', s as PluginRef, at), task: stageTask(at), rewards, from: 'final', path: at };
+      return {
+        name: toSafeName(`${i}-${pluginRefName(s as PluginRef)}`),
+        trainer: check('trainer', s as PluginRef, at),
+        task: stageTask(at),
+        rewards,
+        from: 'final',
+        path: at,
+      };
     }
     return {
       name: s.name ?? toSafeName(`${i}-${pluginRefName(s.trainer)}`),
@@ -112,11 +129,26 @@ export function resolveRecipe(
   });
   const folders = stages.map((s, i) => stageFolderName(i, s.name));
   folders.forEach((f, i) => {
-    if (folders.indexOf(f) !== i) errors.push(`stages[${i}].name: "${stages[i].name}" gives the stage folder stages/${f}, which stages[${folders.indexOf(f)}] already uses; give each stage its own name`);
+    if (folders.indexOf(f) !== i)
+      errors.push(
+        `stages[${i}].name: "${stages[i].name}" gives the stage folder stages/${f}, which stages[${folders.indexOf(f)}] already uses; give each stage its own name`,
+      );
   });
   const evalSpec = raw.eval && { ...raw.eval, benchmarks: benchmarkSpecs(list(raw.eval.benchmarks), check, errors) };
   const output = raw.output ?? path.join('runs', name);
-  const recipe: Recipe = { name, file, plugins: raw.plugins, seed: raw.seed, output, policy, ...(task !== undefined ? { task } : {}), rewards, stages, ...(raw.description ? { description: raw.description } : {}), ...(evalSpec ? { eval: evalSpec } : {}) };
+  const recipe: Recipe = {
+    name,
+    file,
+    plugins: raw.plugins,
+    seed: raw.seed,
+    output,
+    policy,
+    ...(task !== undefined ? { task } : {}),
+    rewards,
+    stages,
+    ...(raw.description ? { description: raw.description } : {}),
+    ...(evalSpec ? { eval: evalSpec } : {}),
+  };
   return { recipe, errors };
 }
 
@@ -134,10 +166,17 @@ function benchmarkSpecs(raw: RawBenchmark[], check: (kind: PluginKind, ref: Plug
     return toSafeName(typeof own === 'string' ? own : pluginRefName(s.task));
   };
   const shared = (s: (typeof specs)[number]): boolean => specs.filter((o) => !o.explicit && base(o) === base(s)).length > 1;
-  const named = specs.map((s) => ({ name: s.explicit ?? (shared(s) ? `${base(s)}-${shortHash(JSON.stringify(s.task))}` : base(s)), task: s.task, path: s.path }));
+  const named = specs.map((s) => ({
+    name: s.explicit ?? (shared(s) ? `${base(s)}-${shortHash(JSON.stringify(s.task))}` : base(s)),
+    task: s.task,
+    path: s.path,
+  }));
   named.forEach((b, i) => {
     const first = named.findIndex((o) => o.name === b.name);
-    if (first !== i) errors.push(`eval.benchmarks[${i}]: its name "${b.name}" is already used by eval.benchmarks[${first}] (the same task with the same options?); give one a unique "name", as { "task": ..., "name": "..." }`);
+    if (first !== i)
+      errors.push(
+        `eval.benchmarks[${i}]: its name "${b.name}" is already used by eval.benchmarks[${first}] (the same task with the same options?); give one a unique "name", as { "task": ..., "name": "..." }`,
+      );
   });
   return named;
 }

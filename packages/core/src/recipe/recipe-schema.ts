@@ -29,7 +29,11 @@ const rewardEntry = {
   properties: {
     reward: { $ref: '#/definitions/pluginRef' },
     weight: { type: 'number', default: 1 },
-    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Fail the step when a batch has not been scored after this many seconds (default 300)' },
+    timeoutSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Fail the step when a batch has not been scored after this many seconds (default 300)',
+    },
   },
   required: ['reward'],
   additionalProperties: false,
@@ -39,7 +43,12 @@ const benchmark = {
   description: 'A task plugin to evaluate on, alone or as { "task": ref, "name": "unique-name" }',
   ...refOrObject,
   properties: {
-    name: { type: 'string', pattern: SAFE_NAME_PATTERN, maxLength: 128, description: 'Name of its result files and summary row (default: the task name, plus a hash of its options when two benchmarks share a task)' },
+    name: {
+      type: 'string',
+      pattern: SAFE_NAME_PATTERN,
+      maxLength: 128,
+      description: 'Name of its result files and summary row (default: the task name, plus a hash of its options when two benchmarks share a task)',
+    },
     task: { $ref: '#/definitions/pluginRef' },
   },
   required: ['task'],
@@ -50,11 +59,16 @@ const stage = {
   description: 'A trainer ("sft", "srl", "rlvr", ...), alone or as { "trainer": ref, "task"?, "rewards"?, "from"? }',
   ...refOrObject,
   properties: {
-    name: { type: 'string', pattern: SAFE_NAME_PATTERN, maxLength: 128, description: 'Name used for the stage folder and in logs: letters, digits, _ . - (no "/", no "..")' },
+    name: {
+      type: 'string',
+      pattern: SAFE_NAME_PATTERN,
+      maxLength: 128,
+      description: 'Name used for the stage folder and in logs: letters, digits, _ . - (no "/", no "..")',
+    },
     trainer: { $ref: '#/definitions/pluginRef' },
     task: { $ref: '#/definitions/pluginRef', description: 'Overrides the recipe task for this stage' },
     rewards: { type: 'array', items: { $ref: '#/definitions/rewardEntry' }, description: 'Overrides the recipe rewards for this stage' },
-    from: { type: 'string', enum: ['final', 'best'], description: 'Start from the previous stage\'s final or best-on-validation checkpoint' },
+    from: { type: 'string', enum: ['final', 'best'], description: "Start from the previous stage's final or best-on-validation checkpoint" },
   },
   required: ['trainer'],
   additionalProperties: false,
@@ -81,7 +95,12 @@ export const recipeSchema = {
     policy: { $ref: '#/definitions/pluginRef' },
     task: { $ref: '#/definitions/pluginRef' },
     rewards: { type: 'array', items: { $ref: '#/definitions/rewardEntry' }, default: [] },
-    stages: { type: 'array', items: { $ref: '#/definitions/stage' }, default: [], description: 'Training stages, run in order; empty for an evaluation-only recipe' },
+    stages: {
+      type: 'array',
+      items: { $ref: '#/definitions/stage' },
+      default: [],
+      description: 'Training stages, run in order; empty for an evaluation-only recipe',
+    },
     eval: {
       type: 'object',
       properties: {

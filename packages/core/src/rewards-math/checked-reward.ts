@@ -6,7 +6,11 @@ import { SrlError } from '../errors';
 export const DEFAULT_REWARD_TIMEOUT_SECONDS = 300;
 
 const describe = (value: unknown): string =>
-  typeof value === 'number' ? String(value) : value === undefined ? 'undefined' : `${JSON.stringify(value)?.slice(0, 40)} (a ${Array.isArray(value) ? 'array' : typeof value})`;
+  typeof value === 'number'
+    ? String(value)
+    : value === undefined
+      ? 'undefined'
+      : `${JSON.stringify(value)?.slice(0, 40)} (a ${Array.isArray(value) ? 'array' : typeof value})`;
 
 /**
  * Wraps a reward plugin so that what it returns can be trusted: one result per input, each reward
@@ -32,7 +36,13 @@ export class CheckedReward implements RewardModel {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new SrlError('plugin', `${who} did not answer within ${seconds} s for a batch of ${inputs.length} inputs; fix the plugin, or raise its "timeoutSeconds" in the recipe`)),
+        () =>
+          reject(
+            new SrlError(
+              'plugin',
+              `${who} did not answer within ${seconds} s for a batch of ${inputs.length} inputs; fix the plugin, or raise its "timeoutSeconds" in the recipe`,
+            ),
+          ),
         seconds * 1000,
       );
     });
@@ -55,7 +65,8 @@ export class CheckedReward implements RewardModel {
 
 function check(who: string, results: unknown, expected: number): RewardResult[] {
   if (!Array.isArray(results)) throw new SrlError('plugin', `${who} returned ${describe(results)}; expected an array of ${expected} results, one per input`);
-  if (results.length !== expected) throw new SrlError('plugin', `${who} returned ${results.length} results for ${expected} inputs; a reward returns exactly one result per input, in order`);
+  if (results.length !== expected)
+    throw new SrlError('plugin', `${who} returned ${results.length} results for ${expected} inputs; a reward returns exactly one result per input, in order`);
   results.forEach((r: unknown, i) => {
     if (typeof r !== 'object' || r === null) throw new SrlError('plugin', `${who}: result ${i} is ${describe(r)}; expected { reward, components }`);
     const { reward, components } = r as { reward?: unknown; components?: unknown };

@@ -62,15 +62,21 @@ function describe(r: InstanceReport, where: string, context: number | undefined,
   const total = r.instances + long;
   const first = r.skippedFirst.filter((s) => s.startsWith('instance ')).join('; ');
   if (long && (r.promptLimit.by === 'maxPositions' || r.instances === 0)) {
-    const limit = r.promptLimit.by === 'maxPositions' ? `the model's maxPositions ${context} (a prompt may have ${r.promptLimit.tokens} tokens, leaving one to answer)` : `maxPromptTokens ${r.promptLimit.tokens}`;
+    const limit =
+      r.promptLimit.by === 'maxPositions'
+        ? `the model's maxPositions ${context} (a prompt may have ${r.promptLimit.tokens} tokens, leaving one to answer)`
+        : `maxPromptTokens ${r.promptLimit.tokens}`;
     out.problems.push(
       `${where}: ${long} of ${total} ${r.kind} prompts are longer than ${limit}; the longest has ${r.longestPrompt} tokens. ` +
         `Training would ${r.instances === 0 ? 'have nothing to train on' : 'drop them'}. Raise policy.options.config.maxPositions (to at least ${r.longestPrompt + 1}), ` +
         `set the stage's maxPromptTokens to ${r.promptLimit.tokens} or less to leave them out on purpose, or shorten the prompts (e.g. a shorter systemPrompt); first: ${first}`,
     );
   } else if (long) {
-    out.notes.push(`${where}: ${long} of ${total} ${r.kind} prompts are over maxPromptTokens ${r.promptLimit.tokens} (the longest has ${r.longestPrompt} tokens) and will be left out`);
+    out.notes.push(
+      `${where}: ${long} of ${total} ${r.kind} prompts are over maxPromptTokens ${r.promptLimit.tokens} (the longest has ${r.longestPrompt} tokens) and will be left out`,
+    );
   }
   const malformed = r.skipped.malformed ?? 0;
-  if (malformed) out.notes.push(`${where}: ${malformed} malformed rows will be left out (first: ${r.skippedFirst.filter((s) => !s.startsWith('instance ')).join('; ')})`);
+  if (malformed)
+    out.notes.push(`${where}: ${malformed} malformed rows will be left out (first: ${r.skippedFirst.filter((s) => !s.startsWith('instance ')).join('; ')})`);
 }

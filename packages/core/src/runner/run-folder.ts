@@ -63,7 +63,14 @@ export class RunFolder {
    * starts again. With `resume`, the recipe must equal the recorded one; `allowRecipeChange` accepts
    * changes to stages not yet complete and records them in run.json.
    */
-  static async open(o: { root: string; recipe: Recipe; resume: boolean; allowRecipeChange?: boolean; log: (message: string) => void; clock?: Clock }): Promise<RunFolder> {
+  static async open(o: {
+    root: string;
+    recipe: Recipe;
+    resume: boolean;
+    allowRecipeChange?: boolean;
+    log: (message: string) => void;
+    clock?: Clock;
+  }): Promise<RunFolder> {
     const root = path.resolve(o.root);
     await mkdir(root, { recursive: true });
     const lock = RunLock.acquire(resolveInside(root, 'run.lock'));
@@ -72,7 +79,10 @@ export class RunFolder {
       if (previous && !o.resume) {
         if (!(previous.status === 'failed' && !hasCheckpoints(root))) {
           const why = previous.status === 'failed' ? ` that failed (${previous.error ?? 'no reason recorded'})` : ` (status: ${previous.status})`;
-          throw new SrlError('usage', `run folder ${root} already holds a run${why}; pass --resume to continue it, or --out to start a new one (nothing was changed)`);
+          throw new SrlError(
+            'usage',
+            `run folder ${root} already holds a run${why}; pass --resume to continue it, or --out to start a new one (nothing was changed)`,
+          );
         }
         o.log(`run folder ${root}: the earlier attempt failed before its first checkpoint (${previous.error ?? 'no reason recorded'}); starting again`);
       }
@@ -152,7 +162,11 @@ export function readRunRecord(root: string): RunRecord | null {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
   } catch (cause) {
-    throw new SrlError('runtime', `${file} is not valid JSON (${(cause as Error).message}); the run folder is damaged: delete it or start a new run with --out`, { cause });
+    throw new SrlError(
+      'runtime',
+      `${file} is not valid JSON (${(cause as Error).message}); the run folder is damaged: delete it or start a new run with --out`,
+      { cause },
+    );
   }
 }
 

@@ -66,7 +66,14 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
   const { recipe } = o;
   const registry = app.get(PluginRegistry);
   const logger = app.get(Logger);
-  const folder = await RunFolder.open({ root: o.outDir, recipe, resume: o.resume ?? false, allowRecipeChange: o.allowRecipeChange ?? false, log: (m) => logger.log('warn', m), clock: app.get(Clock) });
+  const folder = await RunFolder.open({
+    root: o.outDir,
+    recipe,
+    resume: o.resume ?? false,
+    allowRecipeChange: o.allowRecipeChange ?? false,
+    log: (m) => logger.log('warn', m),
+    clock: app.get(Clock),
+  });
   bindService(app, RunFolder, folder);
   const outDir = folder.root;
   let policy: TrainablePolicy | null = null;
@@ -99,7 +106,14 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
         restartRest = true;
       }
       const built = await buildStage({
-        app, folder, policy, recipe, index, stage, stageDir, previous,
+        app,
+        folder,
+        policy,
+        recipe,
+        index,
+        stage,
+        stageDir,
+        previous,
         resume: o.resume ?? false,
         policyOverrides: o.policyOverrides ?? {},
         ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
@@ -109,7 +123,11 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunResult> {
       let result: StageResult;
       let stageFailure: unknown;
       try {
-        logger.log('info', `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${built.context.task.name}` + (built.startFrom ? `, from ${path.relative(folder.root, built.startFrom.dir)}` : ''));
+        logger.log(
+          'info',
+          `stage ${index} (${stage.name}): ${pluginRefName(stage.trainer)} on ${built.context.task.name}` +
+            (built.startFrom ? `, from ${path.relative(folder.root, built.startFrom.dir)}` : ''),
+        );
         result = await built.trainer.run(built.context);
       } catch (error) {
         stageFailure = error;

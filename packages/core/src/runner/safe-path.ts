@@ -16,7 +16,10 @@ export function isSafeName(name: string): boolean {
 
 /** A path-safe name derived from free text (a plugin name like `math/gsm8k` -> `math-gsm8k`). */
 export function toSafeName(text: string): string {
-  const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+  const cleaned = text
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128);
   return cleaned || 'unnamed';
 }
 
@@ -29,7 +32,10 @@ export function resolveInside(root: string, ...segments: string[]): string {
   let current = path.resolve(root);
   for (const segment of segments) {
     if (!isSafeName(segment)) {
-      throw new SrlError('validation', `refusing the path segment ${JSON.stringify(segment)} under ${root}: names that become files must match ${SAFE_NAME_PATTERN} (no "/", no "..")`);
+      throw new SrlError(
+        'validation',
+        `refusing the path segment ${JSON.stringify(segment)} under ${root}: names that become files must match ${SAFE_NAME_PATTERN} (no "/", no "..")`,
+      );
     }
     current = path.join(current, segment);
     assertNotLink(current, root);
@@ -46,6 +52,9 @@ export function assertNotLink(file: string, root: string): void {
     return; // does not exist yet
   }
   if (isLink) {
-    throw new SrlError('runtime', `refusing to write through ${file}: it is a symbolic link, and srl writes only real files inside the run folder ${root}; remove the link and try again`);
+    throw new SrlError(
+      'runtime',
+      `refusing to write through ${file}: it is a symbolic link, and srl writes only real files inside the run folder ${root}; remove the link and try again`,
+    );
   }
 }

@@ -133,7 +133,14 @@ export async function buildStage(s: StageBuildInput): Promise<BuiltStage> {
       ...(latest ? { resumeFrom: latest.state } : {}),
       reportInstances: (report) => folder.recordInstances(stage.name, report),
       validate: (v) => validateOn({ registry, task, policy, options: v, deps: deps(), signal }),
-      createReference: () => createReference({ folder, stageName, policy, resumed: latest !== null, create: () => createTrainablePolicy(registry, recipe.policy, s.policyOverrides, deps()) }),
+      createReference: () =>
+        createReference({
+          folder,
+          stageName,
+          policy,
+          resumed: latest !== null,
+          create: () => createTrainablePolicy(registry, recipe.policy, s.policyOverrides, deps()),
+        }),
     };
     return { container, trainer, context, startFrom, dispose };
   } catch (error) {
@@ -143,7 +150,8 @@ export async function buildStage(s: StageBuildInput): Promise<BuiltStage> {
 }
 
 function trainable(policy: Policy): TrainablePolicy {
-  if (!isTrainablePolicy(policy)) throw new SrlError('validation', `policy "${policy.name}" bound in the stage cannot be trained here (it has no weights srl can update)`);
+  if (!isTrainablePolicy(policy))
+    throw new SrlError('validation', `policy "${policy.name}" bound in the stage cannot be trained here (it has no weights srl can update)`);
   return policy;
 }
 
@@ -152,10 +160,20 @@ function trainable(policy: Policy): TrainablePolicy {
  * reference) and loaded frozen, without optimizer state; a policy without `loadFrozen` is loaded as a second
  * trainable instance.
  */
-async function createReference(o: { folder: RunFolder; stageName: string; policy: TrainablePolicy; resumed: boolean; create: () => Promise<TrainablePolicy> }): Promise<FrozenPolicy> {
+async function createReference(o: {
+  folder: RunFolder;
+  stageName: string;
+  policy: TrainablePolicy;
+  resumed: boolean;
+  create: () => Promise<TrainablePolicy>;
+}): Promise<FrozenPolicy> {
   const referenceDir = o.folder.file('stages', o.stageName, 'reference');
   if (!existsSync(referenceDir)) {
-    if (o.resumed) throw new SrlError('runtime', `${path.dirname(referenceDir)} has checkpoints but no reference/ folder; the KL reference of this stage is lost (start the stage again without --resume)`);
+    if (o.resumed)
+      throw new SrlError(
+        'runtime',
+        `${path.dirname(referenceDir)} has checkpoints but no reference/ folder; the KL reference of this stage is lost (start the stage again without --resume)`,
+      );
     const tmp = `${referenceDir}.tmp-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     await o.policy.save(tmp);
@@ -177,6 +195,9 @@ function startPoint(previous: StageResult, stage: StageSpec, logger: Logger, ind
   const end = previous.final ?? previous.latest ?? null;
   if (stage.from !== 'best') return end;
   if (previous.best) return previous.best;
-  logger.log('warn', `stage ${index} (${stage.name}): from: best, but the previous stage recorded no best checkpoint (no validation ran); starting from its final checkpoint`);
+  logger.log(
+    'warn',
+    `stage ${index} (${stage.name}): from: best, but the previous stage recorded no best checkpoint (no validation ran); starting from its final checkpoint`,
+  );
   return end;
 }

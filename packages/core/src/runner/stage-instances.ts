@@ -37,7 +37,10 @@ export async function loadStageInstances(o: {
   const index = o.stage ?? 0;
   const stage = recipe.stages[index];
   if (!stage) {
-    throw new SrlError('usage', `${recipe.file}: has no stage ${index}; its stages are ${recipe.stages.map((s, i) => `${i} (${s.name})`).join(', ') || 'none'}; pass --stage with one of them`);
+    throw new SrlError(
+      'usage',
+      `${recipe.file}: has no stage ${index}; its stages are ${recipe.stages.map((s, i) => `${i} (${s.name})`).join(', ') || 'none'}; pass --stage with one of them`,
+    );
   }
   const deps = { logger, baseDir: path.dirname(recipe.file) };
   const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
@@ -46,7 +49,10 @@ export async function loadStageInstances(o: {
   try {
     const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
     if (!trainer.instances) {
-      throw new SrlError('validation', `${stage.path}: trainer "${pluginRefName(stage.trainer)}" does not say which instances it trains on (it has no instances() method), so its data cannot be listed or exported`);
+      throw new SrlError(
+        'validation',
+        `${stage.path}: trainer "${pluginRefName(stage.trainer)}" does not say which instances it trains on (it has no instances() method), so its data cannot be listed or exported`,
+      );
     }
     policy = await createTrainablePolicy(registry, recipe.policy, o.policyOverrides ?? {}, deps);
     const instances = await trainer.instances({ task, policy, logger, ...(o.split ? { split: o.split } : {}), ...(o.kind ? { kind: o.kind } : {}) });

@@ -5,7 +5,9 @@ import { parseAction, renderAction } from './action-xml';
 describe('action XML', () => {
   it('writes non-string values as Python json.dumps does', () => {
     const text = renderAction({ tool: 'str_replace_editor', args: { command: 'insert', path: '/a.py', insert_line: 5, new_str: 'x\n' } });
-    expect(text).toBe('<function=str_replace_editor>\n<parameter=command>insert</parameter>\n<parameter=path>/a.py</parameter>\n<parameter=insert_line>5</parameter>\n<parameter=new_str>x\n</parameter>\n</function>');
+    expect(text).toBe(
+      '<function=str_replace_editor>\n<parameter=command>insert</parameter>\n<parameter=path>/a.py</parameter>\n<parameter=insert_line>5</parameter>\n<parameter=new_str>x\n</parameter>\n</function>',
+    );
     expect(renderAction({ tool: 'str_replace_editor', args: { view_range: [1, -1] } })).toContain('<parameter=view_range>[1, -1]</parameter>');
     expect(renderAction({ tool: 'submit', args: {} })).toBe('<function=submit>\n</function>');
   });

@@ -51,11 +51,17 @@ export function renderAction(action: SweAction): string {
   let out = `<function=${action.tool}>\n`;
   for (const [key, value] of Object.entries(action.args)) {
     if (!/^[^<>\s]+$/.test(key)) {
-      throw new SrlError('data', `cannot render parameter name ${JSON.stringify(key)} of tool "${action.tool}": expected a name without spaces or angle brackets`);
+      throw new SrlError(
+        'data',
+        `cannot render parameter name ${JSON.stringify(key)} of tool "${action.tool}": expected a name without spaces or angle brackets`,
+      );
     }
     const text = renderValue(value);
     if (text.includes('</parameter>') || text.includes('</function>')) {
-      throw new SrlError('data', `parameter "${key}" of tool "${action.tool}" contains the literal "</parameter>" or "</function>", which the XML call form cannot hold; such a step cannot be rendered`);
+      throw new SrlError(
+        'data',
+        `parameter "${key}" of tool "${action.tool}" contains the literal "</parameter>" or "</function>", which the XML call form cannot hold; such a step cannot be rendered`,
+      );
     }
     out += `<parameter=${key}>${text}</parameter>\n`;
   }
@@ -70,7 +76,10 @@ export function renderAction(action: SweAction): string {
 export function parseAction(text: string, options: ActionXmlOptions = {}): SweAction {
   const types = options.parameterTypes ?? DEFAULT_PARAMETER_TYPES;
   const fail = (at: number, what: string): never => {
-    throw new SrlError('data', `malformed action at character ${at}: ${what}; expected <function=NAME>\\n<parameter=KEY>VALUE</parameter>\\n...</function> and nothing else, got ${JSON.stringify(clip(text))}`);
+    throw new SrlError(
+      'data',
+      `malformed action at character ${at}: ${what}; expected <function=NAME>\\n<parameter=KEY>VALUE</parameter>\\n...</function> and nothing else, got ${JSON.stringify(clip(text))}`,
+    );
   };
   let pos = skipSpace(text, 0);
   const head = /^<function=([^>\s]+)>/.exec(text.slice(pos));
@@ -86,7 +95,15 @@ export function parseAction(text: string, options: ActionXmlOptions = {}): SweAc
       break;
     }
     const param = /^<parameter=([^>\s]+)>/.exec(text.slice(pos));
-    if (!param) fail(pos, text.startsWith('<function=', pos) ? 'a second call inside the first' : pos >= text.length ? 'no closing </function>' : 'text that is neither a <parameter=...> nor </function>');
+    if (!param)
+      fail(
+        pos,
+        text.startsWith('<function=', pos)
+          ? 'a second call inside the first'
+          : pos >= text.length
+            ? 'no closing </function>'
+            : 'text that is neither a <parameter=...> nor </function>',
+      );
     const key = param![1] as string;
     const start = pos + param![0].length;
     const end = text.indexOf('</parameter>', start);
@@ -138,7 +155,9 @@ function hasType(value: unknown, type: ParameterType): boolean {
 function pythonJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -57,7 +57,9 @@ export async function checkExpertStepsScoreOne(input: ExpertStepCheckInput): Pro
   const report: ExpertStepReport = { checked: instances.length, skipped, failed: 0, failures: [] };
   for (let start = 0; start < instances.length; start += batchSize) {
     const batch = instances.slice(start, start + batchSize);
-    const results = await input.reward.score(batch.map((i) => ({ completion: write(i), reference: i.reference, metadata: { ...i.metadata, instanceId: i.id } })));
+    const results = await input.reward.score(
+      batch.map((i) => ({ completion: write(i), reference: i.reference, metadata: { ...i.metadata, instanceId: i.id } })),
+    );
     results.forEach((r, j) => {
       if (r.reward === 1) return;
       report.failed++;

@@ -74,7 +74,10 @@ export async function checkRewardPlugin(definition: AnyPluginDefinition, options
     const list = results as { reward: unknown; components: unknown }[];
     expect(list.length === inputs.length, `score() returned ${list.length} results for ${inputs.length} inputs`);
     list.forEach((r, i) => {
-      expect(r.reward === null || (typeof r.reward === 'number' && Number.isFinite(r.reward)), `result ${i}: reward ${String(r.reward)} is not a finite number or null`);
+      expect(
+        r.reward === null || (typeof r.reward === 'number' && Number.isFinite(r.reward)),
+        `result ${i}: reward ${String(r.reward)} is not a finite number or null`,
+      );
       expect(typeof r.components === 'object' && r.components !== null, `result ${i}: components is not an object`);
       for (const [k, v] of Object.entries(r.components as Record<string, unknown>)) {
         expect(v === null || (typeof v === 'number' && Number.isFinite(v)), `result ${i}: component ${k} = ${String(v)} is not a finite number or null`);

@@ -63,12 +63,18 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     const pointer = path.join(this.root, `${tag}.json`);
     if (!existsSync(pointer)) return null;
     const raw = await readJsonFile<CheckpointInfo>(pointer, 'checkpoint pointer');
-    if (typeof raw.dir !== 'string' || !/^step-\d+$/.test(raw.dir)) throw new SrlError('runtime', `checkpoint pointer ${pointer} names ${JSON.stringify(raw.dir)}, expected a step-<n> folder; the run folder is damaged (restart the stage without --resume, or start a new run with --out)`);
+    if (typeof raw.dir !== 'string' || !/^step-\d+$/.test(raw.dir))
+      throw new SrlError(
+        'runtime',
+        `checkpoint pointer ${pointer} names ${JSON.stringify(raw.dir)}, expected a step-<n> folder; the run folder is damaged (restart the stage without --resume, or start a new run with --out)`,
+      );
     const dir = path.join(this.root, raw.dir);
     const stateFile = path.join(dir, 'trainer_state.json');
-    if (!existsSync(stateFile)) throw new SrlError('runtime', `checkpoint pointer ${pointer} names ${dir}, which has no trainer_state.json; the run folder is damaged`);
+    if (!existsSync(stateFile))
+      throw new SrlError('runtime', `checkpoint pointer ${pointer} names ${dir}, which has no trainer_state.json; the run folder is damaged`);
     const state = await readJsonFile<TrainerState>(stateFile, 'trainer state');
-    if (typeof state.step !== 'number' || typeof state.data !== 'object' || state.data === null) throw new SrlError('runtime', `${stateFile}: expected { stage, step, data }, found ${JSON.stringify(state).slice(0, 80)}; the checkpoint is damaged`);
+    if (typeof state.step !== 'number' || typeof state.data !== 'object' || state.data === null)
+      throw new SrlError('runtime', `${stateFile}: expected { stage, step, data }, found ${JSON.stringify(state).slice(0, 80)}; the checkpoint is damaged`);
     return { info: { ...raw, dir }, state };
   }
 
@@ -85,7 +91,8 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     const keep = await this.published();
     const entries = await readdir(this.root);
     const steps = entries.filter((e) => /^step-\d+$/.test(e)).sort();
-    for (const e of steps.slice(0, Math.max(0, steps.length - this.keepLast))) if (!keep.has(e)) await rm(path.join(this.root, e), { recursive: true, force: true });
+    for (const e of steps.slice(0, Math.max(0, steps.length - this.keepLast)))
+      if (!keep.has(e)) await rm(path.join(this.root, e), { recursive: true, force: true });
     for (const e of entries) if (/^\.step-\d+\.tmp-/.test(e)) await rm(path.join(this.root, e), { recursive: true, force: true });
   }
 }

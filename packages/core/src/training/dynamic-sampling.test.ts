@@ -3,7 +3,11 @@ import { DEFAULT_MAX_SAMPLING_ROUNDS, fillDynamicBatch } from './dynamic-samplin
 import { SeededRng } from './seeded-rng';
 
 // Filter rate f = 0.9: each group is kept with probability 0.1 (a seeded Bernoulli draw per group).
-async function fills(batchSize: number, batches: number, o: { maxRounds: number; maxOversample?: number }): Promise<{ fill: number; rounds: number; generated: number }> {
+async function fills(
+  batchSize: number,
+  batches: number,
+  o: { maxRounds: number; maxOversample?: number },
+): Promise<{ fill: number; rounds: number; generated: number }> {
   const rng = new SeededRng(batchSize);
   let kept = 0;
   let rounds = 0;

@@ -45,7 +45,16 @@ export class GrpoTrainer implements Trainer {
   /** Training instances; the target is the reference the rewards compare against. */
   instances(input: TrainerInstancesInput): Promise<TokenizedInstance[]> {
     const o = this.o;
-    return loadTokenizedInstances({ task: input.task, policy: input.policy, split: input.split ?? o.split, kind: input.kind ?? o.instances, limit: o.limit, maxPromptTokens: o.maxPromptTokens, logger: input.logger, report: input.report });
+    return loadTokenizedInstances({
+      task: input.task,
+      policy: input.policy,
+      split: input.split ?? o.split,
+      kind: input.kind ?? o.instances,
+      limit: o.limit,
+      maxPromptTokens: o.maxPromptTokens,
+      logger: input.logger,
+      report: input.report,
+    });
   }
 
   async run(ctx: TrainerContext): Promise<StageResult> {
@@ -53,7 +62,12 @@ export class GrpoTrainer implements Trainer {
     const { policy, logger, rewards } = ctx;
     const train = await this.instances({ task: ctx.task, policy, logger, report: ctx.reportInstances });
     const byId = new Map(train.map((t) => [t.instance.id, t]));
-    const stream = new InstanceStream(train.map((t) => t.instance), ctx.seed + ctx.stage, true, ctx.resumeFrom?.data.cursor as StreamCursor | undefined);
+    const stream = new InstanceStream(
+      train.map((t) => t.instance),
+      ctx.seed + ctx.stage,
+      true,
+      ctx.resumeFrom?.data.cursor as StreamCursor | undefined,
+    );
     const rngState = ctx.resumeFrom?.data.rng;
     const rng = rngState ? SeededRng.fromState(rngState) : new SeededRng((ctx.seed * 7919 + ctx.stage) >>> 0);
     const policyRng = ctx.resumeFrom?.data.policyRng;
@@ -64,7 +78,8 @@ export class GrpoTrainer implements Trainer {
     // KL to a frozen reference (k3): only built when β > 0, as the paper trains without it.
     let reference: FrozenPolicy | null = null;
     if (o.klBeta > 0) {
-      if (!ctx.createReference) throw new SrlError('validation', `${this.name}: klBeta = ${o.klBeta} needs a reference policy, which this runner cannot create; set klBeta to 0`);
+      if (!ctx.createReference)
+        throw new SrlError('validation', `${this.name}: klBeta = ${o.klBeta} needs a reference policy, which this runner cannot create; set klBeta to 0`);
       reference = await ctx.createReference();
     }
 
@@ -81,7 +96,12 @@ export class GrpoTrainer implements Trainer {
       if (ctx.signal.aborted) throw new StepAborted();
       t = clock.monotonic();
       const inputs: RewardInput[] = batch.flatMap((b, i) =>
-        gens[i].samples.map((s) => ({ completion: s.text, reference: b.target, prompt: b.promptText, metadata: { ...b.instance.metadata, instanceId: b.instance.id } })),
+        gens[i].samples.map((s) => ({
+          completion: s.text,
+          reference: b.target,
+          prompt: b.promptText,
+          metadata: { ...b.instance.metadata, instanceId: b.instance.id },
+        })),
       );
       const scored = await rewards.score(inputs);
       timing.scoring += clock.monotonic() - t;
@@ -136,7 +156,11 @@ export class GrpoTrainer implements Trainer {
           },
           keep: (g) => (o.dynamicSampling ? filterGroup(g.rewards, o.epsilon).keep : g.rewards.some((r) => r !== null)),
         });
-        if (batch.capped) logger.log('warn', `step ${step + 1}: dynamic sampling kept ${batch.kept.length}/${o.batchSize} groups after ${batch.rounds} rounds; training on what there is`);
+        if (batch.capped)
+          logger.log(
+            'warn',
+            `step ${step + 1}: dynamic sampling kept ${batch.kept.length}/${o.batchSize} groups after ${batch.rounds} rounds; training on what there is`,
+          );
         if (ctx.signal.aborted) throw new StepAborted();
 
         const items: { item: TrainingItem; group: number }[] = [];
@@ -150,7 +174,10 @@ export class GrpoTrainer implements Trainer {
         });
 
         if (reference && items.length) {
-          const refScores = await reference.score(items.map((x) => x.item), { temperature: o.temperature });
+          const refScores = await reference.score(
+            items.map((x) => x.item),
+            { temperature: o.temperature },
+          );
           items.forEach((x, i) => (x.item.refLogprobs = refScores[i].logprobs));
         }
         const learningRate = learningRateAt(schedule, step, totalSteps);
@@ -166,7 +193,8 @@ export class GrpoTrainer implements Trainer {
             if (!mini.length) continue;
             // Tokens through the forward and backward pass (an experiment's budget counts them): a group's shared
             // prompt once, as the policy packs it, plus every completion.
-            trainedTokens += [...new Set(mini.map((x) => x.promptTokenIds))].reduce((a, p) => a + p.length, 0) + mini.reduce((a, x) => a + x.completionTokenIds.length, 0);
+            trainedTokens +=
+              [...new Set(mini.map((x) => x.promptTokenIds))].reduce((a, p) => a + p.length, 0) + mini.reduce((a, x) => a + x.completionTokenIds.length, 0);
             const r = await policy.trainStep({
               objective: {
                 kind: 'clipped-policy-gradient',
@@ -211,10 +239,20 @@ export class GrpoTrainer implements Trainer {
       out[`${prefix}/std`] = applied.length ? populationStd(applied) : null;
       if (applied.length < values.length) out[`${prefix}/null_fraction`] = 1 - applied.length / values.length;
     };
-    stats('reward', m.all.flatMap((g) => g.rewards));
+    stats(
+      'reward',
+      m.all.flatMap((g) => g.rewards),
+    );
     const componentNames = new Set(m.all.flatMap((g) => g.components.flatMap((c) => Object.keys(c))));
-    for (const name of componentNames) stats(`reward/${name}`, m.all.flatMap((g) => g.components.map((c) => c[name] ?? null)));
-    stats('reward_kept', m.batch.kept.flatMap((g) => g.rewards));
+    for (const name of componentNames)
+      stats(
+        `reward/${name}`,
+        m.all.flatMap((g) => g.components.map((c) => c[name] ?? null)),
+      );
+    stats(
+      'reward_kept',
+      m.batch.kept.flatMap((g) => g.rewards),
+    );
     const lengths = m.all.flatMap((g) => g.gen.samples.map((s) => s.tokenIds.length));
     const generatedTokens = lengths.reduce((a, b) => a + b, 0);
     const done = m.updates.filter((u) => !u.skipped);
@@ -251,7 +289,13 @@ export class GrpoTrainer implements Trainer {
     };
     Object.assign(out, fixed);
     const sample = m.batch.kept[0] ?? m.all[0];
-    if (sample) out.sample = { prompt: sample.inst.promptText.slice(-600), reference: sample.inst.instance.reference, completion: sample.gen.samples[0].text, reward: sample.rewards[0] };
+    if (sample)
+      out.sample = {
+        prompt: sample.inst.promptText.slice(-600),
+        reference: sample.inst.instance.reference,
+        completion: sample.gen.samples[0].text,
+        reward: sample.rewards[0],
+      };
     return out;
   }
 }

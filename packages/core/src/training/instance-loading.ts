@@ -26,7 +26,11 @@ export async function loadTokenizedInstances(input: {
 }): Promise<TokenizedInstance[]> {
   const { task, policy, logger } = input;
   const loaded = await task.load(input.split, { limit: input.limit });
-  if (loaded.skipped.length) logger.log('warn', `${task.name}/${input.split}: skipped ${loaded.skipped.length} malformed rows (first: ${loaded.skipped[0].file}:${loaded.skipped[0].line} ${loaded.skipped[0].reason})`);
+  if (loaded.skipped.length)
+    logger.log(
+      'warn',
+      `${task.name}/${input.split}: skipped ${loaded.skipped.length} malformed rows (first: ${loaded.skipped[0].file}:${loaded.skipped[0].line} ${loaded.skipped[0].reason})`,
+    );
   const out: TokenizedInstance[] = [];
   const skippedFirst = loaded.skipped.slice(0, FIRST_SKIPPED).map((r) => `${r.file}:${r.line} ${r.reason}`);
   let tooLong = 0;
@@ -58,9 +62,16 @@ export async function loadTokenizedInstances(input: {
     longestPrompt: longest,
     promptLimit: { tokens: limit, by: limit < input.maxPromptTokens ? 'maxPositions' : 'maxPromptTokens' },
   });
-  logger.log(tooLong ? 'warn' : 'info', `${task.name}/${input.split}: ${loaded.examples.length} examples -> ${out.length} ${input.kind} instances` + (tooLong ? ` (${tooLong} dropped: prompt over ${limit} tokens, the limit of ${why})` : ''));
+  logger.log(
+    tooLong ? 'warn' : 'info',
+    `${task.name}/${input.split}: ${loaded.examples.length} examples -> ${out.length} ${input.kind} instances` +
+      (tooLong ? ` (${tooLong} dropped: prompt over ${limit} tokens, the limit of ${why})` : ''),
+  );
   if (!out.length) {
-    throw new SrlError('validation', `${task.name}/${input.split} gave no ${input.kind} instances${tooLong ? `: all ${tooLong} prompts exceed ${why}; raise it, or shorten the prompts (e.g. a shorter systemPrompt)` : ''}`);
+    throw new SrlError(
+      'validation',
+      `${task.name}/${input.split} gave no ${input.kind} instances${tooLong ? `: all ${tooLong} prompts exceed ${why}; raise it, or shorten the prompts (e.g. a shorter systemPrompt)` : ''}`,
+    );
   }
   return out;
 }

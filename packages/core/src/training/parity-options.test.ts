@@ -46,7 +46,13 @@ describe('k3 KL with and without the ratio correction (TRL use_bias_correction_k
   it.each([false, true])('klRatioCorrection %s', (klRatioCorrection) => {
     const kl = tokens.map((t) => k3(t) * (klRatioCorrection ? ratio(t) : 1));
     const expected = tokens.reduce((a, t, i) => a + surrogate(t) + 0.1 * kl[i], 0) / tokens.length;
-    const r = policyGradientLoss([tokens.slice(0, 2), tokens.slice(2)], { clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean', klRatioCorrection });
+    const r = policyGradientLoss([tokens.slice(0, 2), tokens.slice(2)], {
+      clipLow: 0.2,
+      clipHigh: 0.2,
+      klBeta: 0.1,
+      aggregation: 'token-mean',
+      klRatioCorrection,
+    });
     expect(r.loss).toBeCloseTo(expected, 14);
     expect(r.kl).toBeCloseTo(kl.reduce((a, b) => a + b, 0) / 3, 14);
   });

@@ -53,9 +53,10 @@ export class SftTrainer implements Trainer {
     const { policy, logger } = ctx;
     const report = ctx.reportInstances;
     const train = await this.instances({ task: ctx.task, policy, logger, report });
-    const heldOut = o.validationSplit && ctx.task.splits().includes(o.validationSplit)
-      ? await this.instances({ task: ctx.task, policy, logger, split: o.validationSplit, limit: o.validationLimit, report })
-      : [];
+    const heldOut =
+      o.validationSplit && ctx.task.splits().includes(o.validationSplit)
+        ? await this.instances({ task: ctx.task, policy, logger, split: o.validationSplit, limit: o.validationLimit, report })
+        : [];
     const stream = new InstanceStream(
       train.map((t) => t.instance),
       ctx.seed + ctx.stage,
@@ -89,8 +90,16 @@ export class SftTrainer implements Trainer {
         const started = clock.monotonic();
         const items = stream.next(o.batchSize).map((inst) => itemsById.get(inst.id)!);
         const learningRate = learningRateAt(schedule, step, totalSteps);
-        const result = await policy.trainStep({ objective: { kind: 'cross-entropy' }, items, learningRate, maxGradNorm: o.maxGradNorm, microBatchSize: o.microBatchSize, signal: ctx.signal });
-        if (result.skipped) logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${result.loss}, grad norm ${result.gradNorm}); update skipped`);
+        const result = await policy.trainStep({
+          objective: { kind: 'cross-entropy' },
+          items,
+          learningRate,
+          maxGradNorm: o.maxGradNorm,
+          microBatchSize: o.microBatchSize,
+          signal: ctx.signal,
+        });
+        if (result.skipped)
+          logger.log('warn', `step ${step + 1}: non-finite loss or gradient (loss ${result.loss}, grad norm ${result.gradNorm}); update skipped`);
         const seconds = (clock.monotonic() - started) / 1000;
         const metrics: StepMetrics = {
           loss: result.loss,

@@ -63,7 +63,10 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     if (ctx.signal.aborted) return null;
     if (result === null && !warnedNoSplit) {
       warnedNoSplit = true;
-      ctx.logger.log('warn', `stage ${ctx.stage}: task ${ctx.task.name} has no "${o.validation.split}" split; validation and best-checkpoint selection are off (set validationSplit)`);
+      ctx.logger.log(
+        'warn',
+        `stage ${ctx.stage}: task ${ctx.task.name} has no "${o.validation.split}" split; validation and best-checkpoint selection are off (set validationSplit)`,
+      );
     }
     validatedStep = step;
     if (result) {
@@ -97,7 +100,10 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
       if (isSrlError(error) && error.kind === 'plugin' && lastSaved?.step !== step) {
         try {
           lastSaved = await save('latest');
-          ctx.logger.log('warn', `stage ${ctx.stage}: saved a checkpoint of the last good step (${step}) before failing; fix the cause and continue with --resume`);
+          ctx.logger.log(
+            'warn',
+            `stage ${ctx.stage}: saved a checkpoint of the last good step (${step}) before failing; fix the cause and continue with --resume`,
+          );
         } catch (saveError) {
           ctx.logger.log('warn', `stage ${ctx.stage}: could not save a checkpoint after the failure (${(saveError as Error).message})`);
         }
@@ -132,5 +138,13 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   const final = complete ? await save('final') : null;
   if (!bestInfo && best) bestInfo = (await ctx.checkpoints.latest('best'))?.info ?? null;
   const numeric = Object.fromEntries(Object.entries(lastMetrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
-  return { steps: step, totalSteps: o.totalSteps, final, latest: lastSaved, best: bestInfo, interrupted, metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) } };
+  return {
+    steps: step,
+    totalSteps: o.totalSteps,
+    final,
+    latest: lastSaved,
+    best: bestInfo,
+    interrupted,
+    metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) },
+  };
 }

@@ -36,7 +36,10 @@ function common(d: { lr: number; schedule: 'constant' | 'cosine' | 'linear'; war
 export const sftOptions = Type.Object(
   {
     ...common({ lr: 5e-6, schedule: 'cosine', warmup: 0.3, epochs: 3, validateEvery: 0, checkpointEvery: 100 }),
-    instances: Default(StringEnum(['sft', 'srl', 'sft+srl'], { description: 'sft: whole solutions; srl: step-wise instances; sft+srl: both, shuffled together' }), 'sft'),
+    instances: Default(
+      StringEnum(['sft', 'srl', 'sft+srl'], { description: 'sft: whole solutions; srl: step-wise instances; sft+srl: both, shuffled together' }),
+      'sft',
+    ),
     completionTemplate: Default(Type.String({ description: 'target text; {reference} is the expert text, {title} the step title' }), '{reference}'),
     batchSize: Default(int(1), 64),
     maxCompletionTokens: Default(int(1), 4096),
@@ -74,10 +77,7 @@ export const grpoOptions = Type.Object(
     advantageEpsilon: Default(Type.Number({ minimum: 0, description: 'epsilon added to the advantage std (srl and verl 1e-6, TRL 1e-4)' }), 1e-6),
     klRatioCorrection: Default(Type.Boolean({ description: "k3 KL times the ratio exp(logp - old) (TRL's use_bias_correction_kl); default false" }), false),
     dynamicSampling: Default(Type.Boolean(), true),
-    epsilon: Default(
-      Type.Number({ minimum: 0, description: 'dynamic sampling: keep groups with reward population std > epsilon (paper: unspecified)' }),
-      1e-4,
-    ),
+    epsilon: Default(Type.Number({ minimum: 0, description: 'dynamic sampling: keep groups with reward population std > epsilon (paper: unspecified)' }), 1e-4),
     maxSamplingRounds: Default(
       int(1, 'cap on dynamic-sampling rounds per batch (default 44: expected fill >= 99% at filter rate 0.9)'),
       DEFAULT_MAX_SAMPLING_ROUNDS,

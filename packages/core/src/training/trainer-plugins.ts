@@ -8,7 +8,16 @@ import { GrpoTrainer } from './grpo-trainer';
 import { SftTrainer } from './sft-trainer';
 import { grpoOptions, sftOptions, type GrpoOptions, type SftOptions } from './trainer-options';
 
-const tiny = { lr: 1e-3, maxTokens: 48, maxPromptTokens: 1024, epochs: 1, validationLimit: 16, validationMaxTokens: 96, checkpointEvery: 10, validateEvery: 0 } as const;
+const tiny = {
+  lr: 1e-3,
+  maxTokens: 48,
+  maxPromptTokens: 1024,
+  epochs: 1,
+  validationLimit: 16,
+  validationMaxTokens: 96,
+  checkpointEvery: 10,
+  validateEvery: 0,
+} as const;
 
 // RLVR baseline: whole problems, final-answer reward, batch 128, DAPO filtering (drop all-same groups: std > 0).
 const rlvrPaper: Partial<GrpoOptions> = { instances: 'rlvr', reward: 'math-answer', batchSize: 128, epsilon: 0 };
@@ -30,7 +39,16 @@ function grpo(name: string, description: string, defaults: Partial<GrpoOptions> 
 
 export const trainerPlugins: AnyPluginDefinition[] = [
   sft('sft', 'supervised fine-tuning, masked cross-entropy (paper: lr 5e-6, batch 64, cosine, warmup 0.3, 3 epochs)'),
-  sft('sft-tiny', 'sft scaled down for tiny local models (lr 1e-3, batch 8, 1 epoch)', { batchSize: 8, epochs: 1, lr: 1e-3, warmup: 0.1, maxPromptTokens: 1024, maxCompletionTokens: 256, checkpointEvery: 10, validationLimit: 16 }),
+  sft('sft-tiny', 'sft scaled down for tiny local models (lr 1e-3, batch 8, 1 epoch)', {
+    batchSize: 8,
+    epochs: 1,
+    lr: 1e-3,
+    warmup: 0.1,
+    maxPromptTokens: 1024,
+    maxCompletionTokens: 256,
+    checkpointEvery: 10,
+    validationLimit: 16,
+  }),
   grpo('grpo', 'GRPO with dynamic sampling; set instances and reward yourself'),
   grpo('srl', 'SRL: GRPO over step-wise instances with step-similarity (paper: 8 rollouts, batch 512, lr 5e-7)'),
   grpo('rlvr', 'RLVR: GRPO over whole problems with math-answer (paper: 8 rollouts, batch 128, lr 5e-7, DAPO filter)', rlvrPaper),

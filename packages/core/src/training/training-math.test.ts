@@ -60,12 +60,24 @@ describe('dynamic sampling', () => {
 
   it('without the keep-rate estimate (maxOversample 1) asks only for what is missing', async () => {
     let next = 0;
-    const batch = await fillDynamicBatch({ batchSize: 5, maxRounds: 10, maxOversample: 1, sample: async (n) => Array.from({ length: n }, () => next++), keep: (g) => g % 2 === 0 });
+    const batch = await fillDynamicBatch({
+      batchSize: 5,
+      maxRounds: 10,
+      maxOversample: 1,
+      sample: async (n) => Array.from({ length: n }, () => next++),
+      keep: (g) => g % 2 === 0,
+    });
     expect(batch).toMatchObject({ kept: [0, 2, 4, 6, 8], asked: [5, 2, 1, 1], generated: 9, rounds: 4 });
   });
 
   it('stops at the round cap and trains on what there is; nothing kept asks maxOversample per missing group', async () => {
-    const batch = await fillDynamicBatch({ batchSize: 4, maxRounds: 2, maxOversample: 3, sample: async (n) => Array.from({ length: n }, () => 1), keep: () => false });
+    const batch = await fillDynamicBatch({
+      batchSize: 4,
+      maxRounds: 2,
+      maxOversample: 3,
+      sample: async (n) => Array.from({ length: n }, () => 1),
+      keep: () => false,
+    });
     expect(batch).toEqual({ kept: [], target: 4, generated: 16, accepted: 0, rounds: 2, asked: [4, 12], capped: true });
   });
 });
@@ -100,7 +112,11 @@ describe('clipped policy-gradient loss (hand-computed)', () => {
     expect(policyGradientLoss(seqs, { ...base, aggregation: 'sequence-mean' }).loss).toBeCloseTo(-(1 + 2) / 2, 12);
     // k3 with ref - logp = d: e^d - d - 1; d = ln 2 -> 2 - ln 2 - 1
     expect(k3Kl(0, Math.log(2))).toBeCloseTo(1 - Math.log(2), 14);
-    const withKl = policyGradientLoss([[{ logprob: 0, oldLogprob: 0, advantage: 0, refLogprob: Math.log(2) }]], { ...base, klBeta: 0.5, aggregation: 'token-mean' });
+    const withKl = policyGradientLoss([[{ logprob: 0, oldLogprob: 0, advantage: 0, refLogprob: Math.log(2) }]], {
+      ...base,
+      klBeta: 0.5,
+      aggregation: 'token-mean',
+    });
     expect(withKl.loss).toBeCloseTo(0.5 * (1 - Math.log(2)), 14);
   });
   it('cross-entropy is the mean NLL over completion tokens', () => {

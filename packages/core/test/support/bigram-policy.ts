@@ -171,7 +171,15 @@ export class BigramPolicy implements TrainablePolicy {
       this.v[i] = b2 * this.v[i] + (1 - b2) * g * g;
       this.w[i] -= (input.learningRate * (this.m[i] / (1 - b1 ** this.t))) / (Math.sqrt(this.v[i] / (1 - b2 ** this.t)) + 1e-8);
     }
-    return { loss, gradNorm: norm, skipped: false, tokens, ...(o.kind === 'clipped-policy-gradient' ? { clipFraction: clipped / Math.max(1, tokens), ...(o.klBeta > 0 ? { kl: klSum / Math.max(1, tokens) } : {}) } : {}) };
+    return {
+      loss,
+      gradNorm: norm,
+      skipped: false,
+      tokens,
+      ...(o.kind === 'clipped-policy-gradient'
+        ? { clipFraction: clipped / Math.max(1, tokens), ...(o.klBeta > 0 ? { kl: klSum / Math.max(1, tokens) } : {}) }
+        : {}),
+    };
   }
 
   async save(dir: string): Promise<void> {

@@ -18,7 +18,14 @@ export function listTask(count: number): Task {
     instances: (e: Example, kind: InstanceKind): Instance[] => {
       if (kind === 'rlvr') return [{ id: `${e.id}`, exampleId: e.id, kind, prompt: prompt(e, []), reference: e.answer! }];
       if (kind === 'sft') return [{ id: `${e.id}`, exampleId: e.id, kind, prompt: prompt(e, []), reference: e.steps!.join('\n') }];
-      return e.steps!.map((s, k) => ({ id: `${e.id}-${k}`, exampleId: e.id, kind, prompt: prompt(e, e.steps!.slice(0, k)), reference: s, step: { index: k + 1, count: e.steps!.length } }));
+      return e.steps!.map((s, k) => ({
+        id: `${e.id}-${k}`,
+        exampleId: e.id,
+        kind,
+        prompt: prompt(e, e.steps!.slice(0, k)),
+        reference: s,
+        step: { index: k + 1, count: e.steps!.length },
+      }));
     },
     evalMetric: { name: 'accuracy', reward: 'test-exact' },
   };
@@ -44,7 +51,11 @@ const exactReward = definePlugin({
   kind: 'reward',
   name: 'test-exact',
   options: Type.Object({}),
-  create: () => ({ specVersion: 1 as const, name: 'test-exact', score: async (inputs) => inputs.map((i) => ({ reward: i.completion.trim() === i.reference ? 1 : 0, components: {} })) }),
+  create: () => ({
+    specVersion: 1 as const,
+    name: 'test-exact',
+    score: async (inputs) => inputs.map((i) => ({ reward: i.completion.trim() === i.reference ? 1 : 0, components: {} })),
+  }),
 });
 
 export const testPlugins = [

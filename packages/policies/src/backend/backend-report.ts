@@ -20,7 +20,9 @@ export interface BackendStatus {
 
 async function nativeStatus(name: string, gpu: boolean): Promise<BackendStatus> {
   const base = { backend: 'tensorflow' as const, provider: name };
-  const how = gpu ? 'srl setup tensorflow --gpu (on a machine with an NVIDIA GPU and driver)' : 'srl setup tensorflow (or npm install @tensorflow/tfjs-node where its download works)';
+  const how = gpu
+    ? 'srl setup tensorflow --gpu (on a machine with an NVIDIA GPU and driver)'
+    : 'srl setup tensorflow (or npm install @tensorflow/tfjs-node where its download works)';
   let entry: string;
   try {
     entry = realpathSync(createRequire(import.meta.url).resolve(name));
@@ -29,11 +31,20 @@ async function nativeStatus(name: string, gpu: boolean): Promise<BackendStatus> 
   }
   const packageDir = path.resolve(path.dirname(entry), '..');
   if (!existsSync(path.join(packageDir, BINDING_PATH)) && !existsSync(path.join(packageDir, 'lib', 'napi-v8', 'tfjs_binding.node'))) {
-    return { ...base, available: false, detail: `installed at ${packageDir} without its native binding (${BINDING_PATH}): its install script did not run or failed`, howToGet: how };
+    return {
+      ...base,
+      available: false,
+      detail: `installed at ${packageDir} without its native binding (${BINDING_PATH}): its install script did not run or failed`,
+      howToGet: how,
+    };
   }
   try {
     const v = await verifyTfjsNode({ fromFile: fileURLToPath(import.meta.url), packageName: name });
-    const devices = v.usingGpu ? `, uses the GPU${v.gpuDevices.length > 0 ? ` (${v.gpuDevices.join('; ')})` : ''}` : gpu ? ', no GPU device found: runs on the CPU' : '';
+    const devices = v.usingGpu
+      ? `, uses the GPU${v.gpuDevices.length > 0 ? ` (${v.gpuDevices.join('; ')})` : ''}`
+      : gpu
+        ? ', no GPU device found: runs on the CPU'
+        : '';
     return { ...base, available: true, detail: `TensorFlow ${v.tensorflowVersion} from ${packageDir}, loads in ${v.loadMs} ms${devices}` };
   } catch (error) {
     return { ...base, available: false, detail: (error as Error).message.split('\n').slice(0, 3).join(' '), howToGet: how };
@@ -47,7 +58,13 @@ async function tfjsStatus(backend: 'wasm' | 'cpu'): Promise<BackendStatus> {
     await selectBackend({ backend, log: (m) => lines.push(m) });
     return { backend, provider, available: true, detail: lines.join(' ').replace(/^tfjs backend: /, '') };
   } catch (error) {
-    return { backend, provider, available: false, detail: (error as Error).message, howToGet: `reinstall the project's dependencies (${provider} is a dependency of @srl/policies)` };
+    return {
+      backend,
+      provider,
+      available: false,
+      detail: (error as Error).message,
+      howToGet: `reinstall the project's dependencies (${provider} is a dependency of @srl/policies)`,
+    };
   }
 }
 

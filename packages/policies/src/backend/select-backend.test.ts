@@ -54,7 +54,20 @@ describe('selectBackend', () => {
 
   it.runIf(nativeInstalled)('starts the installed native backend in this tfjs-core (one instance) and computes with it', async () => {
     expect(await selectBackend({ backend: 'tensorflow' })).toBe('tensorflow');
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]])).dataSync());
+    const product = tf.tidy(() =>
+      tf
+        .matMul(
+          tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+          tf.tensor2d([
+            [5, 6],
+            [7, 8],
+          ]),
+        )
+        .dataSync(),
+    );
     expect(Array.from(product)).toEqual([19, 22, 43, 50]);
   });
 });

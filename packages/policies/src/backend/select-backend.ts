@@ -82,17 +82,28 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const skipped: string[] = [];
   const attempts: BackendName[] = wanted === 'auto' ? [...BACKEND_NAMES] : [wanted];
   for (const name of attempts) {
-    const failure = name === 'tensorflow' ? await tryNative() : name === 'wasm' ? await tryWasm() : (await tf.setBackend('cpu')) ? null : "the 'cpu' backend failed to initialise";
+    const failure =
+      name === 'tensorflow'
+        ? await tryNative()
+        : name === 'wasm'
+          ? await tryWasm()
+          : (await tf.setBackend('cpu'))
+            ? null
+            : "the 'cpu' backend failed to initialise";
     if (failure === null) {
       await tf.ready();
-      const simd = name === 'wasm' ? `, SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}` : name === 'tensorflow' ? nativeDevice() : '';
+      const simd =
+        name === 'wasm' ? `, SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}` : name === 'tensorflow' ? nativeDevice() : '';
       log(`tfjs backend: ${name}${simd}${skipped.length > 0 ? ` (skipped ${skipped.join('; ')})` : ''}`);
       if (wanted === 'auto') autoChoice = name;
       return name;
     }
     skipped.push(`${name}: ${failure}`);
   }
-  throw new SrlError('runtime', `cannot start the tfjs backend "${wanted}": ${skipped.join('; ')}. Expected one of ${BACKEND_NAMES.join(', ')} to start; run \`srl setup tensorflow\` (or install @tensorflow/tfjs-node) for "tensorflow"; \`srl doctor\` lists what is available.`);
+  throw new SrlError(
+    'runtime',
+    `cannot start the tfjs backend "${wanted}": ${skipped.join('; ')}. Expected one of ${BACKEND_NAMES.join(', ')} to start; run \`srl setup tensorflow\` (or install @tensorflow/tfjs-node) for "tensorflow"; \`srl doctor\` lists what is available.`,
+  );
 }
 
 let autoChoice: BackendName | null = null;
@@ -107,6 +118,7 @@ function nativeDevice(): string {
 function backendFromEnv(): BackendName | 'auto' {
   const value = process.env.SRL_BACKEND;
   if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new SrlError('usage', `SRL_BACKEND="${value}" is not a backend; expected auto or one of ${BACKEND_NAMES.join(', ')}`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(value))
+    throw new SrlError('usage', `SRL_BACKEND="${value}" is not a backend; expected auto or one of ${BACKEND_NAMES.join(', ')}`);
   return value as BackendName;
 }

@@ -3,7 +3,8 @@ import { BACKEND_NAMES, type BackendName } from './select-backend';
 
 function fromEnv(): BackendName {
   const value = process.env.SRL_BACKEND ?? 'wasm';
-  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new SrlError('usage', `SRL_BACKEND="${value}" is not a backend; expected one of ${BACKEND_NAMES.join(', ')}`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(value))
+    throw new SrlError('usage', `SRL_BACKEND="${value}" is not a backend; expected one of ${BACKEND_NAMES.join(', ')}`);
   return value as BackendName;
 }
 

@@ -115,7 +115,13 @@ describe('a Qwen2-style checkpoint with a tokenizer.json', () => {
     const moments = new Map([...tensors].map(([k, t]) => [`${k}.exp_avg`, { shape: t.shape, data: t.data.map((v) => v * 1e-3) }]));
     saveHfCheckpoint(dir, { config, tensors, tokenizer, optimizerState: { tensors: moments, state: { step: 12, lr: 3e-4, betas: [0.9, 0.95] } } });
     expect(readdirSync(dir).sort()).toEqual([
-      'config.json', 'generation_config.json', 'model.safetensors', 'optimizer.json', 'optimizer.safetensors', 'tokenizer.json', 'tokenizer_config.json',
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'optimizer.json',
+      'optimizer.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
     ]);
     const ckpt = loadHfCheckpoint(dir);
     expect(ckpt.config).toEqual(config);
@@ -175,7 +181,11 @@ describe('atomic folder saves', () => {
     expect(() => saveHfCheckpoint(dir, { config, tensors: broken })).toThrow(
       /tensors to save does not match its config \(2 problem\(s\)\): model.layers.0.mlp.up_proj.weight: missing .*model.norm.weight: shape \[31\], expected \[32\]/,
     );
-    expect(() => writeDirAtomic(dir, () => { throw new Error('disk full'); })).toThrow('disk full');
+    expect(() =>
+      writeDirAtomic(dir, () => {
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
     expect(readdirSync(parent)).toEqual(['ckpt']);
     expect(bitsOf(loadHfCheckpoint(dir).tensors.get('model.norm.weight')!.data)).toEqual(bitsOf(first.get('model.norm.weight')!.data));
   });
@@ -183,7 +193,9 @@ describe('atomic folder saves', () => {
   it('points at the previous version when a save was interrupted between its renames', () => {
     const parent = mkdtempSync(path.join(root, 'interrupted-'));
     mkdirSync(path.join(parent, 'ckpt.old-123-abcd'));
-    expect(() => loadHfCheckpoint(path.join(parent, 'ckpt'))).toThrow(/config.json is missing; an interrupted save left the previous checkpoint at .*ckpt.old-123-abcd/);
+    expect(() => loadHfCheckpoint(path.join(parent, 'ckpt'))).toThrow(
+      /config.json is missing; an interrupted save left the previous checkpoint at .*ckpt.old-123-abcd/,
+    );
     expect(existsSync(path.join(parent, 'ckpt'))).toBe(false);
   });
 });
@@ -195,7 +207,9 @@ describe('loading errors', () => {
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...qwen2ConfigJson, num_key_value_heads: 4 }));
     expect(() => loadHfCheckpoint(dir)).toThrow(/no model.safetensors or model.safetensors.index.json in/);
     writeSafetensors(path.join(dir, 'model.safetensors'), randomTensors(configFromHf(qwen2ConfigJson)), { metadata: { format: 'pt' } });
-    expect(() => loadHfCheckpoint(dir)).toThrow(/does not match its config \(8 problem\(s\)\): model.layers.0.self_attn.k_proj.weight: shape \[16, 32\], expected \[32, 32\]/);
+    expect(() => loadHfCheckpoint(dir)).toThrow(
+      /does not match its config \(8 problem\(s\)\): model.layers.0.self_attn.k_proj.weight: shape \[16, 32\], expected \[32, 32\]/,
+    );
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...qwen2ConfigJson, vocab_size: 288 }));
     new ByteTokenizer({ extraSpecialTokens: Array.from({ length: 40 }, (_, i) => `<x${i}>`) }).save(dir);
     expect(() => loadHfCheckpoint(dir)).toThrow(/the tokenizer has 301 ids but config.json vocab_size is 288/);

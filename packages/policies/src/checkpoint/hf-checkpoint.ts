@@ -44,7 +44,6 @@ export interface LoadHfCheckpointOptions {
   chatTemplate?: string;
 }
 
-
 function readTensors(dir: string): Map<string, SafetensorsTensor> {
   const single = path.join(dir, 'model.safetensors');
   if (existsSync(single)) return readSafetensorsWithMetadata(single).tensors;
@@ -58,7 +57,8 @@ function readTensors(dir: string): Map<string, SafetensorsTensor> {
   const tensors = new Map<string, SafetensorsTensor>();
   const byFile = new Map<string, string[]>();
   for (const [name, file] of Object.entries(weightMap as Record<string, unknown>)) {
-    if (typeof file !== 'string' || file.includes('/') || file.includes('\\')) throw new SrlError('validation', `${indexFile}: ${name} maps to ${JSON.stringify(file)}, expected a file name`);
+    if (typeof file !== 'string' || file.includes('/') || file.includes('\\'))
+      throw new SrlError('validation', `${indexFile}: ${name} maps to ${JSON.stringify(file)}, expected a file name`);
     byFile.set(file, [...(byFile.get(file) ?? []), name]);
   }
   for (const [file, names] of byFile) {
@@ -89,7 +89,11 @@ export function loadHfCheckpoint(dir: string, options: LoadHfCheckpointOptions =
   if (options.validate ?? true) validateHfTensors(config, tensors, dir);
   for (const [name, t] of tensors) {
     const at = t.data.findIndex((x) => !Number.isFinite(x));
-    if (at >= 0) throw new SrlError('data', `${dir}: weight ${name} holds ${t.data[at]} at index ${at}; the checkpoint is damaged or was saved after training diverged (use an earlier checkpoint)`);
+    if (at >= 0)
+      throw new SrlError(
+        'data',
+        `${dir}: weight ${name} holds ${t.data[at]} at index ${at}; the checkpoint is damaged or was saved after training diverged (use an earlier checkpoint)`,
+      );
   }
 
   const hasTokenizer = existsSync(path.join(dir, 'tokenizer.json'));

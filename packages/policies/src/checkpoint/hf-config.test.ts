@@ -61,21 +61,47 @@ describe('config.json -> TransformerConfig', () => {
 
   it('maps a Qwen2 config (q/k/v biases, big rope theta)', () => {
     const c = configFromHf(qwen2Json);
-    expect(c).toMatchObject({ family: 'qwen2', numHeads: 8, numKvHeads: 2, qkvBias: true, linearBias: false, ropeTheta: 1e6, normEps: 1e-6, tieEmbeddings: true });
+    expect(c).toMatchObject({
+      family: 'qwen2',
+      numHeads: 8,
+      numKvHeads: 2,
+      qkvBias: true,
+      linearBias: false,
+      ropeTheta: 1e6,
+      normEps: 1e-6,
+      tieEmbeddings: true,
+    });
     expect([c.bosTokenId, c.eosTokenId]).toEqual([151643, 151645]);
   });
 
   it('maps GPT-2 (n_inner null means 4 x n_embd; tied by default)', () => {
-    const c = configFromHf({ model_type: 'gpt2', n_embd: 48, n_layer: 2, n_head: 4, n_positions: 64, n_inner: null, vocab_size: 300, activation_function: 'gelu_new' });
+    const c = configFromHf({
+      model_type: 'gpt2',
+      n_embd: 48,
+      n_layer: 2,
+      n_head: 4,
+      n_positions: 64,
+      n_inner: null,
+      vocab_size: 300,
+      activation_function: 'gelu_new',
+    });
     expect(c).toMatchObject({ family: 'gpt2', hiddenSize: 48, intermediateSize: 192, numKvHeads: 4, norm: 'layernorm', positions: 'learned', mlp: 'gelu' });
     expect(c).toMatchObject({ qkvBias: true, linearBias: true, tieEmbeddings: true, normEps: 1e-5, bosTokenId: 50256, eosTokenId: 50256 });
   });
 
   it('reads the transformers 5 layout: rope_theta inside rope_parameters, layer_types', () => {
-    const { rope_theta: _, ...v5 } = { ...qwen2Json, rope_parameters: { rope_theta: 5e5, rope_type: 'default' }, layer_types: ['full_attention', 'full_attention'] };
+    const { rope_theta: _, ...v5 } = {
+      ...qwen2Json,
+      rope_parameters: { rope_theta: 5e5, rope_type: 'default' },
+      layer_types: ['full_attention', 'full_attention'],
+    };
     expect(configFromHf(v5).ropeTheta).toBe(5e5);
-    expect(() => configFromHf({ ...v5, rope_parameters: { rope_theta: 5e5, rope_type: 'yarn', factor: 4 } })).toThrow(/rope_parameters = .*yarn.* is not supported/);
-    expect(() => configFromHf({ ...v5, layer_types: ['full_attention', 'sliding_attention'] })).toThrow(/layer_types = .* is not supported: only full attention/);
+    expect(() => configFromHf({ ...v5, rope_parameters: { rope_theta: 5e5, rope_type: 'yarn', factor: 4 } })).toThrow(
+      /rope_parameters = .*yarn.* is not supported/,
+    );
+    expect(() => configFromHf({ ...v5, layer_types: ['full_attention', 'sliding_attention'] })).toThrow(
+      /layer_types = .* is not supported: only full attention/,
+    );
     expect(configFromHf({ ...storiesConfig, rope_scaling: { type: 'default' } }).ropeTheta).toBe(10000);
   });
 
@@ -87,12 +113,16 @@ describe('config.json -> TransformerConfig', () => {
   });
 
   it('refuses what the model does not implement, naming the key', () => {
-    expect(() => configFromHf({ ...storiesConfig, rope_scaling: { rope_type: 'llama3', factor: 8 } })).toThrow(/rope_scaling = .* is not supported: RoPE scaling/);
+    expect(() => configFromHf({ ...storiesConfig, rope_scaling: { rope_type: 'llama3', factor: 8 } })).toThrow(
+      /rope_scaling = .* is not supported: RoPE scaling/,
+    );
     expect(() => configFromHf({ ...storiesConfig, attention_bias: true })).toThrow(/attention_bias = true is not supported.*o_proj/);
     expect(() => configFromHf({ ...qwen2Json, use_sliding_window: true })).toThrow(/use_sliding_window = true is not supported/);
     expect(() => configFromHf({ ...storiesConfig, hidden_act: 'gelu' })).toThrow(/hidden_act = "gelu" is not supported/);
     expect(() => configFromHf({ ...storiesConfig, head_dim: 16 })).toThrow(/head_dim must equal hidden_size \/ num_attention_heads = 8/);
-    expect(() => configFromHf({ ...storiesConfig, model_type: 'mistral' })).toThrow(/model_type "mistral" is not supported; expected "llama", "qwen2" or "gpt2"/);
+    expect(() => configFromHf({ ...storiesConfig, model_type: 'mistral' })).toThrow(
+      /model_type "mistral" is not supported; expected "llama", "qwen2" or "gpt2"/,
+    );
     expect(() => configFromHf({ ...storiesConfig, num_key_value_heads: 3 })).toThrow(/kv heads must divide heads/);
     const { hidden_size: _, ...noHidden } = storiesConfig;
     expect(() => configFromHf(noHidden, 'x/config.json')).toThrow(/x\/config.json: hidden_size is missing/);

@@ -86,7 +86,10 @@ export function configFromHf(hf: Json, source = 'config.json'): TransformerConfi
     const numKvHeads = r.int('num_key_value_heads', numHeads);
     r.refuse('head_dim', (v) => v === null || v === hiddenSize / numHeads, `head_dim must equal hidden_size / num_attention_heads = ${hiddenSize / numHeads}`);
     if (hiddenSize % numHeads !== 0 || numHeads % numKvHeads !== 0) {
-      throw new SrlError('validation', `${source}: hidden_size ${hiddenSize}, num_attention_heads ${numHeads}, num_key_value_heads ${numKvHeads}: heads must divide hidden_size and kv heads must divide heads`);
+      throw new SrlError(
+        'validation',
+        `${source}: hidden_size ${hiddenSize}, num_attention_heads ${numHeads}, num_key_value_heads ${numKvHeads}: heads must divide hidden_size and kv heads must divide heads`,
+      );
     }
     return {
       family: modelType,

@@ -87,7 +87,11 @@ describe('safetensors round trips', () => {
     const file = path.join(dir, 'mixed.safetensors');
     writeSafetensors(
       file,
-      { half: { shape: [special.length], data: special, dtype: 'F16' }, brain: { shape: [2, 4], data: bf16Exact }, ids: { shape: [3], data: [1, -7, 2 ** 40], dtype: 'I64' } },
+      {
+        half: { shape: [special.length], data: special, dtype: 'F16' },
+        brain: { shape: [2, 4], data: bf16Exact },
+        ids: { shape: [3], data: [1, -7, 2 ** 40], dtype: 'I64' },
+      },
       { dtype: 'BF16', metadata: { format: 'pt', note: 'ünïcode ✓' } },
     );
     const { tensors, metadata } = readSafetensorsWithMetadata(file);

@@ -216,7 +216,8 @@ export function serializeSafetensors(
   for (const [name, t] of entries) {
     if (name === '__metadata__') throw new SrlError('validation', 'a tensor cannot be named "__metadata__"');
     const dtype = t.dtype ?? fileDtype;
-    if (!(dtype in DTYPE_BYTES)) throw new SrlError('validation', `tensor "${name}": cannot write dtype ${dtype}, expected one of ${Object.keys(DTYPE_BYTES).join(', ')}`);
+    if (!(dtype in DTYPE_BYTES))
+      throw new SrlError('validation', `tensor "${name}": cannot write dtype ${dtype}, expected one of ${Object.keys(DTYPE_BYTES).join(', ')}`);
     if (!t.shape.every((d: number) => Number.isSafeInteger(d) && d >= 0)) {
       throw new SrlError('validation', `tensor "${name}" has shape ${JSON.stringify(t.shape)}, expected non-negative integers`);
     }

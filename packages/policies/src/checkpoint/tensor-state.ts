@@ -35,7 +35,8 @@ export function writeTensorState(dir: string, input: TensorStateInput, name = 'o
     input.state,
     (key, value: unknown) => {
       if (typeof value === 'number' && !Number.isFinite(value)) throw new SrlError('validation', `${name} state "${key}" is ${value}; JSON cannot hold it`);
-      if (typeof value === 'bigint' || typeof value === 'function') throw new SrlError('validation', `${name} state "${key}" is a ${typeof value}; expected JSON data`);
+      if (typeof value === 'bigint' || typeof value === 'function')
+        throw new SrlError('validation', `${name} state "${key}" is a ${typeof value}; expected JSON data`);
       return value;
     },
     2,

@@ -18,9 +18,24 @@ describe('a checkpoint saved by Hugging Face transformers', () => {
   it('loads: transformers 5 config layout (rope_parameters, dtype, layer_types), untied lm_head, q/k/v biases', () => {
     const ckpt = loadHfCheckpoint(fixture);
     expect(ckpt.config).toEqual({
-      family: 'qwen2', vocabSize: 288, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositions: 128,
-      norm: 'rmsnorm', normEps: 1e-6, positions: 'rope', ropeTheta: 1e6, mlp: 'swiglu', qkvBias: true, linearBias: false,
-      tieEmbeddings: false, bosTokenId: 274, eosTokenId: 276,
+      family: 'qwen2',
+      vocabSize: 288,
+      hiddenSize: 32,
+      numLayers: 2,
+      numHeads: 4,
+      numKvHeads: 2,
+      intermediateSize: 64,
+      maxPositions: 128,
+      norm: 'rmsnorm',
+      normEps: 1e-6,
+      positions: 'rope',
+      ropeTheta: 1e6,
+      mlp: 'swiglu',
+      qkvBias: true,
+      linearBias: false,
+      tieEmbeddings: false,
+      bosTokenId: 274,
+      eosTokenId: 276,
     });
     expect(ckpt.tensors.get('lm_head.weight')!.shape).toEqual([288, 32]);
     expect(ckpt.tensors.get('model.layers.1.self_attn.q_proj.bias')!.shape).toEqual([32]);

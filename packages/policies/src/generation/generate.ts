@@ -59,7 +59,9 @@ export async function generate(model: Transformer, prompts: readonly (readonly n
   prompts.forEach((p, i) => {
     if (p.length === 0) throw new SrlError('validation', `prompt ${i} is empty; expected at least one token (e.g. BOS)`);
     if (p.length > maxPositions) throw new SrlError('validation', `prompt ${i} has ${p.length} tokens, more than the model's maxPositions ${maxPositions}`);
-    for (const t of p) if (!(Number.isInteger(t) && t >= 0 && t < vocabSize)) throw new SrlError('validation', `prompt ${i} has token id ${t}, expected an integer in [0, ${vocabSize})`);
+    for (const t of p)
+      if (!(Number.isInteger(t) && t >= 0 && t < vocabSize))
+        throw new SrlError('validation', `prompt ${i} has token id ${t}, expected an integer in [0, ${vocabSize})`);
   });
   const rows: Row[] = [];
   prompts.forEach((_, p) => {
@@ -134,7 +136,12 @@ async function decodeCached(
   let cache: KvCache;
   let logits: Float32Array;
   try {
-    cache = KvCache.fromPrefill(model.kernels, prefill.kv, Int32Array.from(cacheRows, (r) => r.prompt), capacity);
+    cache = KvCache.fromPrefill(
+      model.kernels,
+      prefill.kv,
+      Int32Array.from(cacheRows, (r) => r.prompt),
+      capacity,
+    );
     const promptLogits = prefill.logits.dataSync() as Float32Array;
     logits = new Float32Array(cacheRows.length * V);
     cacheRows.forEach((r, i) => logits.set(promptLogits.subarray(r.prompt * V, (r.prompt + 1) * V), i * V));

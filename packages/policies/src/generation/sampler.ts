@@ -66,7 +66,10 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   let candidates: Int32Array | null = null;
   let candidateMass = total;
   if (params.topK > 0 && params.topK < V) {
-    candidates = sortedByProbability(probs, indicesWhere(V, () => true)).subarray(0, params.topK);
+    candidates = sortedByProbability(
+      probs,
+      indicesWhere(V, () => true),
+    ).subarray(0, params.topK);
     candidateMass = candidates.reduce((s, i) => s + probs[i], 0);
   }
   if (params.topP < 1) {
@@ -74,7 +77,10 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
       // Token j can be in the nucleus only if the mass of tokens at most as likely exceeds (1 - topP) * total;
       // V * p_j bounds that mass, so tokens with p_j <= (1 - topP) * total / V are out: drop them before sorting.
       const floor = ((1 - params.topP) / V) * total;
-      candidates = sortedByProbability(probs, indicesWhere(V, (i) => probs[i] > floor || i === argmax));
+      candidates = sortedByProbability(
+        probs,
+        indicesWhere(V, (i) => probs[i] > floor || i === argmax),
+      );
     }
     let cum = 0;
     let k = 0;

@@ -30,79 +30,82 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 };
 
 // Each backend's own kernel set against the reference set on that backend (tensorflow where it is installed).
-for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'wasm' || TEST_BACKENDS.includes(b))) describe(`${backend} kernels = reference kernels (on the ${backend} backend)`, () => {
-  beforeAll(async () => {
-    await selectBackend({ backend });
-  });
-  afterAll(async () => {
-    await selectBackend({ backend: TEST_BACKEND });
-  });
-
-  for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
-    it(`${preset}: logits, log-probs, gradients, decoding`, () => {
-      const fast = selectKernels(backend);
-      expect(fast.name).toBe(backend);
-      const models = [Transformer.random(transformerPreset(preset), 3, fast), Transformer.random(transformerPreset(preset), 3, referenceKernels)];
-      for (const model of models) {
-        tf.tidy(() => {
-          for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 8));
-        });
-      }
-      const before = tf.memory().numTensors;
-      const ids = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 8, 0, 0, 0, 0, 0, 0]); // two rows of 8 and 3 tokens
-      const rows = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 8, 9]);
-      const targets = Int32Array.from([2, 3, 4, 5, 6, 7, 8, 8, 0]);
-      const batch = { ids, batch: 2, length: 8 };
-      const pass = (model: Transformer, mode: 'train' | 'score'): { logits: Float32Array; logprobs: Float32Array } =>
-        tf.tidy(() => {
-          const { logits } = model.forward(batch, { mode, outputRows: rows });
-          const lp = tokenLogProbs(logits, targets).logprobs;
-          return { logits: logits.dataSync() as Float32Array, logprobs: lp.dataSync() as Float32Array };
-        });
-      for (const mode of ['train', 'score'] as const) {
-        const [a, b] = models.map((m) => pass(m, mode));
-        expect(maxAbs(a.logits, b.logits), `${mode} logits`).toBeLessThan(LOGITS);
-        expect(maxAbs(a.logprobs, b.logprobs), `${mode} log-probs`).toBeLessThan(LOGPROBS);
-      }
-      const grads = models.map((m) => {
-        const { value, grads: g } = tf.variableGrads(() => tf.neg(tf.mean(tokenLogProbs(m.forward(batch, { outputRows: rows }).logits, targets).logprobs)) as tf.Scalar, [...m.variables.values()]);
-        const out = new Map([...m.variables].map(([name, v]) => [name, g[v.name].dataSync() as Float32Array]));
-        tf.dispose([value, ...Object.values(g)]);
-        return out;
-      });
-      for (const [name, g] of grads[0]) {
-        const ref = grads[1].get(name) as Float32Array;
-        const scale = Math.max(1e-3, ...Array.from(ref, Math.abs));
-        expect(maxAbs(g, ref) / scale, `gradient of ${name}`).toBeLessThan(GRADIENTS);
-      }
-
-      // Decoding: prefill two prompts (5 and 2 tokens), three cache rows, five steps.
-      const prompts = { ids: Int32Array.from([1, 2, 3, 4, 5, 9, 8, 0, 0, 0]), batch: 2, length: 5 };
-      const caches = models.map((m) => {
-        const prefill = tf.tidy(() => m.forward(prompts, { mode: 'prefill' }));
-        const cache = KvCache.fromPrefill(m.kernels, prefill.kv, Int32Array.from([0, 0, 1]), 12);
-        tf.dispose(prefill);
-        return cache;
-      });
-      const positions = Int32Array.from([5, 5, 2]);
-      for (let step = 0; step < 5; step++) {
-        const next = Int32Array.from([10 + step, 20 + step, 30 + step]);
-        const [a, b] = models.map((m, i) => tf.tidy(() => m.decode(caches[i], next, positions).dataSync()));
-        expect(maxAbs(a, b), `decode step ${step} logits`).toBeLessThan(LOGITS);
-        positions.forEach((_, r) => positions[r]++);
-      }
-      for (let l = 0; l < models[0].config.numLayers; l++) {
-        const [a, b] = caches.map((c) => c.layer(l));
-        expect(maxAbs(a.keys.dataSync(), b.keys.dataSync())).toBeLessThan(CACHE);
-        expect(maxAbs(a.values.dataSync(), b.values.dataSync())).toBeLessThan(CACHE);
-      }
-      caches.forEach((c) => c.dispose());
-      expect(tf.memory().numTensors).toBe(before);
-      models.forEach((m) => m.dispose());
+for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'wasm' || TEST_BACKENDS.includes(b)))
+  describe(`${backend} kernels = reference kernels (on the ${backend} backend)`, () => {
+    beforeAll(async () => {
+      await selectBackend({ backend });
     });
-  }
+    afterAll(async () => {
+      await selectBackend({ backend: TEST_BACKEND });
+    });
 
-});
+    for (const preset of ['gpt2-tiny', 'llama-tiny', 'qwen2-tiny']) {
+      it(`${preset}: logits, log-probs, gradients, decoding`, () => {
+        const fast = selectKernels(backend);
+        expect(fast.name).toBe(backend);
+        const models = [Transformer.random(transformerPreset(preset), 3, fast), Transformer.random(transformerPreset(preset), 3, referenceKernels)];
+        for (const model of models) {
+          tf.tidy(() => {
+            for (const v of model.variables.values()) if (v.rank === 2) v.assign(tf.mul(v, 8));
+          });
+        }
+        const before = tf.memory().numTensors;
+        const ids = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 8, 0, 0, 0, 0, 0, 0]); // two rows of 8 and 3 tokens
+        const rows = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 8, 9]);
+        const targets = Int32Array.from([2, 3, 4, 5, 6, 7, 8, 8, 0]);
+        const batch = { ids, batch: 2, length: 8 };
+        const pass = (model: Transformer, mode: 'train' | 'score'): { logits: Float32Array; logprobs: Float32Array } =>
+          tf.tidy(() => {
+            const { logits } = model.forward(batch, { mode, outputRows: rows });
+            const lp = tokenLogProbs(logits, targets).logprobs;
+            return { logits: logits.dataSync() as Float32Array, logprobs: lp.dataSync() as Float32Array };
+          });
+        for (const mode of ['train', 'score'] as const) {
+          const [a, b] = models.map((m) => pass(m, mode));
+          expect(maxAbs(a.logits, b.logits), `${mode} logits`).toBeLessThan(LOGITS);
+          expect(maxAbs(a.logprobs, b.logprobs), `${mode} log-probs`).toBeLessThan(LOGPROBS);
+        }
+        const grads = models.map((m) => {
+          const { value, grads: g } = tf.variableGrads(
+            () => tf.neg(tf.mean(tokenLogProbs(m.forward(batch, { outputRows: rows }).logits, targets).logprobs)) as tf.Scalar,
+            [...m.variables.values()],
+          );
+          const out = new Map([...m.variables].map(([name, v]) => [name, g[v.name].dataSync() as Float32Array]));
+          tf.dispose([value, ...Object.values(g)]);
+          return out;
+        });
+        for (const [name, g] of grads[0]) {
+          const ref = grads[1].get(name) as Float32Array;
+          const scale = Math.max(1e-3, ...Array.from(ref, Math.abs));
+          expect(maxAbs(g, ref) / scale, `gradient of ${name}`).toBeLessThan(GRADIENTS);
+        }
+
+        // Decoding: prefill two prompts (5 and 2 tokens), three cache rows, five steps.
+        const prompts = { ids: Int32Array.from([1, 2, 3, 4, 5, 9, 8, 0, 0, 0]), batch: 2, length: 5 };
+        const caches = models.map((m) => {
+          const prefill = tf.tidy(() => m.forward(prompts, { mode: 'prefill' }));
+          const cache = KvCache.fromPrefill(m.kernels, prefill.kv, Int32Array.from([0, 0, 1]), 12);
+          tf.dispose(prefill);
+          return cache;
+        });
+        const positions = Int32Array.from([5, 5, 2]);
+        for (let step = 0; step < 5; step++) {
+          const next = Int32Array.from([10 + step, 20 + step, 30 + step]);
+          const [a, b] = models.map((m, i) => tf.tidy(() => m.decode(caches[i], next, positions).dataSync()));
+          expect(maxAbs(a, b), `decode step ${step} logits`).toBeLessThan(LOGITS);
+          positions.forEach((_, r) => positions[r]++);
+        }
+        for (let l = 0; l < models[0].config.numLayers; l++) {
+          const [a, b] = caches.map((c) => c.layer(l));
+          expect(maxAbs(a.keys.dataSync(), b.keys.dataSync())).toBeLessThan(CACHE);
+          expect(maxAbs(a.values.dataSync(), b.values.dataSync())).toBeLessThan(CACHE);
+        }
+        caches.forEach((c) => c.dispose());
+        expect(tf.memory().numTensors).toBe(before);
+        models.forEach((m) => m.dispose());
+      });
+    }
+  });
 
 describe('kernel sets and backends', () => {
   it('refuses a cache from another kernel set, and a model used on another backend', async () => {
@@ -112,7 +115,9 @@ describe('kernel sets and backends', () => {
     const cache = KvCache.fromPrefill(referenceKernels, prefill.kv, Int32Array.from([0]), 4);
     expect(() => tf.tidy(() => model.decode(cache, Int32Array.from([3]), Int32Array.from([2])))).toThrow(/cache was made with the reference kernels/);
     await selectBackend({ backend: 'cpu' });
-    expect(() => tf.tidy(() => model.forward({ ids: Int32Array.from([1]), batch: 1, length: 1 }))).toThrow(/wasm kernels for the wasm backend, but the active backend is cpu/);
+    expect(() => tf.tidy(() => model.forward({ ids: Int32Array.from([1]), batch: 1, length: 1 }))).toThrow(
+      /wasm kernels for the wasm backend, but the active backend is cpu/,
+    );
     expect(() => selectKernels('wasm')).toThrow(/needs the wasm backend/);
     expect(selectKernels('auto').name).toBe('reference');
     await selectBackend({ backend: 'wasm' });

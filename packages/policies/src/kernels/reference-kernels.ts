@@ -19,7 +19,9 @@ export const referenceKernels: TransformerKernels = {
       // The fused kernel tf.fused.matMul runs, without that op's custom-gradient wrapper (never differentiated here).
       const a3 = tf.reshape(x, [1, x.shape[0], x.shape[1]]);
       const b3 = tf.reshape(w, [1, w.shape[0], w.shape[1]]);
-      const out = tf.engine().runKernel('_FusedMatMul', { a: a3, b: b3, bias: b }, { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 }) as tf.Tensor;
+      const out = tf
+        .engine()
+        .runKernel('_FusedMatMul', { a: a3, b: b3, bias: b }, { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 }) as tf.Tensor;
       return tf.reshape(out, [x.shape[0], w.shape[1]]) as tf.Tensor2D;
     });
   },

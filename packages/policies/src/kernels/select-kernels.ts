@@ -22,10 +22,15 @@ export function selectKernels(
   log: (message: string) => void = (m) => console.warn(m),
   probe: () => ReturnType<typeof wasmKernels> = wasmKernels,
 ): TransformerKernels {
-  if (!(KERNEL_CHOICES as readonly string[]).includes(choice)) throw new SrlError('validation', `kernels "${choice}" is not a kernel set; expected one of ${KERNEL_CHOICES.join(', ')}`);
+  if (!(KERNEL_CHOICES as readonly string[]).includes(choice))
+    throw new SrlError('validation', `kernels "${choice}" is not a kernel set; expected one of ${KERNEL_CHOICES.join(', ')}`);
   if (choice === 'reference') return referenceKernels;
   if (tf.getBackend() === 'tensorflow' && (choice === 'auto' || choice === 'tensorflow')) return tensorflowKernels;
-  if (choice === 'tensorflow') throw new SrlError('validation', `kernels "tensorflow" needs the tensorflow backend, but the active tfjs backend is ${tf.getBackend()}; use backend: tensorflow, or kernels: auto or reference`);
+  if (choice === 'tensorflow')
+    throw new SrlError(
+      'validation',
+      `kernels "tensorflow" needs the tensorflow backend, but the active tfjs backend is ${tf.getBackend()}; use backend: tensorflow, or kernels: auto or reference`,
+    );
   const wasm = probe();
   if (!('unavailable' in wasm)) return wasm;
   if (wasm.wrongBackend && choice === 'wasm') {

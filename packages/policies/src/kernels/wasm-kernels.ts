@@ -14,7 +14,16 @@ import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './was
 import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
 import { WasmInferenceOps } from './wasm/wasm-inference-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
-import { SRL_BATCH_MATMUL, SRL_COLUMN_SUM, SRL_DENSE, SRL_GATHER_COLUMNS, SRL_GATHER_ROWS, SRL_TRANSPOSE, sharingIdentity, WASM_LAYOUT_KERNELS } from './wasm/wasm-layout-kernels';
+import {
+  SRL_BATCH_MATMUL,
+  SRL_COLUMN_SUM,
+  SRL_DENSE,
+  SRL_GATHER_COLUMNS,
+  SRL_GATHER_ROWS,
+  SRL_TRANSPOSE,
+  sharingIdentity,
+  WASM_LAYOUT_KERNELS,
+} from './wasm/wasm-layout-kernels';
 
 type Run = (name: string, inputs: tf.NamedTensorMap, attrs?: object) => tf.Tensor | tf.Tensor[];
 const run: Run = (name, inputs, attrs = {}) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
@@ -34,14 +43,22 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS]) if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
+  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS])
+    if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
   if (tf.getKernel('Identity', 'wasm') !== undefined) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharingIdentity });
   const grad = (kernelName: string, gradFunc: tf.GradConfig['gradFunc'], inputsToSave?: string[]): void => {
     if (tf.getGradient(kernelName) === undefined) tf.registerGradient({ kernelName, gradFunc, ...(inputsToSave ? { inputsToSave } : {}) });
   };
   // Transposed operands take tfjs-wasm's naive loop: the gradient products use explicit transposes instead.
-  grad(SRL_BATCH_MATMUL, (dy, [a, b]) => ({ a: () => kernels.batchMatMul(dy as tf.Tensor3D, kernels.transposeLast(b as tf.Tensor3D)), b: () => kernels.batchMatMul(kernels.transposeLast(a as tf.Tensor3D), dy as tf.Tensor3D) }), ['a', 'b']);
+  grad(
+    SRL_BATCH_MATMUL,
+    (dy, [a, b]) => ({
+      a: () => kernels.batchMatMul(dy as tf.Tensor3D, kernels.transposeLast(b as tf.Tensor3D)),
+      b: () => kernels.batchMatMul(kernels.transposeLast(a as tf.Tensor3D), dy as tf.Tensor3D),
+    }),
+    ['a', 'b'],
+  );
   grad(SRL_TRANSPOSE, (dy) => ({ x: () => kernels.transposeLast(dy as tf.Tensor3D) }));
   grad(SRL_SPLIT_QKV, (dy, _s, attrs) => {
     const [q, kT, v] = dy as tf.Tensor[];
@@ -91,9 +108,11 @@ const kernels: TransformerKernels = {
 
   columnSum: (x) => (x.dtype === 'float32' ? (run(SRL_COLUMN_SUM, { x }) as tf.Tensor1D) : referenceKernels.columnSum(x)),
 
-  gatherRows: (table, rows) => (table.dtype === 'float32' ? (run(SRL_GATHER_ROWS, { x: table }, { rows }) as tf.Tensor2D) : referenceKernels.gatherRows(table, rows)),
+  gatherRows: (table, rows) =>
+    table.dtype === 'float32' ? (run(SRL_GATHER_ROWS, { x: table }, { rows }) as tf.Tensor2D) : referenceKernels.gatherRows(table, rows),
 
-  gatherColumns: (table, columns) => (table.dtype === 'float32' ? (run(SRL_GATHER_COLUMNS, { x: table }, { columns }) as tf.Tensor2D) : referenceKernels.gatherColumns(table, columns)),
+  gatherColumns: (table, columns) =>
+    table.dtype === 'float32' ? (run(SRL_GATHER_COLUMNS, { x: table }, { columns }) as tf.Tensor2D) : referenceKernels.gatherColumns(table, columns),
 
   splitQkv(qkv, d) {
     const [q, kT, v] = run(SRL_SPLIT_QKV, { x: qkv }, attrsOf(d)) as tf.Tensor3D[];
@@ -167,7 +186,10 @@ const kernels: TransformerKernels = {
 export function wasmKernels(): TransformerKernels | { unavailable: string; wrongBackend: boolean } {
   if (tf.getBackend() !== 'wasm') return { unavailable: `the active tfjs backend is ${tf.getBackend()}, not wasm`, wrongBackend: true };
   if (wasmInternals(tf.backend()) === null) {
-    return { unavailable: 'the wasm backend does not expose the internals these kernels use (tfjs-backend-wasm 4.22: heap, dataIdMap, makeOutput, cwrap)', wrongBackend: false };
+    return {
+      unavailable: 'the wasm backend does not expose the internals these kernels use (tfjs-backend-wasm 4.22: heap, dataIdMap, makeOutput, cwrap)',
+      wrongBackend: false,
+    };
   }
   register();
   return kernels;

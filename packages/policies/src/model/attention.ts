@@ -30,7 +30,8 @@ export function causalAttention(
   const { batch: B, length: T, heads: H, kvHeads: Hkv, headDim: D } = dims;
   const G = H / Hkv;
   const d = { B, T, H, Hkv, D };
-  if (qkv.shape[0] !== B * T || qkv.shape[1] !== (H + 2 * Hkv) * D) throw new Error(`causalAttention: [${qkv.shape.join(', ')}] does not match ${JSON.stringify(d)}`);
+  if (qkv.shape[0] !== B * T || qkv.shape[1] !== (H + 2 * Hkv) * D)
+    throw new Error(`causalAttention: [${qkv.shape.join(', ')}] does not match ${JSON.stringify(d)}`);
   const { q, kT, v } = k.splitQkv(qkv, d);
   const out = k.mergeHeads(causalProducts(k, q, kT, v, G, T), d); // [B*Hkv, G*T, D] = [B, H, T, D] -> [B*T, H*D]
   if (!collectKv) return { out };
@@ -88,7 +89,8 @@ function causalMask(G: number, start: number, len: number, S: number): tf.Tensor
 export function cachedAttention(k: TransformerKernels, q: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor2D {
   const [n, G, L] = mask.shape;
   const D = keys.shape[2];
-  if (keys.shape[0] !== n || keys.shape[1] !== L) throw new Error(`cachedAttention: cache [${keys.shape.join(', ')}] does not match mask [${mask.shape.join(', ')}]`);
+  if (keys.shape[0] !== n || keys.shape[1] !== L)
+    throw new Error(`cachedAttention: cache [${keys.shape.join(', ')}] does not match mask [${mask.shape.join(', ')}]`);
   // Small M (= G): tfjs's loop with a transposed, contiguous right operand is the fastest form here.
   const scores = k.matMul(tf.reshape(q, [n, G, D]) as tf.Tensor3D, keys, false, true); // [n, G, L]
   const probs = tf.softmax(tf.add(scores, mask));
@@ -100,7 +102,7 @@ export function decodeMask(positions: Int32Array, kvHeads: number, groups: numbe
   const R = positions.length;
   const m = new Float32Array(R * kvHeads * groups * capacity).fill(MASKED);
   for (let r = 0; r < R; r++) {
-    for (let j = 0; j < kvHeads * groups; j++) m.fill(0, ((r * kvHeads * groups + j) * capacity), (r * kvHeads * groups + j) * capacity + positions[r] + 1);
+    for (let j = 0; j < kvHeads * groups; j++) m.fill(0, (r * kvHeads * groups + j) * capacity, (r * kvHeads * groups + j) * capacity + positions[r] + 1);
   }
   return tf.tensor3d(m, [R * kvHeads, groups, capacity]);
 }

@@ -40,7 +40,11 @@ export class KvCache {
       tf.tidy(() => {
         const rows = kernels.gatherRows(tf.reshape(t, [P, Hkv * T * D]), rowPrompt);
         // Every other tensor on this buffer is an intermediate that tidy disposes: the cache owns it alone.
-        return tf.pad(tf.reshape(rows, [rowPrompt.length * Hkv, T, D]), [[0, 0], [0, capacity - T], [0, 0]]) as tf.Tensor3D;
+        return tf.pad(tf.reshape(rows, [rowPrompt.length * Hkv, T, D]), [
+          [0, 0],
+          [0, capacity - T],
+          [0, 0],
+        ]) as tf.Tensor3D;
       });
     const keys = layers.map((l) => tf.keep(expand(l.keys)));
     const values = layers.map((l) => tf.keep(expand(l.values)));

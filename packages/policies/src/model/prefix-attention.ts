@@ -54,7 +54,12 @@ export function prefixBatchPositions(b: PrefixBatch, maxPositions: number): Int3
  * (a differentiable gather: their gradient is summed back into the one prefix). Same result as running each
  * sequence whole. Returns [P*Tp + R*Tc, H*D]; the caller owns it (call inside tf.tidy).
  */
-export function prefixAttention(k: TransformerKernels, qkv: tf.Tensor2D, b: PrefixBatch, heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>): tf.Tensor2D {
+export function prefixAttention(
+  k: TransformerKernels,
+  qkv: tf.Tensor2D,
+  b: PrefixBatch,
+  heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
+): tf.Tensor2D {
   const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const G = H / Hkv;
@@ -66,7 +71,8 @@ export function prefixAttention(k: TransformerKernels, qkv: tf.Tensor2D, b: Pref
   // Prefixes: plain causal attention within each prefix.
   const pOut = k.mergeHeads(causalProducts(k, p.q, p.kT, p.v, G, Tp), pd);
   // Continuations: keys and values = [own prefix's (gathered per row), own], one product each.
-  const perRow = (x: tf.Tensor3D): tf.Tensor3D => tf.reshape(embedding(k, tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
+  const perRow = (x: tf.Tensor3D): tf.Tensor3D =>
+    tf.reshape(embedding(k, tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
   const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
   const v = tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D; // [R*Hkv, Tp + Tc, D]
   const scores = tf.reshape(k.batchMatMul(c.q, kT), [R, Hkv * G, Tc, Tp + Tc]);

@@ -29,6 +29,8 @@ describe('transformer presets', () => {
 
   it('config validation reports every problem', () => {
     const bad = { ...transformerPreset('llama-tiny'), numHeads: 3, numKvHeads: 2, eosTokenId: 9999 };
-    expect(() => validateTransformerConfig(bad)).toThrow(/hiddenSize 32 is not a multiple of numHeads 3.*numHeads 3 is not a multiple of numKvHeads 2.*eosTokenId: 9999/);
+    expect(() => validateTransformerConfig(bad)).toThrow(
+      /hiddenSize 32 is not a multiple of numHeads 3.*numHeads 3 is not a multiple of numKvHeads 2.*eosTokenId: 9999/,
+    );
   });
 });

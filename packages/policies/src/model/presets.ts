@@ -42,7 +42,20 @@ export const TRANSFORMER_PRESETS = {
   /** Tests: grouped-query attention (4 heads, 2 KV heads), RoPE, SwiGLU. */
   'llama-tiny': { ...LLAMA_BASE, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositions: 128 },
   /** Tests: Qwen2 flavour (bias on q/k/v only, untied head). */
-  'qwen2-tiny': { ...LLAMA_BASE, family: 'qwen2', normEps: 1e-6, ropeTheta: 1000000, qkvBias: true, tieEmbeddings: false, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositions: 128 },
+  'qwen2-tiny': {
+    ...LLAMA_BASE,
+    family: 'qwen2',
+    normEps: 1e-6,
+    ropeTheta: 1000000,
+    qkvBias: true,
+    tieEmbeddings: false,
+    hiddenSize: 32,
+    numLayers: 2,
+    numHeads: 4,
+    numKvHeads: 2,
+    intermediateSize: 64,
+    maxPositions: 128,
+  },
   /** The benchmark's reference model: nanoGPT-style, 826k parameters without position embeddings, 64 positions. */
   'gpt2-bench': { ...GPT2_BASE, hiddenSize: 128, numLayers: 4, numHeads: 4, numKvHeads: 4, intermediateSize: 512, maxPositions: 64 },
   /** nanoGPT's shakespeare-char size (~10.8M). */

@@ -62,7 +62,8 @@ export function resolveWeights(c: TransformerConfig, variables: ReadonlyMap<stri
       qkv: { w: tf.concat([q.w, k.w, v.w], 1), b: q.b === undefined ? undefined : tf.concat([q.b, k.b as tf.Tensor1D, v.b as tf.Tensor1D]) },
       o: lin(`${l}.self_attn.o_proj`),
       mlpNorm: norm(`${l}.post_attention_layernorm`),
-      mlp: c.mlp === 'swiglu' ? [lin(`${l}.mlp.gate_proj`), lin(`${l}.mlp.up_proj`), lin(`${l}.mlp.down_proj`)] : [lin(`${l}.mlp.fc_in`), lin(`${l}.mlp.fc_out`)],
+      mlp:
+        c.mlp === 'swiglu' ? [lin(`${l}.mlp.gate_proj`), lin(`${l}.mlp.up_proj`), lin(`${l}.mlp.down_proj`)] : [lin(`${l}.mlp.fc_in`), lin(`${l}.mlp.fc_out`)],
     });
   }
   return {

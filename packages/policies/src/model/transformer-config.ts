@@ -9,7 +9,7 @@ const int = (minimum: number, description?: string) => Type.Integer({ minimum, .
 
 export const transformerConfigSchema = Type.Object(
   {
-    family: StringEnum(['gpt2', 'llama', 'qwen2'], { description: "what `model_type` says in a Hugging Face config.json" }),
+    family: StringEnum(['gpt2', 'llama', 'qwen2'], { description: 'what `model_type` says in a Hugging Face config.json' }),
     vocabSize: int(1),
     hiddenSize: int(1),
     numLayers: int(1),

@@ -115,7 +115,11 @@ export class Transformer {
       if (!ignorable) problems.push(`unexpected tensor ${name}`);
     }
     if (problems.length > 0) {
-      throw new SrlError('validation', `checkpoint does not match the ${config.family} config: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (and ${problems.length - 8} more)` : ''}`, { details: problems });
+      throw new SrlError(
+        'validation',
+        `checkpoint does not match the ${config.family} config: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (and ${problems.length - 8} more)` : ''}`,
+        { details: problems },
+      );
     }
     return new Transformer(config, values, kernels);
   }
@@ -152,7 +156,10 @@ export class Transformer {
   private checkBackend(): void {
     const want = this.kernels.backend;
     if (want !== null && tf.getBackend() !== want) {
-      throw new SrlError('runtime', `this model was created with the ${this.kernels.name} kernels for the ${want} backend, but the active backend is ${tf.getBackend()}; create the model after selecting its backend`);
+      throw new SrlError(
+        'runtime',
+        `this model was created with the ${this.kernels.name} kernels for the ${want} backend, but the active backend is ${tf.getBackend()}; create the model after selecting its backend`,
+      );
     }
   }
 
@@ -177,7 +184,8 @@ export class Transformer {
     let attention: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
     if (isPrefixBatch(batch)) {
       if (collectKv) throw new Error('forward: prefill needs a TokenBatch');
-      if (batch.prefixLength > c.maxPositions) throw new SrlError('validation', `prefix of ${batch.prefixLength} tokens exceeds maxPositions ${c.maxPositions}`);
+      if (batch.prefixLength > c.maxPositions)
+        throw new SrlError('validation', `prefix of ${batch.prefixLength} tokens exceeds maxPositions ${c.maxPositions}`);
       ids = prefixBatchIds(batch);
       positions = prefixBatchPositions(batch, c.maxPositions);
       attention = (qkv) => ({ out: prefixAttention(k, qkv, batch, heads) });
@@ -211,7 +219,8 @@ export class Transformer {
     const c = this.config;
     const D = this.headDim;
     for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
-    if (cache.kernels !== this.kernels) throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
+    if (cache.kernels !== this.kernels)
+      throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
     let attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D;
     const fused = this.kernels.decodeAttention;
     if (fused !== null) {

@@ -111,7 +111,10 @@ describe('GradientPool (data-parallel train steps)', () => {
     const model = Transformer.random({ ...transformerPreset('llama-tiny'), intermediateSize: 24 }, 7);
     const opt = new AdamW(model.variables);
     const before = tf.memory().numTensors;
-    await expect(trainStep(model, opt, { objective, items, learningRate: 1e-2, microBatchSize: 4 }, 0, broken)).rejects.toMatchObject({ kind: 'runtime', message: expect.stringContaining('gradient worker 1 failed') });
+    await expect(trainStep(model, opt, { objective, items, learningRate: 1e-2, microBatchSize: 4 }, 0, broken)).rejects.toMatchObject({
+      kind: 'runtime',
+      message: expect.stringContaining('gradient worker 1 failed'),
+    });
     expect(tf.memory().numTensors).toBe(before);
     await expect(trainStep(model, opt, { objective, items, learningRate: 1e-2, microBatchSize: 4 }, 0, broken)).rejects.toMatchObject({ kind: 'runtime' });
     await broken.dispose();

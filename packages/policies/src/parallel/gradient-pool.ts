@@ -57,7 +57,8 @@ export class GradientPool {
 
   /** Starts `lanes - 1` workers on `backend`, each building a replica of `config`. */
   static async start(options: { lanes: number; config: TransformerConfig; backend: BackendName; kernels: KernelSetName }): Promise<GradientPool> {
-    if (!(Number.isInteger(options.lanes) && options.lanes >= 2)) throw new SrlError('validation', `gradient pool of ${options.lanes} lanes, expected an integer >= 2`);
+    if (!(Number.isInteger(options.lanes) && options.lanes >= 2))
+      throw new SrlError('validation', `gradient pool of ${options.lanes} lanes, expected an integer >= 2`);
     const pool = new GradientPool(Array.from({ length: options.lanes - 1 }, spawn));
     try {
       await Promise.all(pool.workers.map((_, i) => pool.call(i, { type: 'init', config: options.config, backend: options.backend, kernels: options.kernels })));
@@ -85,7 +86,8 @@ export class GradientPool {
 
   private call(worker: number, message: ToWorker): Promise<FromWorker> {
     if (this.broken !== null) return Promise.reject(this.broken);
-    if (this.pending[worker] !== null) return Promise.reject(new SrlError('runtime', `gradient worker ${worker + 1} is busy: train steps on one policy must not overlap`));
+    if (this.pending[worker] !== null)
+      return Promise.reject(new SrlError('runtime', `gradient worker ${worker + 1} is busy: train steps on one policy must not overlap`));
     const w = this.workers[worker];
     w.ref();
     return new Promise<FromWorker>((resolve, reject) => {
@@ -106,7 +108,10 @@ export class GradientPool {
   }
 
   private fail(worker: number, cause: Error): void {
-    this.broken ??= new SrlError('runtime', `gradient worker ${worker + 1} stopped: ${cause.message}. The policy's workers cannot be used any more; create the policy again (or set workers: 1)`);
+    this.broken ??= new SrlError(
+      'runtime',
+      `gradient worker ${worker + 1} stopped: ${cause.message}. The policy's workers cannot be used any more; create the policy again (or set workers: 1)`,
+    );
     const p = this.pending[worker];
     this.pending[worker] = null;
     p?.reject(this.broken);

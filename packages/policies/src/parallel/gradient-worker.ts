@@ -52,7 +52,17 @@ function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
       out.push({ index, loss: 0, grads: null, logprobs: logprobs.subarray(0, 0), entropies: entropies.subarray(0, 0) });
       continue;
     }
-    const r = chunkGradient({ model: m, objective: msg.objective, plan, chunk: msg.items.slice(first, end), from, to, temperature: msg.temperature, logprobs, entropies });
+    const r = chunkGradient({
+      model: m,
+      objective: msg.objective,
+      plan,
+      chunk: msg.items.slice(first, end),
+      from,
+      to,
+      temperature: msg.temperature,
+      logprobs,
+      entropies,
+    });
     // wasm's dataSync is a fresh copy off the heap; other backends may hand out their own storage.
     const grads = r.grads.map((g) => (tf.getBackend() === 'wasm' ? (g.dataSync() as Float32Array) : Float32Array.from(g.dataSync() as Float32Array)));
     tf.dispose(r.grads);

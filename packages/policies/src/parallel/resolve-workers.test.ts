@@ -15,7 +15,13 @@ describe('resolveWorkers', () => {
 
   it('is declared in the policy schema: an integer >= 1 or "auto"', () => {
     const workers = (tfjsTransformerPlugin.optionsSchema as unknown as { properties: Record<string, unknown> }).properties.workers;
-    expect(JSON.parse(JSON.stringify(workers))).toEqual({ anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', enum: ['auto'] }], description: expect.any(String) });
+    expect(JSON.parse(JSON.stringify(workers))).toEqual({
+      anyOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'string', enum: ['auto'] },
+      ],
+      description: expect.any(String),
+    });
     const validate = createAjv().compile(tfjsTransformerPlugin.optionsSchema);
     for (const ok of [1, 2, 'auto']) expect(validate({ workers: ok }), String(ok)).toBe(true);
     for (const bad of [0, 1.5, 'all']) expect(validate({ workers: bad }), String(bad)).toBe(false);

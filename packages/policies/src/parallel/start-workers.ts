@@ -13,8 +13,21 @@ import { splitLanes } from './split-lanes';
  * micro-batch, prompt groups kept whole where they fit) so every lane has work; that changes only the order
  * of the float32 gradient sum. With enough micro-batches the plan is the one a single thread uses.
  */
-export function planChunks<T extends TrainingItem>(items: readonly T[], size: number | undefined, budgetBytes: number, model: Transformer, lanes: number): T[][] {
-  const plan = (maxItems?: number): T[][] => planMicroBatches(items, { size: size !== undefined && size > 0 && maxItems !== undefined ? Math.min(size, maxItems) : size, budgetBytes, maxItems, config: model.config, training: true });
+export function planChunks<T extends TrainingItem>(
+  items: readonly T[],
+  size: number | undefined,
+  budgetBytes: number,
+  model: Transformer,
+  lanes: number,
+): T[][] {
+  const plan = (maxItems?: number): T[][] =>
+    planMicroBatches(items, {
+      size: size !== undefined && size > 0 && maxItems !== undefined ? Math.min(size, maxItems) : size,
+      budgetBytes,
+      maxItems,
+      config: model.config,
+      training: true,
+    });
   const chunks = plan();
   return lanes > 1 && chunks.length < lanes && items.length > 1 ? plan(Math.ceil(items.length / lanes)) : chunks;
 }
@@ -33,13 +46,18 @@ export interface RemoteShare {
  * Sends the micro-batches after the main thread's share to `pool`'s workers, with the main copy's current
  * weights (so each replica computes with exactly the weights the main thread uses), and returns at once.
  */
-export function startWorkers(pool: GradientPool, step: { model: Transformer; input: TrainStepInput; temperature: number; bounds: Array<[number, number]>; chunks: TrainingItem[][] }): RemoteShare {
+export function startWorkers(
+  pool: GradientPool,
+  step: { model: Transformer; input: TrainStepInput; temperature: number; bounds: Array<[number, number]>; chunks: TrainingItem[][] },
+): RemoteShare {
   const costs = step.chunks.map((c) => passShape(c).positions);
   const starts = splitLanes(costs, pool.lanes);
   const abort = new Int32Array(new SharedArrayBuffer(4));
   const stop = (): void => void Atomics.store(abort, 0, 1);
   step.input.signal?.addEventListener('abort', stop, { once: true });
-  const weights = [...step.model.variables.values()].map((v) => tf.getBackend() === 'wasm' ? (v.dataSync() as Float32Array) : Float32Array.from(v.dataSync() as Float32Array));
+  const weights = [...step.model.variables.values()].map((v) =>
+    tf.getBackend() === 'wasm' ? (v.dataSync() as Float32Array) : Float32Array.from(v.dataSync() as Float32Array),
+  );
   const { objective, items } = step.input;
   const shares: Array<Promise<WorkerChunk[] | null>> = [];
   for (let lane = 1; lane < pool.lanes; lane++) {

@@ -18,7 +18,9 @@ export const openAiCompatibleOptions = Type.Object(
     maxRetries: Default(Type.Integer({ minimum: 0, description: 'retries with backoff on 408/409/429/5xx and dropped connections' }), 4),
     /** `logprobs: true` / `logprobs: 0` in the request. */
     logprobs: Default(Type.Boolean({ description: "request the sampled tokens' log-probs" }), true),
-    chatTemplate: Type.Optional(Type.String({ minLength: 1, description: 'completions endpoint: template for chat prompts (chatml, qwen2, llama-3, plain, or Jinja)' })),
+    chatTemplate: Type.Optional(
+      Type.String({ minLength: 1, description: 'completions endpoint: template for chat prompts (chatml, qwen2, llama-3, plain, or Jinja)' }),
+    ),
     /** Merged into every request body (vLLM/SGLang extensions such as `top_k`, `return_tokens_as_token_ids`). */
     extraBody: Default(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'extra request fields (e.g. {"top_k": 20} for vLLM)' }), {}),
   },

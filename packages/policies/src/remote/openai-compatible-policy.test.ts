@@ -27,27 +27,84 @@ const reply = (res: ServerResponse, status: number, body: unknown, headers: Reco
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 };
 const options = (baseURL: string, extra: Partial<OpenAiCompatibleOptions> = {}): OpenAiCompatibleOptions => ({
-  baseURL, model: 'm', endpoint: 'chat', concurrency: 2, timeoutMs: 10_000, maxRetries: 3, logprobs: true, extraBody: {}, ...extra,
+  baseURL,
+  model: 'm',
+  endpoint: 'chat',
+  concurrency: 2,
+  timeoutMs: 10_000,
+  maxRetries: 3,
+  logprobs: true,
+  extraBody: {},
+  ...extra,
 });
-const chatChoice = (content: string, extra: Record<string, unknown> = {}) => ({ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null, ...extra });
+const chatChoice = (content: string, extra: Record<string, unknown> = {}) => ({
+  index: 0,
+  message: { role: 'assistant', content },
+  finish_reason: 'stop',
+  logprobs: null,
+  ...extra,
+});
 
 describe('OpenAiCompatiblePolicy', () => {
   it('sends the sampling parameters and reads choices, logprobs and finish reasons', async () => {
     const server = await scripted((body, _req, res) =>
       reply(res, 200, {
-        id: 'x', object: 'chat.completion', created: 0, model: 'm',
-        choices: Array.from({ length: body.n as number }, (_, i) => chatChoice(`a${i}`, { index: i, finish_reason: i === 0 ? 'length' : 'stop', stop_reason: i === 1 ? null : '\n', logprobs: { content: [{ token: 'a', logprob: -0.5, bytes: [97], top_logprobs: [] }] } })),
+        id: 'x',
+        object: 'chat.completion',
+        created: 0,
+        model: 'm',
+        choices: Array.from({ length: body.n as number }, (_, i) =>
+          chatChoice(`a${i}`, {
+            index: i,
+            finish_reason: i === 0 ? 'length' : 'stop',
+            stop_reason: i === 1 ? null : '\n',
+            logprobs: { content: [{ token: 'a', logprob: -0.5, bytes: [97], top_logprobs: [] }] },
+          }),
+        ),
       }),
     );
     const policy = new OpenAiCompatiblePolicy(options(server.baseURL));
-    const [g] = await policy.generate([[{ role: 'system', content: 's' }, { role: 'user', content: 'q' }]], { n: 3, temperature: 0.7, topP: 0.9, maxTokens: 5, stop: ['\n'], seed: 11 });
-    expect(server.bodies[0]).toEqual({ model: 'm', n: 3, temperature: 0.7, top_p: 0.9, max_tokens: 5, stop: ['\n'], seed: 11, logprobs: true, messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'q' }] });
-    expect(g.samples.map((s) => [s.text, s.finishReason, s.logprobs])).toEqual([['a0', 'length', [-0.5]], ['a1', 'eos', [-0.5]], ['a2', 'stop', [-0.5]]]);
+    const [g] = await policy.generate(
+      [
+        [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'q' },
+        ],
+      ],
+      { n: 3, temperature: 0.7, topP: 0.9, maxTokens: 5, stop: ['\n'], seed: 11 },
+    );
+    expect(server.bodies[0]).toEqual({
+      model: 'm',
+      n: 3,
+      temperature: 0.7,
+      top_p: 0.9,
+      max_tokens: 5,
+      stop: ['\n'],
+      seed: 11,
+      logprobs: true,
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'q' },
+      ],
+    });
+    expect(g.samples.map((s) => [s.text, s.finishReason, s.logprobs])).toEqual([
+      ['a0', 'length', [-0.5]],
+      ['a1', 'eos', [-0.5]],
+      ['a2', 'stop', [-0.5]],
+    ]);
     expect(g.samples[0].tokenIds).toEqual([]); // plain token strings carry no ids
   });
 
   it('asks again when a server returns fewer choices than n; no logprobs from the server means none in the sample', async () => {
-    const server = await scripted((_b, _req, res) => reply(res, 200, { id: 'x', object: 'text_completion', created: 0, model: 'm', choices: [{ index: 0, text: 't', finish_reason: 'stop', logprobs: null }] }));
+    const server = await scripted((_b, _req, res) =>
+      reply(res, 200, {
+        id: 'x',
+        object: 'text_completion',
+        created: 0,
+        model: 'm',
+        choices: [{ index: 0, text: 't', finish_reason: 'stop', logprobs: null }],
+      }),
+    );
     const policy = new OpenAiCompatiblePolicy(options(server.baseURL, { endpoint: 'completions', logprobs: false }));
     const [g] = await policy.generate(['p'], { n: 3, maxTokens: 4 });
     expect(server.bodies.map((b) => b.n)).toEqual([3, 2, 1]);
@@ -88,9 +145,13 @@ describe('OpenAiCompatiblePolicy', () => {
     expect((error as Error).message).toMatch(new RegExp(`${server.baseURL}/chat/completions answered HTTP 404: .*does not exist.*check baseURL`));
     expect(calls).toBe(1);
     calls = 0;
-    await expect(new OpenAiCompatiblePolicy(options(server.baseURL, { maxRetries: 2 })).generate(['q'], { maxTokens: 1 })).rejects.toThrow(/answered HTTP 500: .*after 2 retries/);
+    await expect(new OpenAiCompatiblePolicy(options(server.baseURL, { maxRetries: 2 })).generate(['q'], { maxTokens: 1 })).rejects.toThrow(
+      /answered HTTP 500: .*after 2 retries/,
+    );
     expect(calls).toBe(3);
-    await expect(new OpenAiCompatiblePolicy(options('http://127.0.0.1:9/v1', { maxRetries: 0 })).generate(['q'], { maxTokens: 1 })).rejects.toThrow(/http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions: cannot connect/);
+    await expect(new OpenAiCompatiblePolicy(options('http://127.0.0.1:9/v1', { maxRetries: 0 })).generate(['q'], { maxTokens: 1 })).rejects.toThrow(
+      /http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions: cannot connect/,
+    );
   });
 
   it('reads the key from apiKeyEnv and refuses a missing variable', async () => {
@@ -103,7 +164,9 @@ describe('OpenAiCompatiblePolicy', () => {
     await new OpenAiCompatiblePolicy(options(server.baseURL, { apiKeyEnv: 'SRL_TEST_KEY' })).generate(['q'], { maxTokens: 1 });
     expect(auth).toBe('Bearer sk-test');
     delete process.env.SRL_TEST_KEY;
-    expect(() => new OpenAiCompatiblePolicy(options(server.baseURL, { apiKeyEnv: 'SRL_TEST_KEY' }))).toThrow(/SRL_TEST_KEY, but that environment variable is not set/);
+    expect(() => new OpenAiCompatiblePolicy(options(server.baseURL, { apiKeyEnv: 'SRL_TEST_KEY' }))).toThrow(
+      /SRL_TEST_KEY, but that environment variable is not set/,
+    );
   });
 
   it('is a registered policy plugin that a training stage refuses, pointing to srl export and srl serve reward', async () => {

@@ -38,7 +38,11 @@ export class OpenAiCompatiblePolicy implements Policy {
     let apiKey = options.apiKey;
     if (apiKey === undefined && options.apiKeyEnv !== undefined) {
       apiKey = process.env[options.apiKeyEnv];
-      if (!apiKey) throw new SrlError('validation', `openai-compatible: apiKeyEnv names ${options.apiKeyEnv}, but that environment variable is not set; export it or pass apiKey`);
+      if (!apiKey)
+        throw new SrlError(
+          'validation',
+          `openai-compatible: apiKeyEnv names ${options.apiKeyEnv}, but that environment variable is not set; export it or pass apiKey`,
+        );
     }
     // Local servers (vLLM without --api-key, llama.cpp, srl serve policy) take no key; the SDK needs a string.
     this.client = new OpenAI({ baseURL: options.baseURL, apiKey: apiKey ?? 'none', timeout: options.timeoutMs, maxRetries: options.maxRetries });
@@ -53,7 +57,10 @@ export class OpenAiCompatiblePolicy implements Policy {
   formatPrompt(prompt: Prompt): string {
     if (typeof prompt === 'string') return prompt;
     if (this.template === null && this.options.endpoint === 'completions') {
-      throw new SrlError('validation', `openai-compatible: the completions endpoint takes text, but this prompt is a chat; set endpoint: "chat" (the server applies the model's chat template) or chatTemplate (e.g. "chatml") to render it here`);
+      throw new SrlError(
+        'validation',
+        `openai-compatible: the completions endpoint takes text, but this prompt is a chat; set endpoint: "chat" (the server applies the model's chat template) or chatTemplate (e.g. "chatml") to render it here`,
+      );
     }
     return renderChatTemplate({ template: this.template ?? resolveChatTemplate('plain'), messages: prompt, addGenerationPrompt: true });
   }
@@ -104,18 +111,28 @@ export class OpenAiCompatiblePolicy implements Policy {
     try {
       if (this.options.endpoint === 'chat') {
         const messages = typeof prompt === 'string' ? [{ role: 'user' as const, content: prompt }] : prompt;
-        const body = { ...this.body(params), messages: messages.map((m: ChatMessage) => ({ role: m.role, content: m.content })), ...(this.options.logprobs ? { logprobs: true } : {}) };
+        const body = {
+          ...this.body(params),
+          messages: messages.map((m: ChatMessage) => ({ role: m.role, content: m.content })),
+          ...(this.options.logprobs ? { logprobs: true } : {}),
+        };
         const res = await this.client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
         return res.choices.map((c) => {
           const content = c.logprobs?.content ?? [];
-          return toSample(c.message.content ?? '', c.finish_reason, (c as { stop_reason?: unknown }).stop_reason, { tokens: content.map((t) => t.token), logprobs: content.map((t) => t.logprob) });
+          return toSample(c.message.content ?? '', c.finish_reason, (c as { stop_reason?: unknown }).stop_reason, {
+            tokens: content.map((t) => t.token),
+            logprobs: content.map((t) => t.logprob),
+          });
         });
       }
       const body = { ...this.body(params), prompt: this.formatPrompt(prompt), ...(this.options.logprobs ? { logprobs: 0 } : {}) };
       const res = await this.client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming);
       return res.choices.map((c) => {
         const lp = c.logprobs;
-        return toSample(c.text, c.finish_reason, (c as { stop_reason?: unknown }).stop_reason, { tokens: lp?.tokens ?? [], logprobs: (lp?.token_logprobs ?? []).map((x) => x ?? Number.NaN) });
+        return toSample(c.text, c.finish_reason, (c as { stop_reason?: unknown }).stop_reason, {
+          tokens: lp?.tokens ?? [],
+          logprobs: (lp?.token_logprobs ?? []).map((x) => x ?? Number.NaN),
+        });
       });
     } catch (error) {
       throw this.describe(error);
@@ -124,15 +141,29 @@ export class OpenAiCompatiblePolicy implements Policy {
 
   private describe(error: unknown): SrlError {
     const url = this.url();
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return new SrlError('runtime', `${url}: no answer within timeoutMs = ${this.options.timeoutMs} (after ${this.options.maxRetries} retries); raise timeoutMs or check the server`, { cause: error });
-    if (error instanceof OpenAI.APIConnectionError) return new SrlError('runtime', `${url}: cannot connect (${(error.cause as Error | undefined)?.message ?? error.message}) after ${this.options.maxRetries} retries; is the server running at baseURL ${this.options.baseURL}?`, { cause: error });
+    if (error instanceof OpenAI.APIConnectionTimeoutError)
+      return new SrlError(
+        'runtime',
+        `${url}: no answer within timeoutMs = ${this.options.timeoutMs} (after ${this.options.maxRetries} retries); raise timeoutMs or check the server`,
+        { cause: error },
+      );
+    if (error instanceof OpenAI.APIConnectionError)
+      return new SrlError(
+        'runtime',
+        `${url}: cannot connect (${(error.cause as Error | undefined)?.message ?? error.message}) after ${this.options.maxRetries} retries; is the server running at baseURL ${this.options.baseURL}?`,
+        { cause: error },
+      );
     if (error instanceof OpenAI.APIError) {
       const hint =
-        error.status === 401 || error.status === 403 ? 'check apiKey / apiKeyEnv'
-        : error.status === 404 ? `check baseURL (it usually ends in /v1), model "${this.options.model}" and endpoint "${this.options.endpoint}"`
-        : error.status === 400 ? 'the server refused the request parameters'
-        : error.status === 429 || (error.status ?? 0) >= 500 ? `still failing after ${this.options.maxRetries} retries; raise maxRetries or lower concurrency`
-        : 'unexpected status';
+        error.status === 401 || error.status === 403
+          ? 'check apiKey / apiKeyEnv'
+          : error.status === 404
+            ? `check baseURL (it usually ends in /v1), model "${this.options.model}" and endpoint "${this.options.endpoint}"`
+            : error.status === 400
+              ? 'the server refused the request parameters'
+              : error.status === 429 || (error.status ?? 0) >= 500
+                ? `still failing after ${this.options.maxRetries} retries; raise maxRetries or lower concurrency`
+                : 'unexpected status';
       return new SrlError('runtime', `${url} answered HTTP ${error.status}: ${error.message} (${hint})`, { cause: error });
     }
     if (error instanceof SrlError) return error;

@@ -45,7 +45,9 @@ describe('ByteTokenizer', () => {
   });
 
   it('uses ChatML by default and stops on <|eos|> and <|im_end|>', () => {
-    expect(tok.applyChatTemplate([{ role: 'user', content: 'Hi' }], { addGenerationPrompt: true })).toBe('<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n');
+    expect(tok.applyChatTemplate([{ role: 'user', content: 'Hi' }], { addGenerationPrompt: true })).toBe(
+      '<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n',
+    );
     expect(tok.stopTokenIds).toEqual([257, 260]);
     const plain = new ByteTokenizer({ chatTemplate: 'plain' });
     expect(plain.stopTokenIds).toEqual([257]);

@@ -46,8 +46,9 @@ export class ByteTokenizer implements Tokenizer {
     }
     this.vocabSize = 256 + this.specialTokens.length;
     this.chatTemplate = resolveChatTemplate(options.chatTemplate ?? 'chatml');
-    this.stopTokenIds = [this.eosTokenId, ...stopTokensFor(this.chatTemplate, this.specialTokens).map((t) => this.specialIds.get(t)!)]
-      .filter((id, i, all) => all.indexOf(id) === i);
+    this.stopTokenIds = [this.eosTokenId, ...stopTokensFor(this.chatTemplate, this.specialTokens).map((t) => this.specialIds.get(t)!)].filter(
+      (id, i, all) => all.indexOf(id) === i,
+    );
     // Longest first, so that a special token that prefixes another never wins over it.
     const alternatives = [...this.specialTokens].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.splitter = new RegExp(alternatives.join('|'), 'g');
@@ -61,7 +62,10 @@ export class ByteTokenizer implements Tokenizer {
     }
     const builtins = [config.bos_token, config.eos_token, config.pad_token, ...specials.slice(0, 2)];
     if (JSON.stringify(builtins) !== JSON.stringify(BYTE_SPECIAL_TOKENS)) {
-      throw new SrlError('validation', `${source}: byte tokenizer special tokens are ${JSON.stringify(builtins)}, expected ${JSON.stringify(BYTE_SPECIAL_TOKENS)}`);
+      throw new SrlError(
+        'validation',
+        `${source}: byte tokenizer special tokens are ${JSON.stringify(builtins)}, expected ${JSON.stringify(BYTE_SPECIAL_TOKENS)}`,
+      );
     }
     const template = chatTemplate ?? (typeof config.chat_template === 'string' ? config.chat_template : undefined);
     return new ByteTokenizer({ chatTemplate: template, extraSpecialTokens: specials.slice(2) as string[] });

@@ -8,10 +8,16 @@ describe('built-in chat templates', () => {
   it('chatml', () => {
     const text = renderChatTemplate({
       template: resolveChatTemplate('chatml'),
-      messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'Sum 2 and 3' }],
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello' },
+        { role: 'user', content: 'Sum 2 and 3' },
+      ],
       addGenerationPrompt: true,
     });
-    expect(text).toBe('<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n<|im_start|>user\nSum 2 and 3<|im_end|>\n<|im_start|>assistant\n');
+    expect(text).toBe(
+      '<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n<|im_start|>user\nSum 2 and 3<|im_end|>\n<|im_start|>assistant\n',
+    );
   });
 
   it('llama-2 with a system prompt folded into the first [INST]', () => {
@@ -42,7 +48,10 @@ describe('built-in chat templates', () => {
   it('llama-3 header ids, content trimmed', () => {
     const text = renderChatTemplate({
       template: BUILTIN_CHAT_TEMPLATES['llama-3'],
-      messages: [{ role: 'system', content: 'S' }, { role: 'user', content: '  Hi  ' }],
+      messages: [
+        { role: 'system', content: 'S' },
+        { role: 'user', content: '  Hi  ' },
+      ],
       addGenerationPrompt: true,
       specialTokens: { bos_token: '<|begin_of_text|>' },
     });
@@ -55,7 +64,12 @@ describe('built-in chat templates', () => {
   it('plain User:/Assistant:', () => {
     const text = renderChatTemplate({
       template: BUILTIN_CHAT_TEMPLATES.plain,
-      messages: [{ role: 'system', content: 'Solve it.' }, { role: 'user', content: '1+1?' }, { role: 'assistant', content: '2' }, { role: 'user', content: '2+2?' }],
+      messages: [
+        { role: 'system', content: 'Solve it.' },
+        { role: 'user', content: '1+1?' },
+        { role: 'assistant', content: '2' },
+        { role: 'user', content: '2+2?' },
+      ],
       addGenerationPrompt: true,
     });
     expect(text).toBe('Solve it.\n\nUser: 1+1?\n\nAssistant: 2\n\nUser: 2+2?\n\nAssistant:');

@@ -107,7 +107,10 @@ describe('HfTokenizer over a tiny Qwen2-style BPE', () => {
     expect(reloaded.chatTemplate).toBe(BUILTIN_CHAT_TEMPLATES.chatml);
     expect(reloaded.eosTokenId).toBe(276);
     expect(JSON.parse(readFileSync(path.join(out, 'tokenizer.json'), 'utf8'))).toEqual(tinyQwen2TokenizerJson());
-    expect(JSON.parse(readFileSync(path.join(out, 'tokenizer_config.json'), 'utf8'))).toEqual({ ...tinyQwen2TokenizerConfig(), chat_template: BUILTIN_CHAT_TEMPLATES.chatml });
+    expect(JSON.parse(readFileSync(path.join(out, 'tokenizer_config.json'), 'utf8'))).toEqual({
+      ...tinyQwen2TokenizerConfig(),
+      chat_template: BUILTIN_CHAT_TEMPLATES.chatml,
+    });
   });
 
   it('takes chat_template.jinja when the config has no template', () => {

@@ -43,7 +43,6 @@ function configTemplate(config: Record<string, unknown>): string | null {
   return null;
 }
 
-
 export class HfTokenizer implements Tokenizer {
   readonly kind = 'hf' as const;
   readonly vocabSize: number;
@@ -124,7 +123,12 @@ export class HfTokenizer implements Tokenizer {
   }
 
   applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string {
-    return renderChatTemplate({ template: this.chatTemplate, messages, addGenerationPrompt: options.addGenerationPrompt, specialTokens: this.specialTokenText });
+    return renderChatTemplate({
+      template: this.chatTemplate,
+      messages,
+      addGenerationPrompt: options.addGenerationPrompt,
+      specialTokens: this.specialTokenText,
+    });
   }
 
   /** Writes the original tokenizer.json and the config (with the chat template in use, so it reloads the same). */

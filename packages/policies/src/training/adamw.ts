@@ -95,7 +95,8 @@ export class AdamW {
   }
 
   state(): AdamWState {
-    const read = (vars: Map<string, tf.Variable>): Map<string, Float32Array> => new Map([...vars].map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+    const read = (vars: Map<string, tf.Variable>): Map<string, Float32Array> =>
+      new Map([...vars].map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
     return { step: this.t, m: read(this.m), v: read(this.v) };
   }
 
@@ -104,14 +105,18 @@ export class AdamW {
     const problems: string[] = [];
     if (!(Number.isInteger(state.step) && state.step >= 0)) problems.push(`step ${state.step}, expected an integer >= 0`);
     for (const [name, p] of this.params) {
-      for (const [kind, map] of [['m', state.m], ['v', state.v]] as const) {
+      for (const [kind, map] of [
+        ['m', state.m],
+        ['v', state.v],
+      ] as const) {
         const a = map.get(name);
         if (a === undefined) problems.push(`${kind} of ${name} is missing`);
         else if (a.length !== p.size) problems.push(`${kind} of ${name} has ${a.length} values, expected ${p.size}`);
       }
     }
     for (const name of state.m.keys()) if (!this.params.has(name)) problems.push(`state for unknown parameter ${name}`);
-    if (problems.length > 0) throw new SrlError('validation', `optimizer state does not match the model: ${problems.slice(0, 5).join('; ')}`, { details: problems });
+    if (problems.length > 0)
+      throw new SrlError('validation', `optimizer state does not match the model: ${problems.slice(0, 5).join('; ')}`, { details: problems });
     this.t = state.step;
     for (const [name, p] of this.params) {
       tf.tidy(() => {

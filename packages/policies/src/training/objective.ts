@@ -40,8 +40,10 @@ export function planTokens(objective: TrainingObjective, items: readonly Trainin
     if (!(objective.clipLow >= 0 && objective.clipLow < 1)) problems.push(`clipLow ${objective.clipLow}, expected a number in [0, 1)`);
     if (!(objective.clipHigh >= 0)) problems.push(`clipHigh ${objective.clipHigh}, expected >= 0`);
     if (!(objective.klBeta >= 0)) problems.push(`klBeta ${objective.klBeta}, expected >= 0`);
-    if (objective.aggregation !== 'token-mean' && objective.aggregation !== 'sequence-mean') problems.push(`aggregation ${JSON.stringify(objective.aggregation)}, expected token-mean or sequence-mean`);
-    if (objective.temperature !== undefined && !(objective.temperature >= 0 && Number.isFinite(objective.temperature))) problems.push(`temperature ${objective.temperature}, expected a finite number >= 0`);
+    if (objective.aggregation !== 'token-mean' && objective.aggregation !== 'sequence-mean')
+      problems.push(`aggregation ${JSON.stringify(objective.aggregation)}, expected token-mean or sequence-mean`);
+    if (objective.temperature !== undefined && !(objective.temperature >= 0 && Number.isFinite(objective.temperature)))
+      problems.push(`temperature ${objective.temperature}, expected a finite number >= 0`);
   } else if (objective.kind !== 'cross-entropy') {
     problems.push(`objective kind ${JSON.stringify((objective as { kind: unknown }).kind)}, expected cross-entropy or clipped-policy-gradient`);
   }

@@ -19,7 +19,16 @@ const prompts = [
   [1, 50, 51],
   [1, 60, 61, 62, 63, 64],
 ];
-const completions = [[70, 71, 72, 73, 74], [80], [90, 91, 92], [100, 101, 102, 103, 104, 105, 106], [110, 111], [120, 121, 122, 123], [130, 131, 132], [140, 141, 142, 143, 144]];
+const completions = [
+  [70, 71, 72, 73, 74],
+  [80],
+  [90, 91, 92],
+  [100, 101, 102, 103, 104, 105, 106],
+  [110, 111],
+  [120, 121, 122, 123],
+  [130, 131, 132],
+  [140, 141, 142, 143, 144],
+];
 
 function items(model: Transformer): TrainingItem[] {
   const base = completions.map((c, i) => ({ promptTokenIds: [...prompts[i % 3]], completionTokenIds: c }));
@@ -34,7 +43,12 @@ function items(model: Transformer): TrainingItem[] {
 }
 
 /** Loss and gradients of one pass over `packed`, by parameter name (plain tensors the caller disposes). */
-function lossAndGrads(model: Transformer, all: TrainingItem[], objective: TrainingObjective, packed: SequenceBatch): { loss: number; grads: Map<string, Float32Array> } {
+function lossAndGrads(
+  model: Transformer,
+  all: TrainingItem[],
+  objective: TrainingObjective,
+  packed: SequenceBatch,
+): { loss: number; grads: Map<string, Float32Array> } {
   const plan = planTokens(objective, all);
   const temperature = objective.kind === 'clipped-policy-gradient' ? (objective.temperature ?? 1) : 1;
   const vars = [...model.variables.values()];

@@ -12,12 +12,18 @@ import { microBatches } from './sequence-batch';
  * transients. float32 throughout. An estimate for sizing micro-batches, calibrated on tfjs's peak bytes of a
  * quickstart-sized SFT step (estimated 1.2 GB, measured 1.1 GB), not an accounting.
  */
-export function passBytes(shape: PassShape, c: Pick<TransformerConfig, 'hiddenSize' | 'numHeads' | 'numKvHeads' | 'intermediateSize' | 'numLayers' | 'vocabSize'>, training: boolean): number {
+export function passBytes(
+  shape: PassShape,
+  c: Pick<TransformerConfig, 'hiddenSize' | 'numHeads' | 'numKvHeads' | 'intermediateSize' | 'numLayers' | 'vocabSize'>,
+  training: boolean,
+): number {
   const D = c.hiddenSize / c.numHeads;
   const perPosition = 12 * c.hiddenSize + 3 * (c.numHeads + 2 * c.numKvHeads) * D + 6 * c.intermediateSize;
   const scores = c.numHeads * shape.scores;
   const logits = shape.outputs * c.vocabSize;
-  const floats = training ? c.numLayers * (shape.positions * perPosition + 6 * scores) + 5 * scores + 4 * logits : shape.positions * perPosition + 3 * scores + 3 * logits;
+  const floats = training
+    ? c.numLayers * (shape.positions * perPosition + 6 * scores) + 5 * scores + 4 * logits
+    : shape.positions * perPosition + 3 * scores + 3 * logits;
   return 4 * floats;
 }
 
@@ -34,7 +40,8 @@ export function planMicroBatches<T extends ScoredSequence>(
   if (options.size !== undefined && options.size > 0) return microBatches(items, options.size);
   if (!(options.budgetBytes >= 0)) throw new SrlError('validation', `memory budget ${options.budgetBytes} bytes, expected >= 0`);
   const fits = (chunk: readonly T[]): boolean =>
-    (options.maxItems === undefined || chunk.length <= options.maxItems) && (options.budgetBytes === 0 || passBytes(passShape(chunk), options.config, options.training) <= options.budgetBytes);
+    (options.maxItems === undefined || chunk.length <= options.maxItems) &&
+    (options.budgetBytes === 0 || passBytes(passShape(chunk), options.config, options.training) <= options.budgetBytes);
   const { promptOf } = promptGroups(items);
   const runs: T[][] = [];
   items.forEach((item, i) => (i > 0 && promptOf[i] === promptOf[i - 1] ? runs[runs.length - 1].push(item) : runs.push([item])));

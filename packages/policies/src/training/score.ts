@@ -12,7 +12,13 @@ import { planMicroBatches } from './plan-micro-batches';
  * Passes hold at most `maxItems` sequences and fit `memoryBudgetBytes` (0 = no limit); sequences with equal
  * prompts in a pass share one pass over the prompt (pack-batch.ts). Leaves no tensors behind.
  */
-export function scoreSequences(model: Transformer, sequences: readonly ScoredSequence[], maxItems?: number, temperature = 1, memoryBudgetBytes = 0): SequenceScores[] {
+export function scoreSequences(
+  model: Transformer,
+  sequences: readonly ScoredSequence[],
+  maxItems?: number,
+  temperature = 1,
+  memoryBudgetBytes = 0,
+): SequenceScores[] {
   const out: SequenceScores[] = [];
   if (sequences.length === 0) return out;
   for (const chunk of planMicroBatches(sequences, { maxItems, budgetBytes: memoryBudgetBytes, config: model.config, training: false })) {

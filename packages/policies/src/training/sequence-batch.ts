@@ -27,11 +27,14 @@ export interface SequenceLimits {
 export function validateSequences(items: readonly ScoredSequence[], limits: SequenceLimits): void {
   if (items.length === 0) throw new SrlError('validation', 'no sequences to pack');
   items.forEach((s, i) => {
-    if (s.promptTokenIds.length === 0) throw new SrlError('validation', `sequence ${i} has an empty prompt; the first completion token needs a token before it (e.g. BOS)`);
+    if (s.promptTokenIds.length === 0)
+      throw new SrlError('validation', `sequence ${i} has an empty prompt; the first completion token needs a token before it (e.g. BOS)`);
     const total = s.promptTokenIds.length + s.completionTokenIds.length;
-    if (total > limits.maxPositions) throw new SrlError('validation', `sequence ${i} has ${total} tokens, more than the model's maxPositions ${limits.maxPositions}`);
+    if (total > limits.maxPositions)
+      throw new SrlError('validation', `sequence ${i} has ${total} tokens, more than the model's maxPositions ${limits.maxPositions}`);
     for (const t of [...s.promptTokenIds, ...s.completionTokenIds]) {
-      if (!(Number.isInteger(t) && t >= 0 && t < limits.vocabSize)) throw new SrlError('validation', `sequence ${i} has token id ${t}, expected an integer in [0, ${limits.vocabSize})`);
+      if (!(Number.isInteger(t) && t >= 0 && t < limits.vocabSize))
+        throw new SrlError('validation', `sequence ${i} has token id ${t}, expected an integer in [0, ${limits.vocabSize})`);
     }
   });
 }

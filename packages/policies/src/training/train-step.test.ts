@@ -25,10 +25,15 @@ for (const preset of ['gpt2-tiny', 'llama-tiny']) {
       const model = Transformer.random(transformerPreset(preset), 1);
       const opt = new AdamW(model.variables, { kernels: model.kernels });
       const losses: number[] = [];
-      for (let i = 0; i < 120; i++) losses.push((await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 })).loss);
+      for (let i = 0; i < 120; i++)
+        losses.push((await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-2, maxGradNorm: 1 })).loss);
       expect(losses[0]).toBeGreaterThan(5); // ~ln(256) at init
       expect(losses[losses.length - 1]).toBeLessThan(0.05);
-      const out = await generate(model, sft.map((it) => it.promptTokenIds), { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 13, eosTokenIds: [], rng: new SeededRng() });
+      const out = await generate(
+        model,
+        sft.map((it) => it.promptTokenIds),
+        { n: 1, temperature: 0, topP: 1, topK: 0, maxTokens: 13, eosTokenIds: [], rng: new SeededRng() },
+      );
       out.forEach(([sample], i) => expect(Buffer.from(sample.tokenIds.slice(0, texts[i].length)).toString('latin1')).toBe(texts[i]));
       opt.dispose();
       model.dispose();
@@ -107,11 +112,16 @@ describe('trainStep', () => {
     }
   });
 
-  it('agrees with @srl/core\'s float64 reference objectives (policyGradientLoss, crossEntropyLoss)', async () => {
+  it("agrees with @srl/core's float64 reference objectives (policyGradientLoss, crossEntropyLoss)", async () => {
     const items = pgItems().map(({ weights: _w, ...rest }) => rest);
     const scores = scoreSequences(model, items);
     const tokens = items.map((it, i) =>
-      scores[i].logprobs.map((lp, j) => ({ logprob: lp, oldLogprob: (it.oldLogprobs as number[])[j], advantage: it.advantage as number, refLogprob: (it.refLogprobs as number[])[j] })),
+      scores[i].logprobs.map((lp, j) => ({
+        logprob: lp,
+        oldLogprob: (it.oldLogprobs as number[])[j],
+        advantage: it.advantage as number,
+        refLogprob: (it.refLogprobs as number[])[j],
+      })),
     );
     const snapshot = model.toHuggingFace();
     for (const aggregation of ['token-mean', 'sequence-mean'] as const) {
@@ -153,7 +163,15 @@ describe('trainStep', () => {
       }),
     );
     const opt = new AdamW(model.variables, { kernels: model.kernels });
-    const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.28, klBeta: 0.04, aggregation: 'token-mean', klRatioCorrection: true, temperature: T } as const;
+    const objective = {
+      kind: 'clipped-policy-gradient',
+      clipLow: 0.2,
+      clipHigh: 0.28,
+      klBeta: 0.04,
+      aggregation: 'token-mean',
+      klRatioCorrection: true,
+      temperature: T,
+    } as const;
     const r = await trainStep(model, opt, { objective, items, learningRate: 0 });
     const uncorrected = await trainStep(model, opt, { objective: { ...objective, klRatioCorrection: false }, items, learningRate: 0 });
     opt.dispose();
@@ -195,7 +213,11 @@ describe('trainStep', () => {
     const items = pgItems().map((it) => ({ ...it, advantage: -1, oldLogprobs: (it.oldLogprobs as number[]).map(() => -1e4) }));
     const snapshot = model.toHuggingFace();
     const opt = new AdamW(model.variables, { kernels: model.kernels });
-    const r = await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' }, items, learningRate: 1e-2 });
+    const r = await trainStep(model, opt, {
+      objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' },
+      items,
+      learningRate: 1e-2,
+    });
     expect(r.skipped).toBe(true);
     expect(Number.isFinite(r.loss)).toBe(false);
     expect(opt.stepCount).toBe(0);
@@ -212,7 +234,10 @@ describe('trainStep', () => {
     const controller = new AbortController();
     // Queued before the step starts, so it runs at the step's first yield: after micro-batch 1 of 4.
     setImmediate(() => controller.abort());
-    await expect(trainStep(model, opt, { ...input, signal: controller.signal })).rejects.toMatchObject({ kind: 'aborted', message: expect.stringMatching(/after 1\/4 micro-batches/) });
+    await expect(trainStep(model, opt, { ...input, signal: controller.signal })).rejects.toMatchObject({
+      kind: 'aborted',
+      message: expect.stringMatching(/after 1\/4 micro-batches/),
+    });
     expect(opt.stepCount).toBe(1);
     expect(model.toHuggingFace()).toEqual(snapshot);
     expect(tf.memory().numTensors).toBe(before);
@@ -222,10 +247,16 @@ describe('trainStep', () => {
   it('refuses malformed items, listing every problem', async () => {
     const opt = new AdamW(model.variables, { kernels: model.kernels });
     const bad = [{ promptTokenIds: [1], completionTokenIds: [2, 3], oldLogprobs: [0], weights: [1, -1] }];
-    await expect(trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean' }, items: bad, learningRate: 1e-3 })).rejects.toThrow(
-      /advantage is undefined.*oldLogprobs has 1 values for 2.*refLogprobs is missing|weights has a negative/,
-    );
-    await expect(trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: [{ promptTokenIds: [], completionTokenIds: [1] }], learningRate: 1e-3 })).rejects.toThrow(/empty prompt/);
+    await expect(
+      trainStep(model, opt, {
+        objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0.1, aggregation: 'token-mean' },
+        items: bad,
+        learningRate: 1e-3,
+      }),
+    ).rejects.toThrow(/advantage is undefined.*oldLogprobs has 1 values for 2.*refLogprobs is missing|weights has a negative/);
+    await expect(
+      trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: [{ promptTokenIds: [], completionTokenIds: [1] }], learningRate: 1e-3 }),
+    ).rejects.toThrow(/empty prompt/);
     opt.dispose();
   });
 
@@ -233,7 +264,11 @@ describe('trainStep', () => {
     const opt = new AdamW(model.variables, { weightDecay: 0.1 });
     const step = async (): Promise<void> => {
       await trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-3, maxGradNorm: 1e-3, microBatchSize: 3 });
-      await trainStep(model, opt, { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.3, klBeta: 0.1, aggregation: 'token-mean' }, items: pgItems(), learningRate: 1e-3 });
+      await trainStep(model, opt, {
+        objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.3, klBeta: 0.1, aggregation: 'token-mean' },
+        items: pgItems(),
+        learningRate: 1e-3,
+      });
     };
     await step(); // warm-up: kernels and caches initialise lazily
     await generate(model, [[1], [1, 2, 3]], { n: 2, temperature: 1, topP: 0.9, topK: 0, maxTokens: 6, eosTokenIds: [], rng: new SeededRng(1) });

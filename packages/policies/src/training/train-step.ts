@@ -26,7 +26,13 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * summed here in micro-batch order, so the sums are the ones one thread makes (bit-identical when the plan is
  * the same: see planChunks), and the one AdamW step is taken on this copy.
  */
-export async function trainStep(model: Transformer, optimizer: AdamW, input: TrainStepInput, memoryBudgetBytes = 0, pool: GradientPool | null = null): Promise<TrainStepResult> {
+export async function trainStep(
+  model: Transformer,
+  optimizer: AdamW,
+  input: TrainStepInput,
+  memoryBudgetBytes = 0,
+  pool: GradientPool | null = null,
+): Promise<TrainStepResult> {
   const { objective, items } = input;
   if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
   if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
@@ -61,7 +67,8 @@ export async function trainStep(model: Transformer, optimizer: AdamW, input: Tra
   try {
     for (let index = 0; index < local; index++) {
       if (index > 0) await yieldToEventLoop();
-      if (input.signal?.aborted) throw new SrlError('aborted', `train step abandoned after ${index}/${chunks.length} micro-batches: stop requested; no update applied`);
+      if (input.signal?.aborted)
+        throw new SrlError('aborted', `train step abandoned after ${index}/${chunks.length} micro-batches: stop requested; no update applied`);
       const [first, end] = bounds[index];
       const from = plan.offsets[first];
       const to = plan.offsets[end];
@@ -72,7 +79,8 @@ export async function trainStep(model: Transformer, optimizer: AdamW, input: Tra
     }
     if (remote !== null) {
       const done = await remote.results;
-      if (done === null || input.signal?.aborted) throw new SrlError('aborted', `train step abandoned in the gradient workers: stop requested; no update applied`);
+      if (done === null || input.signal?.aborted)
+        throw new SrlError('aborted', `train step abandoned in the gradient workers: stop requested; no update applied`);
       // In micro-batch order, as the loop above: the same sums as on one thread.
       for (const c of done) {
         if (c.grads === null) continue;

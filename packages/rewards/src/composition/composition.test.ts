@@ -24,7 +24,14 @@ const fake = (name: string, fn: (i: RewardInput) => number | null) =>
 
 function registry(): PluginRegistry {
   const r = new PluginRegistry();
-  for (const p of [weightedSumPlugin, gatedPlugin, fake('len', (i) => i.completion.length / 10), fake('has-ref', (i) => (i.reference ? 1 : null)), fake('five', () => 5)]) r.register(p, 'test');
+  for (const p of [
+    weightedSumPlugin,
+    gatedPlugin,
+    fake('len', (i) => i.completion.length / 10),
+    fake('has-ref', (i) => (i.reference ? 1 : null)),
+    fake('five', () => 5),
+  ])
+    r.register(p, 'test');
   return r;
 }
 const deps = { logger: quietLogger, baseDir: '.' };
@@ -32,7 +39,19 @@ const inputs: RewardInput[] = [{ completion: 'abcd', reference: 'x' }, { complet
 
 describe('weighted-sum', () => {
   it('sums weighted rewards, leaving out nulls (never counted as 0)', async () => {
-    const model = await registry().create('reward', ['weighted-sum', { rewards: [{ reward: 'len', weight: 2 }, { reward: 'has-ref', weight: 0.5 }] }], deps);
+    const model = await registry().create(
+      'reward',
+      [
+        'weighted-sum',
+        {
+          rewards: [
+            { reward: 'len', weight: 2 },
+            { reward: 'has-ref', weight: 0.5 },
+          ],
+        },
+      ],
+      deps,
+    );
     const results = await model.score(inputs);
     expect(results.map((r) => r.reward)).toEqual([2 * 0.4 + 0.5, 2 * 0.2]);
     expect(results[1].components).toEqual({ len: 0.2, 'len.raw': 0.2, 'has-ref': null, 'has-ref.raw': null });
@@ -45,10 +64,22 @@ describe('weighted-sum', () => {
 
   it('refuses a part that returns the wrong number of results, as a plugin error naming it', async () => {
     const r = registry();
-    r.register(definePlugin({ kind: 'reward', name: 'short', optionsSchema: { type: 'object' }, defaults: {}, create: () => ({ specVersion: 1 as const, name: 'short', score: async () => [] }) }), 'test');
+    r.register(
+      definePlugin({
+        kind: 'reward',
+        name: 'short',
+        optionsSchema: { type: 'object' },
+        defaults: {},
+        create: () => ({ specVersion: 1 as const, name: 'short', score: async () => [] }),
+      }),
+      'test',
+    );
     const model = await r.create('reward', ['weighted-sum', { rewards: [{ reward: 'len' }, { reward: 'short' }] }], deps);
     await expect(model.score(inputs)).rejects.toThrow(
-      expect.objectContaining({ kind: 'plugin', message: expect.stringMatching(/reward "short" returned 0 results for 2 inputs; expected one result per input/) }),
+      expect.objectContaining({
+        kind: 'plugin',
+        message: expect.stringMatching(/reward "short" returned 0 results for 2 inputs; expected one result per input/),
+      }),
     );
   });
 

@@ -8,11 +8,19 @@ export const gatedOptions = Type.Object(
     when: Default(StringEnum(['at-least', 'applies'], { description: 'at-least: gate >= threshold; applies: gate is not null' }), 'at-least'),
     threshold: Default(Type.Number(), 1),
     then: Default(
-      Type.Unsafe<PluginRef | null>({ ...pluginRefSchema, type: ['string', 'array', 'null'], description: "reward when the gate passes (null: the gate's own)" }),
+      Type.Unsafe<PluginRef | null>({
+        ...pluginRefSchema,
+        type: ['string', 'array', 'null'],
+        description: "reward when the gate passes (null: the gate's own)",
+      }),
       null,
     ),
     otherwise: Default(
-      Type.Unsafe<PluginRef | number | null>({ ...pluginRefSchema, type: ['string', 'array', 'number', 'null'], description: 'fallback: a reward, a constant, or null' }),
+      Type.Unsafe<PluginRef | number | null>({
+        ...pluginRefSchema,
+        type: ['string', 'array', 'number', 'null'],
+        description: 'fallback: a reward, a constant, or null',
+      }),
       null,
     ),
   },

@@ -4,7 +4,10 @@ import { Default, definePlugin, pluginRefName, PluginRefType, Type, WeightedSumR
 export const weightedSumOptions = Type.Object(
   {
     rewards: Type.Array(
-      Type.Object({ reward: PluginRefType(), weight: Default(Type.Number(), 1), label: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+      Type.Object(
+        { reward: PluginRefType(), weight: Default(Type.Number(), 1), label: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
       { minItems: 1 },
     ),
   },

@@ -223,4 +223,3 @@ function scalarsEqual(x: Complex, y: Complex, rounding: boolean, options: Compar
   const scale = Math.max(Math.hypot(x.re, x.im), Math.hypot(y.re, y.im));
   return close(x.re, y.re, scale) && close(x.im, y.im, scale);
 }
-

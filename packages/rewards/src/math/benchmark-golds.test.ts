@@ -26,7 +26,9 @@ function check(name: string, golds: Gold[]): void {
     .map((g) => g.gold);
   const withSolution = golds.filter((g) => g.solution !== undefined);
   const notSolution = withSolution.filter((g) => verifyMathAnswer({ gold: g.gold, prediction: g.solution! }).status !== 'correct').map((g) => g.gold);
-  console.log(`${name}: ${golds.length} golds, ${unparsed.length} unparseable, ${notSelf.length} not equal to themselves, ${notSolution.length}/${withSolution.length} not equal to their solution`);
+  console.log(
+    `${name}: ${golds.length} golds, ${unparsed.length} unparseable, ${notSelf.length} not equal to themselves, ${notSolution.length}/${withSolution.length} not equal to their solution`,
+  );
   expect(unparsed).toEqual([]);
   expect(notSelf).toEqual([]);
   expect(notSolution).toEqual([]);
@@ -36,23 +38,38 @@ describe('benchmark gold answers', () => {
   it('MATH500: the answer field, and the last box of its solution', () => {
     const data = rows('benchmarks/math500/test.jsonl');
     expect(data).toHaveLength(500);
-    check('MATH500', data.map((r) => ({ gold: String(r.answer), solution: String(r.solution) })));
+    check(
+      'MATH500',
+      data.map((r) => ({ gold: String(r.answer), solution: String(r.solution) })),
+    );
   });
 
   it('AIME24: string answers ("025") and their solutions', () => {
-    check('AIME24', rows('benchmarks/aime24/test.jsonl').map((r) => ({ gold: String(r.answer), solution: String(r.solution) })));
+    check(
+      'AIME24',
+      rows('benchmarks/aime24/test.jsonl').map((r) => ({ gold: String(r.answer), solution: String(r.solution) })),
+    );
   });
 
   it('AMC23: float answers (27.0)', () => {
-    check('AMC23', rows('benchmarks/amc23/test.jsonl').map((r) => ({ gold: String(r.answer) })));
+    check(
+      'AMC23',
+      rows('benchmarks/amc23/test.jsonl').map((r) => ({ gold: String(r.answer) })),
+    );
   });
 
   it('Minerva: the last box of the solution', () => {
-    check('Minerva', rows('benchmarks/minerva_math/test.jsonl').map((r) => ({ gold: lastBoxed(String(r.solution))!, solution: String(r.solution) })));
+    check(
+      'Minerva',
+      rows('benchmarks/minerva_math/test.jsonl').map((r) => ({ gold: lastBoxed(String(r.solution))!, solution: String(r.solution) })),
+    );
   });
 
   it('GSM8K test: the number after ####, and the full answer text', () => {
-    check('GSM8K', rows('gsm8k/test.jsonl').map((r) => ({ gold: String(r.answer).split('####').pop()!.trim(), solution: String(r.answer) })));
+    check(
+      'GSM8K',
+      rows('gsm8k/test.jsonl').map((r) => ({ gold: String(r.answer).split('####').pop()!.trim(), solution: String(r.answer) })),
+    );
   });
 
   it('distinguishes different golds (few false positives between neighbouring MATH500 answers)', () => {

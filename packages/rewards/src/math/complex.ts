@@ -93,8 +93,7 @@ export function cAsin(a: Complex): Complex {
 }
 
 /** acos z = π/2 − asin z. */
-export const cAcos = (a: Complex): Complex =>
-  a.im === 0 && Math.abs(a.re) <= 1 ? complex(Math.acos(a.re)) : cSub(complex(Math.PI / 2), cAsin(a));
+export const cAcos = (a: Complex): Complex => (a.im === 0 && Math.abs(a.re) <= 1 ? complex(Math.acos(a.re)) : cSub(complex(Math.PI / 2), cAsin(a)));
 
 /** atan z = (i/2)·ln((i + z)/(i − z)). */
 export function cAtan(a: Complex): Complex {

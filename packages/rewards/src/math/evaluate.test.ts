@@ -48,11 +48,17 @@ describe('evaluation', () => {
 
   it('multiplies matrices', () => {
     const v = evaluateNode(node('\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\begin{pmatrix}0 & 1 \\\\ 1 & 0\\end{pmatrix}'), new Map(), budget());
-    expect(v && isMatrix(v) && v.rows.map((r) => r.map((z) => z.re))).toEqual([[2, 1], [4, 3]]);
+    expect(v && isMatrix(v) && v.rows.map((r) => r.map((z) => z.re))).toEqual([
+      [2, 1],
+      [4, 3],
+    ]);
   });
 
   it('gives unknown functions a fixed value per argument', () => {
-    const env = new Map([['x', complex(0.7)], ['y', complex(1.3)]]);
+    const env = new Map([
+      ['x', complex(0.7)],
+      ['y', complex(1.3)],
+    ]);
     const fx = evaluateNode(node('f(x)'), env, budget());
     expect(evaluateNode(node('f(x)'), env, budget())).toEqual(fx);
     expect(evaluateNode(node('f(y)'), env, budget())).not.toEqual(fx);

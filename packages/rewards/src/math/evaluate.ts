@@ -52,9 +52,7 @@ function mulValues(a: Value, b: Value): Value {
     const n = a.rows[0].length;
     if (n !== b.rows.length) throw new NotEvaluable('matrix shapes do not multiply');
     return {
-      rows: a.rows.map((row) =>
-        b.rows[0].map((_, j) => row.reduce((sum, z, k) => C.cAdd(sum, C.cMul(z, b.rows[k][j])), C.ZERO)),
-      ),
+      rows: a.rows.map((row) => b.rows[0].map((_, j) => row.reduce((sum, z, k) => C.cAdd(sum, C.cMul(z, b.rows[k][j])), C.ZERO))),
     };
   }
   if (isMatrix(a)) return mapMatrix(a, (z) => C.cMul(z, b as Complex));

@@ -99,10 +99,13 @@ function toAnswer(json: Json): MathAnswer {
       return interval(inner(args[0]), inner(args[1]), !open(args[0]), !open(args[1]));
     }
     case 'Union':
-      return { kind: 'union', parts: args.flatMap((a) => {
-        const part = toAnswer(a);
-        return part.kind === 'union' ? part.parts : [part];
-      }) };
+      return {
+        kind: 'union',
+        parts: args.flatMap((a) => {
+          const part = toAnswer(a);
+          return part.kind === 'union' ? part.parts : [part];
+        }),
+      };
     case 'Element':
       // x \in S: the answer is the set.
       return toAnswer(args[1]);

@@ -72,7 +72,7 @@ export function runMathVerifyCase(c: MathVerifyCase): CaseOutcome {
 /** One line per disagreement: the case, both verdicts, and what each side was read as. */
 export function describeMiss(o: CaseOutcome): string {
   const c = o.case;
-  const short = (s: string | undefined): string => JSON.stringify((s ?? '').length > 90 ? `${s!.slice(0, 40)} … ${s!.slice(-45)}` : s ?? '');
+  const short = (s: string | undefined): string => JSON.stringify((s ?? '').length > 90 ? `${s!.slice(0, 40)} … ${s!.slice(-45)}` : (s ?? ''));
   const d = o.detail;
   const read = d
     ? `status=${d.status}; gold read as ${d.gold ? `${JSON.stringify(d.gold.text)} → ${d.gold.parsed}` : 'nothing'}; pred read as ${d.prediction ? `${JSON.stringify(d.prediction.text)} → ${d.prediction.parsed} [${d.prediction.source}]` : 'nothing'}`

@@ -125,7 +125,10 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
   if (boxes.length) s = boxes.map((b) => b.content).join(', ');
 
   // Math delimiters and dollar signs (currency or stray inline-math markers).
-  s = s.replace(/\\\$/g, ' ').replace(/\\[[\]()]/g, ' ').replace(/\$/g, ' ');
+  s = s
+    .replace(/\\\$/g, ' ')
+    .replace(/\\[[\]()]/g, ' ')
+    .replace(/\$/g, ' ');
   for (const [pattern, replacement] of UNICODE) s = s.replace(pattern, replacement);
 
   s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle)/g, ' ');
@@ -172,8 +175,9 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/,/g, '');
 
   // Mixed numbers: 1\frac{4}{5} = 1 + 4/5 (proper fractions of integers only).
-  s = s.replace(/(^|[^\d.^_{}\\a-zA-Z])(-?)\s*(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}/g, (all, pre: string, sign: string, whole: string, n: string, d: string) =>
-    Number(n) < Number(d) ? `${pre}${sign}(${whole}+\\frac{${n}}{${d}})` : all,
+  s = s.replace(
+    /(^|[^\d.^_{}\\a-zA-Z])(-?)\s*(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}/g,
+    (all, pre: string, sign: string, whole: string, n: string, d: string) => (Number(n) < Number(d) ? `${pre}${sign}(${whole}+\\frac{${n}}{${d}})` : all),
   );
 
   // Plain-text math: sqrt(2), np.arcsin(x), 2*pi, x**2.
@@ -185,6 +189,10 @@ export function normalizeLatex(raw: string): NormalizedAnswer | null {
   // A ratio is a quotient (Math-Verify's grammar reads `:` as division, left to right): 3:5, S_1:S_2=3:5.
   if (!/\\text[a-z]*\s*\{[^{}]*:/.test(s)) s = s.replace(/(?<![\\:]):(?![=:])/g, ' \\div ');
 
-  s = s.replace(/\s+/g, ' ').trim().replace(/(?:\\\\|[\s.,;:?])+$/, '').replace(/^[\s,;:]+/, '');
+  s = s
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/(?:\\\\|[\s.,;:?])+$/, '')
+    .replace(/^[\s,;:]+/, '');
   return s ? { kind: 'latex', latex: s, percent } : null;
 }

@@ -21,8 +21,10 @@ const GRID = 400;
 const BISECTIONS = 60;
 /** Boundaries located per check (an oscillating relation such as sin(1/x) > 0 has hundreds on the grid). */
 const MAX_BOUNDARIES = 40;
-const near = (tol: number) => (a: number, b: number): boolean =>
-  Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)) : a === b;
+const near =
+  (tol: number) =>
+  (a: number, b: number): boolean =>
+    Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)) : a === b;
 /** Two sides of a relation are equal (values carry rounding from evaluation). */
 const close = near(1e-9);
 /** A point is a set's end point (end points are evaluated exactly where they are rational). */
@@ -32,7 +34,8 @@ const atEnd = near(1e-12);
 function unwrapCalls(n: MathNode): MathNode {
   switch (n.t) {
     case 'fn':
-      if (!KNOWN_FUNCTIONS.has(n.name) && !n.name.startsWith('opaque:')) return { t: 'sym', name: `${n.name}(${n.args.map((a) => JSON.stringify(a)).join(',')})` };
+      if (!KNOWN_FUNCTIONS.has(n.name) && !n.name.startsWith('opaque:'))
+        return { t: 'sym', name: `${n.name}(${n.args.map((a) => JSON.stringify(a)).join(',')})` };
       return { t: 'fn', name: n.name, args: n.args.map(unwrapCalls) };
     case 'add':
     case 'mul':
@@ -138,7 +141,12 @@ export function relationMatchesSet(relation: Relation, set: MathAnswer, budget: 
   const finite = ends.filter(Number.isFinite);
   const lo = Math.min(0, ...finite) - 10;
   const hi = Math.max(0, ...finite) + 10;
-  const beside = (e: number): number[] => [e - 1e-7 * (1 + Math.abs(e)), e + 1e-7 * (1 + Math.abs(e)), e - 1e-3 * (1 + Math.abs(e)), e + 1e-3 * (1 + Math.abs(e))];
+  const beside = (e: number): number[] => [
+    e - 1e-7 * (1 + Math.abs(e)),
+    e + 1e-7 * (1 + Math.abs(e)),
+    e - 1e-3 * (1 + Math.abs(e)),
+    e + 1e-3 * (1 + Math.abs(e)),
+  ];
   // The set's end points and their neighbours first: most wrong answers differ there.
   if (![...finite, ...finite.flatMap(beside), -1e3, 1e3, -1e6, 1e6].every(agrees)) return false;
   const grid = Array.from({ length: GRID + 1 }, (_, k) => lo + ((hi - lo) * k) / GRID);
@@ -156,7 +164,12 @@ export function relationMatchesSet(relation: Relation, set: MathAnswer, budget: 
       else b = m;
     }
     // Not the boundary itself: there the two sides agree only up to rounding.
-    if (!beside((a + b) / 2).slice(0, 2).every(agrees)) return false;
+    if (
+      !beside((a + b) / 2)
+        .slice(0, 2)
+        .every(agrees)
+    )
+      return false;
   }
   return true;
 }

@@ -144,15 +144,23 @@ export function relationToSet(r: Relation): MathAnswer | null {
   if (op === '!=') {
     const value = isVar(n0) ? n1 : isVar(n1) ? n0 : null;
     if (!value) return null;
-    return { kind: 'union', parts: [
-      { kind: 'interval', lo: NEG_INF, hi: value, loClosed: false, hiClosed: false },
-      { kind: 'interval', lo: value, hi: INF, loClosed: false, hiClosed: false },
-    ] };
+    return {
+      kind: 'union',
+      parts: [
+        { kind: 'interval', lo: NEG_INF, hi: value, loClosed: false, hiClosed: false },
+        { kind: 'interval', lo: value, hi: INF, loClosed: false, hiClosed: false },
+      ],
+    };
   }
   if (!['<', '<=', '>', '>='].includes(op)) return null;
   const below = op === '<' || op === '<=';
-  if (isVar(n0)) return below ? { kind: 'interval', lo: NEG_INF, hi: n1, loClosed: false, hiClosed: op === '<=' } : { kind: 'interval', lo: n1, hi: INF, loClosed: op === '>=', hiClosed: false };
-  if (isVar(n1)) return below ? { kind: 'interval', lo: n0, hi: INF, loClosed: op === '<=', hiClosed: false } : { kind: 'interval', lo: NEG_INF, hi: n0, loClosed: false, hiClosed: op === '>=' };
+  if (isVar(n0))
+    return below
+      ? { kind: 'interval', lo: NEG_INF, hi: n1, loClosed: false, hiClosed: op === '<=' }
+      : { kind: 'interval', lo: n1, hi: INF, loClosed: op === '>=', hiClosed: false };
+  if (isVar(n1))
+    return below
+      ? { kind: 'interval', lo: n0, hi: INF, loClosed: op === '<=', hiClosed: false }
+      : { kind: 'interval', lo: NEG_INF, hi: n0, loClosed: false, hiClosed: op === '>=' };
   return null;
 }
-

@@ -118,7 +118,10 @@ describe('verifyMathAnswer: statuses', () => {
       error = e;
     }
     expect(isTimeoutError(error)).toBe(true);
-    expect(verifyMathAnswer({ gold: `${matrix}^{64}`, prediction: `\\boxed{${matrix}^{63}}`, timeoutMs: 1e-6 })).toMatchObject({ status: 'timeout', reward: 0 });
+    expect(verifyMathAnswer({ gold: `${matrix}^{64}`, prediction: `\\boxed{${matrix}^{63}}`, timeoutMs: 1e-6 })).toMatchObject({
+      status: 'timeout',
+      reward: 0,
+    });
     // With the default budget the same check completes (and the powers differ).
     expect(status(`${matrix}^{2}`, `\\boxed{${matrix}^{3}}`)).toBe('incorrect');
   });

@@ -74,7 +74,11 @@ const FULL_SOLUTION = /\\boxed|\\fbox|####|(?<!\\)\$|\\\(|\\\[/;
 const PROSE = /(?:[A-Za-z]{2,}[ ,.;:]+){4}/;
 
 /** Reads a gold answer; null when it cannot be parsed. */
-export function parseGold(gold: string, format: VerifyMathAnswerInput['goldFormat'] = 'auto', extract?: ExtractOptions): { text: string; answer: MathAnswer } | null {
+export function parseGold(
+  gold: string,
+  format: VerifyMathAnswerInput['goldFormat'] = 'auto',
+  extract?: ExtractOptions,
+): { text: string; answer: MathAnswer } | null {
   const trimmed = gold.trim();
   const bare = format === 'bare' || (format === 'auto' && !FULL_SOLUTION.test(trimmed) && !PROSE.test(trimmed.replace(/\\[a-zA-Z]+/g, ' ')));
   if (bare) {

@@ -58,7 +58,7 @@ describe('parseSrlOutput', () => {
     expect(parseSrlOutput('<think>t</think>', { allowEmptyStep: true })).toEqual({ ok: true, think: 't', action: '' });
   });
 
-  it('rejects a second step header line (an unindented `k.` line, the tasks\' own format), and only that', () => {
+  it("rejects a second step header line (an unindented `k.` line, the tasks' own format), and only that", () => {
     const two = '<think>t</think>\n2. **Halve** 48/2 = 24\n3. **Add** 48+24 = 72';
     expect(code(parseSrlOutput(two))).toBe('multiple-steps');
     expect(code(parseSrlOutput(two, { singleStep: false }))).toBe('ok');
@@ -84,8 +84,9 @@ describe('parseSrlOutput', () => {
     expect(code(parseSrlOutput('<think>t</think>Step 1: a\nStep 2: b', { stepHeaderPattern: String.raw`^step\s+\d+\b` }))).toBe('multiple-steps');
   });
 
-  it('reads lines inside a tool call\'s parameter values as the call\'s data, not as step headers (SWE steps)', () => {
-    const call = '<function=str_replace_editor>\n<parameter=command>create</parameter>\n<parameter=file_text># Install\n1. Clone.\n2. Run make.\n</parameter>\n</function>';
+  it("reads lines inside a tool call's parameter values as the call's data, not as step headers (SWE steps)", () => {
+    const call =
+      '<function=str_replace_editor>\n<parameter=command>create</parameter>\n<parameter=file_text># Install\n1. Clone.\n2. Run make.\n</parameter>\n</function>';
     const r = parseSrlOutput(`<think>t</think>\n${call}`);
     expect(r.ok && r.action).toBe(call);
     // Outside a parameter, a header line is still a second step; an unclosed parameter protects nothing.

@@ -22,7 +22,11 @@ export type SrlFormatError =
   | 'multiple-steps';
 
 export type ParsedSrlOutput =
-  | { ok: true; /** The step, trimmed (and unwrapped from `<solution>`). */ action: string; /** The monologue between the tags, untouched ('' without a think block). */ think: string }
+  | {
+      ok: true /** The step, trimmed (and unwrapped from `<solution>`). */;
+      action: string /** The monologue between the tags, untouched ('' without a think block). */;
+      think: string;
+    }
   | { ok: false; code: SrlFormatError; reason: string };
 
 const OPEN = '<think>';

@@ -32,7 +32,10 @@ export const SRL_OUTPUT_RULES_SCHEMA_PROPERTIES = {
    * A task whose steps have another header format says so here.
    */
   stepHeaderPattern: Default(
-    Type.String({ minLength: 1, description: "regular expression (flag i) of a line that starts a step; default: the tasks' step header, an unindented k. line" }),
+    Type.String({
+      minLength: 1,
+      description: "regular expression (flag i) of a line that starts a step; default: the tasks' step header, an unindented k. line",
+    }),
     STEP_HEADER_PATTERN,
   ),
 };

@@ -117,8 +117,14 @@ describe('difflib conformance: SequenceMatcher doctests of Lib/difflib.py', () =
       const s = new SequenceMatcher({ isjunk: (x) => x === ' ', a: 'private Thread currentThread;', b: 'private volatile Thread currentThread;' });
       return [
         `${s.ratio().toFixed(3)}\n`,
-        s.getMatchingBlocks().map((m) => `a[${m.a}] and b[${m.b}] match for ${m.size} elements\n`).join(''),
-        s.getOpcodes().map(([tag, i1, i2, j1, j2]) => `${tag.padStart(6)} a[${i1}:${i2}] b[${j1}:${j2}]\n`).join(''),
+        s
+          .getMatchingBlocks()
+          .map((m) => `a[${m.a}] and b[${m.b}] match for ${m.size} elements\n`)
+          .join(''),
+        s
+          .getOpcodes()
+          .map(([tag, i1, i2, j1, j2]) => `${tag.padStart(6)} a[${i1}:${i2}] b[${j1}:${j2}]\n`)
+          .join(''),
       ];
     },
     'difflib.SequenceMatcher.find_longest_match': () => [
@@ -126,9 +132,7 @@ describe('difflib conformance: SequenceMatcher doctests of Lib/difflib.py', () =
       `${match(new SequenceMatcher({ isjunk: (x) => x === ' ', a: ' abcd', b: 'abcd abcd' }).findLongestMatch(0, 5, 0, 9))}\n`,
       `${match(new SequenceMatcher({ a: 'ab', b: 'c' }).findLongestMatch(0, 2, 0, 1))}\n`,
     ],
-    'difflib.SequenceMatcher.get_matching_blocks': () => [
-      `[${new SequenceMatcher({ a: 'abxcd', b: 'abcd' }).getMatchingBlocks().map(match).join(', ')}]\n`,
-    ],
+    'difflib.SequenceMatcher.get_matching_blocks': () => [`[${new SequenceMatcher({ a: 'abxcd', b: 'abcd' }).getMatchingBlocks().map(match).join(', ')}]\n`],
     'difflib.SequenceMatcher.get_opcodes': () => {
       const a = 'qabxcd';
       const b = 'abycdf';

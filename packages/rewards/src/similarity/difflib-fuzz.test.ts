@@ -103,9 +103,7 @@ function makeCases(seed: number, count: number): FuzzCase[] {
 function runCpython(cases: FuzzCase[]): OracleResult[] {
   const run = spawnSync(PYTHON, ['-c', ORACLE], { input: JSON.stringify(cases), maxBuffer: 1 << 28, encoding: 'utf8' });
   if (run.error || run.status !== 0) {
-    throw new Error(
-      `the difflib fuzz test needs CPython (${PYTHON}, set PYTHON=...): ${run.error?.message ?? `exit ${run.status}`}\n${run.stderr ?? ''}`,
-    );
+    throw new Error(`the difflib fuzz test needs CPython (${PYTHON}, set PYTHON=...): ${run.error?.message ?? `exit ${run.status}`}\n${run.stderr ?? ''}`);
   }
   return JSON.parse(run.stdout) as OracleResult[];
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { gsm8kSteps, uniformSource, referenceEditSimilarity, referenceLcs, referenceLevenshtein, referenceRougeL } from '../../test/support/reference-similarity';
+import {
+  gsm8kSteps,
+  uniformSource,
+  referenceEditSimilarity,
+  referenceLcs,
+  referenceLevenshtein,
+  referenceRougeL,
+} from '../../test/support/reference-similarity';
 import { rougeL } from '../rouge-l-reward';
 import { tokenEditSimilarity } from '../token-edit-similarity-reward';
 import { lcsLength } from './lcs-length';
@@ -27,7 +34,10 @@ describe('levenshteinDistance and lcsLength', () => {
       const length = (): number => Math.floor(rand() * (n % 3 === 0 ? 300 : 100));
       const a = Array.from({ length: length() }, () => Math.floor(rand() * alphabet));
       // Half the pairs: b is an edited copy of a (long matching stretches); half independent.
-      const b = rand() < 0.5 ? a.flatMap((t) => (rand() < 0.1 ? [] : rand() < 0.1 ? [t, alphabet] : [rand() < 0.1 ? (t + 1) % alphabet : t])) : Array.from({ length: length() }, () => Math.floor(rand() * alphabet));
+      const b =
+        rand() < 0.5
+          ? a.flatMap((t) => (rand() < 0.1 ? [] : rand() < 0.1 ? [t, alphabet] : [rand() < 0.1 ? (t + 1) % alphabet : t]))
+          : Array.from({ length: length() }, () => Math.floor(rand() * alphabet));
       expect(levenshteinDistance(a, b), `${a} | ${b}`).toBe(referenceLevenshtein(a, b));
       expect(lcsLength(a, b), `${a} | ${b}`).toBe(referenceLcs(a, b));
     }
@@ -39,7 +49,13 @@ describe('levenshteinDistance and lcsLength', () => {
       const alphabet = 1 + Math.floor(rand() * 5);
       const word = (): number[] => Array.from({ length: Math.floor(rand() * 14) }, () => Math.floor(rand() * alphabet));
       const shared = word();
-      const [a, b] = rand() < 0.3 ? [[...shared, ...word(), ...shared], [...shared, ...word(), ...shared]] : [word(), word()];
+      const [a, b] =
+        rand() < 0.3
+          ? [
+              [...shared, ...word(), ...shared],
+              [...shared, ...word(), ...shared],
+            ]
+          : [word(), word()];
       expect(levenshteinDistance(a, b), `${a} | ${b}`).toBe(referenceLevenshtein(a, b));
       expect(levenshteinDistance(b, a)).toBe(referenceLevenshtein(a, b));
       expect(lcsLength(a, b), `${a} | ${b}`).toBe(referenceLcs(a, b));
@@ -50,10 +66,43 @@ describe('levenshteinDistance and lcsLength', () => {
 
 describe('word and character tokens', () => {
   it('split words, numbers, LaTeX commands and each symbol as documented', () => {
-    expect(similarityTokens('Natalia sold 48/2 = <<48/2=24>>24 clips.', 'words')).toEqual(
-      ['Natalia', 'sold', '48', '/', '2', '=', '<', '<', '48', '/', '2', '=', '24', '>', '>', '24', 'clips', '.'],
-    );
-    expect(similarityTokens("x2 don't $1,000.50 is 72. \\frac{1}{2}", 'words')).toEqual(['x', '2', "don't", '$', '1,000.50', 'is', '72', '.', '\\frac', '{', '1', '}', '{', '2', '}']);
+    expect(similarityTokens('Natalia sold 48/2 = <<48/2=24>>24 clips.', 'words')).toEqual([
+      'Natalia',
+      'sold',
+      '48',
+      '/',
+      '2',
+      '=',
+      '<',
+      '<',
+      '48',
+      '/',
+      '2',
+      '=',
+      '24',
+      '>',
+      '>',
+      '24',
+      'clips',
+      '.',
+    ]);
+    expect(similarityTokens("x2 don't $1,000.50 is 72. \\frac{1}{2}", 'words')).toEqual([
+      'x',
+      '2',
+      "don't",
+      '$',
+      '1,000.50',
+      'is',
+      '72',
+      '.',
+      '\\frac',
+      '{',
+      '1',
+      '}',
+      '{',
+      '2',
+      '}',
+    ]);
     expect(similarityTokens('a 😀', 'characters')).toEqual(['a', ' ', '😀']);
     expect(similarityTokens('  \n ', 'words')).toEqual([]);
   });
@@ -81,7 +130,8 @@ describe('tokenEditSimilarity and rougeL equal their references', () => {
     for (let n = 0; n < 1000; n++) {
       const expert = gsm8kSteps[Math.floor(rand() * gsm8kSteps.length)];
       // Half the rollouts are other steps, half edited copies of the expert step (high overlap).
-      const other = rand() < 0.5 ? gsm8kSteps[Math.floor(rand() * gsm8kSteps.length)] : expert.replace(/\d+/g, (d) => (rand() < 0.5 ? d : String(Number(d) + 1)));
+      const other =
+        rand() < 0.5 ? gsm8kSteps[Math.floor(rand() * gsm8kSteps.length)] : expert.replace(/\d+/g, (d) => (rand() < 0.5 ? d : String(Number(d) + 1)));
       check(similarityTokens(other, 'words'), similarityTokens(expert, 'words'));
       if (n % 4 === 0) check(similarityTokens(other, 'characters'), similarityTokens(expert, 'characters'));
     }

@@ -12,7 +12,8 @@ describe('action-similarity', () => {
 
   it('scores the expert call 1, in any argument order and any tool alias', async () => {
     expect(await score(say(expert))).toEqual({ reward: 1, components: { similarity: 1, tool_match: 1, format_ok: 1 } });
-    const reordered = '<function=str_replace_editor>\n<parameter=view_range>[10, 40]</parameter>\n<parameter=path>/testbed/src/a.py</parameter>\n<parameter=command>view</parameter>\n</function>';
+    const reordered =
+      '<function=str_replace_editor>\n<parameter=view_range>[10, 40]</parameter>\n<parameter=path>/testbed/src/a.py</parameter>\n<parameter=command>view</parameter>\n</function>';
     expect((await score(say(reordered))).reward).toBe(1);
     const bash = renderAction({ tool: 'bash', args: { command: 'ls' } });
     expect((await score(say('<function=execute_bash>\n<parameter=command>ls</parameter>\n</function>'), bash)).reward).toBe(1);
@@ -28,7 +29,10 @@ describe('action-similarity', () => {
 
   it('scores the same tool by the difflib ratio of the sorted arguments', async () => {
     const model = { tool: 'str_replace_editor', args: { command: 'view', path: '/testbed/src/b.py' } };
-    const expected = sequenceRatio(argumentText(model), argumentText({ tool: 'str_replace_editor', args: { command: 'view', path: '/testbed/src/a.py', view_range: [10, 40] } }));
+    const expected = sequenceRatio(
+      argumentText(model),
+      argumentText({ tool: 'str_replace_editor', args: { command: 'view', path: '/testbed/src/a.py', view_range: [10, 40] } }),
+    );
     const result = await score(say(renderAction(model)));
     expect(result.reward).toBe(expected);
     expect(expected).toBeGreaterThan(0.4);

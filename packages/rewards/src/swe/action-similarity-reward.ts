@@ -38,7 +38,9 @@ export const actionSimilarityOptions = withDefaults(
       order: Default(StringEnum(['model-first', 'expert-first']), 'model-first'),
       autojunk: Default(Type.Boolean(), true),
       /** Source → canonical tool names applied to both calls. */
-      toolNames: Default(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', minLength: 1 } }), { ...DEFAULT_TOOL_NAMES }),
+      toolNames: Default(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', minLength: 1 } }), {
+        ...DEFAULT_TOOL_NAMES,
+      }),
       ...SRL_OUTPUT_RULES_SCHEMA_PROPERTIES,
     },
     { additionalProperties: false },
@@ -76,7 +78,10 @@ export class ActionSimilarityReward implements RewardModel {
     const experts = new Map<string, { action: SweAction; index: SimilarityIndex | null }>();
     return inputs.map((input, row): RewardResult => {
       if (typeof input?.reference !== 'string') {
-        throw new SrlError('validation', `action-similarity: row ${row} has no reference (the expert's rendered call); use it with the swe/* tasks' step instances`);
+        throw new SrlError(
+          'validation',
+          `action-similarity: row ${row} has no reference (the expert's rendered call); use it with the swe/* tasks' step instances`,
+        );
       }
       let expert = experts.get(input.reference);
       if (!expert) {
@@ -84,7 +89,10 @@ export class ActionSimilarityReward implements RewardModel {
         try {
           action = parseAction(input.reference, parseOptions);
         } catch (error) {
-          throw new SrlError('validation', `action-similarity: row ${row}: the reference is not a well-formed call (${(error as Error).message}); references must be rendered actions`);
+          throw new SrlError(
+            'validation',
+            `action-similarity: row ${row}: the reference is not a well-formed call (${(error as Error).message}); references must be rendered actions`,
+          );
         }
         expert = { action, index: o.order === 'model-first' ? new SimilarityIndex(argumentText(action), { autojunk: o.autojunk }) : null };
         experts.set(input.reference, expert);
@@ -92,7 +100,9 @@ export class ActionSimilarityReward implements RewardModel {
       const model = this.modelAction(input.completion);
       if (!model) return { reward: o.formatPenalty, components: { similarity: null, tool_match: null, format_ok: 0 } };
       if (model.tool !== expert.action.tool) return { reward: o.toolMismatchReward, components: { similarity: null, tool_match: 0, format_ok: 1 } };
-      const similarity = expert.index ? expert.index.ratio(argumentText(model)) : new SimilarityIndex(argumentText(model), { autojunk: o.autojunk }).ratio(argumentText(expert.action));
+      const similarity = expert.index
+        ? expert.index.ratio(argumentText(model))
+        : new SimilarityIndex(argumentText(model), { autojunk: o.autojunk }).ratio(argumentText(expert.action));
       return { reward: similarity, components: { similarity, tool_match: 1, format_ok: 1 } };
     });
   }
@@ -117,7 +127,7 @@ export class ActionSimilarityReward implements RewardModel {
 export const actionSimilarityPlugin = definePlugin({
   kind: 'reward',
   name: 'action-similarity',
-  description: 'SWE step reward: 0 when the tool differs from the expert\'s, else the difflib ratio of the arguments; formatPenalty for a malformed call',
+  description: "SWE step reward: 0 when the tool differs from the expert's, else the difflib ratio of the arguments; formatPenalty for a malformed call",
   options: actionSimilarityOptions,
   create(options) {
     return new ActionSimilarityReward(options);

@@ -55,4 +55,3 @@ export const gsm8kSteps = readFileSync(path.resolve(repoRoot, '../shared/data/gs
   .split('\n', 300)
   .filter(Boolean)
   .flatMap((l) => (JSON.parse(l) as { answer: string }).answer.split('\n'));
-

@@ -54,6 +54,7 @@ function isDir(dir: string): boolean {
 }
 
 function checkDir(dir: string, source: string): string {
-  if (!isDir(dir)) throw new SrlError('data', `data folder from ${source} does not exist or is not a folder: "${dir}"; expected the folder that holds gsm8k/ and benchmarks/`);
+  if (!isDir(dir))
+    throw new SrlError('data', `data folder from ${source} does not exist or is not a folder: "${dir}"; expected the folder that holds gsm8k/ and benchmarks/`);
   return dir;
 }

@@ -3,4 +3,12 @@
  * readers (here), environments and the `action-similarity` reward all need it and packages may
  * depend only on core.
  */
-export { renderAction, parseAction, canonicalToolName, DEFAULT_TOOL_NAMES, DEFAULT_PARAMETER_TYPES, type ParameterType, type ActionXmlOptions } from '@srl/core';
+export {
+  renderAction,
+  parseAction,
+  canonicalToolName,
+  DEFAULT_TOOL_NAMES,
+  DEFAULT_PARAMETER_TYPES,
+  type ParameterType,
+  type ActionXmlOptions,
+} from '@srl/core';

@@ -109,7 +109,8 @@ async function readRecords(file: string, issues: RowIssues): Promise<{ line: num
   }
   const records = Array.isArray(value) ? value : [value];
   return records.flatMap((record, i) => {
-    if (typeof record === 'object' && record !== null && !Array.isArray(record)) return [{ line: Array.isArray(value) ? i + 1 : 1, value: record as Record<string, unknown>, many: Array.isArray(value) }];
+    if (typeof record === 'object' && record !== null && !Array.isArray(record))
+      return [{ line: Array.isArray(value) ? i + 1 : 1, value: record as Record<string, unknown>, many: Array.isArray(value) }];
     issues.malformed(file, i + 1, `expected a JSON object, found ${JSON.stringify(record)?.slice(0, 40)}`);
     return [];
   });

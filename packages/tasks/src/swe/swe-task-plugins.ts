@@ -16,7 +16,9 @@ const sweTaskProperties = {
   /** Keep only trajectories the report marks resolved. */
   onlyResolved: Default(Type.Boolean(), false),
   /** Source → canonical tool names. */
-  toolNames: Default(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', minLength: 1 } }), { ...DEFAULT_TOOL_NAMES }),
+  toolNames: Default(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', minLength: 1 } }), {
+    ...DEFAULT_TOOL_NAMES,
+  }),
   ...SWE_INSTANCE_SCHEMA_PROPERTIES,
   validationSize: Default(Type.Integer({ minimum: 0 }), 0),
   validationSeed: Default(Type.Integer(), 0),
@@ -37,10 +39,25 @@ interface SweTaskSpec {
 }
 
 const SPECS: SweTaskSpec[] = [
-  { name: 'swe/openhands', format: 'openhands', description: 'OpenHands function-calling agent conversations (messages with tool_calls) as step-wise SWE instances', sample: 'swe/openhands_verified50/last_completion', sampleReport: 'swe/openhands_verified50/eval_reports.jsonl' },
+  {
+    name: 'swe/openhands',
+    format: 'openhands',
+    description: 'OpenHands function-calling agent conversations (messages with tool_calls) as step-wise SWE instances',
+    sample: 'swe/openhands_verified50/last_completion',
+    sampleReport: 'swe/openhands_verified50/eval_reports.jsonl',
+  },
   { name: 'swe/sweagent', format: 'sweagent', description: 'SWE-agent .traj trajectories as step-wise SWE instances', sample: 'swe/sweagent' },
-  { name: 'swe/swesmith', format: 'swesmith', description: 'SWE-smith (or SWE-Gym) XML-call chat trajectories, the SRL paper\'s SWE data, as step-wise SWE instances', sample: 'swe/swesmith' },
-  { name: 'swe/trajectories', format: 'canonical', description: "srl's canonical trajectories (JSONL that the agent loop writes, e.g. srl eval's swe-builtin.trajectories.jsonl) as step-wise SWE instances" },
+  {
+    name: 'swe/swesmith',
+    format: 'swesmith',
+    description: "SWE-smith (or SWE-Gym) XML-call chat trajectories, the SRL paper's SWE data, as step-wise SWE instances",
+    sample: 'swe/swesmith',
+  },
+  {
+    name: 'swe/trajectories',
+    format: 'canonical',
+    description: "srl's canonical trajectories (JSONL that the agent loop writes, e.g. srl eval's swe-builtin.trajectories.jsonl) as step-wise SWE instances",
+  },
 ];
 
 function sweTaskPlugin(spec: SweTaskSpec) {
@@ -57,12 +74,18 @@ function sweTaskPlugin(spec: SweTaskSpec) {
         name: spec.name,
         format: spec.format,
         path: () => (options.path ? path.resolve(deps.baseDir, options.path) : dataFile(spec.sample!)),
-        report: () => (options.report ? path.resolve(deps.baseDir, options.report) : !options.path && spec.sampleReport ? dataFile(spec.sampleReport) : undefined),
+        report: () =>
+          options.report ? path.resolve(deps.baseDir, options.report) : !options.path && spec.sampleReport ? dataFile(spec.sampleReport) : undefined,
         toolNames: options.toolNames,
         onlyResolved: options.onlyResolved,
         validationSize: options.validationSize,
         validationSeed: options.validationSeed,
-        builder: new SweInstanceBuilder({ history: options.history, maxObservationChars: options.maxObservationChars, maxIssueChars: options.maxIssueChars, systemPrompt: options.systemPrompt }),
+        builder: new SweInstanceBuilder({
+          history: options.history,
+          maxObservationChars: options.maxObservationChars,
+          maxIssueChars: options.maxIssueChars,
+          systemPrompt: options.systemPrompt,
+        }),
         evalMetric: { name: 'action-similarity', reward: options.evalReward },
       });
     },

@@ -1,4 +1,16 @@
-import { renderAction, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type SweTrajectory, type Task } from '@srl/core';
+import {
+  renderAction,
+  SrlError,
+  TASK_SPEC_VERSION,
+  type Example,
+  type Instance,
+  type InstanceKind,
+  type LoadOptions,
+  type LoadResult,
+  type PluginRef,
+  type SweTrajectory,
+  type Task,
+} from '@srl/core';
 import { holdOut } from '../math/tasks/hold-out';
 import type { SweInstanceBuilder } from './instances/swe-instance-builder';
 import { loadTrajectories, type TrajectoryFormat } from './load-trajectories';
@@ -55,7 +67,11 @@ export class SweTrajectoryTask implements Task {
     const seen = new Map<string, number>();
     const rows: Example[] = [];
     for (const { trajectory, file, line } of loaded.trajectories) {
-      const t: SweTrajectory = resolved.has(trajectory.instanceId) ? { ...trajectory, resolved: true } : unresolved.has(trajectory.instanceId) ? { ...trajectory, resolved: false } : trajectory;
+      const t: SweTrajectory = resolved.has(trajectory.instanceId)
+        ? { ...trajectory, resolved: true }
+        : unresolved.has(trajectory.instanceId)
+          ? { ...trajectory, resolved: false }
+          : trajectory;
       if (c.onlyResolved && t.resolved !== true) {
         skipped.push({ file, line, reason: `trajectory "${t.instanceId}" is not known to be resolved (onlyResolved)` });
         continue;
@@ -71,7 +87,12 @@ export class SweTrajectoryTask implements Task {
       const n = (seen.get(t.instanceId) ?? 0) + 1;
       seen.set(t.instanceId, n);
       const id = n === 1 ? t.instanceId : `${t.instanceId}#${n}`;
-      rows.push({ id, problem: t.issue, steps, metadata: { trajectory: t, file, line, ...(t.repo ? { repo: t.repo } : {}), ...(t.resolved !== undefined ? { resolved: t.resolved } : {}) } });
+      rows.push({
+        id,
+        problem: t.issue,
+        steps,
+        metadata: { trajectory: t, file, line, ...(t.repo ? { repo: t.repo } : {}), ...(t.resolved !== undefined ? { resolved: t.resolved } : {}) },
+      });
     }
     const keyed = rows.map((example) => ({ example, problem: `${example.id}\u0000${example.problem}` }));
     const parts = c.validationSize > 0 ? holdOut(keyed, { size: c.validationSize, seed: c.validationSeed }) : { train: keyed, validation: [] };

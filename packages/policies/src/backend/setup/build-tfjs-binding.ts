@@ -11,7 +11,13 @@ export const BINDING_PATH = path.join('lib', 'napi-v8', 'tfjs_binding.node');
  * expects (`libtensorflow.so` is the wheel's `libtensorflow_cc.so.2`, which holds the C API), then builds the
  * binding with node-gyp against this Node's headers. Returns the built binding's path.
  */
-export async function buildTfjsBinding(options: { packageDir: string; siteDir: string; nodeGyp: string; nodeDir: string; log: (message: string) => void }): Promise<string> {
+export async function buildTfjsBinding(options: {
+  packageDir: string;
+  siteDir: string;
+  nodeGyp: string;
+  nodeDir: string;
+  log: (message: string) => void;
+}): Promise<string> {
   const lib = path.join(options.packageDir, 'deps', 'lib');
   mkdirSync(lib, { recursive: true });
   const tfDir = path.join(options.siteDir, 'tensorflow');
@@ -25,7 +31,15 @@ export async function buildTfjsBinding(options: { packageDir: string; siteDir: s
   options.log(`node-gyp rebuild --nodedir=${options.nodeDir} (about a minute)`);
   await runTool(
     process.execPath,
-    [options.nodeGyp, 'rebuild', `--nodedir=${options.nodeDir}`, '--module_name=tfjs_binding', `--module_path=${path.join(options.packageDir, 'lib', 'napi-v8')}`, '--napi_build_version=8', '--jobs=max'],
+    [
+      options.nodeGyp,
+      'rebuild',
+      `--nodedir=${options.nodeDir}`,
+      '--module_name=tfjs_binding',
+      `--module_path=${path.join(options.packageDir, 'lib', 'napi-v8')}`,
+      '--napi_build_version=8',
+      '--jobs=max',
+    ],
     { cwd: options.packageDir, purpose: 'build the tfjs-node binding with node-gyp', env: { ...process.env, npm_config_loglevel: 'error' } },
   );
   const binding = path.join(options.packageDir, BINDING_PATH);

@@ -51,7 +51,9 @@ export async function extractWheels(options: { python: string; wheels: { file: s
   let count = 0;
   for (const wheel of options.wheels) {
     const rules = wheel.kind === 'tensorflow' ? TENSORFLOW_RULES : NVIDIA_RULES;
-    const { stdout } = await runTool(options.python, ['-c', EXTRACT_SCRIPT, wheel.file, partial, JSON.stringify(rules)], { purpose: `extract ${path.basename(wheel.file)}` });
+    const { stdout } = await runTool(options.python, ['-c', EXTRACT_SCRIPT, wheel.file, partial, JSON.stringify(rules)], {
+      purpose: `extract ${path.basename(wheel.file)}`,
+    });
     count += Number(stdout.trim());
   }
   if (existsSync(options.dest)) rmSync(options.dest, { recursive: true, force: true });

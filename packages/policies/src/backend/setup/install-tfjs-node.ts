@@ -46,7 +46,13 @@ export function shareTfjsPackages(installDir: string, shared: SharedTfjsPackages
  * install scripts skipped: the package's script would download libtensorflow from Google's storage.
  * Returns the installed package's folder.
  */
-export async function installTfjsNode(options: { npm: string; installDir: string; packageName: string; version: string; log: (message: string) => void }): Promise<string> {
+export async function installTfjsNode(options: {
+  npm: string;
+  installDir: string;
+  packageName: string;
+  version: string;
+  log: (message: string) => void;
+}): Promise<string> {
   mkdirSync(options.installDir, { recursive: true });
   writeFileSync(
     path.join(options.installDir, 'package.json'),

@@ -22,8 +22,12 @@ export function runTool(command: string, args: readonly string[], options: RunTo
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     const line = [command, ...args].join(' ');
     child.on('error', (error) => {
       reject(new SrlError('runtime', `cannot ${options.purpose}: "${command}" did not start (${error.message}); expected it on PATH`));

@@ -28,7 +28,11 @@ function nodeDirCandidates(): string[] {
 }
 
 export function findNodeDir(): string | null {
-  return nodeDirCandidates().find((dir) => existsSync(path.join(dir, 'include', 'node', 'node_api.h')) && existsSync(path.join(dir, 'include', 'node', 'common.gypi'))) ?? null;
+  return (
+    nodeDirCandidates().find(
+      (dir) => existsSync(path.join(dir, 'include', 'node', 'node_api.h')) && existsSync(path.join(dir, 'include', 'node', 'common.gypi')),
+    ) ?? null
+  );
 }
 
 /** node-gyp from the project, else the copy bundled with npm next to this Node. */
@@ -66,10 +70,14 @@ export async function checkSetupTools(options: { projectRoot: string; needPip: b
   if (nodeGyp === null) problems.push('node-gyp not found (neither in the project nor bundled with npm): npm install -g node-gyp');
   const nodeDir = findNodeDir();
   if (nodeDir === null) {
-    problems.push(`headers of Node ${process.versions.node} not found (include/node/node_api.h in ${nodeDirCandidates().join(', ')}): install them (Debian/nodesource: they ship with the nodejs package; otherwise \`npx node-gyp install\`, or set npm_config_nodedir)`);
+    problems.push(
+      `headers of Node ${process.versions.node} not found (include/node/node_api.h in ${nodeDirCandidates().join(', ')}): install them (Debian/nodesource: they ship with the nodejs package; otherwise \`npx node-gyp install\`, or set npm_config_nodedir)`,
+    );
   }
   if (problems.length > 0) {
-    throw new SrlError('runtime', `srl setup tensorflow cannot build the native backend on this machine:\n  - ${problems.join('\n  - ')}`, { details: problems });
+    throw new SrlError('runtime', `srl setup tensorflow cannot build the native backend on this machine:\n  - ${problems.join('\n  - ')}`, {
+      details: problems,
+    });
   }
   return { python, npm, nodeGyp: nodeGyp as string, nodeDir: nodeDir as string };
 }

@@ -17,7 +17,9 @@ describe('setupTensorflow', () => {
     const result = await setupTensorflow({ projectRoot: root, dryRun: true, log: (m) => lines.push(m) });
     expect(result.changed).toBe(true);
     expect(result.packageName).toBe('@tensorflow/tfjs-node');
-    expect(result.steps.join('\n')).toMatch(/download tensorflow-cpu==2\.21\.\* with pip[\s\S]*npm install --ignore-scripts @tensorflow\/tfjs-node@4\.22\.0[\s\S]*node-gyp[\s\S]*verify/);
+    expect(result.steps.join('\n')).toMatch(
+      /download tensorflow-cpu==2\.21\.\* with pip[\s\S]*npm install --ignore-scripts @tensorflow\/tfjs-node@4\.22\.0[\s\S]*node-gyp[\s\S]*verify/,
+    );
     expect(lines).toHaveLength(result.steps.length);
     expect(existsSync(path.join(root, 'node_modules', '.cache'))).toBe(false);
   });
@@ -29,16 +31,25 @@ describe('setupTensorflow', () => {
   });
 
   it('refuses a missing wheel file and a wheel for another platform before doing anything', async () => {
-    await expect(setupTensorflow({ projectRoot: root, wheel: path.join(root, 'none.whl') })).rejects.toMatchObject({ kind: 'usage', message: expect.stringContaining('no such file') });
+    await expect(setupTensorflow({ projectRoot: root, wheel: path.join(root, 'none.whl') })).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringContaining('no such file'),
+    });
     const mac = path.join(root, 'tensorflow-2.21.0-cp311-cp311-macosx_12_0_arm64.whl');
     writeFileSync(mac, '');
-    await expect(setupTensorflow({ projectRoot: root, wheel: mac })).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/macosx_12_0_arm64|Linux only/) });
+    await expect(setupTensorflow({ projectRoot: root, wheel: mac })).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/macosx_12_0_arm64|Linux only/),
+    });
     expect(existsSync(path.join(root, 'node_modules', '.cache'))).toBe(false);
   });
 
   it('leaves an ordinary install of the package alone', async () => {
     mkdirSync(path.join(root, 'node_modules', '@tensorflow', 'tfjs-node'), { recursive: true });
-    await expect(setupTensorflow({ projectRoot: root })).rejects.toMatchObject({ kind: 'runtime', message: expect.stringContaining('already an ordinary install') });
+    await expect(setupTensorflow({ projectRoot: root })).rejects.toMatchObject({
+      kind: 'runtime',
+      message: expect.stringContaining('already an ordinary install'),
+    });
     rmSync(path.join(root, 'node_modules', '@tensorflow'), { recursive: true });
   });
 });

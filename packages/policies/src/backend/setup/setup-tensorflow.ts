@@ -48,7 +48,8 @@ interface SetupState {
 export function findProjectRoot(start: string = process.cwd()): string {
   for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'node_modules'))) return dir;
-    if (path.dirname(dir) === dir) throw new SrlError('usage', `no project (a folder with package.json and node_modules) at or above ${start}; run it in your project, after installing it`);
+    if (path.dirname(dir) === dir)
+      throw new SrlError('usage', `no project (a folder with package.json and node_modules) at or above ${start}; run it in your project, after installing it`);
   }
 }
 
@@ -99,10 +100,19 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
   };
   steps.binding = steps.wheels || steps.npm || state.binding !== `${wheelKey}|${npmKey}` || !existsSync(path.join(packageDir, BINDING_PATH));
   if (existsSync(link) && !isLink(link)) {
-    throw new SrlError('runtime', `${link} is already an ordinary install of ${packageName} (not srl's build); srl's select-backend uses it as it is. Remove it (npm uninstall ${packageName}) to build it from TensorFlow's pip wheel instead`);
+    throw new SrlError(
+      'runtime',
+      `${link} is already an ordinary install of ${packageName} (not srl's build); srl's select-backend uses it as it is. Remove it (npm uninstall ${packageName}) to build it from TensorFlow's pip wheel instead`,
+    );
   }
   const planned = [
-    ...(steps.wheels ? [options.wheel ? `extract TensorFlow's library and C headers from ${options.wheel}` : `download ${wheelKey}${gpu ? ' and its nvidia-* CUDA wheels' : ''} with pip and extract the library and C headers`] : []),
+    ...(steps.wheels
+      ? [
+          options.wheel
+            ? `extract TensorFlow's library and C headers from ${options.wheel}`
+            : `download ${wheelKey}${gpu ? ' and its nvidia-* CUDA wheels' : ''} with pip and extract the library and C headers`,
+        ]
+      : []),
     ...(steps.npm ? [`npm install --ignore-scripts ${npmKey} into ${installDir}`] : []),
     `check that the install links the project's @tensorflow/tfjs-core and tfjs-backend-cpu and runs on this Node`,
     ...(steps.binding ? [`build the binding with node-gyp (${BINDING_PATH})`] : []),
@@ -159,7 +169,10 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
   }
   const verification = await verifyTfjsNode({ fromFile: fileURLToPath(import.meta.url), packageName });
   if (!verification.packageFile.startsWith(realpathSync(cacheDir))) {
-    throw new SrlError('runtime', `@srl/policies resolves ${packageName} to ${verification.packageFile}, not to the build in ${cacheDir}; run the setup in the project that installs @srl/policies (or pass --project)`);
+    throw new SrlError(
+      'runtime',
+      `@srl/policies resolves ${packageName} to ${verification.packageFile}, not to the build in ${cacheDir}; run the setup in the project that installs @srl/policies (or pass --project)`,
+    );
   }
   return { changed: done.length > 0, packageName, cacheDir, steps: done, verification };
 }

@@ -9,7 +9,9 @@ describe('wheelPlatformProblem', () => {
   });
 
   it('names the platform of a wheel built for another machine', () => {
-    expect(wheelPlatformProblem('tensorflow-2.21.0-cp311-cp311-macosx_12_0_arm64.whl')).toMatch(/is for macosx_12_0_arm64, not this machine|builds on Linux only/);
+    expect(wheelPlatformProblem('tensorflow-2.21.0-cp311-cp311-macosx_12_0_arm64.whl')).toMatch(
+      /is for macosx_12_0_arm64, not this machine|builds on Linux only/,
+    );
     const other = here === 'x86_64' ? 'aarch64' : 'x86_64';
     expect(wheelPlatformProblem(`tensorflow-2.21.0-cp311-cp311-manylinux_2_27_${other}.whl`)).toMatch(new RegExp(`manylinux_2_27_${other}|Linux only`));
   });

@@ -53,7 +53,10 @@ export async function fetchTensorflowWheel(options: FetchWheelOptions): Promise<
       if (!/No matching distribution|Could not find a version/.test((error as Error).message)) throw error;
     }
   }
-  throw new SrlError('runtime', `no wheel ${options.requirement} for linux ${archTag()} on pip's indexes (\`pip config list\` shows them): ${(lastError as Error | undefined)?.message ?? 'nothing downloaded'}. Pass --tf-version with a version the index has, or --wheel FILE`);
+  throw new SrlError(
+    'runtime',
+    `no wheel ${options.requirement} for linux ${archTag()} on pip's indexes (\`pip config list\` shows them): ${(lastError as Error | undefined)?.message ?? 'nothing downloaded'}. Pass --tf-version with a version the index has, or --wheel FILE`,
+  );
 }
 
 const REQUIRES_SCRIPT = `
@@ -68,5 +71,8 @@ for line in z.read(meta).decode().splitlines():
 /** The requirements of the wheel's `and-cuda` extra (NVIDIA's CUDA libraries as `nvidia-*` wheels). */
 export async function cudaRequirements(python: string, wheel: string): Promise<string[]> {
   const { stdout } = await runTool(python, ['-c', REQUIRES_SCRIPT, wheel], { purpose: `read the and-cuda requirements of ${path.basename(wheel)}` });
-  return stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }

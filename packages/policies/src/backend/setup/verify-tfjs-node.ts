@@ -59,7 +59,9 @@ const EXPECTED_GRADIENT = [2, 4, 6];
 export async function verifyTfjsNode(options: { fromFile: string; packageName: string }): Promise<NativeVerification> {
   let out: ToolOutput;
   try {
-    out = await runTool(process.execPath, ['-e', VERIFY_SCRIPT, options.fromFile, options.packageName], { purpose: `load ${options.packageName} and run a product and a gradient on it` });
+    out = await runTool(process.execPath, ['-e', VERIFY_SCRIPT, options.fromFile, options.packageName], {
+      purpose: `load ${options.packageName} and run a product and a gradient on it`,
+    });
   } catch (error) {
     const message = (error as Error).message;
     const hint = /DUPLICATE/.test(message)
@@ -75,7 +77,10 @@ export async function verifyTfjsNode(options: { fromFile: string; packageName: s
   const gpuDevices = [...out.stderr.matchAll(/Created device (\S*GPU:\d+)[^\n]*/g)].map((m) => m[0]);
   const close = (got: number[], want: number[]): boolean => got.length === want.length && got.every((v, i) => Math.abs(v - (want[i] as number)) < 1e-4);
   if (!close(result.matMul, EXPECTED_MATMUL) || !close(result.gradient, EXPECTED_GRADIENT)) {
-    throw new SrlError('runtime', `the native backend computes wrong values: matMul ${JSON.stringify(result.matMul)} (expected ${JSON.stringify(EXPECTED_MATMUL)}), gradient ${JSON.stringify(result.gradient)} (expected ${JSON.stringify(EXPECTED_GRADIENT)})`);
+    throw new SrlError(
+      'runtime',
+      `the native backend computes wrong values: matMul ${JSON.stringify(result.matMul)} (expected ${JSON.stringify(EXPECTED_MATMUL)}), gradient ${JSON.stringify(result.gradient)} (expected ${JSON.stringify(EXPECTED_GRADIENT)})`,
+    );
   }
   return { ...result, gpuDevices };
 }

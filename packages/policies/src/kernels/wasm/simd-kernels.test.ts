@@ -19,7 +19,7 @@ describe('WebAssembly SIMD kernels', () => {
     for (let m = 0; m < n; m++) for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) expect(h[dst + m * R * C + c * R + r]).toBe(m * R * C + r * C + c);
   });
 
-  it('adamw follows PyTorch\'s update', () => {
+  it("adamw follows PyTorch's update", () => {
     const h = heap();
     const n = 8;
     const [P, G, M, V] = [0, 64, 128, 192];

@@ -18,7 +18,21 @@ export interface SimdKernels {
    * AdamW in place on `count` floats (a multiple of 4) of parameters p, gradients g and moments m, v (byte
    * addresses), PyTorch's order: p *= decay; m = b1 m + c1 g; v = b2 v + c2 g^2; p -= stepSize m / (sqrt(v) invSqrtBc2 + eps).
    */
-  adamw(p: number, g: number, m: number, v: number, count: number, b1: number, c1: number, b2: number, c2: number, invSqrtBc2: number, eps: number, stepSize: number, decay: number): void;
+  adamw(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    count: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    invSqrtBc2: number,
+    eps: number,
+    stepSize: number,
+    decay: number,
+  ): void;
   /** n matrices [R, C] at src -> [C, R] at dst (byte addresses); R and C multiples of 4. */
   transpose(src: number, dst: number, n: number, R: number, C: number): void;
 }
@@ -90,7 +104,21 @@ const columnSum = {
     [...op.get(5), ...op.i32(16), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     op.loop(), // rows
     [...op.i32(0), ...op.set(5), ...op.loop()],
-    [...op.get(3), ...op.get(5), ...op.i32Add, ...op.get(3), ...op.get(5), ...op.i32Add, ...op.v128Load(), ...op.get(0), ...op.get(5), ...op.i32Add, ...op.v128Load(), ...op.f32x4Add, ...op.v128Store()],
+    [
+      ...op.get(3),
+      ...op.get(5),
+      ...op.i32Add,
+      ...op.get(3),
+      ...op.get(5),
+      ...op.i32Add,
+      ...op.v128Load(),
+      ...op.get(0),
+      ...op.get(5),
+      ...op.i32Add,
+      ...op.v128Load(),
+      ...op.f32x4Add,
+      ...op.v128Store(),
+    ],
     [...op.get(5), ...op.i32(16), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(0), ...op.get(2), ...op.i32Add, ...op.set(0)],
     [...op.get(4), ...op.i32(1), ...op.i32Add, ...op.tee(4), ...op.get(1), ...op.i32LtS, ...op.brIf(0), ...op.end()],
@@ -117,7 +145,18 @@ const adamw = {
     [...op.get(18), ...op.get(23), ...op.f32x4Mul, ...op.get(23), ...op.f32x4Mul, ...op.f32x4Add, ...op.tee(25), ...op.v128Store()],
     // p = p decay - stepSize m / (sqrt(v) invSqrtBc2 + eps)
     [...op.get(0), ...op.get(13), ...op.i32Add, ...op.get(0), ...op.get(13), ...op.i32Add, ...op.v128Load(), ...op.get(22), ...op.f32x4Mul],
-    [...op.get(21), ...op.get(24), ...op.f32x4Mul, ...op.get(25), ...op.f32x4Sqrt, ...op.get(19), ...op.f32x4Mul, ...op.get(20), ...op.f32x4Add, ...op.f32x4Div],
+    [
+      ...op.get(21),
+      ...op.get(24),
+      ...op.f32x4Mul,
+      ...op.get(25),
+      ...op.f32x4Sqrt,
+      ...op.get(19),
+      ...op.f32x4Mul,
+      ...op.get(20),
+      ...op.f32x4Add,
+      ...op.f32x4Div,
+    ],
     [...op.f32x4Sub, ...op.v128Store()],
     [...op.get(13), ...op.i32(16), ...op.i32Add, ...op.tee(13), ...op.get(14), ...op.i32LtS, ...op.brIf(0), ...op.end()],
   ],
@@ -133,7 +172,17 @@ const t = { m: 5, i: 6, j: 7, row: 8, outRow: 9, p: 10, q: 11, r: 12, t: 16, ib:
 const TILE = 16;
 /** end = min(start + TILE, limit) */
 const tileEnd = (start: number, limit: number, end: number): number[] => [
-  ...op.get(start), ...op.i32(TILE), ...op.i32Add, ...op.get(limit), ...op.get(start), ...op.i32(TILE), ...op.i32Add, ...op.get(limit), ...op.i32LeS, ...op.select, ...op.set(end),
+  ...op.get(start),
+  ...op.i32(TILE),
+  ...op.i32Add,
+  ...op.get(limit),
+  ...op.get(start),
+  ...op.i32(TILE),
+  ...op.i32Add,
+  ...op.get(limit),
+  ...op.i32LeS,
+  ...op.select,
+  ...op.set(end),
 ];
 const transpose = {
   name: 'transpose',
@@ -169,7 +218,17 @@ const transpose = {
         [1, 3, [0, 1, 4, 5]],
         [1, 3, [2, 3, 6, 7]],
       ] as [number, number, [number, number, number, number]][]
-    ).map(([a, b, lanes]) => [...op.get(t.q), ...op.get(t.t + a), ...op.get(t.t + b), ...op.f32x4Shuffle(lanes), ...op.v128Store(), ...op.get(t.q), ...op.get(t.outRow), ...op.i32Add, ...op.set(t.q)]),
+    ).map(([a, b, lanes]) => [
+      ...op.get(t.q),
+      ...op.get(t.t + a),
+      ...op.get(t.t + b),
+      ...op.f32x4Shuffle(lanes),
+      ...op.v128Store(),
+      ...op.get(t.q),
+      ...op.get(t.outRow),
+      ...op.i32Add,
+      ...op.set(t.q),
+    ]),
     [...op.get(t.j), ...op.i32(4), ...op.i32Add, ...op.tee(t.j), ...op.get(t.jEnd), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(t.i), ...op.i32(4), ...op.i32Add, ...op.tee(t.i), ...op.get(t.iEnd), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(t.jEnd), ...op.tee(t.jb), ...op.get(4), ...op.i32LtS, ...op.brIf(0), ...op.end()],
@@ -203,4 +262,3 @@ export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null 
   }
   return k;
 }
-

@@ -46,13 +46,34 @@ const loop16 = (i: number, bytes: number, body: number[][]): number[][] => [
 const at = (base: number, i: number): number[] => [...op.get(base), ...op.get(i), ...op.i32Add];
 const load = (base: number, i: number): number[] => [...at(base, i), ...op.v128Load()];
 const laneSum = (v: number): number[] => [
-  ...op.get(v), ...op.f32x4ExtractLane(0), ...op.get(v), ...op.f32x4ExtractLane(1), ...op.f32Add,
-  ...op.get(v), ...op.f32x4ExtractLane(2), ...op.f32Add, ...op.get(v), ...op.f32x4ExtractLane(3), ...op.f32Add,
+  ...op.get(v),
+  ...op.f32x4ExtractLane(0),
+  ...op.get(v),
+  ...op.f32x4ExtractLane(1),
+  ...op.f32Add,
+  ...op.get(v),
+  ...op.f32x4ExtractLane(2),
+  ...op.f32Add,
+  ...op.get(v),
+  ...op.f32x4ExtractLane(3),
+  ...op.f32Add,
 ];
 
 // Params first, then locals, numbered in that order.
-const add: FunctionDef = { name: 'add', params: [I32, I32, I32, I32], results: [], locals: [I32], body: loop16(4, 3, [[...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.v128Store()]]) };
-const mul2: FunctionDef = { name: 'mul2', params: [I32, I32, I32, I32], results: [], locals: [I32], body: loop16(4, 3, [[...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Mul, ...op.v128Store()]]) };
+const add: FunctionDef = {
+  name: 'add',
+  params: [I32, I32, I32, I32],
+  results: [],
+  locals: [I32],
+  body: loop16(4, 3, [[...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.v128Store()]]),
+};
+const mul2: FunctionDef = {
+  name: 'mul2',
+  params: [I32, I32, I32, I32],
+  results: [],
+  locals: [I32],
+  body: loop16(4, 3, [[...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Mul, ...op.v128Store()]]),
+};
 const mul3: FunctionDef = {
   name: 'mul3',
   params: [I32, I32, I32, I32, I32],
@@ -113,7 +134,7 @@ function scaleRowDef(withBias: boolean): FunctionDef {
   };
 }
 
-const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const EXP_POLY = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 /**
  * Pushes exp(local t) (Cephes' expf: t = n ln 2 + r, a degree-7 polynomial in r, times 2^n from exponent bits);
  * t must lie in [-87, 88] so that 2^n stays normal. Locals n, r are scratch.
@@ -121,7 +142,18 @@ const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.166579589
 const exp = (t: number, n: number, r: number): number[][] => [
   // n = nearest(t log2 e); r = (t - n C1) - n C2
   [...op.get(t), ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n)],
-  [...op.get(t), ...op.get(n), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...op.get(n), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(r)],
+  [
+    ...op.get(t),
+    ...op.get(n),
+    ...op.f32x4Const(0.693359375),
+    ...op.f32x4Mul,
+    ...op.f32x4Sub,
+    ...op.get(n),
+    ...op.f32x4Const(-2.1219444e-4),
+    ...op.f32x4Mul,
+    ...op.f32x4Sub,
+    ...op.set(r),
+  ],
   // (((((p0 r + p1) r + p2) r + p3) r + p4) r + p5) r^2 + r + 1
   [...op.f32x4Const(EXP_POLY[0])],
   ...EXP_POLY.slice(1).map((c) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add]),
@@ -160,12 +192,46 @@ const dots4: FunctionDef = {
       [...load(0, 6), ...op.set(8), ...at(1, 6), ...op.set(7)],
       ...[0, 1, 2, 3].map((j) => [
         ...(j > 0 ? [...op.get(7), ...op.get(3), ...op.i32Add, ...op.set(7)] : []),
-        ...op.get(9 + j), ...op.get(8), ...op.get(7), ...op.v128Load(), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(9 + j),
+        ...op.get(9 + j),
+        ...op.get(8),
+        ...op.get(7),
+        ...op.v128Load(),
+        ...op.f32x4Mul,
+        ...op.f32x4Add,
+        ...op.set(9 + j),
       ]),
     ]),
-    [...op.get(9), ...op.get(10), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.get(9), ...op.get(10), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.f32x4Add, ...op.set(13)],
-    [...op.get(11), ...op.get(12), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.get(11), ...op.get(12), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.f32x4Add, ...op.set(14)],
-    [...op.get(4), ...op.get(13), ...op.get(14), ...op.f32x4Shuffle([0, 1, 4, 5]), ...op.get(13), ...op.get(14), ...op.f32x4Shuffle([2, 3, 6, 7]), ...op.f32x4Add, ...op.v128Store()],
+    [
+      ...op.get(9),
+      ...op.get(10),
+      ...op.f32x4Shuffle([0, 4, 1, 5]),
+      ...op.get(9),
+      ...op.get(10),
+      ...op.f32x4Shuffle([2, 6, 3, 7]),
+      ...op.f32x4Add,
+      ...op.set(13),
+    ],
+    [
+      ...op.get(11),
+      ...op.get(12),
+      ...op.f32x4Shuffle([0, 4, 1, 5]),
+      ...op.get(11),
+      ...op.get(12),
+      ...op.f32x4Shuffle([2, 6, 3, 7]),
+      ...op.f32x4Add,
+      ...op.set(14),
+    ],
+    [
+      ...op.get(4),
+      ...op.get(13),
+      ...op.get(14),
+      ...op.f32x4Shuffle([0, 1, 4, 5]),
+      ...op.get(13),
+      ...op.get(14),
+      ...op.f32x4Shuffle([2, 3, 6, 7]),
+      ...op.f32x4Add,
+      ...op.v128Store(),
+    ],
     // next four keys
     [...op.get(4), ...op.i32(16), ...op.i32Add, ...op.set(4), ...op.get(1), ...op.get(3), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(1)],
     [...op.get(5), ...op.i32(4), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],

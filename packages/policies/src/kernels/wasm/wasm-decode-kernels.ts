@@ -89,7 +89,17 @@ const norm: KernelFunc = ({ inputs, backend, attrs }) => {
  */
 const decodeQkv: KernelFunc = ({ inputs, backend, attrs }) => {
   const { qkv, keys, values } = inputs as { qkv: TensorInfo; keys: TensorInfo; values: TensorInfo };
-  const a = attrs as unknown as { H: number; Hkv: number; D: number; positions: Int32Array; scale: number; qCos?: Float32Array; qSin?: Float32Array; kCos?: Float32Array; kSin?: Float32Array };
+  const a = attrs as unknown as {
+    H: number;
+    Hkv: number;
+    D: number;
+    positions: Int32Array;
+    scale: number;
+    qCos?: Float32Array;
+    qSin?: Float32Array;
+    kCos?: Float32Array;
+    kSin?: Float32Array;
+  };
   const { H, Hkv, D, positions } = a;
   const be = wasmInternals(backend) as WasmInternals;
   const R = qkv.shape[0];
@@ -279,4 +289,3 @@ export const WASM_DECODE_KERNELS: KernelConfig[] = [
   { kernelName: SRL_GELU_ARG, backendName: 'wasm', kernelFunc: geluArg },
   { kernelName: SRL_PRODUCT, backendName: 'wasm', kernelFunc: product },
 ];
-

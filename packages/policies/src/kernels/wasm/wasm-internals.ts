@@ -58,7 +58,11 @@ export function wasmInternals(backend: unknown = tf.getBackend() === 'wasm' ? tf
 export function forgetPackedWeights(backend: WasmInternals, t: TensorInfo): void {
   const data = backend.dataIdMap.get(t.dataId) as { id: number; memoryOffset: number };
   backend.wasm.tfjs.disposeData(data.id);
-  backend.wasm.tfjs.registerTensor(data.id, t.shape.reduce((a, b) => a * b, 1), data.memoryOffset);
+  backend.wasm.tfjs.registerTensor(
+    data.id,
+    t.shape.reduce((a, b) => a * b, 1),
+    data.memoryOffset,
+  );
 }
 
 /** Float offset (index into HEAPF32) of a tensor's data. */
@@ -67,4 +71,3 @@ export function heapIndex(backend: WasmInternals, t: TensorInfo): number {
   if (data === undefined) throw new Error('wasm kernel: tensor data not found on the wasm backend');
   return data.memoryOffset >>> 2;
 }
-

@@ -17,7 +17,17 @@ const MIN_MACS_PER_ENTRY = 16384;
 
 /** The raw exports behind tfjs's own bindings (what `cwrap` wraps), called directly in the per-entry loop. */
 interface RawExports {
-  _BatchMatMul(aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number, transposeA: number, transposeB: number, outId: number): void;
+  _BatchMatMul(
+    aId: number,
+    aShape: number,
+    aRank: number,
+    bId: number,
+    bShape: number,
+    bRank: number,
+    transposeA: number,
+    transposeB: number,
+    outId: number,
+  ): void;
   _register_tensor(id: number, size: number, offset: number): void;
   _dispose_data(id: number): void;
 }
@@ -112,7 +122,21 @@ export const dense: KernelFunc = ({ inputs, backend }) => {
   const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
   const be = wasmInternals(backend) as WasmInternals;
   if (xnnFused === null || xnnFusedOwner !== be) {
-    xnnFused = be.wasm.cwrap('_FusedMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']);
+    xnnFused = be.wasm.cwrap('_FusedMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]);
     xnnFusedOwner = be;
   }
   const [M, K] = a.shape;
@@ -137,4 +161,3 @@ export const dense: KernelFunc = ({ inputs, backend }) => {
   xnnFused(id(a), shapeBytes([1, M, K]), 3, id(b), shapeBytes([1, K, N]), 3, 0, 0, 0, biasId, 0, 0, id(out));
   return out;
 };
-

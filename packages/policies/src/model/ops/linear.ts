@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { TransformerKernels } from '../../kernels/transformer-kernels';
 import { customOp } from './custom-op';
 

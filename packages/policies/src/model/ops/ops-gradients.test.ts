@@ -29,7 +29,9 @@ for (const kernelCase of ALL_KERNEL_CASES) {
       const w = weights([4, 3], 2);
       const b = weights([3], 3);
       const r = weights([5, 3], 4);
-      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(linear(k, xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), r)), [x, w, b])).toBeLessThan(2e-3);
+      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(linear(k, xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), r)), [x, w, b])).toBeLessThan(
+        2e-3,
+      );
       // Wider output than input: the weight gradient transposes dy instead of x.
       const w2 = weights([4, 7], 5);
       const r2 = weights([5, 7], 6);
@@ -58,14 +60,32 @@ for (const kernelCase of ALL_KERNEL_CASES) {
       const x = weights([3, 5, 7], 24);
       const r2 = weights([3, 7, 5], 25);
       expect(maxGradientError((xi) => tf.sum(tf.mul(tf.square(k.transposeLast(xi as tf.Tensor3D)), r2)), [x])).toBeLessThan(2e-3);
-      expect(tf.tidy(() => k.transposeLast(tf.tensor2d([[1, 2, 3], [4, 5, 6]])).arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
+      expect(
+        tf.tidy(() =>
+          k
+            .transposeLast(
+              tf.tensor2d([
+                [1, 2, 3],
+                [4, 5, 6],
+              ]),
+            )
+            .arraySync(),
+        ),
+      ).toEqual([
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ]);
     });
 
-    it('batched matMul of tiny entries equals tfjs\'s own product bit for bit (the SIMD row path on wasm)', () => {
+    it("batched matMul of tiny entries equals tfjs's own product bit for bit (the SIMD row path on wasm)", () => {
       // 16 x 16 x 32 x 16 MACs per entry: below the per-entry XNNPACK threshold; K <= 48 (tfjs's loop block).
       const a = weights([6, 16, 32], 31);
       const b = weights([6, 32, 16], 32);
-      const [ours, stock] = tf.tidy(() => [k.batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(), tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync()]);
+      const [ours, stock] = tf.tidy(() => [
+        k.batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(),
+        tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(),
+      ]);
       expect(Array.from(ours)).toEqual(Array.from(stock));
       const r = weights([6, 16, 16], 33);
       expect(maxGradientError((ai, bi) => tf.sum(tf.mul(k.batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
@@ -107,7 +127,9 @@ for (const kernelCase of ALL_KERNEL_CASES) {
       const w = weights([6], 32);
       const b = weights([6], 33);
       const r = weights([4, 6], 34);
-      expect(maxGradientError((xi, wi, bi) => tf.sum(tf.mul(layerNorm(k, xi as tf.Tensor2D, wi as tf.Tensor1D, bi as tf.Tensor1D, 1e-5), r)), [x, w, b])).toBeLessThan(3e-3);
+      expect(
+        maxGradientError((xi, wi, bi) => tf.sum(tf.mul(layerNorm(k, xi as tf.Tensor2D, wi as tf.Tensor1D, bi as tf.Tensor1D, 1e-5), r)), [x, w, b]),
+      ).toBeLessThan(3e-3);
       expect(maxGradientError((xi, wi) => tf.sum(tf.mul(rmsNorm(k, xi as tf.Tensor2D, wi as tf.Tensor1D, 1e-5), r)), [x, w])).toBeLessThan(3e-3);
     });
 

@@ -124,7 +124,13 @@ const configs: GradConfig[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, [x], attrs) => {
       const [begin, size] = tf.slice_util.parseSliceParams(x, (attrs as NamedAttrMap).begin as number[], (attrs as NamedAttrMap).size as number[]);
-      return { x: () => tf.pad(dy as Tensor, begin.map((b, i) => [b, x.shape[i] - b - size[i]] as [number, number])) };
+      return {
+        x: () =>
+          tf.pad(
+            dy as Tensor,
+            begin.map((b, i) => [b, x.shape[i] - b - size[i]] as [number, number]),
+          ),
+      };
     },
   },
   {
@@ -132,7 +138,11 @@ const configs: GradConfig[] = [
     saveAllInputs: true,
     gradFunc: (dy, saved, attrs) => {
       const axis = tf.util.parseAxisParam((attrs as NamedAttrMap).axis as number, saved[0].shape)[0];
-      const parts = tf.split(dy as Tensor, saved.map((t) => t.shape[axis]), axis);
+      const parts = tf.split(
+        dy as Tensor,
+        saved.map((t) => t.shape[axis]),
+        axis,
+      );
       return Object.fromEntries(parts.map((p, i) => [String(i), () => p])) as Grads;
     },
   },

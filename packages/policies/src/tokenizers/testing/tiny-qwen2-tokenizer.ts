@@ -10,8 +10,24 @@ import { BUILTIN_CHAT_TEMPLATES } from '../chat-templates';
 
 /** Merge i makes token id 256 + i. */
 export const TINY_QWEN2_MERGES = [
-  't h', 'th e', 'Ġ t', 'Ġ the', 'a t', 'Ġ c', 'Ġc at', 'Ġ s', 'Ġs at',
-  'e l', 'el l', 'h ell', 'hell o', 'Ġ w', 'o r', 'Ġw or', 'Ġwor l', 'Ġworl d',
+  't h',
+  'th e',
+  'Ġ t',
+  'Ġ the',
+  'a t',
+  'Ġ c',
+  'Ġc at',
+  'Ġ s',
+  'Ġs at',
+  'e l',
+  'el l',
+  'h ell',
+  'hell o',
+  'Ġ w',
+  'o r',
+  'Ġw or',
+  'Ġwor l',
+  'Ġworl d',
 ] as const;
 
 export const TINY_QWEN2_SPECIAL_TOKENS = [
@@ -28,7 +44,10 @@ export function tinyQwen2TokenizerConfig(): Record<string, unknown> {
   return {
     add_prefix_space: false,
     added_tokens_decoder: Object.fromEntries(
-      TINY_QWEN2_SPECIAL_TOKENS.map((t) => [String(t.id), { content: t.content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
+      TINY_QWEN2_SPECIAL_TOKENS.map((t) => [
+        String(t.id),
+        { content: t.content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+      ]),
     ),
     additional_special_tokens: ['<|im_start|>', '<|im_end|>'],
     bos_token: null,

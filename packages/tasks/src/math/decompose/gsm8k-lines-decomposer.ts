@@ -32,7 +32,11 @@ export class Gsm8kLinesDecomposer implements StepDecomposer {
   constructor(private readonly options: Gsm8kLinesOptions = schemaDefaults(gsm8kLinesOptions)) {}
 
   split(solution: string): { steps: string[]; answer: string } | null {
-    const lines = solution.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = solution
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     const last = lines.pop();
     const match = last === undefined ? null : ANSWER_LINE.exec(last);
     if (!match) return null;

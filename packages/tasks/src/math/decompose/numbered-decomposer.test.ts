@@ -26,15 +26,22 @@ describe('NumberedDecomposer', () => {
   });
 
   it('keeps multi-line actions (display math, indented lines) with their step', () => {
-    const text = 'SOLUTION:\n1. **Expand** We get\n\\[\n(x+1)^2 = x^2 + 2x + 1\n\\]\n   so the middle term is $2x$.\n\n2. **Conclude** 3.5 + 1 = 4.5, hence $\\boxed{2x}$.';
+    const text =
+      'SOLUTION:\n1. **Expand** We get\n\\[\n(x+1)^2 = x^2 + 2x + 1\n\\]\n   so the middle term is $2x$.\n\n2. **Conclude** 3.5 + 1 = 4.5, hence $\\boxed{2x}$.';
     const split = d.split(text);
-    expect(split?.steps).toEqual(['**Expand** We get\n\\[\n(x+1)^2 = x^2 + 2x + 1\n\\]\n   so the middle term is $2x$.', '**Conclude** 3.5 + 1 = 4.5, hence $\\boxed{2x}$.']);
+    expect(split?.steps).toEqual([
+      '**Expand** We get\n\\[\n(x+1)^2 = x^2 + 2x + 1\n\\]\n   so the middle term is $2x$.',
+      '**Conclude** 3.5 + 1 = 4.5, hence $\\boxed{2x}$.',
+    ]);
     expect(split?.answer).toBe('2x');
   });
 
   it('keeps indented sub-lists, "Step k" lines and other list styles inside the step', () => {
     const text = '1. **Cases** Two cases:\n   1. $x > 0$\n   2. $x < 0$\nStep 2: check both.\n**Step 3** done\n- note\n2. **Conclude** $\\boxed{0}$';
-    expect(d.split(text)?.steps).toEqual(['**Cases** Two cases:\n   1. $x > 0$\n   2. $x < 0$\nStep 2: check both.\n**Step 3** done\n- note', '**Conclude** $\\boxed{0}$']);
+    expect(d.split(text)?.steps).toEqual([
+      '**Cases** Two cases:\n   1. $x > 0$\n   2. $x < 0$\nStep 2: check both.\n**Step 3** done\n- note',
+      '**Conclude** $\\boxed{0}$',
+    ]);
   });
 
   it('has no answer when nothing is boxed', () => {

@@ -11,7 +11,8 @@ describe('ParagraphDecomposer', () => {
   });
 
   it('starts a step at every unindented "k." line inside a paragraph (the step-header format), not at indented or other list lines', () => {
-    const text = 'There are two cases:\n1. If $x > 0$, then $y = 1$.\n2. If $x < 0$,\n   1. sub-case $y = 2$\n   Step 3: and so on\n- a dash item\n\n3.5 is not a header line.';
+    const text =
+      'There are two cases:\n1. If $x > 0$, then $y = 1$.\n2. If $x < 0$,\n   1. sub-case $y = 2$\n   Step 3: and so on\n- a dash item\n\n3.5 is not a header line.';
     expect(new ParagraphDecomposer().split(text)?.steps).toEqual([
       'There are two cases:',
       '1. If $x > 0$, then $y = 1$.',

@@ -19,11 +19,17 @@ export interface StepInstanceOptions {
 export function buildStepInstances(example: Example, options: StepInstanceOptions): Instance[] {
   const steps = example.steps;
   if (!steps || steps.length === 0) {
-    throw new SrlError('validation', `example "${example.id}" has no expert steps, so it cannot give ${options.kind} step instances; give the task a "decomposer" (e.g. "gsm8k-lines", "numbered", "paragraphs")`);
+    throw new SrlError(
+      'validation',
+      `example "${example.id}" has no expert steps, so it cannot give ${options.kind} step instances; give the task a "decomposer" (e.g. "gsm8k-lines", "numbered", "paragraphs")`,
+    );
   }
   const titles = example.stepTitles;
   if (options.stepTitleInPrompt && (!titles || titles.length !== steps.length)) {
-    throw new SrlError('validation', `stepTitleInPrompt needs titled steps, but example "${example.id}" has ${titles ? titles.length : 'no'} titles for ${steps.length} steps; use the "numbered" decomposer or turn stepTitleInPrompt off`);
+    throw new SrlError(
+      'validation',
+      `stepTitleInPrompt needs titled steps, but example "${example.id}" has ${titles ? titles.length : 'no'} titles for ${steps.length} steps; use the "numbered" decomposer or turn stepTitleInPrompt off`,
+    );
   }
   return steps.map((step, i) => {
     const title = titles?.[i];
@@ -36,10 +42,7 @@ export function buildStepInstances(example: Example, options: StepInstanceOption
       id: `${example.id}/${options.kind}/${i + 1}`,
       exampleId: example.id,
       kind: options.kind,
-      prompt: [
-        ...(options.systemPrompt !== '' ? [{ role: 'system' as const, content: options.systemPrompt }] : []),
-        { role: 'user' as const, content: user },
-      ],
+      prompt: [...(options.systemPrompt !== '' ? [{ role: 'system' as const, content: options.systemPrompt }] : []), { role: 'user' as const, content: user }],
       reference: withTitle ? stepBody(step, title) : options.targetNumbering === 'bare' ? step : numberStep(i + 1, step),
       step: { index: i + 1, count: steps.length },
       metadata,

@@ -29,7 +29,10 @@ export function buildWholeSolutionInstance(example: Example, options: WholeSolut
 
 function goldAnswer(example: Example): string {
   if (example.answer === undefined || example.answer === '') {
-    throw new SrlError('validation', `example "${example.id}" has no gold answer, so it cannot give an rlvr instance; configure the task's answer field or extraction`);
+    throw new SrlError(
+      'validation',
+      `example "${example.id}" has no gold answer, so it cannot give an rlvr instance; configure the task's answer field or extraction`,
+    );
   }
   return example.answer;
 }
@@ -45,7 +48,10 @@ function wholeSolution(example: Example, target: 'steps' | 'solution', kind: 'sf
     return example.answer === undefined || /\\boxed/.test(last) ? body : `${body}\n\nThe final answer is $\\boxed{${example.answer}}$.`;
   }
   if (example.solution === undefined || example.solution.trim() === '') {
-    throw new SrlError('validation', `example "${example.id}" has no solution, so it cannot give a whole-solution ${kind} instance; configure the task's solution field`);
+    throw new SrlError(
+      'validation',
+      `example "${example.id}" has no solution, so it cannot give a whole-solution ${kind} instance; configure the task's solution field`,
+    );
   }
   return example.solution.trim();
 }

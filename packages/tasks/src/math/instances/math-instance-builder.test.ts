@@ -13,9 +13,17 @@ describe('MathInstanceBuilder', () => {
   it('srl: one instance per step k = 1..N, context = problem + steps 1..k-1, target = step k', () => {
     const instances = new MathInstanceBuilder().build(example, 'srl');
     expect(instances.map((i) => i.id)).toEqual(['eq-1/srl/1', 'eq-1/srl/2', 'eq-1/srl/3']);
-    expect(instances.map((i) => i.step)).toEqual([{ index: 1, count: 3 }, { index: 2, count: 3 }, { index: 3, count: 3 }]);
+    expect(instances.map((i) => i.step)).toEqual([
+      { index: 1, count: 3 },
+      { index: 2, count: 3 },
+      { index: 3, count: 3 },
+    ]);
     // Figure 3: the target carries its number, as the context shows the earlier steps.
-    expect(instances.map((i) => i.reference)).toEqual(['1. **Isolate x** Subtract 3: $2x = 8$.', '2. **Divide by 2** $x = 4$.', '3. **State the answer** $\\boxed{4}$.']);
+    expect(instances.map((i) => i.reference)).toEqual([
+      '1. **Isolate x** Subtract 3: $2x = 8$.',
+      '2. **Divide by 2** $x = 4$.',
+      '3. **State the answer** $\\boxed{4}$.',
+    ]);
     expect(instances[2].prompt[1].content.endsWith(instances[1].reference)).toBe(true);
     expect(new MathInstanceBuilder({ targetNumbering: 'bare' }).build(example, 'srl').map((i) => i.reference)).toEqual(split.steps);
     expect(instances[0].prompt).toEqual([
@@ -32,7 +40,9 @@ describe('MathInstanceBuilder', () => {
   it('srl with stepTitleInPrompt (footnote 1): the title goes into the prompt, the body is the target', () => {
     const instances = new MathInstanceBuilder({ stepTitleInPrompt: true }).build(example, 'srl');
     expect(instances.map((i) => i.reference)).toEqual(['Subtract 3: $2x = 8$.', '$x = 4$.', '$\\boxed{4}$.']);
-    expect(instances[1].prompt[1].content).toBe('Question:\nSolve $2x + 3 = 11$.\n\nSolution so far:\n1. **Isolate x** Subtract 3: $2x = 8$.\n\nNext step:\n2. **Divide by 2**');
+    expect(instances[1].prompt[1].content).toBe(
+      'Question:\nSolve $2x + 3 = 11$.\n\nSolution so far:\n1. **Isolate x** Subtract 3: $2x = 8$.\n\nNext step:\n2. **Divide by 2**',
+    );
   });
 
   it('stepTitleInPrompt on untitled steps, and step instances without steps, are validation errors', () => {
@@ -93,6 +103,8 @@ describe('MathInstanceBuilder srlMode "whole" (the one-step ablation)', () => {
     expect(raw.reference).toBe(solution);
     // rlvr (evaluation, validation) instances are unchanged: the gold answer stays their reference.
     expect(new MathInstanceBuilder({ srlMode: 'whole' }).build(gsm, 'rlvr')[0].reference).toBe('72');
-    expect(() => new MathInstanceBuilder({ srlMode: 'whole', sftTarget: 'solution' }).build(gsm, 'srl')).toThrow(/no solution, so it cannot give a whole-solution srl instance/);
+    expect(() => new MathInstanceBuilder({ srlMode: 'whole', sftTarget: 'solution' }).build(gsm, 'srl')).toThrow(
+      /no solution, so it cannot give a whole-solution srl instance/,
+    );
   });
 });

@@ -85,13 +85,19 @@ export function parseMathRow(row: SourceRow, spec: MathRowSpec, idPrefix: string
 
 /** The answer of a GSM8K-style solution: its last non-empty line, `#### x`. */
 export function gsm8kAnswer(text: string): string | null {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const match = /^####\s*(.*)$/.exec(lines[lines.length - 1] ?? '');
   return match ? match[1] : null;
 }
 
 function fieldProblem(field: string, value: unknown, expected: string): string {
-  const found = value === undefined ? 'it is missing' : `found ${typeof value === 'string' ? JSON.stringify(tail(value)) : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)?.slice(0, 60)}`}`;
+  const found =
+    value === undefined
+      ? 'it is missing'
+      : `found ${typeof value === 'string' ? JSON.stringify(tail(value)) : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)?.slice(0, 60)}`}`;
   return `field "${field}": expected ${expected}, ${found}`;
 }
 

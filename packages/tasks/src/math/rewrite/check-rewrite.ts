@@ -4,9 +4,7 @@ import { lastBoxed, type FinishReason } from '@srl/core';
 import { cleanAnswer } from '../answers/clean-answer';
 import { NumberedDecomposer } from '../decompose/numbered-decomposer';
 
-export type RewriteCheck =
-  | { ok: true; solution: string; steps: number }
-  | { ok: false; reason: string; detail: string };
+export type RewriteCheck = { ok: true; solution: string; steps: number } | { ok: false; reason: string; detail: string };
 
 const decomposer = new NumberedDecomposer({ requireHeader: true, requireBody: true });
 
@@ -14,7 +12,10 @@ const decomposer = new NumberedDecomposer({ requireHeader: true, requireBody: tr
 export function checkRewrite(input: { reply: string; original: string; finishReason?: FinishReason }): RewriteCheck {
   if (input.finishReason === 'length') return { ok: false, reason: 'truncated', detail: 'the reply hit max tokens before it ended; raise --max-tokens' };
   // Models often wrap the whole answer in a Markdown fence.
-  const solution = input.reply.trim().replace(/^```[a-z]*\n([\s\S]*?)\n```$/i, '$1').trim();
+  const solution = input.reply
+    .trim()
+    .replace(/^```[a-z]*\n([\s\S]*?)\n```$/i, '$1')
+    .trim();
   if (solution === '') return { ok: false, reason: 'empty reply', detail: 'the model returned no text' };
   const problem = decomposer.explain(solution);
   if (problem !== null) return { ok: false, reason: 'format', detail: problem };
@@ -23,7 +24,8 @@ export function checkRewrite(input: { reply: string; original: string; finishRea
   if (before !== null) {
     const after = lastBoxed(solution);
     if (after === null) return { ok: false, reason: 'answer missing', detail: `the original's answer \\boxed{${before}} is not in the rewrite` };
-    if (cleanAnswer(after) !== cleanAnswer(before)) return { ok: false, reason: 'answer changed', detail: `original \\boxed{${before}}, rewrite \\boxed{${after}}` };
+    if (cleanAnswer(after) !== cleanAnswer(before))
+      return { ok: false, reason: 'answer changed', detail: `original \\boxed{${before}}, rewrite \\boxed{${after}}` };
   }
   return { ok: true, solution, steps };
 }

@@ -3,7 +3,13 @@ import { NumberedDecomposer } from '../decompose/numbered-decomposer';
 import { generateArithmeticChain, type ArithmeticChainOptions } from './arithmetic-chain';
 import { Prng } from './prng';
 
-const base: ArithmeticChainOptions = { steps: 4, digits: 2, operations: ['add', 'subtract', 'multiply', 'divide'], allowNegative: false, finalAnswerStep: true };
+const base: ArithmeticChainOptions = {
+  steps: 4,
+  digits: 2,
+  operations: ['add', 'subtract', 'multiply', 'divide'],
+  allowNegative: false,
+  finalAnswerStep: true,
+};
 
 /** Re-evaluates a problem statement independently of the generator. */
 function evaluate(problem: string): bigint {

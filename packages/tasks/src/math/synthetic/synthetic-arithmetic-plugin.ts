@@ -11,7 +11,8 @@ export type SyntheticArithmeticOptions = PluginOptions<typeof syntheticArithmeti
 export const syntheticArithmeticTaskPlugin = definePlugin({
   kind: 'task',
   name: 'math/synthetic-arithmetic',
-  description: 'Seeded multi-step arithmetic chains with numbered expert solutions; knobs: steps, digits, startDigits; fixed test/validation per difficulty, endless train',
+  description:
+    'Seeded multi-step arithmetic chains with numbered expert solutions; knobs: steps, digits, startDigits; fixed test/validation per difficulty, endless train',
   options: syntheticArithmeticOptions,
   references: mathTaskReferences,
   async create(options, deps) {

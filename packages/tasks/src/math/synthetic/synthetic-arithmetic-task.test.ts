@@ -41,7 +41,11 @@ describe('SyntheticArithmeticTask', () => {
     expect(a.trainExamples(100, 5)).toEqual(train.slice(100, 105));
     expect(make().trainExample(123456)).toEqual(a.trainExample(123456)); // resumable: no state needed
     expect(make({ seed: 1 }).trainExample(0).problem).not.toBe(a.trainExample(0).problem);
-    expect((await a.load('train', { limit: 3 })).examples.map((e) => e.id)).toEqual(['synthetic-arithmetic/train/0', 'synthetic-arithmetic/train/1', 'synthetic-arithmetic/train/2']);
+    expect((await a.load('train', { limit: 3 })).examples.map((e) => e.id)).toEqual([
+      'synthetic-arithmetic/train/0',
+      'synthetic-arithmetic/train/1',
+      'synthetic-arithmetic/train/2',
+    ]);
   });
 
   it('examples carry numbered steps, titles and the gold answer; instances build for every kind', () => {

@@ -1,4 +1,19 @@
-import { Default, hashString, SrlError, TASK_SPEC_VERSION, Type, type PluginOptions, type ChatMessage, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type Task } from '@srl/core';
+import {
+  Default,
+  hashString,
+  SrlError,
+  TASK_SPEC_VERSION,
+  Type,
+  type PluginOptions,
+  type ChatMessage,
+  type Example,
+  type Instance,
+  type InstanceKind,
+  type LoadOptions,
+  type LoadResult,
+  type PluginRef,
+  type Task,
+} from '@srl/core';
 import { NumberedDecomposer } from '../decompose/numbered-decomposer';
 import type { MathInstanceBuilder } from '../instances/math-instance-builder';
 import { ARITHMETIC_CHAIN_PROPERTIES, generateArithmeticChain } from './arithmetic-chain';
@@ -40,11 +55,19 @@ export class SyntheticArithmeticTask implements Task {
     private readonly builder: MathInstanceBuilder,
     evalMetric: { name: string; reward: PluginRef },
   ) {
-    if (config.operations.length === 0) throw new SrlError('validation', 'synthetic-arithmetic: "operations" is empty; expected some of add, subtract, multiply, divide');
+    if (config.operations.length === 0)
+      throw new SrlError('validation', 'synthetic-arithmetic: "operations" is empty; expected some of add, subtract, multiply, divide');
     this.evalMetric = evalMetric;
     const { steps, digits, startDigits, operations, allowNegative, finalAnswerStep } = config;
     // startDigits joins the key only when set, so the held-out sets of existing difficulties stay the same.
-    this.difficulty = JSON.stringify({ steps, digits, ...(startDigits !== undefined ? { startDigits } : {}), operations: [...operations].sort(), allowNegative, finalAnswerStep });
+    this.difficulty = JSON.stringify({
+      steps,
+      digits,
+      ...(startDigits !== undefined ? { startDigits } : {}),
+      operations: [...operations].sort(),
+      allowNegative,
+      finalAnswerStep,
+    });
   }
 
   splits(): string[] {
@@ -65,7 +88,10 @@ export class SyntheticArithmeticTask implements Task {
       const example = this.generate('train', this.config.seed, index, attempt);
       if (!problems.has(example.problem)) return example;
     }
-    throw new SrlError('runtime', `synthetic-arithmetic: train example ${index} keeps colliding with held-out problems at difficulty ${this.difficulty}; raise steps or digits, or shrink testSize/validationSize`);
+    throw new SrlError(
+      'runtime',
+      `synthetic-arithmetic: train example ${index} keeps colliding with held-out problems at difficulty ${this.difficulty}; raise steps or digits, or shrink testSize/validationSize`,
+    );
   }
 
   trainExamples(start: number, count: number): Example[] {
@@ -92,7 +118,10 @@ export class SyntheticArithmeticTask implements Task {
             return example;
           }
         }
-        throw new SrlError('validation', `synthetic-arithmetic: cannot find ${size} distinct ${split} problems at difficulty ${this.difficulty}; raise steps or digits, or lower testSize/validationSize`);
+        throw new SrlError(
+          'validation',
+          `synthetic-arithmetic: cannot find ${size} distinct ${split} problems at difficulty ${this.difficulty}; raise steps or digits, or lower testSize/validationSize`,
+        );
       });
     const test = draw('test', this.config.testSize);
     const validation = draw('validation', this.config.validationSize);

@@ -37,7 +37,9 @@ export const jsonlBenchmarkTaskPlugin = definePlugin({
     const spec = fieldSpec(options);
     return new MathTask({
       name: options.name ?? `jsonl-benchmark/${path.basename(file).replace(/\.[^.]*$/, '')}`,
-      splits: { [options.split]: (loadOptions) => loadMathFile({ file, spec, decomposer: parts.decomposer, idPrefix: `${options.split}-`, options: loadOptions }) },
+      splits: {
+        [options.split]: (loadOptions) => loadMathFile({ file, spec, decomposer: parts.decomposer, idPrefix: `${options.split}-`, options: loadOptions }),
+      },
       builder: parts.builder,
       evalMetric: parts.evalMetric,
     });

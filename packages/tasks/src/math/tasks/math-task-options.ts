@@ -1,4 +1,17 @@
-import { Default, PluginRefType, schemaDefaults, StringEnum, Type, type PluginDeps, type PluginOptions, type PluginRef, type PluginReference, type StepDecomposer, type TDefault, type TString } from '@srl/core';
+import {
+  Default,
+  PluginRefType,
+  schemaDefaults,
+  StringEnum,
+  Type,
+  type PluginDeps,
+  type PluginOptions,
+  type PluginRef,
+  type PluginReference,
+  type StepDecomposer,
+  type TDefault,
+  type TString,
+} from '@srl/core';
 import type { MathRowSpec } from '../load/math-row-spec';
 import { MathInstanceBuilder } from '../instances/math-instance-builder';
 import { MATH_INSTANCE_SCHEMA_PROPERTIES } from '../instances/math-instance-options';

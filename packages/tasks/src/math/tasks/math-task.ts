@@ -1,4 +1,15 @@
-import { SrlError, TASK_SPEC_VERSION, type ChatMessage, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type PluginRef, type Task } from '@srl/core';
+import {
+  SrlError,
+  TASK_SPEC_VERSION,
+  type ChatMessage,
+  type Example,
+  type Instance,
+  type InstanceKind,
+  type LoadOptions,
+  type LoadResult,
+  type PluginRef,
+  type Task,
+} from '@srl/core';
 import type { MathInstanceBuilder } from '../instances/math-instance-builder';
 
 export type SplitLoader = (options: LoadOptions) => Promise<LoadResult>;

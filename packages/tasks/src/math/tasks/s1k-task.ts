@@ -4,7 +4,14 @@ import path from 'node:path';
 import { Default, definePlugin, Type, type PluginOptions } from '@srl/core';
 import { loadMathFile } from '../load/load-math-file';
 import { MathTask } from './math-task';
-import { MATH_TASK_SCHEMA_PROPERTIES, createMathTaskParts, mathTaskReferences, FIELD_SPEC_SCHEMA_PROPERTIES, fieldSpec, defaultField } from './math-task-options';
+import {
+  MATH_TASK_SCHEMA_PROPERTIES,
+  createMathTaskParts,
+  mathTaskReferences,
+  FIELD_SPEC_SCHEMA_PROPERTIES,
+  fieldSpec,
+  defaultField,
+} from './math-task-options';
 import { holdOut } from './hold-out';
 
 /** s1K's options, declared once. */
@@ -37,7 +44,7 @@ export type S1kOptions = PluginOptions<typeof s1kOptions>;
 export const s1kTaskPlugin = definePlugin({
   kind: 'task',
   name: 'math/s1k',
-  description: 's1K-1.1 (the SRL paper\'s math training set) from a local JSONL or Parquet file; 60 problems held out for validation',
+  description: "s1K-1.1 (the SRL paper's math training set) from a local JSONL or Parquet file; 60 problems held out for validation",
   options: s1kOptions,
   references: mathTaskReferences,
   async create(options, deps) {
@@ -53,6 +60,11 @@ export const s1kTaskPlugin = definePlugin({
         select: (rows) => holdOut(rows, { size: options.validationSize, seed: options.validationSeed })[which],
         options: loadOptions,
       });
-    return new MathTask({ name: 'math/s1k', splits: { train: split('train'), validation: split('validation') }, builder: parts.builder, evalMetric: parts.evalMetric });
+    return new MathTask({
+      name: 'math/s1k',
+      splits: { train: split('train'), validation: split('validation') },
+      builder: parts.builder,
+      evalMetric: parts.evalMetric,
+    });
   },
 });

@@ -22,7 +22,10 @@ function sharedDataTaskPlugin(spec: SharedDataTaskSpec): AnyPluginDefinition {
       }
       return Object.entries(spec.files)
         .filter(([, relative]) => !existsSync(path.join(root, relative)))
-        .map(([split, relative]) => `the "${split}" split's data file ${path.join(root, relative)} does not exist (data folder ${root}); set dataDir or $SRL_DATA_DIR to the folder that holds it`);
+        .map(
+          ([split, relative]) =>
+            `the "${split}" split's data file ${path.join(root, relative)} does not exist (data folder ${root}); set dataDir or $SRL_DATA_DIR to the folder that holds it`,
+        );
     },
   });
 }

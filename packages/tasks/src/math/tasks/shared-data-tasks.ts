@@ -80,7 +80,11 @@ export const sharedDataTaskOptions = Type.Object(
 export type SharedDataTaskOptions = PluginOptions<typeof sharedDataTaskOptions>;
 
 /** Creates the task of a spec; the data folder is found when a split is first loaded. */
-export async function createSharedDataTask(spec: SharedDataTaskSpec, options: SharedDataTaskOptions, deps: Pick<PluginDeps, 'create' | 'baseDir'>): Promise<MathTask> {
+export async function createSharedDataTask(
+  spec: SharedDataTaskSpec,
+  options: SharedDataTaskOptions,
+  deps: Pick<PluginDeps, 'create' | 'baseDir'>,
+): Promise<MathTask> {
   const parts = await createMathTaskParts(options, deps);
   const splits = Object.fromEntries(
     Object.entries(spec.files).map(([split, relative]) => [

@@ -23,7 +23,10 @@ class ScriptedPolicy implements Policy {
     let text = this.replies[Math.min(this.turn++, this.replies.length - 1)]!;
     const stop = params.stop?.find((s) => text.includes(s));
     if (stop) text = text.slice(0, text.indexOf(stop));
-    const tokenIds = text.split(/\s+/).slice(0, params.maxTokens).map((_, i) => i);
+    const tokenIds = text
+      .split(/\s+/)
+      .slice(0, params.maxTokens)
+      .map((_, i) => i);
     return [{ promptText: '', promptTokenIds: [], samples: [{ text, tokenIds, logprobs: tokenIds.map(() => 0), finishReason: stop ? 'stop' : 'eos' }] }];
   }
   formatPrompt(prompt: Prompt): string {

@@ -84,7 +84,12 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
       }
       const messages = [...builder.prompt({ issue, steps, k: steps.length, kind: o.context }), ...retry];
       const maxTokens = Math.min(o.maxTokensPerStep, remaining);
-      const [generation] = await policy.generate([messages], { maxTokens, temperature: o.temperature, seed: o.seed === undefined ? undefined : o.seed + turn, stop: ['</function>'] });
+      const [generation] = await policy.generate([messages], {
+        maxTokens,
+        temperature: o.temperature,
+        seed: o.seed === undefined ? undefined : o.seed + turn,
+        stop: ['</function>'],
+      });
       const sample = generation!.samples[0]!;
       generatedTokens += sample.tokenIds.length;
       // The stop string is kept out of the text: put it back so the call is complete.
@@ -100,7 +105,10 @@ export async function runAgent(input: { policy: Policy; task: TestedSweTask; opt
         malformed += 1;
         retry = [
           { role: 'assistant', content: reply },
-          { role: 'user', content: `Your reply has no valid tool call (${(error as Error).message.slice(0, 300)}). Reply with your reasoning, then exactly one call: <function=NAME>\n<parameter=KEY>VALUE</parameter>\n</function>` },
+          {
+            role: 'user',
+            content: `Your reply has no valid tool call (${(error as Error).message.slice(0, 300)}). Reply with your reasoning, then exactly one call: <function=NAME>\n<parameter=KEY>VALUE</parameter>\n</function>`,
+          },
         ];
         continue;
       }

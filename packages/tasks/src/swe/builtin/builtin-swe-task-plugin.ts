@@ -1,6 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Default, definePlugin, renderAction, StringEnum, Type, type PluginOptions, SrlError, TASK_SPEC_VERSION, type Example, type Instance, type InstanceKind, type LoadOptions, type LoadResult, type Task, type TaskEvaluateInput } from '@srl/core';
+import {
+  Default,
+  definePlugin,
+  renderAction,
+  StringEnum,
+  Type,
+  type PluginOptions,
+  SrlError,
+  TASK_SPEC_VERSION,
+  type Example,
+  type Instance,
+  type InstanceKind,
+  type LoadOptions,
+  type LoadResult,
+  type Task,
+  type TaskEvaluateInput,
+} from '@srl/core';
 import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentOptions } from '../agent/run-agent';
 import { writeTrajectories } from '../agent/write-trajectories';
 import { SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder } from '../instances/swe-instance-builder';
@@ -12,12 +28,17 @@ import { loadBuiltinSweTasks } from './builtin-swe-tasks';
 export const builtinSweTaskOptions = Type.Object(
   {
     /** Only these built-in tasks (null: all). */
-    tasks: Default(Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, description: 'only these built-in tasks (null: all)' }), null),
+    tasks: Default(
+      Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, description: 'only these built-in tasks (null: all)' }),
+      null,
+    ),
     maxSteps: Default(Type.Integer({ minimum: 1, description: 'actions per episode' }), DEFAULT_AGENT_OPTIONS.maxSteps),
     maxTotalTokens: Default(Type.Integer({ minimum: 1, description: 'tokens the policy may generate per episode' }), DEFAULT_AGENT_OPTIONS.maxTotalTokens),
     /** The agent's context: `sft` (whole history with thoughts) or `srl` (the last `history` calls, as SRL instances). */
     context: Default(
-      StringEnum(['srl', 'sft'] satisfies AgentOptions['context'][], { description: "the agent's context: sft (whole history with thoughts) or srl (last `history` calls)" }),
+      StringEnum(['srl', 'sft'] satisfies AgentOptions['context'][], {
+        description: "the agent's context: sft (whole history with thoughts) or srl (last `history` calls)",
+      }),
       DEFAULT_AGENT_OPTIONS.context,
     ),
     ...SWE_INSTANCE_SCHEMA_PROPERTIES,
@@ -44,7 +65,12 @@ export class BuiltinSweTaskSet implements Task {
   private readonly builder: SweInstanceBuilder;
 
   constructor(private readonly options: BuiltinSweTaskOptions) {
-    this.builder = new SweInstanceBuilder({ history: options.history, maxObservationChars: options.maxObservationChars, maxIssueChars: options.maxIssueChars, systemPrompt: options.systemPrompt });
+    this.builder = new SweInstanceBuilder({
+      history: options.history,
+      maxObservationChars: options.maxObservationChars,
+      maxIssueChars: options.maxIssueChars,
+      systemPrompt: options.systemPrompt,
+    });
   }
 
   splits(): string[] {
@@ -70,7 +96,9 @@ export class BuiltinSweTaskSet implements Task {
   instances(example: Example, kind: InstanceKind): Instance[] {
     if (kind !== 'rlvr') return this.builder.build(example, kind);
     const prompt = this.builder.prompt({ issue: example.problem, steps: [], k: 0, kind: 'srl' });
-    return [{ id: `${example.id}#rlvr`, exampleId: example.id, kind, prompt, reference: '', metadata: { instanceId: example.id, name: example.metadata?.name } }];
+    return [
+      { id: `${example.id}#rlvr`, exampleId: example.id, kind, prompt, reference: '', metadata: { instanceId: example.id, name: example.metadata?.name } },
+    ];
   }
 
   async evaluate(input: TaskEvaluateInput) {
@@ -83,21 +111,52 @@ export class BuiltinSweTaskSet implements Task {
       if (input.signal?.aborted) break;
       const run = await runAgent({ policy: input.policy, task, options: agent, logger: input.logger });
       trajectories.push(run.trajectory);
-      results.push({ id: task.instanceId, prompt: task.issue, gold: '', greedy: { completion: run.patch, reward: run.resolved ? 1 : 0, correct: run.resolved } });
-      input.logger?.progress({ label: 'swe/builtin agents', current: i + 1, total: tasks.length, fields: { steps: run.trajectory.steps.length, stop: run.stopReason } });
+      results.push({
+        id: task.instanceId,
+        prompt: task.issue,
+        gold: '',
+        greedy: { completion: run.patch, reward: run.resolved ? 1 : 0, correct: run.resolved },
+      });
+      input.logger?.progress({
+        label: 'swe/builtin agents',
+        current: i + 1,
+        total: tasks.length,
+        fields: { steps: run.trajectory.steps.length, stop: run.stopReason },
+      });
     }
     await writeTrajectories(join(input.outDir, 'swe-builtin.trajectories.jsonl'), trajectories);
     // The patches as SWE-bench predictions, the JSONL the official harness reads.
-    await writeFile(join(input.outDir, 'swe-builtin.predictions.jsonl'), formatPredictions(results.map((r) => ({ instanceId: r.id, patch: r.greedy.completion })), input.policy.name));
+    await writeFile(
+      join(input.outDir, 'swe-builtin.predictions.jsonl'),
+      formatPredictions(
+        results.map((r) => ({ instanceId: r.id, patch: r.greedy.completion })),
+        input.policy.name,
+      ),
+    );
     const rate = results.length ? results.filter((r) => r.greedy.correct).length / results.length : 0;
-    return { summary: { benchmark: this.name, task: this.name, split: input.split, problems: results.length, skipped: 0, badRows: 0, badRowsFirst: [], tooLong: 0, greedyAccuracy: rate, resolveRate: rate }, results };
+    return {
+      summary: {
+        benchmark: this.name,
+        task: this.name,
+        split: input.split,
+        problems: results.length,
+        skipped: 0,
+        badRows: 0,
+        badRowsFirst: [],
+        tooLong: 0,
+        greedyAccuracy: rate,
+        resolveRate: rate,
+      },
+      results,
+    };
   }
 }
 
 export const builtinSweTaskPlugin = definePlugin({
   kind: 'task',
   name: 'swe/builtin',
-  description: 'the built-in SWE bug-fix tasks (Python and Node, standard library only): an agent benchmark (srl eval reports the resolve rate) and SRL/SFT step instances from their expert trajectories',
+  description:
+    'the built-in SWE bug-fix tasks (Python and Node, standard library only): an agent benchmark (srl eval reports the resolve rate) and SRL/SFT step instances from their expert trajectories',
   options: builtinSweTaskOptions,
   create: (options) => new BuiltinSweTaskSet(options),
 });

@@ -31,7 +31,10 @@ export function builtinSweDir(): string {
     if (existsSync(join(dir, 'swe-builtin'))) return join(dir, 'swe-builtin');
     dir = dirname(dir);
   }
-  throw new SrlError('runtime', `cannot find the built-in SWE tasks (a "swe-builtin" folder above ${fileURLToPath(import.meta.url)}); is @srl/tasks installed completely?`);
+  throw new SrlError(
+    'runtime',
+    `cannot find the built-in SWE tasks (a "swe-builtin" folder above ${fileURLToPath(import.meta.url)}); is @srl/tasks installed completely?`,
+  );
 }
 
 /** Every built-in task, sorted by name; with `names`, only those (an unknown name is an error listing the known ones). */
@@ -46,7 +49,8 @@ export async function loadBuiltinSweTasks(names?: string[]): Promise<BuiltinSweT
     const dir = join(root, name);
     const spec = JSON.parse(await readFile(join(dir, 'task.json'), 'utf8')) as Omit<BuiltinSweTask, 'name' | 'repoDir' | 'trajectory'>;
     // Read and checked like any canonical trajectory file (an agent run's JSONL reads the same way).
-    const [read] = (await loadTrajectories({ path: join(dir, 'trajectory.json'), format: 'canonical', toolNames: DEFAULT_TOOL_NAMES, strict: true })).trajectories;
+    const [read] = (await loadTrajectories({ path: join(dir, 'trajectory.json'), format: 'canonical', toolNames: DEFAULT_TOOL_NAMES, strict: true }))
+      .trajectories;
     const trajectory = read!.trajectory;
     tasks.push({
       ...spec,

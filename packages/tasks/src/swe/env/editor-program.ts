@@ -101,10 +101,16 @@ export function editorProgram(require: (id: string) => unknown): undefined {
       const lines = content.split('\n');
       const [first, last] = range as [number, number];
       if (first < 1 || first > lines.length) {
-        return reply(false, `Invalid \`view_range\`: ${list(range)}. Its first element \`${first}\` should be within the range of lines of the file: ${list([1, lines.length])}`);
+        return reply(
+          false,
+          `Invalid \`view_range\`: ${list(range)}. Its first element \`${first}\` should be within the range of lines of the file: ${list([1, lines.length])}`,
+        );
       }
       if (last > lines.length) {
-        return reply(false, `Invalid \`view_range\`: ${list(range)}. Its second element \`${last}\` should be smaller than the number of lines in the file: \`${lines.length}\``);
+        return reply(
+          false,
+          `Invalid \`view_range\`: ${list(range)}. Its second element \`${last}\` should be smaller than the number of lines in the file: \`${lines.length}\``,
+        );
       }
       if (last !== -1 && last < first) {
         return reply(false, `Invalid \`view_range\`: ${list(range)}. Its second element \`${last}\` should be larger or equal than its first \`${first}\``);
@@ -139,7 +145,10 @@ export function editorProgram(require: (id: string) => unknown): undefined {
       const replacementLine = content.slice(0, at).split('\n').length - 1;
       const start = Math.max(1, replacementLine - SNIPPET_LINES);
       const end = Math.min(replacementLine + SNIPPET_LINES + newStr.split('\n').length - 1, lineCount(updated));
-      const snippet = updated.split('\n').slice(start - 1, end).join('\n');
+      const snippet = updated
+        .split('\n')
+        .slice(start - 1, end)
+        .join('\n');
       return reply(
         true,
         `The file ${path} has been edited. ${makeOutput(snippet, `a snippet of ${path}`, start)}Review the changes and make sure they are as expected. Edit the file again if necessary.`,
@@ -168,7 +177,10 @@ export function editorProgram(require: (id: string) => unknown): undefined {
       fs.writeFileSync(path, req.previous ?? '');
       return reply(true, `Last edit to ${path} undone successfully. ${makeOutput(req.previous ?? '', path)}`);
     }
-    return reply(false, `Unrecognized command ${command}. The allowed commands for the str_replace_editor tool are: "view", "create", "str_replace", "insert", "undo_edit"`);
+    return reply(
+      false,
+      `Unrecognized command ${command}. The allowed commands for the str_replace_editor tool are: "view", "create", "str_replace", "insert", "undo_edit"`,
+    );
   } catch (error) {
     return reply(false, `Ran into ${String(error)} while trying to edit ${path}`);
   }

@@ -16,7 +16,8 @@ export type SweEnvironmentPluginOptions = PluginOptions<typeof sweEnvironmentOpt
 export const sweEnvironmentPlugin = definePlugin({
   kind: 'environment',
   name: 'swe/sandbox',
-  description: 'SWE agent environment: bash, str_replace_editor and submit on a throwaway copy of the task repository, under bubblewrap (no network, read-only system, time/output/process/memory limits)',
+  description:
+    'SWE agent environment: bash, str_replace_editor and submit on a throwaway copy of the task repository, under bubblewrap (no network, read-only system, time/output/process/memory limits)',
   options: sweEnvironmentOptions,
   create: (options, deps) => new SweEnvironment({ unsafe: options.unsafe, limits: options.limits, logger: deps.logger }),
 });

@@ -16,7 +16,7 @@ describe('SweEnvironment', () => {
   });
   afterAll(async () => env.close());
 
-  it('str_replace refuses a missing or non-unique old_str with SWE-agent\'s messages', async () => {
+  it("str_replace refuses a missing or non-unique old_str with SWE-agent's messages", async () => {
     const missing = await env.step(edit({ command: 'str_replace', path: '/testbed/calc.py', old_str: 'a * b', new_str: 'x' }));
     expect(missing.observation).toBe('No replacement was performed, old_str `a * b` did not appear verbatim in /testbed/calc.py.');
     const twice = await env.step(edit({ command: 'str_replace', path: '/testbed/calc.py', old_str: 'return a - b', new_str: 'x' }));
@@ -26,7 +26,9 @@ describe('SweEnvironment', () => {
   });
 
   it('edits with tabs expanded, shows a snippet, undoes, inserts and creates', async () => {
-    const replaced = await env.step(edit({ command: 'str_replace', path: '/testbed/calc.py', old_str: 'def add(a, b):\n\treturn a - b', new_str: 'def add(a, b):\n\treturn a + b' }));
+    const replaced = await env.step(
+      edit({ command: 'str_replace', path: '/testbed/calc.py', old_str: 'def add(a, b):\n\treturn a - b', new_str: 'def add(a, b):\n\treturn a + b' }),
+    );
     expect(replaced.observation).toBe(
       "The file /testbed/calc.py has been edited. Here's the result of running `cat -n` on a snippet of /testbed/calc.py:\n" +
         '     1\tdef add(a, b):\n     2\t        return a + b\n     3\t\n     4\t\n     5\tdef sub(a, b):\n' +

@@ -50,12 +50,20 @@ export class SweEnvironment implements Environment<SweTask, SweAction> {
 
   async reset(task: SweTask): Promise<string> {
     await this.close();
-    this.sandbox = await BubblewrapSandbox.create({ sourceDir: task.repoDir, limits: this.options.limits, unsafe: this.options.unsafe, logger: this.options.logger });
+    this.sandbox = await BubblewrapSandbox.create({
+      sourceDir: task.repoDir,
+      limits: this.options.limits,
+      unsafe: this.options.unsafe,
+      logger: this.options.logger,
+    });
     this.done = false;
     this.history = new Map();
     const base = await this.sandbox.exec(`${GIT} init -q && ${GIT} add -A && ${GIT} commit -q --no-verify --allow-empty -m base`);
     if (base.exitCode !== 0) {
-      throw new SrlError('runtime', `cannot record the base commit of ${task.instanceId} in the sandbox (git exit ${String(base.exitCode)}): ${base.output.trim()}; is git installed under /usr?`);
+      throw new SrlError(
+        'runtime',
+        `cannot record the base commit of ${task.instanceId} in the sandbox (git exit ${String(base.exitCode)}): ${base.output.trim()}; is git installed under /usr?`,
+      );
     }
     return task.issue;
   }
@@ -119,7 +127,8 @@ export class SweEnvironment implements Environment<SweTask, SweAction> {
 /** The work tree's diff against the base commit (new files included), as `git apply` takes it. */
 export async function workTreePatch(sandbox: BubblewrapSandbox): Promise<string> {
   const result = await sandbox.exec(`${GIT} add -A && ${GIT} diff --cached --no-color --no-ext-diff --binary HEAD`, { limits: PATCH_LIMITS });
-  if (result.exitCode !== 0) throw new SrlError('runtime', `cannot compute the submitted patch (git exit ${String(result.exitCode)}): ${result.output.slice(0, 500)}`);
+  if (result.exitCode !== 0)
+    throw new SrlError('runtime', `cannot compute the submitted patch (git exit ${String(result.exitCode)}): ${result.output.slice(0, 500)}`);
   return result.output;
 }
 

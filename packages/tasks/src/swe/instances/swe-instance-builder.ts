@@ -6,7 +6,20 @@
 // the expert's thought in <think> tags, and imitate turn k.
 // The agent loop builds each turn's prompt with the same `prompt()`, so the model acts on the
 // context it was trained on.
-import { Default, renderAction, schemaDefaults, SrlError, Type, type PluginOptions, type ChatMessage, type Example, type Instance, type InstanceKind, type SweStep, type SweTrajectory } from '@srl/core';
+import {
+  Default,
+  renderAction,
+  schemaDefaults,
+  SrlError,
+  Type,
+  type PluginOptions,
+  type ChatMessage,
+  type Example,
+  type Instance,
+  type InstanceKind,
+  type SweStep,
+  type SweTrajectory,
+} from '@srl/core';
 import { observationTurn, SWE_SYSTEM_PROMPT } from './swe-system-prompt';
 import { truncateObservation } from './truncate-observation';
 
@@ -62,21 +75,29 @@ export class SweInstanceBuilder {
   build(example: Example, kind: InstanceKind): Instance[] {
     const trajectory = example.metadata?.trajectory as SweTrajectory | undefined;
     if (!trajectory?.steps?.length) {
-      throw new SrlError('validation', `example "${example.id}" carries no SWE trajectory (metadata.trajectory); SWE instances are built from the swe/* task readers' examples`);
+      throw new SrlError(
+        'validation',
+        `example "${example.id}" carries no SWE trajectory (metadata.trajectory); SWE instances are built from the swe/* task readers' examples`,
+      );
     }
     if (kind === 'rlvr') {
-      throw new SrlError('validation', `SWE trajectory tasks give no "rlvr" instances: a verifiable SWE reward runs the tests in an environment; use "srl" or "sft" instances here, or swe/builtin`);
+      throw new SrlError(
+        'validation',
+        `SWE trajectory tasks give no "rlvr" instances: a verifiable SWE reward runs the tests in an environment; use "srl" or "sft" instances here, or swe/builtin`,
+      );
     }
     const actions = trajectory.steps.map((s) => renderAction(s.action));
     const count = actions.length;
-    return trajectory.steps.map((step, k): Instance => ({
-      id: `${example.id}/${kind}/${k + 1}`,
-      exampleId: example.id,
-      kind,
-      prompt: this.prompt({ issue: trajectory.issue, steps: trajectory.steps, k, kind }),
-      reference: kind === 'srl' ? (actions[k] as string) : expertCompletion(step.thought, actions[k] as string),
-      step: { index: k + 1, count },
-      metadata: { instanceId: trajectory.instanceId, tool: step.action.tool, ...(trajectory.repo ? { repo: trajectory.repo } : {}) },
-    }));
+    return trajectory.steps.map(
+      (step, k): Instance => ({
+        id: `${example.id}/${kind}/${k + 1}`,
+        exampleId: example.id,
+        kind,
+        prompt: this.prompt({ issue: trajectory.issue, steps: trajectory.steps, k, kind }),
+        reference: kind === 'srl' ? (actions[k] as string) : expertCompletion(step.thought, actions[k] as string),
+        step: { index: k + 1, count },
+        metadata: { instanceId: trajectory.instanceId, tool: step.action.tool, ...(trajectory.repo ? { repo: trajectory.repo } : {}) },
+      }),
+    );
   }
 }

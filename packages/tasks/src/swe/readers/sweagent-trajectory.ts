@@ -19,7 +19,11 @@ export function sweAgentTrajectory(record: Record<string, unknown>, ctx: RecordC
       if (typeof entry[key] !== 'string') malformed(`${at}.${key}`, `expected a string, found ${entry[key] === undefined ? 'nothing' : typeof entry[key]}`);
     }
     const actionText = entry.action as string;
-    const action: SweAction = useCalls ? (calls[i] as SweAction) : actionText.trim() === 'submit' ? { tool: canonicalToolName('submit', ctx.toolNames), args: {} } : { tool: canonicalToolName('bash', ctx.toolNames), args: { command: actionText } };
+    const action: SweAction = useCalls
+      ? (calls[i] as SweAction)
+      : actionText.trim() === 'submit'
+        ? { tool: canonicalToolName('submit', ctx.toolNames), args: {} }
+        : { tool: canonicalToolName('bash', ctx.toolNames), args: { command: actionText } };
     return { thought: (entry.thought as string).trim(), action, observation: entry.observation as string };
   });
   if (!steps.length) malformed('trajectory', 'empty: the trajectory has no actions');
@@ -34,7 +38,7 @@ export function sweAgentTrajectory(record: Record<string, unknown>, ctx: RecordC
   }
   const statementId = isObject(statement) && typeof statement.id === 'string' ? statement.id : undefined;
   const agentName = isObject(replay) && isObject(replay.agent) && typeof replay.agent.name === 'string' ? replay.agent.name : undefined;
-  const instanceId = typeof record.instance_id === 'string' ? record.instance_id : statementId ?? agentName ?? ctx.fallbackId;
+  const instanceId = typeof record.instance_id === 'string' ? record.instance_id : (statementId ?? agentName ?? ctx.fallbackId);
   const repo = repoFromInstanceId(instanceId);
   return { instanceId, ...(repo ? { repo } : {}), issue, steps };
 }

@@ -56,7 +56,8 @@ export class TestsPassReward implements RewardModel {
 export const testsPassRewardPlugin = definePlugin({
   kind: 'reward',
   name: 'tests-pass',
-  description: 'SWE: applies the completion (a patch) to a fresh sandboxed copy of the task repository and runs FAIL_TO_PASS and PASS_TO_PASS; 1 when all pass, else 0 (per-test components)',
+  description:
+    'SWE: applies the completion (a patch) to a fresh sandboxed copy of the task repository and runs FAIL_TO_PASS and PASS_TO_PASS; 1 when all pass, else 0 (per-test components)',
   options: testsPassOptions,
   create: (options) => new TestsPassReward(options),
 });

@@ -8,7 +8,9 @@ import { BubblewrapSandbox } from './bubblewrap-sandbox';
 describe('BubblewrapSandbox', () => {
   let sandbox: BubblewrapSandbox;
   beforeAll(async () => {
-    sandbox = await BubblewrapSandbox.create({ limits: { timeoutMs: 1000, outputBytes: 1000, killAfterOutputBytes: 100_000, processes: 16, memoryBytes: 512 * 1024 * 1024, fileBytes: 256 * 1024 } });
+    sandbox = await BubblewrapSandbox.create({
+      limits: { timeoutMs: 1000, outputBytes: 1000, killAfterOutputBytes: 100_000, processes: 16, memoryBytes: 512 * 1024 * 1024, fileBytes: 256 * 1024 },
+    });
   });
   afterAll(async () => sandbox.close());
 
@@ -33,7 +35,12 @@ describe('BubblewrapSandbox', () => {
     }
     const ls = await sandbox.exec('ls /');
     const allowed = ['bin', 'dev', 'etc', 'lib', 'lib32', 'lib64', 'proc', 'sbin', 'testbed', 'tmp', 'usr'];
-    expect(ls.output.trim().split('\n').filter((d) => !allowed.includes(d))).toEqual([]);
+    expect(
+      ls.output
+        .trim()
+        .split('\n')
+        .filter((d) => !allowed.includes(d)),
+    ).toEqual([]);
     expect((await sandbox.exec('ls /etc')).output.split('\n')).not.toContain('passwd');
   });
 
@@ -56,7 +63,8 @@ describe('BubblewrapSandbox', () => {
 
   it('caps the number of processes', async () => {
     // Python's fork fails at once at the cap (bash would retry); children sleep so they all count.
-    const program = 'import os, time\nn = 0\nwhile n < 40:\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n    if pid == 0:\n        time.sleep(2)\n        os._exit(0)\n    n += 1\nprint("forked", n)';
+    const program =
+      'import os, time\nn = 0\nwhile n < 40:\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n    if pid == 0:\n        time.sleep(2)\n        os._exit(0)\n    n += 1\nprint("forked", n)';
     const run = await sandbox.exec(`python3 -c '${program}'`);
     const forked = Number(/forked (\d+)/.exec(run.output)?.[1]);
     expect(forked).toBeGreaterThan(4);
@@ -64,7 +72,9 @@ describe('BubblewrapSandbox', () => {
   });
 
   it('caps memory and file size', async () => {
-    const big = await sandbox.exec('python3 -c "x = bytearray(6 * 1024 ** 3)" 2>&1 | tail -1; head -c 400000 /dev/zero > big.bin; echo "exit $?"; stat -c %s big.bin');
+    const big = await sandbox.exec(
+      'python3 -c "x = bytearray(6 * 1024 ** 3)" 2>&1 | tail -1; head -c 400000 /dev/zero > big.bin; echo "exit $?"; stat -c %s big.bin',
+    );
     expect(big.output).toMatch(/^MemoryError\n/);
     expect(big.output).toMatch(/exit 153\n262144\n$/);
   });

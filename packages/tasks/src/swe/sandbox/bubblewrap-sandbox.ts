@@ -103,7 +103,12 @@ export class BubblewrapSandbox {
       // The host path stands in for /testbed, so actions written for the sandbox still find their files.
       const paths = [{ inside: SANDBOX_ROOT, host: this.hostDir }, ...this.mounts];
       const mapped = argv.map((a) => paths.reduce((text, m) => text.split(m.inside).join(m.host), a));
-      return runCapped({ argv: mapped, cwd: this.hostDir, env: { ...sandboxEnv(), PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` }, ...common });
+      return runCapped({
+        argv: mapped,
+        cwd: this.hostDir,
+        env: { ...sandboxEnv(), PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+        ...common,
+      });
     }
     return runCapped({ argv: [...(await this.bwrapPrefix(limits)), ...argv], ...common });
   }

@@ -17,7 +17,9 @@ describe('checkBubblewrap', () => {
       }
     })();
     expect(isSrlError(error) && error.kind).toBe('sandbox');
-    expect((error as Error).message).toMatch(/"bwrap" was not found on PATH\. Fix: install bubblewrap \(Debian\/Ubuntu: apt-get install -y bubblewrap;.*unsafe: true/);
+    expect((error as Error).message).toMatch(
+      /"bwrap" was not found on PATH\. Fix: install bubblewrap \(Debian\/Ubuntu: apt-get install -y bubblewrap;.*unsafe: true/,
+    );
   });
 });
 

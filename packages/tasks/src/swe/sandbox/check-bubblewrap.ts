@@ -32,7 +32,9 @@ export function checkBubblewrap(): Promise<void> {
     findOnHost('prlimit');
     const asRoot = process.getuid?.() === 0;
     const argv = [bwrap, '--unshare-all', '--die-with-parent', ...systemMounts(), '--proc', '/proc', '--dev', '/dev', '/usr/bin/true'];
-    const run = asRoot ? spawnSync(findOnHost('setpriv'), ['--reuid=65534', '--regid=65534', '--clear-groups', '--', ...argv]) : spawnSync(argv[0]!, argv.slice(1));
+    const run = asRoot
+      ? spawnSync(findOnHost('setpriv'), ['--reuid=65534', '--regid=65534', '--clear-groups', '--', ...argv])
+      : spawnSync(argv[0]!, argv.slice(1));
     if (run.status !== 0) {
       const why = (run.stderr?.toString() || run.error?.message || `exit status ${String(run.status)}`).trim();
       throw new SrlError('sandbox', `bubblewrap cannot create a sandbox here: ${why}. Fix: ${HOW_TO_FIX}`);

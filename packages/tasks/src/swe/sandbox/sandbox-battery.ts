@@ -50,7 +50,12 @@ export async function runSandboxBattery(input: { projectDir: string; onCheck?: (
     await env.reset({ instanceId: 'sandbox-battery', issue: '', repoDir });
     const hostDir = env.currentSandbox!.hostDir;
 
-    for (const [where, dir] of [['/', '/'], ['$HOME', homedir()], ['/tmp', tmpdir()], ['the project checkout', input.projectDir]] as const) {
+    for (const [where, dir] of [
+      ['/', '/'],
+      ['$HOME', homedir()],
+      ['/tmp', tmpdir()],
+      ['the project checkout', input.projectDir],
+    ] as const) {
       const target = join(dir, tag);
       const run = await bash(`echo pwned > ${target} && echo written`);
       const leaked = existsSync(target);
@@ -69,31 +74,57 @@ export async function runSandboxBattery(input: { projectDir: string; onCheck?: (
     report({
       name: 'read a host secret',
       contained: !leakedSecret,
-      detail: leakedSecret ? `a host secret was read: ${firstLine(read.observation)}` : `${secretFile}, srl's /proc/${process.pid} and /etc/shadow are not visible (${firstLine(read.observation)})`,
+      detail: leakedSecret
+        ? `a host secret was read: ${firstLine(read.observation)}`
+        : `${secretFile}, srl's /proc/${process.pid} and /etc/shadow are not visible (${firstLine(read.observation)})`,
     });
 
     const net = await bash(`exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`);
     const reached = connections > 0 || net.observation.includes('connected');
-    report({ name: `network (127.0.0.1:${port}, listened on by srl)`, contained: !reached, detail: reached ? `the sandbox connected (${connections} connection(s))` : `no connection reached srl's port (${firstLine(net.observation)})` });
+    report({
+      name: `network (127.0.0.1:${port}, listened on by srl)`,
+      contained: !reached,
+      detail: reached ? `the sandbox connected (${connections} connection(s))` : `no connection reached srl's port (${firstLine(net.observation)})`,
+    });
 
     const loop = await bash('while :; do :; done');
-    report({ name: 'endless loop', contained: loop.info?.timedOut === true, detail: loop.info?.timedOut ? `killed at the ${BATTERY_LIMITS.timeoutMs! / 1000} s time limit` : 'was not killed' });
+    report({
+      name: 'endless loop',
+      contained: loop.info?.timedOut === true,
+      detail: loop.info?.timedOut ? `killed at the ${BATTERY_LIMITS.timeoutMs! / 1000} s time limit` : 'was not killed',
+    });
 
     // Builtins only after the bomb starts: counting must not need a fork itself.
-    const bomb = await bash('b() { b | b & }; (b) 2>/dev/null & while (( SECONDS < 1 )); do :; done; n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo "processes=$n"');
+    const bomb = await bash(
+      'b() { b | b & }; (b) 2>/dev/null & while (( SECONDS < 1 )); do :; done; n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo "processes=$n"',
+    );
     const count = Number(/processes=(\d+)/.exec(bomb.observation)?.[1] ?? NaN);
     const capped = Number.isFinite(count) ? count <= BATTERY_LIMITS.processes! + 2 : bomb.info?.timedOut === true;
-    report({ name: 'fork bomb', contained: capped, detail: Number.isFinite(count) ? `${count} processes in the sandbox while the bomb ran (cap ${BATTERY_LIMITS.processes}); all killed at command end` : `ended by the time limit (${firstLine(bomb.observation)})` });
+    report({
+      name: 'fork bomb',
+      contained: capped,
+      detail: Number.isFinite(count)
+        ? `${count} processes in the sandbox while the bomb ran (cap ${BATTERY_LIMITS.processes}); all killed at command end`
+        : `ended by the time limit (${firstLine(bomb.observation)})`,
+    });
 
     const flood = await bash("head -c 1000000000 /dev/zero | tr '\\0' x");
     const shown = flood.observation.length;
     const truncated = flood.info?.truncated === true && shown < 2 * env.currentSandbox!.limits.outputBytes;
-    report({ name: '1 GB of output', contained: truncated, detail: `${String(flood.info?.outputBytes)} bytes written, ${shown} characters kept in the observation${flood.observation.includes('output limit') ? ', command killed at the output limit' : ''}` });
+    report({
+      name: '1 GB of output',
+      contained: truncated,
+      detail: `${String(flood.info?.outputBytes)} bytes written, ${shown} characters kept in the observation${flood.observation.includes('output limit') ? ', command killed at the output limit' : ''}`,
+    });
 
     await bash('(sleep 1; echo alive > /testbed/background-alive) > /dev/null 2>&1 & echo started');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const survived = existsSync(join(hostDir, 'background-alive'));
-    report({ name: 'background process', contained: !survived, detail: survived ? 'a background process kept running after its command ended' : 'killed when its command ended (its file never appeared after 1.5 s)' });
+    report({
+      name: 'background process',
+      contained: !survived,
+      detail: survived ? 'a background process kept running after its command ended' : 'killed when its command ended (its file never appeared after 1.5 s)',
+    });
 
     const link = await bash(`ln -s ${secretFile} /testbed/secret-link && cat /testbed/secret-link`);
     const view = await env.step({ tool: 'str_replace_editor', args: { command: 'view', path: '/testbed/secret-link' } } satisfies SweAction);
@@ -104,7 +135,9 @@ export async function runSandboxBattery(input: { projectDir: string; onCheck?: (
     report({
       name: 'symlink pointing outside',
       contained: !escaped,
-      detail: escaped ? 'a symlink in the work tree reached a host file' : `cat and the editor see no host file through it (${firstLine(view.observation)}; create: ${firstLine(create.observation)})`,
+      detail: escaped
+        ? 'a symlink in the work tree reached a host file'
+        : `cat and the editor see no host file through it (${firstLine(view.observation)}; create: ${firstLine(create.observation)})`,
     });
   } finally {
     server.close();

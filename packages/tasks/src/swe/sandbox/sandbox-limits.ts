@@ -19,4 +19,7 @@ export type SandboxLimits = PluginOptions<typeof sandboxLimitsSchema>;
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = schemaDefaults(sandboxLimitsSchema);
 
 /** The `limits` option of the plugins that run commands (each left out takes its default). */
-export const sandboxLimitsOption = Default(Type.Object(sandboxLimitsProperties, { additionalProperties: false, description: 'per-command sandbox limits' }), {});
+export const sandboxLimitsOption = Default(
+  Type.Object(sandboxLimitsProperties, { additionalProperties: false, description: 'per-command sandbox limits' }),
+  {},
+);

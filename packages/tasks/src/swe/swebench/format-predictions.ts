@@ -14,8 +14,10 @@ export function formatPredictions(predictions: readonly Prediction[], modelNameO
   const seen = new Set<string>();
   return predictions
     .map((p, i) => {
-      if (typeof p.instanceId !== 'string' || p.instanceId === '') throw new SrlError('validation', `prediction ${i}: instanceId must be a non-empty string, got ${JSON.stringify(p.instanceId)}`);
-      if (seen.has(p.instanceId)) throw new SrlError('validation', `prediction ${i}: instance "${p.instanceId}" appears twice; the harness takes one patch per instance`);
+      if (typeof p.instanceId !== 'string' || p.instanceId === '')
+        throw new SrlError('validation', `prediction ${i}: instanceId must be a non-empty string, got ${JSON.stringify(p.instanceId)}`);
+      if (seen.has(p.instanceId))
+        throw new SrlError('validation', `prediction ${i}: instance "${p.instanceId}" appears twice; the harness takes one patch per instance`);
       seen.add(p.instanceId);
       return `${JSON.stringify({ instance_id: p.instanceId, model_name_or_path: modelNameOrPath, model_patch: p.patch ?? '' })}\n`;
     })

@@ -81,9 +81,13 @@ function fromRecords(text: string, file: string): HarnessReport {
     try {
       row = JSON.parse(raw);
     } catch (cause) {
-      throw new SrlError('data', `${file}:${i + 1}: not JSON (${(cause as Error).message}); expected a report object or JSONL of {instance_id, resolved, report}`);
+      throw new SrlError(
+        'data',
+        `${file}:${i + 1}: not JSON (${(cause as Error).message}); expected a report object or JSONL of {instance_id, resolved, report}`,
+      );
     }
-    if (!isObject(row) || typeof row.instance_id !== 'string') throw new SrlError('data', `${file}:${i + 1}: expected {instance_id, resolved, report}, found ${raw.slice(0, 80)}`);
+    if (!isObject(row) || typeof row.instance_id !== 'string')
+      throw new SrlError('data', `${file}:${i + 1}: expected {instance_id, resolved, report}, found ${raw.slice(0, 80)}`);
     addInstance(report, row.instance_id, row.resolved ?? (isObject(row.report) ? row.report.resolved : undefined), row.report, `${file}:${i + 1}`);
   });
   return report;
@@ -98,7 +102,9 @@ function addInstance(report: HarnessReport, id: string, resolved: unknown, detai
     const status = detail.tests_status;
     const pick = (key: string): TestResults | undefined => {
       const v = status[key];
-      return isObject(v) && Array.isArray(v.success) && Array.isArray(v.failure) ? { success: v.success as string[], failure: v.failure as string[] } : undefined;
+      return isObject(v) && Array.isArray(v.success) && Array.isArray(v.failure)
+        ? { success: v.success as string[], failure: v.failure as string[] }
+        : undefined;
     };
     const f2p = pick('FAIL_TO_PASS');
     const p2p = pick('PASS_TO_PASS');

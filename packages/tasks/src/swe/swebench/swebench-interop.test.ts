@@ -13,7 +13,10 @@ describe('SWE-bench interop', () => {
     expect([report.resolvedIds.length, report.unresolvedIds.length, report.errorIds.length]).toEqual([26, 22, 2]);
     expect(report.resolvedIds[0]).toBe('astropy__astropy-12907');
     expect(report.tests['astropy__astropy-12907']!.FAIL_TO_PASS).toEqual({
-      success: ['astropy/modeling/tests/test_separable.py::test_separable[compound_model6-result6]', 'astropy/modeling/tests/test_separable.py::test_separable[compound_model9-result9]'],
+      success: [
+        'astropy/modeling/tests/test_separable.py::test_separable[compound_model6-result6]',
+        'astropy/modeling/tests/test_separable.py::test_separable[compound_model9-result9]',
+      ],
       failure: [],
     });
     expect(resolveRate(report)).toEqual({ resolved: 26, total: 50, rate: 0.52 });
@@ -21,23 +24,58 @@ describe('SWE-bench interop', () => {
   });
 
   it('reads the harness run report and per-instance report.json', () => {
-    const run = parseHarnessReport(JSON.stringify({ total_instances: 500, submitted_instances: 3, resolved_ids: ['a__b-1', 'a__b-2'], unresolved_ids: ['a__b-3'], error_ids: [], empty_patch_ids: ['a__b-4'], schema_version: 2 }));
+    const run = parseHarnessReport(
+      JSON.stringify({
+        total_instances: 500,
+        submitted_instances: 3,
+        resolved_ids: ['a__b-1', 'a__b-2'],
+        unresolved_ids: ['a__b-3'],
+        error_ids: [],
+        empty_patch_ids: ['a__b-4'],
+        schema_version: 2,
+      }),
+    );
     expect(resolveRate(run)).toEqual({ resolved: 2, total: 500, rate: 0.004 });
     expect(run.emptyPatchIds).toEqual(['a__b-4']);
-    const one = parseHarnessReport(JSON.stringify({ 'a__b-1': { resolved: false, tests_status: { FAIL_TO_PASS: { success: [], failure: ['t1'] }, PASS_TO_PASS: { success: ['t2'], failure: [] } } } }));
+    const one = parseHarnessReport(
+      JSON.stringify({
+        'a__b-1': { resolved: false, tests_status: { FAIL_TO_PASS: { success: [], failure: ['t1'] }, PASS_TO_PASS: { success: ['t2'], failure: [] } } },
+      }),
+    );
     expect(one.unresolvedIds).toEqual(['a__b-1']);
     expect(one.tests['a__b-1']!.FAIL_TO_PASS!.failure).toEqual(['t1']);
-    expect(() => parseHarnessReport('{"instance_id": "x", "resolved": "yes"}\n', 'r.jsonl')).toThrow(/r\.jsonl:1: "resolved" must be true, false or null, found "yes"/);
+    expect(() => parseHarnessReport('{"instance_id": "x", "resolved": "yes"}\n', 'r.jsonl')).toThrow(
+      /r\.jsonl:1: "resolved" must be true, false or null, found "yes"/,
+    );
     expect(() => parseHarnessReport('[1]', 'r.json')).toThrow(/expected a SWE-bench report object, found an array/);
   });
 
   it('writes predictions as the harness JSONL and refuses repeated instances', () => {
-    const text = formatPredictions([{ instanceId: 'a__b-1', patch: 'diff --git a/x b/x\n' }, { instanceId: 'a__b-2', patch: null }], 'srl-tiny');
-    expect(text.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([
+    const text = formatPredictions(
+      [
+        { instanceId: 'a__b-1', patch: 'diff --git a/x b/x\n' },
+        { instanceId: 'a__b-2', patch: null },
+      ],
+      'srl-tiny',
+    );
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { instance_id: 'a__b-1', model_name_or_path: 'srl-tiny', model_patch: 'diff --git a/x b/x\n' },
       { instance_id: 'a__b-2', model_name_or_path: 'srl-tiny', model_patch: '' },
     ]);
-    expect(() => formatPredictions([{ instanceId: 'a', patch: '' }, { instanceId: 'a', patch: '' }], 'm')).toThrow(/appears twice/);
+    expect(() =>
+      formatPredictions(
+        [
+          { instanceId: 'a', patch: '' },
+          { instanceId: 'a', patch: '' },
+        ],
+        'm',
+      ),
+    ).toThrow(/appears twice/);
   });
 });
 
