@@ -1,48 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, drawnCharts, launchChromium } from './headless-chromium';
 import { writeSyntheticExperiment } from '../src/experiment-report/fixtures/synthetic-experiment';
 import { srl } from './run-srl';
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run), so there the test must run; elsewhere it runs when chromium is there.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for the report test`);
-
-describe.runIf(available)('srl experiment-report in headless Chromium', () => {
+describe.runIf(chromiumAvailable)('srl experiment-report in headless Chromium', () => {
   it('draws every chart, the table and the rollouts with their diffs against the expert', async () => {
     const dir = writeSyntheticExperiment();
     const { code, err } = await srl(['experiment-report', dir]);
     expect(code, err).toBe(0);
     expect(readFileSync(`${dir}/results.md`, 'utf8')).toContain('| SRL | 41.0 ± 1.0 |');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(`${dir}/report.html`).href);
-      const charts = await page.$$eval('figure.chart', (figures) =>
-        figures.map((f) => {
-          const svg = f.querySelector('svg');
-          const box = svg?.getBoundingClientRect();
-          const marks = [...(svg?.querySelectorAll('path') ?? [])].filter((p) => {
-            const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
-            return (p.getAttribute('d') ?? '').length > 4 && (b.width > 0 || b.height > 0);
-          });
-          const legend = [...(svg?.querySelectorAll('text') ?? [])].map((t) => t.textContent ?? '');
-          return { title: f.getAttribute('data-title'), width: box?.width ?? 0, height: box?.height ?? 0, marks: marks.length, legend };
-        }),
-      );
+      const charts = await drawnCharts(page);
       expect(charts.map((c) => c.title)).toEqual([
         'hard (held out): greedy accuracy',
         'easy (held out): greedy accuracy',

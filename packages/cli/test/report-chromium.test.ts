@@ -1,15 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, drawnCharts, launchChromium } from './headless-chromium';
 import { buildReport } from '../src/report/write-report';
-
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run), so there the test must run; elsewhere it runs when chromium is there.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for the report test`);
 
 /** A run folder with an SFT stage and an SRL stage whose metric lines carry every kind of series srl logs. */
 function runFolder(): string {
@@ -67,37 +62,16 @@ function runFolder(): string {
   return dir;
 }
 
-describe.runIf(available)('srl report in headless Chromium', () => {
+describe.runIf(chromiumAvailable)('srl report in headless Chromium', () => {
   it('draws every chart: each figure holds an SVG with visible marks', async () => {
     const dir = runFolder();
     const file = path.join(dir, 'report.html');
     writeFileSync(file, await buildReport(dir));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(file).href);
-      const charts = await page.$$eval('figure.chart', (figures) =>
-        figures.map((f) => {
-          const svg = f.querySelector('svg');
-          const box = svg?.getBoundingClientRect();
-          const marks = [...(svg?.querySelectorAll('path') ?? [])].filter((p) => {
-            const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
-            return (p.getAttribute('d') ?? '').length > 4 && (b.width > 0 || b.height > 0);
-          });
-          return { title: f.getAttribute('data-title'), width: box?.width ?? 0, height: box?.height ?? 0, marks: marks.length };
-        }),
-      );
+      const charts = await drawnCharts(page);
       const titles = charts.map((c) => c.title);
       // Every series of metrics.jsonl is somewhere: rewards per component, sampling, loss per stage, policy, time, memory, unknown keys.
       for (const t of [
