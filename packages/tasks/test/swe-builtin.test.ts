@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBuiltinSweTasks, replayTrajectory, TestsPassReward } from '../src/index';
+import { loadBuiltinSweTasks, replayTrajectory, SweEnvironment, TestsPassReward } from '../src/index';
 import { DEFAULT_SANDBOX_LIMITS } from '../src/swe/sandbox/sandbox-limits';
 
 describe('built-in SWE tasks', async () => {
@@ -24,7 +24,7 @@ describe('built-in SWE tasks', async () => {
   it('replays the expert trajectory of a Python and a Node task to a resolved patch', async () => {
     for (const name of ['py-intervals', 'node-duration']) {
       const task = tasks.find((t) => t.name === name)!;
-      const result = await replayTrajectory({ task, actions: task.trajectory.steps.map((s) => s.action) });
+      const result = await replayTrajectory({ task, environment: new SweEnvironment(), actions: task.trajectory.steps.map((s) => s.action) });
       expect(result.resolved, `${name}: ${result.log}`).toBe(true);
       expect(Object.keys(result.tests).sort()).toEqual([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].sort());
     }

@@ -1,4 +1,4 @@
-import { loadBuiltinSweTasks, replayTrajectory } from '@srl/tasks';
+import { loadBuiltinSweTasks, replayTrajectory, SweEnvironment } from '@srl/tasks';
 
 /**
  * `srl swe replay [--task NAME]...`: replays each built-in task's expert trajectory in the sandbox,
@@ -9,7 +9,13 @@ export async function sweReplayCommand(opts: { task?: string[]; unsafe?: boolean
   let failed = 0;
   for (const task of tasks) {
     const steps = task.trajectory.steps;
-    const result = await replayTrajectory({ task, actions: steps.map((s) => s.action), thoughts: steps.map((s) => s.thought), unsafe: opts.unsafe });
+    const result = await replayTrajectory({
+      task,
+      environment: new SweEnvironment({ unsafe: opts.unsafe }),
+      actions: steps.map((s) => s.action),
+      thoughts: steps.map((s) => s.thought),
+      unsafe: opts.unsafe,
+    });
     if (!result.resolved) failed += 1;
     const failing = Object.entries(result.tests)
       .filter(([, ok]) => !ok)

@@ -1,6 +1,6 @@
-import type { Logger } from '@srl/core';
+import type { Environment } from '@srl/core';
 import type { TestedSweTask } from '../builtin/builtin-swe-tasks';
-import { SweEnvironment } from '../env/swe-environment';
+import type { SweTask } from '../env/swe-environment';
 import { runTaskTests, type TaskTestResult } from '../reward/run-task-tests';
 import type { SandboxLimits } from '../sandbox/sandbox-limits';
 import type { SweAction, SweStep } from '../trajectory';
@@ -13,19 +13,20 @@ export interface ReplayResult extends TaskTestResult {
 }
 
 /**
- * Runs a trajectory's actions in a fresh sandbox of `task`, then scores the submitted patch with
- * the task's tests (the `tests-pass` check). A trajectory without `submit` is scored on the work
- * tree's diff after its last action.
+ * Runs a trajectory's actions in `environment` (reset on `task`, closed at the end: e.g. the
+ * `swe/sandbox` plugin's fresh sandbox), then scores the submitted patch with the task's tests (the
+ * `tests-pass` check, under `limits` and `unsafe`). A trajectory without `submit` is scored on the
+ * work tree's diff after its last action.
  */
 export async function replayTrajectory(input: {
   task: TestedSweTask;
+  environment: Environment<SweTask, SweAction>;
   actions: SweAction[];
   thoughts?: string[];
   limits?: Partial<SandboxLimits>;
   unsafe?: boolean;
-  logger?: Logger;
 }): Promise<ReplayResult> {
-  const env = new SweEnvironment({ limits: input.limits, unsafe: input.unsafe, logger: input.logger });
+  const env = input.environment;
   const steps: SweStep[] = [];
   let patch: string | null = null;
   try {

@@ -7,6 +7,7 @@ import { renderAction } from '../action-xml';
 import { loadBuiltinSweTasks } from '../builtin/builtin-swe-tasks';
 import { SweInstanceBuilder } from '../instances/swe-instance-builder';
 import { SWE_SYSTEM_PROMPT } from '../instances/swe-system-prompt';
+import { SweEnvironment } from '../env/swe-environment';
 import { runAgent } from './run-agent';
 import { loadTrajectories } from '../load-trajectories';
 import { writeTrajectories } from './write-trajectories';
@@ -41,7 +42,7 @@ describe('runAgent', async () => {
   it('runs a policy that acts like the expert to a resolved patch, and its trajectory is canonical training data', async () => {
     const replies = task!.trajectory.steps.map((s) => `<think>\n${s.thought}\n</think>\n${renderAction(s.action)}`);
     const policy = new ScriptedPolicy(replies);
-    const run = await runAgent({ policy, task: task!, options: { maxSteps: 10, maxObservationChars: 300 } });
+    const run = await runAgent({ policy, task: task!, environment: new SweEnvironment(), options: { maxSteps: 10, maxObservationChars: 300 } });
     expect(run).toMatchObject({ resolved: true, stopReason: 'submitted', malformed: 0 });
     expect(run.trajectory.steps.map((s) => s.action)).toEqual(task!.trajectory.steps.map((s) => s.action));
     expect(run.trajectory.steps[0]!.thought).toBe(task!.trajectory.steps[0]!.thought);
@@ -61,7 +62,7 @@ describe('runAgent', async () => {
   it("with context 'srl', shows the model each turn exactly the prompt of the SRL step instance of its own trajectory", async () => {
     const policy = new ScriptedPolicy(task!.trajectory.steps.map((s) => `<think>\n${s.thought}\n</think>\n${renderAction(s.action)}`));
     const prompt = { history: 2, maxObservationChars: 120, maxIssueChars: 80, systemPrompt: 'Act.' };
-    const run = await runAgent({ policy, task: task!, options: { ...prompt, context: 'srl', maxSteps: 10 } });
+    const run = await runAgent({ policy, task: task!, environment: new SweEnvironment(), options: { ...prompt, context: 'srl', maxSteps: 10 } });
     const instances = new SweInstanceBuilder(prompt).build({ id: 'x', problem: task!.issue, metadata: { trajectory: run.trajectory } }, 'srl');
     expect(run.resolved).toBe(true);
     expect(policy.seen).toEqual(instances.map((i) => i.prompt));
@@ -70,7 +71,7 @@ describe('runAgent', async () => {
 
   it('tells the policy about a malformed reply, stops at the step budget and scores the work tree as it is', async () => {
     const policy = new ScriptedPolicy(['I think the bug is in the parser.']);
-    const run = await runAgent({ policy, task: task!, options: { maxSteps: 3 } });
+    const run = await runAgent({ policy, task: task!, environment: new SweEnvironment(), options: { maxSteps: 3 } });
     expect(run).toMatchObject({ resolved: false, stopReason: 'step-budget', malformed: 3, patch: '' });
     expect(run.trajectory.steps).toEqual([]);
     expect(policy.seen[1]!.at(-1)!.content).toMatch(/^Your reply has no valid tool call \(no <function=\.\.\.> call found\)/);
@@ -78,7 +79,7 @@ describe('runAgent', async () => {
 
   it('stops at the token budget', async () => {
     const policy = new ScriptedPolicy(['<function=bash>\n<parameter=command>ls -la /testbed</parameter>\n</function>']);
-    const run = await runAgent({ policy, task: task!, options: { maxSteps: 50, maxTotalTokens: 8 } });
+    const run = await runAgent({ policy, task: task!, environment: new SweEnvironment(), options: { maxSteps: 50, maxTotalTokens: 8 } });
     expect(run.stopReason).toBe('token-budget');
     expect(run.generatedTokens).toBe(8); // 5 tokens, then a reply cut to the 3 left
     expect(run.trajectory.steps.length).toBe(2);

@@ -1,10 +1,10 @@
-import type { ChatMessage, Logger, Policy } from '@srl/core';
+import type { ChatMessage, Environment, Logger, Policy } from '@srl/core';
 import { parseAction, renderAction } from '../action-xml';
 import type { TestedSweTask } from '../builtin/builtin-swe-tasks';
-import { SweEnvironment } from '../env/swe-environment';
+import type { SweTask } from '../env/swe-environment';
 import { runTaskTests } from '../reward/run-task-tests';
 import type { SandboxLimits } from '../sandbox/sandbox-limits';
-import type { SweStep, SweTrajectory } from '../trajectory';
+import type { SweAction, SweStep, SweTrajectory } from '../trajectory';
 import { SWE_INSTANCE_DEFAULTS, SweInstanceBuilder, type SweInstanceOptions } from '../instances/swe-instance-builder';
 import { splitAgentReply } from './split-agent-reply';
 
@@ -28,7 +28,9 @@ export interface AgentOptions extends SweInstanceOptions {
   /** 0: greedy. */
   temperature: number;
   seed?: number;
+  /** The sandbox limits of the final test run (the episode's own come from the environment). */
   limits?: Partial<SandboxLimits>;
+  /** Run the final tests without bubblewrap. */
   unsafe?: boolean;
 }
 
@@ -61,11 +63,19 @@ export interface AgentRun {
  * `submit` or a budget runs out. The submitted patch is then checked with the task's tests.
  * Each turn's prompt is SweInstanceBuilder's prompt of the steps so far (the step instances'
  * system prompt, truncation and turn format); a malformed reply is shown with what was wrong.
+ * The episode runs in `environment` (the `swe/sandbox` plugin, or any Environment with SWE-agent's
+ * tools): reset on the task, closed when the episode ends; the caller owns it otherwise.
  */
-export async function runAgent(input: { policy: Policy; task: TestedSweTask; options?: Partial<AgentOptions>; logger?: Logger }): Promise<AgentRun> {
+export async function runAgent(input: {
+  policy: Policy;
+  task: TestedSweTask;
+  environment: Environment<SweTask, SweAction>;
+  options?: Partial<AgentOptions>;
+  logger?: Logger;
+}): Promise<AgentRun> {
   const o = { ...DEFAULT_AGENT_OPTIONS, ...input.options };
   const { task, policy } = input;
-  const env = new SweEnvironment({ limits: o.limits, unsafe: o.unsafe, logger: input.logger });
+  const env = input.environment;
   const steps: SweStep[] = [];
   let patch: string | null = null;
   let stopReason: AgentStopReason = 'step-budget';

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import {
   Default,
   definePlugin,
+  Environment,
+  optionalService,
+  PluginRefType,
+  type PluginRef,
   renderAction,
   StringEnum,
   Type,
@@ -18,6 +22,8 @@ import {
   type TaskEvaluateInput,
 } from '@srl/core';
 import { DEFAULT_AGENT_OPTIONS, runAgent, type AgentOptions } from '../agent/run-agent';
+import type { SweTask } from '../env/swe-environment';
+import type { SweAction } from '../trajectory';
 import { writeTrajectories } from '../agent/write-trajectories';
 import { SWE_INSTANCE_SCHEMA_PROPERTIES, SweInstanceBuilder } from '../instances/swe-instance-builder';
 import { formatPredictions } from '../swebench/format-predictions';
@@ -44,6 +50,11 @@ export const builtinSweTaskOptions = Type.Object(
     ...SWE_INSTANCE_SCHEMA_PROPERTIES,
     unsafe: Default(Type.Boolean({ description: 'run without bubblewrap (no isolation)' }), false),
     limits: sandboxLimitsOption,
+    environment: Type.Optional(
+      PluginRefType({
+        description: "the agents' environment plugin (default: the stage's bound Environment, else swe/sandbox with this task's unsafe and limits)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -58,13 +69,19 @@ export type BuiltinSweTaskOptions = PluginOptions<typeof builtinSweTaskOptions>;
  * issue, scored by `tests-pass`. `train` and `test` hold the same tasks: a set this small is a
  * demonstration of the loop, not a held-out measurement.
  */
+/** Makes the environment an evaluation's agents run in (one per evaluation, closed by the caller). */
+export type SweEnvironmentFactory = () => Promise<Environment<SweTask, SweAction>>;
+
 export class BuiltinSweTaskSet implements Task {
   readonly specVersion = TASK_SPEC_VERSION;
   readonly name = 'swe/builtin';
   readonly evalMetric = { name: 'resolved', reward: 'tests-pass' };
   private readonly builder: SweInstanceBuilder;
 
-  constructor(private readonly options: BuiltinSweTaskOptions) {
+  constructor(
+    private readonly options: BuiltinSweTaskOptions,
+    private readonly environment: SweEnvironmentFactory,
+  ) {
     this.builder = new SweInstanceBuilder({
       history: options.history,
       maxObservationChars: options.maxObservationChars,
@@ -102,27 +119,32 @@ export class BuiltinSweTaskSet implements Task {
   }
 
   async evaluate(input: TaskEvaluateInput) {
-    const { tasks: _t, ...o } = this.options;
+    const { tasks: _t, environment: _e, ...o } = this.options;
     const agent: Partial<AgentOptions> = { ...o, maxTokensPerStep: input.maxTokens, temperature: input.temperature };
     const tasks = await this.tasks(input.limit);
     const results = [];
     const trajectories = [];
-    for (const [i, task] of tasks.entries()) {
-      if (input.signal?.aborted) break;
-      const run = await runAgent({ policy: input.policy, task, options: agent, logger: input.logger });
-      trajectories.push(run.trajectory);
-      results.push({
-        id: task.instanceId,
-        prompt: task.issue,
-        gold: '',
-        greedy: { completion: run.patch, reward: run.resolved ? 1 : 0, correct: run.resolved },
-      });
-      input.logger?.progress({
-        label: 'swe/builtin agents',
-        current: i + 1,
-        total: tasks.length,
-        fields: { steps: run.trajectory.steps.length, stop: run.stopReason },
-      });
+    const environment = await this.environment();
+    try {
+      for (const [i, task] of tasks.entries()) {
+        if (input.signal?.aborted) break;
+        const run = await runAgent({ policy: input.policy, task, environment, options: agent, logger: input.logger });
+        trajectories.push(run.trajectory);
+        results.push({
+          id: task.instanceId,
+          prompt: task.issue,
+          gold: '',
+          greedy: { completion: run.patch, reward: run.resolved ? 1 : 0, correct: run.resolved },
+        });
+        input.logger?.progress({
+          label: 'swe/builtin agents',
+          current: i + 1,
+          total: tasks.length,
+          fields: { steps: run.trajectory.steps.length, stop: run.stopReason },
+        });
+      }
+    } finally {
+      await environment.close();
     }
     await writeTrajectories(join(input.outDir, 'swe-builtin.trajectories.jsonl'), trajectories);
     // The patches as SWE-bench predictions, the JSONL the official harness reads.
@@ -158,5 +180,13 @@ export const builtinSweTaskPlugin = definePlugin({
   description:
     'the built-in SWE bug-fix tasks (Python and Node, standard library only): an agent benchmark (srl eval reports the resolve rate) and SRL/SFT step instances from their expert trajectories',
   options: builtinSweTaskOptions,
-  create: (options) => new BuiltinSweTaskSet(options),
+  inject: { environment: optionalService(Environment) },
+  references: (o) => (o.environment === undefined ? [] : [{ kind: 'environment', ref: o.environment, path: 'environment' }]),
+  // The agents' environment: the one the options name, else the container's, else a swe/sandbox from unsafe/limits.
+  create: (options, deps) => {
+    const ref: PluginRef = options.environment ?? ['swe/sandbox', { unsafe: options.unsafe, limits: options.limits }];
+    const injected = options.environment === undefined ? deps.environment : undefined;
+    const environment = async () => (injected ?? (await deps.create('environment', ref, 'environment'))) as Environment<SweTask, SweAction>;
+    return new BuiltinSweTaskSet(options, environment);
+  },
 });
