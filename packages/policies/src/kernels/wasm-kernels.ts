@@ -126,7 +126,19 @@ const kernels: TransformerKernels = {
   /** ~2 kernels per layer instead of ~14: RoPE, scale and the cache write in one, attention over written slots only. */
   decodeAttention(input: DecodeAttentionInput): tf.Tensor2D {
     const { qkv, keys, values, positions, heads, rope } = input;
-    const q = run(SRL_DECODE_QKV, { qkv, keys, values }, { ...heads, positions, scale: 1 / Math.sqrt(heads.D), ...(rope ?? {}) }) as tf.Tensor; // [R*Hkv, G, D]
+    // One object literal of fixed shape (no spreads): the kernel reads it once per call.
+    const attrs = {
+      H: heads.H,
+      Hkv: heads.Hkv,
+      D: heads.D,
+      positions,
+      scale: 1 / Math.sqrt(heads.D),
+      qCos: rope?.qCos,
+      qSin: rope?.qSin,
+      kCos: rope?.kCos,
+      kSin: rope?.kSin,
+    };
+    const q = run(SRL_DECODE_QKV, { qkv, keys, values }, attrs) as tf.Tensor; // [R*Hkv, G, D]
     return run(SRL_DECODE_ATTENTION, { q, keys, values }, { positions }) as tf.Tensor2D; // [R, H*D]
   },
 

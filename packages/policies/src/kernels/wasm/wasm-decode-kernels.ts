@@ -100,7 +100,9 @@ const decodeQkv: KernelFunc = ({ inputs, backend, attrs }) => {
     kCos?: Float32Array;
     kSin?: Float32Array;
   };
-  const { H, Hkv, D, positions } = a;
+  // Every attribute is read once, here: the loops below run per element, and the attrs object's shape depends on
+  // how the caller built it (a spread of several objects can leave property reads slow inside hot loops).
+  const { H, Hkv, D, positions, scale, qCos, qSin, kCos, kSin } = a;
   const be = wasmInternals(backend) as WasmInternals;
   const R = qkv.shape[0];
   const L = keys.shape[1];
@@ -127,13 +129,13 @@ const decodeQkv: KernelFunc = ({ inputs, backend, attrs }) => {
     for (let h = 0; h < H; h++) {
       const from = row + h * D;
       const to = qi + (r * H + h) * D;
-      if (a.qCos !== undefined) rotate(from, to, a.qCos, a.qSin as Float32Array, t);
-      else for (let i = 0; i < D; i++) heap[to + i] = heap[from + i] * a.scale;
+      if (qCos !== undefined) rotate(from, to, qCos, qSin as Float32Array, t);
+      else for (let i = 0; i < D; i++) heap[to + i] = heap[from + i] * scale;
     }
     for (let j = 0; j < Hkv; j++) {
       const slot = ((r * Hkv + j) * L + positions[r]) * D;
       const kFrom = row + (H + j) * D;
-      if (a.kCos !== undefined) rotate(kFrom, ki + slot, a.kCos, a.kSin as Float32Array, t);
+      if (kCos !== undefined) rotate(kFrom, ki + slot, kCos, kSin as Float32Array, t);
       else heap.copyWithin(ki + slot, kFrom, kFrom + D);
       const vFrom = row + (H + Hkv + j) * D;
       heap.copyWithin(vi + slot, vFrom, vFrom + D);
