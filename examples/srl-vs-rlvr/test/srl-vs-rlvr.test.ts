@@ -9,11 +9,11 @@ const file = fileURLToPath(new URL('./smoke.experiment.yaml', import.meta.url));
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 describe('srl-vs-rlvr experiment (smoke)', () => {
-  it('trains the base and every arm for a step, evaluates them, and a rerun skips what is complete', async () => {
+  it('trains the base, ends every arm stage at its token budget, evaluates them, and a rerun skips what is complete', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'srl-exp-'));
     expect(await main(['--log-format', 'json', 'experiment', file, '--out', out, '--smoke'])).toBe(0);
     const experiment = json(path.join(out, 'experiment.json'));
-    expect(experiment).toMatchObject({ name: 'srl-vs-rlvr-smoke', status: 'complete', seeds: [0], budget: { kind: 'tokens', perArm: 200000 } });
+    expect(experiment).toMatchObject({ name: 'srl-vs-rlvr-smoke', status: 'complete', seeds: [0], budget: { kind: 'tokens', perArm: 100, enforced: true } });
     expect(experiment.arms.map((a: { name: string }) => a.name)).toEqual([
       'sft',
       'rlvr',
@@ -33,8 +33,14 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
     for (const arm of experiment.arms as { name: string }[]) {
       const dir = path.join(out, 'arms', arm.name, 'seed-0');
       const budget = json(path.join(dir, 'budget.json'));
-      expect(budget.kind).toBe('tokens');
-      expect(budget.spent).toBeGreaterThan(0);
+      expect(budget).toMatchObject({ kind: 'tokens', planned: 100, enforced: true });
+      // The 100-token budget (50 per stage for SRL → RLVR) is smaller than any step, so the budget, not
+      // --max-steps 3, ended every stage after its first step, complete.
+      const stages = Object.values(budget.byStage) as { steps: number; tokens: number; stopReason?: string }[];
+      expect(stages).toHaveLength(arm.name === 'srl-then-rlvr' ? 2 : 1);
+      for (const stage of stages) expect(stage).toMatchObject({ steps: 1, stopReason: 'token-budget' });
+      expect(budget.spent).toBe(stages.reduce((a, st) => a + st.tokens, 0));
+      expect(json(path.join(dir, 'run', 'run.json')).status).toBe('complete');
       const evals = readdirSync(path.join(dir, 'evals'))
         .map(Number)
         .sort((a, b) => a - b);

@@ -32,16 +32,8 @@ function s1kStandIn(): string {
 }
 
 describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
-  it('are the seven recipes of the experiment', () => {
-    expect(recipes).toEqual([
-      'base.yaml',
-      'rlvr.yaml',
-      'sft.yaml',
-      'srl-no-dynamic-sampling.yaml',
-      'srl-then-rlvr.yaml',
-      'srl-whole-solution.yaml',
-      'srl.yaml',
-    ]);
+  it('are the six arm recipes of the experiment (the base is the checkpoint itself)', () => {
+    expect(recipes).toEqual(['rlvr.yaml', 'sft.yaml', 'srl-no-dynamic-sampling.yaml', 'srl-then-rlvr.yaml', 'srl-whole-solution.yaml', 'srl.yaml']);
   });
 
   it.each(recipes)('%s: as written, the only problem is the checkpoint folder that is not here', async (name) => {
@@ -74,7 +66,7 @@ describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
     // Sizes shrunk to the stand-in; every other option (lr, clip, KL, temperature, dynamic sampling, schedule) as the paper's.
     const stages = (readFileSync(file, 'utf8').match(/^ {2}- name: /gm) ?? []).length;
     const small = Array.from({ length: stages }, (_, i) => `stages[${i}].options`).flatMap((at) =>
-      name === 'base.yaml' || name === 'sft.yaml'
+      name === 'sft.yaml'
         ? [`${at}.batchSize=2`, `${at}.maxCompletionTokens=64`]
         : [
             `${at}.batchSize=2`,
@@ -94,16 +86,19 @@ describe('paper-scale recipes (examples/srl-vs-rlvr/paper)', () => {
 
   it('experiment.paper.yaml: uses every recipe once, and its evaluation validates on the stand-in', async () => {
     const experiment = parse(readFileSync(EXPERIMENT, 'utf8')) as {
-      base: string;
+      base: { checkpoint: string };
       arms: { name: string; recipe: string; ablation?: boolean }[];
       eval: { benchmarks: { name: string; task: unknown }[]; samples: number; temperature: number; maxTokens: number; batchSize: number; limit: number };
     };
-    const used = [experiment.base, ...experiment.arms.map((a) => a.recipe)].map((r) => path.relative(PAPER, path.resolve(path.dirname(EXPERIMENT), r)));
+    expect(path.resolve(path.dirname(EXPERIMENT), experiment.base.checkpoint)).toBe(path.join(PAPER, 'models', 'Qwen2.5-0.5B-Instruct'));
+    const used = experiment.arms.map((a) => a.recipe).map((r) => path.relative(PAPER, path.resolve(path.dirname(EXPERIMENT), r)));
     expect(used.sort()).toEqual(recipes);
     expect(experiment.arms.filter((a) => a.ablation).map((a) => a.name)).toEqual(['srl-no-dynamic-sampling', 'srl-whole-solution']);
     expect(experiment.eval).toMatchObject({ samples: 32, temperature: 1 }); // avg@32 at temperature 1, as the paper
-    // The eval-only recipe srl experiment builds from it: the base's policy, the experiment's benchmarks.
-    const base = parse(readFileSync(path.join(PAPER, 'base.yaml'), 'utf8')) as { policy: [string, Record<string, unknown>] };
+    // The eval-only recipe srl experiment builds from it: the first arm's policy from the base checkpoint, the experiment's benchmarks.
+    const base = parse(readFileSync(path.resolve(path.dirname(EXPERIMENT), experiment.arms[0].recipe), 'utf8')) as {
+      policy: [string, Record<string, unknown>];
+    };
     const { benchmarks, samples, temperature, maxTokens, batchSize, limit } = experiment.eval;
     const recipe = {
       name: 'paper-eval',

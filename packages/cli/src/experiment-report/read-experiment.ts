@@ -11,7 +11,7 @@ export interface ExperimentMeta {
   arms?: { name: string; label?: string; ablation?: boolean }[];
   /** Held-out benchmarks in table order, with their display labels. */
   benchmarks?: { name: string; label?: string }[];
-  budget?: { kind?: string; perArm?: number; rule?: string };
+  budget?: { kind?: string; perArm?: number; enforced?: boolean; rule?: string };
   status?: string;
   startedAt?: string;
   finishedAt?: string | null;

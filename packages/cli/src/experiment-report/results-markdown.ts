@@ -16,7 +16,8 @@ export function runLine(exp: Experiment): string {
         .filter(Boolean)
         .join(', ')
     : 'machine not recorded';
-  const budget = m?.budget?.perArm !== undefined ? `, budget per arm ${m.budget.perArm} ${m.budget.kind ?? ''}`.trimEnd() : '';
+  const enforced = m?.budget?.enforced === true ? ' (enforced)' : m?.budget?.enforced === false ? ' (logged, not enforced)' : '';
+  const budget = m?.budget?.perArm !== undefined ? `, budget per arm ${`${m.budget.perArm} ${m.budget.kind ?? ''}`.trimEnd()}${enforced}` : '';
   return `Status ${exp.status}; seeds ${exp.seeds.join(', ') || 'none'}; ${wall}; ${machine}${budget}${m?.startedAt ? `; started ${m.startedAt}` : ''}${m?.finishedAt ? `, finished ${m.finishedAt}` : ''}.`;
 }
 

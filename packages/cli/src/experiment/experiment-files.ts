@@ -17,17 +17,20 @@ async function recipePolicy(file: string): Promise<[string, Record<string, unkno
   const policy = data?.policy;
   if (typeof policy === 'string') return [policy, {}];
   if (Array.isArray(policy) && typeof policy[0] === 'string') return [policy[0], { ...((policy[1] as Record<string, unknown> | undefined) ?? {}) }];
-  throw new SrlError('validation', `${file}: "policy" is ${JSON.stringify(policy)}; the base recipe needs a policy such as [tfjs-transformer, { ... }]`);
+  throw new SrlError(
+    'validation',
+    `${file}: "policy" is ${JSON.stringify(policy)}; the evaluations build this recipe's policy, so it needs one such as [tfjs-transformer, { ... }]`,
+  );
 }
 
 /**
  * Writes `<out>/recipes/eval-final.json` and `eval-curve.json`: eval-only recipes of the experiment's
- * benchmarks whose policy is the base recipe's, built from the base checkpoint (its config.json gives the
+ * benchmarks whose policy is the base recipe's (the first arm's for a checkpoint base), built from the base checkpoint (its config.json gives the
  * architecture); `srl eval --checkpoint` then loads each arm's weights into it.
  */
 export async function writeEvalRecipes(input: { spec: ExperimentSpec; outDir: string; baseCheckpoint: string; smoke: boolean }): Promise<EvalRecipes> {
   const { spec, outDir, smoke } = input;
-  const [name, options] = await recipePolicy(spec.base);
+  const [name, options] = await recipePolicy(spec.evalPolicyRecipe);
   const policy = [name, { ...options, checkpoint: input.baseCheckpoint }];
   const benchmarks = spec.eval.benchmarks.map((b) => ({ name: b.name, task: b.task }));
   const common = {

@@ -11,7 +11,15 @@ export interface ArmSpec {
   recipe: string;
   label: string;
   ablation: boolean;
+  /** The share of the budget each stage of the recipe gets (one per stage, summing to 1); [1] for one stage. */
+  budgetShares: number[];
 }
+
+/**
+ * Where the arms start: the final checkpoint of a base recipe trained by the experiment, or an existing
+ * checkpoint folder used as it is (no training; it must exist when the experiment runs).
+ */
+export type BaseSpec = { kind: 'recipe'; recipe: string } | { kind: 'checkpoint'; checkpoint: string };
 
 export interface BenchmarkEntry {
   name: string;
@@ -34,8 +42,13 @@ export interface ExperimentEvalSpec {
 
 export interface BudgetSpec {
   kind: 'tokens';
-  /** The budget each arm-seed is planned to spend (its recipe's step counts were set for it). */
+  /** The budget of each arm-seed (generated + trained tokens). */
   perArm: number;
+  /**
+   * True: every stage of an arm gets `perArm × its budget share` as its trainer's `tokenBudget`, so it ends
+   * once that much is spent (its step count is an upper bound). False: the budget is only logged.
+   */
+  enforce: boolean;
   /** Spend outside perArm × (1 ± tolerance) is reported as a warning. */
   tolerance: number;
   rule: string;
@@ -56,8 +69,10 @@ export interface ExperimentSpec {
   description?: string;
   seeds: number[];
   workers: number;
-  /** Absolute path of the base recipe. */
-  base: string;
+  /** The base policy (paths absolute). */
+  base: BaseSpec;
+  /** The recipe whose `policy` the evaluations build (the base recipe, or the first arm's for a checkpoint base). */
+  evalPolicyRecipe: string;
   arms: ArmSpec[];
   eval: ExperimentEvalSpec;
   budget: BudgetSpec;
@@ -74,7 +89,18 @@ export const experimentSchema = {
     description: { type: 'string' },
     seeds: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, uniqueItems: true },
     workers: { type: 'integer', minimum: 1, maximum: 64, default: 2, description: 'arm-seed runs in parallel (child processes)' },
-    base: { type: 'string', minLength: 1, description: 'recipe of the base policy, relative to this file' },
+    base: {
+      description: 'the base policy: a recipe trained first (path relative to this file), or { checkpoint: <folder> } used as it is',
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        {
+          type: 'object',
+          properties: { checkpoint: { type: 'string', minLength: 1, description: 'checkpoint folder, relative to this file; must exist at run time' } },
+          required: ['checkpoint'],
+          additionalProperties: false,
+        },
+      ],
+    },
     arms: {
       type: 'array',
       minItems: 1,
@@ -85,6 +111,12 @@ export const experimentSchema = {
           recipe: { type: 'string', minLength: 1, description: 'recipe of the arm, relative to this file' },
           label: { type: 'string', minLength: 1 },
           ablation: { type: 'boolean', default: false },
+          budgetShares: {
+            type: 'array',
+            items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+            minItems: 1,
+            description: "share of the budget per stage of the arm's recipe, summing to 1 (default [1] for a one-stage recipe)",
+          },
         },
         required: ['name', 'recipe', 'label'],
         additionalProperties: false,
@@ -124,6 +156,7 @@ export const experimentSchema = {
         kind: { type: 'string', enum: ['tokens'] },
         perArm: { type: 'integer', minimum: 1 },
         tolerance: { type: 'number', minimum: 0, default: 0.25 },
+        enforce: { type: 'boolean', default: true, description: "end each arm's stages at its budget (tokenBudget); false: only log the spend" },
         rule: { type: 'string', minLength: 1 },
       },
       required: ['kind', 'perArm', 'rule'],
@@ -145,7 +178,51 @@ export const experimentSchema = {
   additionalProperties: false,
 } as const;
 
-type RawSpec = Omit<ExperimentSpec, 'file' | 'smoke'> & { smoke: Partial<SmokeSpec> & Omit<SmokeSpec, 'seeds'> };
+type RawSpec = Omit<ExperimentSpec, 'file' | 'smoke' | 'base' | 'arms' | 'evalPolicyRecipe'> & {
+  base: string | { checkpoint: string };
+  arms: (Omit<ArmSpec, 'budgetShares'> & { budgetShares?: number[] })[];
+  smoke: Partial<SmokeSpec> & Omit<SmokeSpec, 'seeds'>;
+};
+
+/** How many stages a recipe file has (its `stages` list), or null when it cannot be read as one. */
+async function stageCount(file: string): Promise<number | null> {
+  try {
+    const data = parseYaml(await readFile(file, 'utf8')) as { stages?: unknown } | null;
+    return Array.isArray(data?.stages) ? data.stages.length : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Each arm's budget shares, one per stage of its recipe; problems are pushed as `path: message` lines. */
+async function budgetShares(arms: RawSpec['arms'], dir: string, problems: string[]): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const [i, arm] of arms.entries()) {
+    const stages = await stageCount(path.resolve(dir, arm.recipe));
+    const shares = arm.budgetShares ?? (stages === 1 || stages === null ? [1] : null);
+    if (shares === null) {
+      problems.push(
+        `arms[${i}].budgetShares: ${arm.recipe} has ${stages} stages; say how they split the budget, e.g. budgetShares: [${Array.from({ length: stages ?? 0 }, () => (1 / (stages ?? 1)).toFixed(2)).join(', ')}]`,
+      );
+    } else if (stages !== null && shares.length !== stages) {
+      problems.push(`arms[${i}].budgetShares: ${shares.length} shares for the ${stages} stages of ${arm.recipe}; give one share per stage`);
+    } else if (Math.abs(shares.reduce((a, b) => a + b, 0) - 1) > 1e-6) {
+      problems.push(`arms[${i}].budgetShares: [${shares.join(', ')}] sums to ${shares.reduce((a, b) => a + b, 0)}; the shares must sum to 1`);
+    }
+    out.push(shares ?? [1]);
+  }
+  return out;
+}
+
+/**
+ * Each stage's token budget: `perArm × share`, rounded, the last stage taking what rounding left so the
+ * stages sum to `perArm` exactly.
+ */
+export function stageBudgets(perArm: number, shares: readonly number[]): number[] {
+  const budgets = shares.map((s) => Math.round(perArm * s));
+  budgets[budgets.length - 1] = perArm - budgets.slice(0, -1).reduce((a, b) => a + b, 0);
+  return budgets;
+}
 
 /**
  * Reads and validates an experiment file (YAML or JSON): every problem at once, as
@@ -174,19 +251,29 @@ export async function loadExperiment(file: string): Promise<ExperimentSpec> {
     const check = (at: string, rel: string): void => {
       if (!existsSync(path.resolve(dir, rel))) problems.push(`${at}: ${path.resolve(dir, rel)} does not exist (paths are relative to the experiment file)`);
     };
-    check('base', value.base);
+    // A checkpoint base is checked when the experiment runs (it may be downloaded after validating the file).
+    if (typeof value.base === 'string') check('base', value.base);
     value.arms.forEach((arm, i) => check(`arms[${i}].recipe`, arm.recipe));
   }
+  // Shares matter only when the budget is enforced (they set each stage's tokenBudget).
+  const shares = errors.length ? [] : await budgetShares(value.arms, path.dirname(abs), value.budget.enforce === false ? [] : problems);
   if (problems.length)
     throw new SrlError('validation', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
       details: problems,
     });
   const dir = path.dirname(abs);
+  const base: BaseSpec =
+    typeof value.base === 'string'
+      ? { kind: 'recipe', recipe: path.resolve(dir, value.base) }
+      : { kind: 'checkpoint', checkpoint: path.resolve(dir, value.base.checkpoint) };
+  const arms = value.arms.map((arm, i) => ({ ...arm, recipe: path.resolve(dir, arm.recipe), ablation: arm.ablation ?? false, budgetShares: shares[i] }));
   return {
     ...value,
     file: abs,
-    base: path.resolve(dir, value.base),
-    arms: value.arms.map((arm) => ({ ...arm, recipe: path.resolve(dir, arm.recipe), ablation: arm.ablation ?? false })),
+    base,
+    evalPolicyRecipe: base.kind === 'recipe' ? base.recipe : arms[0].recipe,
+    arms,
+    budget: { ...value.budget, enforce: value.budget.enforce ?? true },
     smoke: { ...value.smoke, seeds: value.smoke.seeds ?? [value.seeds[0]] },
   };
 }

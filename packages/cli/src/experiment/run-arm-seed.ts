@@ -31,6 +31,8 @@ export interface ArmSeedInput {
   evalRecipes: EvalRecipes;
   curvePoints: number;
   planned: number;
+  /** The token budget of each stage of the arm's recipe (`tokenBudget`); absent: the budget is only logged. */
+  stageBudgets?: number[];
   /** Smoke runs: `--max-steps` for every stage. */
   maxSteps?: number;
   cwd: string;
@@ -122,6 +124,7 @@ export async function runArmSeed(input: ArmSeedInput): Promise<ArmSeedResult> {
     `seed=${seed}`,
     '--set',
     `policy.options.seed=${seed}`,
+    ...(input.stageBudgets ?? []).flatMap((tokens, i) => ['--set', `stages[${i}].options.tokenBudget=${tokens}`]),
     ...(input.maxSteps !== undefined ? ['--max-steps', String(input.maxSteps)] : []),
   ];
   const train = await runSrlChild({ args, logFile, cwd: input.cwd, signal: input.signal });
@@ -134,7 +137,7 @@ export async function runArmSeed(input: ArmSeedInput): Promise<ArmSeedResult> {
   const filterRate = meanFilterRate(runDir);
   await writeFileAtomic(
     path.join(dir, 'budget.json'),
-    `${JSON.stringify({ kind: budget.kind, spent: budget.spent, planned: input.planned, byStage: budget.byStage }, null, 2)}\n`,
+    `${JSON.stringify({ kind: budget.kind, spent: budget.spent, planned: input.planned, enforced: input.stageBudgets !== undefined, byStage: budget.byStage }, null, 2)}\n`,
   );
   const points = curvePoints(budget, input.curvePoints);
   if (!points.length) throw new SrlError('runtime', `${arm.name} seed ${seed}: ${runDir} has no final checkpoint to evaluate`);

@@ -9,6 +9,8 @@ export interface StageBudget {
   tokens: number;
   generated: number;
   trained: number;
+  /** Why the stage ended, from its result.json (`token-budget` when its tokenBudget stopped it); absent while it runs. */
+  stopReason?: string;
 }
 
 /** A checkpoint of a run with the budget spent when it was saved (all earlier stages included). */
@@ -66,6 +68,11 @@ export function readRunBudget(runDir: string): RunBudget {
         sums.tokens = sums.generated + sums.trained;
         cumulative.set(m.step, before + sums.tokens);
       }
+    }
+    const resultFile = path.join(runDir, 'stages', stage, 'result.json');
+    if (existsSync(resultFile)) {
+      const reason = (JSON.parse(readFileSync(resultFile, 'utf8')) as { stopReason?: string }).stopReason;
+      if (reason) sums.stopReason = reason;
     }
     byStage[stage] = sums;
     const ckptRoot = path.join(runDir, 'stages', stage, 'checkpoints');

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isSrlError, SrlError, writeFileAtomic, type Logger } from '@srl/core';
 import { writeBenchmarkProblems, writeEvalRecipes } from './experiment-files';
-import { loadExperiment, type ExperimentSpec } from './experiment-spec';
+import { loadExperiment, stageBudgets, type ExperimentSpec } from './experiment-spec';
 import { writeExperimentReport } from '../experiment-report/index';
 import { summarizeArm } from './summarize-arm';
 import { evaluateCheckpoint, runArmSeed, type ArmSeedResult } from './run-arm-seed';
@@ -49,6 +49,21 @@ function lastCheckpoint(runDir: string): string {
   throw new SrlError('runtime', `${root} has no final or latest checkpoint; rerun the experiment to finish the base`);
 }
 
+/**
+ * The base checkpoint of a `base: { checkpoint }` experiment: it must be a folder that exists now.
+ * Checked here, not when the file is loaded, so that the file validates before the checkpoint is downloaded.
+ */
+function existingCheckpoint(file: string, dir: string): string {
+  if (!existsSync(dir))
+    throw new SrlError(
+      'validation',
+      `${file}: base.checkpoint: ${dir} does not exist; put the checkpoint folder there (config.json and the weights, e.g. a Hugging Face download) or point base.checkpoint at one (relative to the experiment file)`,
+    );
+  if (!statSync(dir).isDirectory())
+    throw new SrlError('validation', `${file}: base.checkpoint: ${dir} is a file; expected a checkpoint folder (config.json and the weights)`);
+  return dir;
+}
+
 /** Which tensor backend the children use, from the base run's log ("tfjs backend: wasm, ..."). */
 function backendOf(logFile: string): string {
   if (!existsSync(logFile)) return 'unknown';
@@ -85,7 +100,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
       seeds,
       arms: spec.arms.map((a) => ({ name: a.name, label: a.label, ablation: a.ablation })),
       benchmarks: spec.eval.benchmarks.map((b) => ({ name: b.name, label: b.label })),
-      budget: { kind: spec.budget.kind, perArm: spec.budget.perArm, rule: spec.budget.rule },
+      budget: { kind: spec.budget.kind, perArm: spec.budget.perArm, enforced: spec.budget.enforce, rule: spec.budget.rule },
       status,
       startedAt: previous.startedAt ?? invocation.startedAt,
       finishedAt: status === 'running' ? null : new Date().toISOString(),
@@ -100,28 +115,32 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
   await writeStatus('running');
   const results: ArmSeedResult[] = [];
   try {
-    // The base: trained once (resumed if interrupted), its final checkpoint reused by every arm.
+    // The base: an existing checkpoint, or a recipe trained once (resumed if interrupted) whose final
+    // checkpoint every arm reuses.
     const baseDir = path.join(outDir, 'base');
     await mkdir(baseDir, { recursive: true });
-    const baseRun = existsSync(path.join(baseDir, 'run.json'))
-      ? (JSON.parse(readFileSync(path.join(baseDir, 'run.json'), 'utf8')) as { status: string })
-      : null;
-    if (baseRun?.status !== 'complete' && !(o.smoke && baseRun?.status === 'stopped')) {
-      logger.log('info', `[base] training ${path.relative(cwd, spec.base)}${baseRun ? ' (resuming)' : ''}`);
-      const train = await runSrlChild({
-        args: ['train', spec.base, '--out', baseDir, '--resume', ...(maxSteps ? ['--max-steps', String(maxSteps)] : [])],
-        logFile: baseLog,
-        cwd,
-        signal,
-      });
-      if (train.code !== 0)
-        throw new SrlError(
-          signal.aborted || train.code === 130 ? 'aborted' : 'runtime',
-          `[base] srl train exited with ${train.signal ?? train.code}; its log: ${baseLog}`,
-        );
-      logger.log('info', `[base] trained in ${train.seconds.toFixed(0)} s`);
+    const baseCheckpoint = spec.base.kind === 'checkpoint' ? existingCheckpoint(spec.file, spec.base.checkpoint) : await trainBase(spec.base.recipe);
+    async function trainBase(recipe: string): Promise<string> {
+      const baseRun = existsSync(path.join(baseDir, 'run.json'))
+        ? (JSON.parse(readFileSync(path.join(baseDir, 'run.json'), 'utf8')) as { status: string })
+        : null;
+      if (baseRun?.status !== 'complete' && !(o.smoke && baseRun?.status === 'stopped')) {
+        logger.log('info', `[base] training ${path.relative(cwd, recipe)}${baseRun ? ' (resuming)' : ''}`);
+        const train = await runSrlChild({
+          args: ['train', recipe, '--out', baseDir, '--resume', ...(maxSteps ? ['--max-steps', String(maxSteps)] : [])],
+          logFile: baseLog,
+          cwd,
+          signal,
+        });
+        if (train.code !== 0)
+          throw new SrlError(
+            signal.aborted || train.code === 130 ? 'aborted' : 'runtime',
+            `[base] srl train exited with ${train.signal ?? train.code}; its log: ${baseLog}`,
+          );
+        logger.log('info', `[base] trained in ${train.seconds.toFixed(0)} s`);
+      }
+      return lastCheckpoint(baseDir);
     }
-    const baseCheckpoint = lastCheckpoint(baseDir);
     const evalRecipes = await writeEvalRecipes({ spec, outDir, baseCheckpoint, smoke: o.smoke });
     await writeBenchmarkProblems({ spec, outDir, limit: o.smoke ? spec.smoke.evalLimit : Math.max(spec.eval.limit, spec.eval.curve.limit) });
 
@@ -150,6 +169,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
             evalRecipes,
             curvePoints: o.smoke ? Math.min(1, spec.eval.curve.points) : spec.eval.curve.points,
             planned: spec.budget.perArm,
+            ...(spec.budget.enforce ? { stageBudgets: stageBudgets(spec.budget.perArm, arm.budgetShares) } : {}),
             ...(maxSteps ? { maxSteps } : {}),
             cwd,
             signal,
@@ -159,7 +179,11 @@ export async function runExperiment(o: RunExperimentOptions): Promise<Experiment
           if (!o.smoke && Math.abs(result.spent / spec.budget.perArm - 1) > spec.budget.tolerance) {
             logger.log(
               'warn',
-              `[${arm.name}] seed ${seed} spent ${result.spent} tokens, outside ${spec.budget.perArm} ± ${100 * spec.budget.tolerance}%: its recipe's step counts no longer fit the budget`,
+              `[${arm.name}] seed ${seed} spent ${result.spent} tokens, outside ${spec.budget.perArm} ± ${100 * spec.budget.tolerance}%: ${
+                spec.budget.enforce
+                  ? "a stage ran its full step count (an upper bound) before reaching its budget: raise that stage's epochs"
+                  : "its recipe's step counts no longer fit the budget"
+              }`,
             );
           }
           const done = results.filter((r) => r.arm === arm.name);

@@ -64,7 +64,16 @@ export interface StageResult {
   best: CheckpointInfo | null;
   interrupted: boolean;
   metrics: Record<string, number>;
+  /**
+   * Why the stage ended: `steps` (ran its full length), `token-budget` (its tokenBudget was reached: complete),
+   * `max-steps` (--max-steps cut it short: resumable) or `interrupted` (a stop request: resumable).
+   */
+  stopReason?: StageStopReason;
+  /** The stage's tokens/generated + tokens/trained over all its steps (resumed runs included). */
+  tokensSpent?: number;
 }
+
+export type StageStopReason = 'steps' | 'token-budget' | 'max-steps' | 'interrupted';
 
 /** One instance as a trainer trains on it: the prompt it formats and tokenizes, and its target. */
 export interface TrainingInstance {

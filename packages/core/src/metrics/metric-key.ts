@@ -34,6 +34,7 @@ export const METRIC_KEYS = {
   tokens: 'SFT: completion tokens trained on',
   'tokens/generated': 'GRPO: completion tokens generated this step (every rollout, kept or filtered)',
   'tokens/trained': "tokens through the forward and backward pass this step (a group's shared prompt once, plus every completion)",
+  'tokens/stage_total': "the stage's tokens/generated + tokens/trained so far, this step included (what tokenBudget counts; kept across --resume)",
   'tokens/s': 'throughput: GRPO generated tokens per second of generation; SFT trained tokens per second',
   'time/generation': 'seconds spent generating rollouts',
   'time/scoring': 'seconds spent in the rewards',

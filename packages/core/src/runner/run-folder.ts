@@ -175,14 +175,14 @@ export function stageFolderName(index: number, name: string): string {
   return /^\d+-/.test(name) ? name : `${index}-${name}`;
 }
 
-/** How many leading stages of `recipe` have run their full length in this folder. */
+/** How many leading stages of `recipe` have run their full length (or reached their token budget) in this folder. */
 function completedStages(root: string, recipe: Recipe): number {
   let n = 0;
   for (const [i, stage] of recipe.stages.entries()) {
     const file = path.join(root, 'stages', stageFolderName(i, stage.name), 'result.json');
     if (!existsSync(file)) break;
     const result = JSON.parse(readFileSync(file, 'utf8')) as StageResult;
-    if (result.totalSteps !== undefined && result.steps < result.totalSteps) break;
+    if (result.stopReason !== 'token-budget' && result.totalSteps !== undefined && result.steps < result.totalSteps) break;
     n++;
   }
   return n;

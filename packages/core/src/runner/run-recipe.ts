@@ -50,9 +50,10 @@ export interface RunResult {
   data: RunRecord['data'];
 }
 
-/** A stage ran its full length (a stage cut by --max-steps is resumable to its full length). */
+/** A stage ran its full length or reached its token budget (a stage cut by --max-steps is resumable to its full length). */
 export function isStageComplete(result: StageResult): boolean {
-  return !result.interrupted && (result.totalSteps === undefined || result.steps >= result.totalSteps);
+  if (result.interrupted) return false;
+  return result.stopReason === 'token-budget' || result.totalSteps === undefined || result.steps >= result.totalSteps;
 }
 
 /**

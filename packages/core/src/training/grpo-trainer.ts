@@ -138,6 +138,7 @@ export class GrpoTrainer implements Trainer {
       totalSteps,
       checkpointEvery: o.checkpointEvery,
       validateEvery: o.validateEvery,
+      ...(o.tokenBudget !== undefined ? { tokenBudget: o.tokenBudget } : {}),
       validation: { split: o.validationSplit ?? 'validation', limit: o.validationLimit, maxTokens: o.validationMaxTokens },
       snapshot: () => ({ cursor: stream.state(), rng: rng.state(), policyRng: policy.rngState() }),
       progressFields: (m) => ({ reward: m['reward/mean'] ?? null, kept: m.kept_groups ?? null, loss: m.loss ?? null }),

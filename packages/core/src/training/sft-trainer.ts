@@ -83,6 +83,7 @@ export class SftTrainer implements Trainer {
       totalSteps,
       checkpointEvery: o.checkpointEvery,
       validateEvery: o.validateEvery,
+      ...(o.tokenBudget !== undefined ? { tokenBudget: o.tokenBudget } : {}),
       validation: { split: o.validationSplit ?? 'validation', limit: o.validationLimit, maxTokens: o.validationMaxTokens },
       snapshot: () => ({ cursor: stream.state(), policyRng: policy.rngState() }),
       progressFields: (m) => ({ loss: m.loss ?? null, lr: m.lr ?? null }),

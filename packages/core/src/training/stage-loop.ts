@@ -1,5 +1,5 @@
 import type { CheckpointInfo, TrainerState } from '../contracts/checkpoint-store';
-import type { TrainerContext, StageResult, ValidationResult } from '../contracts/trainer';
+import type { TrainerContext, StageResult, StageStopReason, ValidationResult } from '../contracts/trainer';
 import type { StepMetrics } from '../metrics/metric-key';
 import { isSrlError, SrlError } from '../errors';
 
@@ -26,6 +26,11 @@ export interface LoopOptions {
   totalSteps: number;
   checkpointEvery: number;
   validateEvery: number;
+  /**
+   * End the stage, complete, after the step at which its `tokens/generated` + `tokens/trained` reach this.
+   * The count is part of the checkpoint state, so a resumed stage continues it.
+   */
+  tokenBudget?: number;
   validation?: { split: string; limit?: number; maxTokens: number };
   /** Trainer-specific state (data cursor, RNG states) as of the start of the next step. */
   snapshot: () => Record<string, unknown>;
@@ -35,10 +40,33 @@ export interface LoopOptions {
   progressFields: (metrics: StepMetrics) => Record<string, number | string | null>;
 }
 
+/** A step's tokens through the model: generated plus trained (what a token budget counts). */
+function stepTokens(m: StepMetrics): number {
+  const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return n(m['tokens/generated']) + n(m['tokens/trained']);
+}
+
+/** The token count a resumed stage continues from: saved in its checkpoint state (since the budget was added). */
+function resumedTokens(ctx: TrainerContext, budget: number | undefined): number {
+  const resumed = ctx.resumeFrom;
+  if (!resumed) return 0;
+  const saved = resumed.data.tokensSpent;
+  if (typeof saved === 'number') return saved;
+  if (budget !== undefined && resumed.step > 0)
+    throw new SrlError(
+      'validation',
+      `stage ${ctx.stage}: tokenBudget is ${budget}, but the checkpoint at step ${resumed.step} has no token count (saved by an srl without token budgets), ` +
+        'so the budget cannot be continued; restart the stage without --resume, or remove tokenBudget',
+    );
+  return 0;
+}
+
 /**
  * The loop every trainer shares: resume, steps, metrics lines, progress, periodic atomic
  * checkpoints, validation with best-checkpoint selection, and a clean stop on SIGINT/SIGTERM that
- * saves the state as of the last completed step.
+ * saves the state as of the last completed step. With `tokenBudget`, the stage ends (complete, with a
+ * final checkpoint) after the step at which its generated + trained tokens reach the budget, so it
+ * overshoots by less than one step's tokens.
  */
 export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: LoopOptions): Promise<StageResult> {
   const resumed = ctx.resumeFrom;
@@ -52,8 +80,10 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   let lastMetrics: StepMetrics = {};
   let snapshot = o.snapshot();
   let skippedInARow = 0;
+  let tokensSpent = resumedTokens(ctx, o.tokenBudget);
+  const budgetReached = (): boolean => o.tokenBudget !== undefined && tokensSpent >= o.tokenBudget;
 
-  const state = (data: Record<string, unknown>): TrainerState => ({ stage: ctx.stage, step, data: { ...data, best, validatedStep } });
+  const state = (data: Record<string, unknown>): TrainerState => ({ stage: ctx.stage, step, data: { ...data, best, validatedStep, tokensSpent } });
   const save = async (tag: CheckpointInfo['tag']): Promise<CheckpointInfo> =>
     ctx.checkpoints.save({ stage: ctx.stage, step, tag }, state(snapshot), (dir) => ctx.policy.save(dir));
   const validate = async (): Promise<ValidationResult | null> => {
@@ -87,7 +117,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
   if (resumed) ctx.logger.log('info', `stage ${ctx.stage} (${trainerName}): resuming at step ${step}/${limit}`);
   const due = (): boolean => o.validateEvery > 0 && step % o.validateEvery === 0 && validatedStep !== step;
   if (due()) await considerBest(await validate());
-  while (step < limit) {
+  while (step < limit && !budgetReached()) {
     await yieldToEventLoop();
     if (ctx.signal.aborted) break;
     snapshot = o.snapshot();
@@ -111,6 +141,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
       throw error;
     }
     step++;
+    tokensSpent += stepTokens(lastMetrics);
     skippedInARow = fullySkipped(lastMetrics) ? skippedInARow + 1 : 0;
     if (skippedInARow >= MAX_SKIPPED_IN_A_ROW || (skippedInARow === step && step === o.totalSteps)) {
       // Nothing is saved: the last checkpoint before the divergence stays the latest.
@@ -123,15 +154,23 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     snapshot = o.snapshot();
     // Peak resident memory of the process so far, in bytes (a wasm heap never shrinks: the peak is paid for the run).
     const memory: StepMetrics = { 'memory/rss_peak': process.resourceUsage().maxRSS * 1024 };
-    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics, ...memory });
+    ctx.logger.metrics({ stage: ctx.stage, trainer: trainerName, step, ...lastMetrics, 'tokens/stage_total': tokensSpent, ...memory });
     ctx.logger.progress({ label: `stage ${ctx.stage} ${trainerName}`, current: step, total: limit, fields: o.progressFields(lastMetrics) });
     if (due()) await considerBest(await validate());
-    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit) lastSaved = await save('latest');
+    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < limit && !budgetReached()) lastSaved = await save('latest');
   }
-  const interrupted = step < limit;
+  const byBudget = budgetReached();
+  const interrupted = step < limit && !byBudget;
   // --max-steps cut the stage short: it is resumable to its full length, so it gets neither the
   // end-of-stage validation nor a `final` checkpoint (the resumed run does both, as an uninterrupted one would).
-  const complete = step >= o.totalSteps;
+  // A reached token budget ends the stage as its full length would.
+  const complete = step >= o.totalSteps || byBudget;
+  const stopReason: StageStopReason = byBudget ? 'token-budget' : complete ? 'steps' : interrupted ? 'interrupted' : 'max-steps';
+  if (byBudget)
+    ctx.logger.log(
+      'info',
+      `stage ${ctx.stage} (${trainerName}): token budget reached at step ${step}/${o.totalSteps}: ${tokensSpent} of ${o.tokenBudget} tokens (generated + trained)`,
+    );
   if (complete && o.validateEvery > 0 && validatedStep !== step) await considerBest(await validate());
   // Always leave a resumable checkpoint: on a clean stop (Ctrl-C) and at the end.
   if (lastSaved?.step !== step) lastSaved = await save('latest');
@@ -146,5 +185,7 @@ export async function runStageLoop(ctx: TrainerContext, trainerName: string, o: 
     best: bestInfo,
     interrupted,
     metrics: { ...numeric, ...(best ? { best_validation: best.value } : {}) },
+    stopReason,
+    tokensSpent,
   };
 }

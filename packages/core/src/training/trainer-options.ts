@@ -29,6 +29,12 @@ function common(d: { lr: number; schedule: 'constant' | 'cosine' | 'linear'; war
     validateEvery: Default(int(0, 'validate every N steps (0 = never); best checkpoint kept'), d.validateEvery),
     validationMaxTokens: Default(int(1), 1024),
     checkpointEvery: Default(int(0, 'atomic checkpoint every N steps (0 = only at the end and on stop)'), d.checkpointEvery),
+    tokenBudget: Type.Optional(
+      int(
+        1,
+        'end the stage (complete, final checkpoint) after the step at which its tokens/generated + tokens/trained reach this; the step count from epochs is then an upper bound',
+      ),
+    ),
   };
 }
 
