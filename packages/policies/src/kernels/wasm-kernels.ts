@@ -14,6 +14,7 @@ import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './was
 import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
 import { WasmInferenceOps } from './wasm/wasm-inference-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
+import { simdProductApplies } from './wasm/wasm-xnn-kernels';
 import {
   SRL_BATCH_MATMUL,
   SRL_COLUMN_SUM,
@@ -50,13 +51,18 @@ function register(): void {
   const grad = (kernelName: string, gradFunc: tf.GradConfig['gradFunc'], inputsToSave?: string[]): void => {
     if (tf.getGradient(kernelName) === undefined) tf.registerGradient({ kernelName, gradFunc, ...(inputsToSave ? { inputsToSave } : {}) });
   };
-  // Transposed operands take tfjs-wasm's naive loop: the gradient products use explicit transposes instead.
+  // Transposed operands take tfjs-wasm's naive loop: a transposed right operand is made explicit, a transposed
+  // left one is read through strides by the SIMD product where it applies (batchMatMulTA).
   grad(
     SRL_BATCH_MATMUL,
-    (dy, [a, b]) => ({
-      a: () => kernels.batchMatMul(dy as tf.Tensor3D, kernels.transposeLast(b as tf.Tensor3D)),
-      b: () => kernels.batchMatMul(kernels.transposeLast(a as tf.Tensor3D), dy as tf.Tensor3D),
-    }),
+    (dy, [a, b], attrs) => {
+      const [g, sa, sb] = [dy, a, b] as tf.Tensor3D[];
+      if ((attrs as { transposeA?: boolean }).transposeA === true) {
+        // y = aT b: da = b dyT, db = a dy
+        return { a: () => kernels.batchMatMul(sb, kernels.transposeLast(g)), b: () => kernels.batchMatMul(sa, g) };
+      }
+      return { a: () => kernels.batchMatMul(g, kernels.transposeLast(sb)), b: () => batchMatMulTA(sa, g) };
+    },
     ['a', 'b'],
   );
   grad(SRL_TRANSPOSE, (dy) => ({ x: () => kernels.transposeLast(dy as tf.Tensor3D) }));
@@ -70,6 +76,14 @@ function register(): void {
   });
   grad(SRL_MERGE_HEADS, (dy, _s, attrs) => ({ x: () => run(SRL_UNMERGE_HEADS, { x: dy as tf.Tensor }, attrs) as tf.Tensor }));
   grad(SRL_UNMERGE_HEADS, (dy, _s, attrs) => ({ x: () => run(SRL_MERGE_HEADS, { x: dy as tf.Tensor }, attrs) as tf.Tensor }));
+}
+
+/** aT @ b for a [n, K, M], b [n, K, N]: the SIMD product reads a transposed where it applies, else a is transposed. */
+function batchMatMulTA(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [n, K, M] = a.shape;
+  if (a.dtype === 'float32' && b.dtype === 'float32' && simdProductApplies(be(), n, M, K, b.shape[2]))
+    return run(SRL_BATCH_MATMUL, { a, b }, { transposeA: true }) as tf.Tensor3D;
+  return kernels.batchMatMul(kernels.transposeLast(a), b);
 }
 
 /** The wasm heap of the active backend (checked when the set was created). */

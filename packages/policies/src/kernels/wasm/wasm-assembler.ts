@@ -53,6 +53,7 @@ export const op = {
   i32: (v: number): number[] => [0x41, ...sleb(v | 0)],
   i32Add: [0x6a],
   i32Sub: [0x6b],
+  i32Ne: [0x47],
   i32Mul: [0x6c],
   i32Eqz: [0x45],
   i32LeS: [0x4c],
@@ -68,6 +69,8 @@ export const op = {
   v128Load: (offset = 0): number[] => simd(0x00, ...mem(offset)),
   v128Store: (offset = 0): number[] => simd(0x0b, ...mem(offset)),
   f32x4Splat: simd(0x13),
+  /** v128.load32_splat: one f32 from memory into all four lanes. */
+  v128Load32Splat: (offset = 0): number[] => simd(0x09, ...mem(offset)),
   /** i8x16.shuffle picking f32 lanes: 0-3 from the first operand, 4-7 from the second. */
   f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
