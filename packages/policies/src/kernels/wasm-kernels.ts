@@ -13,6 +13,8 @@ import { simdKernels } from './wasm/simd-kernels';
 import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './wasm/wasm-decode-kernels';
 import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
 import { WasmInferenceOps } from './wasm/wasm-inference-ops';
+import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels';
+import { fusedGelu, fusedNorm } from './wasm/wasm-train-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
 import { simdProductApplies } from './wasm/wasm-xnn-kernels';
 import {
@@ -44,7 +46,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS])
+  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS, ...WASM_TRAIN_KERNELS])
     if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
   if (tf.getKernel('Identity', 'wasm') !== undefined) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharingIdentity });
@@ -134,6 +136,14 @@ const kernels: TransformerKernels = {
   },
 
   mergeHeads: (o, d) => tf.tidy(() => run(SRL_MERGE_HEADS, { x: tf.reshape(o, [d.B * d.H, d.T, d.D]) }, attrsOf(d)) as tf.Tensor2D),
+
+  /** One SIMD kernel each way (wasm/wasm-train-ops.ts) where the sizes allow, else the reference op. */
+  gelu: (x) => (x.dtype === 'float32' && trainKernelsApply(be(), x.size, 4) ? fusedGelu(x) : referenceKernels.gelu(x)),
+
+  norm(x, kind, w, b, eps) {
+    if (x.dtype === 'float32' && trainKernelsApply(be(), x.size, x.shape[1])) return fusedNorm(x, kind, w, b, eps);
+    return referenceKernels.norm.call(kernels, x, kind, w, b, eps);
+  },
 
   inferenceOps: (config) => new WasmInferenceOps(config, kernels),
 

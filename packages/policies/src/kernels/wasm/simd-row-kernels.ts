@@ -38,14 +38,14 @@ export interface SimdRowKernels {
 }
 
 /** A loop over byte offset `i` (local) from 0 while i < bytes (local), 16 at a time, around `body`. */
-const loop16 = (i: number, bytes: number, body: number[][]): number[][] => [
+export const loop16 = (i: number, bytes: number, body: number[][]): number[][] => [
   [...op.i32(0), ...op.set(i), ...op.loop()],
   ...body,
   [...op.get(i), ...op.i32(16), ...op.i32Add, ...op.tee(i), ...op.get(bytes), ...op.i32LtS, ...op.brIf(0), ...op.end()],
 ];
-const at = (base: number, i: number): number[] => [...op.get(base), ...op.get(i), ...op.i32Add];
-const load = (base: number, i: number): number[] => [...at(base, i), ...op.v128Load()];
-const laneSum = (v: number): number[] => [
+export const at = (base: number, i: number): number[] => [...op.get(base), ...op.get(i), ...op.i32Add];
+export const load = (base: number, i: number): number[] => [...at(base, i), ...op.v128Load()];
+export const laneSum = (v: number): number[] => [
   ...op.get(v),
   ...op.f32x4ExtractLane(0),
   ...op.get(v),
@@ -139,7 +139,7 @@ const EXP_POLY = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e
  * Pushes exp(local t) (Cephes' expf: t = n ln 2 + r, a degree-7 polynomial in r, times 2^n from exponent bits);
  * t must lie in [-87, 88] so that 2^n stays normal. Locals n, r are scratch.
  */
-const exp = (t: number, n: number, r: number): number[][] => [
+export const exp = (t: number, n: number, r: number): number[][] => [
   // n = nearest(t log2 e); r = (t - n C1) - n C2
   [...op.get(t), ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n)],
   [

@@ -53,7 +53,6 @@ export const op = {
   i32: (v: number): number[] => [0x41, ...sleb(v | 0)],
   i32Add: [0x6a],
   i32Sub: [0x6b],
-  i32Ne: [0x47],
   i32Mul: [0x6c],
   i32Eqz: [0x45],
   i32LeS: [0x4c],
@@ -79,6 +78,7 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
   f32x4Sqrt: simd(0xe3),
+  f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
   /** Round to nearest, ties to even. */
   f32x4Nearest: simd(0x6a),
