@@ -69,6 +69,8 @@ export const referenceKernels: TransformerKernels = {
 
   gelu: (x) => gelu(x),
 
+  maskedSoftmax: (scores, mask) => tf.softmax(tf.add(scores, mask)) as tf.Tensor3D,
+
   /** The ops of model/ops/norms.ts on this set's column sums (`this`: a set spreading this one keeps its own). */
   norm(x, kind, w, b, eps) {
     return kind === 'layernorm' ? layerNorm(this, x, w, b as tf.Tensor1D, eps) : rmsNorm(this, x, w, eps);

@@ -14,7 +14,7 @@ import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './was
 import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
 import { WasmInferenceOps } from './wasm/wasm-inference-ops';
 import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels';
-import { fusedGelu, fusedNorm } from './wasm/wasm-train-ops';
+import { fusedGelu, fusedMaskedSoftmax, fusedNorm } from './wasm/wasm-train-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
 import { simdProductApplies } from './wasm/wasm-xnn-kernels';
 import {
@@ -139,6 +139,11 @@ const kernels: TransformerKernels = {
 
   /** One SIMD kernel each way (wasm/wasm-train-ops.ts) where the sizes allow, else the reference op. */
   gelu: (x) => (x.dtype === 'float32' && trainKernelsApply(be(), x.size, 4) ? fusedGelu(x) : referenceKernels.gelu(x)),
+
+  maskedSoftmax: (scores, mask) =>
+    scores.dtype === 'float32' && mask.dtype === 'float32' && trainKernelsApply(be(), scores.size, scores.shape[2])
+      ? fusedMaskedSoftmax(scores, mask)
+      : referenceKernels.maskedSoftmax(scores, mask),
 
   norm(x, kind, w, b, eps) {
     if (x.dtype === 'float32' && trainKernelsApply(be(), x.size, x.shape[1])) return fusedNorm(x, kind, w, b, eps);

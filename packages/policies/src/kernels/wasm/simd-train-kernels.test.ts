@@ -57,3 +57,25 @@ describe('WebAssembly SIMD training kernels', () => {
     }
   });
 });
+
+describe('WebAssembly SIMD softmax rows', () => {
+  const memory = new webAssembly.Memory({ initial: 1 });
+  const k = simdTrainKernels(memory);
+  it('softmax(x + mask) and its gradient', () => {
+    const h = new Float32Array(memory.buffer);
+    const n = 12;
+    const [X, M, Y, DY, DX] = [0, 16, 32, 48, 64];
+    for (let i = 0; i < n; i++) [h[X + i], h[M + i], h[DY + i]] = [Math.sin(i) * 4, i > 8 ? -1e9 : 0, Math.cos(i)];
+    k!.softmaxRow(X * 4, M * 4, Y * 4, n * 4);
+    const z = Array.from({ length: n }, (_, i) => h[X + i] + h[M + i]);
+    const mx = Math.max(...z);
+    const e = z.map((v) => Math.exp(v - mx));
+    const s = e.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < n; i++) expect(h[Y + i]).toBeCloseTo(e[i] / s, 6);
+    expect(h[Y + 10]).toBe(0);
+    k!.softmaxGradRow(Y * 4, DY * 4, DX * 4, n * 4);
+    const y = Array.from(h.slice(Y, Y + n));
+    const dot = y.reduce((a, v, i) => a + v * h[DY + i], 0);
+    for (let i = 0; i < n; i++) expect(h[DX + i]).toBeCloseTo(h[DY + i] * y[i] - dot * y[i], 6);
+  });
+});

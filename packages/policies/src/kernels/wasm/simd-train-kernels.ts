@@ -2,7 +2,8 @@
  * WebAssembly SIMD (f32x4) routines for the elementwise work of a training pass that tfjs runs as chains of
  * stock kernels (one pass over memory and one dispatch each): GPT-2's GELU and its gradient in one pass each
  * (~7 kernels each way), and one row of LayerNorm / RMSNorm forward (normalised row and output together) and
- * backward (dx with the weight and bias gradients accumulated in the same pass). Same formulas and order of
+ * backward (dx with the weight and bias gradients accumulated in the same pass), and one row of attention's
+ * masked softmax and its gradient. Same formulas and order of
  * operations as model/ops/gelu.ts and model/ops/norms.ts; sums over a row in four float32 lanes; the sigmoid as
  * 1 / (1 + exp(-z)) with Cephes' expf (simd-row-kernels.ts). Byte addresses; lengths in bytes, positive
  * multiples of 16. `simdTrainKernels` returns null where WebAssembly SIMD is unavailable.
@@ -25,6 +26,10 @@ export interface SimdTrainKernels {
    * (center 1: LayerNorm, 0: RMSNorm); dw += g xhat; db += g. invC = 1 / C.
    */
   normGradRow(g: number, xhat: number, w: number, dx: number, dw: number, db: number, bytes: number, rstd: number, invC: number, center: number): void;
+  /** One row: out = softmax(x + mask); entries more than 87 below the row's max weigh exactly 0. */
+  softmaxRow(x: number, mask: number, out: number, bytes: number): void;
+  /** One row of softmax's gradient: out = dy y - sum(dy y) y. */
+  softmaxGradRow(y: number, dy: number, out: number, bytes: number): void;
 }
 
 /** 2 sqrt(2 / pi) and GELU's cubic coefficient (model/ops/gelu.ts). */
@@ -108,6 +113,44 @@ const normGradRow: FunctionDef = {
   ],
 };
 
+// softmaxRow: x 0, mask 1, out 2, bytes 3; i 4, mx 5, t 6, n 7, r 8, acc 9, e 10, inv 11 (f32), kept 12.
+const softmaxRow: FunctionDef = {
+  name: 'softmaxRow',
+  params: [I32, I32, I32, I32],
+  results: [],
+  locals: [I32, V128, V128, V128, V128, V128, V128, F32, V128],
+  body: [
+    // out = x + mask, mx = lane-wise max
+    [...op.f32x4Const(-3.4e38), ...op.set(5)],
+    ...loop16(4, 3, [[...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.tee(6), ...op.v128Store(), ...op.get(5), ...op.get(6), ...op.f32x4Max, ...op.set(5)]]),
+    [...op.get(5), ...op.f32x4ExtractLane(0), ...op.get(5), ...op.f32x4ExtractLane(1), ...op.f32Max, ...op.get(5), ...op.f32x4ExtractLane(2), ...op.f32Max],
+    [...op.get(5), ...op.f32x4ExtractLane(3), ...op.f32Max, ...op.f32x4Splat, ...op.set(5), ...op.f32x4Const(0), ...op.set(9)],
+    // out = exp(out - max), exactly 0 below -87 (masked keys), acc += out
+    ...loop16(4, 3, [
+      [...load(2, 4), ...op.get(5), ...op.f32x4Sub, ...op.tee(6), ...op.f32x4Const(-87), ...op.f32x4Gt, ...op.set(12)],
+      [...op.get(6), ...op.f32x4Const(-87), ...op.f32x4Max, ...op.set(6), ...at(2, 4)],
+      ...exp(6, 7, 8),
+      [...op.get(12), ...op.v128And, ...op.tee(10), ...op.v128Store(), ...op.get(9), ...op.get(10), ...op.f32x4Add, ...op.set(9)],
+    ]),
+    [...op.f32(1), ...laneSum(9), ...op.f32Div, ...op.set(11)],
+    ...loop16(4, 3, [[...at(2, 4), ...load(2, 4), ...op.get(11), ...op.f32x4Splat, ...op.f32x4Mul, ...op.v128Store()]]),
+  ],
+};
+
+// softmaxGradRow: y 0, dy 1, out 2, bytes 3; i 4, acc 5, s 6.
+const softmaxGradRow: FunctionDef = {
+  name: 'softmaxGradRow',
+  params: [I32, I32, I32, I32],
+  results: [],
+  locals: [I32, V128, V128],
+  body: [
+    [...op.f32x4Const(0), ...op.set(5)],
+    ...loop16(4, 3, [[...op.get(5), ...load(1, 4), ...load(0, 4), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(5)]]),
+    [...laneSum(5), ...op.f32x4Splat, ...op.set(6)],
+    ...loop16(4, 3, [[...at(2, 4), ...load(1, 4), ...load(0, 4), ...op.f32x4Mul, ...op.get(6), ...load(0, 4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store()]]),
+  ],
+};
+
 let bytes: Uint8Array | null = null;
 const built = new WeakMap<WasmMemory, SimdTrainKernels | null>();
 
@@ -117,7 +160,7 @@ export function simdTrainKernels(memory: WasmMemory | undefined): SimdTrainKerne
   let k = built.get(memory);
   if (k === undefined) {
     try {
-      bytes ??= assembleModule([geluForward, geluBackward, normRowDef(false), normRowDef(true), normGradRow]);
+      bytes ??= assembleModule([geluForward, geluBackward, normRowDef(false), normRowDef(true), normGradRow, softmaxRow, softmaxGradRow]);
       k = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdTrainKernels;
     } catch {
       k = null;

@@ -5,6 +5,8 @@
  * - `SrlNormTrain` / `SrlNormGrad`: LayerNorm or RMSNorm over rows [R, C] -> [y, xhat, rstd [R]], and its
  *   gradient (g, xhat, rstd, w) -> [dx, dw, db] with the weight and bias gradients summed in the same pass
  *   (row order, as `SrlColumnSum`), instead of ~10 stock kernels each way.
+ * - `SrlMaskedSoftmax` / `SrlSoftmaxGrad`: attention's softmax(scores + mask) over rows (the mask [R, S] broadcast
+ *   over the leading axis of the scores [n, R, S]) and its gradient, one pass per row each way instead of 2 + 4.
  * Callers check `trainKernelsApply` first (SIMD available, sizes multiples of 4); wasm-kernels.ts registers these.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -16,6 +18,8 @@ export const SRL_GELU = 'SrlGelu';
 export const SRL_GELU_GRAD = 'SrlGeluGrad';
 export const SRL_NORM_TRAIN = 'SrlNormTrain';
 export const SRL_NORM_GRAD = 'SrlNormGrad';
+export const SRL_MASKED_SOFTMAX = 'SrlMaskedSoftmax';
+export const SRL_SOFTMAX_GRAD = 'SrlSoftmaxGrad';
 
 const f32 = Math.fround;
 
@@ -89,10 +93,37 @@ const normGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return [dx, dw, db];
 };
 
+/** x [n, R, S], mask [R, S] -> softmax(x + mask) over the last axis. */
+const maskedSoftmax: KernelFunc = ({ inputs, backend }) => {
+  const { x, mask } = inputs as { x: TensorInfo; mask: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  const [n, R, S] = x.shape;
+  const out = be.makeOutput(x.shape, 'float32');
+  const [xi, mi, oi] = [x, mask, out].map((t) => heapIndex(be, t) * 4);
+  const simd = simdOf(be);
+  for (let e = 0; e < n; e++) for (let r = 0; r < R; r++) simd.softmaxRow(xi + (e * R + r) * S * 4, mi + r * S * 4, oi + (e * R + r) * S * 4, S * 4);
+  return out;
+};
+
+/** y = softmax(...) and dy, both [..., S] -> dy y - sum(dy y) y per row. */
+const softmaxGrad: KernelFunc = ({ inputs, backend }) => {
+  const { y, dy } = inputs as { y: TensorInfo; dy: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  const S = y.shape[y.shape.length - 1];
+  const rows = y.shape.reduce((a, b) => a * b, 1) / S;
+  const out = be.makeOutput(y.shape, 'float32');
+  const [yi, di, oi] = [y, dy, out].map((t) => heapIndex(be, t) * 4);
+  const simd = simdOf(be);
+  for (let r = 0; r < rows; r++) simd.softmaxGradRow(yi + r * S * 4, di + r * S * 4, oi + r * S * 4, S * 4);
+  return out;
+};
+
 /** The kernels above, for the `wasm` backend (registered by wasm-kernels.ts). */
 export const WASM_TRAIN_KERNELS: KernelConfig[] = [
   { kernelName: SRL_GELU, backendName: 'wasm', kernelFunc: gelu },
   { kernelName: SRL_GELU_GRAD, backendName: 'wasm', kernelFunc: geluGrad },
   { kernelName: SRL_NORM_TRAIN, backendName: 'wasm', kernelFunc: normTrain },
   { kernelName: SRL_NORM_GRAD, backendName: 'wasm', kernelFunc: normGrad },
+  { kernelName: SRL_MASKED_SOFTMAX, backendName: 'wasm', kernelFunc: maskedSoftmax },
+  { kernelName: SRL_SOFTMAX_GRAD, backendName: 'wasm', kernelFunc: softmaxGrad },
 ];

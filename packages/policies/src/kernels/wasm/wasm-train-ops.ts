@@ -1,11 +1,11 @@
 /**
- * The differentiable GELU and norms of the wasm kernel set, on the fused kernels of wasm-train-kernels.ts (one
+ * The differentiable GELU, norms and attention softmax of the wasm kernel set, on the fused kernels of wasm-train-kernels.ts (one
  * kernel each way instead of ~7-10 stock ones). Same values and gradients as model/ops/gelu.ts and
  * model/ops/norms.ts to float32 rounding (kernels.test.ts compares the sets). The caller owns every result.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from '../../model/ops/custom-op';
-import { SRL_GELU, SRL_GELU_GRAD, SRL_NORM_GRAD, SRL_NORM_TRAIN } from './wasm-train-kernels';
+import { SRL_GELU, SRL_GELU_GRAD, SRL_MASKED_SOFTMAX, SRL_NORM_GRAD, SRL_NORM_TRAIN, SRL_SOFTMAX_GRAD } from './wasm-train-kernels';
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object = {}): tf.Tensor | tf.Tensor[] =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
@@ -44,4 +44,13 @@ export function fusedNorm(x: tf.Tensor2D, kind: 'layernorm' | 'rmsnorm', w: tf.T
     normOps.set(key, op);
   }
   return kind === 'layernorm' ? op(x, w, b as tf.Tensor1D) : op(x, w);
+}
+
+/** softmax(scores + mask) over the last axis of scores [n, R, S] (mask [R, S], a constant); saves the result. */
+export function fusedMaskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
+  return customOp<tf.Tensor3D>(([x], save) => {
+    const y = run(SRL_MASKED_SOFTMAX, { x, mask }) as tf.Tensor3D;
+    save([y]);
+    return { value: y, gradFunc: (dy, [sy]) => [run(SRL_SOFTMAX_GRAD, { y: sy, dy }) as tf.Tensor] };
+  })(scores);
 }
