@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
 import { TEST_BACKEND, TEST_BACKENDS } from '../backend/test-backend';
+import { SeededRng } from '@srl/core';
+import { causalProducts } from '../model/attention';
 import { KvCache } from '../model/kv-cache';
 import { tokenLogProbs } from '../model/ops/token-log-probs';
 import { transformerPreset } from '../model/presets';
@@ -106,6 +108,47 @@ for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'was
       });
     }
   });
+
+describe('wasm attention = reference attention (fused softmax, SIMD products and their fallbacks)', () => {
+  beforeAll(async () => {
+    await selectBackend({ backend: 'wasm' });
+  });
+  afterAll(async () => {
+    await selectBackend({ backend: TEST_BACKEND });
+  });
+
+  // T 24 in blocks of 8: key lengths 8, 16, 24 (the fused kernels); T 23: lengths not a multiple of 4 (stock kernels).
+  it.each([
+    [24, 8],
+    [24, 1000],
+    [23, 8],
+  ])('causalProducts over T %i in query blocks of %i: values and gradients', (T, block) => {
+    const rng = new SeededRng(7);
+    const [n, G, D] = [3, 2, 8];
+    const random = (shape: [number, number, number]): tf.Tensor3D =>
+      tf.tensor3d(
+        Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => 2 * rng.normal()),
+        shape,
+      );
+    const inputs = [random([n, G * T, D]), random([n, D, T]), random([n, T, D])];
+    const w = random([n, G * T, D]);
+    const before = tf.memory().numTensors;
+    const [fast, ref] = [selectKernels('wasm'), referenceKernels].map((k) => {
+      const f = (q: tf.Tensor, kT: tf.Tensor, v: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(causalProducts(k, q as tf.Tensor3D, kT as tf.Tensor3D, v as tf.Tensor3D, G, T, block), w));
+      const { value, grads } = tf.valueAndGrads(f)(inputs);
+      const out = [value, ...grads].map((t) => t.dataSync() as Float32Array);
+      tf.dispose([value, ...grads]);
+      return out;
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    fast.forEach((a, i) => {
+      const scale = Math.max(1, ...Array.from(ref[i], Math.abs));
+      expect(maxAbs(a, ref[i]) / scale, i === 0 ? 'value' : `gradient ${i}`).toBeLessThan(GRADIENTS);
+    });
+    tf.dispose([...inputs, w]);
+  });
+});
 
 describe('kernel sets and backends', () => {
   it('refuses a cache from another kernel set, and a model used on another backend', async () => {
