@@ -16,13 +16,14 @@ import { WasmInferenceOps } from './wasm/wasm-inference-ops';
 import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels';
 import { fusedGelu, fusedMaskedSoftmax, fusedNorm } from './wasm/wasm-train-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
-import { simdProductApplies } from './wasm/wasm-xnn-kernels';
+import { productTAApplies, simdProductApplies } from './wasm/wasm-xnn-kernels';
 import {
   SRL_BATCH_MATMUL,
   SRL_COLUMN_SUM,
   SRL_DENSE,
   SRL_GATHER_COLUMNS,
   SRL_GATHER_ROWS,
+  SRL_PRODUCT_TA,
   SRL_TRANSPOSE,
   sharingIdentity,
   WASM_LAYOUT_KERNELS,
@@ -99,14 +100,18 @@ const kernels: TransformerKernels = {
 
   /**
    * tfjs-wasm runs a transposed operand 10-50x slower (a naive loop): transposes are explicit (blocked SIMD).
-   * XNNPACK packs the right operand of every product anew when it is a fresh tensor, at ~4 ns per element (a
-   * strided read), while the transpose costs ~1 ns: so for aT @ b the wider of a and b is transposed and the
-   * narrower packed (aT @ b, or (bT @ a)T; 15-20% faster on a weight gradient [1024, 128] x [1024, 512]).
+   * aT @ b (the weight gradients) runs on the SIMD product, which reads a transposed for free (SrlProductTA),
+   * where b's width is a multiple of 4. Otherwise, XNNPACK packs the right operand of every product anew when it
+   * is a fresh tensor, at ~4 ns per element (a strided read), while the transpose costs ~1 ns: so the wider of a
+   * and b is transposed and the narrower packed (aT @ b, or (bT @ a)T).
    */
   matMul(a, b, transposeA = false, transposeB = false) {
     if (a.rank === 3 || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
     if (transposeA && transposeB) return tf.matMul(kernels.transposeLast(a), kernels.transposeLast(b));
     if (transposeB) return tf.matMul(a, kernels.transposeLast(b));
+    // aT @ b (weight gradients): the SIMD product reads a transposed (wasm/wasm-xnn-kernels.ts, productTA).
+    if (a.dtype === 'float32' && b.dtype === 'float32' && a.shape[0] === b.shape[0] && a.shape[0] > 0 && productTAApplies(be(), b.shape[1]))
+      return run(SRL_PRODUCT_TA, { a, b }) as typeof a;
     return a.shape[1] <= b.shape[1] ? kernels.transposeLast(tf.matMul(kernels.transposeLast(b), a)) : tf.matMul(kernels.transposeLast(a), b);
   },
 

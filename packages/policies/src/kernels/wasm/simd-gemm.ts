@@ -14,14 +14,27 @@ export interface SimdGemm {
   /**
    * For e < n: out_e [M, N] = a_e [M, K] @ b_e [K, N]. Byte addresses and byte strides: a_e[m, k] at
    * a + e*aEntry + m*aRow + k*aCol; b_e rows contiguous (nBytes = 4N, a positive multiple of 16) at b + e*bEntry;
-   * out entries contiguous [n, M, N]. n, M, K >= 1.
+   * out entries contiguous [n, M, N]. n, M, K >= 1. `accumulate` -1: out += the product; 0: out = the product.
    */
-  gemm(a: number, b: number, out: number, n: number, M: number, K: number, nBytes: number, aRow: number, aCol: number, aEntry: number, bEntry: number): void;
+  gemm(
+    a: number,
+    b: number,
+    out: number,
+    n: number,
+    M: number,
+    K: number,
+    nBytes: number,
+    aRow: number,
+    aCol: number,
+    aEntry: number,
+    bEntry: number,
+    accumulate: number,
+  ): void;
 }
 
-// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10.
-// Locals: e 11, m 12, j 13, k 14, ap 15, bp 16, outRow 17, aRowPtr 18, bBase 19, aBase 20, acc 21..28, s 29.
-const L = { e: 11, m: 12, j: 13, k: 14, ap: 15, bp: 16, outRow: 17, aRowPtr: 18, bBase: 19, aBase: 20, acc: 21, s: 29 };
+// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11.
+// Locals: e 12, m 13, j 14, k 15, ap 16, bp 17, outRow 18, aRowPtr 19, bBase 20, aBase 21, acc 22..29, s 30, keep 31.
+const L = { e: 12, m: 13, j: 14, k: 15, ap: 16, bp: 17, outRow: 18, aRowPtr: 19, bBase: 20, aBase: 21, acc: 22, s: 30, keep: 31 };
 const WIDE = 8; // vectors per row tile: 32 columns
 
 /** k = K, ap = aRowPtr, bp = bBase + j; then `inner` once per k (ap += aCol, bp += nBytes). */
@@ -40,7 +53,8 @@ const columnTiles = (vectors: number): number[][] => [
   op.block(),
   op.loop(),
   [...op.get(6), ...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.i32LtS, ...op.brIf(1)],
-  Array.from({ length: vectors }, (_, v) => [...op.f32x4Const(0), ...op.set(L.acc + v)]).flat(),
+  // acc = out & keep: the output so far when accumulating (keep all ones), else 0
+  Array.from({ length: vectors }, (_, v) => [...op.get(L.outRow), ...op.get(L.j), ...op.i32Add, ...op.v128Load(16 * v), ...op.get(L.keep), ...op.v128And, ...op.set(L.acc + v)]).flat(),
   ...kLoop(Array.from({ length: vectors }, (_, v) => madd(v))),
   Array.from({ length: vectors }, (_, v) => [...op.get(L.outRow), ...op.get(L.j), ...op.i32Add, ...op.get(L.acc + v), ...op.v128Store(16 * v)]).flat(),
   [...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.set(L.j), ...op.br(0), ...op.end(), ...op.end()],
@@ -48,10 +62,11 @@ const columnTiles = (vectors: number): number[][] => [
 
 const gemm: FunctionDef = {
   name: 'gemm',
-  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
   results: [],
-  locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, ...Array<number>(WIDE + 1).fill(V128)],
+  locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, ...Array<number>(WIDE + 2).fill(V128)],
   body: [
+    [...op.get(11), ...op.i32x4Splat, ...op.set(L.keep)],
     [...op.get(2), ...op.set(L.outRow), ...op.get(0), ...op.set(L.aBase), ...op.get(1), ...op.set(L.bBase)],
     op.loop(), // entries
     [...op.i32(0), ...op.set(L.m), ...op.get(L.aBase), ...op.set(L.aRowPtr)],

@@ -62,7 +62,7 @@ export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
     // without its per-entry operator setup and packing: 2-3x on attention's products).
     const [ai, bi, oi] = [a, b, out].map((t) => heapIndex(be, t) * 4);
     const [aRow, aCol] = transposeA ? [4, 4 * M] : [4 * K, 4];
-    (simdGemm(be.wasm.asm?.memory) as SimdGemm).gemm(ai, bi, oi, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N);
+    (simdGemm(be.wasm.asm?.memory) as SimdGemm).gemm(ai, bi, oi, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0);
     return out;
   }
   if (transposeA) throw new Error(`SrlBatchMatMul: transposeA needs the SIMD product (n ${n}, [${M}, ${K}] x [${K}, ${N}])`);
@@ -117,6 +117,32 @@ export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
       be.wasm.tfjs.disposeData(ib);
       be.wasm.tfjs.disposeData(io);
     }
+  }
+  return out;
+};
+
+/** Whether `SrlProductTA` runs aT @ b for b [K, N] here (N a multiple of 4, WebAssembly SIMD compiled). */
+export function productTAApplies(backend: WasmInternals, N: number): boolean {
+  return N > 0 && N % 4 === 0 && simdGemm(backend.wasm.asm?.memory) !== null;
+}
+
+/**
+ * aT @ b for a [K, M], b [K, N] -> [M, N] (a weight gradient xT @ dy, K the tokens), N a multiple of 4: the SIMD
+ * product reading a transposed, in blocks of k rows sized so that a block of b (~16 KB) stays in L1, each block
+ * summed into the output (the same sums over k in order); where `productTAApplies`. No transposed copy of a, and no packing of b as XNNPACK
+ * does for every fresh right operand: 5-25% faster than transpose + XNNPACK on [1024, 128..512] operands.
+ */
+export const productTA: KernelFunc = ({ inputs, backend }) => {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  const be = wasmInternals(backend) as WasmInternals;
+  const [K, M] = a.shape;
+  const N = b.shape[1];
+  const out = be.makeOutput([M, N], 'float32');
+  const gemm = simdGemm(be.wasm.asm?.memory) as SimdGemm;
+  const [ai, bi, oi] = [a, b, out].map((t) => heapIndex(be, t) * 4);
+  const block = Math.min(64, Math.max(16, Math.floor(4096 / N)));
+  for (let k0 = 0; k0 < K; k0 += block) {
+    gemm.gemm(ai + k0 * M * 4, bi + k0 * N * 4, oi, 1, M, Math.min(block, K - k0), 4 * N, 4, 4 * M, 0, 0, k0 === 0 ? 0 : -1);
   }
   return out;
 };
