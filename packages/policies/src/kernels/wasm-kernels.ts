@@ -16,14 +16,14 @@ import { WasmInferenceOps } from './wasm/wasm-inference-ops';
 import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels';
 import { fusedGelu, fusedMaskedSoftmax, fusedNorm } from './wasm/wasm-train-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
-import { productTAApplies, simdProductApplies } from './wasm/wasm-xnn-kernels';
+import { product2dApplies, simdProductApplies } from './wasm/wasm-xnn-kernels';
 import {
   SRL_BATCH_MATMUL,
   SRL_COLUMN_SUM,
   SRL_DENSE,
   SRL_GATHER_COLUMNS,
   SRL_GATHER_ROWS,
-  SRL_PRODUCT_TA,
+  SRL_PRODUCT_2D,
   SRL_TRANSPOSE,
   sharingIdentity,
   WASM_LAYOUT_KERNELS,
@@ -100,18 +100,21 @@ const kernels: TransformerKernels = {
 
   /**
    * tfjs-wasm runs a transposed operand 10-50x slower (a naive loop): transposes are explicit (blocked SIMD).
-   * aT @ b (the weight gradients) runs on the SIMD product, which reads a transposed for free (SrlProductTA),
-   * where b's width is a multiple of 4. Otherwise, XNNPACK packs the right operand of every product anew when it
+   * The backward's aT @ b and a @ bT run on the SIMD product (SrlProduct2D; it reads a transposed for free,
+   * and b as it is without XNNPACK's packing), where the output's width is a multiple of 4. Otherwise, XNNPACK packs the right operand of every product anew when it
    * is a fresh tensor, at ~4 ns per element (a strided read), while the transpose costs ~1 ns: so the wider of a
    * and b is transposed and the narrower packed (aT @ b, or (bT @ a)T).
    */
   matMul(a, b, transposeA = false, transposeB = false) {
     if (a.rank === 3 || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
     if (transposeA && transposeB) return tf.matMul(kernels.transposeLast(a), kernels.transposeLast(b));
-    if (transposeB) return tf.matMul(a, kernels.transposeLast(b));
-    // aT @ b (weight gradients): the SIMD product reads a transposed (wasm/wasm-xnn-kernels.ts, productTA).
-    if (a.dtype === 'float32' && b.dtype === 'float32' && a.shape[0] === b.shape[0] && a.shape[0] > 0 && productTAApplies(be(), b.shape[1]))
-      return run(SRL_PRODUCT_TA, { a, b }) as typeof a;
+    // The backward's products (dx = dy @ wT, dw = xT @ dy) on the SIMD product (wasm/wasm-xnn-kernels.ts, product2d).
+    const simd = a.dtype === 'float32' && b.dtype === 'float32' && a.size > 0 && b.size > 0;
+    if (transposeB) {
+      const bT = kernels.transposeLast(b);
+      return simd && product2dApplies(be(), bT.shape[1]) ? (run(SRL_PRODUCT_2D, { a, b: bT }) as typeof a) : tf.matMul(a, bT);
+    }
+    if (simd && a.shape[0] === b.shape[0] && product2dApplies(be(), b.shape[1])) return run(SRL_PRODUCT_2D, { a, b }, { transposeA: true }) as typeof a;
     return a.shape[1] <= b.shape[1] ? kernels.transposeLast(tf.matMul(kernels.transposeLast(b), a)) : tf.matMul(kernels.transposeLast(a), b);
   },
 

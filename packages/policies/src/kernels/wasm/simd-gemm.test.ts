@@ -36,7 +36,7 @@ describe('WebAssembly SIMD batched product', () => {
     // transposed: a_e is stored [K, M] and read as its transpose
     const aAt = transposed ? (e: number, m: number, kk: number) => A + e * M * K + kk * M + m : (e: number, m: number, kk: number) => A + e * M * K + m * K + kk;
     const [aRow, aCol] = transposed ? [4, 4 * M] : [4 * K, 4];
-    k!.gemm(A * 4, B * 4, O * 4, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0);
+    k!.gemm(A * 4, B * 4, O * 4, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, 4 * N);
     const want = expected(h, n, M, K, N, aAt, B);
     for (let i = 0; i < want.length; i++) expect(h[O + i]).toBeCloseTo(want[i], 5);
   });
@@ -53,7 +53,7 @@ describe('WebAssembly SIMD batched product', () => {
       [4, 4],
       [8, 2],
     ])
-      k!.gemm((A + k0 * M) * 4, (B + k0 * N) * 4, O * 4, 1, M, kb, 4 * N, 4, 4 * M, 0, 0, k0 === 0 ? 0 : -1);
+      k!.gemm((A + k0 * M) * 4, (B + k0 * N) * 4, O * 4, 1, M, kb, 4 * N, 4, 4 * M, 0, 0, k0 === 0 ? 0 : -1, 4 * N);
     const want = expected(h, 1, M, K, N, (_e, m, kk) => A + kk * M + m, B);
     for (let i = 0; i < want.length; i++) expect(h[O + i]).toBeCloseTo(want[i], 5);
   });

@@ -15,6 +15,8 @@ export interface SimdGemm {
    * For e < n: out_e [M, N] = a_e [M, K] @ b_e [K, N]. Byte addresses and byte strides: a_e[m, k] at
    * a + e*aEntry + m*aRow + k*aCol; b_e rows contiguous (nBytes = 4N, a positive multiple of 16) at b + e*bEntry;
    * out entries contiguous [n, M, N]. n, M, K >= 1. `accumulate` -1: out += the product; 0: out = the product.
+   * Only the first `colBytes` bytes of each row of b and out take part (a column panel; colBytes <= nBytes, a
+   * positive multiple of 16).
    */
   gemm(
     a: number,
@@ -29,12 +31,13 @@ export interface SimdGemm {
     aEntry: number,
     bEntry: number,
     accumulate: number,
+    colBytes: number,
   ): void;
 }
 
-// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11.
-// Locals: e 12, m 13, j 14, k 15, ap 16, bp 17, outRow 18, aRowPtr 19, bBase 20, aBase 21, acc 22..29, s 30, keep 31.
-const L = { e: 12, m: 13, j: 14, k: 15, ap: 16, bp: 17, outRow: 18, aRowPtr: 19, bBase: 20, aBase: 21, acc: 22, s: 30, keep: 31 };
+// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11, colBytes 12.
+// Locals: e 13, m 14, j 15, k 16, ap 17, bp 18, outRow 19, aRowPtr 20, bBase 21, aBase 22, acc 23..30, s 31, keep 32.
+const L = { e: 13, m: 14, j: 15, k: 16, ap: 17, bp: 18, outRow: 19, aRowPtr: 20, bBase: 21, aBase: 22, acc: 23, s: 31, keep: 32 };
 const WIDE = 8; // vectors per row tile: 32 columns
 
 /** k = K, ap = aRowPtr, bp = bBase + j; then `inner` once per k (ap += aCol, bp += nBytes). */
@@ -48,11 +51,11 @@ const kLoop = (inner: number[][]): number[][] => [
 ];
 /** acc_v += s * b[bp + 16v] */
 const madd = (v: number): number[] => [...op.get(L.acc + v), ...op.get(L.s), ...op.get(L.bp), ...op.v128Load(16 * v), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(L.acc + v)];
-/** Columns j.. of the output row, `vectors` vectors wide, while j + 16*vectors <= nBytes. */
+/** Columns j.. of the output row, `vectors` vectors wide, while j + 16*vectors <= colBytes. */
 const columnTiles = (vectors: number): number[][] => [
   op.block(),
   op.loop(),
-  [...op.get(6), ...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.i32LtS, ...op.brIf(1)],
+  [...op.get(12), ...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.i32LtS, ...op.brIf(1)],
   // acc = out & keep: the output so far when accumulating (keep all ones), else 0
   Array.from({ length: vectors }, (_, v) => [...op.get(L.outRow), ...op.get(L.j), ...op.i32Add, ...op.v128Load(16 * v), ...op.get(L.keep), ...op.v128And, ...op.set(L.acc + v)]).flat(),
   ...kLoop(Array.from({ length: vectors }, (_, v) => madd(v))),
@@ -62,7 +65,7 @@ const columnTiles = (vectors: number): number[][] => [
 
 const gemm: FunctionDef = {
   name: 'gemm',
-  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
   results: [],
   locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, ...Array<number>(WIDE + 2).fill(V128)],
   body: [
