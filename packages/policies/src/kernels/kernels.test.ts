@@ -15,14 +15,15 @@ import { selectKernels } from './select-kernels';
  * The wasm kernel set against the reference set on the same weights: logits of the training and the inference
  * pass, token log-probs, every parameter's gradient, and decoding steps (logits and cache contents) on rows of
  * different lengths. Measured worst differences on the three tiny presets (x8 weights, logits spread over ~+-30):
- * wasm: training-pass logits 0 (the wasm set's training kernels sum in tfjs's order), gradients 1.4e-6 relative
- * (transposed products: explicit transposes vs the reference's operand flags), inference-pass logits 2.0e-6,
- * log-probs 9.5e-7, decoding logits 2.3e-6, cache 1.2e-6 (the fused kernels sum in SIMD lanes); tensorflow:
- * everything 0 but gradients, 3.6e-7. The bounds are ~5-10x those; gradients relative to the largest entry.
+ * wasm: training-pass logits 2.3e-6 (fused SIMD norms, GELU and attention softmax sum in four lanes), gradients
+ * 5.7e-6 relative (qwen2-tiny; the backward's products on the SIMD product and fused norm gradients),
+ * inference-pass logits 2.3e-6, log-probs 9.5e-7, decoding logits 2.3e-6, cache 1.2e-6 (the fused kernels sum in
+ * SIMD lanes); tensorflow: everything 0 but gradients, 3.6e-7. Attention alone (causalProducts below): 3.8e-7.
+ * The bounds are ~5-10x those; gradients relative to the largest entry.
  */
 const LOGITS = 2e-5;
 const LOGPROBS = 1e-5;
-const GRADIENTS = 1e-5;
+const GRADIENTS = 3e-5;
 const CACHE = 1e-5;
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
