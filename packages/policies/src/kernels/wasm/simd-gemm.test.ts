@@ -34,7 +34,9 @@ describe('WebAssembly SIMD batched product', () => {
     for (let i = 0; i < n * K * N; i++) h[B + i] = Math.cos(i * 0.3);
     h.fill(NaN, O, O + n * M * N);
     // transposed: a_e is stored [K, M] and read as its transpose
-    const aAt = transposed ? (e: number, m: number, kk: number) => A + e * M * K + kk * M + m : (e: number, m: number, kk: number) => A + e * M * K + m * K + kk;
+    const aAt = transposed
+      ? (e: number, m: number, kk: number) => A + e * M * K + kk * M + m
+      : (e: number, m: number, kk: number) => A + e * M * K + m * K + kk;
     const [aRow, aCol] = transposed ? [4, 4 * M] : [4 * K, 4];
     k!.gemm(A * 4, B * 4, O * 4, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, 4 * N);
     const want = expected(h, n, M, K, N, aAt, B);

@@ -50,14 +50,30 @@ const kLoop = (inner: number[][]): number[][] => [
   [...op.get(L.k), ...op.i32(1), ...op.i32Sub, ...op.tee(L.k), ...op.brIf(0), ...op.end()],
 ];
 /** acc_v += s * b[bp + 16v] */
-const madd = (v: number): number[] => [...op.get(L.acc + v), ...op.get(L.s), ...op.get(L.bp), ...op.v128Load(16 * v), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(L.acc + v)];
+const madd = (v: number): number[] => [
+  ...op.get(L.acc + v),
+  ...op.get(L.s),
+  ...op.get(L.bp),
+  ...op.v128Load(16 * v),
+  ...op.f32x4Mul,
+  ...op.f32x4Add,
+  ...op.set(L.acc + v),
+];
 /** Columns j.. of the output row, `vectors` vectors wide, while j + 16*vectors <= colBytes. */
 const columnTiles = (vectors: number): number[][] => [
   op.block(),
   op.loop(),
   [...op.get(12), ...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.i32LtS, ...op.brIf(1)],
   // acc = out & keep: the output so far when accumulating (keep all ones), else 0
-  Array.from({ length: vectors }, (_, v) => [...op.get(L.outRow), ...op.get(L.j), ...op.i32Add, ...op.v128Load(16 * v), ...op.get(L.keep), ...op.v128And, ...op.set(L.acc + v)]).flat(),
+  Array.from({ length: vectors }, (_, v) => [
+    ...op.get(L.outRow),
+    ...op.get(L.j),
+    ...op.i32Add,
+    ...op.v128Load(16 * v),
+    ...op.get(L.keep),
+    ...op.v128And,
+    ...op.set(L.acc + v),
+  ]).flat(),
   ...kLoop(Array.from({ length: vectors }, (_, v) => madd(v))),
   Array.from({ length: vectors }, (_, v) => [...op.get(L.outRow), ...op.get(L.j), ...op.i32Add, ...op.get(L.acc + v), ...op.v128Store(16 * v)]).flat(),
   [...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.set(L.j), ...op.br(0), ...op.end(), ...op.end()],

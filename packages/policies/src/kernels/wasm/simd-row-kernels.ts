@@ -144,7 +144,17 @@ const EXP_MAGIC = 12583039;
  * Locals n (the biased value), r are scratch.
  */
 export const exp = (t: number, n: number, r: number): number[][] => [
-  [...op.get(t), ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Const(EXP_MAGIC), ...op.f32x4Add, ...op.tee(n), ...op.f32x4Const(EXP_MAGIC), ...op.f32x4Sub, ...op.set(r)],
+  [
+    ...op.get(t),
+    ...op.f32x4Const(Math.LOG2E),
+    ...op.f32x4Mul,
+    ...op.f32x4Const(EXP_MAGIC),
+    ...op.f32x4Add,
+    ...op.tee(n),
+    ...op.f32x4Const(EXP_MAGIC),
+    ...op.f32x4Sub,
+    ...op.set(r),
+  ],
   // r = (t - n C1) - n C2 (r holds n as a float here)
   [
     ...op.get(t),

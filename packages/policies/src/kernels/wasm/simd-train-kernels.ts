@@ -42,7 +42,11 @@ const negArg = (x: number): number[] => [
   ...[...op.f32x4Const(-K), ...op.f32x4Mul, ...op.f32x4Const(-87), ...op.f32x4Max, ...op.f32x4Const(88), ...op.f32x4Min],
 ];
 /** Pushes 1 / (1 + exp(local t)). */
-const sigmoidOf = (t: number, n: number, r: number): number[][] => [[...op.f32x4Const(1), ...op.f32x4Const(1)], ...exp(t, n, r), [...op.f32x4Add, ...op.f32x4Div]];
+const sigmoidOf = (t: number, n: number, r: number): number[][] => [
+  [...op.f32x4Const(1), ...op.f32x4Const(1)],
+  ...exp(t, n, r),
+  [...op.f32x4Add, ...op.f32x4Div],
+];
 
 // geluForward: x 0, out 1, bytes 2; i 3, xv 4, t 5, n 6, r 7.
 const geluForward: FunctionDef = {
@@ -50,7 +54,11 @@ const geluForward: FunctionDef = {
   params: [I32, I32, I32],
   results: [],
   locals: [I32, V128, V128, V128, V128],
-  body: loop16(3, 2, [[...load(0, 3), ...op.set(4), ...negArg(4), ...op.set(5), ...at(1, 3), ...op.get(4)], ...sigmoidOf(5, 6, 7), [...op.f32x4Mul, ...op.v128Store()]]),
+  body: loop16(3, 2, [
+    [...load(0, 3), ...op.set(4), ...negArg(4), ...op.set(5), ...at(1, 3), ...op.get(4)],
+    ...sigmoidOf(5, 6, 7),
+    [...op.f32x4Mul, ...op.v128Store()],
+  ]),
 };
 
 // geluBackward: x 0, dy 1, out 2, bytes 3; i 4, xv 5, t 6, n 7, r 8, s 9.
@@ -100,14 +108,36 @@ const normGradRow: FunctionDef = {
     [...op.f32x4Const(0), ...op.set(11), ...op.f32x4Const(0), ...op.set(12)],
     ...loop16(10, 6, [
       [...load(0, 10), ...op.set(13), ...op.get(13), ...load(2, 10), ...op.f32x4Mul, ...op.set(14), ...at(3, 10), ...op.get(14), ...op.v128Store()],
-      [...op.get(11), ...op.get(14), ...op.f32x4Add, ...op.set(11), ...op.get(12), ...op.get(14), ...load(1, 10), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(12)],
+      [
+        ...op.get(11),
+        ...op.get(14),
+        ...op.f32x4Add,
+        ...op.set(11),
+        ...op.get(12),
+        ...op.get(14),
+        ...load(1, 10),
+        ...op.f32x4Mul,
+        ...op.f32x4Add,
+        ...op.set(12),
+      ],
       [...at(4, 10), ...load(4, 10), ...op.get(13), ...load(1, 10), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store()],
       [...at(5, 10), ...load(5, 10), ...op.get(13), ...op.f32x4Add, ...op.v128Store()],
     ]),
     [...laneSum(11), ...op.get(8), ...op.f32Mul, ...op.get(9), ...op.f32Mul, ...op.f32x4Splat, ...op.set(15)],
     [...laneSum(12), ...op.get(8), ...op.f32Mul, ...op.f32x4Splat, ...op.set(16), ...op.get(7), ...op.f32x4Splat, ...op.set(17)],
     ...loop16(10, 6, [
-      [...at(3, 10), ...load(3, 10), ...op.get(15), ...op.f32x4Sub, ...load(1, 10), ...op.get(16), ...op.f32x4Mul, ...op.f32x4Sub, ...op.get(17), ...op.f32x4Mul],
+      [
+        ...at(3, 10),
+        ...load(3, 10),
+        ...op.get(15),
+        ...op.f32x4Sub,
+        ...load(1, 10),
+        ...op.get(16),
+        ...op.f32x4Mul,
+        ...op.f32x4Sub,
+        ...op.get(17),
+        ...op.f32x4Mul,
+      ],
       op.v128Store(),
     ]),
   ],
@@ -122,7 +152,9 @@ const softmaxRow: FunctionDef = {
   body: [
     // out = x + mask, mx = lane-wise max
     [...op.f32x4Const(-3.4e38), ...op.set(5)],
-    ...loop16(4, 3, [[...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.tee(6), ...op.v128Store(), ...op.get(5), ...op.get(6), ...op.f32x4Max, ...op.set(5)]]),
+    ...loop16(4, 3, [
+      [...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.tee(6), ...op.v128Store(), ...op.get(5), ...op.get(6), ...op.f32x4Max, ...op.set(5)],
+    ]),
     [...op.get(5), ...op.f32x4ExtractLane(0), ...op.get(5), ...op.f32x4ExtractLane(1), ...op.f32Max, ...op.get(5), ...op.f32x4ExtractLane(2), ...op.f32Max],
     [...op.get(5), ...op.f32x4ExtractLane(3), ...op.f32Max, ...op.f32x4Splat, ...op.set(5), ...op.f32x4Const(0), ...op.set(9)],
     // out = exp(out - max), exactly 0 below -87 (masked keys), acc += out
@@ -147,7 +179,9 @@ const softmaxGradRow: FunctionDef = {
     [...op.f32x4Const(0), ...op.set(5)],
     ...loop16(4, 3, [[...op.get(5), ...load(1, 4), ...load(0, 4), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(5)]]),
     [...laneSum(5), ...op.f32x4Splat, ...op.set(6)],
-    ...loop16(4, 3, [[...at(2, 4), ...load(1, 4), ...load(0, 4), ...op.f32x4Mul, ...op.get(6), ...load(0, 4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store()]]),
+    ...loop16(4, 3, [
+      [...at(2, 4), ...load(1, 4), ...load(0, 4), ...op.f32x4Mul, ...op.get(6), ...load(0, 4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store()],
+    ]),
   ],
 };
 
