@@ -101,9 +101,9 @@ const kernels: TransformerKernels = {
   /**
    * tfjs-wasm runs a transposed operand 10-50x slower (a naive loop): transposes are explicit (blocked SIMD).
    * The backward's aT @ b and a @ bT run on the SIMD product (SrlProduct2D; it reads a transposed for free,
-   * and b as it is without XNNPACK's packing), where the output's width is a multiple of 4. Otherwise, XNNPACK packs the right operand of every product anew when it
-   * is a fresh tensor, at ~4 ns per element (a strided read), while the transpose costs ~1 ns: so the wider of a
-   * and b is transposed and the narrower packed (aT @ b, or (bT @ a)T).
+   * and b as it is without XNNPACK's packing), where the output's width is a multiple of 4. Otherwise, XNNPACK
+   * packs the right operand of every product anew when it is a fresh tensor, at ~4 ns per element (a strided
+   * read), while the transpose costs ~1 ns: so the wider of a and b is transposed and the narrower packed.
    */
   matMul(a, b, transposeA = false, transposeB = false) {
     if (a.rank === 3 || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
@@ -149,7 +149,11 @@ const kernels: TransformerKernels = {
   gelu: (x) => (x.dtype === 'float32' && trainKernelsApply(be(), x.size, 4) ? fusedGelu(x) : referenceKernels.gelu(x)),
 
   maskedSoftmax: (scores, mask) =>
-    scores.dtype === 'float32' && mask.dtype === 'float32' && trainKernelsApply(be(), scores.size, scores.shape[2])
+    scores.dtype === 'float32' &&
+    mask.dtype === 'float32' &&
+    mask.shape[0] === scores.shape[1] &&
+    mask.shape[1] === scores.shape[2] &&
+    trainKernelsApply(be(), scores.size, scores.shape[2])
       ? fusedMaskedSoftmax(scores, mask)
       : referenceKernels.maskedSoftmax(scores, mask),
 
