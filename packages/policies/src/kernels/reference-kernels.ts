@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/ops/register-gradients';
+import { gelu } from '../model/ops/gelu';
+import { layerNorm, rmsNorm } from '../model/ops/norms';
 import type { HeadDims, TransformerKernels } from './transformer-kernels';
 
 export const referenceKernels: TransformerKernels = {
@@ -63,6 +65,15 @@ export const referenceKernels: TransformerKernels = {
   mergeHeads(o, d: HeadDims) {
     const { B, T, H, D } = d;
     return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(o, [B, H, T, D]), [0, 2, 1, 3]), [B * T, H * D]) as tf.Tensor2D);
+  },
+
+  gelu: (x) => gelu(x),
+
+  maskedSoftmax: (scores, mask) => tf.softmax(tf.add(scores, mask)) as tf.Tensor3D,
+
+  /** The ops of model/ops/norms.ts on this set's column sums (`this`: a set spreading this one keeps its own). */
+  norm(x, kind, w, b, eps) {
+    return kind === 'layernorm' ? layerNorm(this, x, w, b as tf.Tensor1D, eps) : rmsNorm(this, x, w, eps);
   },
 
   inferenceOps: () => null,

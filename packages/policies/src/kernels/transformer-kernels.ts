@@ -88,6 +88,12 @@ export interface TransformerKernels {
   splitQkv(qkv: tf.Tensor2D, d: HeadDims): { q: tf.Tensor3D; kT: tf.Tensor3D; v: tf.Tensor3D };
   /** Attention output o [B*H, T, D] -> rows [B*T, H*D]. */
   mergeHeads(o: tf.Tensor3D, d: HeadDims): tf.Tensor2D;
+  /** GPT-2's tanh GELU of x (model/ops/gelu.ts is the reference); differentiable. */
+  gelu(x: tf.Tensor2D): tf.Tensor2D;
+  /** softmax(scores + mask) over the last axis, scores [n, R, S], mask [R, S] a constant; differentiable in scores. */
+  maskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D;
+  /** LayerNorm (`kind` 'layernorm', bias `b`) or RMSNorm of the rows of x [N, C] (model/ops/norms.ts); differentiable. */
+  norm(x: tf.Tensor2D, kind: 'layernorm' | 'rmsnorm', w: tf.Tensor1D, b: tf.Tensor1D | undefined, eps: number): tf.Tensor2D;
 
   // Passes that are never differentiated (scoring, prefill, decoding).
   /** Fused inference blocks; null: inference runs the differentiable blocks. */

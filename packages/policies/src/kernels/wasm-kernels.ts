@@ -13,13 +13,17 @@ import { simdKernels } from './wasm/simd-kernels';
 import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './wasm/wasm-decode-kernels';
 import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
 import { WasmInferenceOps } from './wasm/wasm-inference-ops';
+import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels';
+import { fusedGelu, fusedMaskedSoftmax, fusedNorm } from './wasm/wasm-train-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
+import { product2dApplies, simdProductApplies } from './wasm/wasm-xnn-kernels';
 import {
   SRL_BATCH_MATMUL,
   SRL_COLUMN_SUM,
   SRL_DENSE,
   SRL_GATHER_COLUMNS,
   SRL_GATHER_ROWS,
+  SRL_PRODUCT_2D,
   SRL_TRANSPOSE,
   sharingIdentity,
   WASM_LAYOUT_KERNELS,
@@ -43,20 +47,25 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS])
+  for (const k of [...WASM_LAYOUT_KERNELS, ...WASM_HEAD_KERNELS, ...WASM_DECODE_KERNELS, ...WASM_TRAIN_KERNELS])
     if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
   if (tf.getKernel('Identity', 'wasm') !== undefined) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharingIdentity });
   const grad = (kernelName: string, gradFunc: tf.GradConfig['gradFunc'], inputsToSave?: string[]): void => {
     if (tf.getGradient(kernelName) === undefined) tf.registerGradient({ kernelName, gradFunc, ...(inputsToSave ? { inputsToSave } : {}) });
   };
-  // Transposed operands take tfjs-wasm's naive loop: the gradient products use explicit transposes instead.
+  // Transposed operands take tfjs-wasm's naive loop: a transposed right operand is made explicit, a transposed
+  // left one is read through strides by the SIMD product where it applies (batchMatMulTA).
   grad(
     SRL_BATCH_MATMUL,
-    (dy, [a, b]) => ({
-      a: () => kernels.batchMatMul(dy as tf.Tensor3D, kernels.transposeLast(b as tf.Tensor3D)),
-      b: () => kernels.batchMatMul(kernels.transposeLast(a as tf.Tensor3D), dy as tf.Tensor3D),
-    }),
+    (dy, [a, b], attrs) => {
+      const [g, sa, sb] = [dy, a, b] as tf.Tensor3D[];
+      if ((attrs as { transposeA?: boolean }).transposeA === true) {
+        // y = aT b: da = b dyT, db = a dy
+        return { a: () => kernels.batchMatMul(sb, kernels.transposeLast(g)), b: () => kernels.batchMatMul(sa, g) };
+      }
+      return { a: () => kernels.batchMatMul(g, kernels.transposeLast(sb)), b: () => batchMatMulTA(sa, g) };
+    },
     ['a', 'b'],
   );
   grad(SRL_TRANSPOSE, (dy) => ({ x: () => kernels.transposeLast(dy as tf.Tensor3D) }));
@@ -72,6 +81,14 @@ function register(): void {
   grad(SRL_UNMERGE_HEADS, (dy, _s, attrs) => ({ x: () => run(SRL_MERGE_HEADS, { x: dy as tf.Tensor }, attrs) as tf.Tensor }));
 }
 
+/** aT @ b for a [n, K, M], b [n, K, N]: the SIMD product reads a transposed where it applies, else a is transposed. */
+function batchMatMulTA(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [n, K, M] = a.shape;
+  if (a.dtype === 'float32' && b.dtype === 'float32' && simdProductApplies(be(), n, M, K, b.shape[2]))
+    return run(SRL_BATCH_MATMUL, { a, b }, { transposeA: true }) as tf.Tensor3D;
+  return kernels.batchMatMul(kernels.transposeLast(a), b);
+}
+
 /** The wasm heap of the active backend (checked when the set was created). */
 function be(): WasmInternals {
   return wasmInternals(tf.backend()) as WasmInternals;
@@ -83,14 +100,21 @@ const kernels: TransformerKernels = {
 
   /**
    * tfjs-wasm runs a transposed operand 10-50x slower (a naive loop): transposes are explicit (blocked SIMD).
-   * XNNPACK packs the right operand of every product anew when it is a fresh tensor, at ~4 ns per element (a
-   * strided read), while the transpose costs ~1 ns: so for aT @ b the wider of a and b is transposed and the
-   * narrower packed (aT @ b, or (bT @ a)T; 15-20% faster on a weight gradient [1024, 128] x [1024, 512]).
+   * The backward's aT @ b and a @ bT run on the SIMD product (SrlProduct2D; it reads a transposed for free,
+   * and b as it is without XNNPACK's packing), where the output's width is a multiple of 4. Otherwise, XNNPACK
+   * packs the right operand of every product anew when it is a fresh tensor, at ~4 ns per element (a strided
+   * read), while the transpose costs ~1 ns: so the wider of a and b is transposed and the narrower packed.
    */
   matMul(a, b, transposeA = false, transposeB = false) {
     if (a.rank === 3 || (!transposeA && !transposeB)) return tf.matMul(a, b, transposeA, transposeB);
     if (transposeA && transposeB) return tf.matMul(kernels.transposeLast(a), kernels.transposeLast(b));
-    if (transposeB) return tf.matMul(a, kernels.transposeLast(b));
+    // The backward's products (dx = dy @ wT, dw = xT @ dy) on the SIMD product (wasm/wasm-xnn-kernels.ts, product2d).
+    const simd = a.dtype === 'float32' && b.dtype === 'float32' && a.size > 0 && b.size > 0;
+    if (transposeB) {
+      const bT = kernels.transposeLast(b);
+      return simd && product2dApplies(be(), bT.shape[1]) ? (run(SRL_PRODUCT_2D, { a, b: bT }) as typeof a) : tf.matMul(a, bT);
+    }
+    if (simd && a.shape[0] === b.shape[0] && product2dApplies(be(), b.shape[1])) return run(SRL_PRODUCT_2D, { a, b }, { transposeA: true }) as typeof a;
     return a.shape[1] <= b.shape[1] ? kernels.transposeLast(tf.matMul(kernels.transposeLast(b), a)) : tf.matMul(kernels.transposeLast(a), b);
   },
 
@@ -120,6 +144,23 @@ const kernels: TransformerKernels = {
   },
 
   mergeHeads: (o, d) => tf.tidy(() => run(SRL_MERGE_HEADS, { x: tf.reshape(o, [d.B * d.H, d.T, d.D]) }, attrsOf(d)) as tf.Tensor2D),
+
+  /** One SIMD kernel each way (wasm/wasm-train-ops.ts) where the sizes allow, else the reference op. */
+  gelu: (x) => (x.dtype === 'float32' && trainKernelsApply(be(), x.size, 4) ? fusedGelu(x) : referenceKernels.gelu(x)),
+
+  maskedSoftmax: (scores, mask) =>
+    scores.dtype === 'float32' &&
+    mask.dtype === 'float32' &&
+    mask.shape[0] === scores.shape[1] &&
+    mask.shape[1] === scores.shape[2] &&
+    trainKernelsApply(be(), scores.size, scores.shape[2])
+      ? fusedMaskedSoftmax(scores, mask)
+      : referenceKernels.maskedSoftmax(scores, mask),
+
+  norm(x, kind, w, b, eps) {
+    if (x.dtype === 'float32' && trainKernelsApply(be(), x.size, x.shape[1])) return fusedNorm(x, kind, w, b, eps);
+    return referenceKernels.norm.call(kernels, x, kind, w, b, eps);
+  },
 
   inferenceOps: (config) => new WasmInferenceOps(config, kernels),
 

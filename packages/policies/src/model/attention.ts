@@ -50,7 +50,7 @@ export const QUERY_BLOCK = 128;
  */
 export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
   const [n, , D] = q.shape;
-  if (T <= 2 * block) return k.batchMatMul(tf.softmax(tf.add(k.batchMatMul(q, kT), causalMask(G, 0, T, T))) as tf.Tensor3D, v);
+  if (T <= 2 * block) return k.batchMatMul(k.maskedSoftmax(k.batchMatMul(q, kT), causalMask(G, 0, T, T)), v);
   const q4 = tf.reshape(q, [n, G, T, D]);
   const outs: tf.Tensor[] = [];
   for (let start = 0; start < T; start += block) {
@@ -59,7 +59,7 @@ export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Ten
     const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
     const kb = S === T ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
     const vb = S === T ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
-    const probs = tf.softmax(tf.add(k.batchMatMul(qb, kb), causalMask(G, start, len, S))) as tf.Tensor3D;
+    const probs = k.maskedSoftmax(k.batchMatMul(qb, kb), causalMask(G, start, len, S));
     outs.push(tf.reshape(k.batchMatMul(probs, vb), [n, G, len, D]));
   }
   return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BlockOps, TransformerKernels } from '../kernels/transformer-kernels';
 import { embedding } from './ops/embedding';
-import { gelu } from './ops/gelu';
 import { linear } from './ops/linear';
-import { layerNorm, rmsNorm } from './ops/norms';
 import type { LayerWeights, Linear, Norm, ResolvedWeights } from './resolve-weights';
 import type { TransformerConfig } from './transformer-config';
 
@@ -24,8 +22,7 @@ export class DifferentiableBlocks implements BlockOps {
 
   addNorm(x: tf.Tensor2D, n: Norm, residual?: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
     const sum = residual === undefined ? x : (tf.add(x, residual) as tf.Tensor2D);
-    const { norm, normEps } = this.c;
-    return [sum, norm === 'layernorm' ? layerNorm(this.k, sum, n.w, n.b as tf.Tensor1D, normEps) : rmsNorm(this.k, sum, n.w, normEps)];
+    return [sum, this.k.norm(sum, this.c.norm, n.w, n.b, this.c.normEps)];
   }
 
   linear(x: tf.Tensor2D, l: Linear): tf.Tensor2D {
@@ -34,7 +31,7 @@ export class DifferentiableBlocks implements BlockOps {
 
   mlp(h: tf.Tensor2D, layer: LayerWeights): tf.Tensor2D {
     const [a, b, d] = layer.mlp;
-    if (this.c.mlp === 'gelu') return this.linear(gelu(this.linear(h, a)), b);
+    if (this.c.mlp === 'gelu') return this.linear(this.k.gelu(this.linear(h, a)), b);
     const gate = this.linear(h, a);
     return this.linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), this.linear(h, b)) as tf.Tensor2D, d);
   }

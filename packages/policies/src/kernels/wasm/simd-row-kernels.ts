@@ -38,14 +38,14 @@ export interface SimdRowKernels {
 }
 
 /** A loop over byte offset `i` (local) from 0 while i < bytes (local), 16 at a time, around `body`. */
-const loop16 = (i: number, bytes: number, body: number[][]): number[][] => [
+export const loop16 = (i: number, bytes: number, body: number[][]): number[][] => [
   [...op.i32(0), ...op.set(i), ...op.loop()],
   ...body,
   [...op.get(i), ...op.i32(16), ...op.i32Add, ...op.tee(i), ...op.get(bytes), ...op.i32LtS, ...op.brIf(0), ...op.end()],
 ];
-const at = (base: number, i: number): number[] => [...op.get(base), ...op.get(i), ...op.i32Add];
-const load = (base: number, i: number): number[] => [...at(base, i), ...op.v128Load()];
-const laneSum = (v: number): number[] => [
+export const at = (base: number, i: number): number[] => [...op.get(base), ...op.get(i), ...op.i32Add];
+export const load = (base: number, i: number): number[] => [...at(base, i), ...op.v128Load()];
+export const laneSum = (v: number): number[] => [
   ...op.get(v),
   ...op.f32x4ExtractLane(0),
   ...op.get(v),
@@ -135,20 +135,34 @@ function scaleRowDef(withBias: boolean): FunctionDef {
 }
 
 const EXP_POLY = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/** 1.5 * 2^23 + 127: t log2 e + this rounds to an integer n (ties to even) whose low bits hold n + 127. */
+const EXP_MAGIC = 12583039;
 /**
- * Pushes exp(local t) (Cephes' expf: t = n ln 2 + r, a degree-7 polynomial in r, times 2^n from exponent bits);
- * t must lie in [-87, 88] so that 2^n stays normal. Locals n, r are scratch.
+ * Pushes exp(local t) (Cephes' expf: t = n ln 2 + r, a degree-7 polynomial in r, times 2^n); t must lie in
+ * [-87, 88] so that 2^n stays normal. n is rounded with the magic-number trick (XNNPACK's): the float
+ * t log2 e + EXP_MAGIC has n + 127 in its low mantissa bits, so shifting its bits left by 23 gives 2^n's bits.
+ * Locals n (the biased value), r are scratch.
  */
-const exp = (t: number, n: number, r: number): number[][] => [
-  // n = nearest(t log2 e); r = (t - n C1) - n C2
-  [...op.get(t), ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n)],
+export const exp = (t: number, n: number, r: number): number[][] => [
   [
     ...op.get(t),
-    ...op.get(n),
+    ...op.f32x4Const(Math.LOG2E),
+    ...op.f32x4Mul,
+    ...op.f32x4Const(EXP_MAGIC),
+    ...op.f32x4Add,
+    ...op.tee(n),
+    ...op.f32x4Const(EXP_MAGIC),
+    ...op.f32x4Sub,
+    ...op.set(r),
+  ],
+  // r = (t - n C1) - n C2 (r holds n as a float here)
+  [
+    ...op.get(t),
+    ...op.get(r),
     ...op.f32x4Const(0.693359375),
     ...op.f32x4Mul,
     ...op.f32x4Sub,
-    ...op.get(n),
+    ...op.get(r),
     ...op.f32x4Const(-2.1219444e-4),
     ...op.f32x4Mul,
     ...op.f32x4Sub,
@@ -158,8 +172,8 @@ const exp = (t: number, n: number, r: number): number[][] => [
   [...op.f32x4Const(EXP_POLY[0])],
   ...EXP_POLY.slice(1).map((c) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add]),
   [...op.get(r), ...op.get(r), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(r), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add],
-  // times 2^n: the exponent bits (n + 127) << 23
-  [...op.get(n), ...op.i32x4TruncSatF32x4S, ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl, ...op.f32x4Mul],
+  // times 2^n: the biased value's bits shifted into the exponent field
+  [...op.get(n), ...op.i32(23), ...op.i32x4Shl, ...op.f32x4Mul],
 ];
 
 // expSum: x 0, bytes 1, m 2; i 3, acc 4, mv 5, t 6, n 7, r 8, y 9.

@@ -51,6 +51,11 @@ export const op = {
   set: (i: number): number[] => [0x21, ...uleb(i)],
   tee: (i: number): number[] => [0x22, ...uleb(i)],
   i32: (v: number): number[] => [0x41, ...sleb(v | 0)],
+  f32: (v: number): number[] => {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(v, 0);
+    return [0x43, ...b];
+  },
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
@@ -64,10 +69,14 @@ export const op = {
   f32Load: (offset = 0): number[] => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset = 0): number[] => [0x38, 2, ...uleb(offset)],
   f32Add: [0x92],
+  f32Div: [0x95],
+  f32Max: [0x97],
   f32Mul: [0x94],
   v128Load: (offset = 0): number[] => simd(0x00, ...mem(offset)),
   v128Store: (offset = 0): number[] => simd(0x0b, ...mem(offset)),
   f32x4Splat: simd(0x13),
+  /** v128.load32_splat: one f32 from memory into all four lanes. */
+  v128Load32Splat: (offset = 0): number[] => simd(0x09, ...mem(offset)),
   /** i8x16.shuffle picking f32 lanes: 0-3 from the first operand, 4-7 from the second. */
   f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
@@ -76,6 +85,10 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
   f32x4Sqrt: simd(0xe3),
+  f32x4Min: simd(0xe8),
+  /** Lane-wise a > b as all-ones / all-zeros masks. */
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
   f32x4Max: simd(0xe9),
   /** Round to nearest, ties to even. */
   f32x4Nearest: simd(0x6a),

@@ -16,7 +16,7 @@
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { simdKernels } from './simd-kernels';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
-import { batchMatMul, dense } from './wasm-xnn-kernels';
+import { batchMatMul, dense, product2d } from './wasm-xnn-kernels';
 
 export const SRL_BATCH_MATMUL = 'SrlBatchMatMul';
 export const SRL_TRANSPOSE = 'SrlTranspose';
@@ -24,6 +24,7 @@ export const SRL_GATHER_ROWS = 'SrlGatherRows';
 export const SRL_GATHER_COLUMNS = 'SrlGatherColumns';
 export const SRL_COLUMN_SUM = 'SrlColumnSum';
 export const SRL_DENSE = 'SrlDense';
+export const SRL_PRODUCT_2D = 'SrlProduct2D';
 
 const BLOCK = 32;
 
@@ -136,6 +137,7 @@ export const sharingIdentity: KernelFunc = ({ inputs, backend }) => {
 /** The kernels above, for the `wasm` backend (registered by wasm-kernels.ts). */
 export const WASM_LAYOUT_KERNELS: KernelConfig[] = [
   { kernelName: SRL_DENSE, backendName: 'wasm', kernelFunc: dense },
+  { kernelName: SRL_PRODUCT_2D, backendName: 'wasm', kernelFunc: product2d },
   { kernelName: SRL_COLUMN_SUM, backendName: 'wasm', kernelFunc: columnSum },
   { kernelName: SRL_BATCH_MATMUL, backendName: 'wasm', kernelFunc: batchMatMul },
   { kernelName: SRL_TRANSPOSE, backendName: 'wasm', kernelFunc: transpose },
