@@ -13,8 +13,21 @@ import { generateAcrossLanes } from './parallel-generate';
 
 // Prompts of different lengths (so each thread's batch pads differently); token 7 ends some samples early (so
 // the cache is compacted at different steps in each thread).
-const prompts = [[1, 5, 9, 13, 17, 21, 25, 29, 33], [1, 2], [1, 40, 41, 42, 43, 44], [1, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102]];
-const options = (seed: number): GenerateOptions => ({ n: 5, maxTokens: 10, temperature: 1, topP: 0.95, topK: 0, eosTokenIds: [7, 11, 13], rng: new SeededRng(seed) });
+const prompts = [
+  [1, 5, 9, 13, 17, 21, 25, 29, 33],
+  [1, 2],
+  [1, 40, 41, 42, 43, 44],
+  [1, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102],
+];
+const options = (seed: number): GenerateOptions => ({
+  n: 5,
+  maxTokens: 10,
+  temperature: 1,
+  topP: 0.95,
+  topK: 0,
+  eosTokenIds: [7, 11, 13],
+  rng: new SeededRng(seed),
+});
 
 describe('generateAcrossLanes (prompts shared between threads)', () => {
   let pool: GradientPool;

@@ -46,7 +46,14 @@ export async function generateAcrossLanes(
   remote.forEach((r) => r.catch(() => undefined)); // awaited below; never an unhandled rejection
   const out: GeneratedSequence[][] = new Array(prompts.length);
   try {
-    const local = lanes[0].length === 0 ? [] : await generate(model, lanes[0].map((i) => prompts[i]), { ...options, streams: lanes[0].map((i) => streams[i]), padPromptsTo });
+    const local =
+      lanes[0].length === 0
+        ? []
+        : await generate(
+            model,
+            lanes[0].map((i) => prompts[i]),
+            { ...options, streams: lanes[0].map((i) => streams[i]), padPromptsTo },
+          );
     lanes[0].forEach((p, k) => (out[p] = local[k]));
   } finally {
     // Even when this thread failed: no worker may still be sampling when the caller goes on.
