@@ -1,4 +1,5 @@
 // Benchmark: the tfjs transformer policy against PyTorch on the CPU, same model, batch and thread count, one run.
+// Run: pnpm bench policy --sizes [...]: the scale curve (1M-50M parameters, T up to 2048; see bench/policy-sizes.ts).
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
 //      [--kernels auto|reference|wasm]
@@ -41,6 +42,12 @@ const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 // The copy of tfjs-core the policies package imports (bench/ has no node_modules of its own).
 const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
 
+// `--sizes`: the scale curve (bench/policy-sizes.ts) instead of the one-model comparison below.
+if (process.argv.includes('--sizes')) {
+  const { runSizes } = await import('./policy-sizes.ts');
+  await runSizes(process.argv.slice(2));
+  process.exit(0);
+}
 const args = parseArgs(process.argv.slice(2));
 const LR = 1e-3;
 const WEIGHT_DECAY = 0.1;
