@@ -10,11 +10,12 @@
 // Each point runs in its own process (tfjs and PyTorch alike), so its peak RSS is that point's alone and a point
 // that cannot run (the wasm heap cannot grow past 4 GiB) is a row saying so, not a crash. The wasm heap is its size
 // after the point (it never shrinks: what the largest pass needed). PyTorch runs bench/policy.py with the same
-// config from its own random weights (times do not depend on the values). --workers N > 1 also times the train
+// config from its own random weights (times do not depend on the values): with $PYTHON, else the venv of
+// examples/trl-grpo/setup-venv.sh (torch 2.13) when present, else /usr/bin/python3 (Debian's torch). --workers N > 1 also times the train
 // step with N threads (gradient workers): one sequence cannot be split, so the points use a batch of N sequences
 // then, and both rows (1 and N threads) use that batch. The load average is printed before and after.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,8 @@ function sizeConfig(size: string, base: TransformerConfig): TransformerConfig {
 interface Point {
   params?: number;
   trainMs?: number;
+  /** CPU ms of the process per timed train step (every thread). */
+  trainCpuMs?: number;
   trainWorkersMs?: number;
   genMs?: number;
   rssPeak?: number;
@@ -81,11 +84,14 @@ async function measurePoint(size: string, T: number, iters: number, workers: num
       const step = () => trainStep(model, opt, { objective: { kind: 'cross-entropy' }, items, learningRate: 1e-3, maxGradNorm: 1 }, 0, pool);
       await step();
       const times: number[] = [];
+      const c0 = process.cpuUsage();
       for (let i = 0; i < iters; i++) {
         const t0 = performance.now();
         await step();
         times.push(performance.now() - t0);
       }
+      const c = process.cpuUsage(c0);
+      if (pool === null) out.trainCpuMs = (c.user + c.system) / 1000 / iters;
       return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     };
     out.trainMs = await timeSteps(null);
@@ -128,8 +134,16 @@ function torchPoint(python: string, config: TransformerConfig, T: number, iters:
   );
   const r = spawnSync(python, [path.join(here, 'policy.py'), spec], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) return { error: (r.stderr || String(r.error)).trim().split('\n').slice(-1)[0].slice(0, 160) };
-  const j = JSON.parse(r.stdout) as { torch: string; parameters: number; rss_peak: number; train: { median_ms: number }; generation: { median_ms: number } };
-  return { torch: j.torch, params: j.parameters, trainMs: j.train.median_ms, genMs: j.generation.median_ms, rssPeak: j.rss_peak };
+  const j = JSON.parse(r.stdout) as {
+    torch: string;
+    parameters: number;
+    rss_peak: number;
+    cpu_per_wall: { train: number };
+    train: { median_ms: number; times_ms: number[] };
+    generation: { median_ms: number };
+  };
+  const trainCpuMs = (j.cpu_per_wall.train * j.train.times_ms.reduce((a, b) => a + b, 0)) / j.train.times_ms.length;
+  return { torch: j.torch, params: j.parameters, trainMs: j.train.median_ms, trainCpuMs, genMs: j.generation.median_ms, rssPeak: j.rss_peak };
 }
 
 function parse(argv: string[]): { sizes: string[]; seqs: number[]; iters: number; workers: number } {
@@ -156,7 +170,9 @@ function parse(argv: string[]): { sizes: string[]; seqs: number[]; iters: number
 export async function runSizes(argv: string[]): Promise<void> {
   const o = parse(argv);
   const { transformerPreset } = await import('../packages/policies/src/model/presets.ts');
-  const python = process.env.PYTHON ?? '/usr/bin/python3';
+  // PyTorch: $PYTHON, else the venv of examples/trl-grpo/setup-venv.sh (torch 2.13) when it is there, else Debian's.
+  const venv = path.join(here, '..', 'node_modules/.cache/srl-py/bin/python');
+  const python = process.env.PYTHON ?? (existsSync(venv) ? venv : '/usr/bin/python3');
   const tsx = path.join(here, '..', 'node_modules', '.bin', 'tsx');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-sizes-'));
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
@@ -222,6 +238,9 @@ export async function runSizes(argv: string[]): Promise<void> {
           ms(srl.trainMs),
           ms(torch.trainMs),
           x(srl.trainMs, torch.trainMs),
+          ms(srl.trainCpuMs),
+          ms(torch.trainCpuMs),
+          x(srl.trainCpuMs, torch.trainCpuMs),
           ...(o.workers > 1 ? [ms(srl.trainWorkersMs), x(srl.trainWorkersMs, torch.trainMs)] : []),
           tokS(srl.genMs),
           tokS(torch.genMs),
@@ -238,7 +257,7 @@ export async function runSizes(argv: string[]): Promise<void> {
     if (torch.error) console.log(`      PyTorch failed: ${torch.error}`);
   }
   console.log(
-    `\n${((performance.now() - started) / 1000).toFixed(0)} s; load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(os.loadavg())} on ${os.availableParallelism()} cores; ratios are srl / PyTorch time (generation: srl time / PyTorch time)`,
+    `\n${((performance.now() - started) / 1000).toFixed(0)} s; load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(os.loadavg())} on ${os.availableParallelism()} cores; ratios are srl / PyTorch time (generation: srl time / PyTorch time); CPU ms: the process's CPU time per timed train step (every thread), which the machine's other load inflates less than wall time`,
   );
 }
 
