@@ -218,6 +218,9 @@ export async function runSizes(argv: string[]): Promise<void> {
     'train ms',
     'torch ms',
     'ratio',
+    'CPU ms',
+    'torch CPU',
+    'CPU ratio',
     ...(o.workers > 1 ? [`${o.workers}w ms`, `${o.workers}w ratio`] : []),
     'gen tok/s',
     'torch tok/s',
@@ -226,7 +229,7 @@ export async function runSizes(argv: string[]): Promise<void> {
     'wasm heap MB',
     'torch RSS MB',
   ];
-  const widths = head.map((h) => Math.max(h.length, 7));
+  const widths = head.map((h, i) => Math.max(h.length, i === 1 ? 10 : 7));
   console.log(head.map((h, i) => h.padStart(widths[i])).join(' '));
   for (const { size, T, srl, torch } of rows) {
     const cells = srl.error
