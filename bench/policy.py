@@ -9,7 +9,8 @@ Usage: /usr/bin/python3 bench/policy.py [spec.json]
      "train": {"batch", "seq", "warmup", "iters", "lr", "weightDecay", "maxGradNorm", "ids": [B*T ints]},
      "generation": {"prompts": [[ids], ...], "samples", "newTokens", "temperature", "warmup", "iters"},
      "weights": {"file": "<raw little-endian float32>", "tensors": [{"name", "shape", "offset"}]},
-     "gemm": [M, K, N]}   (one a[M,K] @ b[K,N] timed for the matrix-product throughput; default B*T x C x I)
+     "gemm": [M, K, N], "breakdown": true}   (one a[M,K] @ b[K,N] timed for the matrix-product throughput; default B*T x C x I)
+  "breakdown": false skips the prefill-alone timing and the matrix product (bench/policy-sizes.ts).
   With "weights", the model starts from exactly those Hugging Face GPT-2 tensors (Conv1D layout [in, out]),
   so the first step's loss and gradient norm can be compared with the tfjs side.
 Output (stdout): one JSON object. Progress goes to stderr.
@@ -29,6 +30,7 @@ What is timed (median of `iters` after `warmup` untimed runs; the same work as t
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -310,10 +312,11 @@ def main():
         generate(model, prompts, ge["samples"], ge["newTokens"], ge["temperature"], g)
         gen_times.append(time.perf_counter() - t0)
     gen_cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
-    # Prefill alone (for the breakdown).
+    # Prefill alone (for the breakdown; "breakdown": false skips it and the matrix product).
+    breakdown = spec.get("breakdown", True)
     with torch.inference_mode():
         pre = []
-        for _ in range(max(3, ge["iters"])):
+        for _ in range(max(3, ge["iters"]) if breakdown else 0):
             t0 = time.perf_counter()
             model(prompts, last_only=True, collect_kv=True)
             pre.append(time.perf_counter() - t0)
@@ -321,10 +324,10 @@ def main():
     # One matrix product of the model's MLP shape, for the throughput floor (rows x hidden @ hidden x inner).
     M, K, N = spec.get("gemm", [B * T, config["hiddenSize"], config["intermediateSize"]])
     a, b = torch.randn(M, K), torch.randn(K, N)
-    for _ in range(3):
+    for _ in range(3 if breakdown else 0):
         a @ b
     mm = []
-    for _ in range(30):
+    for _ in range(30 if breakdown else 1):
         t0 = time.perf_counter()
         a @ b
         mm.append(time.perf_counter() - t0)
@@ -354,8 +357,10 @@ def main():
             "median_ms": gen_ms,
             "times_ms": [x * 1000.0 for x in gen_times],
             "tokens_per_s": R * ge["newTokens"] / (gen_ms / 1000.0),
-            "prefill_ms": median_ms(pre),
+            "prefill_ms": median_ms(pre) if pre else None,
         },
+        # Peak resident set of this process (bytes; Linux reports KiB).
+        "rss_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }))
 
 

@@ -1,8 +1,10 @@
 // Benchmark: the tfjs transformer policy against PyTorch on the CPU, same model, batch and thread count, one run.
+// Run: pnpm bench policy --sizes [...]: the scale curve (1M-50M parameters, T up to 2048; see bench/policy-sizes.ts).
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
-//      [--samples 4] [--gen-iters 5] [--threads 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
+//      [--samples 4] [--gen-iters 5] [--threads 1] [--workers 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
 //      [--kernels auto|reference|wasm]
 //      [--profile-rows 16] [--no-profile]   (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
+// --workers N (> 1) also times the train step with N threads (the policy's gradient workers) against PyTorch.
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,
 //     SFT cross-entropy, global-norm clipping at 1, AdamW with decay 0.1 on matrices, lr 1e-3): forward,
 //     backward, optimizer; (b) generation: generate() with `batch / samples` prompts of `prompt-len` tokens,
@@ -24,6 +26,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { generate } from '../packages/policies/src/generation/generate.ts';
+import { GradientPool } from '../packages/policies/src/parallel/gradient-pool.ts';
 import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { sampleToken } from '../packages/policies/src/generation/sampler.ts';
 import { selectKernels, type KernelChoice } from '../packages/policies/src/kernels/select-kernels.ts';
@@ -41,6 +44,12 @@ const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 // The copy of tfjs-core the policies package imports (bench/ has no node_modules of its own).
 const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
 
+// `--sizes`: the scale curve (bench/policy-sizes.ts) instead of the one-model comparison below.
+if (process.argv.includes('--sizes')) {
+  const { runSizes } = await import('./policy-sizes.ts');
+  await runSizes(process.argv.slice(2));
+  process.exit(0);
+}
 const args = parseArgs(process.argv.slice(2));
 const LR = 1e-3;
 const WEIGHT_DECAY = 0.1;
@@ -59,6 +68,7 @@ function parseArgs(argv: string[]): Record<string, number | string | boolean> {
     'gen-iters': 5,
     'profile-rows': 16,
     threads: 1,
+    workers: 1,
     preset: 'gpt2-bench',
     backend: 'auto',
     kernels: 'auto',
@@ -250,6 +260,20 @@ const cpu1 = process.cpuUsage(cpu0);
 const trainCpu = (cpu1.user + cpu1.system) / 1000 / (performance.now() - wall0);
 const trainMs = median(trainTimes);
 const leaked = tf.memory().numTensors - tensorsBefore;
+// --workers N: the same train step with N threads (gradient workers; the batch split into 2N micro-batches).
+let workersMs: number | null = null;
+if (num('workers') > 1) {
+  const pool = await GradientPool.start({ lanes: num('workers'), config, backend, kernels: model.kernels.name });
+  try {
+    const withPool = (): ReturnType<typeof trainStep> => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM }, 0, pool);
+    for (let i = 0; i < num('warmup'); i++) await withPool();
+    const times: number[] = [];
+    for (let i = 0; i < num('iters'); i++) times.push(await timeAsync(withPool));
+    workersMs = median(times);
+  } finally {
+    await pool.dispose();
+  }
+}
 
 // The parts of trainStep, timed apart (same code path: pack, forward + log-probs + loss, gradients, clip + AdamW).
 const names = [...model.variables.keys()];
@@ -426,6 +450,7 @@ const row = (label: string, a: number, b: number | undefined, unit: string, lowe
 };
 console.log(`${''.padEnd(40)} ${side.padStart(14)} ${'PyTorch'.padStart(14)} ${'slower'.padStart(8)}`);
 console.log(row('train step (median, trainStep)', trainMs, ref?.train.median_ms, 'ms'));
+if (workersMs !== null) console.log(row(`train step, ${num('workers')} threads (gradient workers)`, workersMs, ref?.train.median_ms, 'ms'));
 console.log(row('  forward + log-probs + loss (taped)', tapedForwardMs, ref?.train.forward_ms, 'ms'));
 console.log(row('  backward', backwardMs, ref?.train.backward_ms, 'ms'));
 console.log(row('  clip + AdamW', optMs, ref?.train.optimizer_ms, 'ms'));
@@ -503,6 +528,13 @@ if (ref === null) {
 }
 const thr = `PyTorch ${ref.threads} thread${ref.threads === 1 ? '' : 's'}`;
 console.log(`train step: ${side} ${fmt(trainMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(trainMs, ref.train.median_ms)}`);
+if (workersMs !== null)
+  console.log(
+    `train step, ${num('workers')} threads: ${side} ${fmt(workersMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(workersMs, ref.train.median_ms)} (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
 console.log(
   `generation: ${side} ${fmt(genTps, 0)} tok/s vs ${thr} ${fmt(ref.generation.tokens_per_s, 0)} tok/s -> ${ratio(ref.generation.tokens_per_s, genTps)}`,
 );

@@ -1,18 +1,26 @@
-// Benchmark: data-parallel train steps (the policy's `workers` option) on the quickstart's SRL update shape.
+// Benchmark: data-parallel SRL steps (the policy's `workers` option) on the quickstart's SRL step shape.
 // Run: pnpm bench workers [--workers 1,2] [--rounds 6] [--steps 3] [--budget-mb 256]
-// One trainStep is the clipped policy gradient (token-mean, clip 0.2) on 4 prompts x 8 completions: byte prompts
-// of 300-610 tokens (the quickstart's GSM8K SRL prompts are up to 640), 24-40 completion tokens, the quickstart's
-// model (llama-tiny 64 x 2 layers). Micro-batches come from the memory budget as in the policy (default 256 MB).
+// One step samples 4 prompts x 8 completions of 40 tokens (generate, prompts shared between the threads), then
+// takes one trainStep: the clipped policy gradient (token-mean, clip 0.2) on 4 prompts x 8 completions: byte
+// prompts of 300-610 tokens (the quickstart's GSM8K SRL prompts are up to 640), 24-40 completion tokens, the
+// quickstart's model (llama-tiny 64 x 2 layers). Micro-batches come from the memory budget as in the policy
+// (default 256 MB). Besides wall times it reads each thread's CPU time (/proc/self/task): "busiest thread" is the
+// step's critical path, so "busiest thread 1 worker / this" is the speed-up the split allows when a core is free
+// for every thread, which a loaded machine's wall times understate.
 // Rounds alternate the worker counts (1, 2, 1, 2, ...) so the machine's other load hits each; each round times
 // `steps` steps after one untimed step; figures are medians over rounds. The load average is printed before and
 // after: on a shared machine the speed-up reads low (a second thread only helps when a second core is free).
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TrainingItem, TrainStepInput } from '@srl/core';
 import { selectBackend } from '../packages/policies/src/backend/select-backend.ts';
 import { transformerPreset } from '../packages/policies/src/model/presets.ts';
 import { Transformer } from '../packages/policies/src/model/transformer.ts';
+import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
+import { generate, type GenerateOptions } from '../packages/policies/src/generation/generate.ts';
 import { GradientPool } from '../packages/policies/src/parallel/gradient-pool.ts';
+import { generateAcrossLanes } from '../packages/policies/src/parallel/parallel-generate.ts';
 import { planChunks } from '../packages/policies/src/parallel/start-workers.ts';
 import { AdamW } from '../packages/policies/src/training/adamw.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
@@ -46,7 +54,24 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const model = Transformer.random(config, 0);
 const pools = new Map<number, GradientPool | null>();
 for (const w of opts.workers) pools.set(w, w > 1 ? await GradientPool.start({ lanes: w, config, backend: 'wasm' }) : null);
-const times = new Map<number, number[]>(opts.workers.map((w) => [w, []]));
+interface Timing {
+  generation: number;
+  update: number;
+  /** CPU ms of all threads, and of the busiest one, per step. */
+  cpu: number;
+  busiest: number;
+}
+const times = new Map<number, Timing[]>(opts.workers.map((w) => [w, []]));
+const prompts = [...new Set(items.map((it) => it.promptTokenIds))];
+const sampling = (seed: number): GenerateOptions => ({ n: 8, maxTokens: 40, temperature: 1, topP: 1, topK: 0, eosTokenIds: [], rng: new SeededRng(seed) });
+/** CPU ms so far of each thread of this process (utime + stime; 100 ticks a second). */
+const threadCpu = (): Map<string, number> =>
+  new Map(
+    readdirSync('/proc/self/task').map((tid) => {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return [tid, (Number(f[11]) + Number(f[12])) * 10];
+    }),
+  );
 /** Cores this process gets right now: two threads spin for 1 s; their CPU time over the wall time (at most 2). */
 async function coresAvailable(): Promise<number> {
   const spin =
@@ -63,13 +88,33 @@ for (let r = 0; r < opts.rounds; r++) {
   for (const w of opts.workers) {
     const opt = new AdamW(model.variables);
     const pool = pools.get(w) ?? null;
+    const sample = (seed: number) => (pool === null ? generate(model, prompts, sampling(seed)) : generateAcrossLanes(pool, model, prompts, sampling(seed)));
+    await sample(0);
     await trainStep(model, opt, { objective, items, learningRate: 1e-4 }, budget, pool);
-    const t0 = performance.now();
-    for (let s = 0; s < opts.steps; s++) await trainStep(model, opt, { objective, items, learningRate: 1e-4 }, budget, pool);
-    (times.get(w) as number[]).push((performance.now() - t0) / opts.steps);
+    const t: Timing = { generation: 0, update: 0, cpu: 0, busiest: 0 };
+    const c0 = threadCpu();
+    for (let s = 0; s < opts.steps; s++) {
+      const t0 = performance.now();
+      await sample(s + 1);
+      const t1 = performance.now();
+      await trainStep(model, opt, { objective, items, learningRate: 1e-4 }, budget, pool);
+      t.generation += (t1 - t0) / opts.steps;
+      t.update += (performance.now() - t1) / opts.steps;
+    }
+    const used = [...threadCpu()].map(([tid, ms]) => ms - (c0.get(tid) ?? 0));
+    t.cpu = used.reduce((a, b) => a + b, 0) / opts.steps;
+    t.busiest = Math.max(...used) / opts.steps;
+    (times.get(w) as Timing[]).push(t);
     opt.dispose();
   }
-  process.stdout.write(`round ${r + 1}/${opts.rounds}: ${opts.workers.map((w) => `${w}w ${(times.get(w) as number[])[r].toFixed(0)} ms`).join(', ')}\n`);
+  process.stdout.write(
+    `round ${r + 1}/${opts.rounds}: ${opts.workers
+      .map((w) => {
+        const t = (times.get(w) as Timing[])[r];
+        return `${w}w ${(t.generation + t.update).toFixed(0)} ms`;
+      })
+      .join(', ')}\n`,
+  );
 }
 const loadAfter = os.loadavg();
 const coresAfter = await coresAvailable();
@@ -80,11 +125,17 @@ console.log(
 console.log(
   `load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)}; ${os.availableParallelism()} cores in the affinity mask; two spinning threads got ${coresBefore.toFixed(2)} cores before, ${coresAfter.toFixed(2)} after (the ceiling of any 2-thread speed-up)`,
 );
-const base = median(times.get(opts.workers[0]) as number[]);
+const med = (w: number, f: (t: Timing) => number): number => median((times.get(w) as Timing[]).map(f));
+const first = opts.workers[0];
 for (const w of opts.workers) {
-  const m = median(times.get(w) as number[]);
+  const [step, gen, upd] = [med(w, (t) => t.generation + t.update), med(w, (t) => t.generation), med(w, (t) => t.update)];
+  const vs =
+    w === first
+      ? ''
+      : `; ${(med(first, (t) => t.generation + t.update) / step).toFixed(2)}x vs ${first} (generation ${(med(first, (t) => t.generation) / gen).toFixed(2)}x, update ${(med(first, (t) => t.update) / upd).toFixed(2)}x)`;
+  const bound = w === first ? '' : `; busiest thread 1 worker / this ${(med(first, (t) => t.busiest) / med(w, (t) => t.busiest)).toFixed(2)}x`;
   console.log(
-    `workers ${w}: ${m.toFixed(0)} ms per train step (median of ${opts.rounds} rounds)${w !== opts.workers[0] ? `, ${(base / m).toFixed(2)}x vs ${opts.workers[0]}` : ''}`,
+    `workers ${w}: ${step.toFixed(0)} ms per step = generation ${gen.toFixed(0)} + update ${upd.toFixed(0)} (medians of ${opts.rounds} rounds)${vs}; CPU ${med(w, (t) => t.cpu).toFixed(0)} ms, busiest thread ${med(w, (t) => t.busiest).toFixed(0)} ms${bound}`,
   );
 }
 for (const p of pools.values()) await p?.dispose();

@@ -48,13 +48,14 @@ export const tfjsTransformerOptions = Type.Object(
     ),
     /**
      * Threads that compute a train step's micro-batch gradients (data parallel: the main thread plus workers - 1
-     * worker threads, each with a replica; gradients summed in micro-batch order, one AdamW step on the main copy).
+     * worker threads, each with a replica; gradients summed in micro-batch order, one AdamW step on the main copy)
+     * and sample a generate call's prompts (shared between the threads; the same samples as one thread).
      * 'auto': the available cores on the wasm and cpu backends, 1 on tensorflow (already multi-threaded).
      */
     workers: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), StringEnum(['auto'])], {
         description:
-          "threads computing a train step's micro-batch gradients (data parallel, one AdamW step on the main copy); auto = available cores on wasm/cpu",
+          "threads computing a train step's micro-batch gradients (data parallel, one AdamW step on the main copy) and sampling a generate call's prompts (same samples as one thread); auto = available cores on wasm/cpu",
       }),
     ),
   },

@@ -35,6 +35,7 @@ import type { TransformerConfig } from './model/transformer-config';
 import { loadTokenizerOption, TokenizerPromptEncoder } from './tokenizer-prompt-encoder';
 import { loadTokenizer, type Tokenizer } from './tokenizers/index';
 import { GradientPool } from './parallel/gradient-pool';
+import { generateAcrossLanes } from './parallel/parallel-generate';
 import { resolveWorkers } from './parallel/resolve-workers';
 import { AdamW, type AdamWState } from './training/adamw';
 import { scoreSequences } from './training/score';
@@ -52,7 +53,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   /** Ids that end a sample: the tokenizer's EOS and end-of-turn tokens, plus a checkpoint's generation_config eos ids. */
   private readonly stopTokenIds: number[];
   private readonly prompts: TokenizerPromptEncoder;
-  /** Started on the first train step with workers > 1. */
+  /** Started on the first train step or generate call with workers > 1. */
   private pool: Promise<GradientPool> | null = null;
 
   private constructor(
@@ -140,7 +141,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const texts = prompts.map((p) => (isTokenizedPrompt(p) ? p.text : this.formatPrompt(p)));
     const ids = prompts.map((p, i) => (isTokenizedPrompt(p) ? [...p.tokenIds] : this.tokenize(texts[i])));
     const rng = params.seed === undefined ? this.rng : new SeededRng(params.seed);
-    const out = await generate(this.model, ids, {
+    const pool = await this.gradientPool();
+    const options: GenerateOptions = {
       n: params.n ?? 1,
       maxTokens: params.maxTokens,
       temperature: params.temperature ?? 1,
@@ -151,7 +153,9 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       detokenize: (t) => this.detokenize(t),
       rng,
       ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
-    });
+    };
+    // With workers, the prompts are shared between the threads (same samples as one thread: parallel-generate.ts).
+    const out = pool === null ? await generate(this.model, ids, options) : await generateAcrossLanes(pool, this.model, ids, options);
     return out.map((samples, i) => ({
       promptText: texts[i],
       promptTokenIds: ids[i],

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SrlError, type FinishReason, type SeededRng } from '@srl/core';
 import { KvCache } from '../model/kv-cache';
 import type { ResolvedWeights, Transformer } from '../model/transformer';
+import { promptStreams } from './prompt-streams';
 import { sampleToken, validateSamplerParams, type SamplerParams } from './sampler';
 
 export interface GenerateOptions extends SamplerParams {
@@ -14,7 +15,16 @@ export interface GenerateOptions extends SamplerParams {
   /** Strings that end a sample; needs `detokenize`. The text is cut before the stop string. */
   stop?: readonly string[];
   detokenize?: (ids: number[]) => string;
+  /** Draws one stream per prompt (prompt-streams.ts), unless `streams` gives them. */
   rng: SeededRng;
+  /** Each prompt's random stream (as `promptStreams` draws them); `rng` is then left untouched. */
+  streams?: readonly SeededRng[];
+  /**
+   * Right-pad the prompts' prefill to at least this many positions (and size the cache from it). Rows do not
+   * depend on the other rows of a batch, but the float32 rounding of a row does depend on the padded length: a
+   * call split between threads passes its longest prompt so every share runs the shapes one thread runs.
+   */
+  padPromptsTo?: number;
   /** false: recompute the whole sequence each step (slow; the reference for the KV cache). Default true. */
   useCache?: boolean;
   /** Called after each sampled token (for streaming), with the prompt's index, the sample's index and its tokens so far. */
@@ -37,6 +47,8 @@ interface Row {
   logprobs: number[];
   finish: FinishReason | null;
   text?: string;
+  /** The prompt's random stream. */
+  rng: SeededRng;
 }
 
 /** Once at most this fraction of cache rows is still generating, the cache is compacted to the live rows. */
@@ -45,27 +57,18 @@ const COMPACT_BELOW = 0.5;
 /**
  * Samples `n` completions for each prompt (token ids) with batched, KV-cached decoding: one prefill over the
  * right-padded prompts, the cache rows of each prompt copied for its samples, then one decoding step per token for
- * all live rows. Sampling happens on the CPU from the logits, row by row in order, so the cached and uncached paths
- * consume the RNG identically. Returns one array of `n` sequences per prompt. Leaves no tensors behind.
+ * all live rows. Sampling happens on the CPU from the logits, row by row in order, each prompt's samples from that
+ * prompt's own stream, so the cached and uncached paths consume the streams identically and a prompt's samples do
+ * not depend on the other prompts of the call. Returns one array of `n` sequences per prompt. Leaves no tensors behind.
  */
 export async function generate(model: Transformer, prompts: readonly (readonly number[])[], options: GenerateOptions): Promise<GeneratedSequence[][]> {
-  validateSamplerParams(options);
+  validateGenerate(model, prompts, options);
   const { n, maxTokens } = options;
-  if (!(Number.isInteger(n) && n >= 1)) throw new SrlError('validation', `n = ${n}, expected an integer >= 1`);
-  if (!(Number.isInteger(maxTokens) && maxTokens >= 0)) throw new SrlError('validation', `maxTokens = ${maxTokens}, expected an integer >= 0`);
-  const stops = options.stop ?? [];
-  if (stops.length > 0 && options.detokenize === undefined) throw new SrlError('validation', 'stop strings need a detokenize function');
-  const { maxPositions, vocabSize } = model.config;
-  prompts.forEach((p, i) => {
-    if (p.length === 0) throw new SrlError('validation', `prompt ${i} is empty; expected at least one token (e.g. BOS)`);
-    if (p.length > maxPositions) throw new SrlError('validation', `prompt ${i} has ${p.length} tokens, more than the model's maxPositions ${maxPositions}`);
-    for (const t of p)
-      if (!(Number.isInteger(t) && t >= 0 && t < vocabSize))
-        throw new SrlError('validation', `prompt ${i} has token id ${t}, expected an integer in [0, ${vocabSize})`);
-  });
+  const { maxPositions } = model.config;
+  const streams = options.streams ?? promptStreams(options.rng, prompts.length);
   const rows: Row[] = [];
   prompts.forEach((_, p) => {
-    for (let s = 0; s < n; s++) rows.push({ prompt: p, sample: s, tokens: [], logprobs: [], finish: null });
+    for (let s = 0; s < n; s++) rows.push({ prompt: p, sample: s, tokens: [], logprobs: [], finish: null, rng: streams[p] });
   });
   const limit = (r: Row): number => Math.min(maxTokens, maxPositions - prompts[r.prompt].length);
   for (const r of rows) if (limit(r) <= 0) r.finish = 'length';
@@ -88,11 +91,31 @@ export async function generate(model: Transformer, prompts: readonly (readonly n
   return out;
 }
 
+/** Throws SrlError('validation') for what `generate` cannot sample: bad sampler options, empty or out-of-range prompts. */
+export function validateGenerate(model: Transformer, prompts: readonly (readonly number[])[], options: GenerateOptions): void {
+  validateSamplerParams(options);
+  const { n, maxTokens } = options;
+  if (!(Number.isInteger(n) && n >= 1)) throw new SrlError('validation', `n = ${n}, expected an integer >= 1`);
+  if (!(Number.isInteger(maxTokens) && maxTokens >= 0)) throw new SrlError('validation', `maxTokens = ${maxTokens}, expected an integer >= 0`);
+  if (options.streams !== undefined && options.streams.length !== prompts.length)
+    throw new SrlError('validation', `${options.streams.length} random streams for ${prompts.length} prompts; expected one per prompt`);
+  const stops = options.stop ?? [];
+  if (stops.length > 0 && options.detokenize === undefined) throw new SrlError('validation', 'stop strings need a detokenize function');
+  const { maxPositions, vocabSize } = model.config;
+  prompts.forEach((p, i) => {
+    if (p.length === 0) throw new SrlError('validation', `prompt ${i} is empty; expected at least one token (e.g. BOS)`);
+    if (p.length > maxPositions) throw new SrlError('validation', `prompt ${i} has ${p.length} tokens, more than the model's maxPositions ${maxPositions}`);
+    for (const t of p)
+      if (!(Number.isInteger(t) && t >= 0 && t < vocabSize))
+        throw new SrlError('validation', `prompt ${i} has token id ${t}, expected an integer in [0, ${vocabSize})`);
+  });
+}
+
 /** Samples the next token of every unfinished row; row i's logits are `logits[i*V .. (i+1)*V)`. */
 function step(logits: Float32Array, batchRows: Row[], V: number, options: GenerateOptions, limit: (r: Row) => number): void {
   batchRows.forEach((r, i) => {
     if (r.finish !== null) return;
-    const { token, logprob } = sampleToken(logits, i * V, V, options, options.rng);
+    const { token, logprob } = sampleToken(logits, i * V, V, options, r.rng);
     r.tokens.push(token);
     r.logprobs.push(logprob);
     if (options.eosTokenIds.includes(token)) r.finish = 'eos';
@@ -122,7 +145,7 @@ async function decodeCached(
   limit: (r: Row) => number,
 ): Promise<void> {
   const V = model.config.vocabSize;
-  const T = Math.max(...prompts.map((p) => p.length));
+  const T = Math.min(model.config.maxPositions, Math.max(options.padPromptsTo ?? 0, ...prompts.map((p) => p.length)));
   const capacity = Math.min(model.config.maxPositions, T + options.maxTokens);
   const ids = new Int32Array(prompts.length * T);
   const lastRows = new Int32Array(prompts.length);

@@ -6,7 +6,8 @@ import { SrlError } from '@srl/core';
 import type { BackendName } from '../backend/select-backend';
 import type { KernelSetName } from '../kernels/transformer-kernels';
 import type { TransformerConfig } from '../model/transformer-config';
-import type { FromWorker, ToWorker, WorkerChunk } from './gradient-protocol';
+import type { Transformer } from '../model/transformer';
+import type { FromWorker, GenerateShare, SharedWeights, ToWorker, WorkerChunk, WorkerSample } from './gradient-protocol';
 
 type StepMessage = Extract<ToWorker, { type: 'step' }>;
 
@@ -33,7 +34,7 @@ interface Pending {
 
 /**
  * Worker threads, each with a replica of one policy's transformer, that compute micro-batch gradients for
- * `trainStep` (train-step.ts). `lanes` counts the main thread too: a pool of lanes 2 has one worker. Workers are
+ * `trainStep` (train-step.ts) and sample shares of `generate` calls (parallel-generate.ts). `lanes` counts the main thread too: a pool of lanes 2 has one worker. Workers are
  * unref'd between steps, so an undisposed pool never keeps the process alive; a worker that fails or exits
  * fails its step and breaks the pool: every worker is terminated and later steps throw. Call dispose()
  * (terminates the workers).
@@ -44,6 +45,7 @@ export class GradientPool {
   private readonly pending: Array<Pending | null>;
   private broken: Error | null = null;
   private nextId = 1;
+  private shared: SharedWeights | null = null;
 
   private constructor(private readonly workers: Worker[]) {
     this.workerTensors = workers.map(() => 0);
@@ -82,6 +84,34 @@ export class GradientPool {
     const reply = await this.call(worker, { type: 'step', id: this.nextId++, ...message });
     if (reply.type === 'result' || reply.type === 'aborted') this.workerTensors[worker] = reply.numTensors;
     return reply.type === 'result' ? reply.chunks : null;
+  }
+
+  /**
+   * Has worker `worker` sample `share` (parallel-generate.ts); resolves with its samples per prompt. Rejects
+   * with SrlError('runtime') when the worker fails.
+   */
+  async generate(worker: number, weights: SharedWeights, share: GenerateShare): Promise<WorkerSample[][]> {
+    const reply = await this.call(worker, { type: 'generate', id: this.nextId++, weights, share });
+    if (reply.type !== 'generated') throw new SrlError('runtime', `gradient worker ${worker + 1} answered ${reply.type} to generate`);
+    this.workerTensors[worker] = reply.numTensors;
+    return reply.samples;
+  }
+
+  /**
+   * `model`'s current weights copied into the pool's one SharedArrayBuffer (allocated on first use, reused
+   * while the parameter count stays), which every worker reads without a copy per worker. Call it while no
+   * worker is computing (calls on one policy are sequential).
+   */
+  shareWeights(model: Transformer): SharedWeights {
+    const vars = [...model.variables.values()];
+    const offsets: number[] = [];
+    let total = 0;
+    for (const v of vars) offsets.push(total), (total += v.size);
+    if (this.shared === null || this.shared.buffer.byteLength !== 4 * total) this.shared = { buffer: new SharedArrayBuffer(4 * total), offsets };
+    else this.shared.offsets = offsets;
+    const all = new Float32Array(this.shared.buffer);
+    vars.forEach((v, i) => all.set(v.dataSync() as Float32Array, offsets[i]));
+    return this.shared;
   }
 
   private call(worker: number, message: ToWorker): Promise<FromWorker> {

@@ -1,7 +1,35 @@
-import type { TrainingItem, TrainingObjective } from '@srl/core';
+import type { FinishReason, TrainingItem, TrainingObjective } from '@srl/core';
 import type { BackendName } from '../backend/select-backend';
 import type { KernelSetName } from '../kernels/transformer-kernels';
 import type { TransformerConfig } from '../model/transformer-config';
+
+/** The main copy's weights in one SharedArrayBuffer: variable i (in `model.variables` order) at float offset `offsets[i]`. */
+export interface SharedWeights {
+  buffer: SharedArrayBuffer;
+  offsets: number[];
+}
+
+/** What a worker needs to sample its share of a `generate` call (parallel-generate.ts). */
+export interface GenerateShare {
+  prompts: number[][];
+  /** Each prompt's random stream as its four xoshiro128** words (prompt-streams.ts). */
+  streams: number[][];
+  n: number;
+  maxTokens: number;
+  temperature: number;
+  topP: number;
+  topK: number;
+  eosTokenIds: number[];
+  /** The call's longest prompt: every share pads its prefill to it (generate.ts). */
+  padPromptsTo: number;
+}
+
+/** One sample as a worker returns it (the main thread detokenizes). */
+export interface WorkerSample {
+  tokenIds: number[];
+  logprobs: number[];
+  finishReason: FinishReason;
+}
 
 /** Main thread → gradient worker. */
 export type ToWorker =
@@ -9,8 +37,8 @@ export type ToWorker =
   | {
       type: 'step';
       id: number;
-      /** The main copy's weights, in `model.variables` order (the replica takes them before computing). */
-      weights: Float32Array[];
+      /** The main copy's weights (the replica takes them before computing). */
+      weights: SharedWeights;
       objective: TrainingObjective;
       items: TrainingItem[];
       temperature: number;
@@ -20,7 +48,8 @@ export type ToWorker =
       assigned: number[];
       /** Int32Array over a SharedArrayBuffer: [0] becomes 1 when the step is abandoned. */
       abort: Int32Array;
-    };
+    }
+  | { type: 'generate'; id: number; weights: SharedWeights; share: GenerateShare };
 
 /** One micro-batch computed by a worker. */
 export interface WorkerChunk {
@@ -37,4 +66,5 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; id: number; chunks: WorkerChunk[]; numTensors: number }
   | { type: 'aborted'; id: number; numTensors: number }
+  | { type: 'generated'; id: number; samples: WorkerSample[][]; numTensors: number }
   | { type: 'error'; id: number | null; kind: string; message: string };

@@ -1,18 +1,19 @@
 /**
  * A gradient worker (a `worker_threads` entry): holds a replica of the policy's transformer on its own tfjs
- * backend and computes the gradients of the micro-batches it is given, with the main copy's weights of that
- * step. It never updates weights itself: the main thread sums every micro-batch's gradients in micro-batch
+ * backend and computes the gradients of the micro-batches it is given, or samples the prompts it is given, with
+ * the main copy's weights of that call. It never updates weights itself: the main thread sums every micro-batch's gradients in micro-batch
  * order and takes the one AdamW step (gradient-pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { isSrlError } from '@srl/core';
+import { isSrlError, SeededRng } from '@srl/core';
 import { selectBackend } from '../backend/select-backend';
+import { generate } from '../generation/generate';
 import { selectKernels } from '../kernels/select-kernels';
 import { Transformer } from '../model/transformer';
 import { planTokens } from '../training/objective';
 import { chunkGradient } from './chunk-gradient';
-import type { FromWorker, ToWorker, WorkerChunk } from './gradient-protocol';
+import type { FromWorker, SharedWeights, ToWorker, WorkerChunk } from './gradient-protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('gradient-worker.ts runs as a worker thread (new Worker), not as a script');
@@ -20,10 +21,14 @@ let model: Transformer | null = null;
 
 const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-/** Copies `weights` into the replica's variables: in place on the wasm heap when nothing shares them. */
-function writeWeights(m: Transformer, weights: Float32Array[]): void {
-  [...m.variables.values()].forEach((v, i) => {
-    const data = weights[i];
+/** Copies the shared weights into the replica's variables: in place on the wasm heap when nothing shares them. */
+function writeWeights(m: Transformer, weights: SharedWeights): void {
+  const vars = [...m.variables.values()];
+  if (vars.length !== weights.offsets.length) throw new Error(`weights for ${weights.offsets.length} variables, expected ${vars.length}`);
+  const all = new Float32Array(weights.buffer);
+  vars.forEach((v, i) => {
+    const end = i + 1 < vars.length ? weights.offsets[i + 1] : all.length;
+    const data = all.subarray(weights.offsets[i], end);
     if (data.length !== v.size) throw new Error(`weights for ${v.name}: ${data.length} values, expected ${v.size}`);
     if (!m.kernels.writeVariableInPlace(v, data)) {
       const t = tf.tensor(data, v.shape);
@@ -73,16 +78,36 @@ function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
   send({ type: 'result', id: msg.id, chunks: out, numTensors: tf.memory().numTensors }, transfer);
 }
 
+/** Samples the worker's share of a `generate` call with the main copy's weights and the prompts' own streams. */
+async function sample(m: Transformer, msg: Extract<ToWorker, { type: 'generate' }>): Promise<void> {
+  writeWeights(m, msg.weights);
+  const { share } = msg;
+  const out = await generate(m, share.prompts, {
+    n: share.n,
+    maxTokens: share.maxTokens,
+    temperature: share.temperature,
+    topP: share.topP,
+    topK: share.topK,
+    eosTokenIds: share.eosTokenIds,
+    padPromptsTo: share.padPromptsTo,
+    rng: new SeededRng(0), // unused: `streams` are given
+    streams: share.streams.map((w) => SeededRng.fromWords(w)),
+  });
+  const samples = out.map((seqs) => seqs.map((q) => ({ tokenIds: q.tokenIds, logprobs: q.logprobs, finishReason: q.finishReason })));
+  send({ type: 'generated', id: msg.id, samples, numTensors: tf.memory().numTensors });
+}
+
 port.on('message', (msg: ToWorker) => {
-  const id = msg.type === 'step' ? msg.id : null;
+  const id = msg.type === 'init' ? null : msg.id;
   void (async () => {
     if (msg.type === 'init') {
       await selectBackend({ backend: msg.backend });
       model = Transformer.random(msg.config, 0, selectKernels(msg.kernels));
       send({ type: 'ready' });
     } else {
-      if (model === null) throw new Error('step before init');
-      step(model, msg);
+      if (model === null) throw new Error(`${msg.type} before init`);
+      if (msg.type === 'step') step(model, msg);
+      else await sample(model, msg);
     }
   })().catch((error: unknown) => {
     send({ type: 'error', id, kind: isSrlError(error) ? error.kind : 'runtime', message: (error as Error)?.stack ?? String(error) });

@@ -21,10 +21,10 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Between micro-batches it yields to the event loop, so a SIGINT is seen mid-step; once `input.signal` is
  * aborted it abandons the step before the update (weights and optimizer untouched, gradients disposed) and
  * throws `SrlError` kind 'aborted'. Leaves no tensors behind.
- * With `pool` (parallel/gradient-pool.ts) the micro-batches are split into contiguous runs: the first on this
- * thread, the others on the pool's workers (with this step's weights); every micro-batch's gradients are then
- * summed here in micro-batch order, so the sums are the ones one thread makes (bit-identical when the plan is
- * the same: see planChunks), and the one AdamW step is taken on this copy.
+ * With `pool` (parallel/gradient-pool.ts) the micro-batches are shared between this thread and the pool's
+ * workers by estimated cost (start-workers.ts; the workers with this step's weights); every micro-batch's
+ * gradients and loss are then summed here in micro-batch order, so the sums are the ones one thread makes
+ * (bit-identical when the plan is the same: see planChunks), and the one AdamW step is taken on this copy.
  */
 export async function trainStep(
   model: Transformer,
@@ -47,49 +47,70 @@ export async function trainStep(
   const chunks = planChunks(items, input.microBatchSize, memoryBudgetBytes, model, pool?.lanes ?? 1);
   const logprobs = new Float32Array(plan.coef.length);
   const entropies = new Float32Array(plan.coef.length);
-  let loss = 0;
-  let grads = null as tf.Tensor[] | null; // (a cast: assigned in `accumulate`, so not narrowed to null)
-  const accumulate = (chunkGrads: tf.Tensor[]): void => {
-    if (grads === null) grads = chunkGrads;
-    else {
-      const prev: tf.Tensor[] = grads;
-      grads = prev.map((g, i) => tf.add(g, chunkGrads[i]));
-      tf.dispose([...prev, ...chunkGrads]);
+  const losses = new Array<number>(chunks.length).fill(0);
+  let grads = null as tf.Tensor[] | null; // (a cast: assigned in `fold`, so not narrowed to null)
+  // Micro-batch gradients are folded into `grads` in micro-batch order whichever lane computed them (the same
+  // sums as on one thread); one that arrives early waits in `early`.
+  const early = new Map<number, tf.Tensor[] | null>();
+  let next = 0;
+  const fold = (index: number, chunkGrads: tf.Tensor[] | null): void => {
+    early.set(index, chunkGrads);
+    for (; early.has(next); next++) {
+      const g = early.get(next) as tf.Tensor[] | null;
+      early.delete(next);
+      if (g === null) continue;
+      if (grads === null) grads = g;
+      else {
+        const prev: tf.Tensor[] = grads;
+        grads = prev.map((x, i) => tf.add(x, g[i]));
+        tf.dispose([...prev, ...g]);
+      }
     }
   };
   // Each micro-batch as [first item, end item).
   const bounds: Array<[number, number]> = [];
   let end = 0;
   for (const chunk of chunks) bounds.push([end, (end += chunk.length)]);
-  // The main thread takes the first run of micro-batches, the workers the next runs (pool: parallel/).
+  // The main thread takes its share of the micro-batches, the workers the rest (pool: parallel/).
   const remote = pool === null ? null : startWorkers(pool, { model, input, temperature, bounds, chunks });
-  const local = remote?.localCount ?? chunks.length;
+  const local = remote?.local ?? chunks.map((_, i) => i);
+  const isLocal = new Set(local);
   try {
-    for (let index = 0; index < local; index++) {
-      if (index > 0) await yieldToEventLoop();
+    for (const [k, index] of local.entries()) {
+      if (k > 0) await yieldToEventLoop();
       if (input.signal?.aborted)
-        throw new SrlError('aborted', `train step abandoned after ${index}/${chunks.length} micro-batches: stop requested; no update applied`);
+        throw new SrlError('aborted', `train step abandoned after ${k}/${local.length} micro-batches of this thread: stop requested; no update applied`);
       const [first, end] = bounds[index];
       const from = plan.offsets[first];
       const to = plan.offsets[end];
-      if (to === from) continue; // no completion tokens: nothing to learn from
+      if (to === from) {
+        fold(index, null); // no completion tokens: nothing to learn from
+        continue;
+      }
       const r = chunkGradient({ model, objective, plan, chunk: chunks[index], from, to, temperature, logprobs, entropies });
-      loss += r.loss;
-      accumulate(r.grads);
+      losses[index] = r.loss;
+      fold(index, r.grads);
     }
     if (remote !== null) {
       const done = await remote.results;
       if (done === null || input.signal?.aborted)
         throw new SrlError('aborted', `train step abandoned in the gradient workers: stop requested; no update applied`);
-      // In micro-batch order, as the loop above: the same sums as on one thread.
       for (const c of done) {
-        if (c.grads === null) continue;
+        if (isLocal.has(c.index)) continue;
+        if (c.grads === null) {
+          fold(c.index, null);
+          continue;
+        }
+        losses[c.index] = c.loss;
         logprobs.set(c.logprobs, plan.offsets[bounds[c.index][0]]);
         entropies.set(c.entropies, plan.offsets[bounds[c.index][0]]);
-        loss += c.loss;
-        accumulate(c.grads.map((g, i) => tf.tensor(g, varShapes[i])));
+        fold(
+          c.index,
+          c.grads.map((g, i) => tf.tensor(g, varShapes[i])),
+        );
       }
     }
+    const loss = losses.reduce((a, b) => a + b, 0); // in micro-batch order, as the gradients
     const tokens = plan.coef.length;
     let entropy = 0;
     let counted = 0;
@@ -109,5 +130,6 @@ export async function trainStep(
     // Wait for the workers even when this thread failed, so no step's results arrive during the next one.
     await remote?.results.catch(() => null);
     if (grads !== null) tf.dispose(grads);
+    for (const g of early.values()) if (g !== null) tf.dispose(g);
   }
 }
