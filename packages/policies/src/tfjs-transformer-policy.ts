@@ -28,6 +28,7 @@ import {
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate, type GenerateOptions } from './generation/generate';
+import { WasmGenerationCopy } from './generation/wasm-generation-copy';
 import { selectKernels } from './kernels/select-kernels';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
@@ -54,6 +55,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   private readonly prompts: TokenizerPromptEncoder;
   /** Started on the first train step with workers > 1. */
   private pool: Promise<GradientPool> | null = null;
+  /** The wasm copy `generate` samples on (option generationBackend); null: it samples on the training backend. */
+  private readonly generationCopy: WasmGenerationCopy | null;
 
   private constructor(
     readonly model: Transformer,
@@ -64,9 +67,17 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   ) {
     this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
     this.prompts = new TokenizerPromptEncoder(tokenizer, model.config.maxPositions);
-    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend}, ${model.kernels.name} kernels)`;
+    const generationOn = options.generationBackend === 'auto' ? (backend === 'tensorflow' ? 'wasm' : 'same') : options.generationBackend;
+    this.generationCopy = generationOn === 'wasm' && backend !== 'wasm' ? new WasmGenerationCopy(model) : null;
+    const sampling = this.generationCopy === null ? '' : ', sampling on wasm';
+    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend}, ${model.kernels.name} kernels${sampling})`;
     this.optimizer = this.newOptimizer();
     this.rng = new SeededRng(options.seed);
+  }
+
+  /** The backend `generate` samples on (see the generationBackend option). */
+  get generationBackend(): BackendName {
+    return this.generationCopy === null ? this.backend : 'wasm';
   }
 
   /** Selects the backend, then builds the model from a checkpoint or from a preset with fresh weights. Options left out take the plugin's defaults. */
@@ -140,7 +151,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const texts = prompts.map((p) => (isTokenizedPrompt(p) ? p.text : this.formatPrompt(p)));
     const ids = prompts.map((p, i) => (isTokenizedPrompt(p) ? [...p.tokenIds] : this.tokenize(texts[i])));
     const rng = params.seed === undefined ? this.rng : new SeededRng(params.seed);
-    const out = await generate(this.model, ids, {
+    const sample = (model: Transformer): ReturnType<typeof generate> => generate(model, ids, {
       n: params.n ?? 1,
       maxTokens: params.maxTokens,
       temperature: params.temperature ?? 1,
@@ -152,6 +163,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       rng,
       ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
     });
+    const out = this.generationCopy === null ? await sample(this.model) : await this.generationCopy.run(sample);
     return out.map((samples, i) => ({
       promptText: texts[i],
       promptTokenIds: ids[i],
@@ -164,6 +176,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
+    this.generationCopy?.invalidate();
     return trainStep(this.model, this.optimizer, input, this.memoryBudgetBytes(), await this.gradientPool());
   }
 
@@ -208,6 +221,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   async load(dir: string): Promise<void> {
     const ckpt = loadHfCheckpoint(dir, { tokenizer: false });
     this.model.loadHuggingFace(ckpt.tensors);
+    this.generationCopy?.invalidate();
     const saved = readTensorState(dir);
     this.resetOptimizer();
     if (saved) {
@@ -251,6 +265,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     if (this.pool !== null) void this.pool.then((p) => p.dispose()).catch(() => undefined);
     this.pool = null;
     this.optimizer.dispose();
+    this.generationCopy?.dispose();
     this.model.dispose();
   }
 }
