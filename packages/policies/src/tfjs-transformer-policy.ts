@@ -114,6 +114,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       );
     }
     const policy = new TfjsTransformerPolicy(model, tokenizer, backend, options, stopTokenIds);
+    await policy.generationCopy?.prepare();
     context.logger?.log('info', `policy: ${policy.name}`);
     return policy;
   }

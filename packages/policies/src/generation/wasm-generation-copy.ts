@@ -24,6 +24,11 @@ export class WasmGenerationCopy {
 
   constructor(private readonly source: Transformer) {}
 
+  /** Starts the wasm backend and makes the copy now (else the first `run` does), so that its tensors exist from here on. */
+  async prepare(): Promise<void> {
+    await this.run(async () => undefined);
+  }
+
   /** The source's weights changed (a train step, a load): the next `run` copies them first. */
   invalidate(): void {
     this.stale = true;
