@@ -12,7 +12,9 @@ const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2
 const step = () => policy.trainStep({ objective: objective as never, items, learningRate: 1e-3, maxGradNorm: 1 });
 const prompts = [0, 8, 16, 24].map((i) => ({ text: '', tokenIds: items[i].promptTokenIds }));
 const gs: number[] = [], us: number[] = [];
-for (let i = 0; i < 6; i++) { let a = performance.now(); await policy.generate(prompts as never, { n: 8, maxTokens: 40, temperature: 1 }); gs.push(performance.now() - a); a = performance.now(); await step(); us.push(performance.now() - a); }
+const cpu: number[] = [];
+for (let i = 0; i < 6; i++) { let a = performance.now(); const c0 = process.cpuUsage(); await policy.generate(prompts as never, { n: 8, maxTokens: 40, temperature: 1 }); const c1 = process.cpuUsage(c0); gs.push(performance.now() - a); cpu.push((c1.user + c1.system) / 1000 / gs.at(-1)!); a = performance.now(); await step(); us.push(performance.now() - a); }
+console.log('gen cpu/wall', cpu.map((x) => x.toFixed(2)).join(' '));
 console.log('gen', gs.map((x) => x.toFixed(0)).join(' '), '| update', us.map((x) => x.toFixed(0)).join(' '));
 const prof = await tf.profile(async () => { await step(); });
 const by = new Map<string, [number, number]>();
