@@ -124,7 +124,15 @@ try {
   };
   const policyOptions = { checkpoint, ...(args.memoryBudgetMb !== undefined ? { memoryBudgetMb: args.memoryBudgetMb } : {}) };
   const recipe = path.join(dir, 'recipe.json');
-  const backends = args.backends ?? ['wasm', ...((await selectBackend({ backend: 'tensorflow' }).then(() => true, () => false)) ? ['tensorflow'] : [])];
+  const backends = args.backends ?? [
+    'wasm',
+    ...((await selectBackend({ backend: 'tensorflow' }).then(
+      () => true,
+      () => false,
+    ))
+      ? ['tensorflow']
+      : []),
+  ];
   if (args.backends === null && !backends.includes('tensorflow')) console.log('tensorflow skipped (not available: `srl setup tensorflow` makes it)');
   // srl's sides: each backend with each worker count.
   const sides = backends.flatMap((backend) => args.workers.map((workers) => ({ backend, workers, key: `${backend}-${workers}` })));

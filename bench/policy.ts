@@ -333,7 +333,9 @@ for (let i = 0; i < num('gen-iters'); i++) {
 }
 const genMs = median(genTimes);
 if (genCopy !== null)
-  console.log(`generation on a wasm copy of the weights: handover (read + write of every weight) ${median(handovers.slice(1)).toFixed(2)} ms per call (median)`);
+  console.log(
+    `generation on a wasm copy of the weights: handover (read + write of every weight) ${median(handovers.slice(1)).toFixed(2)} ms per call (median)`,
+  );
 const genTps = (B * newTokens) / (genMs / 1000);
 // On a shared machine wall time includes waiting for a core; CPU time per call does not.
 console.log(

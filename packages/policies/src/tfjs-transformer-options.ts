@@ -36,7 +36,7 @@ export const tfjsTransformerOptions = Type.Object(
      */
     generationBackend: Default(
       StringEnum(['auto', 'same', 'wasm'], {
-        description: "where generate() samples: auto = a wasm copy of the weights when the backend is tensorflow, else the training backend (same)",
+        description: 'where generate() samples: auto = a wasm copy of the weights when the backend is tensorflow, else the training backend (same)',
       }),
       'auto',
     ),

@@ -152,18 +152,19 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const texts = prompts.map((p) => (isTokenizedPrompt(p) ? p.text : this.formatPrompt(p)));
     const ids = prompts.map((p, i) => (isTokenizedPrompt(p) ? [...p.tokenIds] : this.tokenize(texts[i])));
     const rng = params.seed === undefined ? this.rng : new SeededRng(params.seed);
-    const sample = (model: Transformer): ReturnType<typeof generate> => generate(model, ids, {
-      n: params.n ?? 1,
-      maxTokens: params.maxTokens,
-      temperature: params.temperature ?? 1,
-      topP: params.topP ?? 1,
-      topK: params.topK ?? 0,
-      eosTokenIds: this.stopTokenIds,
-      ...(params.stop?.length ? { stop: params.stop } : {}),
-      detokenize: (t) => this.detokenize(t),
-      rng,
-      ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
-    });
+    const sample = (model: Transformer): ReturnType<typeof generate> =>
+      generate(model, ids, {
+        n: params.n ?? 1,
+        maxTokens: params.maxTokens,
+        temperature: params.temperature ?? 1,
+        topP: params.topP ?? 1,
+        topK: params.topK ?? 0,
+        eosTokenIds: this.stopTokenIds,
+        ...(params.stop?.length ? { stop: params.stop } : {}),
+        detokenize: (t) => this.detokenize(t),
+        rng,
+        ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
+      });
     const out = this.generationCopy === null ? await sample(this.model) : await this.generationCopy.run(sample);
     return out.map((samples, i) => ({
       promptText: texts[i],

@@ -52,7 +52,12 @@ describe('WasmGenerationCopy', () => {
     expect(tf.getBackend()).toBe('cpu');
     expect(got[0].samples.map((s) => s.tokenIds)).toEqual(expected[0].samples.map((s) => s.tokenIds));
     expect(got[0].samples.map((s) => s.logprobs)).toEqual(expected[0].samples.map((s) => s.logprobs));
-    const items = got[0].samples.map((s, i) => ({ promptTokenIds: got[0].promptTokenIds, completionTokenIds: s.tokenIds, oldLogprobs: s.logprobs, advantage: i - 1 }));
+    const items = got[0].samples.map((s, i) => ({
+      promptTokenIds: got[0].promptTokenIds,
+      completionTokenIds: s.tokenIds,
+      oldLogprobs: s.logprobs,
+      advantage: i - 1,
+    }));
     const scores = await hybrid.score(items);
     scores.forEach((sc, i) => sc.logprobs.forEach((lp, j) => expect(Math.abs(lp - items[i].oldLogprobs[j])).toBeLessThan(1e-5)));
     // After an update the copy samples from the new weights: the same seed now draws other logprobs.

@@ -43,7 +43,8 @@ export class WasmGenerationCopy {
     if (this.running === 0) {
       this.home = tf.getBackend();
       configureWasmPaths();
-      if (!(await tf.setBackend('wasm'))) throw new SrlError('runtime', "generationBackend wasm: the 'wasm' backend failed to initialise; use generationBackend: same");
+      if (!(await tf.setBackend('wasm')))
+        throw new SrlError('runtime', "generationBackend wasm: the 'wasm' backend failed to initialise; use generationBackend: same");
     }
     this.running++;
     try {
