@@ -43,8 +43,14 @@ export class WasmGenerationCopy {
     if (this.running === 0) {
       this.home = tf.getBackend();
       configureWasmPaths();
-      if (!(await tf.setBackend('wasm')))
-        throw new SrlError('runtime', "generationBackend wasm: the 'wasm' backend failed to initialise; use generationBackend: same");
+      const started = await tf.setBackend('wasm').catch(() => false);
+      if (!started) {
+        await tf.setBackend(this.home); // a failed switch leaves the engine without an active backend
+        throw new SrlError(
+          'runtime',
+          `generationBackend wasm: the 'wasm' backend failed to initialise (the training backend ${this.home} is still active); expected @tensorflow/tfjs-backend-wasm to start here, or use generationBackend: same`,
+        );
+      }
     }
     this.running++;
     try {
