@@ -1,5 +1,6 @@
 // Benchmark: srl's SRL stage against TRL's GRPOTrainer on the same CPU workload, one run.
-// Run: pnpm bench grpo [--runs 3] [--steps 5] [--threads 1,2] [--workers 1] [--trl on|off] [--checkpoint DIR] [--memory-budget-mb 256]
+// Run: pnpm bench grpo [--runs 3] [--steps 5] [--threads 1,2] [--workers 1] [--backends wasm,tensorflow] [--trl on|off]
+//      [--checkpoint DIR] [--memory-budget-mb 256]
 // Both sides start from the same Hugging Face checkpoint (default: the quickstart's model, llama-tiny 64 x 2
 // layers, fresh weights saved by srl; --checkpoint takes e.g. the quickstart's SFT checkpoint) and train on the
 // same step instances (the quickstart's GSM8K SRL prompts, through `srl export --format trl`) with the same
@@ -13,13 +14,16 @@
 // set (srl: memory/rss_peak of the last step; TRL: getrusage), median over runs. The ratio srl / TRL-1-thread
 // comes last. --workers 1,2 runs srl's side once per worker count (the policy's `workers` option) in each run,
 // alternating with the rest, and prints each count's speed-up over 1 worker with the load average (os.loadavg)
-// before and after; --trl off skips the Python side. The Python side is a venv made by examples/trl-grpo/setup-venv.sh (torch, transformers, TRL from
+// before and after; --backends runs srl's side on each tfjs backend (default wasm, and tensorflow when `srl setup
+// tensorflow` has made it available; its policy samples on a wasm copy of the weights, the generationBackend
+// default); --trl off skips the Python side. The Python side is a venv made by examples/trl-grpo/setup-venv.sh (torch, transformers, TRL from
 // this machine's package indexes); without it the bench says so and prints srl's side only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { selectBackend } from '../packages/policies/src/backend/select-backend.ts';
 import { TfjsTransformerPolicy } from '../packages/policies/src/tfjs-transformer-policy.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -31,23 +35,26 @@ interface Args {
   steps: number;
   threads: number[];
   workers: number[];
+  /** null: wasm, plus tensorflow when it is available. */
+  backends: string[] | null;
   trl: boolean;
   checkpoint?: string;
   memoryBudgetMb?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { runs: 3, steps: 5, threads: [1, 2], workers: [1], trl: true };
+  const out: Args = { runs: 3, steps: 5, threads: [1, 2], workers: [1], backends: null, trl: true };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (v === undefined) throw new Error(`${k}: missing value`);
     if (k === '--runs' || k === '--steps') out[k.slice(2) as 'runs' | 'steps'] = positive(k, v);
     else if (k === '--threads') out.threads = v.split(',').map((t) => positive(k, t));
     else if (k === '--workers') out.workers = v.split(',').map((t) => positive(k, t));
+    else if (k === '--backends') out.backends = v.split(',');
     else if (k === '--trl') out.trl = v !== 'off';
     else if (k === '--checkpoint') out.checkpoint = path.resolve(v);
     else if (k === '--memory-budget-mb') out.memoryBudgetMb = Number(v);
-    else throw new Error(`unknown argument ${k}; options: --runs --steps --threads --workers --trl --checkpoint --memory-budget-mb`);
+    else throw new Error(`unknown argument ${k}; options: --runs --steps --threads --workers --backends --trl --checkpoint --memory-budget-mb`);
   }
   if (out.steps < 2) throw new Error('--steps: at least 2 (the first step of each run is warm-up)');
   return out;
@@ -117,12 +124,24 @@ try {
   };
   const policyOptions = { checkpoint, ...(args.memoryBudgetMb !== undefined ? { memoryBudgetMb: args.memoryBudgetMb } : {}) };
   const recipe = path.join(dir, 'recipe.json');
-  const recipeFor = (workers: number): string => path.join(dir, `recipe-${workers}.json`);
+  const backends = args.backends ?? [
+    'wasm',
+    ...((await selectBackend({ backend: 'tensorflow' }).then(
+      () => true,
+      () => false,
+    ))
+      ? ['tensorflow']
+      : []),
+  ];
+  if (args.backends === null && !backends.includes('tensorflow')) console.log('tensorflow skipped (not available: `srl setup tensorflow` makes it)');
+  // srl's sides: each backend with each worker count.
+  const sides = backends.flatMap((backend) => args.workers.map((workers) => ({ backend, workers, key: `${backend}-${workers}` })));
+  const recipeFor = (key: string): string => path.join(dir, `recipe-${key}.json`);
   const writeRecipe = (): void => {
-    for (const w of args.workers)
+    for (const { backend, workers, key } of sides)
       writeFileSync(
-        recipeFor(w),
-        JSON.stringify({ ...JSON.parse(readFileSync(recipe, 'utf8')), policy: ['tfjs-transformer', { ...policyOptions, workers: w }] }),
+        recipeFor(key),
+        JSON.stringify({ ...JSON.parse(readFileSync(recipe, 'utf8')), policy: ['tfjs-transformer', { ...policyOptions, backend, workers }] }),
       );
   };
   const writeBase = (): void =>
@@ -161,15 +180,15 @@ try {
     );
 
   // 3. Alternating runs.
-  const srls = new Map<number, Side>(args.workers.map((w) => [w, { steps: [], rss: [] }]));
+  const srls = new Map<string, Side>(sides.map((s) => [s.key, { steps: [], rss: [] }]));
   const loadBefore = os.loadavg();
   const trl = new Map<number, Side>(args.threads.map((t) => [t, { steps: [], rss: [] }]));
   const versions: string[] = [];
   for (let r = 0; r < args.runs; r++) {
-    for (const w of args.workers) {
-      const out = path.join(dir, `srl-${r}-${w}`);
-      const srl = srls.get(w) as Side;
-      run(tsx, [...cli, 'train', recipeFor(w), '--out', out], `srl train (run ${r + 1}, ${w} worker(s))`);
+    for (const { backend, workers: w, key } of sides) {
+      const out = path.join(dir, `srl-${r}-${key}`);
+      const srl = srls.get(key) as Side;
+      run(tsx, [...cli, 'train', recipeFor(key), '--out', out], `srl train (run ${r + 1}, ${backend}, ${w} worker(s))`);
       const lines = readFileSync(path.join(out, 'stages/0-srl-tiny/metrics.jsonl'), 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '')
@@ -180,7 +199,7 @@ try {
         srl.steps.push({ wall: g + sc + u, generation: g, reward: sc, update: u, tokens: m['completion_length/mean'] * STEP.batchPrompts * STEP.group });
       });
       srl.rss.push(lines[lines.length - 1]['memory/rss_peak']);
-      process.stdout.write(`${w === args.workers[0] ? `run ${r + 1}/${args.runs}:` : ','} srl ${w} worker(s) ${lines.length} steps`);
+      process.stdout.write(`${key === sides[0].key ? `run ${r + 1}/${args.runs}:` : ','} srl ${backend} ${w} worker(s) ${lines.length} steps`);
     }
     if (python === null) {
       process.stdout.write('\n');
@@ -218,7 +237,7 @@ try {
   // 4. Report.
   const loadAfter = os.loadavg();
   const rows: [string, Side][] = [
-    ...[...srls].map(([w, s]) => [`srl (wasm, ${w} worker${w > 1 ? 's' : ''})`, s] as [string, Side]),
+    ...sides.map(({ backend, workers: w, key }) => [`srl (${backend}, ${w} worker${w > 1 ? 's' : ''})`, srls.get(key)] as [string, Side]),
     ...[...trl].filter(([, s]) => s.steps.length > 0).map(([t, s]) => [`TRL GRPOTrainer (${t} thread${t > 1 ? 's' : ''})`, s] as [string, Side]),
   ];
   const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -237,18 +256,28 @@ try {
   }
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
   console.log(`\nload average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(loadAfter)} on ${os.availableParallelism()} cores`);
-  const base = srls.get(1);
-  for (const [w, s] of srls) {
+  const speedOver = (base: Side, s: Side, k: keyof Step): string => (median(base.steps.map((x) => x[k])) / median(s.steps.map((x) => x[k]))).toFixed(2);
+  for (const { backend, workers: w, key } of sides) {
+    const base = srls.get(`${backend}-1`);
     if (w === 1 || base === undefined) continue;
-    const speed = (k: keyof Step): string => (median(base.steps.map((x) => x[k])) / median(s.steps.map((x) => x[k]))).toFixed(2);
-    console.log(`srl ${w} workers vs 1: ${speed('wall')}x faster per step (update ${speed('update')}x)`);
+    const s = srls.get(key) as Side;
+    console.log(`srl ${backend} ${w} workers vs 1: ${speedOver(base, s, 'wall')}x faster per step (update ${speedOver(base, s, 'update')}x)`);
   }
-  const srl = base ?? (srls.values().next().value as Side);
+  const [wasm1, tf1] = [srls.get('wasm-1'), srls.get('tensorflow-1')];
+  if (wasm1 && tf1)
+    console.log(
+      `srl tensorflow vs wasm (1 worker): ${speedOver(wasm1, tf1, 'wall')}x faster per step (generation ${speedOver(wasm1, tf1, 'generation')}x, update ${speedOver(wasm1, tf1, 'update')}x)`,
+    );
+  const srl = wasm1 ?? (srls.values().next().value as Side);
   const one = trl.get(1);
   if (one && one.steps.length > 0) {
     const ratio = median(srl.steps.map((x) => x.wall)) / median(one.steps.map((x) => x.wall));
     const mem = median(srl.rss) / median(one.rss);
-    console.log(`\nsrl / TRL-1-thread: ${ratio.toFixed(2)}x the time per step, ${mem.toFixed(2)}x the peak RSS`);
+    console.log(`\nsrl (${wasm1 ? 'wasm' : sides[0].backend}) / TRL-1-thread: ${ratio.toFixed(2)}x the time per step, ${mem.toFixed(2)}x the peak RSS`);
+    if (tf1 && tf1 !== srl)
+      console.log(
+        `srl (tensorflow) / TRL-1-thread: ${(median(tf1.steps.map((x) => x.wall)) / median(one.steps.map((x) => x.wall))).toFixed(2)}x the time per step, ${(median(tf1.rss) / median(one.rss)).toFixed(2)}x the peak RSS`,
+      );
   } else console.log('\nsrl / TRL-1-thread: unavailable (no TRL run with 1 thread)');
 } finally {
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });

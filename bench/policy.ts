@@ -2,7 +2,7 @@
 // Run: pnpm bench policy --sizes [...]: the scale curve (1M-50M parameters, T up to 2048; see bench/policy-sizes.ts).
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--workers 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
-//      [--kernels auto|reference|wasm]
+//      [--kernels auto|reference|wasm] [--generation-backend auto|same|wasm]
 //      [--profile-rows 16] [--no-profile]   (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
 // --workers N (> 1) also times the train step with N threads (the policy's gradient workers) against PyTorch.
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,
@@ -25,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
-import { generate } from '../packages/policies/src/generation/generate.ts';
+import { generate, type GenerateOptions } from '../packages/policies/src/generation/generate.ts';
+import { WasmGenerationCopy } from '../packages/policies/src/generation/wasm-generation-copy.ts';
 import { GradientPool } from '../packages/policies/src/parallel/gradient-pool.ts';
 import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { sampleToken } from '../packages/policies/src/generation/sampler.ts';
@@ -72,6 +73,7 @@ function parseArgs(argv: string[]): Record<string, number | string | boolean> {
     preset: 'gpt2-bench',
     backend: 'auto',
     kernels: 'auto',
+    'generation-backend': 'auto',
     profile: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -329,7 +331,19 @@ const optMs = bench(
 // ---- (b) generation ----------------------------------------------------------------------------------------
 const genOptions = { n: S, maxTokens: newTokens, eosTokenIds: [], temperature: 1, topP: 1, topK: 0 };
 const genRng = new Rng(2);
-const warm = await generate(model, prompts, { ...genOptions, rng: genRng });
+// The policy's generationBackend option: auto samples on a wasm copy of the weights on tensorflow. Each timed call
+// then includes the weight handover (invalidated first, as after every update).
+const onWasm = args['generation-backend'] === 'wasm' || (args['generation-backend'] === 'auto' && tf.getBackend() === 'tensorflow');
+const genCopy = onWasm && tf.getBackend() !== 'wasm' ? new WasmGenerationCopy(model) : null;
+const handovers: number[] = [];
+const sample = async (o: GenerateOptions): ReturnType<typeof generate> => {
+  if (genCopy === null) return generate(model, prompts, o);
+  genCopy.invalidate();
+  const out = await genCopy.run((m) => generate(m, prompts, o));
+  handovers.push(genCopy.lastHandoverMs);
+  return out;
+};
+const warm = await sample({ ...genOptions, rng: genRng });
 const produced = warm.flat().map((s) => s.tokenIds.length);
 if (produced.length !== B || produced.some((n) => n !== newTokens))
   throw new Error(`generate produced ${produced.join(',')} tokens per row, expected ${B} rows of ${newTokens}`);
@@ -337,11 +351,15 @@ const genTimes: number[] = [];
 const genCpu: number[] = [];
 for (let i = 0; i < num('gen-iters'); i++) {
   const c0 = process.cpuUsage();
-  genTimes.push(await timeAsync(() => generate(model, prompts, { ...genOptions, rng: genRng })));
+  genTimes.push(await timeAsync(() => sample({ ...genOptions, rng: genRng })));
   const c1 = process.cpuUsage(c0);
   genCpu.push((c1.user + c1.system) / 1000);
 }
 const genMs = median(genTimes);
+if (genCopy !== null)
+  console.log(
+    `generation on a wasm copy of the weights: handover (read + write of every weight) ${median(handovers.slice(1)).toFixed(2)} ms per call (median)`,
+  );
 const genTps = (B * newTokens) / (genMs / 1000);
 // On a shared machine wall time includes waiting for a core; CPU time per call does not.
 console.log(

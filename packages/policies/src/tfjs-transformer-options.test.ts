@@ -24,6 +24,7 @@ describe('tfjs-transformer options', () => {
       config: { numLayers: 2 },
       backend: 'auto',
       kernels: 'auto',
+      generationBackend: 'auto',
       seed: 0,
       weightDecay: 0,
       saveDtype: 'F32',

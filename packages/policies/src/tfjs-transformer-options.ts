@@ -28,6 +28,18 @@ export const tfjsTransformerOptions = Type.Object(
       }),
       'auto',
     ),
+    /**
+     * Where `generate` samples (generation/wasm-generation-copy.ts): 'same' the training backend; 'wasm' a copy of
+     * the weights on the wasm backend in the same process, refreshed once after each update, with the fused wasm
+     * decode kernels (on tensorflow each decode step is otherwise ~280 small kernel calls across N-API); 'auto'
+     * wasm when the backend is tensorflow, else same. Scoring and training stay on the training backend.
+     */
+    generationBackend: Default(
+      StringEnum(['auto', 'same', 'wasm'], {
+        description: 'where generate() samples: auto = a wasm copy of the weights when the backend is tensorflow, else the training backend (same)',
+      }),
+      'auto',
+    ),
     seed: Default(Type.Integer({ description: 'weight initialisation and sampling seed' }), 0),
     weightDecay: Default(Type.Number({ minimum: 0, description: 'AdamW decoupled weight decay' }), 0),
     /** 'F32' is bit-exact. */

@@ -28,6 +28,7 @@ import {
 import { selectBackend, type BackendName } from './backend/select-backend';
 import { loadHfCheckpoint, normalizeHfTensorNames, readTensorState, saveHfCheckpoint, writeHfCheckpointFiles } from './checkpoint/index';
 import { generate, type GenerateOptions } from './generation/generate';
+import { WasmGenerationCopy } from './generation/wasm-generation-copy';
 import { selectKernels } from './kernels/select-kernels';
 import { transformerPreset } from './model/presets';
 import { Transformer } from './model/transformer';
@@ -55,6 +56,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   private readonly prompts: TokenizerPromptEncoder;
   /** Started on the first train step or generate call with workers > 1. */
   private pool: Promise<GradientPool> | null = null;
+  /** The wasm copy `generate` samples on (option generationBackend); null: it samples on the training backend. */
+  private readonly generationCopy: WasmGenerationCopy | null;
 
   private constructor(
     readonly model: Transformer,
@@ -65,9 +68,17 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   ) {
     this.stopTokenIds = [...new Set([...tokenizer.stopTokenIds, ...extraStopTokenIds])];
     this.prompts = new TokenizerPromptEncoder(tokenizer, model.config.maxPositions);
-    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend}, ${model.kernels.name} kernels)`;
+    const generationOn = options.generationBackend === 'auto' ? (backend === 'tensorflow' ? 'wasm' : 'same') : options.generationBackend;
+    this.generationCopy = generationOn === 'wasm' && backend !== 'wasm' ? new WasmGenerationCopy(model) : null;
+    const sampling = this.generationCopy === null ? '' : ', sampling on wasm';
+    this.name = `tfjs-transformer(${model.config.family}, ${model.parameterCount().toLocaleString('en-US')} params, ${backend}, ${model.kernels.name} kernels${sampling})`;
     this.optimizer = this.newOptimizer();
     this.rng = new SeededRng(options.seed);
+  }
+
+  /** The backend `generate` samples on (see the generationBackend option). */
+  get generationBackend(): BackendName {
+    return this.generationCopy === null ? this.backend : 'wasm';
   }
 
   /** Selects the backend, then builds the model from a checkpoint or from a preset with fresh weights. Options left out take the plugin's defaults. */
@@ -104,6 +115,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       );
     }
     const policy = new TfjsTransformerPolicy(model, tokenizer, backend, options, stopTokenIds);
+    await policy.generationCopy?.prepare();
     context.logger?.log('info', `policy: ${policy.name}`);
     return policy;
   }
@@ -154,8 +166,14 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
       rng,
       ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
     };
-    // With workers, the prompts are shared between the threads (same samples as one thread: parallel-generate.ts).
-    const out = pool === null ? await generate(this.model, ids, options) : await generateAcrossLanes(pool, this.model, ids, options);
+    // Sampling on the wasm copy of a native policy's weights (generationBackend), else with workers the prompts are
+    // shared between the threads (same samples as one thread: parallel-generate.ts).
+    const out =
+      this.generationCopy !== null
+        ? await this.generationCopy.run((model) => generate(model, ids, options))
+        : pool === null
+          ? await generate(this.model, ids, options)
+          : await generateAcrossLanes(pool, this.model, ids, options);
     return out.map((samples, i) => ({
       promptText: texts[i],
       promptTokenIds: ids[i],
@@ -168,6 +186,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   async trainStep(input: TrainStepInput): Promise<TrainStepResult> {
+    this.generationCopy?.invalidate();
     return trainStep(this.model, this.optimizer, input, this.memoryBudgetBytes(), await this.gradientPool());
   }
 
@@ -212,6 +231,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   async load(dir: string): Promise<void> {
     const ckpt = loadHfCheckpoint(dir, { tokenizer: false });
     this.model.loadHuggingFace(ckpt.tensors);
+    this.generationCopy?.invalidate();
     const saved = readTensorState(dir);
     this.resetOptimizer();
     if (saved) {
@@ -255,6 +275,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     if (this.pool !== null) void this.pool.then((p) => p.dispose()).catch(() => undefined);
     this.pool = null;
     this.optimizer.dispose();
+    this.generationCopy?.dispose();
     this.model.dispose();
   }
 }

@@ -26,7 +26,7 @@ const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] a
 let wasmPathsSet = false;
 
 /** Points the wasm backend at the `.wasm` binaries in its own dist folder (a file path: Node reads it with fs). */
-function configureWasmPaths(): void {
+export function configureWasmPaths(): void {
   if (wasmPathsSet) return;
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@tensorflow/tfjs-backend-wasm');

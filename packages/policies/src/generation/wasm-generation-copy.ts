@@ -1,0 +1,93 @@
+/**
+ * Sampling on the wasm backend for a model that trains on another one (the policy option `generationBackend`),
+ * in the same process. tfjs-core has one engine with one active backend, and every tensor remembers the backend
+ * that holds its data: so the copy's variables live on wasm, `run` makes wasm the active backend for the length
+ * of one generation and then restores the previous one, and the copy is refreshed from the source model's weights
+ * once after each update (`invalidate`), a read of every variable plus a write onto the wasm heap. Nothing here
+ * reads a source tensor from a wasm kernel: the engine would then move that tensor's data to wasm for good
+ * (engine.moveData), silently, and the next train step would move it back.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { SrlError } from '@srl/core';
+import { configureWasmPaths } from '../backend/select-backend';
+import { wasmKernels } from '../kernels/wasm-kernels';
+import { Transformer } from '../model/transformer';
+
+export class WasmGenerationCopy {
+  private copy: Transformer | null = null;
+  private stale = true;
+  /** Generations in flight: the backend is restored when the last one ends. */
+  private running = 0;
+  private home = '';
+  /** Milliseconds the last weight handover took (reading the source weights and writing them onto the wasm heap). */
+  lastHandoverMs = 0;
+
+  constructor(private readonly source: Transformer) {}
+
+  /** Starts the wasm backend and makes the copy now (else the first `run` does), so that its tensors exist from here on. */
+  async prepare(): Promise<void> {
+    await this.run(async () => undefined);
+  }
+
+  /** The source's weights changed (a train step, a load): the next `run` copies them first. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  /**
+   * Runs `fn` with wasm as the active backend and the copy, up to date, as its model; then restores the backend
+   * that was active. Overlapping calls share the switch (the backend comes back when the last ends), so any other
+   * tensor work started meanwhile runs on wasm too: callers keep policy calls sequential, as the trainers do.
+   */
+  async run<T>(fn: (model: Transformer) => Promise<T>): Promise<T> {
+    if (this.running === 0) {
+      this.home = tf.getBackend();
+      configureWasmPaths();
+      const started = await tf.setBackend('wasm').catch(() => false);
+      if (!started) {
+        await tf.setBackend(this.home); // a failed switch leaves the engine without an active backend
+        throw new SrlError(
+          'runtime',
+          `generationBackend wasm: the 'wasm' backend failed to initialise (the training backend ${this.home} is still active); expected @tensorflow/tfjs-backend-wasm to start here, or use generationBackend: same`,
+        );
+      }
+    }
+    this.running++;
+    try {
+      return await fn(this.current());
+    } finally {
+      this.running--;
+      if (this.running === 0) await tf.setBackend(this.home);
+    }
+  }
+
+  /** The copy, created (on the first call) or refreshed from the source when stale; wasm must be active. */
+  private current(): Transformer {
+    if (this.copy !== null && !this.stale) return this.copy;
+    const start = performance.now();
+    if (this.copy === null) {
+      const kernels = wasmKernels();
+      if ('unavailable' in kernels) throw new SrlError('runtime', `generationBackend wasm: ${kernels.unavailable}; use generationBackend: same`);
+      this.copy = Transformer.fromHuggingFace(this.source.config, this.source.toHuggingFace(), kernels);
+    } else {
+      const targets = this.copy.variables;
+      for (const [name, v] of this.source.variables) {
+        const target = targets.get(name) as tf.Variable;
+        const data = v.dataSync() as Float32Array; // a copy out of the source backend; the source tensor stays there
+        if (!this.copy.kernels.writeVariableInPlace(target, data)) {
+          const t = tf.tensor(data, target.shape);
+          target.assign(t);
+          t.dispose();
+        }
+      }
+    }
+    this.stale = false;
+    this.lastHandoverMs = performance.now() - start;
+    return this.copy;
+  }
+
+  dispose(): void {
+    this.copy?.dispose();
+    this.copy = null;
+  }
+}
