@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simdGemm } from './simd-gemm';
-import { webAssembly } from './simd-kernels';
+import { webAssembly } from './simd-module';
 
 describe('WebAssembly SIMD batched product', () => {
   const memory = new webAssembly.Memory({ initial: 4 });

@@ -7,8 +7,8 @@
  * backward). Built once per memory with wasm-assembler.ts; `simdGemm` returns null where WebAssembly SIMD is
  * unavailable.
  */
-import { assembleModule, I32, op, V128, type FunctionDef } from './wasm-assembler';
-import { webAssembly, type WasmMemory } from './simd-kernels';
+import { simdModule } from './simd-module';
+import { I32, op, V128, type FunctionDef } from './wasm-assembler';
 
 export interface SimdGemm {
   /**
@@ -100,21 +100,5 @@ const gemm: FunctionDef = {
   ],
 };
 
-let bytes: Uint8Array | null = null;
-const built = new WeakMap<WasmMemory, SimdGemm | null>();
-
 /** The product bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. */
-export function simdGemm(memory: WasmMemory | undefined): SimdGemm | null {
-  if (memory === undefined || !(memory instanceof webAssembly.Memory)) return null;
-  let k = built.get(memory);
-  if (k === undefined) {
-    try {
-      bytes ??= assembleModule([gemm]);
-      k = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdGemm;
-    } catch {
-      k = null;
-    }
-    built.set(memory, k);
-  }
-  return k;
-}
+export const simdGemm = simdModule<SimdGemm>(() => [gemm]);

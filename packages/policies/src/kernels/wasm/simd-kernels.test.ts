@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { simdKernels, webAssembly } from './simd-kernels';
+import { simdKernels } from './simd-kernels';
+import { webAssembly } from './simd-module';
 
 describe('WebAssembly SIMD kernels', () => {
   const memory = new webAssembly.Memory({ initial: 1 });

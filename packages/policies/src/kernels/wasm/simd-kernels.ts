@@ -5,7 +5,8 @@
  * Built once per backend instance with wasm-assembler.ts; `simdKernels` returns null where WebAssembly SIMD or the
  * backend's memory is unavailable, and callers keep their JavaScript loops.
  */
-import { assembleModule, F32, I32, op, V128 } from './wasm-assembler';
+import { simdModule } from './simd-module';
+import { F32, I32, op, V128 } from './wasm-assembler';
 
 export interface SimdKernels {
   /** out[t] = dot(q[0..D), k[t*D .. t*D+D)) for t < len. Byte addresses; dBytes = 4*D, a multiple of 16. */
@@ -80,17 +81,6 @@ const weightedSum = {
     rowLoopEnd,
   ],
 };
-
-/** The parts of the WebAssembly JS API used here (the project's TypeScript lib has no DOM/WebAssembly types). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-export const webAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 // columnSum locals: x 0, N 1, cBytes 2, out 3; r 4, i 5.
 const columnSum = {
@@ -240,25 +230,8 @@ const transpose = {
   ],
 };
 
-let bytes: Uint8Array | null = null;
-const built = new WeakMap<WasmMemory, SimdKernels | null>();
-
 /**
  * The kernels bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. Every loop runs at
  * least once: callers pass non-zero counts (len, N, count, R, C, n >= 1; D, C multiples of 4).
  */
-export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null {
-  if (memory === undefined || !(memory instanceof webAssembly.Memory)) return null;
-  let k = built.get(memory);
-  if (k === undefined) {
-    try {
-      bytes ??= assembleModule([dots, weightedSum, transpose, columnSum, adamw]);
-      const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
-      k = instance.exports as unknown as SimdKernels;
-    } catch {
-      k = null;
-    }
-    built.set(memory, k);
-  }
-  return k;
-}
+export const simdKernels = simdModule<SimdKernels>(() => [dots, weightedSum, transpose, columnSum, adamw]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webAssembly } from './simd-kernels';
+import { webAssembly } from './simd-module';
 import { simdRowKernels } from './simd-row-kernels';
 
 // Each routine against the same formula in float32 JavaScript (Math.fround after every operation).

@@ -5,8 +5,8 @@
  * are byte addresses. `simdRowKernels` returns null where WebAssembly SIMD is unavailable (callers keep their
  * JavaScript loops). All arithmetic is float32, lane sums in the order ((l0 + l1) + l2) + l3.
  */
-import { assembleModule, F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
-import { webAssembly, type WasmMemory } from './simd-kernels';
+import { simdModule } from './simd-module';
+import { F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
 
 export interface SimdRowKernels {
   /** out = a + b. */
@@ -252,22 +252,5 @@ const dots4: FunctionDef = {
   ],
 };
 
-let bytes: Uint8Array | null = null;
-const built = new WeakMap<WasmMemory, SimdRowKernels | null>();
-
 /** The kernels bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. */
-export function simdRowKernels(memory: WasmMemory | undefined): SimdRowKernels | null {
-  if (memory === undefined || !(memory instanceof webAssembly.Memory)) return null;
-  let k = built.get(memory);
-  if (k === undefined) {
-    try {
-      bytes ??= assembleModule([add, mul2, mul3, geluArg, sum, sumSqDev, scaleRowDef(false), scaleRowDef(true), expSum, dots4]);
-      const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
-      k = instance.exports as unknown as SimdRowKernels;
-    } catch {
-      k = null;
-    }
-    built.set(memory, k);
-  }
-  return k;
-}
+export const simdRowKernels = simdModule<SimdRowKernels>(() => [add, mul2, mul3, geluArg, sum, sumSqDev, scaleRowDef(false), scaleRowDef(true), expSum, dots4]);

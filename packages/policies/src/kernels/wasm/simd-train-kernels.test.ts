@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webAssembly } from './simd-kernels';
+import { webAssembly } from './simd-module';
 import { simdTrainKernels } from './simd-train-kernels';
 
 describe('WebAssembly SIMD training kernels', () => {

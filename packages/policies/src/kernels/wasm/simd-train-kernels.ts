@@ -8,8 +8,8 @@
  * 1 / (1 + exp(-z)) with Cephes' expf (simd-row-kernels.ts). Byte addresses; lengths in bytes, positive
  * multiples of 16. `simdTrainKernels` returns null where WebAssembly SIMD is unavailable.
  */
-import { assembleModule, F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
-import { webAssembly, type WasmMemory } from './simd-kernels';
+import { simdModule } from './simd-module';
+import { F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
 import { at, exp, laneSum, load, loop16 } from './simd-row-kernels';
 
 export interface SimdTrainKernels {
@@ -185,21 +185,13 @@ const softmaxGradRow: FunctionDef = {
   ],
 };
 
-let bytes: Uint8Array | null = null;
-const built = new WeakMap<WasmMemory, SimdTrainKernels | null>();
-
 /** The kernels bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. */
-export function simdTrainKernels(memory: WasmMemory | undefined): SimdTrainKernels | null {
-  if (memory === undefined || !(memory instanceof webAssembly.Memory)) return null;
-  let k = built.get(memory);
-  if (k === undefined) {
-    try {
-      bytes ??= assembleModule([geluForward, geluBackward, normRowDef(false), normRowDef(true), normGradRow, softmaxRow, softmaxGradRow]);
-      k = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdTrainKernels;
-    } catch {
-      k = null;
-    }
-    built.set(memory, k);
-  }
-  return k;
-}
+export const simdTrainKernels = simdModule<SimdTrainKernels>(() => [
+  geluForward,
+  geluBackward,
+  normRowDef(false),
+  normRowDef(true),
+  normGradRow,
+  softmaxRow,
+  softmaxGradRow,
+]);

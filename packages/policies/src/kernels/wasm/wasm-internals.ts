@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmMemory } from './simd-kernels';
+import type { WasmMemory } from './simd-module';
 
 /** What these kernels use of `BackendWasm` (tfjs-backend-wasm 4.22). */
 export interface WasmInternals {
