@@ -3,7 +3,7 @@ import { SeededRng } from '@srl/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend';
 import { TEST_BACKEND } from '../backend/test-backend';
-import { generate, type GenerateOptions } from '../generation/generate';
+import { generate, type GeneratedSequence, type GenerateOptions } from '../generation/generate';
 import { promptStreams } from '../generation/prompt-streams';
 import { selectKernels } from '../kernels/select-kernels';
 import { transformerPreset } from '../model/presets';
@@ -29,6 +29,22 @@ const options = (seed: number): GenerateOptions => ({
   rng: new SeededRng(seed),
 });
 
+/**
+ * wasm and cpu compute each row of a product on its own, so a thread's share samples bit for bit what one thread
+ * samples. TensorFlow's CPU kernels (oneDNN) round a row by the batch it is in: there the tokens and finish reasons
+ * must match and the log-probs agree to float32 rounding (~1e-8 observed).
+ */
+const rowIndependent = TEST_BACKEND === 'wasm' || TEST_BACKEND === 'cpu';
+function expectSameSamples(actual: GeneratedSequence[][], expected: GeneratedSequence[][]): void {
+  if (rowIndependent) {
+    expect(actual).toEqual(expected);
+    return;
+  }
+  const strip = (g: GeneratedSequence[][]) => g.map((p) => p.map(({ tokenIds, finishReason }) => ({ tokenIds, finishReason })));
+  expect(strip(actual)).toEqual(strip(expected));
+  actual.forEach((p, i) => p.forEach((s, j) => s.logprobs.forEach((l, t) => expect(Math.abs(l - expected[i]![j]!.logprobs[t]!)).toBeLessThan(1e-6))));
+}
+
 describe('generateAcrossLanes (prompts shared between threads)', () => {
   let pool: GradientPool;
   let model: Transformer;
@@ -48,7 +64,7 @@ describe('generateAcrossLanes (prompts shared between threads)', () => {
     const one = await generate(model, prompts, oneRng);
     const twoRng = options(21);
     const two = await generateAcrossLanes(pool, model, prompts, twoRng);
-    expect(two).toEqual(one);
+    expectSameSamples(two, one);
     expect(twoRng.rng.state()).toEqual(oneRng.rng.state());
     // Both threads did sample, and some samples ended on an eos token.
     expect(one.flat().some((s) => s.finishReason === 'eos')).toBe(true);
@@ -59,7 +75,7 @@ describe('generateAcrossLanes (prompts shared between threads)', () => {
     const streams = promptStreams(new SeededRng(4), prompts.length);
     const all = await generate(model, prompts, { ...options(0), streams: promptStreams(new SeededRng(4), prompts.length) });
     const alone = await generate(model, [prompts[3]], { ...options(0), streams: [streams[3]] });
-    expect(alone[0]).toEqual(all[3]);
+    expectSameSamples([alone[0]!], [all[3]!]);
   });
 
   it('follows the weights of the main copy and leaks no tensors in either thread', async () => {
@@ -70,7 +86,7 @@ describe('generateAcrossLanes (prompts shared between threads)', () => {
       for (const v of model.variables.values()) v.assign(tf.mul(v, 1.5));
     });
     const after = await generateAcrossLanes(pool, model, prompts, options(5));
-    expect(after).toEqual(await generate(model, prompts, options(5)));
+    expectSameSamples(after, await generate(model, prompts, options(5)));
     expect(after).not.toEqual(before);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(pool.workerTensors[0]).toBe(workerTensors);
