@@ -11,6 +11,7 @@ import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { loadHfCheckpoint } from '../packages/policies/src/checkpoint/hf-checkpoint.ts';
 import { readSafetensors } from '../packages/policies/src/checkpoint/safetensors.ts';
+import { configFromHf } from '../packages/policies/src/checkpoint/hf-config.ts';
 import { generate } from '../packages/policies/src/generation/generate.ts';
 import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { transformerPreset } from '../packages/policies/src/model/presets.ts';
@@ -39,29 +40,7 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 function storiesModel(): Transformer {
   const hf = JSON.parse(readFileSync(path.join(stories, 'config.json'), 'utf8'));
-  return Transformer.fromHuggingFace(
-    {
-      family: 'llama',
-      vocabSize: hf.vocab_size,
-      hiddenSize: hf.hidden_size,
-      numLayers: hf.num_hidden_layers,
-      numHeads: hf.num_attention_heads,
-      numKvHeads: hf.num_key_value_heads,
-      intermediateSize: hf.intermediate_size,
-      maxPositions: hf.max_position_embeddings,
-      norm: 'rmsnorm',
-      normEps: hf.rms_norm_eps,
-      positions: 'rope',
-      ropeTheta: hf.rope_theta,
-      mlp: 'swiglu',
-      qkvBias: false,
-      linearBias: false,
-      tieEmbeddings: hf.tie_word_embeddings,
-      bosTokenId: hf.bos_token_id,
-      eosTokenId: hf.eos_token_id,
-    },
-    readSafetensors(path.join(stories, 'model.safetensors')),
-  );
+  return Transformer.fromHuggingFace(configFromHf(hf), readSafetensors(path.join(stories, 'model.safetensors')));
 }
 
 const rows: Record<string, unknown>[] = [];

@@ -2,7 +2,7 @@
 // Run: pnpm bench policy --sizes [...]: the scale curve (1M-50M parameters, T up to 2048; see bench/policy-sizes.ts).
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--workers 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
-//      [--kernels auto|reference|wasm] [--generation-backend auto|same|wasm]
+//      [--kernels auto|reference|wasm|tensorflow] [--generation-backend auto|same|wasm]
 //      [--profile-rows 16] [--no-profile]   (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
 // --workers N (> 1) also times the train step with N threads (the policy's gradient workers) against PyTorch.
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,

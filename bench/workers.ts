@@ -53,7 +53,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 const model = Transformer.random(config, 0);
 const pools = new Map<number, GradientPool | null>();
-for (const w of opts.workers) pools.set(w, w > 1 ? await GradientPool.start({ lanes: w, config, backend: 'wasm' }) : null);
+for (const w of opts.workers) pools.set(w, w > 1 ? await GradientPool.start({ lanes: w, config, backend: 'wasm', kernels: model.kernels.name }) : null);
 interface Timing {
   generation: number;
   update: number;
@@ -86,7 +86,7 @@ const coresBefore = await coresAvailable();
 const loadBefore = os.loadavg();
 for (let r = 0; r < opts.rounds; r++) {
   for (const w of opts.workers) {
-    const opt = new AdamW(model.variables);
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
     const pool = pools.get(w) ?? null;
     const sample = (seed: number) => (pool === null ? generate(model, prompts, sampling(seed)) : generateAcrossLanes(pool, model, prompts, sampling(seed)));
     await sample(0);

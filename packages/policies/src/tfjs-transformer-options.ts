@@ -1,6 +1,7 @@
 /** The options of the `tfjs-transformer` policy plugin, declared once (schema, type, defaults). */
 import { Default, StringEnum, Type, type PluginOptions } from '@srl/core';
 import { TRANSFORMER_PRESETS } from './model/presets';
+import { KERNEL_CHOICES } from './kernels/select-kernels';
 import { transformerConfigSchema } from './model/transformer-config';
 
 export const tfjsTransformerOptions = Type.Object(
@@ -23,7 +24,7 @@ export const tfjsTransformerOptions = Type.Object(
      * else the reference set; 'reference' the pure tfjs ops on any backend (same results, slower).
      */
     kernels: Default(
-      StringEnum(['auto', 'reference', 'wasm', 'tensorflow'], {
+      StringEnum([...KERNEL_CHOICES], {
         description: "auto: the backend's own kernels (wasm, tensorflow), else the reference (pure tfjs) kernels",
       }),
       'auto',

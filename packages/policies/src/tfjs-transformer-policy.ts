@@ -86,7 +86,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const options: TfjsTransformerPolicyOptions = { ...schemaDefaults(tfjsTransformerOptions), ...input };
     const resolve = (p: string): string => path.resolve(context.baseDir ?? process.cwd(), p);
     const backend = await selectBackend({ backend: options.backend, log: (m) => context.logger?.log('info', m) });
-    const kernels = selectKernels(options.kernels ?? 'auto', (m) => (context.logger ? context.logger.log('warn', m) : console.warn(m)));
+    const kernels = selectKernels(options.kernels, (m) => (context.logger ? context.logger.log('warn', m) : console.warn(m)));
     let model: Transformer;
     let tokenizer: Tokenizer;
     let stopTokenIds: number[] = [];
@@ -153,7 +153,6 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const texts = prompts.map((p) => (isTokenizedPrompt(p) ? p.text : this.formatPrompt(p)));
     const ids = prompts.map((p, i) => (isTokenizedPrompt(p) ? [...p.tokenIds] : this.tokenize(texts[i])));
     const rng = params.seed === undefined ? this.rng : new SeededRng(params.seed);
-    const pool = await this.gradientPool();
     const options: GenerateOptions = {
       n: params.n ?? 1,
       maxTokens: params.maxTokens,
@@ -168,6 +167,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     };
     // Sampling on the wasm copy of a native policy's weights (generationBackend), else with workers the prompts are
     // shared between the threads (same samples as one thread: parallel-generate.ts).
+    const pool = this.generationCopy === null ? await this.gradientPool() : null;
     const out =
       this.generationCopy !== null
         ? await this.generationCopy.run((model) => generate(model, ids, options))
@@ -249,7 +249,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
    */
   async loadFrozen(dir: string): Promise<FrozenPolicy> {
     const ckpt = loadHfCheckpoint(dir, { tokenizer: false });
-    const model = Transformer.fromHuggingFace(this.model.config, ckpt.tensors);
+    const model = Transformer.fromHuggingFace(this.model.config, ckpt.tensors, this.model.kernels);
     const batchSize = this.options.scoreBatchSize;
     const budget = this.memoryBudgetBytes();
     return {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend/select-backend';
 import { ALL_KERNEL_CASES, useKernelCase } from '../src/kernels/test-kernels';
-import { readSafetensors } from '../src/checkpoint';
+import { configFromHf, readSafetensors } from '../src/checkpoint';
 import { generate } from '../src/generation/generate';
 import { SeededRng } from '@srl/core';
 import { Transformer } from '../src/model/transformer';
@@ -15,28 +15,9 @@ import { TEST_BACKEND } from '../src/backend/test-backend';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = path.resolve(repoRoot, '../shared/data/models/stories260K');
 
+/** The checkpoint's config.json as srl reads any Hugging Face checkpoint's. */
 function loadConfig(): TransformerConfig {
-  const hf = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
-  return {
-    family: 'llama',
-    vocabSize: hf.vocab_size,
-    hiddenSize: hf.hidden_size,
-    numLayers: hf.num_hidden_layers,
-    numHeads: hf.num_attention_heads,
-    numKvHeads: hf.num_key_value_heads,
-    intermediateSize: hf.intermediate_size,
-    maxPositions: hf.max_position_embeddings,
-    norm: 'rmsnorm',
-    normEps: hf.rms_norm_eps,
-    positions: 'rope',
-    ropeTheta: hf.rope_theta,
-    mlp: 'swiglu',
-    qkvBias: false,
-    linearBias: false,
-    tieEmbeddings: hf.tie_word_embeddings,
-    bosTokenId: hf.bos_token_id,
-    eosTokenId: hf.eos_token_id,
-  };
+  return configFromHf(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')));
 }
 
 const expected = readFileSync(path.join(dir, 'reference_greedy_ids.txt'), 'utf8').trim().split(/\s+/).map(Number);

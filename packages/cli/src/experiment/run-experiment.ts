@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isSrlError, SrlError, writeFileAtomic, type Logger } from '@srl/core';
 import { writeBenchmarkProblems, writeEvalRecipes } from './experiment-files';
-import { loadExperiment, stageBudgets, type ExperimentSpec } from './experiment-spec';
+import { loadExperiment, stageBudgets } from './experiment-spec';
 import { writeExperimentReport } from '../experiment-report/index';
 import { summarizeArm } from './summarize-arm';
 import { evaluateCheckpoint, runArmSeed, type ArmSeedResult } from './run-arm-seed';
@@ -235,5 +235,3 @@ async function runPool(jobs: (() => Promise<void>)[], workers: number, signal: A
   await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, jobs.length)) }, worker));
   return failures;
 }
-
-export type { ExperimentSpec };

@@ -202,7 +202,7 @@ export class PluginRegistry {
     const scope = new Container({ parent: container });
     const inject = Object.entries((plugin.definition.inject ?? {}) as PluginInjections);
     const missing = inject
-      .filter(([, t]) => !isOptionalService(t) && !scope.isBound(t as ServiceIdentifier<unknown>))
+      .filter(([, t]) => !isOptionalService(t) && !container.isBound(t as ServiceIdentifier<unknown>))
       .map(([name, t]) => `${name} (${describeToken(t as ServiceIdentifier<unknown>)})`);
     if (missing.length) {
       throw new SrlError(

@@ -175,6 +175,12 @@ export function stageFolderName(index: number, name: string): string {
   return /^\d+-/.test(name) ? name : `${index}-${name}`;
 }
 
+/** A stage ran its full length or reached its token budget (a stage cut by --max-steps is resumable to its full length). */
+export function isStageComplete(result: StageResult): boolean {
+  if (result.interrupted) return false;
+  return result.stopReason === 'token-budget' || result.totalSteps === undefined || result.steps >= result.totalSteps;
+}
+
 /** How many leading stages of `recipe` have run their full length (or reached their token budget) in this folder. */
 function completedStages(root: string, recipe: Recipe): number {
   let n = 0;
@@ -182,7 +188,7 @@ function completedStages(root: string, recipe: Recipe): number {
     const file = path.join(root, 'stages', stageFolderName(i, stage.name), 'result.json');
     if (!existsSync(file)) break;
     const result = JSON.parse(readFileSync(file, 'utf8')) as StageResult;
-    if (result.stopReason !== 'token-budget' && result.totalSteps !== undefined && result.steps < result.totalSteps) break;
+    if (!isStageComplete(result)) break;
     n++;
   }
   return n;

@@ -13,7 +13,9 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import type { Recipe } from '../recipe/recipe';
 import { writeFileAtomic } from '../training/directory-checkpoint-store';
 import { cleanUp, explainFailure } from './cleanup';
-import { RunFolder, stageFolderName, type RunRecord } from './run-folder';
+import { isStageComplete, RunFolder, stageFolderName, type RunRecord } from './run-folder';
+
+export { isStageComplete };
 import { createTrainablePolicy } from './run-plugins';
 import { buildStage, type StageBuildInput } from './stage-builder';
 
@@ -48,12 +50,6 @@ export interface RunResult {
   stages: (StageResult & { name: string })[];
   /** Per stage, what loading its data left out (as in run.json). */
   data: RunRecord['data'];
-}
-
-/** A stage ran its full length or reached its token budget (a stage cut by --max-steps is resumable to its full length). */
-export function isStageComplete(result: StageResult): boolean {
-  if (result.interrupted) return false;
-  return result.stopReason === 'token-budget' || result.totalSteps === undefined || result.steps >= result.totalSteps;
 }
 
 /**

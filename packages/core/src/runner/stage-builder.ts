@@ -71,7 +71,13 @@ export async function buildStage(s: StageBuildInput): Promise<BuiltStage> {
   const deps = (): CreateDeps => ({ logger: container.get(Logger), baseDir, container });
   const owned: (() => unknown)[] = [];
   container.bind(Policy).toConstantValue(s.policy);
-  container.bind(TokenEncoder).toResolvedValue((policy: Policy) => ({ encode: (text: string) => trainable(policy).tokenize(text) }), [Policy]);
+  container.bind(TokenEncoder).toResolvedValue(
+    (policy: Policy) => {
+      const p = trainable(policy);
+      return { encode: (text: string) => p.tokenize(text) };
+    },
+    [Policy],
+  );
   container.bind(Logger).toConstantValue(stageLogger);
   container.bind(CheckpointStore).toConstantValue(store);
   container

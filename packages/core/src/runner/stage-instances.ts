@@ -7,7 +7,7 @@ import { pluginRefName } from '../plugins/plugin-ref';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { Recipe } from '../recipe/recipe';
 import type { TrainablePolicy } from '../contracts/policy';
-import { cleanUp } from './cleanup';
+import { withCleanup } from './cleanup';
 import { createTrainablePolicy } from './run-plugins';
 
 export interface StageInstances {
@@ -45,8 +45,8 @@ export async function loadStageInstances(o: {
   const deps = { logger, baseDir: path.dirname(recipe.file) };
   const task = await registry.create('task', stage.task, deps, `${stage.path}.task`);
   let policy: TrainablePolicy | null = null;
-  let failure: unknown;
-  try {
+  // The instances are plain data: the task (its name stays readable) and the policy are released after.
+  return withCleanup(logger, async () => {
     const trainer = await registry.create('trainer', stage.trainer, deps, stage.path);
     if (!trainer.instances) {
       throw new SrlError(
@@ -58,11 +58,5 @@ export async function loadStageInstances(o: {
     const instances = await trainer.instances({ task, policy, logger, ...(o.split ? { split: o.split } : {}), ...(o.kind ? { kind: o.kind } : {}) });
     const split = o.split ?? String((typeof stage.trainer === 'string' ? undefined : stage.trainer[1]?.split) ?? 'train');
     return { task, trainer, stage: index, split, instances };
-  } catch (error) {
-    failure = error;
-    throw error;
-  } finally {
-    // The instances are plain data: the task (its name stays readable) and the policy are released here.
-    await cleanUp(logger, failure, [() => policy?.dispose(), () => task.dispose?.()]);
-  }
+  }, [() => policy?.dispose(), () => task.dispose?.()]);
 }

@@ -78,7 +78,6 @@ export const referenceKernels: TransformerKernels = {
 
   inferenceOps: () => null,
   decodeAttention: null,
-  writeCacheInPlace: () => false,
   adamwInPlace: () => false,
   writeVariableInPlace: () => false,
 };

@@ -103,8 +103,6 @@ export interface TransformerKernels {
    * [R, H*D]; null: decoding runs the reference steps (model/transformer.ts).
    */
   readonly decodeAttention: ((input: DecodeAttentionInput) => tf.Tensor2D) | null;
-  /** Writes src [R, Hkv*D] into cache [R*Hkv, L, D] at row r's `positions[r]` in place; false: not possible here. */
-  writeCacheInPlace(cache: tf.Tensor3D, src: tf.Tensor2D, positions: Int32Array): boolean;
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
   adamwInPlace(update: AdamWUpdate): boolean;
   /** Overwrites a variable's values with `data` in place (a gradient worker's weight sync); false: not possible here (assign then). */

@@ -183,24 +183,6 @@ const kernels: TransformerKernels = {
     return run(SRL_DECODE_ATTENTION, { q, keys, values }, { positions }) as tf.Tensor2D; // [R, H*D]
   },
 
-  writeCacheInPlace(cache, src, positions) {
-    const b = be();
-    const [n, L, D] = cache.shape;
-    const R = positions.length;
-    const Hkv = n / R;
-    const heap = b.wasm.HEAPF32;
-    const s = heapIndex(b, src);
-    const c = heapIndex(b, cache);
-    for (let r = 0; r < R; r++) {
-      for (let h = 0; h < Hkv; h++) {
-        const from = s + (r * Hkv + h) * D;
-        heap.copyWithin(c + ((r * Hkv + h) * L + positions[r]) * D, from, from + D);
-      }
-    }
-    forgetPackedWeights(b, cache);
-    return true;
-  },
-
   /** A copy straight onto the heap when no other tensor shares the variable's buffer (and its packed copy forgotten). */
   writeVariableInPlace(variable, data) {
     const b = be();

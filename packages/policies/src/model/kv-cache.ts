@@ -77,7 +77,6 @@ export class KvCache {
   }
 
   private writeOne(cache: tf.Tensor3D, src: tf.Tensor2D, positions: Int32Array): tf.Tensor3D {
-    if (this.kernels.writeCacheInPlace(cache, src, positions)) return cache;
     const { kvHeads: Hkv, headDim: D, capacity: L } = this;
     const next = tf.tidy(() => {
       const onehot = new Float32Array(this.rows * Hkv * L);

@@ -43,6 +43,9 @@ function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
   const plan = planTokens(msg.objective, msg.items);
   const out: WorkerChunk[] = [];
   const transfer: ArrayBuffer[] = [];
+  // Scratch for chunkGradient, which writes only [from, to) of each; the chunks' slices are copied out.
+  const logprobs = new Float32Array(plan.coef.length);
+  const entropies = new Float32Array(plan.coef.length);
   for (const index of msg.assigned) {
     if (Atomics.load(msg.abort, 0) === 1) {
       send({ type: 'aborted', id: msg.id, numTensors: tf.memory().numTensors });
@@ -51,10 +54,8 @@ function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
     const [first, end] = msg.chunks[index];
     const from = plan.offsets[first];
     const to = plan.offsets[end];
-    const logprobs = new Float32Array(plan.coef.length);
-    const entropies = new Float32Array(plan.coef.length);
     if (to === from) {
-      out.push({ index, loss: 0, grads: null, logprobs: logprobs.subarray(0, 0), entropies: entropies.subarray(0, 0) });
+      out.push({ index, loss: 0, grads: null, logprobs: new Float32Array(0), entropies: new Float32Array(0) });
       continue;
     }
     const r = chunkGradient({

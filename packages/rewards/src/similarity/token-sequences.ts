@@ -1,4 +1,4 @@
-import { Default, schemaDefaults, SrlError, StringEnum, Type, type PluginOptions, type TokenEncoder } from '@srl/core';
+import { Default, SrlError, StringEnum, Type, type PluginOptions, type TokenEncoder } from '@srl/core';
 import { similarityTokens, type TextTokenization } from './similarity-tokens';
 
 /** What a token-level similarity reward compares: words, characters, or the policy's own token ids; declared once. */
@@ -14,7 +14,6 @@ export const TOKEN_SEQUENCE_SCHEMA_PROPERTIES = {
 };
 const tokenSequenceSchema = Type.Object(TOKEN_SEQUENCE_SCHEMA_PROPERTIES);
 export type TokenSequenceOptions = PluginOptions<typeof tokenSequenceSchema>;
-export const TOKEN_SEQUENCE_DEFAULTS: TokenSequenceOptions = schemaDefaults(tokenSequenceSchema);
 
 /** Refuses `tokens: "policy"` without a tokenizer, when the reward is created rather than on its first batch. */
 export function checkTokenSource(name: string, options: TokenSequenceOptions, tokenizer: TokenEncoder | undefined): void {

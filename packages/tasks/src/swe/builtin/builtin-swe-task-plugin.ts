@@ -60,6 +60,9 @@ export const builtinSweTaskOptions = Type.Object(
 );
 export type BuiltinSweTaskOptions = PluginOptions<typeof builtinSweTaskOptions>;
 
+/** Makes the environment an evaluation's agents run in (one per evaluation, closed by the caller). */
+export type SweEnvironmentFactory = () => Promise<Environment<SweTask, SweAction>>;
+
 /**
  * `swe/builtin`: the built-in bug-fix tasks. As a benchmark, `srl eval` runs one agent episode per
  * task (greedy unless the recipe's eval says otherwise), writes the trajectories (canonical JSONL)
@@ -69,9 +72,6 @@ export type BuiltinSweTaskOptions = PluginOptions<typeof builtinSweTaskOptions>;
  * issue, scored by `tests-pass`. `train` and `test` hold the same tasks: a set this small is a
  * demonstration of the loop, not a held-out measurement.
  */
-/** Makes the environment an evaluation's agents run in (one per evaluation, closed by the caller). */
-export type SweEnvironmentFactory = () => Promise<Environment<SweTask, SweAction>>;
-
 export class BuiltinSweTaskSet implements Task {
   readonly specVersion = TASK_SPEC_VERSION;
   readonly name = 'swe/builtin';
