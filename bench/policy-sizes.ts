@@ -11,11 +11,13 @@
 // that cannot run (the wasm heap cannot grow past 4 GiB) is a row saying so, not a crash. The wasm heap is its size
 // after the point (it never shrinks: what the largest pass needed). PyTorch runs bench/policy.py with the same
 // config from its own random weights (times do not depend on the values): with $PYTHON, else the venv of
-// examples/trl-grpo/setup-venv.sh (torch 2.13) when present, else /usr/bin/python3 (Debian's torch). --workers N > 1 also times the train
+// examples/trl-grpo/setup-venv.sh (torch 2.13) when present, else /usr/bin/python3 (Debian's torch), as
+// bench/torch-reference.ts picks it; that torch, its BLAS and its matMul rate next to tfjs-wasm's are printed
+// first, with a warning when the reference BLAS is slow. --workers N > 1 also times the train
 // step with N threads (gradient workers): one sequence cannot be split, so the points use a batch of N sequences
 // then, and both rows (1 and N threads) use that batch. The load average is printed before and after.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import type { TransformerConfig } from '../packages/policies/src/model/transformer-config.ts';
+import { describeReference, probeTorch, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NEW_TOKENS = 32;
@@ -170,9 +173,11 @@ function parse(argv: string[]): { sizes: string[]; seqs: number[]; iters: number
 export async function runSizes(argv: string[]): Promise<void> {
   const o = parse(argv);
   const { transformerPreset } = await import('../packages/policies/src/model/presets.ts');
-  // PyTorch: $PYTHON, else the venv of examples/trl-grpo/setup-venv.sh (torch 2.13) when it is there, else Debian's.
-  const venv = path.join(here, '..', 'node_modules/.cache/srl-py/bin/python');
-  const python = process.env.PYTHON ?? (existsSync(venv) ? venv : '/usr/bin/python3');
+  const torchPy = torchPython(path.join(here, '..'));
+  const python = torchPy.python;
+  const reference = await referenceLines(torchPy);
+  console.log(reference.info);
+  if (reference.warning) console.log(reference.warning);
   const tsx = path.join(here, '..', 'node_modules', '.bin', 'tsx');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-sizes-'));
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
@@ -262,6 +267,17 @@ export async function runSizes(argv: string[]): Promise<void> {
   console.log(
     `\n${((performance.now() - started) / 1000).toFixed(0)} s; load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(os.loadavg())} on ${os.availableParallelism()} cores; ratios are srl / PyTorch time (generation: srl time / PyTorch time); CPU ms: the process's CPU time per timed train step (every thread), which the machine's other load inflates less than wall time`,
   );
+}
+
+/** Which PyTorch the reference is and its matMul rate next to tfjs-wasm's (one 50m-preset MLP product). */
+async function referenceLines(torchPy: ReturnType<typeof torchPython>): Promise<{ info: string; warning: string | null }> {
+  const shape = [256, 640, 2560] as const;
+  const probe = probeTorch(torchPy.python, shape);
+  if ('error' in probe) return { info: `PyTorch reference: ${torchPy.python} (${torchPy.from}) has no usable torch: ${probe.error}`, warning: null };
+  const { selectBackend } = await import('../packages/policies/src/backend/select-backend.ts');
+  const tf = createRequire(path.join(here, '..', 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
+  await selectBackend({ backend: 'wasm' });
+  return describeReference({ python: torchPy, probe, shape, side: 'tfjs-wasm', sideGflops: tfjsMatMulGflops(tf, shape) });
 }
 
 if (process.argv[2] === '--point') {
