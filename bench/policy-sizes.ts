@@ -15,7 +15,8 @@
 // bench/torch-reference.ts picks it; that torch, its BLAS and its matMul rate next to tfjs-wasm's are printed
 // first, with a warning when the reference BLAS is slow. --workers N > 1 also times the train
 // step with N threads (gradient workers): one sequence cannot be split, so the points use a batch of N sequences
-// then, and both rows (1 and N threads) use that batch. The load average is printed before and after.
+// then, and both rows (1 and N threads) use that batch. The load average is printed before and after, and the
+// ratios (geometric mean over the points both sides ran) last.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -267,6 +268,8 @@ export async function runSizes(argv: string[]): Promise<void> {
   console.log(
     `\n${((performance.now() - started) / 1000).toFixed(0)} s; load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(os.loadavg())} on ${os.availableParallelism()} cores; ratios are srl / PyTorch time (generation: srl time / PyTorch time); CPU ms: the process's CPU time per timed train step (every thread), which the machine's other load inflates less than wall time`,
   );
+  if (reference.warning) console.log(reference.warning);
+  console.log(ratioLine(rows));
 }
 
 /** Which PyTorch the reference is and its matMul rate next to tfjs-wasm's (one 50m-preset MLP product). */
@@ -278,6 +281,22 @@ async function referenceLines(torchPy: ReturnType<typeof torchPython>): Promise<
   const tf = createRequire(path.join(here, '..', 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
   await selectBackend({ backend: 'wasm' });
   return describeReference({ python: torchPy, probe, shape, side: 'tfjs-wasm', sideGflops: tfjsMatMulGflops(tf, shape) });
+}
+
+/** The last line: srl / PyTorch time, geometric mean over the points both sides ran, with the extremes. */
+export function ratioLine(rows: { size: string; T: number; srl: Point; torch: Point }[]): string {
+  const part = (label: string, pick: (p: Point) => number | undefined): string => {
+    const rs = rows.flatMap((r) => {
+      const [a, b] = [pick(r.srl), pick(r.torch)];
+      return r.srl.error || r.torch.error || a === undefined || b === undefined ? [] : [{ at: `${r.size} T=${r.T}`, x: a / b }];
+    });
+    if (!rs.length) return `${label}: no point ran on both sides`;
+    const mean = Math.exp(rs.reduce((a, r) => a + Math.log(r.x), 0) / rs.length);
+    const lo = rs.reduce((a, r) => (r.x < a.x ? r : a));
+    const hi = rs.reduce((a, r) => (r.x > a.x ? r : a));
+    return `${label} ${mean.toFixed(2)}x (geometric mean of ${rs.length} point${rs.length === 1 ? '' : 's'}; ${lo.x.toFixed(2)}x at ${lo.at} to ${hi.x.toFixed(2)}x at ${hi.at})`;
+  };
+  return `srl / PyTorch 1 thread: ${part('train step', (p) => p.trainMs)}; ${part('generation', (p) => p.genMs)}`;
 }
 
 if (process.argv[2] === '--point') {
