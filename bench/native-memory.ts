@@ -9,10 +9,9 @@
 // `pnpm srl setup tensorflow`) is a line saying so. Environment knobs that TensorFlow reads when it starts
 // (TF_ENABLE_ONEDNN_OPTS, TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS) and glibc's MALLOC_* variables apply as
 // set for both processes. Last: the ratio of the peak RSS (VmHWM), tensorflow over wasm.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runChildJson } from './child-json.ts';
 
 type Backend = 'wasm' | 'tensorflow';
 const BACKENDS: readonly Backend[] = ['wasm', 'tensorflow'];
@@ -116,21 +115,10 @@ function parse(argv: string[]): { backends: Backend[]; steps: number; memoryBudg
 /** Every backend in its own process, one after the other, then the table and the ratio. */
 async function main(argv: string[]): Promise<void> {
   const o = parse(argv);
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const tsx = path.join(here, '..', 'node_modules', '.bin', 'tsx');
   const results: BackendResult[] = [];
   for (const backend of o.backends) {
-    const child = spawnSync(tsx, ['--conditions=source', fileURLToPath(import.meta.url), '--child', backend, String(o.steps), String(o.memoryBudgetMb)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    const last = child.stdout.trim().split('\n').pop() ?? '';
-    let r: BackendResult;
-    try {
-      r = JSON.parse(last) as BackendResult;
-    } catch {
-      r = { backend, snapshots: [], unavailable: `its process exited with ${child.status ?? child.signal}: ${(child.stderr || '').trim().split('\n').pop()}` };
-    }
+    const child = runChildJson<BackendResult>(fileURLToPath(import.meta.url), ['--child', backend, String(o.steps), String(o.memoryBudgetMb)]);
+    const r: BackendResult = 'value' in child ? child.value : { backend, snapshots: [], unavailable: `its process failed (${child.error})` };
     results.push(r);
     console.log(
       r.unavailable

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import type { TransformerConfig } from '../packages/policies/src/model/transformer-config.ts';
+import { runChildJson } from './child-json.ts';
 import { describeReference, probeTorch, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -179,7 +180,6 @@ export async function runSizes(argv: string[]): Promise<void> {
   const reference = await referenceLines(torchPy);
   console.log(reference.info);
   if (reference.warning) console.log(reference.warning);
-  const tsx = path.join(here, '..', 'node_modules', '.bin', 'tsx');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-sizes-'));
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
   const loadBefore = os.loadavg();
@@ -188,17 +188,8 @@ export async function runSizes(argv: string[]): Promise<void> {
   try {
     for (const size of o.sizes)
       for (const T of o.seqs) {
-        const child = spawnSync(tsx, ['--conditions=source', fileURLToPath(import.meta.url), '--point', size, String(T), String(o.iters), String(o.workers)], {
-          encoding: 'utf8',
-          maxBuffer: 1 << 26,
-        });
-        const line = child.stdout.trim().split('\n').pop() ?? '';
-        let srl: Point;
-        try {
-          srl = JSON.parse(line) as Point;
-        } catch {
-          srl = { error: `exit ${child.status ?? child.signal}: ${(child.stderr || '').trim().split('\n').slice(-1)[0]?.slice(0, 160)}` };
-        }
+        const child = runChildJson<Point>(fileURLToPath(import.meta.url), ['--point', size, String(T), String(o.iters), String(o.workers)]);
+        const srl: Point = 'value' in child ? child.value : { error: child.error };
         const torch = torchPoint(python, sizeConfig(size, transformerPreset('gpt2-bench')), T, o.iters, o.workers, dir);
         rows.push({ size, T, srl, torch });
         process.stdout.write(
@@ -291,10 +282,11 @@ export function ratioLine(rows: { size: string; T: number; srl: Point; torch: Po
       return r.srl.error || r.torch.error || a === undefined || b === undefined ? [] : [{ at: `${r.size} T=${r.T}`, x: a / b }];
     });
     if (!rs.length) return `${label}: no point ran on both sides`;
+    if (rs.length === 1) return `${label} ${rs[0].x.toFixed(2)}x (one point, ${rs[0].at})`;
     const mean = Math.exp(rs.reduce((a, r) => a + Math.log(r.x), 0) / rs.length);
     const lo = rs.reduce((a, r) => (r.x < a.x ? r : a));
     const hi = rs.reduce((a, r) => (r.x > a.x ? r : a));
-    return `${label} ${mean.toFixed(2)}x (geometric mean of ${rs.length} point${rs.length === 1 ? '' : 's'}; ${lo.x.toFixed(2)}x at ${lo.at} to ${hi.x.toFixed(2)}x at ${hi.at})`;
+    return `${label} ${mean.toFixed(2)}x (geometric mean of ${rs.length} points; ${lo.x.toFixed(2)}x at ${lo.at} to ${hi.x.toFixed(2)}x at ${hi.at})`;
   };
   return `srl / PyTorch 1 thread: ${part('train step', (p) => p.trainMs)}; ${part('generation', (p) => p.genMs)}`;
 }
