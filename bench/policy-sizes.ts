@@ -27,7 +27,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import type { TransformerConfig } from '../packages/policies/src/model/transformer-config.ts';
 import { runChildJson } from './child-json.ts';
-import { describeReference, probeTorch, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
+import { describeReference, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NEW_TOKENS = 32;
@@ -266,12 +266,10 @@ export async function runSizes(argv: string[]): Promise<void> {
 /** Which PyTorch the reference is and its matMul rate next to tfjs-wasm's (one 50m-preset MLP product). */
 async function referenceLines(torchPy: ReturnType<typeof torchPython>): Promise<{ info: string; warning: string | null }> {
   const shape = [256, 640, 2560] as const;
-  const probe = probeTorch(torchPy.python, shape);
-  if ('error' in probe) return { info: `PyTorch reference: ${torchPy.python} (${torchPy.from}) has no usable torch: ${probe.error}`, warning: null };
   const { selectBackend } = await import('../packages/policies/src/backend/select-backend.ts');
   const tf = createRequire(path.join(here, '..', 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
   await selectBackend({ backend: 'wasm' });
-  return describeReference({ python: torchPy, probe, shape, side: 'tfjs-wasm', sideGflops: tfjsMatMulGflops(tf, shape) });
+  return describeReference({ python: torchPy, shape, side: 'tfjs-wasm', sideGflops: tfjsMatMulGflops(tf, shape) });
 }
 
 /** The last line: srl / PyTorch time, geometric mean over the points both sides ran, with the extremes. */

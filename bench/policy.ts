@@ -43,7 +43,7 @@ import { clipByGlobalNorm } from '../packages/policies/src/training/clip-by-glob
 import { objectiveLoss, planTokens } from '../packages/policies/src/training/objective.ts';
 import { packSequences } from '../packages/policies/src/training/sequence-batch.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
-import { describeReference, probeTorch, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
+import { describeReference, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 // The copy of tfjs-core the policies package imports (bench/ has no node_modules of its own).
@@ -432,8 +432,7 @@ const trainGflop = (3 * 2 * (linearMacs + attentionMacs + B * (T - 1) * C * conf
 const torchPy = torchPython(repoRoot);
 const python = torchPy.python;
 console.log(`running the PyTorch reference: ${python} (${torchPy.from}) bench/policy.py (${num('threads')} thread(s)) ...`);
-const probe = probeTorch(python, gemmShape);
-const reference = 'error' in probe ? null : describeReference({ python: torchPy, probe, shape: gemmShape, side: `tfjs-${backend}`, sideGflops: gemmGflops });
+const reference = describeReference({ python: torchPy, shape: gemmShape, side: `tfjs-${backend}`, sideGflops: gemmGflops });
 const py = spawnSync(python, [path.join(repoRoot, 'bench/policy.py'), path.join(dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
 rmSync(dir, { recursive: true, force: true });
 interface PyResult {
@@ -458,7 +457,7 @@ const wasmNote =
 console.log(
   `\n${side}${wasmNote ? ` (${wasmNote})` : ''} vs ${ref ? `PyTorch ${ref.torch} (${ref.threads} thread${ref.threads === 1 ? '' : 's'})` : 'PyTorch (unavailable)'}`,
 );
-if (reference) console.log(reference.info);
+console.log(reference.info);
 if (ref) {
   const dl = Math.abs(first.loss - ref.train.first_loss);
   const dn = Math.abs(first.gradNorm - ref.train.first_grad_norm);
@@ -549,7 +548,7 @@ if (ref === null) {
   console.log(`generation: ${side} ${fmt(genTps, 0)} tok/s vs PyTorch unavailable`);
   process.exit(1);
 }
-if (reference?.warning) console.log(reference.warning);
+if (reference.warning) console.log(reference.warning);
 const thr = `PyTorch ${ref.threads} thread${ref.threads === 1 ? '' : 's'}`;
 console.log(`train step: ${side} ${fmt(trainMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(trainMs, ref.train.median_ms)}`);
 if (workersMs !== null)

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs-core';
 
 /** PyTorch's matMul below this share of tfjs's rate is reported as a slow reference (ratios then flatter srl). */
-export const SLOW_BLAS_SHARE = 0.5;
+const SLOW_BLAS_SHARE = 0.5;
 
 export interface TorchPython {
   python: string;
@@ -24,7 +24,7 @@ export function torchPython(repoRoot: string): TorchPython {
 
 export interface TorchProbe {
   torch: string;
-  /** torch's BLAS_INFO (`mkl`, `open` for OpenBLAS, `generic`: the system's libblas.so.3) and the BLAS library loaded. */
+  /** torch's BLAS_INFO (`mkl`, `open` for OpenBLAS, `generic`: the system's libblas.so.3, then with the library loaded). */
   blas: string;
   /** One-thread a[m,k] @ b[k,n], median of 15 after 3 warm-up products. */
   gflops: number;
@@ -44,14 +44,15 @@ for _ in range(15):
     t0 = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t0)
 ts.sort()
 info = re.findall(r"BLAS_INFO=(\\w+)", torch.__config__.show())
-# The BLAS library the product loaded (a "generic" torch uses whatever libblas.so.3 the system points at).
-libs = sorted({os.path.basename(p) for p in (l.split()[-1] for l in open("/proc/self/maps") if len(l.split()) > 5) if re.search(r"blas|mkl", os.path.basename(p))})
-blas = (info[0] if info else "unknown") + (" (" + ", ".join(libs) + ")" if libs else "")
+# A "generic" torch multiplies with whatever libblas.so.3 the system points at: name the one loaded (other BLAS
+# builds link theirs in; numpy may load an OpenBLAS of its own, which torch does not use).
+libs = sorted({os.path.basename(p) for p in (l.split()[-1] for l in open("/proc/self/maps") if len(l.split()) > 5) if re.match(r"lib(blas|openblas|blis)", os.path.basename(p))})
+blas = (info[0] if info else "unknown") + (" (" + ", ".join(libs) + ")" if libs and info == ["generic"] else "")
 print(json.dumps({"torch": torch.__version__, "blas": blas, "gflops": 2 * m * k * n / ts[7] / 1e9}))
 `;
 
 /** Probes `python`'s torch with one product of `shape`; an `error` line when it has none. */
-export function probeTorch(python: string, shape: readonly [number, number, number]): TorchProbe | { error: string } {
+function probeTorch(python: string, shape: readonly [number, number, number]): TorchProbe | { error: string } {
   const r = spawnSync(python, ['-c', PROBE, ...shape.map(String)], { encoding: 'utf8' });
   if (r.status !== 0) return { error: (r.stderr || String(r.error)).trim().split('\n').slice(-1)[0] };
   return JSON.parse(r.stdout) as TorchProbe;
@@ -73,14 +74,16 @@ export function tfjsMatMulGflops(tf: typeof Tf, [m, k, n]: readonly [number, num
 }
 
 /**
- * Lines that say which PyTorch the reference is and how fast its products are next to tfjs's, and, when its
+ * Probes the reference's torch with one product of `shape` and returns lines that say which PyTorch it is and how fast its products are next to tfjs's, and, when its
  * matMul runs under SLOW_BLAS_SHARE of tfjs's, a warning that says what to install.
  */
-export function describeReference(o: { python: TorchPython; probe: TorchProbe; shape: readonly [number, number, number]; side: string; sideGflops: number }): {
+export function describeReference(o: { python: TorchPython; shape: readonly [number, number, number]; side: string; sideGflops: number }): {
   info: string;
   warning: string | null;
 } {
-  const { probe, shape } = o;
+  const { shape } = o;
+  const probe = probeTorch(o.python.python, shape);
+  if ('error' in probe) return { info: `PyTorch reference: ${o.python.python} (${o.python.from}) has no usable torch: ${probe.error}`, warning: null };
   const share = probe.gflops / o.sideGflops;
   const info = `PyTorch reference: ${o.python.python} (${o.python.from}): torch ${probe.torch}, BLAS ${probe.blas}; matMul [${shape[0]},${shape[1]}]x[${shape[1]},${shape[2]}] on one thread ${probe.gflops.toFixed(1)} GFLOP/s vs ${o.side} ${o.sideGflops.toFixed(1)} (${share.toFixed(2)}x)`;
   if (share >= SLOW_BLAS_SHARE) return { info, warning: null };
