@@ -11,11 +11,14 @@
 // that cannot run (the wasm heap cannot grow past 4 GiB) is a row saying so, not a crash. The wasm heap is its size
 // after the point (it never shrinks: what the largest pass needed). PyTorch runs bench/policy.py with the same
 // config from its own random weights (times do not depend on the values): with $PYTHON, else the venv of
-// examples/trl-grpo/setup-venv.sh (torch 2.13) when present, else /usr/bin/python3 (Debian's torch). --workers N > 1 also times the train
+// examples/trl-grpo/setup-venv.sh (torch 2.13) when present, else /usr/bin/python3 (Debian's torch), as
+// bench/torch-reference.ts picks it; that torch, its BLAS and its matMul rate next to tfjs-wasm's are printed
+// first, with a warning when the reference BLAS is slow. --workers N > 1 also times the train
 // step with N threads (gradient workers): one sequence cannot be split, so the points use a batch of N sequences
-// then, and both rows (1 and N threads) use that batch. The load average is printed before and after.
+// then, and both rows (1 and N threads) use that batch. The load average is printed before and after, and the
+// ratios (geometric mean over the points both sides ran) last.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +26,8 @@ import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import type { TransformerConfig } from '../packages/policies/src/model/transformer-config.ts';
+import { runChildJson } from './child-json.ts';
+import { describeReference, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NEW_TOKENS = 32;
@@ -170,10 +175,11 @@ function parse(argv: string[]): { sizes: string[]; seqs: number[]; iters: number
 export async function runSizes(argv: string[]): Promise<void> {
   const o = parse(argv);
   const { transformerPreset } = await import('../packages/policies/src/model/presets.ts');
-  // PyTorch: $PYTHON, else the venv of examples/trl-grpo/setup-venv.sh (torch 2.13) when it is there, else Debian's.
-  const venv = path.join(here, '..', 'node_modules/.cache/srl-py/bin/python');
-  const python = process.env.PYTHON ?? (existsSync(venv) ? venv : '/usr/bin/python3');
-  const tsx = path.join(here, '..', 'node_modules', '.bin', 'tsx');
+  const torchPy = torchPython(path.join(here, '..'));
+  const python = torchPy.python;
+  const reference = await referenceLines(torchPy);
+  console.log(reference.info);
+  if (reference.warning) console.log(reference.warning);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-sizes-'));
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(' ');
   const loadBefore = os.loadavg();
@@ -182,17 +188,8 @@ export async function runSizes(argv: string[]): Promise<void> {
   try {
     for (const size of o.sizes)
       for (const T of o.seqs) {
-        const child = spawnSync(tsx, ['--conditions=source', fileURLToPath(import.meta.url), '--point', size, String(T), String(o.iters), String(o.workers)], {
-          encoding: 'utf8',
-          maxBuffer: 1 << 26,
-        });
-        const line = child.stdout.trim().split('\n').pop() ?? '';
-        let srl: Point;
-        try {
-          srl = JSON.parse(line) as Point;
-        } catch {
-          srl = { error: `exit ${child.status ?? child.signal}: ${(child.stderr || '').trim().split('\n').slice(-1)[0]?.slice(0, 160)}` };
-        }
+        const child = runChildJson<Point>(fileURLToPath(import.meta.url), ['--point', size, String(T), String(o.iters), String(o.workers)]);
+        const srl: Point = 'value' in child ? child.value : { error: child.error };
         const torch = torchPoint(python, sizeConfig(size, transformerPreset('gpt2-bench')), T, o.iters, o.workers, dir);
         rows.push({ size, T, srl, torch });
         process.stdout.write(
@@ -262,6 +259,34 @@ export async function runSizes(argv: string[]): Promise<void> {
   console.log(
     `\n${((performance.now() - started) / 1000).toFixed(0)} s; load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(os.loadavg())} on ${os.availableParallelism()} cores; ratios are srl / PyTorch time (generation: srl time / PyTorch time); CPU ms: the process's CPU time per timed train step (every thread), which the machine's other load inflates less than wall time`,
   );
+  if (reference.warning) console.log(reference.warning);
+  console.log(ratioLine(rows));
+}
+
+/** Which PyTorch the reference is and its matMul rate next to tfjs-wasm's (one 50m-preset MLP product). */
+async function referenceLines(torchPy: ReturnType<typeof torchPython>): Promise<{ info: string; warning: string | null }> {
+  const shape = [256, 640, 2560] as const;
+  const { selectBackend } = await import('../packages/policies/src/backend/select-backend.ts');
+  const tf = createRequire(path.join(here, '..', 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
+  await selectBackend({ backend: 'wasm' });
+  return describeReference({ python: torchPy, shape, side: 'tfjs-wasm', sideGflops: tfjsMatMulGflops(tf, shape) });
+}
+
+/** The last line: srl / PyTorch time, geometric mean over the points both sides ran, with the extremes. */
+export function ratioLine(rows: { size: string; T: number; srl: Point; torch: Point }[]): string {
+  const part = (label: string, pick: (p: Point) => number | undefined): string => {
+    const rs = rows.flatMap((r) => {
+      const [a, b] = [pick(r.srl), pick(r.torch)];
+      return r.srl.error || r.torch.error || a === undefined || b === undefined ? [] : [{ at: `${r.size} T=${r.T}`, x: a / b }];
+    });
+    if (!rs.length) return `${label}: no point ran on both sides`;
+    if (rs.length === 1) return `${label} ${rs[0].x.toFixed(2)}x (one point, ${rs[0].at})`;
+    const mean = Math.exp(rs.reduce((a, r) => a + Math.log(r.x), 0) / rs.length);
+    const lo = rs.reduce((a, r) => (r.x < a.x ? r : a));
+    const hi = rs.reduce((a, r) => (r.x > a.x ? r : a));
+    return `${label} ${mean.toFixed(2)}x (geometric mean of ${rs.length} points; ${lo.x.toFixed(2)}x at ${lo.at} to ${hi.x.toFixed(2)}x at ${hi.at})`;
+  };
+  return `srl / PyTorch 1 thread: ${part('train step', (p) => p.trainMs)}; ${part('generation', (p) => p.genMs)}`;
 }
 
 if (process.argv[2] === '--point') {

@@ -1,6 +1,6 @@
 """PyTorch CPU reference for bench/policy.ts: the same GPT-2 style model, batch and thread count.
 
-Usage: /usr/bin/python3 bench/policy.py [spec.json]
+Usage: python3 bench/policy.py [spec.json]  (bench/torch-reference.ts picks the interpreter)
   spec.json (written by bench/policy.ts; every field optional, defaults below):
     {"config": {vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, normEps,
                 tieEmbeddings, family: "gpt2", norm: "layernorm", positions: "learned", mlp: "gelu",
@@ -15,9 +15,10 @@ Usage: /usr/bin/python3 bench/policy.py [spec.json]
   so the first step's loss and gradient norm can be compared with the tfjs side.
 Output (stdout): one JSON object. Progress goes to stderr.
 Threads: "threads" (default 1) sets torch.set_num_threads and, before torch loads, OPENBLAS_NUM_THREADS /
-OMP_NUM_THREADS / MKL_NUM_THREADS: Debian's torch multiplies matrices with OpenBLAS (pthreads), which ignores
-torch.set_num_threads and otherwise uses every core. "cpu_per_wall" in the output (CPU seconds per wall second
-over the timed loops, ~1.0 for one thread) shows the limit held.
+OMP_NUM_THREADS / MKL_NUM_THREADS: Debian's torch multiplies matrices with the system BLAS (OpenBLAS with
+libopenblas0-pthread, whose own thread pool ignores torch.set_num_threads and otherwise uses every core; without
+it, the reference BLAS: bench/torch-reference.ts names it and warns when it is slow). "cpu_per_wall" in the
+output (CPU seconds per wall second over the timed loops, ~1.0 for one thread) shows the limit held.
 
 What is timed (median of `iters` after `warmup` untimed runs; the same work as the tfjs side):
   train step: forward over B x T tokens, cross-entropy of the T-1 next-token targets of each row (the first

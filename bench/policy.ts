@@ -3,7 +3,10 @@
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--workers 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
 //      [--kernels auto|reference|wasm|tensorflow] [--generation-backend auto|same|wasm]
-//      [--profile-rows 16] [--no-profile]   (PYTHON=/path/to/python3 picks the interpreter; default /usr/bin/python3)
+//      [--profile-rows 16] [--no-profile]
+// PyTorch runs under $PYTHON when set, else the venv of examples/trl-grpo/setup-venv.sh (torch 2.13) when present,
+// else Debian's /usr/bin/python3 (bench/torch-reference.ts); the report names that torch and its BLAS, and warns
+// when its matMul runs under half of tfjs's rate (a reference BLAS makes every ratio flatter srl).
 // --workers N (> 1) also times the train step with N threads (the policy's gradient workers) against PyTorch.
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,
 //     SFT cross-entropy, global-norm clipping at 1, AdamW with decay 0.1 on matrices, lr 1e-3): forward,
@@ -17,7 +20,7 @@
 // come a kernel profile of the tfjs side (self time per kernel, forward/backward split at the loss) and, last, the
 // two ratios. The machine's other load shows up in both sides' times: rerun when the step times scatter.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +43,7 @@ import { clipByGlobalNorm } from '../packages/policies/src/training/clip-by-glob
 import { objectiveLoss, planTokens } from '../packages/policies/src/training/objective.ts';
 import { packSequences } from '../packages/policies/src/training/sequence-batch.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
+import { describeReference, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 // The copy of tfjs-core the policies package imports (bench/ has no node_modules of its own).
@@ -413,12 +417,9 @@ const sampleMs = bench(
 
 // One matrix product of the MLP's shape with the weights a variable (XNNPACK keeps them packed): the throughput
 // floor of matMul-bound work, compared with the same product in PyTorch.
-const [gm, gk, gn] = spec.gemm;
-const gemmA = tf.randomNormal([gm, gk]);
-const gemmB = tf.variable(tf.randomNormal([gk, gn]));
-const gemmMs = bench(() => tf.tidy(() => void tf.matMul(gemmA, gemmB)), 3, 30); // wasm kernels run synchronously
-tf.dispose([gemmA, gemmB]);
-const gemmGflops = (2 * gm * gk * gn) / gemmMs / 1e6;
+const gemmShape = spec.gemm as [number, number, number];
+const [gm, gk, gn] = gemmShape;
+const gemmGflops = tfjsMatMulGflops(tf, gemmShape);
 // Multiply-adds of one train step's products: forward (linear layers over B*T rows, attention scores and mixing,
 // the output layer over the B*(T-1) predicted rows), backward twice that.
 const C = config.hiddenSize;
@@ -428,8 +429,10 @@ const attentionMacs = config.numLayers * 2 * B * config.numHeads * T * T * (C / 
 const trainGflop = (3 * 2 * (linearMacs + attentionMacs + B * (T - 1) * C * config.vocabSize)) / 1e9;
 
 // ---- PyTorch ---------------------------------------------------------------------------------------------
-const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-console.log(`running the PyTorch reference: ${python} bench/policy.py (${num('threads')} thread(s)) ...`);
+const torchPy = torchPython(repoRoot);
+const python = torchPy.python;
+console.log(`running the PyTorch reference: ${python} (${torchPy.from}) bench/policy.py (${num('threads')} thread(s)) ...`);
+const reference = describeReference({ python: torchPy, shape: gemmShape, side: `tfjs-${backend}`, sideGflops: gemmGflops });
 const py = spawnSync(python, [path.join(repoRoot, 'bench/policy.py'), path.join(dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
 rmSync(dir, { recursive: true, force: true });
 interface PyResult {
@@ -454,6 +457,7 @@ const wasmNote =
 console.log(
   `\n${side}${wasmNote ? ` (${wasmNote})` : ''} vs ${ref ? `PyTorch ${ref.torch} (${ref.threads} thread${ref.threads === 1 ? '' : 's'})` : 'PyTorch (unavailable)'}`,
 );
+console.log(reference.info);
 if (ref) {
   const dl = Math.abs(first.loss - ref.train.first_loss);
   const dn = Math.abs(first.gradNorm - ref.train.first_grad_norm);
@@ -544,6 +548,7 @@ if (ref === null) {
   console.log(`generation: ${side} ${fmt(genTps, 0)} tok/s vs PyTorch unavailable`);
   process.exit(1);
 }
+if (reference.warning) console.log(reference.warning);
 const thr = `PyTorch ${ref.threads} thread${ref.threads === 1 ? '' : 's'}`;
 console.log(`train step: ${side} ${fmt(trainMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(trainMs, ref.train.median_ms)}`);
 if (workersMs !== null)

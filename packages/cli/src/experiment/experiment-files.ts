@@ -1,7 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SrlError, writeFileAtomic, type PluginRef } from '@srl/core';
-import { parse as parseYaml } from 'yaml';
+import { writeFileAtomic } from '@srl/core';
 import { createPluginEnvironment } from '../plugin-environment';
 import type { ExperimentSpec } from './experiment-spec';
 
@@ -11,18 +10,6 @@ export interface EvalRecipes {
   curve: string;
 }
 
-/** The `policy` of a recipe file as [name, options]. */
-async function recipePolicy(file: string): Promise<[string, Record<string, unknown>]> {
-  const data = parseYaml(await readFile(file, 'utf8')) as { policy?: PluginRef } | null;
-  const policy = data?.policy;
-  if (typeof policy === 'string') return [policy, {}];
-  if (Array.isArray(policy) && typeof policy[0] === 'string') return [policy[0], { ...((policy[1] as Record<string, unknown> | undefined) ?? {}) }];
-  throw new SrlError(
-    'validation',
-    `${file}: "policy" is ${JSON.stringify(policy)}; the evaluations build this recipe's policy, so it needs one such as [tfjs-transformer, { ... }]`,
-  );
-}
-
 /**
  * Writes `<out>/recipes/eval-final.json` and `eval-curve.json`: eval-only recipes of the experiment's
  * benchmarks whose policy is the base recipe's (the first arm's for a checkpoint base), built from the base checkpoint (its config.json gives the
@@ -30,7 +17,7 @@ async function recipePolicy(file: string): Promise<[string, Record<string, unkno
  */
 export async function writeEvalRecipes(input: { spec: ExperimentSpec; outDir: string; baseCheckpoint: string; smoke: boolean }): Promise<EvalRecipes> {
   const { spec, outDir, smoke } = input;
-  const [name, options] = await recipePolicy(spec.evalPolicyRecipe);
+  const [name, options] = spec.evalPolicy;
   const policy = [name, { ...options, checkpoint: input.baseCheckpoint }];
   const benchmarks = spec.eval.benchmarks.map((b) => ({ name: b.name, task: b.task }));
   const common = {

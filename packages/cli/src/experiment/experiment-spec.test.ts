@@ -45,12 +45,32 @@ describe('experiment budgets', () => {
   });
 });
 
+describe('arm recipes', () => {
+  it("are read with core's recipe reader and schema when the experiment loads: every structural problem, under the arm", async () => {
+    const file = experiment('base: one.yaml\narms: [{ name: a, recipe: one.yaml, label: A }, { name: b, recipe: bad.yaml, label: B }]\n');
+    const dir = path.dirname(file);
+    writeFileSync(path.join(dir, 'bad.yaml'), 'name: bad\npolicy: [tfjs-transformer, {}]\ntask: math/gsm8k\nstages: [sft-tiny]\nseeds: 3\n');
+    await expect(loadExperiment(file)).rejects.toThrow(/arms\[1\]\.recipe: .*bad\.yaml: .*seeds/);
+    writeFileSync(path.join(dir, 'bad.yaml'), 'name: bad\npolicy: [tfjs-transformer, {}\n');
+    await expect(loadExperiment(file)).rejects.toThrow(/arms\[1\]\.recipe: recipe .*bad\.yaml is not valid YAML/);
+    writeFileSync(path.join(dir, 'bad.yaml'), 'name: bad\npolicy: [tfjs-transformer, {}]\n');
+    await expect(loadExperiment(file)).rejects.toThrow(/arms\[1\]\.recipe: .*bad\.yaml has no stages/);
+  });
+
+  it("give the evaluations the base recipe's policy as written", async () => {
+    const file = experiment('base: two.yaml\narms: [{ name: a, recipe: one.yaml, label: A }]\n');
+    writeFileSync(path.join(path.dirname(file), 'two.yaml'), twoStages.replace('{}', '{ preset: llama-tiny, tokenizer: byte }'));
+    expect((await loadExperiment(file)).evalPolicy).toEqual(['tfjs-transformer', { preset: 'llama-tiny', tokenizer: 'byte' }]);
+  });
+});
+
 describe('base: { checkpoint }', () => {
   it('loads without the folder (validated when the experiment runs), and evaluations use the first arm policy', async () => {
     const file = experiment('base: { checkpoint: models/m }\narms: [{ name: a, recipe: one.yaml, label: A }]\n');
     const spec = await loadExperiment(file);
     expect(spec.base).toEqual({ kind: 'checkpoint', checkpoint: path.join(path.dirname(file), 'models', 'm') });
     expect(spec.evalPolicyRecipe).toBe(path.join(path.dirname(file), 'one.yaml'));
+    expect(spec.evalPolicy).toEqual(['tfjs-transformer', {}]);
   });
 
   it('fails the run, before any training, when the checkpoint folder does not exist or is a file', async () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OptionsValidator, pluginRefSchema, SrlError, type PluginRef } from '@srl/core';
 import { parse as parseYaml } from 'yaml';
+import { readRecipeOutline, type RecipeOutline } from './recipe-outline';
 
 /** One arm: an ordinary srl recipe trained from the base's final checkpoint, once per seed. */
 export interface ArmSpec {
@@ -73,6 +74,8 @@ export interface ExperimentSpec {
   base: BaseSpec;
   /** The recipe whose `policy` the evaluations build (the base recipe, or the first arm's for a checkpoint base). */
   evalPolicyRecipe: string;
+  /** That recipe's `policy` as written, [name, options]. */
+  evalPolicy: [string, Record<string, unknown>];
   arms: ArmSpec[];
   eval: ExperimentEvalSpec;
   budget: BudgetSpec;
@@ -178,40 +181,32 @@ export const experimentSchema = {
   additionalProperties: false,
 } as const;
 
-type RawSpec = Omit<ExperimentSpec, 'file' | 'smoke' | 'base' | 'arms' | 'evalPolicyRecipe'> & {
+type RawSpec = Omit<ExperimentSpec, 'file' | 'smoke' | 'base' | 'arms' | 'evalPolicyRecipe' | 'evalPolicy'> & {
   base: string | { checkpoint: string };
   arms: (Omit<ArmSpec, 'budgetShares'> & { budgetShares?: number[] })[];
   smoke: Partial<SmokeSpec> & Omit<SmokeSpec, 'seeds'>;
 };
 
-/** How many stages a recipe file has (its `stages` list), or null when it cannot be read as one. */
-async function stageCount(file: string): Promise<number | null> {
-  try {
-    const data = parseYaml(await readFile(file, 'utf8')) as { stages?: unknown } | null;
-    return Array.isArray(data?.stages) ? data.stages.length : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Each arm's budget shares, one per stage of its recipe; problems are pushed as `path: message` lines. */
-async function budgetShares(arms: RawSpec['arms'], dir: string, problems: string[]): Promise<number[][]> {
-  const out: number[][] = [];
-  for (const [i, arm] of arms.entries()) {
-    const stages = await stageCount(path.resolve(dir, arm.recipe));
-    const shares = arm.budgetShares ?? (stages === 1 || stages === null ? [1] : null);
+/**
+ * Each arm's budget shares, one per stage of its recipe (`stages`: each arm's stage count, null where its recipe
+ * has problems of its own, reported apart); problems are pushed as `path: message` lines.
+ */
+function budgetShares(arms: RawSpec['arms'], stages: (number | null)[], problems: string[]): number[][] {
+  return arms.map((arm, i) => {
+    const n = stages[i];
+    if (n === null) return arm.budgetShares ?? [1];
+    const shares = arm.budgetShares ?? (n === 1 ? [1] : null);
     if (shares === null) {
       problems.push(
-        `arms[${i}].budgetShares: ${arm.recipe} has ${stages} stages; say how they split the budget, e.g. budgetShares: [${Array.from({ length: stages ?? 0 }, () => (1 / (stages ?? 1)).toFixed(2)).join(', ')}]`,
+        `arms[${i}].budgetShares: ${arm.recipe} has ${n} stages; say how they split the budget, e.g. budgetShares: [${Array.from({ length: n }, () => (1 / n).toFixed(2)).join(', ')}]`,
       );
-    } else if (stages !== null && shares.length !== stages) {
-      problems.push(`arms[${i}].budgetShares: ${shares.length} shares for the ${stages} stages of ${arm.recipe}; give one share per stage`);
+    } else if (shares.length !== n) {
+      problems.push(`arms[${i}].budgetShares: ${shares.length} shares for the ${n} stages of ${arm.recipe}; give one share per stage`);
     } else if (Math.abs(shares.reduce((a, b) => a + b, 0) - 1) > 1e-6) {
       problems.push(`arms[${i}].budgetShares: [${shares.join(', ')}] sums to ${shares.reduce((a, b) => a + b, 0)}; the shares must sum to 1`);
     }
-    out.push(shares ?? [1]);
-  }
-  return out;
+    return shares ?? [1];
+  });
 }
 
 /**
@@ -255,8 +250,20 @@ export async function loadExperiment(file: string): Promise<ExperimentSpec> {
     if (typeof value.base === 'string') check('base', value.base);
     value.arms.forEach((arm, i) => check(`arms[${i}].recipe`, arm.recipe));
   }
+  // Every recipe read once, through core's reader and recipe schema: the base's (when it is a recipe) and each arm's.
+  const outline = (at: string, rel: string): RecipeOutline | null => {
+    const file = path.resolve(path.dirname(abs), rel);
+    if (!existsSync(file)) return null; // reported above
+    const r = readRecipeOutline(file, at);
+    if ('problems' in r) problems.push(...r.problems);
+    else if (r.outline.stages === 0) problems.push(`${at}: ${file} has no stages; the experiment trains it, so it needs at least one`);
+    return 'outline' in r ? r.outline : null;
+  };
+  const baseOutline = !errors.length && typeof value.base === 'string' ? outline('base', value.base) : null;
+  const armOutlines = errors.length ? [] : value.arms.map((arm, i) => outline(`arms[${i}].recipe`, arm.recipe));
   // Shares matter only when the budget is enforced (they set each stage's tokenBudget).
-  const shares = errors.length ? [] : await budgetShares(value.arms, path.dirname(abs), value.budget.enforce === false ? [] : problems);
+  const stages = armOutlines.map((o) => (o === null || o.stages === 0 ? null : o.stages));
+  const shares = errors.length ? [] : budgetShares(value.arms, stages, value.budget.enforce === false ? [] : problems);
   if (problems.length)
     throw new SrlError('validation', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
       details: problems,
@@ -272,6 +279,7 @@ export async function loadExperiment(file: string): Promise<ExperimentSpec> {
     file: abs,
     base,
     evalPolicyRecipe: base.kind === 'recipe' ? base.recipe : arms[0].recipe,
+    evalPolicy: ((base.kind === 'recipe' ? baseOutline : armOutlines[0]) as RecipeOutline).policy,
     arms,
     budget: { ...value.budget, enforce: value.budget.enforce ?? true },
     smoke: { ...value.smoke, seeds: value.smoke.seeds ?? [value.seeds[0]] },

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SrlError, writeFileAtomic } from '@srl/core';
@@ -81,21 +81,6 @@ export async function evaluateCheckpoint(input: {
   return child.seconds;
 }
 
-function meanFilterRate(runDir: string): number | null {
-  const rates: number[] = [];
-  const root = path.join(runDir, 'stages');
-  for (const stage of existsSync(root) ? readdirSync(root) : []) {
-    const file = path.join(root, stage, 'metrics.jsonl');
-    if (!existsSync(file)) continue;
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.includes('"filter_rate"')) continue;
-      const m = JSON.parse(line) as { filter_rate?: number };
-      if (typeof m.filter_rate === 'number') rates.push(m.filter_rate);
-    }
-  }
-  return rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
-}
-
 /**
  * One arm and seed: trains the arm's recipe from the base checkpoint (`srl train --resume`, so an
  * interrupted run continues), writes budget.json, evaluates the curve checkpoints and the final one,
@@ -134,7 +119,7 @@ export async function runArmSeed(input: ArmSeedInput): Promise<ArmSeedResult> {
     throw new SrlError('runtime', `${arm.name} seed ${seed}: srl train exited with ${train.signal ?? train.code}; its log: ${logFile}`);
   }
   const budget = readRunBudget(runDir);
-  const filterRate = meanFilterRate(runDir);
+  const { filterRate } = budget;
   await writeFileAtomic(
     path.join(dir, 'budget.json'),
     `${JSON.stringify({ kind: budget.kind, spent: budget.spent, planned: input.planned, enforced: input.stageBudgets !== undefined, byStage: budget.byStage }, null, 2)}\n`,

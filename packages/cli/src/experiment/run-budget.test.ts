@@ -7,11 +7,17 @@ import { curvePoints, readRunBudget } from './run-budget';
 /** A run folder with two stages: metrics lines and the step checkpoints kept. */
 function fakeRun(): string {
   const run = mkdtempSync(path.join(tmpdir(), 'srl-budget-'));
-  const stage = (name: string, steps: { generated?: number; trained: number }[], kept: number[]): void => {
+  const stage = (name: string, steps: { generated?: number; trained: number; filter?: number }[], kept: number[]): void => {
     const dir = path.join(run, 'stages', name);
     mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
     const lines = steps.map((s, i) =>
-      JSON.stringify({ stage: 0, step: i + 1, ...(s.generated !== undefined ? { 'tokens/generated': s.generated } : {}), 'tokens/trained': s.trained }),
+      JSON.stringify({
+        stage: 0,
+        step: i + 1,
+        ...(s.generated !== undefined ? { 'tokens/generated': s.generated } : {}),
+        'tokens/trained': s.trained,
+        ...(s.filter !== undefined ? { filter_rate: s.filter } : {}),
+      }),
     );
     lines.splice(1, 0, JSON.stringify({ step: 1, type: 'validation', 'val/accuracy': 0.5 }));
     writeFileSync(path.join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
@@ -28,9 +34,9 @@ function fakeRun(): string {
   stage(
     '1-rlvr',
     [
-      { generated: 300, trained: 0 },
-      { generated: 100, trained: 100 },
-      { generated: 50, trained: 50 },
+      { generated: 300, trained: 0, filter: 1 },
+      { generated: 100, trained: 100, filter: 0.5 },
+      { generated: 50, trained: 50, filter: 0 },
     ],
     [2, 3],
   );
@@ -51,6 +57,14 @@ describe('readRunBudget', () => {
       ['1-rlvr', 2, 700, false],
       ['1-rlvr', 3, 800, true],
     ]);
+  });
+
+  it('gives the mean filter rate of the GRPO steps from the same read, and null for a run without any', () => {
+    expect(readRunBudget(fakeRun()).filterRate).toBe(0.5);
+    const sftOnly = mkdtempSync(path.join(tmpdir(), 'srl-budget-'));
+    mkdirSync(path.join(sftOnly, 'stages', '0-sft'), { recursive: true });
+    writeFileSync(path.join(sftOnly, 'stages', '0-sft', 'metrics.jsonl'), `${JSON.stringify({ step: 1, 'tokens/trained': 40 })}\n`);
+    expect(readRunBudget(sftOnly)).toMatchObject({ spent: 40, filterRate: null });
   });
 
   it('picks the final checkpoint and the ones nearest to even shares of the budget, without repeats', () => {

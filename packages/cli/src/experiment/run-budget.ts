@@ -28,6 +28,8 @@ export interface RunBudget {
   spent: number;
   byStage: Record<string, StageBudget>;
   points: BudgetPoint[];
+  /** Mean `filter_rate` over the run's GRPO steps (dynamic sampling), null without any. */
+  filterRate: number | null;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -43,12 +45,13 @@ export function stageFolders(runDir: string): string[] {
 
 /**
  * The budget a run folder spent, from its stages' metrics.jsonl (`tokens/generated` and
- * `tokens/trained` of every step: generated plus trained tokens), and every step checkpoint it kept with the
- * cumulative budget at that step.
+ * `tokens/trained` of every step: generated plus trained tokens), every step checkpoint it kept with the
+ * cumulative budget at that step, and the mean filter rate of its GRPO steps. Each metrics file is read once.
  */
 export function readRunBudget(runDir: string): RunBudget {
   const byStage: Record<string, StageBudget> = {};
   const points: BudgetPoint[] = [];
+  const rates: number[] = [];
   let before = 0;
   const stages = stageFolders(runDir);
   for (const stage of stages) {
@@ -62,6 +65,7 @@ export function readRunBudget(runDir: string): RunBudget {
         if (m.type !== undefined || typeof m.step !== 'number') continue; // validation lines
         if (!('tokens/trained' in m))
           throw new SrlError('runtime', `${file}: step ${m.step} has no "tokens/trained" metric; the experiment's budget needs a trainer of this srl version`);
+        if (typeof m.filter_rate === 'number') rates.push(m.filter_rate);
         sums.steps = Math.max(sums.steps, m.step);
         sums.generated += num(m['tokens/generated']);
         sums.trained += num(m['tokens/trained']);
@@ -89,7 +93,8 @@ export function readRunBudget(runDir: string): RunBudget {
   }
   const last = points.at(-1);
   if (last && last.stage === stages.at(-1) && last.step === byStage[last.stage].steps) last.final = true;
-  return { kind: 'tokens', spent: Math.round(before), byStage, points };
+  const filterRate = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
+  return { kind: 'tokens', spent: Math.round(before), byStage, points, filterRate };
 }
 
 /**

@@ -62,8 +62,3 @@ export interface RolloutSample {
 
 /** What a trainer's step reports: numbers (null: not measured this step) by metric key, and a sample rollout. */
 export type StepMetrics = { [K in MetricKey]?: number | null } & { sample?: RolloutSample };
-
-/** True when `key` is one of the fixed metric keys. */
-export function isFixedMetricKey(key: string): key is FixedMetricKey {
-  return Object.hasOwn(METRIC_KEYS, key);
-}

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/ops/register-gradients';
 import { referenceKernels } from './reference-kernels';
+import { runKernel as run } from './run-kernel';
 import type { AdamWUpdate, DecodeAttentionInput, HeadDims, TransformerKernels } from './transformer-kernels';
 import { simdKernels } from './wasm/simd-kernels';
 import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './wasm/wasm-decode-kernels';
@@ -29,8 +30,6 @@ import {
   WASM_LAYOUT_KERNELS,
 } from './wasm/wasm-layout-kernels';
 
-type Run = (name: string, inputs: tf.NamedTensorMap, attrs?: object) => tf.Tensor | tf.Tensor[];
-const run: Run = (name, inputs, attrs = {}) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
 const attrsOf = (d: HeadDims): tf.NamedAttrMap => ({ ...d }) as unknown as tf.NamedAttrMap;
 
 let registered = false;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights, Linear, Norm, ResolvedWeights } from '../../model/resolve-weights';
 import type { TransformerConfig } from '../../model/transformer-config';
+import { runKernel as run } from '../run-kernel';
 import type { BlockOps, TransformerKernels } from '../transformer-kernels';
 import { SRL_GELU_ARG, SRL_NORM, SRL_PRODUCT } from './wasm-decode-kernels';
 
@@ -16,10 +17,6 @@ export class WasmInferenceOps implements BlockOps {
     private readonly k: TransformerKernels,
   ) {}
 
-  private run(name: string, inputs: tf.NamedTensorMap, attrs: object = {}): tf.Tensor | tf.Tensor[] {
-    return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
-  }
-
   embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): tf.Tensor2D {
     const x = W.embedLayout === 'columns' ? this.k.gatherColumns(W.embed, ids) : this.k.gatherRows(W.embed, ids);
     return W.positions === undefined ? x : (tf.add(x, this.k.gatherRows(W.positions, positions)) as tf.Tensor2D);
@@ -29,7 +26,7 @@ export class WasmInferenceOps implements BlockOps {
     const inputs: tf.NamedTensorMap = { x, w: n.w };
     if (n.b !== undefined) inputs.b = n.b;
     if (residual !== undefined) inputs.residual = residual;
-    const out = this.run(SRL_NORM, inputs, { kind: this.c.norm, eps: this.c.normEps });
+    const out = run(SRL_NORM, inputs, { kind: this.c.norm, eps: this.c.normEps });
     return (Array.isArray(out) ? out : [x, out]) as [tf.Tensor2D, tf.Tensor2D];
   }
 
@@ -40,10 +37,10 @@ export class WasmInferenceOps implements BlockOps {
   mlp(h: tf.Tensor2D, layer: LayerWeights): tf.Tensor2D {
     if (this.c.mlp === 'gelu') {
       const u = this.linear(h, layer.mlp[0]);
-      return this.linear(this.run(SRL_PRODUCT, { a: u, b: tf.sigmoid(this.run(SRL_GELU_ARG, { x: u }) as tf.Tensor) }) as tf.Tensor2D, layer.mlp[1]);
+      return this.linear(run(SRL_PRODUCT, { a: u, b: tf.sigmoid(run(SRL_GELU_ARG, { x: u }) as tf.Tensor) }) as tf.Tensor2D, layer.mlp[1]);
     }
     const gate = this.linear(h, layer.mlp[0]);
-    return this.linear(this.run(SRL_PRODUCT, { a: gate, b: tf.sigmoid(gate), c: this.linear(h, layer.mlp[1]) }) as tf.Tensor2D, layer.mlp[2]);
+    return this.linear(run(SRL_PRODUCT, { a: gate, b: tf.sigmoid(gate), c: this.linear(h, layer.mlp[1]) }) as tf.Tensor2D, layer.mlp[2]);
   }
 
   rows(h: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {

@@ -3,12 +3,10 @@
  * kernel each way instead of ~7-10 stock ones). Same values and gradients as model/ops/gelu.ts and
  * model/ops/norms.ts to float32 rounding (kernels.test.ts compares the sets). The caller owns every result.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { customOp } from '../../model/ops/custom-op';
+import { runKernel as run } from '../run-kernel';
 import { SRL_GELU, SRL_GELU_GRAD, SRL_MASKED_SOFTMAX, SRL_NORM_GRAD, SRL_NORM_TRAIN, SRL_SOFTMAX_GRAD } from './wasm-train-kernels';
-
-const run = (name: string, inputs: tf.NamedTensorMap, attrs: object = {}): tf.Tensor | tf.Tensor[] =>
-  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
 
 /** GELU of x; the gradient recomputes the sigmoid from the saved input. */
 export const fusedGelu: (x: tf.Tensor2D) => tf.Tensor2D = customOp<tf.Tensor2D>(([x], save) => {
