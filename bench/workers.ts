@@ -30,7 +30,7 @@ import { planChunks } from '../packages/policies/src/parallel/start-workers.ts';
 import { AdamW } from '../packages/policies/src/training/adamw.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
 
-const opts = { workers: [1, 2], rounds: 6, steps: 3, warmup: 1, budgetMb: 256 };
+const opts = { workers: [1, 2], rounds: 6, steps: 3, warmup: 1, budgetMb: 256, hidden: 64, layers: 2 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const [k, v] = [argv[i], argv[i + 1] ?? ''];
@@ -39,11 +39,22 @@ for (let i = 0; i < argv.length; i += 2) {
   else if (k === '--steps') opts.steps = Number(v);
   else if (k === '--warmup') opts.warmup = Number(v);
   else if (k === '--budget-mb') opts.budgetMb = Number(v);
-  else throw new Error(`unknown argument ${k}; options: --workers --rounds --steps --warmup --budget-mb`);
+  else if (k === '--hidden') opts.hidden = Number(v);
+  else if (k === '--layers') opts.layers = Number(v);
+  else throw new Error(`unknown argument ${k}; options: --workers --rounds --steps --warmup --budget-mb --hidden --layers`);
 }
 
 await selectBackend({ backend: 'wasm' });
-const config = { ...transformerPreset('llama-tiny'), hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 176, maxPositions: 768 };
+// The quickstart's model by default; --hidden / --layers scale it (MLP 2.75x hidden, as the quickstart's 176 / 64).
+const config = {
+  ...transformerPreset('llama-tiny'),
+  hiddenSize: opts.hidden,
+  numLayers: opts.layers,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: Math.round(2.75 * opts.hidden),
+  maxPositions: 768,
+};
 let seed = 1;
 const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
 const items: TrainingItem[] = [300, 420, 520, 610].flatMap((len) => {
@@ -185,15 +196,22 @@ for (const w of opts.workers) {
 }
 const cores = os.availableParallelism();
 const f0 = (x: number): string => x.toFixed(0);
+const cpu = (p: PhaseSplit): number => p.main[0] + p.workers[0] + p.other;
+/** No schedule on `cores` cores beats the phase's busiest compute thread or its CPU spread over the cores. */
+const floor = (w: number, p: PhaseSplit): number => Math.max(p.main[0], w === 2 ? p.workers[0] : 0, cpu(p) / cores);
+const stepFloor = (w: number): number => med(w, (t) => floor(w, t.split.generation) + floor(w, t.split.update));
+const params = [...model.variables.values()].reduce((a, v) => a + v.size, 0);
+console.log(`thread split per step (${params.toLocaleString('en')} parameters; ms; a thread's wall = run + runq + idle):`);
 for (const w of opts.workers) {
   for (const phase of ['generation', 'update'] as const) {
     const m = (f: (p: PhaseSplit) => number): number => med(w, (t) => f(t.split[phase]));
-    const cpu = (p: PhaseSplit): number => p.main[0] + p.workers[0] + p.other;
     const part = (name: string, k: 'main' | 'workers'): string => `${name} run ${f0(m((p) => p[k][0]))} runq ${f0(m((p) => p[k][1]))} idle ${f0(m((p) => p[k][2]))}`;
     console.log(
-      `  ${w}w ${phase}: wall ${f0(m((p) => p.wall))} ms; ${part('main', 'main')}${w > 1 ? `; workers ${part('', 'workers').trim()}` : ''}; other threads run ${f0(m((p) => p.other))}; CPU ${f0(m(cpu))}, floor on ${cores} cores ${f0(m((p) => Math.max(p.main[0], cpu(p) / cores)))}`,
+      `  ${w}w ${phase}: wall ${f0(m((p) => p.wall))} ms; ${part('main', 'main')}${w > 1 ? `; workers ${part('', 'workers').trim()}` : ''}; other threads run ${f0(m((p) => p.other))}; CPU ${f0(m(cpu))}, floor on ${cores} cores ${f0(m((p) => floor(w, p)))}`,
     );
   }
+  if (w !== first)
+    console.log(`  ${w}w step floor ${f0(stepFloor(w))} ms vs ${f0(stepFloor(first))} on ${first}: ${(stepFloor(first) / stepFloor(w)).toFixed(2)}x, the speed-up ${cores} free cores allow with this CPU`);
 }
 for (const p of pools.values()) await p?.dispose();
 model.dispose();
