@@ -1,5 +1,5 @@
 // Benchmark: data-parallel SRL steps (the policy's `workers` option) on the quickstart's SRL step shape.
-// Run: pnpm bench workers [--workers 1,2] [--rounds 6] [--steps 3] [--warmup 1] [--budget-mb 256]
+// Run: pnpm bench workers [--workers 1,2] [--rounds 6] [--steps 3] [--warmup 1] [--budget-mb 256] [--hidden 64] [--layers 2]
 // One step samples 4 prompts x 8 completions of 40 tokens (generate, prompts shared between the threads), then
 // takes one trainStep: the clipped policy gradient (token-mean, clip 0.2) on 4 prompts x 8 completions: byte
 // prompts of 300-610 tokens (the quickstart's GSM8K SRL prompts are up to 640), 24-40 completion tokens, the
@@ -10,8 +10,9 @@
 // Per phase it also splits each thread's wall time (/proc/self/task/*/schedstat, nanoseconds): run (on a core),
 // runq (runnable, waiting for a core: the machine's other load, or this process's own threads on too few cores)
 // and idle (the rest: blocked, e.g. waiting for the other threads at the end of a phase), for the main thread
-// and the pool's worker threads, plus the CPU of the process's other threads (V8's compiler and GC helpers,
-// libuv). "floor" is the phase's CPU over the cores: no schedule on this many cores is faster.
+// and the pool's worker threads (summed over the workers), plus the CPU of the process's other threads (V8's
+// compiler and GC helpers, libuv). "floor" is the larger of the busiest thread's CPU and the phase's CPU over the
+// cores: no schedule on this many cores is faster; floor on 1 worker / floor on 2 is the speed-up 2 free cores allow.
 // Rounds alternate the worker counts (1, 2, 1, 2, ...) so the machine's other load hits each; each round times
 // `steps` steps after `warmup` untimed steps; figures are medians over rounds. The load average is printed before and
 // after: on a shared machine the speed-up reads low (a second thread only helps when a second core is free).
