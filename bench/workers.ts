@@ -110,7 +110,14 @@ const threadSched = (): Map<string, [number, number]> =>
   );
 const emptySplit = (): PhaseSplit => ({ wall: 0, main: [0, 0, 0], workers: [0, 0, 0], other: 0 });
 /** Adds to `into` (divided by `steps`) the split of the `wall` ms between schedstat snapshots `a` and `b`. */
-function addSplit(into: PhaseSplit, a: Map<string, [number, number]>, b: Map<string, [number, number]>, wall: number, workerTids: Set<string>, steps: number): void {
+function addSplit(
+  into: PhaseSplit,
+  a: Map<string, [number, number]>,
+  b: Map<string, [number, number]>,
+  wall: number,
+  workerTids: Set<string>,
+  steps: number,
+): void {
   into.wall += wall / steps;
   for (const [tid, [run, runq]] of b) {
     const [run0, runq0] = a.get(tid) ?? [0, 0];
@@ -206,13 +213,16 @@ console.log(`thread split per step (${params.toLocaleString('en')} parameters; m
 for (const w of opts.workers) {
   for (const phase of ['generation', 'update'] as const) {
     const m = (f: (p: PhaseSplit) => number): number => med(w, (t) => f(t.split[phase]));
-    const part = (name: string, k: 'main' | 'workers'): string => `${name} run ${f0(m((p) => p[k][0]))} runq ${f0(m((p) => p[k][1]))} idle ${f0(m((p) => p[k][2]))}`;
+    const part = (name: string, k: 'main' | 'workers'): string =>
+      `${name} run ${f0(m((p) => p[k][0]))} runq ${f0(m((p) => p[k][1]))} idle ${f0(m((p) => p[k][2]))}`;
     console.log(
       `  ${w}w ${phase}: wall ${f0(m((p) => p.wall))} ms; ${part('main', 'main')}${w > 1 ? `; workers ${part('', 'workers').trim()}` : ''}; other threads run ${f0(m((p) => p.other))}; CPU ${f0(m(cpu))}, floor on ${cores} cores ${f0(m((p) => floor(w, p)))}`,
     );
   }
   if (w !== first)
-    console.log(`  ${w}w step floor ${f0(stepFloor(w))} ms vs ${f0(stepFloor(first))} on ${first}: ${(stepFloor(first) / stepFloor(w)).toFixed(2)}x, the speed-up ${cores} free cores allow with this CPU`);
+    console.log(
+      `  ${w}w step floor ${f0(stepFloor(w))} ms vs ${f0(stepFloor(first))} on ${first}: ${(stepFloor(first) / stepFloor(w)).toFixed(2)}x, the speed-up ${cores} free cores allow with this CPU`,
+    );
 }
 for (const p of pools.values()) await p?.dispose();
 model.dispose();
