@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingItem, TrainStepInput, TrainStepResult } from '@srl/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,12 @@ describe('GradientPool (data-parallel train steps)', () => {
     pool = await GradientPool.start({ lanes: 2, config: transformerPreset('llama-tiny'), backend: TEST_BACKEND, kernels: selectKernels().name });
   });
   afterAll(() => pool.dispose());
+
+  it.runIf(process.platform === 'linux')("reports each worker's OS thread, one of this process's threads and not the main one", () => {
+    expect(pool.threadIds).toHaveLength(1);
+    expect(readdirSync('/proc/self/task')).toContain(pool.threadIds[0]);
+    expect(pool.threadIds[0]).not.toBe(String(process.pid));
+  });
 
   it('gives bit-identical losses, metrics and weights to one thread when the micro-batch plan is the same', async () => {
     const one = await run(null, 4);

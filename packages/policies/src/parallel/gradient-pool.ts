@@ -42,6 +42,8 @@ interface Pending {
 export class GradientPool {
   /** Tensors alive in each worker after its last step (the leak test reads them). */
   readonly workerTensors: number[];
+  /** Each worker's OS thread id (as /proc/self/task lists it; null off Linux), for per-thread CPU accounting (bench workers). */
+  readonly threadIds: Array<string | null>;
   private readonly pending: Array<Pending | null>;
   private broken: Error | null = null;
   private nextId = 1;
@@ -50,6 +52,7 @@ export class GradientPool {
   private constructor(private readonly workers: Worker[]) {
     this.workerTensors = workers.map(() => 0);
     this.pending = workers.map(() => null);
+    this.threadIds = workers.map(() => null);
     workers.forEach((w, i) => {
       w.on('message', (m: FromWorker) => this.settle(i, m));
       w.on('error', (e) => this.fail(i, e));
@@ -63,7 +66,12 @@ export class GradientPool {
       throw new SrlError('validation', `gradient pool of ${options.lanes} lanes, expected an integer >= 2`);
     const pool = new GradientPool(Array.from({ length: options.lanes - 1 }, spawn));
     try {
-      await Promise.all(pool.workers.map((_, i) => pool.call(i, { type: 'init', config: options.config, backend: options.backend, kernels: options.kernels })));
+      await Promise.all(
+        pool.workers.map(async (_, i) => {
+          const ready = await pool.call(i, { type: 'init', config: options.config, backend: options.backend, kernels: options.kernels });
+          if (ready.type === 'ready') pool.threadIds[i] = ready.threadId;
+        }),
+      );
     } catch (error) {
       await pool.dispose();
       throw error;

@@ -63,7 +63,8 @@ export interface WorkerChunk {
 
 /** Gradient worker → main thread. */
 export type FromWorker =
-  | { type: 'ready' }
+  /** `threadId`: the worker's OS thread id (Linux: /proc/thread-self), null where the platform has none. */
+  | { type: 'ready'; threadId: string | null }
   | { type: 'result'; id: number; chunks: WorkerChunk[]; numTensors: number }
   | { type: 'aborted'; id: number; numTensors: number }
   | { type: 'generated'; id: number; samples: WorkerSample[][]; numTensors: number }

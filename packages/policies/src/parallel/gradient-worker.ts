@@ -4,6 +4,8 @@
  * the main copy's weights of that call. It never updates weights itself: the main thread sums every micro-batch's gradients in micro-batch
  * order and takes the one AdamW step (gradient-pool.ts).
  */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { isSrlError, SeededRng } from '@srl/core';
@@ -36,6 +38,15 @@ function writeWeights(m: Transformer, weights: SharedWeights): void {
       t.dispose();
     }
   });
+}
+
+/** This thread's OS thread id (what /proc/self/task lists), for per-thread CPU accounting; null off Linux. */
+function osThreadId(): string | null {
+  try {
+    return path.basename(realpathSync('/proc/thread-self'));
+  } catch {
+    return null;
+  }
 }
 
 function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
@@ -104,7 +115,7 @@ port.on('message', (msg: ToWorker) => {
     if (msg.type === 'init') {
       await selectBackend({ backend: msg.backend });
       model = Transformer.random(msg.config, 0, selectKernels(msg.kernels));
-      send({ type: 'ready' });
+      send({ type: 'ready', threadId: osThreadId() });
     } else {
       if (model === null) throw new Error(`${msg.type} before init`);
       if (msg.type === 'step') step(model, msg);
