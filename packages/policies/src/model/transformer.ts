@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRng, SrlError } from '@srl/core';
 import { selectKernels } from '../kernels/select-kernels';
-import type { BlockOps, TransformerKernels } from '../kernels/transformer-kernels';
+import type { BlockOps, Decoder, TransformerKernels } from '../kernels/transformer-kernels';
 import { cachedAttention, causalAttention, decodeMask } from './attention';
 import { DifferentiableBlocks } from './differentiable-blocks';
 import type { KvCache } from './kv-cache';
@@ -215,12 +215,11 @@ export class Transformer {
    * differentiated. The cache must come from this model's kernels (`KvCache.fromPrefill(model.kernels, ...)`).
    */
   decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
-    this.checkBackend();
+    this.checkDecode(cache, positions);
+    const decoder = this.decoderFor(cache);
+    if (decoder !== null) return tf.tensor2d(this.decodeOn(decoder, cache, ids, positions, weights ?? this.resolveWeights()), [ids.length, this.config.vocabSize]);
     const c = this.config;
     const D = this.headDim;
-    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
-    if (cache.kernels !== this.kernels)
-      throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
     let attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D;
     const fused = this.kernels.decodeAttention;
     if (fused !== null) {
@@ -242,18 +241,60 @@ export class Transformer {
   }
 
   /**
+   * `decode`'s logits as floats [R * V] (a copy), leaving no tensors behind: on the kernel set's decoder where it
+   * has one (no tfjs ops between the blocks), else through `decode`.
+   */
+  decodeLogits(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): Float32Array {
+    this.checkDecode(cache, positions);
+    const decoder = this.decoderFor(cache);
+    let out: Float32Array = new Float32Array(0);
+    // (A tidy returning the Float32Array would walk its every index looking for tensors.)
+    tf.tidy(() => {
+      const W = weights ?? this.resolveWeights();
+      if (decoder !== null) out = this.decodeOn(decoder, cache, ids, positions, W);
+      else out = this.decode(cache, ids, positions, W).dataSync() as Float32Array;
+    });
+    return out;
+  }
+
+  private checkDecode(cache: KvCache, positions: Int32Array): void {
+    this.checkBackend();
+    const c = this.config;
+    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
+    if (cache.kernels !== this.kernels)
+      throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
+  }
+
+  /** The kernel set's decoder for `cache` (made once per cache), or null. */
+  private decoderFor(cache: KvCache): Decoder | null {
+    const make = this.kernels.decoder;
+    return make === undefined ? null : cache.attachment(this, () => make(this.config));
+  }
+
+  /** One decoding step on a decoder: `pass` on its values, attention through its cache writes; the logits' floats. */
+  private decodeOn(decoder: Decoder, cache: KvCache, ids: Int32Array, positions: Int32Array, W: ResolvedWeights): Float32Array {
+    const c = this.config;
+    const D = this.headDim;
+    const rope = this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(D));
+    const heads = { H: c.numHeads, Hkv: c.numKvHeads, D };
+    decoder.begin();
+    const logits = this.pass(decoder.blocks, W, ids, positions, (i, qkv) => decoder.attend({ qkv, ...cache.layer(i), positions, heads, rope }));
+    return decoder.read(logits);
+  }
+
+  /**
    * The transformer, once, for every mode: pre-norm blocks of attention and MLP on the residual stream x [N, C]
    * (N token rows), h = the normed stream that feeds the next projection. `attend` is the mode's attention
    * (causal, prefix-shared or against a KV cache) from the fused projection [N, (H + 2*Hkv) * D] to [N, H*D].
    */
-  private pass(
-    k: BlockOps,
+  private pass<A>(
+    k: BlockOps<A>,
     W: ResolvedWeights,
     ids: Int32Array,
     positions: Int32Array,
-    attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D,
+    attend: (layer: number, qkv: A) => A,
     outputRows?: Int32Array,
-  ): tf.Tensor2D {
+  ): A {
     let [x, h] = k.addNorm(k.embed(W, ids, positions), W.layers[0].attnNorm); // [N, C], [N, C]
     W.layers.forEach((layer, i) => {
       const attn = attend(i, k.linear(h, layer.qkv)); // [N, (H + 2*Hkv) * D] -> [N, H*D]

@@ -8,6 +8,7 @@
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
+export const F64 = 0x7c;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -56,6 +57,21 @@ export const op = {
     b.writeFloatLE(v, 0);
     return [0x43, ...b];
   },
+  /** if (cond) ... end, no result. */
+  if: (): number[] => [0x04, 0x40],
+  call: (index: number): number[] => [0x10, ...uleb(index)],
+  f64: (v: number): number[] => {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(v, 0);
+    return [0x44, ...b];
+  },
+  i32Load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
+  i32And: [0x71],
+  f32Gt: [0x5e],
+  f32Demote: [0xb6],
+  f64Promote: [0xbb],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
