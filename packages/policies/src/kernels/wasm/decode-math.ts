@@ -79,13 +79,33 @@ export interface QkvPlacement {
   kSin?: Float32Array;
 }
 
+/** Floats of scratch `placeQkv` needs for R rows of head size D: the positions, then four RoPE tables. */
+export const placeScratch = (R: number, D: number): number => R + 4 * R * D;
+
 /**
  * From the fused projection qkv [R, (H + 2 Hkv) D] at `src`: RoPE and the 1/sqrt(D) scale for q and k, q written to
  * `qi` as [R*Hkv, G, D], each row's key and value written into the caches at `ki`, `vi` ([R*Hkv, L, D]) at its
- * position. (The caller forgets any packed copy of the caches: forgetPackedWeights.)
+ * position. (The caller forgets any packed copy of the caches: forgetPackedWeights.) In one WebAssembly SIMD call
+ * where D allows (simd-attention.ts, the same arithmetic), with `scratch` a float index of `placeScratch(R, D)`
+ * free floats or -1 (then allocated here); else in JavaScript.
  */
-export function placeQkv(be: WasmInternals, p: QkvPlacement, R: number, L: number, src: number, qi: number, ki: number, vi: number): void {
+export function placeQkv(be: WasmInternals, p: QkvPlacement, R: number, L: number, src: number, qi: number, ki: number, vi: number, scratch = -1): void {
   const { H, Hkv, D, positions, scale, qCos, qSin, kCos, kSin } = p;
+  const simd = D % (qCos === undefined ? 4 : 8) === 0 && D > 0 ? simdAttention(be.wasm.asm?.memory) : null;
+  if (simd !== null) {
+    const own = scratch < 0;
+    const at = own ? be.wasm._malloc(placeScratch(R, D) * 4) >>> 2 : scratch;
+    try {
+      const heap = be.wasm.HEAPF32;
+      new Int32Array(heap.buffer, at * 4, R).set(positions);
+      const tables = at + R;
+      if (qCos !== undefined) [qCos, qSin, kCos, kSin].forEach((t, i) => heap.set(t as Float32Array, tables + i * R * D));
+      simd.placeQkv(src * 4, qi * 4, ki * 4, vi * 4, at * 4, qCos === undefined ? 0 : tables * 4, R, H, Hkv, D * 4, L, scale);
+    } finally {
+      if (own) be.wasm._free(at * 4);
+    }
+    return;
+  }
   const heap = be.wasm.HEAPF32;
   const width = (H + 2 * Hkv) * D;
   const half = D / 2;

@@ -11,7 +11,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights, Linear, Norm, ResolvedWeights } from '../../model/resolve-weights';
 import type { TransformerConfig } from '../../model/transformer-config';
 import type { BlockOps, DecodeAttentionInput, Decoder } from '../transformer-kernels';
-import { attendCached, attendScratch, normRows, placeQkv } from './decode-math';
+import { attendCached, attendScratch, normRows, placeQkv, placeScratch } from './decode-math';
 import { HeapArena, type HeapMatrix } from './heap-arena';
 import { simdAttention } from './simd-attention';
 import { simdRowKernels, type SimdRowKernels } from './simd-row-kernels';
@@ -162,7 +162,7 @@ export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
     const k = heapIndex(this.be, keys);
     const v = heapIndex(this.be, values);
     const placement = { H, Hkv, D, positions, scale: 1 / Math.sqrt(D), qCos: rope?.qCos, qSin: rope?.qSin, kCos: rope?.kCos, kSin: rope?.kSin };
-    placeQkv(this.be, placement, R, L, qkv.at, q.at, k, v);
+    placeQkv(this.be, placement, R, L, qkv.at, q.at, k, v, this.arena.alloc(1, placeScratch(R, D)).at);
     const out = this.arena.alloc(R, H * D);
     const scratch = this.arena.alloc(1, attendScratch(R, L));
     attendCached(this.be, R, Hkv, H / Hkv, D, L, positions, { q: q.at, k, v, out: out.at, scratch: scratch.at });

@@ -59,6 +59,7 @@ export const op = {
   },
   /** if (cond) ... end, no result. */
   if: (): number[] => [0x04, 0x40],
+  else: (): number[] => [0x05],
   call: (index: number): number[] => [0x10, ...uleb(index)],
   f64: (v: number): number[] => {
     const b = Buffer.alloc(8);
@@ -67,6 +68,7 @@ export const op = {
   },
   i32Load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
   i32And: [0x71],
+  i32ShrU: [0x76],
   f32Gt: [0x5e],
   f32Demote: [0xb6],
   f64Promote: [0xbb],
@@ -97,6 +99,12 @@ export const op = {
   f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
   f32x4Add: simd(0xe4),
+  /** f64x2.promote_low_f32x4: lanes 0, 1 to float64. */
+  f64x2PromoteLow: simd(0x5f),
+  /** f32x4.demote_f64x2_zero: both lanes to float32 (round to nearest) in lanes 0, 1; lanes 2, 3 zero. */
+  f32x4DemoteZero: simd(0x5e),
+  f64x2Mul: simd(0xf2),
+  f64x2Splat: simd(0x14),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
