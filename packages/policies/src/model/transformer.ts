@@ -247,6 +247,7 @@ export class Transformer {
   decodeLogits(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): Float32Array {
     this.checkDecode(cache, positions);
     const decoder = this.decoderFor(cache);
+    if (decoder !== null && weights !== undefined) return this.decodeOn(decoder, cache, ids, positions, weights);
     let out: Float32Array = new Float32Array(0);
     // (A tidy returning the Float32Array would walk its every index looking for tensors.)
     tf.tidy(() => {

@@ -30,6 +30,7 @@ export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
   private readonly arena: HeapArena;
   /** Two int32[3] product shapes (24 bytes of heap). */
   private readonly shapes: number;
+  private view: Int32Array | null = null;
 
   private constructor(
     private readonly be: WasmInternals,
@@ -111,7 +112,10 @@ export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
     const [K, N] = l.w.shape;
     if (x.cols !== K) throw new Error(`linear: [${x.rows}, ${x.cols}] @ [${K}, ${N}]`);
     const out = this.arena.alloc(x.rows, N);
-    new Int32Array(this.be.wasm.HEAPF32.buffer, this.shapes, 6).set([1, x.rows, K, 1, K, N]);
+    const shapes = this.shapeView();
+    shapes[1] = x.rows;
+    shapes[2] = shapes[4] = K;
+    shapes[5] = N;
     const a = this.arena.id(x);
     const o = this.arena.id(out);
     // activation 0 = linear; no prelu weights (0), leakyrelu alpha 0.
@@ -167,6 +171,16 @@ export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
     const scratch = this.arena.alloc(1, attendScratch(R, L));
     attendCached(this.be, R, Hkv, H / Hkv, D, L, positions, { q: q.at, k, v, out: out.at, scratch: scratch.at });
     return out;
+  }
+
+  /** The product shapes' int32[6] on the heap, [1, M, K, 1, K, N] (a view made again when the heap grows). */
+  private shapeView(): Int32Array {
+    const buffer = this.be.wasm.HEAPF32.buffer;
+    if (this.view === null || this.view.buffer !== buffer) {
+      this.view = new Int32Array(buffer, this.shapes, 6);
+      this.view[0] = this.view[3] = 1;
+    }
+    return this.view;
   }
 
   private sigmoid(x: HeapMatrix): HeapMatrix {
