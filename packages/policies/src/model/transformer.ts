@@ -5,7 +5,8 @@
  * (linear layers [in, out]; see parameter-specs.ts). Activations are 2-D [tokens, features] between layers.
  * The forward pass is written once (`pass`); training, scoring, prefill and decoding differ only in the attention
  * they plug in and in the blocks they run: differentiable ones for training, a kernel set's fused inference
- * blocks otherwise (kernels/transformer-kernels.ts; the kernel set is chosen when the model is created).
+ * blocks otherwise (kernels/transformer-kernels.ts; the kernel set is chosen when the model is created), or for
+ * decoding a kernel set's `Decoder`, whose blocks run on its own buffers instead of tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRng, SrlError } from '@srl/core';
@@ -216,10 +217,11 @@ export class Transformer {
    */
   decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
     this.checkDecode(cache, positions);
-    const decoder = this.decoderFor(cache);
-    if (decoder !== null) return tf.tensor2d(this.decodeOn(decoder, cache, ids, positions, weights ?? this.resolveWeights()), [ids.length, this.config.vocabSize]);
     const c = this.config;
     const D = this.headDim;
+    const W = weights ?? this.resolveWeights();
+    const decoder = this.decoderFor(cache);
+    if (decoder !== null) return tf.tensor2d(this.decodeOn(decoder, cache, ids, positions, W), [ids.length, c.vocabSize]);
     let attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D;
     const fused = this.kernels.decodeAttention;
     if (fused !== null) {
@@ -237,12 +239,12 @@ export class Transformer {
         return cachedAttention(this.kernels, q, keys, values, mask); // [R, H*D]
       };
     }
-    return this.pass(this.inferenceBlocks, weights ?? this.resolveWeights(), ids, positions, attend);
+    return this.pass(this.inferenceBlocks, W, ids, positions, attend);
   }
 
   /**
-   * `decode`'s logits as floats [R * V] (a copy), leaving no tensors behind: on the kernel set's decoder where it
-   * has one (no tfjs ops between the blocks), else through `decode`.
+   * `decode`'s logits as floats [R * V] (a copy), leaving no tensors behind; with `weights` given, on the kernel
+   * set's decoder where it has one (no tfjs ops between the blocks, no tidy).
    */
   decodeLogits(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): Float32Array {
     this.checkDecode(cache, positions);
@@ -250,18 +252,14 @@ export class Transformer {
     if (decoder !== null && weights !== undefined) return this.decodeOn(decoder, cache, ids, positions, weights);
     let out: Float32Array = new Float32Array(0);
     // (A tidy returning the Float32Array would walk its every index looking for tensors.)
-    tf.tidy(() => {
-      const W = weights ?? this.resolveWeights();
-      if (decoder !== null) out = this.decodeOn(decoder, cache, ids, positions, W);
-      else out = this.decode(cache, ids, positions, W).dataSync() as Float32Array;
-    });
+    tf.tidy(() => void (out = this.decode(cache, ids, positions, weights).dataSync() as Float32Array));
     return out;
   }
 
   private checkDecode(cache: KvCache, positions: Int32Array): void {
     this.checkBackend();
-    const c = this.config;
-    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
+    for (const p of positions)
+      if (p >= this.config.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${this.config.maxPositions}`);
     if (cache.kernels !== this.kernels)
       throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
   }
@@ -272,15 +270,13 @@ export class Transformer {
     return make === undefined ? null : cache.attachment(this, () => make(this.config));
   }
 
-  /** One decoding step on a decoder: `pass` on its values, attention through its cache writes; the logits' floats. */
+  /** A decoding step on a decoder's values (`pass`, attention through the decoder's cache writes); the logits' floats. */
   private decodeOn(decoder: Decoder, cache: KvCache, ids: Int32Array, positions: Int32Array, W: ResolvedWeights): Float32Array {
     const c = this.config;
-    const D = this.headDim;
-    const rope = this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(D));
-    const heads = { H: c.numHeads, Hkv: c.numKvHeads, D };
+    const rope = this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(this.headDim));
+    const heads = { H: c.numHeads, Hkv: c.numKvHeads, D: this.headDim };
     decoder.begin();
-    const logits = this.pass(decoder.blocks, W, ids, positions, (i, qkv) => decoder.attend({ qkv, ...cache.layer(i), positions, heads, rope }));
-    return decoder.read(logits);
+    return decoder.read(this.pass(decoder.blocks, W, ids, positions, (i, qkv) => decoder.attend({ qkv, ...cache.layer(i), positions, heads, rope })));
   }
 
   /**

@@ -6,6 +6,7 @@
  * grows).
  */
 import { simdAttention } from './simd-attention';
+import { simdPlaceQkv } from './simd-place-qkv';
 import { simdRowKernels } from './simd-row-kernels';
 import type { WasmInternals } from './wasm-internals';
 
@@ -86,12 +87,12 @@ export const placeScratch = (R: number, D: number): number => R + 4 * R * D;
  * From the fused projection qkv [R, (H + 2 Hkv) D] at `src`: RoPE and the 1/sqrt(D) scale for q and k, q written to
  * `qi` as [R*Hkv, G, D], each row's key and value written into the caches at `ki`, `vi` ([R*Hkv, L, D]) at its
  * position. (The caller forgets any packed copy of the caches: forgetPackedWeights.) In one WebAssembly SIMD call
- * where D allows (simd-attention.ts, the same arithmetic), with `scratch` a float index of `placeScratch(R, D)`
+ * where D allows (simd-place-qkv.ts, the same arithmetic), with `scratch` a float index of `placeScratch(R, D)`
  * free floats or -1 (then allocated here); else in JavaScript.
  */
 export function placeQkv(be: WasmInternals, p: QkvPlacement, R: number, L: number, src: number, qi: number, ki: number, vi: number, scratch = -1): void {
   const { H, Hkv, D, positions, scale, qCos, qSin, kCos, kSin } = p;
-  const simd = D % (qCos === undefined ? 4 : 8) === 0 && D > 0 ? simdAttention(be.wasm.asm?.memory) : null;
+  const simd = D % (qCos === undefined ? 4 : 8) === 0 && D > 0 ? simdPlaceQkv(be.wasm.asm?.memory) : null;
   if (simd !== null) {
     const own = scratch < 0;
     const at = own ? be.wasm._malloc(placeScratch(R, D) * 4) >>> 2 : scratch;

@@ -53,7 +53,9 @@ describe('wasm heap decoder = decoding on tfjs ops', () => {
       models.forEach((m, i) => {
         // Llama's concatenated q/k/v (GPT-2's are the variables themselves)
         const own = new Set<tf.Tensor>(m.variables.values());
-        tf.dispose(weights[i].layers.flatMap((l): (tf.Tensor | undefined)[] => [l.qkv.w, l.qkv.b]).filter((t): t is tf.Tensor => t !== undefined && !own.has(t)));
+        tf.dispose(
+          weights[i].layers.flatMap((l): (tf.Tensor | undefined)[] => [l.qkv.w, l.qkv.b]).filter((t): t is tf.Tensor => t !== undefined && !own.has(t)),
+        );
       });
       for (let l = 0; l < models[0].config.numLayers; l++) {
         const [a, b] = caches.map((c) => c.layer(l));

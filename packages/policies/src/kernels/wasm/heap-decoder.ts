@@ -14,6 +14,7 @@ import type { BlockOps, DecodeAttentionInput, Decoder } from '../transformer-ker
 import { attendCached, attendScratch, normRows, placeQkv, placeScratch } from './decode-math';
 import { HeapArena, type HeapMatrix } from './heap-arena';
 import { simdAttention } from './simd-attention';
+import { simdPlaceQkv } from './simd-place-qkv';
 import { simdRowKernels, type SimdRowKernels } from './simd-row-kernels';
 import { heapIndex, type WasmInternals } from './wasm-internals';
 
@@ -52,7 +53,14 @@ export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
     const raw = be.wasm as unknown as Partial<RawExports>;
     const D = config.hiddenSize / config.numHeads;
     const widths = [config.hiddenSize, config.intermediateSize, D];
-    if (simd === null || simdAttention(memory) === null || typeof raw.__FusedMatMul !== 'function' || typeof raw._Sigmoid !== 'function') return null;
+    if (
+      simd === null ||
+      simdAttention(memory) === null ||
+      simdPlaceQkv(memory) === null ||
+      typeof raw.__FusedMatMul !== 'function' ||
+      typeof raw._Sigmoid !== 'function'
+    )
+      return null;
     if (!widths.every((w) => w > 0 && w % 4 === 0)) return null;
     return new HeapDecoder(be, raw as RawExports, simd, config);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simdAttention } from './simd-attention';
+import { simdPlaceQkv } from './simd-place-qkv';
 import { simdKernels } from './simd-kernels';
 import { webAssembly } from './simd-module';
 import { simdRowKernels } from './simd-row-kernels';
@@ -11,6 +12,7 @@ const f = Math.fround;
 describe('WebAssembly SIMD decode attention', () => {
   const memory = new webAssembly.Memory({ initial: 16 });
   const fused = simdAttention(memory);
+  const place = simdPlaceQkv(memory);
   const simd = simdKernels(memory);
   const rows = simdRowKernels(memory);
   const heap = new Float32Array(memory.buffer);
@@ -28,6 +30,7 @@ describe('WebAssembly SIMD decode attention', () => {
 
   it('compiles in this runtime', () => {
     expect(fused).not.toBeNull();
+    expect(place).not.toBeNull();
   });
 
   it.each([
@@ -77,7 +80,7 @@ describe('WebAssembly SIMD decode attention', () => {
     const positions = Int32Array.from([5, 0, 2]);
     new Int32Array(memory.buffer, pos * 4, R).set(positions);
     const scale = 1 / Math.sqrt(D);
-    fused!.placeQkv(src * 4, q * 4, k * 4, v * 4, pos * 4, rope ? tables * 4 : 0, R, H, Hkv, D * 4, L, scale);
+    place!.placeQkv(src * 4, q * 4, k * 4, v * 4, pos * 4, rope ? tables * 4 : 0, R, H, Hkv, D * 4, L, scale);
     const half = D / 2;
     const table = (i: number, r: number, x: number): number => heap[tables + i * R * D + r * D + x];
     const rotated = (from: number, r: number, i: number, c: number): number =>

@@ -8,7 +8,7 @@
  */
 import { simdModule } from './simd-module';
 import { dots } from './simd-kernels';
-import { at, dots4, expSum, load, loop16 } from './simd-row-kernels';
+import { dots4, expSum } from './simd-row-kernels';
 import { F32, F64, I32, op, V128, type FunctionDef } from './wasm-assembler';
 
 export interface SimdAttention {
@@ -17,14 +17,19 @@ export interface SimdAttention {
    * with q [R*Hkv, G, D] (scaled), keys and values [R*Hkv, L, D], out [R, Hkv*G*D]. Byte addresses (`positions`:
    * int32[R] on the heap); dBytes = 4*D, a positive multiple of 16; `scratch` holds (L + 3) & ~3 floats.
    */
-  attendLayer(q: number, k: number, v: number, out: number, scratch: number, positions: number, R: number, Hkv: number, G: number, dBytes: number, L: number): void;
-  /**
-   * decode-math.ts's placeQkv: from qkv [R, (H + 2 Hkv) D] at `src`, q [R*Hkv, G, D] to `q` (RoPE with q's scale
-   * folded into its tables, or times `scale` in float64 rounded to float32 when `tables` is 0), each row's key
-   * (RoPE'd) and value into the caches `k`, `v` [R*Hkv, L, D] at positions[r]. `tables`: qCos, qSin, kCos, kSin
-   * ([R, D] float32 each, one after the other). Byte addresses; dBytes = 4*D, a multiple of 32 with RoPE, of 16 without.
-   */
-  placeQkv(src: number, q: number, k: number, v: number, positions: number, tables: number, R: number, H: number, Hkv: number, dBytes: number, L: number, scale: number): void;
+  attendLayer(
+    q: number,
+    k: number,
+    v: number,
+    out: number,
+    scratch: number,
+    positions: number,
+    R: number,
+    Hkv: number,
+    G: number,
+    dBytes: number,
+    L: number,
+  ): void;
 }
 
 // The module's functions, by index.
@@ -33,9 +38,6 @@ const DOTS = 1;
 const EXP_SUM = 2;
 const MIX = 3;
 const ATTEND_HEAD = 4;
-const COPY = 6;
-const SCALE_COPY = 7;
-const ROTATE = 8;
 
 // attendHead: q 0, k 1, v 2, len 3, dBytes 4, out 5, scratch 6; t 7, len4 8, padded 9, m 10, x 11, inv 12, addr 13.
 const h = { q: 0, k: 1, v: 2, len: 3, d: 4, out: 5, s: 6, t: 7, len4: 8, padded: 9, m: 10, x: 11, inv: 12, addr: 13 };
@@ -59,11 +61,43 @@ const attendHead: FunctionDef = {
     // -Infinity up to whole vectors, then exp(score - m) in place and its sum
     [...op.get(h.len), ...op.i32(3), ...op.i32Add, ...op.i32(-4), ...op.i32And, ...op.set(h.padded), ...op.get(h.len), ...op.set(h.t)],
     [...op.block(), ...op.loop(), ...op.get(h.t), ...op.get(h.padded), ...op.i32GeS, ...op.brIf(1)],
-    [...scratchAt(h.t), ...op.f32(-Infinity), ...op.f32Store(), ...op.get(h.t), ...op.i32(1), ...op.i32Add, ...op.set(h.t), ...op.br(0), ...op.end(), ...op.end()],
-    [...op.f64(1), ...op.get(h.s), ...op.get(h.padded), ...op.i32(2), ...op.i32Shl, ...op.get(h.m), ...op.call(EXP_SUM), ...op.f64Promote, ...op.f64Div, ...op.set(h.inv)],
+    [
+      ...scratchAt(h.t),
+      ...op.f32(-Infinity),
+      ...op.f32Store(),
+      ...op.get(h.t),
+      ...op.i32(1),
+      ...op.i32Add,
+      ...op.set(h.t),
+      ...op.br(0),
+      ...op.end(),
+      ...op.end(),
+    ],
+    [
+      ...op.f64(1),
+      ...op.get(h.s),
+      ...op.get(h.padded),
+      ...op.i32(2),
+      ...op.i32Shl,
+      ...op.get(h.m),
+      ...op.call(EXP_SUM),
+      ...op.f64Promote,
+      ...op.f64Div,
+      ...op.set(h.inv),
+    ],
     // p = p * (1 / sum), in float64 rounded to float32
     [...op.i32(0), ...op.set(h.t), ...op.loop()],
-    [...scratchAt(h.t), ...op.tee(h.addr), ...op.get(h.addr), ...op.f32Load(), ...op.f64Promote, ...op.get(h.inv), ...op.f64Mul, ...op.f32Demote, ...op.f32Store()],
+    [
+      ...scratchAt(h.t),
+      ...op.tee(h.addr),
+      ...op.get(h.addr),
+      ...op.f32Load(),
+      ...op.f64Promote,
+      ...op.get(h.inv),
+      ...op.f64Mul,
+      ...op.f32Demote,
+      ...op.f32Store(),
+    ],
     [...op.get(h.t), ...op.i32(1), ...op.i32Add, ...op.tee(h.t), ...op.get(h.len), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(h.s), ...op.get(h.v), ...op.get(h.len), ...op.get(h.d), ...op.get(h.out), ...op.call(MIX)],
   ],
@@ -72,7 +106,16 @@ const attendHead: FunctionDef = {
 // attendLayer: q 0, k 1, v 2, out 3, scratch 4, positions 5, R 6, Hkv 7, G 8, dBytes 9, L 10; r 11, j 12, g 13,
 // len 14, kv 15 (byte offset of the (r, j) cache row), head 16 (byte offset of the (r, j, g) query and output).
 const a = { q: 0, k: 1, v: 2, out: 3, s: 4, pos: 5, R: 6, Hkv: 7, G: 8, d: 9, L: 10, r: 11, j: 12, g: 13, len: 14, kv: 15, head: 16 };
-const next = (i: number, limit: number): number[] => [...op.get(i), ...op.i32(1), ...op.i32Add, ...op.tee(i), ...op.get(limit), ...op.i32LtS, ...op.brIf(0), ...op.end()];
+const next = (i: number, limit: number): number[] => [
+  ...op.get(i),
+  ...op.i32(1),
+  ...op.i32Add,
+  ...op.tee(i),
+  ...op.get(limit),
+  ...op.i32LtS,
+  ...op.brIf(0),
+  ...op.end(),
+];
 /** (r * Hkv + j) */
 const rj = [...op.get(a.r), ...op.get(a.Hkv), ...op.i32Mul, ...op.get(a.j), ...op.i32Add];
 const attendLayer: FunctionDef = {
@@ -130,81 +173,5 @@ const mix: FunctionDef = {
   body: [[...op.i32(0), ...op.set(m.c)], ...mixColumns(8), ...mixColumns(1)],
 };
 
-// copy / scaleCopy: from 0, to 1, bytes 2, [scale 3 (f64)]; i, x, s2.
-const copy: FunctionDef = {
-  name: 'copy',
-  params: [I32, I32, I32],
-  results: [],
-  locals: [I32],
-  body: loop16(3, 2, [[...at(1, 3), ...load(0, 3), ...op.v128Store()]]),
-};
-const scaleCopy: FunctionDef = {
-  name: 'scaleCopy',
-  params: [I32, I32, I32, F64],
-  results: [],
-  locals: [I32, V128, V128],
-  body: [
-    [...op.get(3), ...op.f64x2Splat, ...op.set(6)],
-    ...loop16(4, 2, [
-      [...load(0, 4), ...op.set(5), ...at(1, 4)],
-      // lanes 0, 1 and lanes 2, 3 times scale in float64, rounded to float32, put back together
-      [...op.get(5), ...op.f64x2PromoteLow, ...op.get(6), ...op.f64x2Mul, ...op.f32x4DemoteZero],
-      [...op.get(5), ...op.get(5), ...op.f32x4Shuffle([2, 3, 0, 1]), ...op.f64x2PromoteLow, ...op.get(6), ...op.f64x2Mul, ...op.f32x4DemoteZero],
-      [...op.f32x4Shuffle([0, 1, 4, 5]), ...op.v128Store()],
-    ]),
-  ],
-};
-// rotate: from 0, to 1, cos 2, sin 3, halfBytes 4; i 5, x1 6, x2 7, hi 8 (from + half), toHi 9, cs 10 (cos + half), sn 11.
-const rotate: FunctionDef = {
-  name: 'rotate',
-  params: [I32, I32, I32, I32, I32],
-  results: [],
-  locals: [I32, V128, V128, I32, I32, I32, I32],
-  body: [
-    [...op.get(0), ...op.get(4), ...op.i32Add, ...op.set(8), ...op.get(1), ...op.get(4), ...op.i32Add, ...op.set(9)],
-    [...op.get(2), ...op.get(4), ...op.i32Add, ...op.set(10), ...op.get(3), ...op.get(4), ...op.i32Add, ...op.set(11)],
-    ...loop16(5, 4, [
-      [...load(0, 5), ...op.set(6), ...load(8, 5), ...op.set(7)],
-      // to[i] = x1 cos[i] - x2 sin[i]; to[half + i] = x2 cos[half + i] + x1 sin[half + i]
-      [...at(1, 5), ...op.get(6), ...load(2, 5), ...op.f32x4Mul, ...op.get(7), ...load(3, 5), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store()],
-      [...at(9, 5), ...op.get(7), ...load(10, 5), ...op.f32x4Mul, ...op.get(6), ...load(11, 5), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store()],
-    ]),
-  ],
-};
-// placeQkv: src 0, q 1, k 2, v 3, positions 4, tables 5, R 6, H 7, Hkv 8, dBytes 9, L 10, scale 11 (f64);
-// r 12, h 13, j 14, row 15, width 16, half 17, tr 18 (table byte offset of row r), slot 19, plane 20 (bytes of one table), from 21, to 22.
-const pq = { src: 0, q: 1, k: 2, v: 3, pos: 4, tab: 5, R: 6, H: 7, Hkv: 8, d: 9, L: 10, scale: 11, r: 12, h: 13, j: 14, row: 15, width: 16, half: 17, tr: 18, slot: 19, plane: 20, from: 21, to: 22 };
-const table = (index: number): number[] => [...op.get(pq.tab), ...op.get(pq.plane), ...op.i32(index), ...op.i32Mul, ...op.i32Add, ...op.get(pq.tr), ...op.i32Add];
-/** Pushes row + (slot) * dBytes */
-const part = (slot: number[]): number[] => [...op.get(pq.row), ...slot, ...op.get(pq.d), ...op.i32Mul, ...op.i32Add];
-const fromTo = [...op.get(pq.from), ...op.get(pq.to)];
-const placeQkv: FunctionDef = {
-  name: 'placeQkv',
-  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64],
-  results: [],
-  locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
-  body: [
-    [...op.get(pq.H), ...op.get(pq.Hkv), ...op.i32(1), ...op.i32Shl, ...op.i32Add, ...op.get(pq.d), ...op.i32Mul, ...op.set(pq.width)],
-    [...op.get(pq.d), ...op.i32(1), ...op.i32ShrU, ...op.set(pq.half), ...op.get(pq.R), ...op.get(pq.d), ...op.i32Mul, ...op.set(pq.plane)],
-    [...op.i32(0), ...op.set(pq.r), ...op.loop()],
-    [...op.get(pq.src), ...op.get(pq.r), ...op.get(pq.width), ...op.i32Mul, ...op.i32Add, ...op.set(pq.row), ...op.get(pq.r), ...op.get(pq.d), ...op.i32Mul, ...op.set(pq.tr)],
-    // q heads
-    [...op.i32(0), ...op.set(pq.h), ...op.loop()],
-    [...part(op.get(pq.h)), ...op.set(pq.from), ...op.get(pq.q), ...op.get(pq.r), ...op.get(pq.H), ...op.i32Mul, ...op.get(pq.h), ...op.i32Add],
-    [...op.get(pq.d), ...op.i32Mul, ...op.i32Add, ...op.set(pq.to), ...op.get(pq.tab), ...op.if(), ...fromTo, ...table(0), ...table(1), ...op.get(pq.half)],
-    [...op.call(ROTATE), ...op.else(), ...fromTo, ...op.get(pq.d), ...op.get(pq.scale), ...op.call(SCALE_COPY), ...op.end()],
-    [...op.get(pq.h), ...op.i32(1), ...op.i32Add, ...op.tee(pq.h), ...op.get(pq.H), ...op.i32LtS, ...op.brIf(0), ...op.end()],
-    // keys and values into the caches at the row's position
-    [...op.i32(0), ...op.set(pq.j), ...op.loop()],
-    [...op.get(pq.r), ...op.get(pq.Hkv), ...op.i32Mul, ...op.get(pq.j), ...op.i32Add, ...op.get(pq.L), ...op.i32Mul],
-    [...op.get(pq.pos), ...op.get(pq.r), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load(), ...op.i32Add, ...op.get(pq.d), ...op.i32Mul, ...op.set(pq.slot)],
-    [...part([...op.get(pq.H), ...op.get(pq.j), ...op.i32Add]), ...op.set(pq.from), ...op.get(pq.k), ...op.get(pq.slot), ...op.i32Add, ...op.set(pq.to)],
-    [...op.get(pq.tab), ...op.if(), ...fromTo, ...table(2), ...table(3), ...op.get(pq.half), ...op.call(ROTATE), ...op.else(), ...fromTo, ...op.get(pq.d), ...op.call(COPY), ...op.end()],
-    [...part([...op.get(pq.H), ...op.get(pq.Hkv), ...op.i32Add, ...op.get(pq.j), ...op.i32Add]), ...op.get(pq.v), ...op.get(pq.slot), ...op.i32Add, ...op.get(pq.d), ...op.call(COPY)],
-    [...op.get(pq.j), ...op.i32(1), ...op.i32Add, ...op.tee(pq.j), ...op.get(pq.Hkv), ...op.i32LtS, ...op.brIf(0), ...op.end()],
-    next(pq.r, pq.R),
-  ],
-};
-
 /** The routine bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. */
-export const simdAttention = simdModule<SimdAttention>(() => [dots4, dots, expSum, mix, attendHead, attendLayer, copy, scaleCopy, rotate, placeQkv]);
+export const simdAttention = simdModule<SimdAttention>(() => [dots4, dots, expSum, mix, attendHead, attendLayer]);
