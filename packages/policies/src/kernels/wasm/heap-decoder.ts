@@ -16,6 +16,7 @@ import { HeapArena, type HeapMatrix } from './heap-arena';
 import { simdAttention } from './simd-attention';
 import { simdPlaceQkv } from './simd-place-qkv';
 import { simdRowKernels, type SimdRowKernels } from './simd-row-kernels';
+import { GELU_K } from './wasm-decode-kernels';
 import { heapIndex, type WasmInternals } from './wasm-internals';
 
 /** The backend's raw exports used here (tfjs-backend-wasm 4.22): _FusedMatMul's and Sigmoid's C functions. */
@@ -24,7 +25,6 @@ interface RawExports {
   _Sigmoid(xId: number, outId: number): void;
 }
 
-const GELU_K = 2 * Math.sqrt(2 / Math.PI);
 
 export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
   readonly blocks: BlockOps<HeapMatrix> = this;

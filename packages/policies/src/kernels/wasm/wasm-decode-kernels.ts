@@ -64,7 +64,8 @@ const decodeQkv: KernelFunc = ({ inputs, backend, attrs }) => {
   return q;
 };
 
-const GELU_K = 2 * Math.sqrt(2 / Math.PI);
+/** GPT-2 tanh-GELU's 2 sqrt(2/pi), the factor of `SrlGeluArg`'s argument. */
+export const GELU_K = 2 * Math.sqrt(2 / Math.PI);
 
 /**
  * The argument of GPT-2's tanh-form GELU written as x * sigmoid(z): z = 2 sqrt(2/pi) (x + 0.044715 x^3). The
