@@ -25,7 +25,6 @@ interface RawExports {
   _Sigmoid(xId: number, outId: number): void;
 }
 
-
 export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
   readonly blocks: BlockOps<HeapMatrix> = this;
   private readonly arena: HeapArena;
