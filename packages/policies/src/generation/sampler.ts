@@ -44,20 +44,17 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
     }
   }
   if (!Number.isFinite(max)) throw new SrlError('runtime', `cannot sample: the logits contain ${max} (non-finite model output)`);
-  // exp(x - max) once; at temperature 1 these are also the (unnormalised) sampling weights.
-  const probs = scratch(V);
-  let sum = 0;
-  for (let i = 0; i < V; i++) sum += probs[i] = Math.exp(logits[offset + i] - max);
-  const lse = max + Math.log(sum);
-  if (!Number.isFinite(lse)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
   const greedy = params.temperature === 0;
-  // Scaled probabilities (unnormalised), relative to the max; log p_T(t) = (x_t − max) / T − log Σ exp((x − max) / T).
-  let total = sum;
   const inv = greedy ? 1 : 1 / params.temperature;
-  if (inv !== 1) {
-    total = 0;
-    for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
-  }
+  // Scaled probabilities (unnormalised), relative to the max, once: exp((x - max) / T) (T = 1 when greedy);
+  // log p_T(t) = (x_t − max) / T − log Σ exp((x − max) / T), at T = 1 as x_t − lse.
+  const probs = scratch(V);
+  let total = 0;
+  if (inv === 1) for (let i = 0; i < V; i++) total += probs[i] = Math.exp(logits[offset + i] - max);
+  else for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
+  // (Every term is at most 1 and the max's is 1: only a NaN logit makes the sum non-finite.)
+  if (!Number.isFinite(total)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
+  const lse = max + Math.log(total);
   const logTotal = inv === 1 ? lse - max : Math.log(total);
   const logprobOf = (t: number): number => (inv === 1 ? logits[offset + t] - lse : (logits[offset + t] - max) * inv - logTotal);
   if (greedy || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
