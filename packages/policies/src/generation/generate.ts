@@ -186,8 +186,7 @@ async function decodeCached(
       // position every step (the write repeats itself) and its logits are ignored.
       const next = Int32Array.from(cacheRows, (r) => r.tokens[r.tokens.length - 1]);
       const positions = Int32Array.from(cacheRows, (r) => prompts[r.prompt].length + r.tokens.length - 1);
-      const c = cache;
-      logits = readLogits(tf.tidy(() => model.decode(c, next, positions, weights)));
+      logits = model.decodeLogits(cache, next, positions, weights);
       await yieldToEventLoop();
     }
   } finally {

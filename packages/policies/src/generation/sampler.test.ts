@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '@srl/core';
-import { sampleToken } from './sampler';
+import { likeliest, sampleToken } from './sampler';
 
 const logitsOf = (probs: number[]): Float32Array => Float32Array.from(probs, Math.log);
 const frequencies = (logits: Float32Array, params: { temperature: number; topP: number; topK: number }, draws = 20000): number[] => {
@@ -67,6 +67,16 @@ describe('sampleToken', () => {
     const f = frequencies(logits, { temperature: 0.5, topP: 1, topK: 0 });
     const z = probs.reduce((s, p) => s + p * p, 0);
     f.forEach((v, i) => expect(Math.abs(v - (probs[i] * probs[i]) / z)).toBeLessThan(0.015));
+  });
+
+  it('top-k selection gives the first k of the full sort by probability (ties by lower index), for every k', () => {
+    const rng = new SeededRng(4);
+    for (const V of [1, 7, 64, 300]) {
+      // few distinct values, so that there are many ties
+      const p = Float64Array.from({ length: V }, () => Math.floor(rng.uniform53() * 9) / 8);
+      const full = Array.from({ length: V }, (_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+      for (const k of [1, 2, 3, 5, 50, V - 1, V].filter((x) => x >= 1 && x <= V)) expect(Array.from(likeliest(p, V, k))).toEqual(full.slice(0, k));
+    }
   });
 
   it('refuses non-finite logits', () => {

@@ -44,20 +44,17 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
     }
   }
   if (!Number.isFinite(max)) throw new SrlError('runtime', `cannot sample: the logits contain ${max} (non-finite model output)`);
-  // exp(x - max) once; at temperature 1 these are also the (unnormalised) sampling weights.
-  const probs = scratch(V);
-  let sum = 0;
-  for (let i = 0; i < V; i++) sum += probs[i] = Math.exp(logits[offset + i] - max);
-  const lse = max + Math.log(sum);
-  if (!Number.isFinite(lse)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
   const greedy = params.temperature === 0;
-  // Scaled probabilities (unnormalised), relative to the max; log p_T(t) = (x_t − max) / T − log Σ exp((x − max) / T).
-  let total = sum;
   const inv = greedy ? 1 : 1 / params.temperature;
-  if (inv !== 1) {
-    total = 0;
-    for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
-  }
+  // Scaled probabilities (unnormalised), relative to the max, once: exp((x - max) / T) (T = 1 when greedy);
+  // log p_T(t) = (x_t − max) / T − log Σ exp((x − max) / T), at T = 1 as x_t − lse.
+  const probs = scratch(V);
+  let total = 0;
+  if (inv === 1) for (let i = 0; i < V; i++) total += probs[i] = Math.exp(logits[offset + i] - max);
+  else for (let i = 0; i < V; i++) total += probs[i] = Math.exp((logits[offset + i] - max) * inv);
+  // (Every term is at most 1 and the max's is 1: only a NaN logit makes the sum non-finite.)
+  if (!Number.isFinite(total)) throw new SrlError('runtime', 'cannot sample: the logits contain NaN (non-finite model output)');
+  const lse = max + Math.log(total);
   const logTotal = inv === 1 ? lse - max : Math.log(total);
   const logprobOf = (t: number): number => (inv === 1 ? logits[offset + t] - lse : (logits[offset + t] - max) * inv - logTotal);
   if (greedy || params.topK === 1) return { token: argmax, logprob: logprobOf(argmax) };
@@ -66,10 +63,7 @@ export function sampleToken(logits: Float32Array, offset: number, V: number, par
   let candidates: Int32Array | null = null;
   let candidateMass = total;
   if (params.topK > 0 && params.topK < V) {
-    candidates = sortedByProbability(
-      probs,
-      indicesWhere(V, () => true),
-    ).subarray(0, params.topK);
+    candidates = likeliest(probs, V, params.topK);
     candidateMass = candidates.reduce((s, i) => s + probs[i], 0);
   }
   if (params.topP < 1) {
@@ -119,6 +113,35 @@ function indicesWhere(V: number, keep: (i: number) => boolean): Int32Array {
   const out: number[] = [];
   for (let i = 0; i < V; i++) if (keep(i)) out.push(i);
   return Int32Array.from(out);
+}
+
+/**
+ * The k likeliest of indices 0..V-1 in `sortedByProbability`'s order (most likely first, ties by lower index): the
+ * first k of that sort, found in one pass with a heap of k (O(V log k) instead of sorting all V).
+ */
+export function likeliest(probs: Float64Array, V: number, k: number): Int32Array {
+  // heap[0] is the worst kept index: a child is never worse than its parent.
+  const heap = new Int32Array(k);
+  const worse = (a: number, b: number): boolean => probs[a] < probs[b] || (probs[a] === probs[b] && a > b);
+  const down = (from: number): void => {
+    for (let i = from; ; ) {
+      const l = 2 * i + 1;
+      if (l >= k) return;
+      const c = l + 1 < k && worse(heap[l + 1], heap[l]) ? l + 1 : l;
+      if (!worse(heap[c], heap[i])) return;
+      [heap[i], heap[c]] = [heap[c], heap[i]];
+      i = c;
+    }
+  };
+  for (let i = 0; i < k; i++) heap[i] = i;
+  for (let i = (k >> 1) - 1; i >= 0; i--) down(i);
+  for (let i = k; i < V; i++) {
+    if (worse(heap[0], i)) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  return sortedByProbability(probs, heap);
 }
 
 /** Indices sorted by probability, most likely first; ties by lower index. */

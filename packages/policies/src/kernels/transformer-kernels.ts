@@ -21,26 +21,42 @@ export interface HeadDims {
 }
 
 /**
- * The per-layer building blocks the forward pass is written in. `addNorm` is the residual connection and the
- * norm that follows it: [x + residual, norm(x + residual)] ([x, norm(x)] without a residual), so a backend may
- * fuse the two.
+ * The per-layer building blocks the forward pass is written in, on activations of type A ([rows, features]
+ * matrices: tensors, or a decoder's own buffers). `addNorm` is the residual connection and the norm that follows
+ * it: [x + residual, norm(x + residual)] ([x, norm(x)] without a residual), so a backend may fuse the two.
  */
-export interface BlockOps {
+export interface BlockOps<A = tf.Tensor2D> {
   /** Token (+ learned position) embeddings [N, C]. */
-  embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): tf.Tensor2D;
-  addNorm(x: tf.Tensor2D, n: Norm, residual?: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D];
+  embed(W: ResolvedWeights, ids: Int32Array, positions: Int32Array): A;
+  addNorm(x: A, n: Norm, residual?: A): [A, A];
   /** x @ w (+ b). */
-  linear(x: tf.Tensor2D, l: Linear): tf.Tensor2D;
+  linear(x: A, l: Linear): A;
   /** GELU or SwiGLU MLP of the normed rows [N, C] -> [N, C]. */
-  mlp(h: tf.Tensor2D, layer: LayerWeights): tf.Tensor2D;
+  mlp(h: A, layer: LayerWeights): A;
   /** Rows `rows` of h (which rows go on to the output layer). */
-  rows(h: tf.Tensor2D, rows: Int32Array): tf.Tensor2D;
+  rows(h: A, rows: Int32Array): A;
+}
+
+/**
+ * Decoding steps outside tfjs: the same blocks on the backend's own memory, no tensor (and no tfjs dispatch)
+ * between them, the logits copied out. One per KV cache (`KvCache.attachment`): it holds the steps' workspace and
+ * is disposed with the cache.
+ */
+export interface Decoder<A = unknown> {
+  readonly blocks: BlockOps<A>;
+  /** Starts a step: the values of the previous step are released. */
+  begin(): void;
+  /** `decodeAttention` on this decoder's values. */
+  attend(input: DecodeAttentionInput<A>): A;
+  /** The floats of x [rows, cols], row-major (a copy). */
+  read(x: A): Float32Array;
+  dispose(): void;
 }
 
 /** One decoding step's attention inputs for one layer (see `TransformerKernels.decodeAttention`). */
-export interface DecodeAttentionInput {
+export interface DecodeAttentionInput<A = tf.Tensor2D> {
   /** The fused projection of the new tokens [R, (H + 2*Hkv) * D], before RoPE and scaling. */
-  qkv: tf.Tensor2D;
+  qkv: A;
   /** The layer's cache [R*Hkv, L, D], written in place at `positions`. */
   keys: tf.Tensor3D;
   values: tf.Tensor3D;
@@ -103,6 +119,8 @@ export interface TransformerKernels {
    * [R, H*D]; null: decoding runs the reference steps (model/transformer.ts).
    */
   readonly decodeAttention: ((input: DecodeAttentionInput) => tf.Tensor2D) | null;
+  /** A decoder for one KV cache of a model of `config` (see `Decoder`); absent or null: decoding runs tfjs ops. */
+  readonly decoder?: (config: TransformerConfig) => Decoder | null;
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
   adamwInPlace(update: AdamWUpdate): boolean;
   /** Overwrites a variable's values with `data` in place (a gradient worker's weight sync); false: not possible here (assign then). */

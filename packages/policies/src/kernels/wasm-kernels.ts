@@ -13,6 +13,7 @@ import type { AdamWUpdate, DecodeAttentionInput, HeadDims, TransformerKernels } 
 import { simdKernels } from './wasm/simd-kernels';
 import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './wasm/wasm-decode-kernels';
 import { SRL_JOIN_QKV, SRL_MERGE_HEADS, SRL_SPLIT_QKV, SRL_UNMERGE_HEADS, WASM_HEAD_KERNELS } from './wasm/wasm-head-kernels';
+import { HeapDecoder } from './wasm/heap-decoder';
 import { WasmInferenceOps } from './wasm/wasm-inference-ops';
 import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels';
 import { fusedGelu, fusedMaskedSoftmax, fusedNorm } from './wasm/wasm-train-ops';
@@ -181,6 +182,9 @@ const kernels: TransformerKernels = {
     const q = run(SRL_DECODE_QKV, { qkv, keys, values }, attrs) as tf.Tensor; // [R*Hkv, G, D]
     return run(SRL_DECODE_ATTENTION, { q, keys, values }, { positions }) as tf.Tensor2D; // [R, H*D]
   },
+
+  /** Decoding steps on the heap with no tfjs ops between the blocks (wasm/heap-decoder.ts), where SIMD and the exports allow. */
+  decoder: (config) => HeapDecoder.create(be(), config),
 
   /** A copy straight onto the heap when no other tensor shares the variable's buffer (and its packed copy forgotten). */
   writeVariableInPlace(variable, data) {

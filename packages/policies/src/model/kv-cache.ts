@@ -16,6 +16,7 @@ export class KvCache {
   private readonly values: tf.Tensor3D[];
   /** The kernel set of the model that fills this cache (in-place writes, row gathers). */
   readonly kernels: TransformerKernels;
+  private readonly attached = new Map<object, { dispose(): void } | null>();
 
   private constructor(keys: tf.Tensor3D[], values: tf.Tensor3D[], rows: number, kvHeads: number, kernels: TransformerKernels) {
     this.keys = keys;
@@ -63,6 +64,15 @@ export class KvCache {
     return new KvCache(this.keys.map(pick), this.values.map(pick), rows.length, Hkv, this.kernels);
   }
 
+  /**
+   * What a kernel set keeps per cache (the wasm decoder and its workspace): made by `make` on the first call with
+   * `key`, returned by the later ones (null included), disposed with the cache.
+   */
+  attachment<T extends { dispose(): void }>(key: object, make: () => T | null): T | null {
+    if (!this.attached.has(key)) this.attached.set(key, make());
+    return this.attached.get(key) as T | null;
+  }
+
   /** Layer `i`'s keys and values [R*Hkv, L, D]; owned by the cache (valid until the next write or dispose). */
   layer(i: number): { keys: tf.Tensor3D; values: tf.Tensor3D } {
     return { keys: this.keys[i], values: this.values[i] };
@@ -91,6 +101,8 @@ export class KvCache {
   }
 
   dispose(): void {
+    for (const a of this.attached.values()) a?.dispose();
+    this.attached.clear();
     tf.dispose([...this.keys, ...this.values]);
   }
 }

@@ -5,12 +5,13 @@
  * (linear layers [in, out]; see parameter-specs.ts). Activations are 2-D [tokens, features] between layers.
  * The forward pass is written once (`pass`); training, scoring, prefill and decoding differ only in the attention
  * they plug in and in the blocks they run: differentiable ones for training, a kernel set's fused inference
- * blocks otherwise (kernels/transformer-kernels.ts; the kernel set is chosen when the model is created).
+ * blocks otherwise (kernels/transformer-kernels.ts; the kernel set is chosen when the model is created), or for
+ * decoding a kernel set's `Decoder`, whose blocks run on its own buffers instead of tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRng, SrlError } from '@srl/core';
 import { selectKernels } from '../kernels/select-kernels';
-import type { BlockOps, TransformerKernels } from '../kernels/transformer-kernels';
+import type { BlockOps, Decoder, TransformerKernels } from '../kernels/transformer-kernels';
 import { cachedAttention, causalAttention, decodeMask } from './attention';
 import { DifferentiableBlocks } from './differentiable-blocks';
 import type { KvCache } from './kv-cache';
@@ -215,12 +216,12 @@ export class Transformer {
    * differentiated. The cache must come from this model's kernels (`KvCache.fromPrefill(model.kernels, ...)`).
    */
   decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
-    this.checkBackend();
+    this.checkDecode(cache, positions);
     const c = this.config;
     const D = this.headDim;
-    for (const p of positions) if (p >= c.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${c.maxPositions}`);
-    if (cache.kernels !== this.kernels)
-      throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
+    const W = weights ?? this.resolveWeights();
+    const decoder = this.decoderFor(cache);
+    if (decoder !== null) return tf.tensor2d(this.decodeOn(decoder, cache, ids, positions, W), [ids.length, c.vocabSize]);
     let attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D;
     const fused = this.kernels.decodeAttention;
     if (fused !== null) {
@@ -238,7 +239,44 @@ export class Transformer {
         return cachedAttention(this.kernels, q, keys, values, mask); // [R, H*D]
       };
     }
-    return this.pass(this.inferenceBlocks, weights ?? this.resolveWeights(), ids, positions, attend);
+    return this.pass(this.inferenceBlocks, W, ids, positions, attend);
+  }
+
+  /**
+   * `decode`'s logits as floats [R * V] (a copy), leaving no tensors behind; with `weights` given, on the kernel
+   * set's decoder where it has one (no tfjs ops between the blocks, no tidy).
+   */
+  decodeLogits(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): Float32Array {
+    this.checkDecode(cache, positions);
+    const decoder = this.decoderFor(cache);
+    if (decoder !== null && weights !== undefined) return this.decodeOn(decoder, cache, ids, positions, weights);
+    let out: Float32Array = new Float32Array(0);
+    // (A tidy returning the Float32Array would walk its every index looking for tensors.)
+    tf.tidy(() => void (out = this.decode(cache, ids, positions, weights).dataSync() as Float32Array));
+    return out;
+  }
+
+  private checkDecode(cache: KvCache, positions: Int32Array): void {
+    this.checkBackend();
+    for (const p of positions)
+      if (p >= this.config.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${this.config.maxPositions}`);
+    if (cache.kernels !== this.kernels)
+      throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
+  }
+
+  /** The kernel set's decoder for `cache` (made once per cache), or null. */
+  private decoderFor(cache: KvCache): Decoder | null {
+    const make = this.kernels.decoder;
+    return make === undefined ? null : cache.attachment(this, () => make(this.config));
+  }
+
+  /** A decoding step on a decoder's values (`pass`, attention through the decoder's cache writes); the logits' floats. */
+  private decodeOn(decoder: Decoder, cache: KvCache, ids: Int32Array, positions: Int32Array, W: ResolvedWeights): Float32Array {
+    const c = this.config;
+    const rope = this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(this.headDim));
+    const heads = { H: c.numHeads, Hkv: c.numKvHeads, D: this.headDim };
+    decoder.begin();
+    return decoder.read(this.pass(decoder.blocks, W, ids, positions, (i, qkv) => decoder.attend({ qkv, ...cache.layer(i), positions, heads, rope })));
   }
 
   /**
@@ -246,14 +284,14 @@ export class Transformer {
    * (N token rows), h = the normed stream that feeds the next projection. `attend` is the mode's attention
    * (causal, prefix-shared or against a KV cache) from the fused projection [N, (H + 2*Hkv) * D] to [N, H*D].
    */
-  private pass(
-    k: BlockOps,
+  private pass<A>(
+    k: BlockOps<A>,
     W: ResolvedWeights,
     ids: Int32Array,
     positions: Int32Array,
-    attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D,
+    attend: (layer: number, qkv: A) => A,
     outputRows?: Int32Array,
-  ): tf.Tensor2D {
+  ): A {
     let [x, h] = k.addNorm(k.embed(W, ids, positions), W.layers[0].attnNorm); // [N, C], [N, C]
     W.layers.forEach((layer, i) => {
       const attn = attend(i, k.linear(h, layer.qkv)); // [N, (H + 2*Hkv) * D] -> [N, H*D]

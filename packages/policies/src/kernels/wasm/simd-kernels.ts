@@ -6,7 +6,7 @@
  * backend's memory is unavailable, and callers keep their JavaScript loops.
  */
 import { simdModule } from './simd-module';
-import { F32, I32, op, V128 } from './wasm-assembler';
+import { F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
 
 export interface SimdKernels {
   /** out[t] = dot(q[0..D), k[t*D .. t*D+D)) for t < len. Byte addresses; dBytes = 4*D, a multiple of 16. */
@@ -42,7 +42,7 @@ export interface SimdKernels {
 const rowLoopEnd = [...op.get(5), ...op.i32(1), ...op.i32Add, ...op.tee(5), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()];
 const colLoopEnd = [...op.get(6), ...op.i32(16), ...op.i32Add, ...op.tee(6), ...op.get(3), ...op.i32LtS, ...op.brIf(0), ...op.end()];
 
-const dots = {
+export const dots: FunctionDef = {
   name: 'dots',
   params: [I32, I32, I32, I32, I32],
   results: [],
@@ -61,7 +61,7 @@ const dots = {
   ],
 };
 
-const weightedSum = {
+export const weightedSum: FunctionDef = {
   name: 'weightedSum',
   params: [I32, I32, I32, I32, I32],
   results: [],

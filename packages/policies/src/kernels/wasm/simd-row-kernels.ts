@@ -177,7 +177,7 @@ export const exp = (t: number, n: number, r: number): number[][] => [
 ];
 
 // expSum: x 0, bytes 1, m 2; i 3, acc 4, mv 5, t 6, n 7, r 8, y 9.
-const expSum: FunctionDef = {
+export const expSum: FunctionDef = {
   name: 'expSum',
   params: [I32, I32, F32],
   results: [F32],
@@ -194,7 +194,7 @@ const expSum: FunctionDef = {
 };
 
 // dots4: q 0, k 1, len 2, dBytes 3, out 4; t 5, i 6, p 7, qv 8, a0..a3 9..12, s01 13, s23 14.
-const dots4: FunctionDef = {
+export const dots4: FunctionDef = {
   name: 'dots4',
   params: [I32, I32, I32, I32, I32],
   results: [],

@@ -8,6 +8,7 @@
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
+export const F64 = 0x7c;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -56,6 +57,23 @@ export const op = {
     b.writeFloatLE(v, 0);
     return [0x43, ...b];
   },
+  /** if (cond) ... end, no result. */
+  if: (): number[] => [0x04, 0x40],
+  else: (): number[] => [0x05],
+  call: (index: number): number[] => [0x10, ...uleb(index)],
+  f64: (v: number): number[] => {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(v, 0);
+    return [0x44, ...b];
+  },
+  i32Load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
+  i32And: [0x71],
+  i32ShrU: [0x76],
+  f32Gt: [0x5e],
+  f32Demote: [0xb6],
+  f64Promote: [0xbb],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
@@ -81,6 +99,12 @@ export const op = {
   f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
   f32x4Add: simd(0xe4),
+  /** f64x2.promote_low_f32x4: lanes 0, 1 to float64. */
+  f64x2PromoteLow: simd(0x5f),
+  /** f32x4.demote_f64x2_zero: both lanes to float32 (round to nearest) in lanes 0, 1; lanes 2, 3 zero. */
+  f32x4DemoteZero: simd(0x5e),
+  f64x2Mul: simd(0xf2),
+  f64x2Splat: simd(0x14),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
