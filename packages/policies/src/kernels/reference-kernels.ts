@@ -78,6 +78,7 @@ export const referenceKernels: TransformerKernels = {
 
   inferenceOps: () => null,
   decodeAttention: null,
+  optimizerLayout: 'per-parameter',
   adamwInPlace: () => false,
   writeVariableInPlace: () => false,
 };

@@ -23,4 +23,6 @@ export const tensorflowKernels: TransformerKernels = {
   batchMatMul: (a, b) => product(a, b),
   // One Sum kernel (TensorFlow's reduction is fast natively) instead of a product with ones and a reshape.
   columnSum: (x) => tf.sum(x, 0) as tf.Tensor1D,
+  // AdamW in one pass over all parameters: ~30 kernel calls a step instead of ~14 per parameter.
+  optimizerLayout: 'flat',
 };

@@ -103,6 +103,11 @@ export interface TransformerKernels {
    * [R, H*D]; null: decoding runs the reference steps (model/transformer.ts).
    */
   readonly decodeAttention: ((input: DecodeAttentionInput) => tf.Tensor2D) | null;
+  /**
+   * How AdamW lays out its moments when it uses tf ops (training/adamw.ts): 'per-parameter' (one small update per
+   * parameter) or 'flat' (one update over all parameters concatenated: fewer, larger kernels). Same numbers.
+   */
+  readonly optimizerLayout: 'flat' | 'per-parameter';
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
   adamwInPlace(update: AdamWUpdate): boolean;
   /** Overwrites a variable's values with `data` in place (a gradient worker's weight sync); false: not possible here (assign then). */

@@ -192,6 +192,7 @@ const kernels: TransformerKernels = {
     return true;
   },
 
+  optimizerLayout: 'per-parameter', // updated in place (adamwInPlace)
   /** One SIMD pass per parameter instead of ~12 ops, when no other tensor shares these buffers. */
   adamwInPlace(u: AdamWUpdate) {
     const b = be();

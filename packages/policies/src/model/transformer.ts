@@ -11,10 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeededRng, SrlError } from '@srl/core';
 import { selectKernels } from '../kernels/select-kernels';
 import type { BlockOps, TransformerKernels } from '../kernels/transformer-kernels';
-import { cachedAttention, causalAttention, decodeMask } from './attention';
+import { cachedAttention, causalAttention, causalAttentionRows, decodeMask } from './attention';
 import { DifferentiableBlocks } from './differentiable-blocks';
 import type { KvCache } from './kv-cache';
-import { isPrefixBatch, prefixAttention, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
+import { isPrefixBatch, prefixAttention, prefixAttentionRows, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
 import { resolveWeights, type ResolvedWeights } from './resolve-weights';
 import { Rope } from './ops/rope';
 import { parameterSpecs, storedShape, type ParameterSpec } from './parameter-specs';
@@ -182,6 +182,7 @@ export class Transformer {
     let ids: Int32Array;
     let positions: Int32Array;
     let attention: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
+    let attentionRows: (qkv: tf.Tensor2D, rows: Int32Array) => tf.Tensor2D;
     if (isPrefixBatch(batch)) {
       if (collectKv) throw new Error('forward: prefill needs a TokenBatch');
       if (batch.prefixLength > c.maxPositions)
@@ -189,6 +190,7 @@ export class Transformer {
       ids = prefixBatchIds(batch);
       positions = prefixBatchPositions(batch, c.maxPositions);
       attention = (qkv) => ({ out: prefixAttention(k, qkv, batch, heads) });
+      attentionRows = (qkv, rows) => prefixAttentionRows(k, qkv, batch, heads, rows);
     } else {
       const { batch: B, length: T } = batch;
       if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
@@ -197,6 +199,7 @@ export class Transformer {
       positions = new Int32Array(B * T);
       for (let i = 0; i < B * T; i++) positions[i] = i % T;
       attention = (qkv) => causalAttention(k, qkv, { batch: B, length: T, ...heads }, collectKv);
+      attentionRows = (qkv, rows) => causalAttentionRows(k, qkv, { batch: B, length: T, ...heads }, rows);
     }
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
     const positional = this.positionalQkv(positions);
@@ -206,7 +209,10 @@ export class Transformer {
       return a.out;
     };
     const blocks = (options.mode ?? 'train') === 'train' ? this.blocks : this.inferenceBlocks;
-    return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, options.outputRows), kv };
+    // The last layer attends only from the output rows (a prefill keeps every position's keys and values anyway).
+    const rows = options.outputRows;
+    const lastRows = rows === undefined || collectKv ? undefined : { rows, attend: (qkv: tf.Tensor2D) => attentionRows(positional(qkv), rows) };
+    return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, rows, lastRows), kv };
   }
 
   /**
@@ -245,6 +251,8 @@ export class Transformer {
    * The transformer, once, for every mode: pre-norm blocks of attention and MLP on the residual stream x [N, C]
    * (N token rows), h = the normed stream that feeds the next projection. `attend` is the mode's attention
    * (causal, prefix-shared or against a KV cache) from the fused projection [N, (H + 2*Hkv) * D] to [N, H*D].
+   * With `lastRows` the last layer runs from its attention on at the output rows only (`lastRows.attend`: the
+   * projection of every row [N, ...] -> the output rows' attention [rows, H*D]): no other row's output is used.
    */
   private pass(
     k: BlockOps,
@@ -253,14 +261,21 @@ export class Transformer {
     positions: Int32Array,
     attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D,
     outputRows?: Int32Array,
+    lastRows?: { rows: Int32Array; attend: (qkv: tf.Tensor2D) => tf.Tensor2D },
   ): tf.Tensor2D {
     let [x, h] = k.addNorm(k.embed(W, ids, positions), W.layers[0].attnNorm); // [N, C], [N, C]
+    const L = W.layers.length;
     W.layers.forEach((layer, i) => {
-      const attn = attend(i, k.linear(h, layer.qkv)); // [N, (H + 2*Hkv) * D] -> [N, H*D]
+      const qkv = k.linear(h, layer.qkv); // [N, (H + 2*Hkv) * D]
+      let attn: tf.Tensor2D;
+      if (lastRows !== undefined && i === L - 1) {
+        attn = lastRows.attend(qkv); // [rows, H*D]
+        x = k.rows(x, lastRows.rows); // [rows, C]: from here on only the output rows
+      } else attn = attend(i, qkv); // [N, H*D]
       [x, h] = k.addNorm(x, layer.mlpNorm, k.linear(attn, layer.o)); // x += attention output [N, C]
       [x, h] = k.addNorm(x, i + 1 < W.layers.length ? W.layers[i + 1].attnNorm : W.finalNorm, k.mlp(h, layer)); // x += MLP [N, C]
     });
-    if (outputRows !== undefined) h = k.rows(h, outputRows); // [rows, C]
+    if (outputRows !== undefined && lastRows === undefined) h = k.rows(h, outputRows); // [rows, C]
     return k.linear(h, { w: W.head }); // [rows, V]
   }
 
