@@ -45,8 +45,8 @@ export class AdamW {
   private readonly v = new Map<string, tf.Variable>();
   private t = 0;
   private readonly kernels: TransformerKernels;
-  /** The 'flat' layout: moments of every parameter, concatenated in `params` order, and 1 where a parameter decays. */
-  private readonly flat: { m: tf.Variable; v: tf.Variable; decayMask: tf.Tensor1D; offsets: number[] } | null = null;
+  /** The 'flat' layout: moments of every parameter, concatenated in `params` order. */
+  private readonly flat: { m: tf.Variable; v: tf.Variable; offsets: number[] } | null = null;
 
   constructor(params: Map<string, tf.Variable>, options: AdamWOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
@@ -66,11 +66,13 @@ export class AdamW {
       const offsets = [0];
       for (const p of params.values()) offsets.push(offsets[offsets.length - 1] + p.size);
       const total = offsets[offsets.length - 1];
-      const mask = new Float32Array(total);
-      [...params.keys()].forEach((name, i) => {
-        if (this.decaying.has(name)) mask.fill(1, offsets[i], offsets[i + 1]);
-      });
-      this.flat = { m: tf.variable(tf.zeros([total]), false), v: tf.variable(tf.zeros([total]), false), decayMask: tf.tensor1d(mask), offsets };
+      const moment = (): tf.Variable => {
+        const zeros = tf.zeros([total]);
+        const variable = tf.variable(zeros, false);
+        zeros.dispose(); // the variable holds its own reference to the buffer
+        return variable;
+      };
+      this.flat = { m: moment(), v: moment(), offsets };
       return;
     }
     for (const [name, p] of params) {
@@ -127,13 +129,12 @@ export class AdamW {
     const next = tf.tidy(() => {
       const flatten = (ts: tf.Tensor[]): tf.Tensor1D => tf.concat(ts.map((t) => tf.reshape(t, [t.size]))) as tf.Tensor1D;
       const g = flatten(names.map((n) => grads.get(n) as tf.Tensor));
-      const p = flatten(vars);
+      // Decoupled decay on the decaying parameters, as the per-parameter update multiplies them.
+      const decay = 1 - lr * this.weightDecay;
+      const decayed = flatten(vars.map((v, i) => (decay !== 1 && this.decaying.has(names[i]) ? tf.mul(v, decay) : v)));
       const m1 = tf.add(tf.mul(flat.m, b1), tf.mul(g, 1 - b1));
       const v1 = tf.add(tf.mul(flat.v, b2), tf.mul(tf.mul(g, g), 1 - b2));
       const denom = tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps);
-      // Math.fround(decay) - 1 is exact in float32, so 1 + mask * that is exactly the decay or 1.
-      const decay = Math.fround(1 - lr * this.weightDecay);
-      const decayed = decay !== 1 ? tf.mul(p, tf.add(tf.mul(flat.decayMask, decay - 1), 1)) : p;
       const p1 = tf.sub(decayed, tf.mul(tf.div(m1, denom), stepSize));
       const sizes = vars.map((v) => v.size);
       return { m1, v1, parts: tf.split(p1, sizes).map((t, i) => tf.reshape(t, vars[i].shape)) };
@@ -199,6 +200,6 @@ export class AdamW {
 
   dispose(): void {
     tf.dispose([...this.m.values(), ...this.v.values()]);
-    if (this.flat !== null) tf.dispose([this.flat.m, this.flat.v, this.flat.decayMask]);
+    if (this.flat !== null) tf.dispose([this.flat.m, this.flat.v]);
   }
 }
