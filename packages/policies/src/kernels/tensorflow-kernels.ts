@@ -7,6 +7,7 @@
  * (20-odd N-API calls), and the gradient's transposes are the product's flags. Everything else is the reference set.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from '../model/ops/custom-op';
 import { referenceKernels } from './reference-kernels';
 import type { TransformerKernels } from './transformer-kernels';
 
@@ -14,13 +15,25 @@ function product<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB
   return tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA, transposeB }) as T;
 }
 
+/**
+ * a [n, M, K] @ b [n, K, N], differentiable, with the gradient as two more products with transposed operands
+ * (dA = dy bT, dB = aT dy). The stock BatchMatMul gradient goes through tf.matMul, three reshapes per product.
+ */
+const batchProduct = customOp<tf.Tensor3D>(([a, b], save) => {
+  save([a, b]);
+  return {
+    value: product(a as tf.Tensor3D, b as tf.Tensor3D),
+    gradFunc: (dy, [sa, sb]) => [product(dy, sb as tf.Tensor3D, false, true), product(sa as tf.Tensor3D, dy, true, false)],
+  };
+});
+
 export const tensorflowKernels: TransformerKernels = {
   ...referenceKernels,
   name: 'tensorflow',
   backend: 'tensorflow',
   matMul: (a, b, transposeA = false, transposeB = false) => product(a, b, transposeA, transposeB),
   dense: (x, w, b) => (b === undefined ? product(x, w) : (tf.add(product(x, w), b) as tf.Tensor2D)),
-  batchMatMul: (a, b) => product(a, b),
+  batchMatMul: (a, b) => batchProduct(a, b),
   // One Sum kernel (TensorFlow's reduction is fast natively) instead of a product with ones and a reshape.
   columnSum: (x) => tf.sum(x, 0) as tf.Tensor1D,
   // AdamW in one pass over all parameters: ~30 kernel calls a step instead of ~14 per parameter.
