@@ -5,6 +5,7 @@ import { TEST_BACKEND, TEST_BACKENDS } from '../backend/test-backend';
 import { SeededRng } from '@srl/core';
 import { causalProducts } from '../model/attention';
 import { KvCache } from '../model/kv-cache';
+import { embedding } from '../model/ops/embedding';
 import { tokenLogProbs } from '../model/ops/token-log-probs';
 import { transformerPreset } from '../model/presets';
 import { Transformer } from '../model/transformer';
@@ -108,6 +109,24 @@ for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'was
         models.forEach((m) => m.dispose());
       });
     }
+
+    it("the embedding gradient (scatterAddRows where the set has one) equals the reference set's, repeated rows included", () => {
+      const fast = selectKernels(backend);
+      const table = tf.randomNormal([6, 5], 0, 1, 'float32', 2) as tf.Tensor2D;
+      const ids = Int32Array.from([3, 0, 3, 5, 3, 1]);
+      const w = tf.randomNormal([ids.length, 5], 0, 1, 'float32', 3);
+      const before = tf.memory().numTensors;
+      const [a, b] = [fast, referenceKernels].map((k) => {
+        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embedding(k, t as tf.Tensor2D, ids), w)))(table);
+        const out = g.dataSync() as Float32Array;
+        g.dispose();
+        return out;
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(maxAbs(a, b)).toBeLessThan(1e-6);
+      expect(Array.from(b.slice(2 * 5, 3 * 5))).toEqual([0, 0, 0, 0, 0]); // row 2 is never gathered
+      tf.dispose([table, w]);
+    });
   });
 
 describe('wasm attention = reference attention (fused softmax, SIMD products and their fallbacks)', () => {

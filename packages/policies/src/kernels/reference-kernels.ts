@@ -45,6 +45,8 @@ export const referenceKernels: TransformerKernels = {
     return tf.tidy(() => tf.gather(table, tf.tensor1d(rows, 'int32')));
   },
 
+  scatterAddRows: null,
+
   gatherColumns(table, columns) {
     return tf.tidy(() => tf.transpose(tf.gather(table, tf.tensor1d(columns, 'int32'), 1)) as tf.Tensor2D);
   },

@@ -36,6 +36,8 @@ export const tensorflowKernels: TransformerKernels = {
   batchMatMul: (a, b) => batchProduct(a, b),
   // One Sum kernel (TensorFlow's reduction is fast natively) instead of a product with ones and a reshape.
   columnSum: (x) => tf.sum(x, 0) as tf.Tensor1D,
+  // TensorFlow's UnsortedSegmentSum: no read-back of the gradient to sum it on the CPU.
+  scatterAddRows: (dy, rows, V) => tf.tidy(() => tf.unsortedSegmentSum(dy, tf.tensor1d(rows, 'int32'), V)),
   // AdamW in one pass over all parameters: ~30 kernel calls a step instead of ~14 per parameter.
   optimizerLayout: 'flat',
 };

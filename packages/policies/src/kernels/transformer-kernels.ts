@@ -82,6 +82,11 @@ export interface TransformerKernels {
   columnSum(x: tf.Tensor2D): tf.Tensor1D;
   /** Rows of a [V, C] table -> [rows.length, C]; not differentiable. */
   gatherRows(table: tf.Tensor2D, rows: Int32Array): tf.Tensor2D;
+  /**
+   * The gradient of `gatherRows`: rows of dy [rows.length, C] summed into a [V, C] table at `rows`, in row order;
+   * not differentiable. null: model/ops/embedding.ts sums them on the CPU.
+   */
+  readonly scatterAddRows: ((dy: tf.Tensor2D, rows: Int32Array, V: number) => tf.Tensor2D) | null;
   /** Columns of a [C, V] table, as rows -> [columns.length, C]; not differentiable. */
   gatherColumns(table: tf.Tensor2D, columns: Int32Array): tf.Tensor2D;
   /** qkv [B*T, (H + 2*Hkv) * D] -> q [B*Hkv, G*T, D], kT [B*Hkv, D, T], v [B*Hkv, T, D] (model/attention.ts). */

@@ -132,6 +132,7 @@ const kernels: TransformerKernels = {
 
   columnSum: (x) => (x.dtype === 'float32' ? (run(SRL_COLUMN_SUM, { x }) as tf.Tensor1D) : referenceKernels.columnSum(x)),
 
+  scatterAddRows: null, // tfjs-wasm has no UnsortedSegmentSum
   gatherRows: (table, rows) =>
     table.dtype === 'float32' ? (run(SRL_GATHER_ROWS, { x: table }, { rows }) as tf.Tensor2D) : referenceKernels.gatherRows(table, rows),
 
