@@ -97,6 +97,12 @@ export interface TransformerKernels {
   gelu(x: tf.Tensor2D): tf.Tensor2D;
   /** softmax(scores + mask) over the last axis, scores [n, R, S], mask [R, S] a constant; differentiable in scores. */
   maskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D;
+  /**
+   * softmax(q kT + mask) v for q [n, R, D], kT [n, D, S], v [n, S, Dv] -> [n, R, Dv]; the mask a constant, [R, S]
+   * shared by all n, or [B, R, S] with n = B * h (batch row b's mask shared by its h heads). Differentiable in q,
+   * kT and v. The reference composes batchMatMul and maskedSoftmax (`composedAttention`).
+   */
+  maskedAttention(q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D;
   /** LayerNorm (`kind` 'layernorm', bias `b`) or RMSNorm of the rows of x [N, C] (model/ops/norms.ts); differentiable. */
   norm(x: tf.Tensor2D, kind: 'layernorm' | 'rmsnorm', w: tf.Tensor1D, b: tf.Tensor1D | undefined, eps: number): tf.Tensor2D;
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/ops/register-gradients';
-import { referenceKernels } from './reference-kernels';
+import { composedAttention, referenceKernels } from './reference-kernels';
 import type { AdamWUpdate, DecodeAttentionInput, HeadDims, TransformerKernels } from './transformer-kernels';
 import { simdKernels } from './wasm/simd-kernels';
 import { SRL_DECODE_ATTENTION, SRL_DECODE_QKV, WASM_DECODE_KERNELS } from './wasm/wasm-decode-kernels';
@@ -148,6 +148,10 @@ const kernels: TransformerKernels = {
 
   /** One SIMD kernel each way (wasm/wasm-train-ops.ts) where the sizes allow, else the reference op. */
   gelu: (x) => (x.dtype === 'float32' && trainKernelsApply(be(), x.size, 4) ? fusedGelu(x) : referenceKernels.gelu(x)),
+
+  maskedAttention(q, kT, v, mask) {
+    return composedAttention(this, q, kT, v, mask);
+  },
 
   maskedSoftmax: (scores, mask) =>
     scores.dtype === 'float32' &&

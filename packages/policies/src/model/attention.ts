@@ -51,7 +51,7 @@ export const QUERY_BLOCK = 128;
  */
 export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
   const [n, , D] = q.shape;
-  if (T <= 2 * block) return k.batchMatMul(k.maskedSoftmax(k.batchMatMul(q, kT), causalMask(G, 0, T, T)), v);
+  if (T <= 2 * block) return k.maskedAttention(q, kT, v, causalMask(G, 0, T, T));
   const q4 = tf.reshape(q, [n, G, T, D]);
   const outs: tf.Tensor[] = [];
   for (let start = 0; start < T; start += block) {
@@ -60,8 +60,7 @@ export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Ten
     const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
     const kb = S === T ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
     const vb = S === T ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
-    const probs = k.maskedSoftmax(k.batchMatMul(qb, kb), causalMask(G, start, len, S));
-    outs.push(tf.reshape(k.batchMatMul(probs, vb), [n, G, len, D]));
+    outs.push(tf.reshape(k.maskedAttention(qb, kb, vb, causalMask(G, start, len, S)), [n, G, len, D]));
   }
   return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;
 }
@@ -160,9 +159,7 @@ export function queryRowsAttention(
   }
   const qd = { B, T: Q, H, Hkv, D };
   const q = tf.reshape(tf.transpose(tf.reshape(embedding(k, q2d, gather), [B, Q, H, D]), [0, 2, 1, 3]), [B * Hkv, G * Q, D]) as tf.Tensor3D;
-  const scores = tf.reshape(k.batchMatMul(q, kT), [B, Hkv, G * Q, S]);
-  const probs = tf.reshape(tf.softmax(tf.add(scores, tf.tensor4d(mask, [B, 1, G * Q, S]))), [B * Hkv, G * Q, S]) as tf.Tensor3D;
-  const out = k.mergeHeads(k.batchMatMul(probs, v), qd); // [B*Q, H*D]
+  const out = k.mergeHeads(k.maskedAttention(q, kT, v, tf.tensor3d(mask, [B, G * Q, S])), qd); // [B*Q, H*D]
   const pick = Int32Array.from(rows, (r) => Math.floor(r / T) * Q + (slotOf.get(r) as number));
   return embedding(k, out, pick);
 }

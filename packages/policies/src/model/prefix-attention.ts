@@ -114,23 +114,23 @@ function continuationAttention(
     tf.reshape(embedding(k, tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
   const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
   const v = tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D; // [R*Hkv, Tp + Tc, D]
-  const scores = tf.reshape(k.batchMatMul(c.q, kT), [R, Hkv * G, Tc, Tp + Tc]);
-  const probs = tf.reshape(tf.softmax(tf.add(scores, continuationMask(b))), [R * Hkv, G * Tc, Tp + Tc]) as tf.Tensor3D;
-  return k.mergeHeads(k.batchMatMul(probs, v), cd);
+  return k.mergeHeads(k.maskedAttention(c.q, kT, v, continuationMask(b, G)), cd);
 }
 
-/** [R, 1, Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j. */
-function continuationMask(b: PrefixBatch): tf.Tensor4D {
+/** [R, G*Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j (every query head alike). */
+function continuationMask(b: PrefixBatch, G: number): tf.Tensor3D {
   const { prefixLength: Tp, batch: R, length: Tc } = b;
   const S = Tp + Tc;
-  const m = new Float32Array(R * Tc * S).fill(MASKED);
+  const m = new Float32Array(R * G * Tc * S).fill(MASKED);
   for (let r = 0; r < R; r++) {
     const real = b.prefixLengths[b.prefixOf[r]];
-    for (let j = 0; j < Tc; j++) {
-      const row = (r * Tc + j) * S;
-      m.fill(0, row, row + real);
-      m.fill(0, row + Tp, row + Tp + j + 1);
+    for (let g = 0; g < G; g++) {
+      for (let j = 0; j < Tc; j++) {
+        const row = ((r * G + g) * Tc + j) * S;
+        m.fill(0, row, row + real);
+        m.fill(0, row + Tp, row + Tp + j + 1);
+      }
     }
   }
-  return tf.tensor4d(m, [R, 1, Tc, S]);
+  return tf.tensor3d(m, [R, G * Tc, S]);
 }
