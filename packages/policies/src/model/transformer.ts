@@ -209,9 +209,11 @@ export class Transformer {
       return a.out;
     };
     const blocks = (options.mode ?? 'train') === 'train' ? this.blocks : this.inferenceBlocks;
-    // The last layer attends only from the output rows (a prefill keeps every position's keys and values anyway).
+    // The last layer attends only from the output rows, where they are at most half the token rows (a prompt-heavy
+    // batch; the gathers cost more than they save when nearly every row is read). A prefill keeps every row.
     const rows = options.outputRows;
-    const lastRows = rows === undefined || collectKv ? undefined : { rows, attend: (qkv: tf.Tensor2D) => attentionRows(positional(qkv), rows) };
+    const prune = rows !== undefined && !collectKv && 2 * rows.length <= ids.length;
+    const lastRows = prune ? { rows, attend: (qkv: tf.Tensor2D) => attentionRows(positional(qkv), rows) } : undefined;
     return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, rows, lastRows), kv };
   }
 
