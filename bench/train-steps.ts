@@ -1,5 +1,5 @@
 // Benchmark: quickstart-shaped train steps of the tfjs policy on one backend, with a kernel profile.
-// Run: pnpm bench train-steps [--backend tensorflow|wasm|cpu] [--iters 6] [--warmup 2] [--budget-mb 256] [--profile]
+// Run: pnpm bench train-steps [--backend tensorflow|wasm|cpu] [--iters 6] [--warmup 2] [--budget-mb 256] [--vary] [--profile]
 // Two batches shaped like the quickstart's (examples/quickstart: llama, hidden 64, 2 layers, 4 heads, 2 KV heads,
 // byte tokens): (a) SFT, 8 step instances of 150-680 prompt tokens and 40-86 completion tokens, cross-entropy;
 // (b) SRL, 4 prompts of 300-570 tokens x 8 completions of 10-40 tokens, clipped policy gradient. Each is one
@@ -72,9 +72,20 @@ for (const [name, input] of Object.entries(inputs)) {
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < iters; i++) {
+    // --vary: every step's sequences one token longer than the last's (new shapes each step, as in a real run).
+    const longer = new Map<readonly number[], number[]>(); // one longer prompt per distinct prompt (groups stay groups)
+    const step = argv.includes('--vary')
+      ? {
+          ...input,
+          items: input.items.map((it) => {
+            if (!longer.has(it.promptTokenIds)) longer.set(it.promptTokenIds, [...it.promptTokenIds, ...tokens(i + 1)].slice(0, 680));
+            return { ...it, promptTokenIds: longer.get(it.promptTokenIds) as number[] };
+          }),
+        }
+      : input;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await trainStep(model, optimizer, input, budget);
+    await trainStep(model, optimizer, step, budget);
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);

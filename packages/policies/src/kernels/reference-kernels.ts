@@ -96,6 +96,7 @@ export const referenceKernels: TransformerKernels = {
   inferenceOps: () => null,
   decodeAttention: null,
   optimizerLayout: 'per-parameter',
+  lengthBucket: 1,
   adamwInPlace: () => false,
   writeVariableInPlace: () => false,
 };

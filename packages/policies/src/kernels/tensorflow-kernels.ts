@@ -71,4 +71,6 @@ export const tensorflowKernels: TransformerKernels = {
   scatterAddRows: (dy, rows, V) => tf.tidy(() => tf.unsortedSegmentSum(dy, tf.tensor1d(rows, 'int32'), V)),
   // AdamW in one pass over all parameters: ~30 kernel calls a step instead of ~14 per parameter.
   optimizerLayout: 'flat',
+  // oneDNN prepares a primitive per new product shape (10-20% of a step when every step brings new lengths).
+  lengthBucket: 32,
 };

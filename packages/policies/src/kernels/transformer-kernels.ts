@@ -119,6 +119,11 @@ export interface TransformerKernels {
    * parameter) or 'flat' (one update over all parameters concatenated: fewer, larger kernels). Same numbers.
    */
   readonly optimizerLayout: 'flat' | 'per-parameter';
+  /**
+   * Training and scoring passes pad their row lengths to a multiple of this (model/bucket-lengths.ts; same logits):
+   * > 1 where kernels are prepared per shape, so that fewer shapes occur. 1: exact lengths.
+   */
+  readonly lengthBucket: number;
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
   adamwInPlace(update: AdamWUpdate): boolean;
   /** Overwrites a variable's values with `data` in place (a gradient worker's weight sync); false: not possible here (assign then). */

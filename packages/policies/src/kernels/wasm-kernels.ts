@@ -198,6 +198,7 @@ const kernels: TransformerKernels = {
   },
 
   optimizerLayout: 'per-parameter', // updated in place (adamwInPlace)
+  lengthBucket: 1,
   /** One SIMD pass per parameter instead of ~12 ops, when no other tensor shares these buffers. */
   adamwInPlace(u: AdamWUpdate) {
     const b = be();

@@ -12,6 +12,7 @@ import { SeededRng, SrlError } from '@srl/core';
 import { selectKernels } from '../kernels/select-kernels';
 import type { BlockOps, TransformerKernels } from '../kernels/transformer-kernels';
 import { cachedAttention, causalAttention, causalAttentionRows, decodeMask } from './attention';
+import { bucketLengths } from './bucket-lengths';
 import { DifferentiableBlocks } from './differentiable-blocks';
 import type { KvCache } from './kv-cache';
 import { isPrefixBatch, prefixAttention, prefixAttentionRows, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
@@ -179,6 +180,9 @@ export class Transformer {
     const k = this.kernels;
     const heads = { heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
     const collectKv = options.mode === 'prefill';
+    let outputRows = options.outputRows;
+    // Lengths padded to the kernel set's bucket (same logits; a prefill's cache keeps its exact length).
+    if (!collectKv && k.lengthBucket > 1) ({ batch, outputRows } = bucketLengths(batch, outputRows, k.lengthBucket, c.maxPositions));
     let ids: Int32Array;
     let positions: Int32Array;
     let attention: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
@@ -211,7 +215,7 @@ export class Transformer {
     const blocks = (options.mode ?? 'train') === 'train' ? this.blocks : this.inferenceBlocks;
     // The last layer attends only from the output rows, where they are at most half the token rows (a prompt-heavy
     // batch; the gathers cost more than they save when nearly every row is read). A prefill keeps every row.
-    const rows = options.outputRows;
+    const rows = outputRows;
     const prune = rows !== undefined && !collectKv && 2 * rows.length <= ids.length;
     const lastRows = prune ? { rows, attend: (qkv: tf.Tensor2D) => attentionRows(positional(qkv), rows) } : undefined;
     return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, rows, lastRows), kv };
