@@ -3,7 +3,7 @@ import { isPrefixBatch } from './prefix-attention';
 import type { TokenBatch } from './transformer';
 
 /**
- * `batch` with its row lengths (a PrefixBatch: prefix and continuation lengths) padded up to a multiple of
+ * `batch` with its row length (a PrefixBatch: its prefix length) padded up to a multiple of
  * `bucket` (at most `maxPositions`), and `outputRows` moved to the new row layout (all of the old rows when
  * undefined, so the logits keep the old rows' order). Padding follows every real token and is never seen by one,
  * so the logits are the same; a backend whose kernels are prepared per shape (TensorFlow's oneDNN primitives)
@@ -23,7 +23,8 @@ export function bucketLengths(
   };
   if (isPrefixBatch(batch)) {
     const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = batch;
-    const [Tp2, Tc2] = [up(Tp), up(Tc)];
+    // Continuations keep their length: short (a sampling budget, often reached), so padding them costs more.
+    const [Tp2, Tc2] = [up(Tp), Tc];
     if (Tp2 === Tp && Tc2 === Tc) return { batch, outputRows };
     const move = (r: number): number => (r < P * Tp ? Math.floor(r / Tp) * Tp2 + (r % Tp) : P * Tp2 + Math.floor((r - P * Tp) / Tc) * Tc2 + ((r - P * Tp) % Tc));
     const rows = outputRows ?? Int32Array.from({ length: P * Tp + R * Tc }, (_, i) => i);
