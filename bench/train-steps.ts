@@ -56,12 +56,22 @@ for (const p of [300, 420, 500, 570]) {
   const prompt = tokens(p);
   for (let g = 0; g < 8; g++) {
     const n = 10 + Math.floor(rng.uniform53() * 31);
-    srl.push({ promptTokenIds: prompt, completionTokenIds: tokens(n), oldLogprobs: Array.from({ length: n }, () => -3 - rng.uniform53()), advantage: rng.uniform53() - 0.5 });
+    srl.push({
+      promptTokenIds: prompt,
+      completionTokenIds: tokens(n),
+      oldLogprobs: Array.from({ length: n }, () => -3 - rng.uniform53()),
+      advantage: rng.uniform53() - 0.5,
+    });
   }
 }
 const inputs: Record<string, TrainStepInput> = {
   sft: { objective: { kind: 'cross-entropy' }, items: sft, learningRate: 1e-3, maxGradNorm: 1 },
-  srl: { objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' }, items: srl, learningRate: 1e-4, maxGradNorm: 1 },
+  srl: {
+    objective: { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' },
+    items: srl,
+    learningRate: 1e-4,
+    maxGradNorm: 1,
+  },
 };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -119,7 +129,13 @@ if (profileOn) {
         if (stack.length > 0) stack[stack.length - 1] += elapsed;
         const label = kernel || '(custom op)';
         add(byKernel, label, self);
-        add(byShape, `${label} ${Object.values(ins).map((t) => `[${t?.shape.join(',') ?? ''}]`).join(' ')}`, self);
+        add(
+          byShape,
+          `${label} ${Object.values(ins)
+            .map((t) => `[${t?.shape.join(',') ?? ''}]`)
+            .join(' ')}`,
+          self,
+        );
         total += self;
       }
       return { kernelName: kernel, outputs, inputs: ins, timeMs: Promise.resolve(0), extraInfo: Promise.resolve('') };
@@ -133,10 +149,12 @@ if (profileOn) {
     profiler.profileKernel = original;
     const calls = [...byKernel.values()].reduce((a, e) => a + e[1], 0);
     console.log(`\n${name} profiled: ${wall.toFixed(1)} ms wall, ${total.toFixed(1)} ms in ${calls} kernel calls`);
-    for (const [k, [ms, n]] of [...byKernel].sort((a, b) => b[1][0] - a[1][0]).slice(0, 14)) console.log(`  ${k.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(6)} calls`);
+    for (const [k, [ms, n]] of [...byKernel].sort((a, b) => b[1][0] - a[1][0]).slice(0, 14))
+      console.log(`  ${k.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(6)} calls`);
     if (process.env.PROFILE_DUMP) (await import('node:fs')).writeFileSync(`${process.env.PROFILE_DUMP}.${name}.json`, JSON.stringify([...byShape]));
     console.log('  by shape:');
-    for (const [k, [ms, n]] of [...byShape].sort((a, b) => b[1][0] - a[1][0]).slice(0, 24)) console.log(`  ${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(5)}x ${k}`);
+    for (const [k, [ms, n]] of [...byShape].sort((a, b) => b[1][0] - a[1][0]).slice(0, 24))
+      console.log(`  ${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(5)}x ${k}`);
   }
 }
 model.dispose();

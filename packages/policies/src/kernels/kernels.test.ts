@@ -115,7 +115,10 @@ for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'was
       const rng = new SeededRng(11);
       const [B, h, R, S, D] = [2, 2, 6, 9, 4];
       const random = (shape: [number, number, number]): tf.Tensor3D =>
-        tf.tensor3d(Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => 2 * rng.normal()), shape);
+        tf.tensor3d(
+          Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => 2 * rng.normal()),
+          shape,
+        );
       const inputs = [random([B * h, R, D]), random([B * h, D, S]), random([B * h, S, D])];
       const w = random([B * h, R, D]);
       const maskOf = (rows: number, seen: (r: number, i: number) => number): Float32Array => {
@@ -123,7 +126,16 @@ for (const backend of (['wasm', 'tensorflow'] as const).filter((b) => b === 'was
         for (let i = 0; i < rows; i++) for (let r = 0; r < R; r++) m.fill(0, (i * R + r) * S, (i * R + r) * S + seen(r, i));
         return m;
       };
-      const masks = [tf.tensor2d(maskOf(1, (r) => r + 3), [R, S]), tf.tensor3d(maskOf(B, (r, b) => Math.min(S, r + 1 + 2 * b)), [B, R, S])];
+      const masks = [
+        tf.tensor2d(
+          maskOf(1, (r) => r + 3),
+          [R, S],
+        ),
+        tf.tensor3d(
+          maskOf(B, (r, b) => Math.min(S, r + 1 + 2 * b)),
+          [B, R, S],
+        ),
+      ];
       const before = tf.memory().numTensors;
       for (const mask of masks) {
         const [a, b] = [fast, referenceKernels].map((k) => {

@@ -26,7 +26,8 @@ export function bucketLengths(
     // Continuations keep their length: short (a sampling budget, often reached), so padding them costs more.
     const [Tp2, Tc2] = [up(Tp), Tc];
     if (Tp2 === Tp && Tc2 === Tc) return { batch, outputRows };
-    const move = (r: number): number => (r < P * Tp ? Math.floor(r / Tp) * Tp2 + (r % Tp) : P * Tp2 + Math.floor((r - P * Tp) / Tc) * Tc2 + ((r - P * Tp) % Tc));
+    const move = (r: number): number =>
+      r < P * Tp ? Math.floor(r / Tp) * Tp2 + (r % Tp) : P * Tp2 + Math.floor((r - P * Tp) / Tc) * Tc2 + ((r - P * Tp) % Tc);
     const rows = outputRows ?? Int32Array.from({ length: P * Tp + R * Tc }, (_, i) => i);
     const padded: PrefixBatch = { ...batch, prefixIds: relay(batch.prefixIds, P, Tp, Tp2), prefixLength: Tp2, ids: relay(batch.ids, R, Tc, Tc2), length: Tc2 };
     return { batch: padded, outputRows: rows.map(move) };

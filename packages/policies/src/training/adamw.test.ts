@@ -78,7 +78,11 @@ for (const kernelCase of TEST_KERNEL_CASES)
       const runs = (['per-parameter', 'flat'] as const).map((layout) => {
         const vars = init(0);
         // Per parameter with tf ops (the wasm set's in-place SIMD update rounds differently).
-        const opt = new AdamW(new Map(names.map((n, i) => [n, vars[i]])), { weightDecay: 0.1, kernels: layout === 'flat' ? kernels : referenceKernels, layout });
+        const opt = new AdamW(new Map(names.map((n, i) => [n, vars[i]])), {
+          weightDecay: 0.1,
+          kernels: layout === 'flat' ? kernels : referenceKernels,
+          layout,
+        });
         for (let k = 1; k <= 3; k++)
           tf.tidy(() => opt.step(new Map(names.map((n, i) => [n, tf.randomNormal(shapes[i], 0, 1, 'float32', 100 * k + i)])), 0.01 * k));
         return { vars, opt };

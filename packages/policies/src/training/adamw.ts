@@ -96,7 +96,10 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps } = this;
     const stepSize = lr / (1 - b1 ** this.t);
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
-    if (this.flat !== null) return this.flatStep(grads, lr, stepSize, sqrtBc2);
+    if (this.flat !== null) {
+      this.flatStep(grads, lr, stepSize, sqrtBc2);
+      return;
+    }
     for (const [name, g] of grads) {
       const p = this.params.get(name);
       if (p === undefined) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
@@ -124,7 +127,10 @@ export class AdamW {
     for (const name of grads.keys()) if (!this.params.has(name)) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
     const missing = names.filter((n) => !grads.has(n));
     if (missing.length > 0)
-      throw new SrlError('validation', `AdamW (flat layout) needs a gradient for every parameter; none for ${missing.slice(0, 3).join(', ')}; use layout: 'per-parameter'`);
+      throw new SrlError(
+        'validation',
+        `AdamW (flat layout) needs a gradient for every parameter; none for ${missing.slice(0, 3).join(', ')}; use layout: 'per-parameter'`,
+      );
     const vars = names.map((n) => this.params.get(n) as tf.Variable);
     const next = tf.tidy(() => {
       const flatten = (ts: tf.Tensor[]): tf.Tensor1D => tf.concat(ts.map((t) => tf.reshape(t, [t.size]))) as tf.Tensor1D;
