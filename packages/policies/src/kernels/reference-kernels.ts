@@ -9,6 +9,16 @@ import { gelu } from '../model/ops/gelu';
 import { layerNorm, rmsNorm } from '../model/ops/norms';
 import type { HeadDims, TransformerKernels } from './transformer-kernels';
 
+/** softmax(q kT + mask) v from a kernel set's products and masked softmax (`TransformerKernels.maskedAttention`). */
+export function composedAttention(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D {
+  const scores = k.batchMatMul(q, kT);
+  if (mask.rank === 2) return k.batchMatMul(k.maskedSoftmax(scores, mask as tf.Tensor2D), v);
+  const [B, R, S] = mask.shape as [number, number, number];
+  const n = q.shape[0];
+  const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, n / B, R, S]), tf.reshape(mask, [B, 1, R, S]))), [n, R, S]) as tf.Tensor3D;
+  return k.batchMatMul(probs, v);
+}
+
 export const referenceKernels: TransformerKernels = {
   name: 'reference',
   backend: null,
@@ -45,6 +55,8 @@ export const referenceKernels: TransformerKernels = {
     return tf.tidy(() => tf.gather(table, tf.tensor1d(rows, 'int32')));
   },
 
+  scatterAddRows: null,
+
   gatherColumns(table, columns) {
     return tf.tidy(() => tf.transpose(tf.gather(table, tf.tensor1d(columns, 'int32'), 1)) as tf.Tensor2D);
   },
@@ -71,6 +83,11 @@ export const referenceKernels: TransformerKernels = {
 
   maskedSoftmax: (scores, mask) => tf.softmax(tf.add(scores, mask)) as tf.Tensor3D,
 
+  /** `composedAttention` on this set's primitives (`this`: a set spreading this one keeps its own). */
+  maskedAttention(q, kT, v, mask) {
+    return composedAttention(this, q, kT, v, mask);
+  },
+
   /** The ops of model/ops/norms.ts on this set's column sums (`this`: a set spreading this one keeps its own). */
   norm(x, kind, w, b, eps) {
     return kind === 'layernorm' ? layerNorm(this, x, w, b as tf.Tensor1D, eps) : rmsNorm(this, x, w, eps);
@@ -78,6 +95,8 @@ export const referenceKernels: TransformerKernels = {
 
   inferenceOps: () => null,
   decodeAttention: null,
+  optimizerLayout: 'per-parameter',
+  lengthBucket: 1,
   adamwInPlace: () => false,
   writeVariableInPlace: () => false,
 };

@@ -98,6 +98,11 @@ export interface TransformerKernels {
   columnSum(x: tf.Tensor2D): tf.Tensor1D;
   /** Rows of a [V, C] table -> [rows.length, C]; not differentiable. */
   gatherRows(table: tf.Tensor2D, rows: Int32Array): tf.Tensor2D;
+  /**
+   * The gradient of `gatherRows`: rows of dy [rows.length, C] summed into a [V, C] table at `rows`, in row order;
+   * not differentiable. null: model/ops/embedding.ts sums them on the CPU.
+   */
+  readonly scatterAddRows: ((dy: tf.Tensor2D, rows: Int32Array, V: number) => tf.Tensor2D) | null;
   /** Columns of a [C, V] table, as rows -> [columns.length, C]; not differentiable. */
   gatherColumns(table: tf.Tensor2D, columns: Int32Array): tf.Tensor2D;
   /** qkv [B*T, (H + 2*Hkv) * D] -> q [B*Hkv, G*T, D], kT [B*Hkv, D, T], v [B*Hkv, T, D] (model/attention.ts). */
@@ -108,6 +113,12 @@ export interface TransformerKernels {
   gelu(x: tf.Tensor2D): tf.Tensor2D;
   /** softmax(scores + mask) over the last axis, scores [n, R, S], mask [R, S] a constant; differentiable in scores. */
   maskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D;
+  /**
+   * softmax(q kT + mask) v for q [n, R, D], kT [n, D, S], v [n, S, Dv] -> [n, R, Dv]; the mask a constant, [R, S]
+   * shared by all n, or [B, R, S] with n = B * h (batch row b's mask shared by its h heads). Differentiable in q,
+   * kT and v. The reference composes batchMatMul and maskedSoftmax (`composedAttention`).
+   */
+  maskedAttention(q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D;
   /** LayerNorm (`kind` 'layernorm', bias `b`) or RMSNorm of the rows of x [N, C] (model/ops/norms.ts); differentiable. */
   norm(x: tf.Tensor2D, kind: 'layernorm' | 'rmsnorm', w: tf.Tensor1D, b: tf.Tensor1D | undefined, eps: number): tf.Tensor2D;
 
@@ -121,6 +132,16 @@ export interface TransformerKernels {
   readonly decodeAttention: ((input: DecodeAttentionInput) => tf.Tensor2D) | null;
   /** A decoder for one KV cache of a model of `config` (see `Decoder`); absent or null: decoding runs tfjs ops. */
   readonly decoder?: (config: TransformerConfig) => Decoder | null;
+  /**
+   * How AdamW lays out its moments when it uses tf ops (training/adamw.ts): 'per-parameter' (one small update per
+   * parameter) or 'flat' (one update over all parameters concatenated: fewer, larger kernels). Same numbers.
+   */
+  readonly optimizerLayout: 'flat' | 'per-parameter';
+  /**
+   * Training and scoring passes pad their row lengths to a multiple of this (model/bucket-lengths.ts; same logits):
+   * > 1 where kernels are prepared per shape, so that fewer shapes occur. 1: exact lengths.
+   */
+  readonly lengthBucket: number;
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */
   adamwInPlace(update: AdamWUpdate): boolean;
   /** Overwrites a variable's values with `data` in place (a gradient worker's weight sync); false: not possible here (assign then). */

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/ops/register-gradients';
-import { referenceKernels } from './reference-kernels';
+import { composedAttention, referenceKernels } from './reference-kernels';
 import { runKernel as run } from './run-kernel';
 import type { AdamWUpdate, DecodeAttentionInput, HeadDims, TransformerKernels } from './transformer-kernels';
 import { simdKernels } from './wasm/simd-kernels';
@@ -132,6 +132,7 @@ const kernels: TransformerKernels = {
 
   columnSum: (x) => (x.dtype === 'float32' ? (run(SRL_COLUMN_SUM, { x }) as tf.Tensor1D) : referenceKernels.columnSum(x)),
 
+  scatterAddRows: null, // tfjs-wasm has no UnsortedSegmentSum
   gatherRows: (table, rows) =>
     table.dtype === 'float32' ? (run(SRL_GATHER_ROWS, { x: table }, { rows }) as tf.Tensor2D) : referenceKernels.gatherRows(table, rows),
 
@@ -147,6 +148,10 @@ const kernels: TransformerKernels = {
 
   /** One SIMD kernel each way (wasm/wasm-train-ops.ts) where the sizes allow, else the reference op. */
   gelu: (x) => (x.dtype === 'float32' && trainKernelsApply(be(), x.size, 4) ? fusedGelu(x) : referenceKernels.gelu(x)),
+
+  maskedAttention(q, kT, v, mask) {
+    return composedAttention(this, q, kT, v, mask);
+  },
 
   maskedSoftmax: (scores, mask) =>
     scores.dtype === 'float32' &&
@@ -195,6 +200,8 @@ const kernels: TransformerKernels = {
     return true;
   },
 
+  optimizerLayout: 'per-parameter', // updated in place (adamwInPlace)
+  lengthBucket: 1,
   /** One SIMD pass per parameter instead of ~12 ops, when no other tensor shares these buffers. */
   adamwInPlace(u: AdamWUpdate) {
     const b = be();

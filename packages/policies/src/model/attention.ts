@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TransformerKernels } from '../kernels/transformer-kernels';
+import { embedding } from './ops/embedding';
 
 /** Shapes of one attention call. */
 export interface AttentionDims {
@@ -50,7 +51,7 @@ export const QUERY_BLOCK = 128;
  */
 export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
   const [n, , D] = q.shape;
-  if (T <= 2 * block) return k.batchMatMul(k.maskedSoftmax(k.batchMatMul(q, kT), causalMask(G, 0, T, T)), v);
+  if (T <= 2 * block) return k.maskedAttention(q, kT, v, causalMask(G, 0, T, T));
   const q4 = tf.reshape(q, [n, G, T, D]);
   const outs: tf.Tensor[] = [];
   for (let start = 0; start < T; start += block) {
@@ -59,8 +60,7 @@ export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Ten
     const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
     const kb = S === T ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
     const vb = S === T ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
-    const probs = k.maskedSoftmax(k.batchMatMul(qb, kb), causalMask(G, start, len, S));
-    outs.push(tf.reshape(k.batchMatMul(probs, vb), [n, G, len, D]));
+    outs.push(tf.reshape(k.maskedAttention(qb, kb, vb, causalMask(G, start, len, S)), [n, G, len, D]));
   }
   return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;
 }
@@ -105,4 +105,61 @@ export function decodeMask(positions: Int32Array, kvHeads: number, groups: numbe
     for (let j = 0; j < kvHeads * groups; j++) m.fill(0, (r * kvHeads * groups + j) * capacity, (r * kvHeads * groups + j) * capacity + positions[r] + 1);
   }
   return tf.tensor3d(m, [R * kvHeads, groups, capacity]);
+}
+
+/**
+ * Causal self-attention for some query rows only (the last layer of a pass whose outputs are `rows`: no other
+ * position's attention output is ever used). qkv [B*T, (H + 2*Hkv) * D] as in `causalAttention`; `rows` are token
+ * rows b*T + t (any order, repeats allowed). Each row's distinct queries are padded to the most any batch row has
+ * (Qmax) and attend to all T keys of their row through a per-row mask, so the scores are [B*Hkv, G*Qmax, T]
+ * instead of the causal T x T. Same result as `causalAttention`'s rows. Returns [rows.length, H*D] in `rows`
+ * order; the caller owns it (call inside tf.tidy).
+ */
+export function causalAttentionRows(k: TransformerKernels, qkv: tf.Tensor2D, dims: AttentionDims, rows: Int32Array): tf.Tensor2D {
+  const { batch: B, length: T, heads: H, kvHeads: Hkv, headDim: D } = dims;
+  const d = { B, T, H, Hkv, D };
+  const { kT, v } = k.splitQkv(qkv, d);
+  return queryRowsAttention(k, tf.slice(qkv, [0, 0], [B * T, H * D]) as tf.Tensor2D, kT, v, { B, T, H, Hkv, D, rows, visible: (_b, t) => t + 1 });
+}
+
+/**
+ * softmax(q kT + mask) v for the query rows `rows` (token rows b*T + t of q2d [B*T, H*D], scaled) against each
+ * batch row's keys kT [B*Hkv, D, S] and values v [B*Hkv, S, D], query (b, t) seeing keys 0 .. visible(b, t) - 1.
+ * Returns [rows.length, H*D] in `rows` order (see `causalAttentionRows`).
+ */
+export function queryRowsAttention(
+  k: TransformerKernels,
+  q2d: tf.Tensor2D,
+  kT: tf.Tensor3D,
+  v: tf.Tensor3D,
+  o: { B: number; T: number; H: number; Hkv: number; D: number; rows: Int32Array; visible: (b: number, t: number) => number },
+): tf.Tensor2D {
+  const { B, T, H, Hkv, D, rows } = o;
+  const G = H / Hkv;
+  const S = kT.shape[2];
+  // Distinct query positions of each batch row, in first-seen order; slot of each.
+  const perRow: number[][] = Array.from({ length: B }, () => []);
+  const slotOf = new Map<number, number>();
+  for (const r of rows) {
+    if (slotOf.has(r)) continue;
+    const b = Math.floor(r / T);
+    slotOf.set(r, perRow[b].length);
+    perRow[b].push(r - b * T);
+  }
+  const Q = Math.max(1, ...perRow.map((p) => p.length));
+  const gather = new Int32Array(B * Q);
+  const mask = new Float32Array(B * G * Q * S).fill(MASKED);
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < Q; s++) {
+      const t = s < perRow[b].length ? perRow[b][s] : 0; // padding slots repeat position 0 (dropped below)
+      gather[b * Q + s] = b * T + t;
+      const seen = s < perRow[b].length ? o.visible(b, t) : 1;
+      for (let g = 0; g < G; g++) mask.fill(0, ((b * G + g) * Q + s) * S, ((b * G + g) * Q + s) * S + seen);
+    }
+  }
+  const qd = { B, T: Q, H, Hkv, D };
+  const q = tf.reshape(tf.transpose(tf.reshape(embedding(k, q2d, gather), [B, Q, H, D]), [0, 2, 1, 3]), [B * Hkv, G * Q, D]) as tf.Tensor3D;
+  const out = k.mergeHeads(k.maskedAttention(q, kT, v, tf.tensor3d(mask, [B, G * Q, S])), qd); // [B*Q, H*D]
+  const pick = Int32Array.from(rows, (r) => Math.floor(r / T) * Q + (slotOf.get(r) as number));
+  return embedding(k, out, pick);
 }

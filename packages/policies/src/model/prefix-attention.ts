@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { causalProducts, MASKED, type AttentionDims } from './attention';
+import { causalProducts, MASKED, queryRowsAttention, type AttentionDims } from './attention';
 import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { embedding } from './ops/embedding';
 
@@ -60,39 +60,77 @@ export function prefixAttention(
   b: PrefixBatch,
   heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
 ): tf.Tensor2D {
+  const { prefixes: P, prefixLength: Tp } = b;
+  const { heads: H, kvHeads: Hkv, headDim: D } = heads;
+  const pd = { B: P, T: Tp, H, Hkv, D };
+  const p = k.splitQkv(tf.slice(qkv, [0, 0], [P * Tp, qkv.shape[1]]), pd);
+  // Prefixes: plain causal attention within each prefix.
+  const pOut = k.mergeHeads(causalProducts(k, p.q, p.kT, p.v, H / Hkv, Tp), pd);
+  return tf.concat([pOut, continuationAttention(k, qkv, b, heads, p)], 0) as tf.Tensor2D;
+}
+
+/**
+ * `prefixAttention`'s output at token rows `rows` only (any order, repeats allowed), for the last layer of a pass
+ * whose outputs are those rows: prefix positions attend only where a row is asked for (a prefix's last real token,
+ * which predicts each continuation's first token), continuations in full. Returns [rows.length, H*D] in `rows`
+ * order; the caller owns it (call inside tf.tidy).
+ */
+export function prefixAttentionRows(
+  k: TransformerKernels,
+  qkv: tf.Tensor2D,
+  b: PrefixBatch,
+  heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
+  rows: Int32Array,
+): tf.Tensor2D {
+  const { prefixes: P, prefixLength: Tp } = b;
+  const { heads: H, kvHeads: Hkv, headDim: D } = heads;
+  const p = k.splitQkv(tf.slice(qkv, [0, 0], [P * Tp, qkv.shape[1]]), { B: P, T: Tp, H, Hkv, D });
+  const prefixRows = [...new Set(Array.from(rows).filter((r) => r < P * Tp))].sort((x, y) => x - y);
+  const parts = [continuationAttention(k, qkv, b, heads, p)];
+  if (prefixRows.length > 0) {
+    const q2d = tf.slice(qkv, [0, 0], [P * Tp, H * D]) as tf.Tensor2D;
+    const opts = { B: P, T: Tp, H, Hkv, D, rows: Int32Array.from(prefixRows), visible: (_p: number, t: number) => t + 1 };
+    parts.unshift(queryRowsAttention(k, q2d, p.kT, p.v, opts));
+  }
+  const at = new Map(prefixRows.map((r, i) => [r, i]));
+  const pick = Int32Array.from(rows, (r) => (r < P * Tp ? (at.get(r) as number) : prefixRows.length + r - P * Tp));
+  return embedding(k, parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D), pick);
+}
+
+/** The continuations' attention [R*Tc, H*D]: keys and values = [own prefix's (gathered per row), own], one product each. */
+function continuationAttention(
+  k: TransformerKernels,
+  qkv: tf.Tensor2D,
+  b: PrefixBatch,
+  heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
+  p: { kT: tf.Tensor3D; v: tf.Tensor3D },
+): tf.Tensor2D {
   const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const G = H / Hkv;
-  const width = qkv.shape[1];
-  const pd = { B: P, T: Tp, H, Hkv, D };
   const cd = { B: R, T: Tc, H, Hkv, D };
-  const p = k.splitQkv(tf.slice(qkv, [0, 0], [P * Tp, width]), pd);
-  const c = k.splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, width]), cd);
-  // Prefixes: plain causal attention within each prefix.
-  const pOut = k.mergeHeads(causalProducts(k, p.q, p.kT, p.v, G, Tp), pd);
-  // Continuations: keys and values = [own prefix's (gathered per row), own], one product each.
+  const c = k.splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, qkv.shape[1]]), cd);
   const perRow = (x: tf.Tensor3D): tf.Tensor3D =>
     tf.reshape(embedding(k, tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
   const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
   const v = tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D; // [R*Hkv, Tp + Tc, D]
-  const scores = tf.reshape(k.batchMatMul(c.q, kT), [R, Hkv * G, Tc, Tp + Tc]);
-  const probs = tf.reshape(tf.softmax(tf.add(scores, continuationMask(b))), [R * Hkv, G * Tc, Tp + Tc]) as tf.Tensor3D;
-  const cOut = k.mergeHeads(k.batchMatMul(probs, v), cd);
-  return tf.concat([pOut, cOut], 0) as tf.Tensor2D;
+  return k.mergeHeads(k.maskedAttention(c.q, kT, v, continuationMask(b, G)), cd);
 }
 
-/** [R, 1, Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j. */
-function continuationMask(b: PrefixBatch): tf.Tensor4D {
+/** [R, G*Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j (every query head alike). */
+function continuationMask(b: PrefixBatch, G: number): tf.Tensor3D {
   const { prefixLength: Tp, batch: R, length: Tc } = b;
   const S = Tp + Tc;
-  const m = new Float32Array(R * Tc * S).fill(MASKED);
+  const m = new Float32Array(R * G * Tc * S).fill(MASKED);
   for (let r = 0; r < R; r++) {
     const real = b.prefixLengths[b.prefixOf[r]];
-    for (let j = 0; j < Tc; j++) {
-      const row = (r * Tc + j) * S;
-      m.fill(0, row, row + real);
-      m.fill(0, row + Tp, row + Tp + j + 1);
+    for (let g = 0; g < G; g++) {
+      for (let j = 0; j < Tc; j++) {
+        const row = ((r * G + g) * Tc + j) * S;
+        m.fill(0, row, row + real);
+        m.fill(0, row + Tp, row + Tp + j + 1);
+      }
     }
   }
-  return tf.tensor4d(m, [R, 1, Tc, S]);
+  return tf.tensor3d(m, [R, G * Tc, S]);
 }

@@ -12,10 +12,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeededRng, SrlError } from '@srl/core';
 import { selectKernels } from '../kernels/select-kernels';
 import type { BlockOps, Decoder, TransformerKernels } from '../kernels/transformer-kernels';
-import { cachedAttention, causalAttention, decodeMask } from './attention';
+import { cachedAttention, causalAttention, causalAttentionRows, decodeMask } from './attention';
+import { bucketLengths } from './bucket-lengths';
 import { DifferentiableBlocks } from './differentiable-blocks';
 import type { KvCache } from './kv-cache';
-import { isPrefixBatch, prefixAttention, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
+import { isPrefixBatch, prefixAttention, prefixAttentionRows, prefixBatchIds, prefixBatchPositions, type PrefixBatch } from './prefix-attention';
 import { resolveWeights, type ResolvedWeights } from './resolve-weights';
 import { Rope } from './ops/rope';
 import { parameterSpecs, storedShape, type ParameterSpec } from './parameter-specs';
@@ -180,9 +181,13 @@ export class Transformer {
     const k = this.kernels;
     const heads = { heads: c.numHeads, kvHeads: c.numKvHeads, headDim: this.headDim };
     const collectKv = options.mode === 'prefill';
+    let outputRows = options.outputRows;
+    // Lengths padded to the kernel set's bucket (same logits; a prefill's cache keeps its exact length).
+    if (!collectKv && k.lengthBucket > 1) ({ batch, outputRows } = bucketLengths(batch, outputRows, k.lengthBucket, c.maxPositions));
     let ids: Int32Array;
     let positions: Int32Array;
     let attention: (qkv: tf.Tensor2D) => { out: tf.Tensor2D; keys?: tf.Tensor4D; values?: tf.Tensor4D };
+    let attentionRows: (qkv: tf.Tensor2D, rows: Int32Array) => tf.Tensor2D;
     if (isPrefixBatch(batch)) {
       if (collectKv) throw new Error('forward: prefill needs a TokenBatch');
       if (batch.prefixLength > c.maxPositions)
@@ -190,6 +195,7 @@ export class Transformer {
       ids = prefixBatchIds(batch);
       positions = prefixBatchPositions(batch, c.maxPositions);
       attention = (qkv) => ({ out: prefixAttention(k, qkv, batch, heads) });
+      attentionRows = (qkv, rows) => prefixAttentionRows(k, qkv, batch, heads, rows);
     } else {
       const { batch: B, length: T } = batch;
       if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
@@ -198,6 +204,7 @@ export class Transformer {
       positions = new Int32Array(B * T);
       for (let i = 0; i < B * T; i++) positions[i] = i % T;
       attention = (qkv) => causalAttention(k, qkv, { batch: B, length: T, ...heads }, collectKv);
+      attentionRows = (qkv, rows) => causalAttentionRows(k, qkv, { batch: B, length: T, ...heads }, rows);
     }
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
     const positional = this.positionalQkv(positions);
@@ -207,7 +214,12 @@ export class Transformer {
       return a.out;
     };
     const blocks = (options.mode ?? 'train') === 'train' ? this.blocks : this.inferenceBlocks;
-    return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, options.outputRows), kv };
+    // The last layer attends only from the output rows, where they are at most half the token rows (a prompt-heavy
+    // batch; the gathers cost more than they save when nearly every row is read). A prefill keeps every row.
+    const rows = outputRows;
+    const prune = rows !== undefined && !collectKv && 2 * rows.length <= ids.length;
+    const lastRows = prune ? { rows, attend: (qkv: tf.Tensor2D) => attentionRows(positional(qkv), rows) } : undefined;
+    return { logits: this.pass(blocks, options.weights ?? this.resolveWeights(), ids, positions, attend, rows, lastRows), kv };
   }
 
   /**
@@ -283,6 +295,8 @@ export class Transformer {
    * The transformer, once, for every mode: pre-norm blocks of attention and MLP on the residual stream x [N, C]
    * (N token rows), h = the normed stream that feeds the next projection. `attend` is the mode's attention
    * (causal, prefix-shared or against a KV cache) from the fused projection [N, (H + 2*Hkv) * D] to [N, H*D].
+   * With `lastRows` the last layer runs from its attention on at the output rows only (`lastRows.attend`: the
+   * projection of every row [N, ...] -> the output rows' attention [rows, H*D]): no other row's output is used.
    */
   private pass<A>(
     k: BlockOps<A>,
@@ -291,14 +305,21 @@ export class Transformer {
     positions: Int32Array,
     attend: (layer: number, qkv: A) => A,
     outputRows?: Int32Array,
+    lastRows?: { rows: Int32Array; attend: (qkv: A) => A },
   ): A {
     let [x, h] = k.addNorm(k.embed(W, ids, positions), W.layers[0].attnNorm); // [N, C], [N, C]
+    const L = W.layers.length;
     W.layers.forEach((layer, i) => {
-      const attn = attend(i, k.linear(h, layer.qkv)); // [N, (H + 2*Hkv) * D] -> [N, H*D]
+      const qkv = k.linear(h, layer.qkv); // [N, (H + 2*Hkv) * D]
+      let attn: A;
+      if (lastRows !== undefined && i === L - 1) {
+        attn = lastRows.attend(qkv); // [rows, H*D]
+        x = k.rows(x, lastRows.rows); // [rows, C]: from here on only the output rows
+      } else attn = attend(i, qkv); // [N, H*D]
       [x, h] = k.addNorm(x, layer.mlpNorm, k.linear(attn, layer.o)); // x += attention output [N, C]
       [x, h] = k.addNorm(x, i + 1 < W.layers.length ? W.layers[i + 1].attnNorm : W.finalNorm, k.mlp(h, layer)); // x += MLP [N, C]
     });
-    if (outputRows !== undefined) h = k.rows(h, outputRows); // [rows, C]
+    if (outputRows !== undefined && lastRows === undefined) h = k.rows(h, outputRows); // [rows, C]
     return k.linear(h, { w: W.head }); // [rows, V]
   }
 

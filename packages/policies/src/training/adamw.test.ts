@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KERNEL_CASES, useKernelCase } from '../kernels/test-kernels';
+import { referenceKernels } from '../kernels/reference-kernels';
 import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { AdamW } from './adamw';
 
@@ -68,6 +69,45 @@ for (const kernelCase of TEST_KERNEL_CASES)
       expect(opt.stepCount).toBe(3);
       opt.dispose();
       tf.dispose([w, b]);
+    });
+
+    it('gives the same bits in the flat layout as per parameter, and the same state (restorable across layouts)', () => {
+      const shapes = [[3, 4], [4], [2, 3, 2]];
+      const init = (k: number): tf.Variable[] => shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 10 + i + k)));
+      const names = ['w', 'b', 'x'];
+      const runs = (['per-parameter', 'flat'] as const).map((layout) => {
+        const vars = init(0);
+        // Per parameter with tf ops (the wasm set's in-place SIMD update rounds differently).
+        const opt = new AdamW(new Map(names.map((n, i) => [n, vars[i]])), {
+          weightDecay: 0.1,
+          kernels: layout === 'flat' ? kernels : referenceKernels,
+          layout,
+        });
+        for (let k = 1; k <= 3; k++)
+          tf.tidy(() => opt.step(new Map(names.map((n, i) => [n, tf.randomNormal(shapes[i], 0, 1, 'float32', 100 * k + i)])), 0.01 * k));
+        return { vars, opt };
+      });
+      const [a, b] = runs;
+      a.vars.forEach((v, i) => expect(Array.from(b.vars[i].dataSync())).toEqual(Array.from(v.dataSync())));
+      const [sa, sb] = [a.opt.state(), b.opt.state()];
+      expect(sb.step).toBe(sa.step);
+      for (const n of names) {
+        expect(Array.from(sb.m.get(n) as Float32Array)).toEqual(Array.from(sa.m.get(n) as Float32Array));
+        expect(Array.from(sb.v.get(n) as Float32Array)).toEqual(Array.from(sa.v.get(n) as Float32Array));
+      }
+      // A flat optimizer restored from the per-parameter state takes the same next step.
+      const c = init(0);
+      a.vars.forEach((v, i) => c[i].assign(v));
+      const optC = new AdamW(new Map(names.map((n, i) => [n, c[i]])), { weightDecay: 0.1, kernels, layout: 'flat' });
+      optC.setState(sa);
+      const g = (): Map<string, tf.Tensor> => new Map(names.map((n, i) => [n, tf.randomNormal(shapes[i], 0, 1, 'float32', 7 + i)]));
+      tf.tidy(() => a.opt.step(g(), 0.02));
+      tf.tidy(() => optC.step(g(), 0.02));
+      a.vars.forEach((v, i) => expect(Array.from(c[i].dataSync())).toEqual(Array.from(v.dataSync())));
+      expect(() => tf.tidy(() => optC.step(new Map([['w', tf.zeros([3, 4])]]), 0.1))).toThrow(/needs a gradient for every parameter/);
+      for (const r of [a, b]) r.opt.dispose();
+      optC.dispose();
+      tf.dispose([...a.vars, ...b.vars, ...c]);
     });
 
     it('restores its state exactly: the next step is bit-identical', () => {

@@ -13,6 +13,12 @@ export interface AdamWOptions {
   decays?: (name: string, variable: tf.Variable) => boolean;
   /** The model's kernel set: the wasm set updates in place (default: the reference set, tf ops). */
   kernels?: TransformerKernels;
+  /**
+   * 'flat': the moments live in one vector and each step updates every parameter in one pass of tf ops over
+   * their concatenation (~30 kernel calls a step instead of ~14 per parameter, for a backend where every kernel
+   * call costs: the kernel set's `optimizerLayout`); same numbers as 'per-parameter'. Default: the kernel set's.
+   */
+  layout?: 'flat' | 'per-parameter';
 }
 
 /** Moments and step count, in plain arrays (for checkpoints). */
@@ -39,6 +45,8 @@ export class AdamW {
   private readonly v = new Map<string, tf.Variable>();
   private t = 0;
   private readonly kernels: TransformerKernels;
+  /** The 'flat' layout: moments of every parameter, concatenated in `params` order. */
+  private readonly flat: { m: tf.Variable; v: tf.Variable; offsets: number[] } | null = null;
 
   constructor(params: Map<string, tf.Variable>, options: AdamWOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
@@ -54,6 +62,19 @@ export class AdamW {
     this.kernels = options.kernels ?? referenceKernels;
     const decays = options.decays ?? ((_name: string, p: tf.Variable) => p.rank >= 2);
     this.decaying = new Set([...params].filter(([name, p]) => decays(name, p)).map(([name]) => name));
+    if ((options.layout ?? this.kernels.optimizerLayout) === 'flat') {
+      const offsets = [0];
+      for (const p of params.values()) offsets.push(offsets[offsets.length - 1] + p.size);
+      const total = offsets[offsets.length - 1];
+      const moment = (): tf.Variable => {
+        const zeros = tf.zeros([total]);
+        const variable = tf.variable(zeros, false);
+        zeros.dispose(); // the variable holds its own reference to the buffer
+        return variable;
+      };
+      this.flat = { m: moment(), v: moment(), offsets };
+      return;
+    }
     for (const [name, p] of params) {
       for (const moments of [this.m, this.v]) {
         const zeros = tf.zerosLike(p);
@@ -75,6 +96,10 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps } = this;
     const stepSize = lr / (1 - b1 ** this.t);
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
+    if (this.flat !== null) {
+      this.flatStep(grads, lr, stepSize, sqrtBc2);
+      return;
+    }
     for (const [name, g] of grads) {
       const p = this.params.get(name);
       if (p === undefined) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
@@ -94,7 +119,47 @@ export class AdamW {
     }
   }
 
+  /** `step` in the 'flat' layout: the per-parameter formula, elementwise on the concatenation of every parameter. */
+  private flatStep(grads: ReadonlyMap<string, tf.Tensor>, lr: number, stepSize: number, sqrtBc2: number): void {
+    const flat = this.flat as NonNullable<AdamW['flat']>;
+    const { beta1: b1, beta2: b2, eps } = this;
+    const names = [...this.params.keys()];
+    for (const name of grads.keys()) if (!this.params.has(name)) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
+    const missing = names.filter((n) => !grads.has(n));
+    if (missing.length > 0)
+      throw new SrlError(
+        'validation',
+        `AdamW (flat layout) needs a gradient for every parameter; none for ${missing.slice(0, 3).join(', ')}; use layout: 'per-parameter'`,
+      );
+    const vars = names.map((n) => this.params.get(n) as tf.Variable);
+    const next = tf.tidy(() => {
+      const flatten = (ts: tf.Tensor[]): tf.Tensor1D => tf.concat(ts.map((t) => tf.reshape(t, [t.size]))) as tf.Tensor1D;
+      const g = flatten(names.map((n) => grads.get(n) as tf.Tensor));
+      // Decoupled decay on the decaying parameters, as the per-parameter update multiplies them.
+      const decay = 1 - lr * this.weightDecay;
+      const decayed = flatten(vars.map((v, i) => (decay !== 1 && this.decaying.has(names[i]) ? tf.mul(v, decay) : v)));
+      const m1 = tf.add(tf.mul(flat.m, b1), tf.mul(g, 1 - b1));
+      const v1 = tf.add(tf.mul(flat.v, b2), tf.mul(tf.mul(g, g), 1 - b2));
+      const denom = tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps);
+      const p1 = tf.sub(decayed, tf.mul(tf.div(m1, denom), stepSize));
+      const sizes = vars.map((v) => v.size);
+      return { m1, v1, parts: tf.split(p1, sizes).map((t, i) => tf.reshape(t, vars[i].shape)) };
+    });
+    vars.forEach((v, i) => v.assign(next.parts[i]));
+    flat.m.assign(next.m1);
+    flat.v.assign(next.v1);
+    tf.dispose([next.m1, next.v1, ...next.parts]);
+  }
+
   state(): AdamWState {
+    if (this.flat !== null) {
+      const { offsets } = this.flat;
+      const read = (t: tf.Variable): Map<string, Float32Array> => {
+        const all = t.dataSync() as Float32Array;
+        return new Map([...this.params.keys()].map((name, i) => [name, all.slice(offsets[i], offsets[i + 1])]));
+      };
+      return { step: this.t, m: read(this.flat.m), v: read(this.flat.v) };
+    }
     const read = (vars: Map<string, tf.Variable>): Map<string, Float32Array> =>
       new Map([...vars].map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
     return { step: this.t, m: read(this.m), v: read(this.v) };
@@ -118,6 +183,19 @@ export class AdamW {
     if (problems.length > 0)
       throw new SrlError('validation', `optimizer state does not match the model: ${problems.slice(0, 5).join('; ')}`, { details: problems });
     this.t = state.step;
+    if (this.flat !== null) {
+      const { offsets } = this.flat;
+      const names = [...this.params.keys()];
+      for (const [kind, map] of [
+        ['m', state.m],
+        ['v', state.v],
+      ] as const) {
+        const all = new Float32Array(offsets[offsets.length - 1]);
+        names.forEach((name, i) => all.set(map.get(name) as Float32Array, offsets[i]));
+        tf.tidy(() => (this.flat as NonNullable<AdamW['flat']>)[kind].assign(tf.tensor1d(all)));
+      }
+      return;
+    }
     for (const [name, p] of this.params) {
       tf.tidy(() => {
         (this.m.get(name) as tf.Variable).assign(tf.tensor(state.m.get(name) as Float32Array, p.shape));
@@ -128,5 +206,6 @@ export class AdamW {
 
   dispose(): void {
     tf.dispose([...this.m.values(), ...this.v.values()]);
+    if (this.flat !== null) tf.dispose([this.flat.m, this.flat.v]);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { transformerPreset } from '../model/presets';
 import { passShape } from './pack-batch';
-import { passBytes, planMicroBatches } from './plan-micro-batches';
+import { lengthOrdered, passBytes, planMicroBatches } from './plan-micro-batches';
 
 const config = transformerPreset('llama-tiny');
 const seq = (prompt: number, completion: number, id = 0): { promptTokenIds: number[]; completionTokenIds: number[] } => ({
@@ -42,5 +42,16 @@ describe('planMicroBatches', () => {
     expect(passShape(group).shared).toBe(true);
     expect(passBytes(passShape(group), config, true)).toBeLessThan(passBytes(passShape(distinct), config, true) / 4);
     expect(passBytes(passShape(distinct), config, false)).toBeLessThan(passBytes(passShape(distinct), config, true));
+  });
+
+  it('orders items longest first for packing, a group sharing a prompt kept whole and in order', () => {
+    const a = seq(100, 10, 1);
+    const prompt = seq(300, 0, 2).promptTokenIds; // one prompt array, as a GRPO group's
+    const group = [5, 50, 20].map((n) => ({ promptTokenIds: prompt, completionTokenIds: Array.from({ length: n }, () => 7) }));
+    const b = seq(200, 10, 3);
+    const ordered = lengthOrdered([a, ...group, b]);
+    expect(ordered).toEqual([...group, b, a]);
+    const sorted = [...group, b, a];
+    expect(lengthOrdered(sorted)).toBe(sorted); // nothing moves: the same array
   });
 });

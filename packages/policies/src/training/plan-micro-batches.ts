@@ -61,3 +61,25 @@ export function planMicroBatches<T extends ScoredSequence>(
   if (chunk.length > 0) out.push(chunk);
   return out;
 }
+
+/**
+ * `items` reordered for packing: runs of consecutive items with the same prompt (a GRPO group) stay together and
+ * in order, and runs are sorted by their longest sequence, longest first (stable), so that consecutive
+ * micro-batches hold sequences of similar length and pad little. A train step's loss and gradients do not depend
+ * on the order of its items (up to float32 summation order). Returns `items` itself when nothing moves.
+ */
+export function lengthOrdered<T extends ScoredSequence>(items: readonly T[]): readonly T[] {
+  const { promptOf } = promptGroups(items);
+  const runs: { items: T[]; longest: number }[] = [];
+  items.forEach((item, i) => {
+    const n = item.promptTokenIds.length + item.completionTokenIds.length;
+    const last = runs[runs.length - 1];
+    if (i > 0 && promptOf[i] === promptOf[i - 1]) {
+      last.items.push(item);
+      last.longest = Math.max(last.longest, n);
+    } else runs.push({ items: [item], longest: n });
+  });
+  const sorted = runs.map((r, i) => ({ ...r, i })).sort((a, b) => b.longest - a.longest || a.i - b.i);
+  if (sorted.every((r, i) => r.i === i)) return items;
+  return sorted.flatMap((r) => r.items);
+}

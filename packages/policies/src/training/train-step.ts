@@ -8,6 +8,7 @@ import { chunkGradient } from '../parallel/chunk-gradient';
 import type { GradientPool } from '../parallel/gradient-pool';
 import { planChunks, startWorkers } from '../parallel/start-workers';
 import { planTokens, policyMetrics } from './objective';
+import { lengthOrdered } from './plan-micro-batches';
 
 /** Lets a pending signal's handler run between micro-batches (their tensor work is synchronous). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -33,7 +34,9 @@ export async function trainStep(
   memoryBudgetBytes = 0,
   pool: GradientPool | null = null,
 ): Promise<TrainStepResult> {
-  const { objective, items } = input;
+  const { objective } = input;
+  // Sequences of similar length share micro-batches (less padding); same loss and gradients in any order.
+  const items = lengthOrdered(input.items);
   if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
   if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
   const plan = planTokens(objective, items);
@@ -72,7 +75,7 @@ export async function trainStep(
   let end = 0;
   for (const chunk of chunks) bounds.push([end, (end += chunk.length)]);
   // The main thread takes its share of the micro-batches, the workers the rest (pool: parallel/).
-  const remote = pool === null ? null : startWorkers(pool, { model, input, temperature, bounds, chunks });
+  const remote = pool === null ? null : startWorkers(pool, { model, input: { ...input, items: [...items] }, temperature, bounds, chunks });
   const local = remote?.local ?? chunks.map((_, i) => i);
   const isLocal = new Set(local);
   try {

@@ -8,7 +8,8 @@ export type EmbeddingLayout = 'rows' | 'columns';
 /**
  * The vectors of `ids` -> [ids.length, C], differentiable with respect to the table. tfjs-wasm has no gradient
  * for gather (UnsortedSegmentSum is missing), so the gradient is a scatter-add on the CPU: the incoming gradient
- * [N, C] is read back and summed into a dense table-shaped tensor. The forward is `k.gatherRows` (a copy on
+ * [N, C] is read back and summed into a dense table-shaped tensor (a kernel set's `scatterAddRows` instead where it
+ * has one: TensorFlow's UnsortedSegmentSum on the tensorflow set). The forward is `k.gatherRows` (a copy on
  * wasm, where tf.gather costs ~4 us per row). Throws RangeError on an id outside [0, V). The caller owns the result.
  */
 export function embedding(k: TransformerKernels, table: tf.Tensor2D, ids: Int32Array, layout: EmbeddingLayout = 'rows'): tf.Tensor2D {
@@ -17,6 +18,7 @@ export function embedding(k: TransformerKernels, table: tf.Tensor2D, ids: Int32A
   const op = customOp<tf.Tensor2D>(([t]) => ({
     value: layout === 'rows' ? k.gatherRows(t as tf.Tensor2D, ids) : k.gatherColumns(t as tf.Tensor2D, ids),
     gradFunc: (dy) => {
+      if (layout === 'rows' && k.scatterAddRows !== null) return [k.scatterAddRows(dy, ids, V)];
       const g = dy.dataSync() as Float32Array;
       const dt = new Float32Array(V * C);
       for (let i = 0; i < ids.length; i++) {

@@ -71,18 +71,22 @@ export class Rope {
     const slots = heads + 2 * kvHeads;
     const cos = new Float32Array(positions.length * slots * D);
     const sin = new Float32Array(positions.length * slots * D);
+    // One query-slot row and one key-slot row per position, copied into every slot (value slots: cos 1, sin 0).
+    const [qc, qs, kc, ks] = [0, 1, 2, 3].map(() => new Float32Array(D));
     for (let t = 0; t < positions.length; t++) {
       for (let i = 0; i < half; i++) {
         const angle = Math.fround(positions[t] * this.invFreq[i]);
         const c = Math.cos(angle);
         const s = Math.sin(angle);
-        for (let h = 0; h < slots; h++) {
-          const at = (t * slots + h) * D + i;
-          const [hc, hs] = h < heads ? [c * qScale, s * qScale] : h < heads + kvHeads ? [c, s] : [1, 0];
-          cos[at] = cos[at + half] = hc;
-          sin[at] = sin[at + half] = hs;
-        }
+        qc[i] = qc[i + half] = c * qScale;
+        qs[i] = qs[i + half] = s * qScale;
+        kc[i] = kc[i + half] = c;
+        ks[i] = ks[i + half] = s;
       }
+      const row = t * slots * D;
+      for (let h = 0; h < heads; h++) cos.set(qc, row + h * D), sin.set(qs, row + h * D);
+      for (let h = heads; h < heads + kvHeads; h++) cos.set(kc, row + h * D), sin.set(ks, row + h * D);
+      cos.fill(1, row + (heads + kvHeads) * D, row + slots * D);
     }
     return { cos: tf.tensor2d(cos, [positions.length * slots, D]), sin: tf.tensor2d(sin, [positions.length * slots, D]) };
   }
