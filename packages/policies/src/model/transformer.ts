@@ -22,7 +22,9 @@ import { Rope } from './ops/rope';
 import { parameterSpecs, storedShape, type ParameterSpec } from './parameter-specs';
 import type { TransformerConfig } from './transformer-config';
 import { validateTransformerConfig } from './validate-config';
-import { hfToStored, storedToHf } from './weight-layout';
+import { storedToHf } from './weight-layout';
+import { storedFromHuggingFace, type HfTensor } from './hf-weights';
+import { positionalQkv } from './positional-qkv';
 
 /** Token ids of B right-padded rows of length T, row-major (padding must only follow real tokens). */
 export interface TokenBatch {
@@ -31,11 +33,7 @@ export interface TokenBatch {
   length: number;
 }
 
-/** A tensor in Hugging Face layout (row-major float32). */
-export interface HfTensor {
-  shape: readonly number[];
-  data: Float32Array;
-}
+export type { HfTensor };
 
 export type { ResolvedWeights };
 
@@ -88,42 +86,10 @@ export class Transformer {
     return new Transformer(config, values, kernels);
   }
 
-  /**
-   * A model from Hugging Face tensors (names and shapes as in `model.safetensors`). Unknown names are refused
-   * except buffers that carry no weights (`*.attn.bias`, `*.attn.masked_bias`, `*.rotary_emb.inv_freq`); a tied
-   * `lm_head.weight` equal to the embedding is accepted. A `transformer.` / GPT-2 prefix is tolerated.
-   */
+  /** A model from Hugging Face tensors (names and shapes as in `model.safetensors`; checked by hf-weights.ts). */
   static fromHuggingFace(config: TransformerConfig, tensors: ReadonlyMap<string, HfTensor>, kernels: TransformerKernels = selectKernels()): Transformer {
     validateTransformerConfig(config);
-    const byName = new Map<string, HfTensor>();
-    for (const [name, t] of tensors) byName.set(name.startsWith('transformer.') ? name.slice('transformer.'.length) : name, t);
-    const problems: string[] = [];
-    const values = new Map<string, Float32Array>();
-    for (const spec of parameterSpecs(config)) {
-      const t = byName.get(spec.name);
-      if (t === undefined) {
-        problems.push(`missing ${spec.name} [${spec.hfShape.join(', ')}]`);
-        continue;
-      }
-      if (t.shape.length !== spec.hfShape.length || t.shape.some((d, i) => d !== spec.hfShape[i])) {
-        problems.push(`${spec.name} has shape [${t.shape.join(', ')}], expected [${spec.hfShape.join(', ')}]`);
-        continue;
-      }
-      values.set(spec.name, hfToStored(spec, t.data));
-      byName.delete(spec.name);
-    }
-    for (const name of byName.keys()) {
-      const ignorable = /\.attn\.(masked_)?bias$|rotary_emb\.inv_freq$/.test(name) || (name === 'lm_head.weight' && config.tieEmbeddings);
-      if (!ignorable) problems.push(`unexpected tensor ${name}`);
-    }
-    if (problems.length > 0) {
-      throw new SrlError(
-        'validation',
-        `checkpoint does not match the ${config.family} config: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (and ${problems.length - 8} more)` : ''}`,
-        { details: problems },
-      );
-    }
-    return new Transformer(config, values, kernels);
+    return new Transformer(config, storedFromHuggingFace(config, tensors), kernels);
   }
 
   /** Every parameter in Hugging Face layout (copies), in spec order. */
@@ -207,7 +173,7 @@ export class Transformer {
       attentionRows = (qkv, rows) => causalAttentionRows(k, qkv, { batch: B, length: T, ...heads }, rows);
     }
     const kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[] = [];
-    const positional = this.positionalQkv(positions);
+    const positional = positionalQkv(this.config, this.rope, positions);
     const attend = (_layer: number, qkv: tf.Tensor2D): tf.Tensor2D => {
       const a = attention(positional(qkv));
       if (a.keys !== undefined && a.values !== undefined) kv.push({ keys: a.keys, values: a.values });
@@ -243,7 +209,7 @@ export class Transformer {
       attend = (i, qkv) => fused({ qkv, ...cache.layer(i), positions, heads, rope });
     } else {
       const mask = decodeMask(positions, c.numKvHeads, c.numHeads / c.numKvHeads, cache.capacity); // [R*Hkv, G, L]
-      const positional = this.positionalQkv(positions);
+      const positional = positionalQkv(this.config, this.rope, positions);
       attend = (i, qkv) => {
         const [q, key, value] = tf.split(positional(qkv), [c.numHeads * D, c.numKvHeads * D, c.numKvHeads * D], 1) as tf.Tensor2D[];
         cache.write(i, key, value, positions);
@@ -321,26 +287,6 @@ export class Transformer {
     });
     if (outputRows !== undefined && lastRows === undefined) h = k.rows(h, outputRows); // [rows, C]
     return k.linear(h, { w: W.head }); // [rows, V]
-  }
-
-  /**
-   * For the fused projection [N, (H + 2*Hkv) * D]: scales q by 1/sqrt(D) and applies RoPE to q and k (one
-   * rotation over all head slots, value slots passing through; the scale folded into q's tables).
-   */
-  private positionalQkv(positions: Int32Array): (qkv: tf.Tensor2D) => tf.Tensor2D {
-    const c = this.config;
-    const D = this.headDim;
-    const scale = 1 / Math.sqrt(D);
-    const slots = c.numHeads + 2 * c.numKvHeads;
-    if (this.rope === null) {
-      const row = new Float32Array(slots * D).fill(1).fill(scale, 0, c.numHeads * D);
-      const scaleRow = tf.tensor1d(row);
-      return (qkv) => tf.mul(qkv, scaleRow);
-    }
-    const rope = this.rope;
-    const { cos, sin } = rope.qkvTables(positions, c.numHeads, c.numKvHeads, scale);
-    const N = positions.length;
-    return (qkv) => tf.reshape(rope.apply(tf.reshape(qkv, [N * slots, D]), cos, sin), [N, slots * D]);
   }
 
   dispose(): void {
