@@ -9,7 +9,8 @@ const tsx = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_
 /** `script args...` in a child; its last stdout line parsed, or why there was none (exit status and last stderr line). */
 export function runChildJson<T>(script: string, args: string[]): { value: T } | { error: string } {
   const child = spawnSync(tsx, ['--conditions=source', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.error !== undefined) return { error: `${script} did not start: ${child.error.message}` };
+  const last = (child.stdout ?? '').trim().split('\n').pop() ?? '';
   try {
     return { value: JSON.parse(last) as T };
   } catch {

@@ -205,8 +205,11 @@ for (const w of opts.workers) {
 const cores = os.availableParallelism();
 const f0 = (x: number): string => x.toFixed(0);
 const cpu = (p: PhaseSplit): number => p.main[0] + p.workers[0] + p.other;
-/** No schedule on `cores` cores beats the phase's busiest compute thread or its CPU spread over the cores. */
-const floor = (w: number, p: PhaseSplit): number => Math.max(p.main[0], w === 2 ? p.workers[0] : 0, cpu(p) / cores);
+/**
+ * No schedule on `cores` cores beats the phase's busiest compute thread or its CPU spread over the cores. The
+ * workers' run time is summed over the workers, so their mean (the busiest one's lower bound) stands for them.
+ */
+const floor = (w: number, p: PhaseSplit): number => Math.max(p.main[0], w > 1 ? p.workers[0] / (w - 1) : 0, cpu(p) / cores);
 const stepFloor = (w: number): number => med(w, (t) => floor(w, t.split.generation) + floor(w, t.split.update));
 const params = [...model.variables.values()].reduce((a, v) => a + v.size, 0);
 console.log(`thread split per step (${params.toLocaleString('en')} parameters; ms; a thread's wall = run + runq + idle):`);

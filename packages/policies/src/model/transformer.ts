@@ -149,6 +149,13 @@ export class Transformer {
     const collectKv = options.mode === 'prefill';
     let outputRows = options.outputRows;
     // Lengths padded to the kernel set's bucket (same logits; a prefill's cache keeps its exact length).
+    if (isPrefixBatch(batch)) {
+      if (batch.prefixLength > c.maxPositions)
+        throw new SrlError('validation', `prefix of ${batch.prefixLength} tokens exceeds maxPositions ${c.maxPositions}`);
+    } else {
+      if (batch.ids.length !== batch.batch * batch.length) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${batch.batch} x ${batch.length}`);
+      if (batch.length > c.maxPositions) throw new SrlError('validation', `sequence of ${batch.length} tokens exceeds maxPositions ${c.maxPositions}`);
+    }
     if (!collectKv && k.lengthBucket > 1) ({ batch, outputRows } = bucketLengths(batch, outputRows, k.lengthBucket, c.maxPositions));
     let ids: Int32Array;
     let positions: Int32Array;
@@ -156,16 +163,12 @@ export class Transformer {
     let attentionRows: (qkv: tf.Tensor2D, rows: Int32Array) => tf.Tensor2D;
     if (isPrefixBatch(batch)) {
       if (collectKv) throw new Error('forward: prefill needs a TokenBatch');
-      if (batch.prefixLength > c.maxPositions)
-        throw new SrlError('validation', `prefix of ${batch.prefixLength} tokens exceeds maxPositions ${c.maxPositions}`);
       ids = prefixBatchIds(batch);
       positions = prefixBatchPositions(batch, c.maxPositions);
       attention = (qkv) => ({ out: prefixAttention(k, qkv, batch, heads) });
       attentionRows = (qkv, rows) => prefixAttentionRows(k, qkv, batch, heads, rows);
     } else {
       const { batch: B, length: T } = batch;
-      if (batch.ids.length !== B * T) throw new Error(`forward: ${batch.ids.length} ids for a batch of ${B} x ${T}`);
-      if (T > c.maxPositions) throw new SrlError('validation', `sequence of ${T} tokens exceeds maxPositions ${c.maxPositions}`);
       ids = batch.ids;
       positions = new Int32Array(B * T);
       for (let i = 0; i < B * T; i++) positions[i] = i % T;
@@ -194,7 +197,7 @@ export class Transformer {
    * differentiated. The cache must come from this model's kernels (`KvCache.fromPrefill(model.kernels, ...)`).
    */
   decode(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): tf.Tensor2D {
-    this.checkDecode(cache, positions);
+    this.checkDecode(cache, ids, positions);
     const c = this.config;
     const D = this.headDim;
     const W = weights ?? this.resolveWeights();
@@ -225,7 +228,7 @@ export class Transformer {
    * set's decoder where it has one (no tfjs ops between the blocks, no tidy).
    */
   decodeLogits(cache: KvCache, ids: Int32Array, positions: Int32Array, weights?: ResolvedWeights): Float32Array {
-    this.checkDecode(cache, positions);
+    this.checkDecode(cache, ids, positions);
     const decoder = this.decoderFor(cache);
     if (decoder !== null && weights !== undefined) return this.decodeOn(decoder, cache, ids, positions, weights);
     let out: Float32Array = new Float32Array(0);
@@ -234,10 +237,18 @@ export class Transformer {
     return out;
   }
 
-  private checkDecode(cache: KvCache, positions: Int32Array): void {
+  /** Refuses a decode step whose ids, positions or cache do not fit (the wasm decoder writes the cache unchecked). */
+  private checkDecode(cache: KvCache, ids: Int32Array, positions: Int32Array): void {
     this.checkBackend();
+    if (ids.length !== cache.rows || positions.length !== cache.rows)
+      throw new SrlError('validation', `decode: ${ids.length} ids and ${positions.length} positions for a cache of ${cache.rows} rows`);
+    const limit = Math.min(cache.capacity, this.config.maxPositions);
     for (const p of positions)
-      if (p >= this.config.maxPositions) throw new SrlError('validation', `position ${p} exceeds maxPositions ${this.config.maxPositions}`);
+      if (!(p >= 0 && p < limit))
+        throw new SrlError(
+          'validation',
+          `decode: position ${p}, expected 0 to ${limit - 1} (cache capacity ${cache.capacity}, maxPositions ${this.config.maxPositions})`,
+        );
     if (cache.kernels !== this.kernels)
       throw new Error(`decode: the cache was made with the ${cache.kernels.name} kernels, the model runs the ${this.kernels.name} kernels`);
   }

@@ -105,6 +105,11 @@ for (const kernelCase of TEST_KERNEL_CASES)
       tf.tidy(() => optC.step(g(), 0.02));
       a.vars.forEach((v, i) => expect(Array.from(c[i].dataSync())).toEqual(Array.from(v.dataSync())));
       expect(() => tf.tidy(() => optC.step(new Map([['w', tf.zeros([3, 4])]]), 0.1))).toThrow(/needs a gradient for every parameter/);
+      // A refused step leaves the optimizer as it was: the counter (bias corrections, saved state) does not move.
+      const steps = optC.stepCount;
+      expect(() => tf.tidy(() => optC.step(new Map([['nope', tf.zeros([3, 4])]]), 0.1))).toThrow(/not one of the model's parameters/);
+      expect(optC.stepCount).toBe(steps);
+      expect(() => tf.tidy(() => a.opt.step(new Map([['nope', tf.zeros([3, 4])]]), 0.1))).toThrow(/not one of the model's parameters/);
       for (const r of [a, b]) r.opt.dispose();
       optC.dispose();
       tf.dispose([...a.vars, ...b.vars, ...c]);

@@ -92,6 +92,17 @@ export class AdamW {
   /** One update with learning rate `lr`; `grads` (by parameter name) stay owned by the caller. */
   step(grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
     if (!(lr >= 0 && Number.isFinite(lr))) throw new SrlError('validation', `learning rate ${lr}, expected a finite number >= 0`);
+    // Every check before the counter moves: a refused step leaves the optimizer exactly as it was.
+    for (const name of grads.keys())
+      if (!this.params.has(name)) throw new SrlError('validation', `AdamW.step: a gradient for ${name}, which is not one of the model's parameters`);
+    if (this.flat !== null) {
+      const missing = [...this.params.keys()].filter((n) => !grads.has(n));
+      if (missing.length > 0)
+        throw new SrlError(
+          'validation',
+          `AdamW (flat layout) needs a gradient for every parameter; none for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` (and ${missing.length - 3} more)` : ''}`,
+        );
+    }
     this.t += 1;
     const { beta1: b1, beta2: b2, eps } = this;
     const stepSize = lr / (1 - b1 ** this.t);
@@ -101,8 +112,7 @@ export class AdamW {
       return;
     }
     for (const [name, g] of grads) {
-      const p = this.params.get(name);
-      if (p === undefined) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
+      const p = this.params.get(name) as tf.Variable;
       const m = this.m.get(name) as tf.Variable;
       const v = this.v.get(name) as tf.Variable;
       const decay = this.decaying.has(name) && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
@@ -124,13 +134,6 @@ export class AdamW {
     const flat = this.flat as NonNullable<AdamW['flat']>;
     const { beta1: b1, beta2: b2, eps } = this;
     const names = [...this.params.keys()];
-    for (const name of grads.keys()) if (!this.params.has(name)) throw new Error(`AdamW.step: gradient for unknown parameter ${name}`);
-    const missing = names.filter((n) => !grads.has(n));
-    if (missing.length > 0)
-      throw new SrlError(
-        'validation',
-        `AdamW (flat layout) needs a gradient for every parameter; none for ${missing.slice(0, 3).join(', ')}; use layout: 'per-parameter'`,
-      );
     const vars = names.map((n) => this.params.get(n) as tf.Variable);
     const next = tf.tidy(() => {
       const flatten = (ts: tf.Tensor[]): tf.Tensor1D => tf.concat(ts.map((t) => tf.reshape(t, [t.size]))) as tf.Tensor1D;

@@ -22,8 +22,11 @@ export interface TokenPlan {
   offsets: number[];
 }
 
-/** Validates the items against the objective and computes each token's coefficient. */
-export function planTokens(objective: TrainingObjective, items: readonly TrainingItem[]): TokenPlan {
+/**
+ * Validates the items against the objective and computes each token's coefficient. Problems name `items[itemIndex(i)]`:
+ * the caller's index of item i when `items` are a reordering of what the caller passed.
+ */
+export function planTokens(objective: TrainingObjective, items: readonly TrainingItem[], itemIndex: (i: number) => number = (i) => i): TokenPlan {
   const problems: string[] = [];
   const offsets = [0];
   for (const it of items) offsets.push(offsets[offsets.length - 1] + it.completionTokenIds.length);
@@ -52,18 +55,18 @@ export function planTokens(objective: TrainingObjective, items: readonly Trainin
     const at = offsets[i];
     const arr = (name: string, a: readonly number[] | undefined, required: boolean, into: Float64Array | null): void => {
       if (a === undefined) {
-        if (required) problems.push(`items[${i}].${name} is missing`);
+        if (required) problems.push(`items[${itemIndex(i)}].${name} is missing`);
         return;
       }
-      if (a.length !== len) problems.push(`items[${i}].${name} has ${a.length} values for ${len} completion tokens`);
-      else if (!a.every(Number.isFinite)) problems.push(`items[${i}].${name} has a non-finite value`);
+      if (a.length !== len) problems.push(`items[${itemIndex(i)}].${name} has ${a.length} values for ${len} completion tokens`);
+      else if (!a.every(Number.isFinite)) problems.push(`items[${itemIndex(i)}].${name} has a non-finite value`);
       else if (into !== null) into.set(a, at);
     };
     if (it.weights === undefined) weight.fill(1, at, at + len);
     arr('weights', it.weights, false, weight);
-    if (it.weights?.some((w) => w < 0)) problems.push(`items[${i}].weights has a negative value`);
+    if (it.weights?.some((w) => w < 0)) problems.push(`items[${itemIndex(i)}].weights has a negative value`);
     if (pg) {
-      if (!Number.isFinite(it.advantage)) problems.push(`items[${i}].advantage is ${it.advantage}, expected a finite number`);
+      if (!Number.isFinite(it.advantage)) problems.push(`items[${itemIndex(i)}].advantage is ${it.advantage}, expected a finite number`);
       advantage.fill(it.advantage ?? 0, at, at + len);
       arr('oldLogprobs', it.oldLogprobs, true, old);
       arr('refLogprobs', it.refLogprobs, needRef, ref);

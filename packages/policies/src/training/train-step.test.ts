@@ -260,6 +260,21 @@ describe('trainStep', () => {
     opt.dispose();
   });
 
+  it("names a malformed item by the caller's index although the step reorders items by length", async () => {
+    const opt = new AdamW(model.variables, { kernels: model.kernels });
+    // Item 0 is the shortest, so the length order moves it last; its advantage is the problem.
+    const items: TrainingItem[] = [
+      { promptTokenIds: [1], completionTokenIds: [2], oldLogprobs: [-1], advantage: Number.NaN },
+      { promptTokenIds: [1, 2, 3, 4], completionTokenIds: [5, 6, 7], oldLogprobs: [-1, -1, -1], advantage: 1 },
+      { promptTokenIds: [3, 4, 5], completionTokenIds: [6, 7], oldLogprobs: [-1, -1], advantage: -1 },
+    ];
+    const objective = { kind: 'clipped-policy-gradient', clipLow: 0.2, clipHigh: 0.2, klBeta: 0, aggregation: 'token-mean' } as const;
+    const steps = opt.stepCount;
+    await expect(trainStep(model, opt, { objective, items, learningRate: 1e-3 })).rejects.toThrow(/items\[0\]\.advantage is NaN/);
+    expect(opt.stepCount).toBe(steps);
+    opt.dispose();
+  });
+
   it('leaks no tensors over training steps, scoring and generation', async () => {
     const opt = new AdamW(model.variables, { weightDecay: 0.1 });
     const step = async (): Promise<void> => {

@@ -6,6 +6,7 @@
  * backend on first use) is reused: a step costs no malloc and no registration. When a step outgrows the block,
  * further chunks are taken, and the next `reset` merges them into one block of the step's whole size.
  */
+import { SrlError } from '@srl/core';
 import type { WasmInternals } from './wasm-internals';
 
 /** A float32 matrix [rows, cols] at float index `at` of HEAPF32; `slot` is its place in the step's order. */
@@ -96,7 +97,11 @@ export class HeapArena {
   private addChunk(bytes: number, at = this.chunks.length): Chunk {
     const size = Math.max(MIN_CHUNK, (bytes + 15) & ~15);
     const pointer = this.be.wasm._malloc(size + 16);
-    if (pointer === 0) throw new Error(`HeapArena: the wasm heap could not allocate ${size} bytes`);
+    if (pointer === 0)
+      throw new SrlError(
+        'runtime',
+        `wasm memory exhausted while decoding: the heap (4 GiB at most) could not allocate ${size} bytes for the decoder's workspace; generate fewer rows at once (batchSize x groupSize), a smaller maxTokens, or use --backend tensorflow`,
+      );
     const c = { pointer, start: (pointer + 15) & ~15, bytes: size };
     this.chunks.splice(at, 0, c);
     return c;

@@ -70,4 +70,19 @@ describe('wasm heap decoder = decoding on tfjs ops', () => {
       models.forEach((m) => m.dispose());
     });
   }
+
+  it('refuses a position outside the cache, or ids and positions not one per row, before anything is written', () => {
+    const model = Transformer.random(transformerPreset('llama-tiny'), 4, selectKernels('wasm'));
+    const prefill = tf.tidy(() => model.forward({ ids: Int32Array.from([1, 2, 3]), batch: 1, length: 3 }, { mode: 'prefill' }));
+    const cache = KvCache.fromPrefill(model.kernels, prefill.kv, Int32Array.from([0, 0]), 6);
+    tf.dispose(prefill);
+    const keys = Array.from(cache.layer(0).keys.dataSync());
+    const ids = Int32Array.from([4, 5]);
+    expect(() => model.decodeLogits(cache, ids, Int32Array.from([3, 6]))).toThrow(/position 6, expected 0 to 5 \(cache capacity 6/);
+    expect(() => model.decodeLogits(cache, ids, Int32Array.from([-1, 3]))).toThrow(/position -1/);
+    expect(() => model.decodeLogits(cache, Int32Array.from([4]), Int32Array.from([3]))).toThrow(/1 ids and 1 positions for a cache of 2 rows/);
+    expect(Array.from(cache.layer(0).keys.dataSync())).toEqual(keys);
+    cache.dispose();
+    model.dispose();
+  });
 });
