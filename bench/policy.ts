@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
+import { emptyKernelStats, profileKernels, type KernelStats } from './kernel-profile.ts';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { generate, type GenerateOptions } from '../packages/policies/src/generation/generate.ts';
@@ -130,71 +131,35 @@ const fmt = (x: number, digits = 1): string => x.toLocaleString('en-US', { minim
 const ratio = (slow: number, fast: number): string => (slow >= fast ? `${fmt(slow / fast, 2)}x slower` : `${fmt(fast / slow, 2)}x faster`);
 
 /** Kernel self times of one phase of a profiled call. */
-interface KernelStats {
-  byKernel: Map<string, number>;
-  byShape: Map<string, number>;
-  calls: Map<string, number>;
-  /** ms in kernels and kernel calls. */
-  total: number;
-  count: number;
-}
 /** The phase kernels are attributed to while profiling ('forward' until a loss function says 'backward'). */
 let phase = 'all';
 
-/**
- * Self time of each kernel (ms, excluding kernels run inside it: custom-gradient ops and some wasm kernels call
- * other kernels) per call of `fn` (mean over `reps` calls), by phase, kernel name and name + input shapes. Works by
- * wrapping the engine's profiler while tf.profile switches profiling on; `wall` is the profiled call's time.
- */
+/** Kernel self times (kernel-profile.ts) per call of `fn`, the mean over `reps` calls, by phase. */
 async function profile(fn: () => void, reps: number): Promise<{ phases: Map<string, KernelStats>; wall: number }> {
-  type Profiler = { profileKernel(name: string, inputs: Record<string, Tf.Tensor | null>, f: () => Tf.Tensor[]): unknown };
-  const profiler = (tf.engine() as unknown as { profiler: Profiler }).profiler;
-  const original = profiler.profileKernel;
-  const phases = new Map<string, KernelStats>();
-  const add = (m: Map<string, number>, k: string, v: number): void => void m.set(k, (m.get(k) ?? 0) + v);
-  const stack: number[] = [];
-  profiler.profileKernel = (name, inputs, f) => {
-    stack.push(0);
-    const t0 = performance.now();
-    let outputs: Tf.Tensor[];
-    try {
-      outputs = f();
-    } finally {
-      const elapsed = performance.now() - t0;
-      const self = elapsed - (stack.pop() as number);
-      if (stack.length > 0) stack[stack.length - 1] += elapsed;
-      let p = phases.get(phase);
-      if (p === undefined) phases.set(phase, (p = { byKernel: new Map(), byShape: new Map(), calls: new Map(), total: 0, count: 0 }));
-      const label = name || '(custom op, own JS)';
-      add(p.byKernel, label, self);
-      add(p.calls, label, 1);
-      add(
-        p.byShape,
-        `${label} ${Object.values(inputs)
-          .map((t) => `[${t?.shape.join(',') ?? ''}]`)
-          .join(' ')}`,
-        self,
-      );
-      p.total += self;
-      p.count++;
-    }
-    return { kernelName: name, outputs, inputs, timeMs: Promise.resolve(0), extraInfo: Promise.resolve('') };
-  };
-  const t0 = performance.now();
+  let result: Awaited<ReturnType<typeof profileKernels>>;
   try {
-    await tf.profile(() => {
-      for (let i = 0; i < reps; i++) fn();
-      return [];
-    });
+    result = await profileKernels(
+      tf,
+      () => {
+        for (let i = 0; i < reps; i++) fn();
+      },
+      () => phase,
+    );
   } finally {
-    profiler.profileKernel = original;
     phase = 'all';
   }
   const per = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k, v / reps]));
-  for (const p of phases.values()) {
-    Object.assign(p, { byKernel: per(p.byKernel), byShape: per(p.byShape), calls: per(p.calls), total: p.total / reps, count: p.count / reps });
+  for (const p of result.phases.values()) {
+    Object.assign(p, {
+      byKernel: per(p.byKernel),
+      byShape: per(p.byShape),
+      calls: per(p.calls),
+      shapeCalls: per(p.shapeCalls),
+      total: p.total / reps,
+      count: p.count / reps,
+    });
   }
-  return { phases, wall: (performance.now() - t0) / reps };
+  return { phases: result.phases, wall: result.wall / reps };
 }
 /** The `n` largest entries of a kernel map (ms, % of `total`), with call counts when given. */
 function top(map: Map<string, number>, n: number, total: number, calls?: Map<string, number>): string[] {
@@ -498,7 +463,7 @@ console.log(
 );
 
 if (args.profile) {
-  const empty: KernelStats = { byKernel: new Map(), byShape: new Map(), calls: new Map(), total: 0, count: 0 };
+  const empty = emptyKernelStats();
   const fb = await profile(() => {
     const g = gradsOnce();
     tf.dispose([g.value, ...Object.values(g.grads)]);

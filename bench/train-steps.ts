@@ -17,6 +17,7 @@ import { Transformer } from '../packages/policies/src/model/transformer.ts';
 import { AdamW } from '../packages/policies/src/training/adamw.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
 import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
+import { emptyKernelStats, profileKernels } from './kernel-profile.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
@@ -105,56 +106,20 @@ for (const [name, input] of Object.entries(inputs)) {
 if (tf.memory().numTensors !== before) console.log(`LEAK: ${tf.memory().numTensors - before} tensors`);
 
 if (profileOn) {
-  type Profiler = { profileKernel(name: string, inputs: Record<string, Tf.Tensor | null>, f: () => Tf.Tensor[]): unknown };
-  const profiler = (tf.engine() as unknown as { profiler: Profiler }).profiler;
-  const original = profiler.profileKernel;
   for (const [name, input] of Object.entries(inputs)) {
-    const byKernel = new Map<string, [number, number]>();
-    const byShape = new Map<string, [number, number]>();
-    const stack: number[] = [];
-    const add = (m: Map<string, [number, number]>, k: string, v: number): void => {
-      const e = m.get(k) ?? [0, 0];
-      m.set(k, [e[0] + v, e[1] + 1]);
-    };
-    let total = 0;
-    profiler.profileKernel = (kernel, ins, f) => {
-      stack.push(0);
-      const t0 = performance.now();
-      let outputs: Tf.Tensor[];
-      try {
-        outputs = f();
-      } finally {
-        const elapsed = performance.now() - t0;
-        const self = elapsed - (stack.pop() as number);
-        if (stack.length > 0) stack[stack.length - 1] += elapsed;
-        const label = kernel || '(custom op)';
-        add(byKernel, label, self);
-        add(
-          byShape,
-          `${label} ${Object.values(ins)
-            .map((t) => `[${t?.shape.join(',') ?? ''}]`)
-            .join(' ')}`,
-          self,
-        );
-        total += self;
-      }
-      return { kernelName: kernel, outputs, inputs: ins, timeMs: Promise.resolve(0), extraInfo: Promise.resolve('') };
-    };
-    const t0 = performance.now();
-    await tf.profile(async () => {
-      await trainStep(model, optimizer, input, budget);
-      return [];
-    });
-    const wall = performance.now() - t0;
-    profiler.profileKernel = original;
-    const calls = [...byKernel.values()].reduce((a, e) => a + e[1], 0);
-    console.log(`\n${name} profiled: ${wall.toFixed(1)} ms wall, ${total.toFixed(1)} ms in ${calls} kernel calls`);
-    for (const [k, [ms, n]] of [...byKernel].sort((a, b) => b[1][0] - a[1][0]).slice(0, 14))
-      console.log(`  ${k.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(6)} calls`);
-    if (process.env.PROFILE_DUMP) (await import('node:fs')).writeFileSync(`${process.env.PROFILE_DUMP}.${name}.json`, JSON.stringify([...byShape]));
+    const { phases, wall } = await profileKernels(tf, () => trainStep(model, optimizer, input, budget));
+    const p = phases.get('all') ?? emptyKernelStats();
+    const sorted = (m: Map<string, number>): [string, number][] => [...m].sort((x, y) => y[1] - x[1]);
+    console.log(`\n${name} profiled: ${wall.toFixed(1)} ms wall, ${p.total.toFixed(1)} ms in ${p.count} kernel calls`);
+    for (const [k, ms] of sorted(p.byKernel).slice(0, 14))
+      console.log(`  ${k.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${String(p.calls.get(k)).padStart(6)} calls`);
+    if (process.env.PROFILE_DUMP)
+      (await import('node:fs')).writeFileSync(
+        `${process.env.PROFILE_DUMP}.${name}.json`,
+        JSON.stringify([...p.byShape].map(([k, ms]) => [k, [ms, p.shapeCalls.get(k)]])),
+      );
     console.log('  by shape:');
-    for (const [k, [ms, n]] of [...byShape].sort((a, b) => b[1][0] - a[1][0]).slice(0, 24))
-      console.log(`  ${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(5)}x ${k}`);
+    for (const [k, ms] of sorted(p.byShape).slice(0, 24)) console.log(`  ${ms.toFixed(1).padStart(8)} ms ${String(p.shapeCalls.get(k)).padStart(5)}x ${k}`);
   }
 }
 model.dispose();

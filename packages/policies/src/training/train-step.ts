@@ -39,9 +39,8 @@ export async function trainStep(
   const items = lengthOrdered(input.items);
   if (items.length === 0) throw new SrlError('validation', 'trainStep needs at least one item');
   if (input.maxGradNorm !== undefined && !(input.maxGradNorm >= 0)) throw new SrlError('validation', `maxGradNorm ${input.maxGradNorm}, expected >= 0`);
-  // Problems are reported by the caller's item index, not the length order's.
-  const inputIndex = new Map(input.items.map((it, i) => [it, i]));
-  const plan = planTokens(objective, items, (i) => inputIndex.get(items[i]) ?? i);
+  // Problems are reported by the caller's item index, not the length order's (looked up only for a problem).
+  const plan = planTokens(objective, items, (i) => input.items.indexOf(items[i]));
   // Policy-gradient log-probs at the sampling temperature (logits / T), matching the samples' old log-probs.
   const temperature = objective.kind === 'clipped-policy-gradient' ? (objective.temperature ?? 1) : 1;
   const names = [...model.variables.keys()];
