@@ -16,6 +16,9 @@
 // Rounds alternate the worker counts (1, 2, 1, 2, ...) so the machine's other load hits each; each round times
 // `steps` steps after `warmup` untimed steps; figures are medians over rounds. The load average is printed before and
 // after: on a shared machine the speed-up reads low (a second thread only helps when a second core is free).
+// The pools start before the first round, and starting one turns V8's background GC and compiler helpers off for
+// the whole process (quiet-v8-helpers.ts), so 1-worker rounds here run without them too, unlike a policy with
+// `workers: 1` (no pool); SRL_V8_HELPERS=keep runs every round with V8's defaults.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';

@@ -8,6 +8,7 @@ import type { KernelSetName } from '../kernels/transformer-kernels';
 import type { TransformerConfig } from '../model/transformer-config';
 import type { Transformer } from '../model/transformer';
 import type { FromWorker, GenerateShare, SharedWeights, ToWorker, WorkerChunk, WorkerSample } from './gradient-protocol';
+import { quietV8Helpers } from './quiet-v8-helpers';
 
 type StepMessage = Extract<ToWorker, { type: 'step' }>;
 
@@ -60,10 +61,14 @@ export class GradientPool {
     });
   }
 
-  /** Starts `lanes - 1` workers on `backend`, each building a replica of `config`. */
+  /**
+   * Starts `lanes - 1` workers on `backend`, each building a replica of `config`. The pool's threads take every
+   * core, so V8's background GC and compiler helpers are turned off for the process first (quiet-v8-helpers.ts).
+   */
   static async start(options: { lanes: number; config: TransformerConfig; backend: BackendName; kernels: KernelSetName }): Promise<GradientPool> {
     if (!(Number.isInteger(options.lanes) && options.lanes >= 2))
       throw new SrlError('validation', `gradient pool of ${options.lanes} lanes, expected an integer >= 2`);
+    quietV8Helpers();
     const pool = new GradientPool(Array.from({ length: options.lanes - 1 }, spawn));
     try {
       await Promise.all(
