@@ -308,7 +308,7 @@ const handovers: number[] = [];
 const sample = async (o: GenerateOptions): ReturnType<typeof generate> => {
   if (genCopy === null) return generate(model, prompts, o);
   genCopy.invalidate();
-  const out = await genCopy.run((m) => generate(m, prompts, o));
+  const out = await genCopy.run((m, prefill) => generate(m, prompts, { ...o, prefill }));
   handovers.push(genCopy.lastHandoverMs);
   return out;
 };

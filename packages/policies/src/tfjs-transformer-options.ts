@@ -32,8 +32,10 @@ export const tfjsTransformerOptions = Type.Object(
     /**
      * Where `generate` samples (generation/wasm-generation-copy.ts): 'same' the training backend; 'wasm' a copy of
      * the weights on the wasm backend in the same process, refreshed once after each update, with the fused wasm
-     * decode kernels (on tensorflow each decode step is otherwise ~280 small kernel calls across N-API); 'auto'
-     * wasm when the backend is tensorflow, else same. Scoring and training stay on the training backend.
+     * decode kernels (on tensorflow each decode step is otherwise ~280 small kernel calls across N-API), the prompts'
+     * prefill still on the training backend (one pass whose products are faster there; its keys and values are then
+     * copied to wasm); 'auto' wasm when the backend is tensorflow, else same. Scoring and training stay on the
+     * training backend.
      */
     generationBackend: Default(
       StringEnum(['auto', 'same', 'wasm'], {

@@ -170,7 +170,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const pool = this.generationCopy === null ? await this.gradientPool() : null;
     const out =
       this.generationCopy !== null
-        ? await this.generationCopy.run((model) => generate(model, ids, options))
+        ? await this.generationCopy.run((model, prefill) => generate(model, ids, { ...options, prefill }))
         : pool === null
           ? await generate(this.model, ids, options)
           : await generateAcrossLanes(pool, this.model, ids, options);

@@ -29,7 +29,32 @@ export interface GenerateOptions extends SamplerParams {
   useCache?: boolean;
   /** Called after each sampled token (for streaming), with the prompt's index, the sample's index and its tokens so far. */
   onToken?: (event: { prompt: number; sample: number; tokenIds: readonly number[]; logprobs: readonly number[]; finished: boolean }) => void;
+  /**
+   * Computes the prompts' prefill elsewhere (wasm-generation-copy.ts: on the training backend's model, whose
+   * products are faster) instead of on `model`. Not for `useCache: false`.
+   */
+  prefill?: Prefill;
 }
+
+/** The right-padded prompts of one prefill: `ids` [batch * length], logits wanted at token rows `outputRows`. */
+export interface PrefillInput {
+  ids: Int32Array;
+  batch: number;
+  length: number;
+  outputRows: Int32Array;
+}
+
+/** A prefill: each layer's keys and values [batch, Hkv, length, D] and the logits [outputRows.length * V]. */
+export interface PrefillResult {
+  kv: { keys: tf.Tensor4D; values: tf.Tensor4D }[];
+  logits: Float32Array;
+}
+
+/**
+ * A prefill computed outside `generate`, or null to have `generate` compute it on its model. The tensors must be
+ * on the generating model's backend; `generate` disposes them.
+ */
+export type Prefill = (input: PrefillInput) => Promise<PrefillResult | null>;
 
 export interface GeneratedSequence {
   tokenIds: number[];
@@ -155,7 +180,8 @@ async function decodeCached(
   });
   // The rows held in the cache, in cache order (finished ones stay until the next compaction).
   let cacheRows = rows.filter((r) => r.finish === null);
-  const prefill = tf.tidy(() => model.forward({ ids, batch: prompts.length, length: T }, { mode: 'prefill', outputRows: lastRows, weights }));
+  const input = { ids, batch: prompts.length, length: T, outputRows: lastRows };
+  const prefill = (await options.prefill?.(input)) ?? localPrefill(model, weights, input);
   let cache: KvCache;
   let logits: Float32Array;
   try {
@@ -165,11 +191,10 @@ async function decodeCached(
       Int32Array.from(cacheRows, (r) => r.prompt),
       capacity,
     );
-    const promptLogits = prefill.logits.dataSync() as Float32Array;
     logits = new Float32Array(cacheRows.length * V);
-    cacheRows.forEach((r, i) => logits.set(promptLogits.subarray(r.prompt * V, (r.prompt + 1) * V), i * V));
+    cacheRows.forEach((r, i) => logits.set(prefill.logits.subarray(r.prompt * V, (r.prompt + 1) * V), i * V));
   } finally {
-    tf.dispose(prefill);
+    tf.dispose(prefill.kv);
   }
   try {
     for (;;) {
@@ -191,6 +216,17 @@ async function decodeCached(
     }
   } finally {
     cache.dispose();
+  }
+}
+
+/** The prefill on `model` itself. */
+function localPrefill(model: Transformer, weights: ResolvedWeights, input: PrefillInput): PrefillResult {
+  const { ids, batch, length, outputRows } = input;
+  const out = tf.tidy(() => model.forward({ ids, batch, length }, { mode: 'prefill', outputRows, weights }));
+  try {
+    return { kv: out.kv, logits: out.logits.dataSync() as Float32Array };
+  } finally {
+    out.logits.dispose();
   }
 }
 

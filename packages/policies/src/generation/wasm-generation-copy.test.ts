@@ -40,18 +40,49 @@ describe('WasmGenerationCopy', () => {
     source.dispose();
   });
 
-  it("a policy sampling on the copy draws the wasm backend's samples, which its own scores match within 1e-5", async () => {
-    const wasm = await TfjsTransformerPolicy.create({ ...options, backend: 'wasm' });
-    const expected = await wasm.generate(['a prompt'], { n: 3, maxTokens: 10, temperature: 1, seed: 7 });
-    wasm.dispose();
+  it('prefills on the source backend and hands the keys and values to wasm bit for bit; an overlapping call prefills on the copy', async () => {
+    await selectBackend({ backend: 'cpu' });
+    const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
+    const copy = new WasmGenerationCopy(source);
+    await copy.prepare();
+    const before = tf.memory().numTensors;
+    const input = { ids: Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]), batch: 2, length: 4, outputRows: Int32Array.from([3, 7]) };
+    const expected = tf.tidy(() => source.forward(input, { mode: 'prefill', outputRows: input.outputRows }));
+    await copy.run(async (_m, prefill) => {
+      const got = await prefill(input);
+      expect(got).not.toBeNull();
+      const { kv, logits } = got as NonNullable<typeof got>;
+      expect(tf.getBackend()).toBe('wasm');
+      expect(Array.from(new Uint32Array(logits.slice().buffer))).toEqual(bits(expected.logits));
+      kv.forEach((l, i) => {
+        expect(backendOf(l.keys)).toBe(tf.findBackend('wasm'));
+        expect(bits(l.keys)).toEqual(bits(expected.kv[i].keys));
+        expect(bits(l.values)).toEqual(bits(expected.kv[i].values));
+      });
+      tf.dispose(kv);
+      // A second run overlapping this one: its prefill must not switch the backend away.
+      await copy.run(async (_m2, inner) => expect(await inner(input)).toBeNull());
+      expect(tf.getBackend()).toBe('wasm');
+    });
+    expect(tf.getBackend()).toBe('cpu');
+    tf.dispose(expected);
+    expect(tf.memory().numTensors).toBe(before);
+    copy.dispose();
+    source.dispose();
+  });
+
+  it("a policy sampling on the copy starts from the training backend's prefill, and its own scores match its samples within 1e-5", async () => {
+    const cpu = await TfjsTransformerPolicy.create({ ...options, backend: 'cpu', generationBackend: 'same' });
+    const expected = await cpu.generate(['a prompt'], { n: 3, maxTokens: 10, temperature: 1, seed: 7 });
+    cpu.dispose();
     const hybrid = await TfjsTransformerPolicy.create({ ...options, backend: 'cpu', generationBackend: 'wasm' });
     expect(hybrid.generationBackend).toBe('wasm');
     expect(hybrid.name).toContain('sampling on wasm');
     const before = tf.memory().numTensors;
     const got = await hybrid.generate(['a prompt'], { n: 3, maxTokens: 10, temperature: 1, seed: 7 });
     expect(tf.getBackend()).toBe('cpu');
-    expect(got[0].samples.map((s) => s.tokenIds)).toEqual(expected[0].samples.map((s) => s.tokenIds));
-    expect(got[0].samples.map((s) => s.logprobs)).toEqual(expected[0].samples.map((s) => s.logprobs));
+    // The first token is drawn from the prefill's logits with the same stream: the cpu policy's, bit for bit.
+    expect(got[0].samples.map((s) => [s.tokenIds[0], s.logprobs[0]])).toEqual(expected[0].samples.map((s) => [s.tokenIds[0], s.logprobs[0]]));
     const items = got[0].samples.map((s, i) => ({
       promptTokenIds: got[0].promptTokenIds,
       completionTokenIds: s.tokenIds,

@@ -5,13 +5,15 @@
  * of one generation and then restores the previous one, and the copy is refreshed from the source model's weights
  * once after each update (`invalidate`), a read of every variable plus a write onto the wasm heap. Nothing here
  * reads a source tensor from a wasm kernel: the engine would then move that tensor's data to wasm for good
- * (engine.moveData), silently, and the next train step would move it back.
+ * (engine.moveData), silently, and the next train step would move it back. The prompts' prefill is one large pass
+ * and runs on the source (`run`'s `prefill`); only the decoding steps, hundreds of small products, run on the copy.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SrlError } from '@srl/core';
 import { configureWasmPaths } from '../backend/select-backend';
 import { wasmKernels } from '../kernels/wasm-kernels';
 import { Transformer } from '../model/transformer';
+import type { Prefill, PrefillInput, PrefillResult } from './generate';
 
 export class WasmGenerationCopy {
   private copy: Transformer | null = null;
@@ -38,8 +40,11 @@ export class WasmGenerationCopy {
    * Runs `fn` with wasm as the active backend and the copy, up to date, as its model; then restores the backend
    * that was active. Overlapping calls share the switch (the backend comes back when the last ends), so any other
    * tensor work started meanwhile runs on wasm too: callers keep policy calls sequential, as the trainers do.
+   * `prefill` (for `generate`'s option of that name) runs a prompt prefill on the source model, on its own backend,
+   * and hands its keys and values to wasm (see `prefillOnSource`); while another call overlaps, whose work must not
+   * run on the source backend, it answers null (generate then prefills on the copy).
    */
-  async run<T>(fn: (model: Transformer) => Promise<T>): Promise<T> {
+  async run<T>(fn: (model: Transformer, prefill: Prefill) => Promise<T>): Promise<T> {
     if (this.running === 0) {
       this.home = tf.getBackend();
       configureWasmPaths();
@@ -54,11 +59,41 @@ export class WasmGenerationCopy {
     }
     this.running++;
     try {
-      return await fn(this.current());
+      return await fn(this.current(), (input) => (this.running === 1 ? this.prefillOnSource(input) : Promise.resolve(null)));
     } finally {
       this.running--;
       if (this.running === 0) await tf.setBackend(this.home);
     }
+  }
+
+  /**
+   * The prefill on the source model with its backend active (its products are the faster ones: a quickstart-sized
+   * prefill of 4 x 600 tokens takes 45-54 ms on tensorflow against 96-108 ms on wasm, `pnpm bench policy` aside),
+   * then every layer's keys and values written onto wasm (1.2 MB for that prefill); the source's tensors are read
+   * only while their backend is active and are disposed. Leaves wasm active, also when the forward throws.
+   */
+  private async prefillOnSource(input: PrefillInput): Promise<PrefillResult> {
+    const { ids, batch, length, outputRows } = input;
+    await tf.setBackend(this.home);
+    let read: { logits: Float32Array; kv: { keys: Float32Array; values: Float32Array; shape: [number, number, number, number] }[] };
+    try {
+      const out = tf.tidy(() => this.source.forward({ ids, batch, length }, { mode: 'prefill', outputRows }));
+      try {
+        read = {
+          logits: Float32Array.from(out.logits.dataSync() as Float32Array),
+          kv: out.kv.map((l) => ({
+            keys: Float32Array.from(l.keys.dataSync() as Float32Array),
+            values: Float32Array.from(l.values.dataSync() as Float32Array),
+            shape: l.keys.shape,
+          })),
+        };
+      } finally {
+        tf.dispose(out);
+      }
+    } finally {
+      await tf.setBackend('wasm');
+    }
+    return { logits: read.logits, kv: read.kv.map((l) => ({ keys: tf.tensor4d(l.keys, l.shape), values: tf.tensor4d(l.values, l.shape) })) };
   }
 
   /** The copy, created (on the first call) or refreshed from the source when stale; wasm must be active. */
