@@ -5,6 +5,8 @@ import { referenceKernels } from '../kernels/reference-kernels';
 import { Transformer } from '../model/transformer';
 import { transformerPreset } from '../model/presets';
 import { TfjsTransformerPolicy } from '../tfjs-transformer-policy';
+import { SeededRng } from '@srl/core';
+import { generate, type GeneratedSequence, type GenerateOptions } from './generate';
 import { WasmGenerationCopy } from './wasm-generation-copy';
 
 // The training side runs on the cpu backend here (present everywhere); CI's tensorflow run covers the default
@@ -40,10 +42,10 @@ describe('WasmGenerationCopy', () => {
     source.dispose();
   });
 
-  it('prefills on the source backend and hands the keys and values to wasm bit for bit; an overlapping call prefills on the copy', async () => {
+  it('prefills on the source backend and hands the keys and values to wasm bit for bit; a small or overlapping call prefills on the copy', async () => {
     await selectBackend({ backend: 'cpu' });
     const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
-    const copy = new WasmGenerationCopy(source);
+    const copy = new WasmGenerationCopy(source, { sourcePrefillMinPositions: 8 });
     await copy.prepare();
     const before = tf.memory().numTensors;
     const input = { ids: Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]), batch: 2, length: 4, outputRows: Int32Array.from([3, 7]) };
@@ -62,6 +64,7 @@ describe('WasmGenerationCopy', () => {
       tf.dispose(kv);
       // A second run overlapping this one: its prefill must not switch the backend away.
       await copy.run(async (_m2, inner) => expect(await inner(input)).toBeNull());
+      expect(await prefill({ ...input, batch: 1, ids: input.ids.subarray(0, 4), outputRows: Int32Array.from([3]) })).toBeNull();
       expect(tf.getBackend()).toBe('wasm');
     });
     expect(tf.getBackend()).toBe('cpu');
@@ -71,18 +74,35 @@ describe('WasmGenerationCopy', () => {
     source.dispose();
   });
 
-  it("a policy sampling on the copy starts from the training backend's prefill, and its own scores match its samples within 1e-5", async () => {
-    const cpu = await TfjsTransformerPolicy.create({ ...options, backend: 'cpu', generationBackend: 'same' });
-    const expected = await cpu.generate(['a prompt'], { n: 3, maxTokens: 10, temperature: 1, seed: 7 });
-    cpu.dispose();
+  it("generating from the source's prefill draws each sample's first token from the source's logits", async () => {
+    await selectBackend({ backend: 'cpu' });
+    const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
+    const copy = new WasmGenerationCopy(source, { sourcePrefillMinPositions: 0 });
+    const prompts = [
+      [5, 6, 7, 8, 9],
+      [10, 11, 12],
+    ];
+    const sampling = (): GenerateOptions => ({ n: 3, maxTokens: 6, temperature: 1, topP: 1, topK: 0, eosTokenIds: [], rng: new SeededRng(11) });
+    const expected = await generate(source, prompts, sampling());
+    const got = await copy.run((m, prefill) => generate(m, prompts, { ...sampling(), prefill }));
+    const first = (out: GeneratedSequence[][]) => out.map((p) => p.map((s) => [s.tokenIds[0], s.logprobs[0]]));
+    expect(first(got)).toEqual(first(expected));
+    copy.dispose();
+    source.dispose();
+  });
+
+  it("a policy sampling on the copy draws the wasm backend's samples for short prompts (prefilled on the copy), which its own scores match within 1e-5", async () => {
+    const wasm = await TfjsTransformerPolicy.create({ ...options, backend: 'wasm' });
+    const expected = await wasm.generate(['a prompt'], { n: 3, maxTokens: 10, temperature: 1, seed: 7 });
+    wasm.dispose();
     const hybrid = await TfjsTransformerPolicy.create({ ...options, backend: 'cpu', generationBackend: 'wasm' });
     expect(hybrid.generationBackend).toBe('wasm');
     expect(hybrid.name).toContain('sampling on wasm');
     const before = tf.memory().numTensors;
     const got = await hybrid.generate(['a prompt'], { n: 3, maxTokens: 10, temperature: 1, seed: 7 });
     expect(tf.getBackend()).toBe('cpu');
-    // The first token is drawn from the prefill's logits with the same stream: the cpu policy's, bit for bit.
-    expect(got[0].samples.map((s) => [s.tokenIds[0], s.logprobs[0]])).toEqual(expected[0].samples.map((s) => [s.tokenIds[0], s.logprobs[0]]));
+    expect(got[0].samples.map((s) => s.tokenIds)).toEqual(expected[0].samples.map((s) => s.tokenIds));
+    expect(got[0].samples.map((s) => s.logprobs)).toEqual(expected[0].samples.map((s) => s.logprobs));
     const items = got[0].samples.map((s, i) => ({
       promptTokenIds: got[0].promptTokenIds,
       completionTokenIds: s.tokenIds,
