@@ -58,8 +58,6 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   private pool: Promise<GradientPool> | null = null;
   /** The wasm copy `generate` samples on (option generationBackend); null: it samples on the training backend. */
   private readonly generationCopy: WasmGenerationCopy | null;
-  /** Worker threads with wasm replicas that share the copy's generate calls; started on the first with workers > 1. */
-  private samplingPool: Promise<GradientPool> | null = null;
 
   private constructor(
     readonly model: Transformer,
@@ -172,10 +170,7 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
     const pool = this.generationCopy === null ? await this.gradientPool() : null;
     const out =
       this.generationCopy !== null
-        ? await this.generationCopy.run(async (model, prefill) => {
-            const lanes = await this.copySamplingPool(model);
-            return lanes === null ? generate(model, ids, { ...options, prefill }) : generateAcrossLanes(lanes, model, ids, { ...options, prefill });
-          })
+        ? await this.generationCopy.run((model, prefill) => generate(model, ids, { ...options, prefill }))
         : pool === null
           ? await generate(this.model, ids, options)
           : await generateAcrossLanes(pool, this.model, ids, options);
@@ -198,22 +193,6 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   /** Threads a train step uses (the `workers` option resolved). */
   get workerCount(): number {
     return resolveWorkers(this.options.workers, this.backend);
-  }
-
-  /**
-   * Threads a generate call samples on: the training threads, or on a wasm copy the `workers` option resolved for
-   * wasm (so 'auto' on tensorflow trains on one thread, TensorFlow's own threads aside, and samples on every core).
-   */
-  get samplingWorkerCount(): number {
-    return this.generationCopy === null ? this.workerCount : resolveWorkers(this.options.workers, 'wasm');
-  }
-
-  /** The wasm replicas' pool for generate calls on the copy `model` (wasm active), or null with one thread. */
-  private async copySamplingPool(model: Transformer): Promise<GradientPool | null> {
-    const lanes = this.samplingWorkerCount;
-    if (lanes <= 1) return null;
-    this.samplingPool ??= GradientPool.start({ lanes, config: model.config, backend: 'wasm', kernels: model.kernels.name });
-    return this.samplingPool;
   }
 
   private async gradientPool(): Promise<GradientPool | null> {
@@ -293,9 +272,8 @@ export class TfjsTransformerPolicy implements TrainablePolicy {
   }
 
   dispose(): void {
-    for (const pool of [this.pool, this.samplingPool]) if (pool !== null) void pool.then((p) => p.dispose()).catch(() => undefined);
+    if (this.pool !== null) void this.pool.then((p) => p.dispose()).catch(() => undefined);
     this.pool = null;
-    this.samplingPool = null;
     this.optimizer.dispose();
     this.generationCopy?.dispose();
     this.model.dispose();
