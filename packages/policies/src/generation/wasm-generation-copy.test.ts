@@ -15,12 +15,18 @@ const bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array((t.dataSync(
 const backendOf = (t: tf.Tensor): unknown => (tf.engine().state.tensorInfo.get(t.dataId) as { backend: unknown }).backend;
 const options = { preset: 'llama-tiny', config: {}, seed: 3 } as const;
 
+/** A llama-tiny source model on the cpu backend (the active one afterwards) and its wasm copy, prepared. */
+async function cpuSourceAndCopy(copyOptions: { sourcePrefillMinPositions?: number } = {}): Promise<{ source: Transformer; copy: WasmGenerationCopy }> {
+  await selectBackend({ backend: 'cpu' });
+  const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
+  const copy = new WasmGenerationCopy(source, copyOptions);
+  await copy.prepare();
+  return { source, copy };
+}
+
 describe('WasmGenerationCopy', () => {
   it('hands the weights over bit for bit after each change, leaves the source on its backend and restores it', async () => {
-    await selectBackend({ backend: 'cpu' });
-    const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
-    const copy = new WasmGenerationCopy(source);
-    await copy.prepare();
+    const { source, copy } = await cpuSourceAndCopy();
     expect(tf.getBackend()).toBe('cpu');
     const before = tf.memory().numTensors;
     const [name, v] = [...source.variables][0];
@@ -43,10 +49,7 @@ describe('WasmGenerationCopy', () => {
   });
 
   it('prefills on the source backend and hands the keys and values to wasm bit for bit; a small or overlapping call prefills on the copy', async () => {
-    await selectBackend({ backend: 'cpu' });
-    const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
-    const copy = new WasmGenerationCopy(source, { sourcePrefillMinPositions: 8 });
-    await copy.prepare();
+    const { source, copy } = await cpuSourceAndCopy({ sourcePrefillMinPositions: 8 });
     const before = tf.memory().numTensors;
     const input = { ids: Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]), batch: 2, length: 4, outputRows: Int32Array.from([3, 7]) };
     const expected = tf.tidy(() => source.forward(input, { mode: 'prefill', outputRows: input.outputRows }));
@@ -75,9 +78,7 @@ describe('WasmGenerationCopy', () => {
   });
 
   it("generating from the source's prefill draws each sample's first token from the source's logits", async () => {
-    await selectBackend({ backend: 'cpu' });
-    const source = Transformer.random(transformerPreset('llama-tiny'), 5, referenceKernels);
-    const copy = new WasmGenerationCopy(source, { sourcePrefillMinPositions: 0 });
+    const { source, copy } = await cpuSourceAndCopy({ sourcePrefillMinPositions: 0 });
     const prompts = [
       [5, 6, 7, 8, 9],
       [10, 11, 12],
