@@ -83,10 +83,10 @@ export class WasmGenerationCopy {
   }
 
   /**
-   * The prefill on the source model with its backend active (its products are the faster ones: a quickstart-sized
-   * prefill of 4 x 600 tokens takes 45-54 ms on tensorflow against 96-108 ms on wasm, `pnpm bench policy` aside),
-   * then every layer's keys and values written onto wasm (1.2 MB for that prefill); the source's tensors are read
-   * only while their backend is active and are disposed. Leaves wasm active, also when the forward throws.
+   * The prefill on the source model with its backend active (see SOURCE_PREFILL_MIN_POSITIONS for when that pays),
+   * then the logits and every layer's keys and values written onto wasm (1.2 MB for 4 quickstart prompts of 600
+   * tokens). The source's tensors are read (copied: a backend may hand out its own storage) only while their backend
+   * is active, then disposed. Leaves wasm active, also when the forward throws.
    */
   private async prefillOnSource(input: PrefillInput): Promise<PrefillResult> {
     const { ids, batch, length, outputRows } = input;
