@@ -7,7 +7,8 @@
 // PyTorch runs under $PYTHON when set, else the venv of examples/trl-grpo/setup-venv.sh (torch 2.13) when present,
 // else Debian's /usr/bin/python3 (bench/torch-reference.ts); the report names that torch and its BLAS, and warns
 // when its matMul runs under half of tfjs's rate (a reference BLAS makes every ratio flatter srl).
-// --workers N (> 1) also times the train step with N threads (the policy's gradient workers) against PyTorch.
+// --workers N (> 1) also times the train step and generation with N threads (the policy's gradient workers; prompts
+// split between the threads as the policy splits them, parallel-generate.ts) against PyTorch.
 // (a) train step: trainStep() on `batch` sequences of `seq` tokens (1 prompt token + seq-1 completion tokens,
 //     SFT cross-entropy, global-norm clipping at 1, AdamW with decay 0.1 on matrices, lr 1e-3): forward,
 //     backward, optimizer; (b) generation: generate() with `batch / samples` prompts of `prompt-len` tokens,
@@ -32,6 +33,7 @@ import { selectBackend, type BackendName } from '../packages/policies/src/backen
 import { generate, type GenerateOptions } from '../packages/policies/src/generation/generate.ts';
 import { WasmGenerationCopy } from '../packages/policies/src/generation/wasm-generation-copy.ts';
 import { GradientPool } from '../packages/policies/src/parallel/gradient-pool.ts';
+import { generateAcrossLanes } from '../packages/policies/src/parallel/parallel-generate.ts';
 import { SeededRng as Rng } from '../packages/core/src/training/seeded-rng.ts';
 import { sampleToken } from '../packages/policies/src/generation/sampler.ts';
 import { selectKernels, type KernelChoice } from '../packages/policies/src/kernels/select-kernels.ts';
@@ -233,17 +235,14 @@ const trainMs = median(trainTimes);
 const leaked = tf.memory().numTensors - tensorsBefore;
 // --workers N: the same train step with N threads (gradient workers; the batch split into 2N micro-batches).
 let workersMs: number | null = null;
-if (num('workers') > 1) {
-  const pool = await GradientPool.start({ lanes: num('workers'), config, backend, kernels: model.kernels.name });
-  try {
-    const withPool = (): ReturnType<typeof trainStep> => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM }, 0, pool);
-    for (let i = 0; i < num('warmup'); i++) await withPool();
-    const times: number[] = [];
-    for (let i = 0; i < num('iters'); i++) times.push(await timeAsync(withPool));
-    workersMs = median(times);
-  } finally {
-    await pool.dispose();
-  }
+// Kept for generation across the threads (below), then disposed.
+const pool = num('workers') > 1 ? await GradientPool.start({ lanes: num('workers'), config, backend, kernels: model.kernels.name }) : null;
+if (pool !== null) {
+  const withPool = (): ReturnType<typeof trainStep> => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM }, 0, pool);
+  for (let i = 0; i < num('warmup'); i++) await withPool();
+  const times: number[] = [];
+  for (let i = 0; i < num('iters'); i++) times.push(await timeAsync(withPool));
+  workersMs = median(times);
 }
 
 // The parts of trainStep, timed apart (same code path: pack, forward + log-probs + loss, gradients, clip + AdamW).
@@ -325,6 +324,19 @@ for (let i = 0; i < num('gen-iters'); i++) {
   genCpu.push((c1.user + c1.system) / 1000);
 }
 const genMs = median(genTimes);
+// --workers N: the same calls with the prompts split between N threads (on the wasm copy's backend only when
+// there is no copy: the policy samples across workers on wasm itself).
+let workersGenMs: number | null = null;
+if (pool !== null) {
+  if (genCopy === null) {
+    const across = (): ReturnType<typeof generate> => generateAcrossLanes(pool, model, prompts, { ...genOptions, rng: genRng });
+    for (let i = 0; i < 2; i++) await across();
+    const times: number[] = [];
+    for (let i = 0; i < num('gen-iters'); i++) times.push(await timeAsync(across));
+    workersGenMs = median(times);
+  }
+  await pool.dispose();
+}
 if (genCopy !== null)
   console.log(
     `generation on a wasm copy of the weights: handover (read + write of every weight) ${median(handovers.slice(1)).toFixed(2)} ms per call (median)`,
@@ -454,6 +466,10 @@ console.log(
 console.log(row(`matMul [${gm},${gk}]x[${gk},${gn}] GFLOP/s`, gemmGflops, ref?.gemm.gflops, '', false));
 console.log(row(`generation (${B / S}x${S} rows, ${newTokens} tok)`, genTps, ref?.generation.tokens_per_s, 'tok/s', false));
 console.log(row('  whole generate() call', genMs, ref?.generation.median_ms, 'ms'));
+if (workersGenMs !== null)
+  console.log(
+    row(`generation, ${num('workers')} threads (prompts split)`, (B * newTokens) / (workersGenMs / 1000), ref?.generation.tokens_per_s, 'tok/s', false),
+  );
 console.log(row(`  prefill (${B / S} x ${promptLen})`, prefillMs, ref?.generation.prefill_ms, 'ms'));
 console.log(row(`  one decode step (${B} rows)`, decodeMs, undefined, 'ms'));
 console.log(row(`  sampling ${B} rows on the CPU`, sampleMs, undefined, 'ms'));
@@ -526,3 +542,9 @@ if (workersMs !== null)
 console.log(
   `generation: ${side} ${fmt(genTps, 0)} tok/s vs ${thr} ${fmt(ref.generation.tokens_per_s, 0)} tok/s -> ${ratio(ref.generation.tokens_per_s, genTps)}`,
 );
+if (workersGenMs !== null) {
+  const tps = (B * newTokens) / (workersGenMs / 1000);
+  console.log(
+    `generation, ${num('workers')} threads: ${side} ${fmt(tps, 0)} tok/s vs ${thr} ${fmt(ref.generation.tokens_per_s, 0)} tok/s -> ${ratio(ref.generation.tokens_per_s, tps)}`,
+  );
+}
