@@ -1,8 +1,8 @@
 /**
- * Assigns micro-batches with costs `costs` to `lanes` lanes (lane 0 the main thread, the others gradient
- * workers) by longest processing time first: the costliest micro-batch goes to the least loaded lane, ties to
- * the lower lane. Returns each lane's micro-batch indices, ascending. Which lane computes a micro-batch never
- * changes its bits, and the train step sums them in micro-batch order, so the assignment only moves work.
+ * Assigns work with costs `costs` (a generate call's prompts: parallel-generate.ts) to `lanes` lanes (lane 0
+ * the main thread, the others gradient workers) by longest processing time first: the costliest item goes to the
+ * least loaded lane, ties to the lower lane. Returns each lane's item indices, ascending. Which lane computes an
+ * item never changes its bits, so the assignment only moves work.
  */
 export function assignLanes(costs: readonly number[], lanes: number): number[][] {
   const load = new Array<number>(lanes).fill(0);

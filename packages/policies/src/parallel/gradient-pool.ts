@@ -90,7 +90,8 @@ export class GradientPool {
   }
 
   /**
-   * Has worker `worker` compute `message.assigned`; resolves with its micro-batches, or null when it saw the
+   * Has worker `worker` compute the micro-batches it claims from `message.order` until none is left; resolves
+   * with them (in the order it computed them), or null when it saw the
    * step's abort flag. Rejects with SrlError('runtime') when the worker fails.
    */
   async compute(worker: number, message: Omit<StepMessage, 'type' | 'id'>): Promise<WorkerChunk[] | null> {

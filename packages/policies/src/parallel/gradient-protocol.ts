@@ -44,8 +44,10 @@ export type ToWorker =
       temperature: number;
       /** Every micro-batch of the step as [first item, end item). */
       chunks: Array<[number, number]>;
-      /** Indices into `chunks` this worker computes, ascending. */
-      assigned: number[];
+      /** Indices into `chunks`, costliest first: every lane claims the next one when it is free (`claim`). */
+      order: number[];
+      /** Int32Array over a SharedArrayBuffer: [0] is the next position of `order` to claim (Atomics.add). */
+      claim: Int32Array;
       /** Int32Array over a SharedArrayBuffer: [0] becomes 1 when the step is abandoned. */
       abort: Int32Array;
     }

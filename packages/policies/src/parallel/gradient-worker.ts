@@ -57,11 +57,14 @@ function step(m: Transformer, msg: Extract<ToWorker, { type: 'step' }>): void {
   // Scratch for chunkGradient, which writes only [from, to) of each; the chunks' slices are copied out.
   const logprobs = new Float32Array(plan.coef.length);
   const entropies = new Float32Array(plan.coef.length);
-  for (const index of msg.assigned) {
+  for (;;) {
     if (Atomics.load(msg.abort, 0) === 1) {
       send({ type: 'aborted', id: msg.id, numTensors: tf.memory().numTensors });
       return;
     }
+    const k = Atomics.add(msg.claim, 0, 1);
+    if (k >= msg.order.length) break;
+    const index = msg.order[k];
     const [first, end] = msg.chunks[index];
     const from = plan.offsets[first];
     const to = plan.offsets[end];

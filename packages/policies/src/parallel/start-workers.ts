@@ -4,7 +4,6 @@ import { passShape, promptGroups } from '../training/pack-batch';
 import { planMicroBatches } from '../training/plan-micro-batches';
 import type { GradientPool } from './gradient-pool';
 import type { WorkerChunk } from './gradient-protocol';
-import { assignLanes } from './assign-lanes';
 import { passCost } from './pass-cost';
 
 /**
@@ -46,8 +45,8 @@ function longestPromptRun(items: readonly TrainingItem[]): number {
 
 /** The workers' part of one train step. */
 export interface RemoteShare {
-  /** The micro-batches the main thread computes, ascending. */
-  local: number[];
+  /** The main thread's next micro-batch (claimed from the shared order), or -1 when every one is claimed. */
+  claim(): number;
   /** The workers' micro-batches in micro-batch order, or null when a worker saw the abort flag. */
   results: Promise<WorkerChunk[] | null>;
   /** Asks the workers to stop at their next micro-batch. */
@@ -55,30 +54,38 @@ export interface RemoteShare {
 }
 
 /**
- * Splits the micro-batches between the lanes by estimated cost (assign-lanes.ts), sends the workers' shares to
- * `pool` with the main copy's current weights (so each replica computes with exactly the weights the main
- * thread uses), and returns at once with the main thread's share.
+ * Sends the workers the step (with the main copy's current weights, so each replica computes with exactly the
+ * weights the main thread uses) and the micro-batches in order of estimated cost, costliest first
+ * (pass-cost.ts), and returns at once. The main thread and the workers then claim the next micro-batch of that
+ * order whenever they are free, so a lane that runs slower (another load on its core, a cost misjudged) takes
+ * fewer. Which lane computes a micro-batch never changes its bits, and the train step sums them in micro-batch
+ * order.
  */
 export function startWorkers(
   pool: GradientPool,
   step: { model: Transformer; input: TrainStepInput; temperature: number; bounds: Array<[number, number]>; chunks: TrainingItem[][] },
 ): RemoteShare {
   const costs = step.chunks.map((c) => passCost(passShape(c), step.model.config));
-  const lanes = assignLanes(costs, pool.lanes);
+  const order = costs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
+  const claim = new Int32Array(new SharedArrayBuffer(4));
   const abort = new Int32Array(new SharedArrayBuffer(4));
   const stop = (): void => void Atomics.store(abort, 0, 1);
   step.input.signal?.addEventListener('abort', stop, { once: true });
   const weights = pool.shareWeights(step.model);
   const { objective, items } = step.input;
   const shares: Array<Promise<WorkerChunk[] | null>> = [];
-  for (let lane = 1; lane < pool.lanes; lane++) {
-    const assigned = lanes[lane];
-    if (assigned.length === 0) continue;
-    shares.push(pool.compute(lane - 1, { weights, objective, items, temperature: step.temperature, chunks: step.bounds, assigned, abort }));
-  }
+  for (let worker = 0; worker + 1 < pool.lanes; worker++)
+    shares.push(pool.compute(worker, { weights, objective, items, temperature: step.temperature, chunks: step.bounds, order, claim, abort }));
   const results = Promise.all(shares)
     .then((parts) => (parts.some((p) => p === null) ? null : parts.flatMap((p) => p as WorkerChunk[]).sort((a, b) => a.index - b.index)))
     .finally(() => step.input.signal?.removeEventListener('abort', stop));
   results.catch(() => undefined); // handled by the train step (awaited there), never an unhandled rejection
-  return { local: lanes[0], results, abort: stop };
+  return {
+    claim: () => {
+      const k = Atomics.add(claim, 0, 1);
+      return k < order.length ? order[k] : -1;
+    },
+    results,
+    abort: stop,
+  };
 }

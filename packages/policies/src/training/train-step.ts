@@ -23,7 +23,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * aborted it abandons the step before the update (weights and optimizer untouched, gradients disposed) and
  * throws `SrlError` kind 'aborted'. Leaves no tensors behind.
  * With `pool` (parallel/gradient-pool.ts) the micro-batches are shared between this thread and the pool's
- * workers by estimated cost (start-workers.ts; the workers with this step's weights); every micro-batch's
+ * workers, each lane claiming the next one, costliest first, when it is free (start-workers.ts; the workers with
+ * this step's weights); every micro-batch's
  * gradients and loss are then summed here in micro-batch order, so the sums are the ones one thread makes
  * (bit-identical when the plan is the same: see planChunks), and the one AdamW step is taken on this copy.
  */
@@ -77,13 +78,19 @@ export async function trainStep(
   for (const chunk of chunks) bounds.push([end, (end += chunk.length)]);
   // The main thread takes its share of the micro-batches, the workers the rest (pool: parallel/).
   const remote = pool === null ? null : startWorkers(pool, { model, input: { ...input, items: [...items] }, temperature, bounds, chunks });
-  const local = remote?.local ?? chunks.map((_, i) => i);
-  const isLocal = new Set(local);
+  // This thread's next micro-batch: in plan order alone, else the next one free (start-workers.ts).
+  let own = 0;
+  const claim = (): number => (remote !== null ? remote.claim() : own < chunks.length ? own++ : -1);
+  const isLocal = new Set<number>();
   try {
-    for (const [k, index] of local.entries()) {
+    for (let k = 0, index = claim(); index >= 0; k++, index = claim()) {
       if (k > 0) await yieldToEventLoop();
       if (input.signal?.aborted)
-        throw new SrlError('aborted', `train step abandoned after ${k}/${local.length} micro-batches of this thread: stop requested; no update applied`);
+        throw new SrlError(
+          'aborted',
+          `train step abandoned after ${k} of its ${chunks.length} micro-batches, on this thread: stop requested; no update applied`,
+        );
+      isLocal.add(index);
       const [first, end] = bounds[index];
       const from = plan.offsets[first];
       const to = plan.offsets[end];
