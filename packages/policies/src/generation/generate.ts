@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SrlError, type FinishReason, type SeededRng } from '@srl/core';
+import type { FinishReason, SeededRng } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 import { KvCache } from '../model/kv-cache';
 import type { ResolvedWeights, Transformer } from '../model/transformer';
 import { promptStreams } from './prompt-streams';

@@ -1,4 +1,4 @@
-import { SeededRng } from '@srl/core';
+import { SeededRng } from '@srl/core/base';
 
 /**
  * One random stream per prompt, drawn from `rng` (four 32-bit words each, in prompt order): the samples of

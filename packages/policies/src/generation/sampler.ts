@@ -1,4 +1,5 @@
-import { SrlError, type SeededRng } from '@srl/core';
+import type { SeededRng } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 
 /** How one token is drawn from a row of logits. */
 export interface SamplerParams {

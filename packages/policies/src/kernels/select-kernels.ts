@@ -1,4 +1,4 @@
-import { SrlError } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { referenceKernels } from './reference-kernels';
 import { tensorflowKernels } from './tensorflow-kernels';

@@ -1,4 +1,4 @@
-import { SrlError } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 import { parameterSpecs } from './parameter-specs';
 import type { TransformerConfig } from './transformer-config';
 import { hfToStored } from './weight-layout';

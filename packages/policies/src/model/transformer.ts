@@ -9,7 +9,7 @@
  * decoding a kernel set's `Decoder`, whose blocks run on its own buffers instead of tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRng, SrlError } from '@srl/core';
+import { SeededRng, SrlError } from '@srl/core/base';
 import { selectKernels } from '../kernels/select-kernels';
 import type { BlockOps, Decoder, TransformerKernels } from '../kernels/transformer-kernels';
 import { cachedAttention, causalAttention, causalAttentionRows, decodeMask } from './attention';

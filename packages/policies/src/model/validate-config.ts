@@ -1,5 +1,5 @@
 import { totalmem } from 'node:os';
-import { SrlError } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 import type { TransformerConfig } from './transformer-config';
 
 /** Upper bounds on each dimension, far above any model this runtime can train, so that a hostile config fails before allocating. */

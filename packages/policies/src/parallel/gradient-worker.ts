@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { isSrlError, SeededRng } from '@srl/core';
+import { isSrlError, SeededRng } from '@srl/core/base';
 import { selectBackend } from '../backend/select-backend';
 import { generate } from '../generation/generate';
 import { selectKernels } from '../kernels/select-kernels';

@@ -5,6 +5,7 @@
  */
 import OpenAI from 'openai';
 import {
+  isSrlError,
   isTokenizedPrompt,
   POLICY_SPEC_VERSION,
   SrlError,
@@ -166,7 +167,7 @@ export class OpenAiCompatiblePolicy implements Policy {
                 : 'unexpected status';
       return new SrlError('runtime', `${url} answered HTTP ${error.status}: ${error.message} (${hint})`, { cause: error });
     }
-    if (error instanceof SrlError) return error;
+    if (isSrlError(error)) return error;
     return new SrlError('runtime', `${url}: ${(error as Error).message}`, { cause: error });
   }
 }

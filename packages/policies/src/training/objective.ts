@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingItem, TrainingObjective } from '@srl/core';
-import { SrlError } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 
 /**
  * Per-token numbers of a whole step (all micro-batches), in item order: the weight each token's loss gets in the

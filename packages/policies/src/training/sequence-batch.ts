@@ -1,5 +1,5 @@
 import type { ScoredSequence } from '@srl/core';
-import { SrlError } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 import type { PrefixBatch } from '../model/prefix-attention';
 import type { TokenBatch } from '../model/transformer';
 

@@ -6,7 +6,7 @@
  * backend on first use) is reused: a step costs no malloc and no registration. When a step outgrows the block,
  * further chunks are taken, and the next `reset` merges them into one block of the step's whole size.
  */
-import { SrlError } from '@srl/core';
+import { SrlError } from '@srl/core/base';
 import type { WasmInternals } from './wasm-internals';
 
 /** A float32 matrix [rows, cols] at float index `at` of HEAPF32; `slot` is its place in the step's order. */
