@@ -20,14 +20,14 @@
 // both sides' CPU-seconds per wall-second are printed. The reference mirrors GPT-2 presets only. After the table
 // come a kernel profile of the tfjs side (self time per kernel, forward/backward split at the loss) and, last, the
 // two ratios. The machine's other load shows up in both sides' times: rerun when the step times scatter.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
-import { emptyKernelStats, profileKernels, type KernelStats } from './kernel-profile.ts';
+import { bench, fmt, median, parseArgs, profiling, ratio, tensorsIn, timeAsync } from './policy-helpers.ts';
+import { printKernelProfile } from './policy-kernel-report.ts';
+import { runTorchReference, writeTorchSpec } from './policy-torch.ts';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { generate, type GenerateOptions } from '../packages/policies/src/generation/generate.ts';
@@ -64,116 +64,7 @@ const WEIGHT_DECAY = 0.1;
 const MAX_GRAD_NORM = 1;
 const CE = { kind: 'cross-entropy' } as const;
 
-function parseArgs(argv: string[]): Record<string, number | string | boolean> {
-  const out: Record<string, number | string | boolean> = {
-    batch: 16,
-    seq: 64,
-    iters: 10,
-    warmup: 3,
-    'new-tokens': 48,
-    'prompt-len': 16,
-    samples: 4,
-    'gen-iters': 5,
-    'profile-rows': 16,
-    threads: 1,
-    workers: 1,
-    preset: 'gpt2-bench',
-    backend: 'auto',
-    kernels: 'auto',
-    'generation-backend': 'auto',
-    profile: true,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--no-profile') out.profile = false;
-    else if (a.startsWith('--') && a.slice(2) in out && i + 1 < argv.length) {
-      const key = a.slice(2);
-      const v = argv[++i];
-      if (typeof out[key] === 'number') {
-        if (!(Number.isInteger(Number(v)) && Number(v) > 0)) throw new Error(`${a} ${v}: expected a positive integer`);
-        out[key] = Number(v);
-      } else out[key] = v;
-    } else
-      throw new Error(
-        `unknown argument ${a}; options: ${Object.keys(out)
-          .map((k) => `--${k}`)
-          .join(' ')} --no-profile`,
-      );
-  }
-  return out;
-}
 const num = (k: string): number => args[k] as number;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-function timeIt(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-/** Median ms of `iters` runs after `warmup` runs. */
-function bench(fn: () => void, warmup: number, iters: number): number {
-  for (let i = 0; i < warmup; i++) fn();
-  return median(Array.from({ length: iters }, () => timeIt(fn)));
-}
-/** Every tensor reachable from `value` (objects and arrays walked), once each. */
-function tensorsIn(value: unknown, found = new Set<Tf.Tensor>()): Tf.Tensor[] {
-  if (value instanceof tf.Tensor) found.add(value);
-  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) tensorsIn(v, found);
-  return [...found];
-}
-const fmt = (x: number, digits = 1): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ratio = (slow: number, fast: number): string => (slow >= fast ? `${fmt(slow / fast, 2)}x slower` : `${fmt(fast / slow, 2)}x faster`);
-
-/** Kernel self times of one phase of a profiled call. */
-/** The phase kernels are attributed to while profiling ('forward' until a loss function says 'backward'). */
-let phase = 'all';
-
-/** Kernel self times (kernel-profile.ts) per call of `fn`, the mean over `reps` calls, by phase. */
-async function profile(fn: () => void, reps: number): Promise<{ phases: Map<string, KernelStats>; wall: number }> {
-  let result: Awaited<ReturnType<typeof profileKernels>>;
-  try {
-    result = await profileKernels(
-      tf,
-      () => {
-        for (let i = 0; i < reps; i++) fn();
-      },
-      () => phase,
-    );
-  } finally {
-    phase = 'all';
-  }
-  const per = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k, v / reps]));
-  for (const p of result.phases.values()) {
-    Object.assign(p, {
-      byKernel: per(p.byKernel),
-      byShape: per(p.byShape),
-      calls: per(p.calls),
-      shapeCalls: per(p.shapeCalls),
-      total: p.total / reps,
-      count: p.count / reps,
-    });
-  }
-  return { phases: result.phases, wall: result.wall / reps };
-}
-/** The `n` largest entries of a kernel map (ms, % of `total`), with call counts when given. */
-function top(map: Map<string, number>, n: number, total: number, calls?: Map<string, number>): string[] {
-  return [...map]
-    .filter(([, v]) => v > 0.005)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(
-      ([k, v]) =>
-        `    ${fmt(v, 2).padStart(8)} ms ${fmt((100 * v) / total, 0).padStart(3)}%  ${k}${calls === undefined ? '' : ` (${Math.round(calls.get(k) ?? 0)} calls)`}`,
-    );
-}
 
 // ---- setup -------------------------------------------------------------------------------------------------
 const backend = await selectBackend({ backend: args.backend as BackendName | 'auto', log: (m) => console.log(m) });
@@ -195,26 +86,14 @@ const items: TrainingItem[] = rows.map((r) => ({ promptTokenIds: r.slice(0, 1), 
 const prompts = Array.from({ length: B / S }, () => randomIds(promptLen));
 
 // The initial weights and the data, for the PyTorch side (written before any step changes them).
-const dir = mkdtempSync(path.join(os.tmpdir(), 'srl-bench-policy-'));
-const tensors: { name: string; shape: number[]; offset: number }[] = [];
-const chunks: Buffer[] = [];
-let offset = 0;
-for (const [name, t] of model.toHuggingFace()) {
-  tensors.push({ name, shape: [...t.shape], offset });
-  chunks.push(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-  offset += t.data.byteLength;
-}
-writeFileSync(path.join(dir, 'weights.f32'), Buffer.concat(chunks));
-const spec = {
+const spec = writeTorchSpec(model, {
   config,
   threads: num('threads'),
   seed: 0,
-  weights: { file: path.join(dir, 'weights.f32'), tensors },
   train: { batch: B, seq: T, warmup: num('warmup'), iters: num('iters'), lr: LR, weightDecay: WEIGHT_DECAY, maxGradNorm: MAX_GRAD_NORM, ids: rows.flat() },
   generation: { prompts, samples: S, newTokens, temperature: 1, warmup: 1, iters: num('gen-iters') },
   gemm: [B * T, config.hiddenSize, config.intermediateSize],
-};
-writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
+});
 
 // ---- (a) train step --------------------------------------------------------------------------------------
 console.log(
@@ -252,13 +131,13 @@ const packed = packSequences(items, config);
 const plan = planTokens(CE, items);
 let forwardEnd = 0;
 const lossFn = (): Tf.Scalar => {
-  phase = 'forward';
+  profiling.phase = 'forward';
   const { logits } = model.forward(packed.tokens, { outputRows: packed.outputRows });
   const r = tokenLogProbs(logits, packed.targets);
   r.logprobs.dataSync();
   r.entropies.dataSync();
   const loss = objectiveLoss(CE, plan, 0, plan.coef.length, r.logprobs);
-  phase = 'backward'; // under tf.variableGrads, every kernel after this is the backward pass
+  profiling.phase = 'backward'; // under tf.variableGrads, every kernel after this is the backward pass
   forwardEnd = performance.now();
   return loss;
 };
@@ -394,7 +273,7 @@ const sampleMs = bench(
 
 // One matrix product of the MLP's shape with the weights a variable (XNNPACK keeps them packed): the throughput
 // floor of matMul-bound work, compared with the same product in PyTorch.
-const gemmShape = spec.gemm as [number, number, number];
+const gemmShape = spec.gemm;
 const [gm, gk, gn] = gemmShape;
 const gemmGflops = tfjsMatMulGflops(tf, gemmShape);
 // Multiply-adds of one train step's products: forward (linear layers over B*T rows, attention scores and mixing,
@@ -410,20 +289,7 @@ const torchPy = torchPython(repoRoot);
 const python = torchPy.python;
 console.log(`running the PyTorch reference: ${python} (${torchPy.from}) bench/policy.py (${num('threads')} thread(s)) ...`);
 const reference = describeReference({ python: torchPy, shape: gemmShape, side: `tfjs-${backend}`, sideGflops: gemmGflops });
-const py = spawnSync(python, [path.join(repoRoot, 'bench/policy.py'), path.join(dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-rmSync(dir, { recursive: true, force: true });
-interface PyResult {
-  torch: string;
-  threads: number;
-  cpu_per_wall: { train: number; generation: number };
-  parameters: number;
-  gemm: { median_ms: number; gflops: number };
-  train: { median_ms: number; forward_ms: number; backward_ms: number; optimizer_ms: number; first_loss: number; first_grad_norm: number };
-  generation: { median_ms: number; tokens_per_s: number; prefill_ms: number };
-}
-let ref: PyResult | null = null;
-if (py.status === 0) ref = JSON.parse(py.stdout) as PyResult;
-else process.stderr.write(py.stderr || `${python} failed to start: ${py.error?.message}\n`);
+const ref = runTorchReference(python, spec);
 
 // ---- report ----------------------------------------------------------------------------------------------
 const side = `tfjs-${backend}`;
@@ -478,45 +344,18 @@ console.log(
   `CPU seconds per wall second while timing train steps (1.0 = one busy thread): tfjs ${fmt(trainCpu, 2)}${ref ? `, PyTorch ${fmt(ref.cpu_per_wall.train, 2)} (generation ${fmt(ref.cpu_per_wall.generation, 2)})` : ''}`,
 );
 
-if (args.profile) {
-  const empty = emptyKernelStats();
-  const fb = await profile(() => {
-    const g = gradsOnce();
-    tf.dispose([g.value, ...Object.values(g.grads)]);
-  }, 3);
-  const fwd = fb.phases.get('forward') ?? empty;
-  const bwd = fb.phases.get('backward') ?? empty;
-  const op = (await profile(() => opt.step(new Map(names.map((n, i) => [n, gradList[i]])), LR), 3)).phases.get('all') ?? empty;
-  const decodeProfile = await profile(() => void decodeOnce(), 10);
-  const dec = decodeProfile.phases.get('all') ?? empty;
-  const line = (name: string, p: KernelStats, unprofiled: string): string =>
-    `  ${name}: ${fmt(p.total, 2)} ms in ${Math.round(p.count)} kernel calls (self time; a custom op's own JS counts as a kernel); unprofiled ${unprofiled}`;
-  /** Matrix-product kernels (tfjs MatMul kernels, srl's SrlBatchMatMul / SrlDense) vs the rest. */
-  const products = (p: KernelStats): string => {
-    let mm = 0;
-    let mmCalls = 0;
-    for (const [k, v] of p.byKernel) if (/MatMul|Dense/i.test(k)) (mm += v), (mmCalls += p.calls.get(k) ?? 0);
-    return `    = products ${fmt(mm, 2)} ms (${Math.round(mmCalls)} calls) + other kernels ${fmt(p.total - mm, 2)} ms (${Math.round(p.count - mmCalls)} calls)`;
-  };
-  const rowsShown = num('profile-rows');
-  console.log(
-    '\ntfjs kernel profile (mean per call of 3 forward+backward passes, 3 AdamW steps, 10 decode steps; the engine profiler wrapped to give self times)',
-  );
-  console.log(`  forward + backward: ${fmt(fb.wall, 2)} ms profiled, ${fmt(fwdBwdMs, 2)} ms unprofiled`);
-  console.log(line('forward + log-probs + loss (taped)', fwd, `${fmt(tapedForwardMs, 2)} ms`));
-  console.log(products(fwd));
-  console.log(top(fwd.byKernel, 8, fwd.total, fwd.calls).join('\n'));
-  console.log(line('backward', bwd, `${fmt(backwardMs, 2)} ms`));
-  console.log(products(bwd));
-  console.log(top(bwd.byKernel, 10, bwd.total, bwd.calls).join('\n'));
-  console.log(`  backward by kernel and input shapes (top ${rowsShown}; % of the backward's kernel time):`);
-  console.log(top(bwd.byShape, rowsShown, bwd.total).join('\n'));
-  console.log(line('AdamW step (no clipping)', op, `${fmt(optMs, 2)} ms with clipping`));
-  console.log(top(op.byKernel, 5, op.total, op.calls).join('\n'));
-  console.log(line(`decode step (${B} rows)`, dec, `${fmt(decodeMs, 2)} ms; profiled ${fmt(decodeProfile.wall, 2)} ms`));
-  console.log(products(dec));
-  console.log(top(dec.byKernel, rowsShown >> 1, dec.total, dec.calls).join('\n'));
-}
+if (args.profile)
+  await printKernelProfile({
+    gradients: () => {
+      const g = gradsOnce();
+      tf.dispose([g.value, ...Object.values(g.grads)]);
+    },
+    adamw: () => opt.step(new Map(names.map((n, i) => [n, gradList[i]])), LR),
+    decode: () => void decodeOnce(),
+    unprofiledMs: { forwardBackward: fwdBwdMs, tapedForward: tapedForwardMs, backward: backwardMs, optimizer: optMs, decode: decodeMs },
+    decodeRows: B,
+    rowsShown: num('profile-rows'),
+  });
 tf.dispose([held.value, ...Object.values(held.grads)]);
 cache.dispose();
 tf.dispose(tensorsIn(weights).filter((t) => !own.has(t))); // what resolveWeights created, never the variables
