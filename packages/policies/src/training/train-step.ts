@@ -81,7 +81,6 @@ export async function trainStep(
   // This thread's next micro-batch: in plan order alone, else the next one free (start-workers.ts).
   let own = 0;
   const claim = (): number => (remote !== null ? remote.claim() : own < chunks.length ? own++ : -1);
-  const isLocal = new Set<number>();
   try {
     for (let k = 0, index = claim(); index >= 0; k++, index = claim()) {
       if (k > 0) await yieldToEventLoop();
@@ -90,7 +89,6 @@ export async function trainStep(
           'aborted',
           `train step abandoned after ${k} of its ${chunks.length} micro-batches, on this thread: stop requested; no update applied`,
         );
-      isLocal.add(index);
       const [first, end] = bounds[index];
       const from = plan.offsets[first];
       const to = plan.offsets[end];
@@ -107,7 +105,6 @@ export async function trainStep(
       if (done === null || input.signal?.aborted)
         throw new SrlError('aborted', `train step abandoned in the gradient workers: stop requested; no update applied`);
       for (const c of done) {
-        if (isLocal.has(c.index)) continue;
         if (c.grads === null) {
           fold(c.index, null);
           continue;
