@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
 import { profileKernels, type KernelStats } from './kernel-profile.ts';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 // The copy of tfjs-core the policies package imports (bench/ has no node_modules of its own).
-const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
+export const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
 
 export function parseArgs(argv: string[]): Record<string, number | string | boolean> {
   const out: Record<string, number | string | boolean> = {

@@ -3,10 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Transformer } from '../packages/policies/src/model/transformer.ts';
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+import { repoRoot } from './policy-helpers.ts';
 
 /** What bench/policy.py is given besides the weights (policy.py reads the names below). */
 export interface TorchSettings {

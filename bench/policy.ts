@@ -20,12 +20,9 @@
 // both sides' CPU-seconds per wall-second are printed. The reference mirrors GPT-2 presets only. After the table
 // come a kernel profile of the tfjs side (self time per kernel, forward/backward split at the loss) and, last, the
 // two ratios. The machine's other load shows up in both sides' times: rerun when the step times scatter.
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
-import { bench, fmt, median, parseArgs, profiling, ratio, tensorsIn, timeAsync } from './policy-helpers.ts';
+import { bench, fmt, median, parseArgs, profiling, ratio, repoRoot, tensorsIn, tf, timeAsync } from './policy-helpers.ts';
 import { printKernelProfile } from './policy-kernel-report.ts';
 import { runTorchReference, writeTorchSpec } from './policy-torch.ts';
 import type { TrainingItem } from '@srl/core';
@@ -47,10 +44,6 @@ import { objectiveLoss, planTokens } from '../packages/policies/src/training/obj
 import { packSequences } from '../packages/policies/src/training/sequence-batch.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
 import { describeReference, tfjsMatMulGflops, torchPython } from './torch-reference.ts';
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-// The copy of tfjs-core the policies package imports (bench/ has no node_modules of its own).
-const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
 
 // `--sizes`: the scale curve (bench/policy-sizes.ts) instead of the one-model comparison below.
 if (process.argv.includes('--sizes')) {
