@@ -73,6 +73,18 @@ export function causalScoreElements(T: number, block = QUERY_BLOCK): number {
   return n;
 }
 
+/**
+ * Score elements per head of one continuation of `length` positions after a prefix of `prefix` (prefix-attention.ts):
+ * one block against all keys up to twice `block`, else query blocks against the prefix and the keys up to each
+ * block's last row.
+ */
+export function continuationScoreElements(prefix: number, length: number, block = QUERY_BLOCK): number {
+  if (length <= 2 * block) return length * (prefix + length);
+  let n = 0;
+  for (let start = 0; start < length; start += block) n += Math.min(block, length - start) * (prefix + Math.min(start + block, length));
+  return n;
+}
+
 /** [G*len, S]: row (g, t) is query position start + t and sees keys 0..start + t. */
 function causalMask(G: number, start: number, len: number, S: number): tf.Tensor2D {
   const m = new Float32Array(G * len * S);
@@ -124,7 +136,8 @@ export function causalAttentionRows(k: TransformerKernels, qkv: tf.Tensor2D, dim
 
 /**
  * softmax(q kT + mask) v for the query rows `rows` (token rows b*T + t of q2d [B*T, H*D], scaled) against each
- * batch row's keys kT [B*Hkv, D, S] and values v [B*Hkv, S, D], query (b, t) seeing keys 0 .. visible(b, t) - 1.
+ * batch row's keys kT [B*Hkv, D, S] and values v [B*Hkv, S, D], query (b, t) seeing keys 0 .. visible(b, t) - 1
+ * except those in `hidden(b)`.
  * Returns [rows.length, H*D] in `rows` order (see `causalAttentionRows`).
  */
 export function queryRowsAttention(
@@ -132,7 +145,17 @@ export function queryRowsAttention(
   q2d: tf.Tensor2D,
   kT: tf.Tensor3D,
   v: tf.Tensor3D,
-  o: { B: number; T: number; H: number; Hkv: number; D: number; rows: Int32Array; visible: (b: number, t: number) => number },
+  o: {
+    B: number;
+    T: number;
+    H: number;
+    Hkv: number;
+    D: number;
+    rows: Int32Array;
+    visible: (b: number, t: number) => number;
+    /** Keys [from, to) that batch row b never sees (a padded prefix's padding), masked in every query. */
+    hidden?: (b: number) => [number, number];
+  },
 ): tf.Tensor2D {
   const { B, T, H, Hkv, D, rows } = o;
   const G = H / Hkv;
@@ -156,6 +179,8 @@ export function queryRowsAttention(
       const seen = s < perRow[b].length ? o.visible(b, t) : 1;
       for (let g = 0; g < G; g++) mask.fill(0, ((b * G + g) * Q + s) * S, ((b * G + g) * Q + s) * S + seen);
     }
+    const [from, to] = o.hidden?.(b) ?? [0, 0];
+    for (let j = 0; j < G * Q && from < to; j++) mask.fill(MASKED, (b * G * Q + j) * S + from, (b * G * Q + j) * S + to);
   }
   const qd = { B, T: Q, H, Hkv, D };
   const q = tf.reshape(tf.transpose(tf.reshape(embedding(k, q2d, gather), [B, Q, H, D]), [0, 2, 1, 3]), [B * Hkv, G * Q, D]) as tf.Tensor3D;

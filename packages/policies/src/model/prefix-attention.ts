@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { causalProducts, MASKED, queryRowsAttention, type AttentionDims } from './attention';
+import { causalProducts, MASKED, QUERY_BLOCK, queryRowsAttention, type AttentionDims } from './attention';
 import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { embedding } from './ops/embedding';
 
@@ -82,55 +82,126 @@ export function prefixAttentionRows(
   heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
   rows: Int32Array,
 ): tf.Tensor2D {
-  const { prefixes: P, prefixLength: Tp } = b;
+  const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const p = k.splitQkv(tf.slice(qkv, [0, 0], [P * Tp, qkv.shape[1]]), { B: P, T: Tp, H, Hkv, D });
   const prefixRows = [...new Set(Array.from(rows).filter((r) => r < P * Tp))].sort((x, y) => x - y);
-  const parts = [continuationAttention(k, qkv, b, heads, p)];
+  const asked = new Set(Array.from(rows).filter((r) => r >= P * Tp)).size;
+  // Few continuation positions asked (the completions after the rest of a prompt): those only; else all of them.
+  const few = asked * 2 <= R * Tc;
+  const parts = [few ? continuationRowsAttention(k, qkv, b, heads, p, rows) : continuationAttention(k, qkv, b, heads, p)];
   if (prefixRows.length > 0) {
     const q2d = tf.slice(qkv, [0, 0], [P * Tp, H * D]) as tf.Tensor2D;
     const opts = { B: P, T: Tp, H, Hkv, D, rows: Int32Array.from(prefixRows), visible: (_p: number, t: number) => t + 1 };
     parts.unshift(queryRowsAttention(k, q2d, p.kT, p.v, opts));
   }
   const at = new Map(prefixRows.map((r, i) => [r, i]));
-  const pick = Int32Array.from(rows, (r) => (r < P * Tp ? (at.get(r) as number) : prefixRows.length + r - P * Tp));
+  const continuationRows = Array.from(rows).filter((r) => r >= P * Tp);
+  const slot = new Map((few ? continuationRows : []).map((r, i) => [r, i]));
+  const pick = Int32Array.from(rows, (r) => (r < P * Tp ? (at.get(r) as number) : prefixRows.length + (few ? (slot.get(r) as number) : r - P * Tp)));
   return embedding(k, parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D), pick);
 }
 
-/** The continuations' attention [R*Tc, H*D]: keys and values = [own prefix's (gathered per row), own], one product each. */
+/** Keys and values [R*Hkv, D, Tp + Tc] / [R*Hkv, Tp + Tc, D] of each continuation: its prefix's (gathered), then its own. */
+function continuationKeys(
+  k: TransformerKernels,
+  b: PrefixBatch,
+  Hkv: number,
+  p: { kT: tf.Tensor3D; v: tf.Tensor3D },
+  c: { kT: tf.Tensor3D; v: tf.Tensor3D },
+): { kT: tf.Tensor3D; v: tf.Tensor3D } {
+  const { prefixes: P, batch: R } = b;
+  const perRow = (x: tf.Tensor3D): tf.Tensor3D =>
+    tf.reshape(embedding(k, tf.reshape(x, [P, x.size / P]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
+  return { kT: tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D, v: tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D };
+}
+
+/**
+ * The continuations' attention at the continuation token rows among `rows` only (distinct, in first-seen order):
+ * [distinct continuation rows, H*D]. Each attends to its prefix's real tokens and causally to itself.
+ */
+function continuationRowsAttention(
+  k: TransformerKernels,
+  qkv: tf.Tensor2D,
+  b: PrefixBatch,
+  heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
+  p: { kT: tf.Tensor3D; v: tf.Tensor3D },
+  rows: Int32Array,
+): tf.Tensor2D {
+  const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
+  const { heads: H, kvHeads: Hkv, headDim: D } = heads;
+  const c2d = tf.slice(qkv, [P * Tp, 0], [R * Tc, qkv.shape[1]]) as tf.Tensor2D;
+  const c = k.splitQkv(c2d, { B: R, T: Tc, H, Hkv, D });
+  const { kT, v } = continuationKeys(k, b, Hkv, p, c);
+  const distinct = [...new Set(Array.from(rows).filter((r) => r >= P * Tp))].map((r) => r - P * Tp);
+  return queryRowsAttention(k, tf.slice(c2d, [0, 0], [R * Tc, H * D]) as tf.Tensor2D, kT, v, {
+    B: R,
+    T: Tc,
+    H,
+    Hkv,
+    D,
+    rows: Int32Array.from(distinct),
+    visible: (_r, j) => Tp + j + 1,
+    hidden: (r) => [b.prefixLengths[b.prefixOf[r]], Tp],
+  });
+}
+
+/**
+ * The continuations' attention [R*Tc, H*D]: keys and values = [own prefix's (gathered per row), own]. Continuations
+ * up to twice QUERY_BLOCK run as one masked product; longer ones (the rest of a prompt after a shared system
+ * prompt, say) in query blocks, each against the prefix and its own keys up to the block's last row, as
+ * `causalProducts` does: the masked upper triangle of the continuation is skipped in compute and in the tensors
+ * kept for the backward, with the same result.
+ */
 function continuationAttention(
   k: TransformerKernels,
   qkv: tf.Tensor2D,
   b: PrefixBatch,
   heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
   p: { kT: tf.Tensor3D; v: tf.Tensor3D },
+  block = QUERY_BLOCK,
 ): tf.Tensor2D {
   const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const G = H / Hkv;
   const cd = { B: R, T: Tc, H, Hkv, D };
   const c = k.splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, qkv.shape[1]]), cd);
-  const perRow = (x: tf.Tensor3D): tf.Tensor3D =>
-    tf.reshape(embedding(k, tf.reshape(x, [P, Hkv * Tp * D]) as tf.Tensor2D, b.prefixOf), [R * Hkv, x.shape[1], x.shape[2]]) as tf.Tensor3D;
-  const kT = tf.concat([perRow(p.kT), c.kT], 2) as tf.Tensor3D; // [R*Hkv, D, Tp + Tc]
-  const v = tf.concat([perRow(p.v), c.v], 1) as tf.Tensor3D; // [R*Hkv, Tp + Tc, D]
-  return k.mergeHeads(k.maskedAttention(c.q, kT, v, continuationMask(b, G)), cd);
+  const { kT, v } = continuationKeys(k, b, Hkv, p, c);
+  if (Tc <= 2 * block) return k.mergeHeads(k.maskedAttention(c.q, kT, v, continuationMask(b, G, 0, Tc)), cd);
+  const n = R * Hkv;
+  const q4 = tf.reshape(c.q, [n, G, Tc, D]);
+  const outs: tf.Tensor[] = [];
+  for (let start = 0; start < Tc; start += block) {
+    const len = Math.min(block, Tc - start);
+    const S = Tp + start + len;
+    const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
+    const kb = start + len === Tc ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
+    const vb = start + len === Tc ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
+    outs.push(tf.reshape(k.maskedAttention(qb, kb, vb, continuationMask(b, G, start, len)), [n, G, len, D]));
+  }
+  return k.mergeHeads(tf.reshape(tf.concat(outs, 2), [n, G * Tc, D]) as tf.Tensor3D, cd);
 }
 
-/** [R, G*Tc, Tp + Tc]: continuation r at j sees its prefix's real tokens and its own positions 0..j (every query head alike). */
-function continuationMask(b: PrefixBatch, G: number): tf.Tensor3D {
-  const { prefixLength: Tp, batch: R, length: Tc } = b;
-  const S = Tp + Tc;
-  const m = new Float32Array(R * G * Tc * S).fill(MASKED);
-  for (let r = 0; r < R; r++) {
-    const real = b.prefixLengths[b.prefixOf[r]];
+/**
+ * The mask of continuation positions start..start + len - 1: each sees its prefix's real tokens and its own
+ * positions 0..start + t (every query head alike). [G*len, Tp + start + len] when every row's prefix has the same
+ * real length (one shared prefix, or prompts of one length): the same for every row, which the fused masked
+ * softmax of the wasm kernels takes; [R, G*len, Tp + start + len] otherwise.
+ */
+function continuationMask(b: PrefixBatch, G: number, start: number, len: number): tf.Tensor2D | tf.Tensor3D {
+  const { prefixLength: Tp, batch: R } = b;
+  const S = Tp + start + len;
+  const reals = Array.from(b.prefixOf, (p) => b.prefixLengths[p]);
+  const rows = reals.every((x) => x === reals[0]) ? 1 : R;
+  const m = new Float32Array(rows * G * len * S).fill(MASKED);
+  for (let r = 0; r < rows; r++) {
     for (let g = 0; g < G; g++) {
-      for (let j = 0; j < Tc; j++) {
-        const row = ((r * G + g) * Tc + j) * S;
-        m.fill(0, row, row + real);
-        m.fill(0, row + Tp, row + Tp + j + 1);
+      for (let t = 0; t < len; t++) {
+        const row = ((r * G + g) * len + t) * S;
+        m.fill(0, row, row + reals[r]);
+        m.fill(0, row + Tp, row + Tp + start + t + 1);
       }
     }
   }
-  return tf.tensor3d(m, [R, G * Tc, S]);
+  return rows === 1 ? tf.tensor2d(m, [G * len, S]) : tf.tensor3d(m, [R, G * len, S]);
 }

@@ -65,7 +65,7 @@ export function startWorkers(
   pool: GradientPool,
   step: { model: Transformer; input: TrainStepInput; temperature: number; bounds: Array<[number, number]>; chunks: TrainingItem[][] },
 ): RemoteShare {
-  const costs = step.chunks.map((c) => passCost(passShape(c), step.model.config));
+  const costs = step.chunks.map((c) => passCost(passShape(c, step.model.config), step.model.config));
   const order = costs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
   const claim = new Int32Array(new SharedArrayBuffer(4));
   const abort = new Int32Array(new SharedArrayBuffer(4));

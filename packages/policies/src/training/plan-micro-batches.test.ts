@@ -11,7 +11,7 @@ const seq = (prompt: number, completion: number, id = 0): { promptTokenIds: numb
 
 describe('planMicroBatches', () => {
   const items = Array.from({ length: 6 }, (_, i) => seq(300, 50, i));
-  const one = passBytes(passShape(items.slice(0, 1)), config, true);
+  const one = passBytes(passShape(items.slice(0, 1), config), config, true);
 
   it('fills each micro-batch up to the budget, in order, at least one item each', () => {
     const chunks = planMicroBatches(items, { budgetBytes: 2.5 * one, config, training: true });
@@ -28,7 +28,7 @@ describe('planMicroBatches', () => {
 
   it('keeps a group sharing a prompt in one micro-batch when it fits, and splits one that does not', () => {
     const groups = [0, 1, 2].flatMap((g) => Array.from({ length: 4 }, () => seq(300, 50, g)));
-    const group = passBytes(passShape(groups.slice(0, 4)), config, true);
+    const group = passBytes(passShape(groups.slice(0, 4), config), config, true);
     expect(planMicroBatches(groups, { budgetBytes: 1.5 * group, config, training: true }).map((c) => c.length)).toEqual([4, 4, 4]);
     expect(planMicroBatches(groups, { budgetBytes: 2.2 * group, config, training: true }).map((c) => c.length)).toEqual([8, 4]);
     const small = planMicroBatches(groups, { budgetBytes: 0.6 * group, config, training: true });
@@ -39,9 +39,9 @@ describe('planMicroBatches', () => {
   it('costs a group sharing its prompt far less than the same rows with distinct prompts', () => {
     const group = Array.from({ length: 8 }, () => seq(600, 40));
     const distinct = Array.from({ length: 8 }, (_, i) => seq(600, 40, i));
-    expect(passShape(group).shared).toBe(true);
-    expect(passBytes(passShape(group), config, true)).toBeLessThan(passBytes(passShape(distinct), config, true) / 4);
-    expect(passBytes(passShape(distinct), config, false)).toBeLessThan(passBytes(passShape(distinct), config, true));
+    expect(passShape(group, config).shared).toBe(true);
+    expect(passBytes(passShape(group, config), config, true)).toBeLessThan(passBytes(passShape(distinct, config), config, true) / 4);
+    expect(passBytes(passShape(distinct, config), config, false)).toBeLessThan(passBytes(passShape(distinct, config), config, true));
   });
 
   it('orders items longest first for packing, a group sharing a prompt kept whole and in order', () => {

@@ -41,7 +41,7 @@ export function planMicroBatches<T extends ScoredSequence>(
   if (!(options.budgetBytes >= 0)) throw new SrlError('validation', `memory budget ${options.budgetBytes} bytes, expected >= 0`);
   const fits = (chunk: readonly T[]): boolean =>
     (options.maxItems === undefined || chunk.length <= options.maxItems) &&
-    (options.budgetBytes === 0 || passBytes(passShape(chunk), options.config, options.training) <= options.budgetBytes);
+    (options.budgetBytes === 0 || passBytes(passShape(chunk, options.config), options.config, options.training) <= options.budgetBytes);
   const { promptOf } = promptGroups(items);
   const runs: T[][] = [];
   items.forEach((item, i) => (i > 0 && promptOf[i] === promptOf[i - 1] ? runs[runs.length - 1].push(item) : runs.push([item])));
