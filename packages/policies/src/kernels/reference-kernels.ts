@@ -11,12 +11,7 @@ import type { HeadDims, TransformerKernels } from './transformer-kernels';
 
 /** softmax(q kT + mask) v from a kernel set's products and masked softmax (`TransformerKernels.maskedAttention`). */
 export function composedAttention(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D {
-  const scores = k.batchMatMul(q, kT);
-  if (mask.rank === 2) return k.batchMatMul(k.maskedSoftmax(scores, mask as tf.Tensor2D), v);
-  const [B, R, S] = mask.shape as [number, number, number];
-  const n = q.shape[0];
-  const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, n / B, R, S]), tf.reshape(mask, [B, 1, R, S]))), [n, R, S]) as tf.Tensor3D;
-  return k.batchMatMul(probs, v);
+  return k.batchMatMul(k.maskedSoftmax(k.batchMatMul(q, kT), mask), v);
 }
 
 export const referenceKernels: TransformerKernels = {
@@ -81,7 +76,12 @@ export const referenceKernels: TransformerKernels = {
 
   gelu: (x) => gelu(x),
 
-  maskedSoftmax: (scores, mask) => tf.softmax(tf.add(scores, mask)) as tf.Tensor3D,
+  maskedSoftmax(scores, mask) {
+    if (mask.rank === 2) return tf.softmax(tf.add(scores, mask)) as tf.Tensor3D;
+    const [B, R, S] = mask.shape as [number, number, number];
+    const n = scores.shape[0];
+    return tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, n / B, R, S]), tf.reshape(mask, [B, 1, R, S]))), [n, R, S]) as tf.Tensor3D;
+  },
 
   /** `composedAttention` on this set's primitives (`this`: a set spreading this one keeps its own). */
   maskedAttention(q, kT, v, mask) {

@@ -111,8 +111,11 @@ export interface TransformerKernels {
   mergeHeads(o: tf.Tensor3D, d: HeadDims): tf.Tensor2D;
   /** GPT-2's tanh GELU of x (model/ops/gelu.ts is the reference); differentiable. */
   gelu(x: tf.Tensor2D): tf.Tensor2D;
-  /** softmax(scores + mask) over the last axis, scores [n, R, S], mask [R, S] a constant; differentiable in scores. */
-  maskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D;
+  /**
+   * softmax(scores + mask) over the last axis, scores [n, R, S]; the mask a constant, [R, S] shared by all n, or
+   * [B, R, S] with n = B * h (batch row b's mask shared by its h heads). Differentiable in scores.
+   */
+  maskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D;
   /**
    * softmax(q kT + mask) v for q [n, R, D], kT [n, D, S], v [n, S, Dv] -> [n, R, Dv]; the mask a constant, [R, S]
    * shared by all n, or [B, R, S] with n = B * h (batch row b's mask shared by its h heads). Differentiable in q,
@@ -139,7 +142,8 @@ export interface TransformerKernels {
   readonly optimizerLayout: 'flat' | 'per-parameter';
   /**
    * Training and scoring passes pad their row lengths to a multiple of this (model/bucket-lengths.ts; same logits):
-   * > 1 where kernels are prepared per shape, so that fewer shapes occur. 1: exact lengths.
+   * > 1 where kernels are prepared per shape, so that fewer shapes occur, or where they need widths that are
+   * multiples of 4 (4-lane SIMD rows). 1: exact lengths.
    */
   readonly lengthBucket: number;
   /** The AdamW update in place; false: not possible here (AdamW then uses tf ops). */

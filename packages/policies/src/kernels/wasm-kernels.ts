@@ -156,8 +156,9 @@ const kernels: TransformerKernels = {
   maskedSoftmax: (scores, mask) =>
     scores.dtype === 'float32' &&
     mask.dtype === 'float32' &&
-    mask.shape[0] === scores.shape[1] &&
-    mask.shape[1] === scores.shape[2] &&
+    mask.shape[mask.rank - 2] === scores.shape[1] &&
+    mask.shape[mask.rank - 1] === scores.shape[2] &&
+    (mask.rank === 2 || scores.shape[0] % mask.shape[0] === 0) &&
     trainKernelsApply(be(), scores.size, scores.shape[2])
       ? fusedMaskedSoftmax(scores, mask)
       : referenceKernels.maskedSoftmax(scores, mask),
@@ -201,7 +202,9 @@ const kernels: TransformerKernels = {
   },
 
   optimizerLayout: 'per-parameter', // updated in place (adamwInPlace)
-  lengthBucket: 1,
+  // Attention widths that are multiples of 4, which the fused masked softmax needs (wasm/wasm-train-kernels.ts):
+  // other widths fall back to 4 stock kernels each way. At most 3 padded positions per row.
+  lengthBucket: 4,
   /** One SIMD pass per parameter instead of ~12 ops, when no other tensor shares these buffers. */
   adamwInPlace(u: AdamWUpdate) {
     const b = be();

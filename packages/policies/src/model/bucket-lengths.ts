@@ -3,8 +3,8 @@ import { isPrefixBatch } from './prefix-attention';
 import type { TokenBatch } from './transformer';
 
 /**
- * `batch` with its row length (a PrefixBatch: its prefix length) padded up to a multiple of
- * `bucket` (at most `maxPositions`), and `outputRows` moved to the new row layout (all of the old rows when
+ * `batch` with its row length (a PrefixBatch: its prefix length, and its continuations' to a multiple of
+ * min(bucket, 4)) padded up to a multiple of `bucket` (at most `maxPositions`), and `outputRows` moved to the new row layout (all of the old rows when
  * undefined, so the logits keep the old rows' order). Padding follows every real token and is never seen by one,
  * so the logits are the same; a backend whose kernels are prepared per shape (TensorFlow's oneDNN primitives)
  * then meets far fewer shapes. Returns the inputs themselves when nothing changes.
@@ -23,8 +23,9 @@ export function bucketLengths(
   };
   if (isPrefixBatch(batch)) {
     const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = batch;
-    // Continuations keep their length: short (a sampling budget, often reached), so padding them costs more.
-    const [Tp2, Tc2] = [up(Tp), Tc];
+    // Continuations are padded to a multiple of 4 only (short: a sampling budget, often reached, where padding
+    // costs more), which keeps every attention width Tp + Tc a multiple of 4 for 4-lane SIMD rows.
+    const [Tp2, Tc2] = [up(Tp), Math.ceil(Tc / Math.min(bucket, 4)) * Math.min(bucket, 4)];
     if (Tp2 === Tp && Tc2 === Tc) return { batch, outputRows };
     const move = (r: number): number =>
       r < P * Tp ? Math.floor(r / Tp) * Tp2 + (r % Tp) : P * Tp2 + Math.floor((r - P * Tp) / Tc) * Tc2 + ((r - P * Tp) % Tc);

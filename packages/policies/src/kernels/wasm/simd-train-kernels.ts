@@ -157,12 +157,14 @@ const softmaxRow: FunctionDef = {
     ]),
     [...op.get(5), ...op.f32x4ExtractLane(0), ...op.get(5), ...op.f32x4ExtractLane(1), ...op.f32Max, ...op.get(5), ...op.f32x4ExtractLane(2), ...op.f32Max],
     [...op.get(5), ...op.f32x4ExtractLane(3), ...op.f32Max, ...op.f32x4Splat, ...op.set(5), ...op.f32x4Const(0), ...op.set(9)],
-    // out = exp(out - max), exactly 0 below -87 (masked keys), acc += out
+    // out = exp(out - max), exactly 0 below -87 (masked keys), acc += out; four lanes all below -87 (a run of
+    // masked keys: the causal triangle, a prefix's padding) are stored as 0 without the exp (the same values)
     ...loop16(4, 3, [
-      [...load(2, 4), ...op.get(5), ...op.f32x4Sub, ...op.tee(6), ...op.f32x4Const(-87), ...op.f32x4Gt, ...op.set(12)],
+      [...load(2, 4), ...op.get(5), ...op.f32x4Sub, ...op.tee(6), ...op.f32x4Const(-87), ...op.f32x4Gt, ...op.tee(12), ...op.v128AnyTrue, ...op.if()],
       [...op.get(6), ...op.f32x4Const(-87), ...op.f32x4Max, ...op.set(6), ...at(2, 4)],
       ...exp(6, 7, 8),
       [...op.get(12), ...op.v128And, ...op.tee(10), ...op.v128Store(), ...op.get(9), ...op.get(10), ...op.f32x4Add, ...op.set(9)],
+      [...op.else(), ...at(2, 4), ...op.f32x4Const(0), ...op.v128Store(), ...op.end()],
     ]),
     [...op.f32(1), ...laneSum(9), ...op.f32Div, ...op.set(11)],
     ...loop16(4, 3, [[...at(2, 4), ...load(2, 4), ...op.get(11), ...op.f32x4Splat, ...op.f32x4Mul, ...op.v128Store()]]),

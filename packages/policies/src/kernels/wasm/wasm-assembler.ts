@@ -113,6 +113,8 @@ export const op = {
   /** Lane-wise a > b as all-ones / all-zeros masks. */
   f32x4Gt: simd(0x44),
   v128And: simd(0x4e),
+  /** v128.any_true: 1 when any bit is set. */
+  v128AnyTrue: simd(0x53),
   f32x4Max: simd(0xe9),
   /** Round to nearest, ties to even. */
   f32x4Nearest: simd(0x6a),

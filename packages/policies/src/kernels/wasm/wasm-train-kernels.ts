@@ -6,7 +6,7 @@
  *   gradient (g, xhat, rstd, w) -> [dx, dw, db] with the weight and bias gradients summed in the same pass
  *   (row order, as `SrlColumnSum`), instead of ~10 stock kernels each way.
  * - `SrlMaskedSoftmax` / `SrlSoftmaxGrad`: attention's softmax(scores + mask) over rows (the mask [R, S] broadcast
- *   over the leading axis of the scores [n, R, S]) and its gradient, one pass per row each way instead of 2 + 4.
+ *   over the leading axis of the scores [n, R, S], or [B, R, S], each shared by n / B entries) and its gradient, one pass per row each way instead of 2 + 4.
  * Callers check `trainKernelsApply` first (SIMD available, sizes multiples of 4); wasm-kernels.ts registers these.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -93,15 +93,19 @@ const normGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return [dx, dw, db];
 };
 
-/** x [n, R, S], mask [R, S] -> softmax(x + mask) over the last axis. */
+/** x [n, R, S], mask [R, S] (or [B, R, S]: entry e of x takes mask floor(e / (n / B))) -> softmax(x + mask) over the last axis. */
 const maskedSoftmax: KernelFunc = ({ inputs, backend }) => {
   const { x, mask } = inputs as { x: TensorInfo; mask: TensorInfo };
   const be = wasmInternals(backend) as WasmInternals;
   const [n, R, S] = x.shape;
+  const perMask = mask.shape.length === 3 ? n / mask.shape[0] : n;
   const out = be.makeOutput(x.shape, 'float32');
   const [xi, mi, oi] = [x, mask, out].map((t) => heapIndex(be, t) * 4);
   const simd = simdOf(be);
-  for (let e = 0; e < n; e++) for (let r = 0; r < R; r++) simd.softmaxRow(xi + (e * R + r) * S * 4, mi + r * S * 4, oi + (e * R + r) * S * 4, S * 4);
+  for (let e = 0; e < n; e++) {
+    const m = mi + Math.floor(e / perMask) * R * S * 4;
+    for (let r = 0; r < R; r++) simd.softmaxRow(xi + (e * R + r) * S * 4, m + r * S * 4, oi + (e * R + r) * S * 4, S * 4);
+  }
   return out;
 };
 

@@ -44,8 +44,11 @@ export function fusedNorm(x: tf.Tensor2D, kind: 'layernorm' | 'rmsnorm', w: tf.T
   return kind === 'layernorm' ? op(x, w, b as tf.Tensor1D) : op(x, w);
 }
 
-/** softmax(scores + mask) over the last axis of scores [n, R, S] (mask [R, S], a constant); saves the result. */
-export function fusedMaskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
+/**
+ * softmax(scores + mask) over the last axis of scores [n, R, S] (mask [R, S], or [B, R, S] with B dividing n, a
+ * constant); saves the result.
+ */
+export function fusedMaskedSoftmax(scores: tf.Tensor3D, mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D {
   return customOp<tf.Tensor3D>(([x], save) => {
     const y = run(SRL_MASKED_SOFTMAX, { x, mask }) as tf.Tensor3D;
     save([y]);
