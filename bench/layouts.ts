@@ -84,7 +84,9 @@ const positions = (b: SequenceBatch): number =>
   isPrefixBatch(b.tokens) ? b.tokens.prefixes * b.tokens.prefixLength + b.tokens.batch * b.tokens.length : b.tokens.batch * b.tokens.length;
 console.log(`backend ${tf.getBackend()}, kernels ${model.kernels.name}, ${items.length} instances, common prefix ${prefixLength} tokens`);
 console.log(`packBatch chose layout '${shape.layout}' (${positions(layouts.chosen)} token positions; whole rows ${positions(layouts.rows)})`);
-console.log(`loss: chosen ${losses.chosen.toFixed(7)}, whole rows ${losses.rows.toFixed(7)} (difference ${Math.abs(losses.chosen - losses.rows).toExponential(1)})`);
+console.log(
+  `loss: chosen ${losses.chosen.toFixed(7)}, whole rows ${losses.rows.toFixed(7)} (difference ${Math.abs(losses.chosen - losses.rows).toExponential(1)})`,
+);
 console.log(`chosen layout: ${median(times.chosen).toFixed(1)} ms per pass (median of ${iters})`);
 console.log(`whole rows:    ${median(times.rows).toFixed(1)} ms per pass (median of ${iters})`);
 console.log(`ratio chosen / whole rows: ${(median(times.chosen) / median(times.rows)).toFixed(2)}x`);
