@@ -43,6 +43,18 @@ describe('WebAssembly SIMD batched product', () => {
     for (let i = 0; i < want.length; i++) expect(h[O + i]).toBeCloseTo(want[i], 5);
   });
 
+  it('gives the same bits with column tiles of every width as one vector at a time', () => {
+    const h = heap();
+    const [M, K, N] = [5, 9, 60]; // 32 + 16 + 8 + 4 columns
+    const [A, B, O, P] = [0, 4096, 8192, 12288];
+    for (let i = 0; i < M * K; i++) h[A + i] = Math.sin(i * 0.7);
+    for (let i = 0; i < K * N; i++) h[B + i] = Math.cos(i * 0.3);
+    k!.gemm(A * 4, B * 4, O * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, 0, 4 * N);
+    // One 4-column panel at a time: b and out offset to the panel, colBytes 16 (the one-vector tile only).
+    for (let j = 0; j < N; j += 4) k!.gemm(A * 4, (B + j) * 4, (P + j) * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, 0, 16);
+    expect(Array.from(h.subarray(O, O + M * N))).toEqual(Array.from(h.subarray(P, P + M * N)));
+  });
+
   it('accumulates into the output in blocks of k (-1), or overwrites it (0)', () => {
     const h = heap();
     const [M, K, N] = [6, 10, 36];

@@ -2,7 +2,9 @@
  * A batched matrix product in WebAssembly SIMD (f32x4) for the small products of attention (one per batch entry
  * and head, e.g. [64, 64] x [64, 32]), which XNNPACK runs at a fraction of its speed: every entry sets up an
  * operator and packs its right operand anew. Here each output row is computed 32 columns at a time in eight
- * vector accumulators (then 4 at a time), over k in order: out[m, j] = sum_k a[m, k] * b[k, j] in float32.
+ * vector accumulators (then 16, 8 and 4 at a time: a head's 16 columns run as four independent sums, where one
+ * vector at a time waited on each add), over k in order: out[m, j] = sum_k a[m, k] * b[k, j] in float32, the
+ * same operations for every column whatever the tile.
  * The left operand is read through strides, so a transposed left operand costs nothing (aT @ b in the
  * backward). Built once per memory with wasm-assembler.ts; `simdGemm` returns null where WebAssembly SIMD is
  * unavailable.
@@ -92,6 +94,8 @@ const gemm: FunctionDef = {
     op.loop(), // rows
     [...op.i32(0), ...op.set(L.j)],
     ...columnTiles(WIDE),
+    ...columnTiles(4),
+    ...columnTiles(2),
     ...columnTiles(1),
     [...op.get(L.outRow), ...op.get(6), ...op.i32Add, ...op.set(L.outRow), ...op.get(L.aRowPtr), ...op.get(7), ...op.i32Add, ...op.set(L.aRowPtr)],
     [...op.get(L.m), ...op.i32(1), ...op.i32Add, ...op.tee(L.m), ...op.get(4), ...op.i32LtS, ...op.brIf(0), ...op.end()],
