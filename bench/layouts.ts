@@ -6,23 +6,18 @@
 // one byte token each: --prefix 700 with the chat template): 8 rests of 150-680 tokens (problem and steps so
 // far) and completions of 40-86 tokens, on the quickstart's model (llama, hidden 64, 2 layers, byte tokens).
 // Prints both medians, the layout packBatch chose, the loss difference, and the ratio last.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { selectKernels } from '../packages/policies/src/kernels/select-kernels.ts';
 import { tokenLogProbs } from '../packages/policies/src/model/ops/token-log-probs.ts';
 import { isPrefixBatch } from '../packages/policies/src/model/prefix-attention.ts';
-import { transformerPreset } from '../packages/policies/src/model/presets.ts';
 import { Transformer } from '../packages/policies/src/model/transformer.ts';
 import { packBatch, passShape } from '../packages/policies/src/training/pack-batch.ts';
 import { packSequences, type SequenceBatch } from '../packages/policies/src/training/sequence-batch.ts';
 import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const tf = createRequire(path.join(repoRoot, 'packages/policies/package.json'))('@tensorflow/tfjs-core') as typeof Tf;
+import { median, tf } from './policy-helpers.ts';
+import { quickstartModelConfig } from './quickstart-model.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -34,16 +29,7 @@ const iters = Number(opt('iters', '6'));
 const warmup = Number(opt('warmup', '2'));
 
 await selectBackend({ backend: opt('backend', 'wasm') as BackendName });
-const config = {
-  ...transformerPreset('llama-tiny'),
-  vocabSize: 261,
-  hiddenSize: 64,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  intermediateSize: 176,
-  maxPositions: prefixLength + 768,
-};
+const config = quickstartModelConfig(prefixLength + 768);
 const model = Transformer.random(config, 1, selectKernels());
 const rng = new SeededRng(7);
 const tokens = (n: number): number[] => Array.from({ length: n }, () => Math.floor(rng.uniform53() * 256));
@@ -66,7 +52,6 @@ function pass(packed: SequenceBatch): number {
 
 const layouts: Record<string, SequenceBatch> = { chosen: packBatch(items, config), rows: packSequences(items, config) };
 const shape = passShape(items, config);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const before = tf.memory().numTensors;
 const times: Record<string, number[]> = { chosen: [], rows: [] };
 const losses: Record<string, number> = {};

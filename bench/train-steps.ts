@@ -12,11 +12,11 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { TrainingItem, TrainStepInput } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { selectKernels } from '../packages/policies/src/kernels/select-kernels.ts';
-import { transformerPreset } from '../packages/policies/src/model/presets.ts';
 import { Transformer } from '../packages/policies/src/model/transformer.ts';
 import { AdamW } from '../packages/policies/src/training/adamw.ts';
 import { trainStep } from '../packages/policies/src/training/train-step.ts';
 import { SeededRng } from '../packages/core/src/training/seeded-rng.ts';
+import { quickstartModelConfig } from './quickstart-model.ts';
 import { emptyKernelStats, profileKernels } from './kernel-profile.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -34,16 +34,7 @@ const budget = Number(opt('budget-mb', '256')) * 2 ** 20;
 const profileOn = argv.includes('--profile');
 
 await selectBackend({ backend });
-const config = {
-  ...transformerPreset('llama-tiny'),
-  vocabSize: 261,
-  hiddenSize: 64,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  intermediateSize: 176,
-  maxPositions: 768,
-};
+const config = quickstartModelConfig();
 const model = Transformer.random(config, 1, selectKernels());
 const optimizer = new AdamW(model.variables, { weightDecay: 0.1, kernels: model.kernels });
 const rng = new SeededRng(7);
