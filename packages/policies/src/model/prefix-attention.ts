@@ -72,8 +72,8 @@ export function prefixAttention(
 /**
  * `prefixAttention`'s output at token rows `rows` only (any order, repeats allowed), for the last layer of a pass
  * whose outputs are those rows: prefix positions attend only where a row is asked for (a prefix's last real token,
- * which predicts each continuation's first token), continuations in full. Returns [rows.length, H*D] in `rows`
- * order; the caller owns it (call inside tf.tidy).
+ * which predicts each continuation's first token), continuations at the asked positions where those are at most
+ * half of them, else in full. Returns [rows.length, H*D] in `rows` order; the caller owns it (call inside tf.tidy).
  */
 export function prefixAttentionRows(
   k: TransformerKernels,
@@ -86,18 +86,28 @@ export function prefixAttentionRows(
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const p = k.splitQkv(tf.slice(qkv, [0, 0], [P * Tp, qkv.shape[1]]), { B: P, T: Tp, H, Hkv, D });
   const prefixRows = [...new Set(Array.from(rows).filter((r) => r < P * Tp))].sort((x, y) => x - y);
-  const asked = new Set(Array.from(rows).filter((r) => r >= P * Tp)).size;
+  const continuationRows = [...new Set(Array.from(rows).filter((r) => r >= P * Tp))]; // distinct, first-seen order
   // Few continuation positions asked (the completions after the rest of a prompt): those only; else all of them.
-  const few = asked * 2 <= R * Tc;
-  const parts = [few ? continuationRowsAttention(k, qkv, b, heads, p, rows) : continuationAttention(k, qkv, b, heads, p)];
+  const few = continuationRows.length * 2 <= R * Tc;
+  const parts = [
+    few
+      ? continuationRowsAttention(
+          k,
+          qkv,
+          b,
+          heads,
+          p,
+          Int32Array.from(continuationRows, (r) => r - P * Tp),
+        )
+      : continuationAttention(k, qkv, b, heads, p),
+  ];
   if (prefixRows.length > 0) {
     const q2d = tf.slice(qkv, [0, 0], [P * Tp, H * D]) as tf.Tensor2D;
     const opts = { B: P, T: Tp, H, Hkv, D, rows: Int32Array.from(prefixRows), visible: (_p: number, t: number) => t + 1 };
     parts.unshift(queryRowsAttention(k, q2d, p.kT, p.v, opts));
   }
   const at = new Map(prefixRows.map((r, i) => [r, i]));
-  const continuationRows = Array.from(rows).filter((r) => r >= P * Tp);
-  const slot = new Map((few ? continuationRows : []).map((r, i) => [r, i]));
+  const slot = new Map(continuationRows.map((r, i) => [r, i]));
   const pick = Int32Array.from(rows, (r) => (r < P * Tp ? (at.get(r) as number) : prefixRows.length + (few ? (slot.get(r) as number) : r - P * Tp)));
   return embedding(k, parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D), pick);
 }
@@ -117,8 +127,8 @@ function continuationKeys(
 }
 
 /**
- * The continuations' attention at the continuation token rows among `rows` only (distinct, in first-seen order):
- * [distinct continuation rows, H*D]. Each attends to its prefix's real tokens and causally to itself.
+ * The continuations' attention at continuation positions `positions` only (r * Tc + j, distinct):
+ * [positions.length, H*D] in that order. Each attends to its prefix's real tokens and causally to itself.
  */
 function continuationRowsAttention(
   k: TransformerKernels,
@@ -126,21 +136,20 @@ function continuationRowsAttention(
   b: PrefixBatch,
   heads: Pick<AttentionDims, 'heads' | 'kvHeads' | 'headDim'>,
   p: { kT: tf.Tensor3D; v: tf.Tensor3D },
-  rows: Int32Array,
+  positions: Int32Array,
 ): tf.Tensor2D {
   const { prefixes: P, prefixLength: Tp, batch: R, length: Tc } = b;
   const { heads: H, kvHeads: Hkv, headDim: D } = heads;
   const c2d = tf.slice(qkv, [P * Tp, 0], [R * Tc, qkv.shape[1]]) as tf.Tensor2D;
   const c = k.splitQkv(c2d, { B: R, T: Tc, H, Hkv, D });
   const { kT, v } = continuationKeys(k, b, Hkv, p, c);
-  const distinct = [...new Set(Array.from(rows).filter((r) => r >= P * Tp))].map((r) => r - P * Tp);
   return queryRowsAttention(k, tf.slice(c2d, [0, 0], [R * Tc, H * D]) as tf.Tensor2D, kT, v, {
     B: R,
     T: Tc,
     H,
     Hkv,
     D,
-    rows: Int32Array.from(distinct),
+    rows: positions,
     visible: (_r, j) => Tp + j + 1,
     hidden: (r) => [b.prefixLengths[b.prefixOf[r]], Tp],
   });
