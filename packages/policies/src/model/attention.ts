@@ -50,33 +50,46 @@ export const QUERY_BLOCK = 128;
  * Differentiable; the caller owns the result (call inside tf.tidy).
  */
 export function causalProducts(k: TransformerKernels, q: tf.Tensor3D, kT: tf.Tensor3D, v: tf.Tensor3D, G: number, T: number, block = QUERY_BLOCK): tf.Tensor3D {
-  const [n, , D] = q.shape;
   if (T <= 2 * block) return k.maskedAttention(q, kT, v, causalMask(G, 0, T, T));
+  return queryBlocks(k, q, kT, v, { G, T, block, keys: (start, len) => start + len, mask: (start, len) => causalMask(G, start, len, start + len) });
+}
+
+/**
+ * softmax(q kT + mask) v for q [n, G*T, D] in query blocks of `block` rows: the block of rows start..start + len - 1
+ * against the first `keys(start, len)` keys of kT [n, D, S] and v [n, S, D], under `mask(start, len)`
+ * ([G*len, keys] or [n / h, G*len, keys]). Returns [n, G*T, D]; the caller owns it (call inside tf.tidy).
+ */
+export function queryBlocks(
+  k: TransformerKernels,
+  q: tf.Tensor3D,
+  kT: tf.Tensor3D,
+  v: tf.Tensor3D,
+  o: { G: number; T: number; block: number; keys: (start: number, len: number) => number; mask: (start: number, len: number) => tf.Tensor2D | tf.Tensor3D },
+): tf.Tensor3D {
+  const { G, T, block } = o;
+  const [n, , D] = q.shape;
   const q4 = tf.reshape(q, [n, G, T, D]);
   const outs: tf.Tensor[] = [];
   for (let start = 0; start < T; start += block) {
     const len = Math.min(block, T - start);
-    const S = start + len;
+    const S = o.keys(start, len);
     const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
-    const kb = S === T ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
-    const vb = S === T ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
-    outs.push(tf.reshape(k.maskedAttention(qb, kb, vb, causalMask(G, start, len, S)), [n, G, len, D]));
+    const kb = S === kT.shape[2] ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
+    const vb = S === kT.shape[2] ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
+    outs.push(tf.reshape(k.maskedAttention(qb, kb, vb, o.mask(start, len)), [n, G, len, D]));
   }
   return tf.reshape(tf.concat(outs, 2), [n, G * T, D]) as tf.Tensor3D;
 }
 
 /** Score elements per head that `causalProducts` computes for one sequence of T positions. */
 export function causalScoreElements(T: number, block = QUERY_BLOCK): number {
-  if (T <= 2 * block) return T * T;
-  let n = 0;
-  for (let start = 0; start < T; start += block) n += Math.min(block, T - start) * Math.min(start + block, T);
-  return n;
+  return continuationScoreElements(0, T, block);
 }
 
 /**
- * Score elements per head of one continuation of `length` positions after a prefix of `prefix` (prefix-attention.ts):
- * one block against all keys up to twice `block`, else query blocks against the prefix and the keys up to each
- * block's last row.
+ * Score elements per head of one continuation of `length` positions after a prefix of `prefix` (prefix-attention.ts;
+ * `prefix` 0: a causal sequence): one block against all keys up to twice `block`, else query blocks against the
+ * prefix and the keys up to each block's last row.
  */
 export function continuationScoreElements(prefix: number, length: number, block = QUERY_BLOCK): number {
   if (length <= 2 * block) return length * (prefix + length);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { causalProducts, MASKED, QUERY_BLOCK, queryRowsAttention, type AttentionDims } from './attention';
+import { causalProducts, MASKED, QUERY_BLOCK, queryBlocks, queryRowsAttention, type AttentionDims } from './attention';
 import type { TransformerKernels } from '../kernels/transformer-kernels';
 import { embedding } from './ops/embedding';
 
@@ -177,18 +177,14 @@ function continuationAttention(
   const c = k.splitQkv(tf.slice(qkv, [P * Tp, 0], [R * Tc, qkv.shape[1]]), cd);
   const { kT, v } = continuationKeys(k, b, Hkv, p, c);
   if (Tc <= 2 * block) return k.mergeHeads(k.maskedAttention(c.q, kT, v, continuationMask(b, G, 0, Tc)), cd);
-  const n = R * Hkv;
-  const q4 = tf.reshape(c.q, [n, G, Tc, D]);
-  const outs: tf.Tensor[] = [];
-  for (let start = 0; start < Tc; start += block) {
-    const len = Math.min(block, Tc - start);
-    const S = Tp + start + len;
-    const qb = tf.reshape(tf.slice(q4, [0, 0, start, 0], [n, G, len, D]), [n, G * len, D]) as tf.Tensor3D;
-    const kb = start + len === Tc ? kT : tf.slice(kT, [0, 0, 0], [n, D, S]);
-    const vb = start + len === Tc ? v : tf.slice(v, [0, 0, 0], [n, S, D]);
-    outs.push(tf.reshape(k.maskedAttention(qb, kb, vb, continuationMask(b, G, start, len)), [n, G, len, D]));
-  }
-  return k.mergeHeads(tf.reshape(tf.concat(outs, 2), [n, G * Tc, D]) as tf.Tensor3D, cd);
+  const blocks = {
+    G,
+    T: Tc,
+    block,
+    keys: (start: number, len: number) => Tp + start + len,
+    mask: (start: number, len: number) => continuationMask(b, G, start, len),
+  };
+  return k.mergeHeads(queryBlocks(k, c.q, kT, v, blocks), cd);
 }
 
 /**
