@@ -55,6 +55,17 @@ describe('WebAssembly SIMD batched product', () => {
     expect(Array.from(h.subarray(O, O + M * N))).toEqual(Array.from(h.subarray(P, P + M * N)));
   });
 
+  it('gives the same bits with tiles of four rows as one row at a time', () => {
+    const h = heap();
+    const [M, K, N] = [11, 13, 44]; // two groups of four rows and three single rows; 8- and 4-column tiles
+    const [A, B, O, P] = [0, 4096, 8192, 12288];
+    for (let i = 0; i < M * K; i++) h[A + i] = Math.sin(i * 0.7);
+    for (let i = 0; i < K * N; i++) h[B + i] = Math.cos(i * 0.3);
+    k!.gemm(A * 4, B * 4, O * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, 0, 4 * N);
+    for (let m = 0; m < M; m++) k!.gemm((A + m * K) * 4, B * 4, (P + m * N) * 4, 1, 1, K, 4 * N, 4 * K, 4, 0, 0, 0, 4 * N);
+    expect(Array.from(h.subarray(O, O + M * N))).toEqual(Array.from(h.subarray(P, P + M * N)));
+  });
+
   it('accumulates into the output in blocks of k (-1), or overwrites it (0)', () => {
     const h = heap();
     const [M, K, N] = [6, 10, 36];

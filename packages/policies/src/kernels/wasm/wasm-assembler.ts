@@ -83,6 +83,7 @@ export const op = {
   select: [0x1b],
   i32Shl: [0x74],
   i32GeS: [0x4e],
+  i32GtS: [0x4a],
   i32LtS: [0x48],
   f32Load: (offset = 0): number[] => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset = 0): number[] => [0x38, 2, ...uleb(offset)],
