@@ -19,6 +19,7 @@ import { trainKernelsApply, WASM_TRAIN_KERNELS } from './wasm/wasm-train-kernels
 import { fusedGelu, fusedMaskedSoftmax, fusedNorm } from './wasm/wasm-train-ops';
 import { forgetPackedWeights, heapIndex, wasmInternals, type WasmInternals } from './wasm/wasm-internals';
 import { product2dApplies, simdProductApplies } from './wasm/wasm-xnn-kernels';
+import { slicing, splitting } from './wasm/wasm-slice-kernels';
 import {
   SRL_BATCH_MATMUL,
   SRL_COLUMN_SUM,
@@ -37,12 +38,13 @@ let registered = false;
 
 /**
  * Registers the package's wasm kernels and their gradients (names prefixed `Srl`, so nothing of tfjs's is
- * touched), once per process, plus the one replacement of a stock kernel that remains: `Identity` on wasm. tfjs
- * clones (runs Identity on) every tensor a gradient saves, and wasm's Identity copies the buffer, a full copy of
- * every saved activation per train step (~10% of it). The replacement shares the buffer with a reference count,
- * as the cpu backend's Identity does; tensors are immutable, and the only in-place writes here (KV cache, AdamW)
- * check that no other tensor shares the buffer. It is process-wide because tfjs's kernel registry is, and it is
- * registered only when a wasm kernel set is created.
+ * touched), once per process, plus three replacements of stock kernels on wasm. `Identity`: tfjs clones (runs
+ * Identity on) every tensor a gradient saves, and wasm's Identity copies the buffer, a full copy of every saved
+ * activation per train step (~10% of it). The replacement shares the buffer with a reference count, as the cpu
+ * backend's Identity does; tensors are immutable, and the only in-place writes here (KV cache, AdamW) check that
+ * no other tensor shares the buffer. `Slice` and `SplitV` give the same values without the stock kernels' copy
+ * of the whole input and per-row views (wasm-slice-kernels.ts). They are process-wide because tfjs's kernel
+ * registry is, and registered only when a wasm kernel set is created.
  */
 function register(): void {
   if (registered) return;
@@ -51,6 +53,16 @@ function register(): void {
     if (tf.getKernel(k.kernelName, k.backendName) === undefined) tf.registerKernel(k);
   if (tf.getKernel('Identity', 'wasm') !== undefined) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharingIdentity });
+  // Slice and SplitV copy within the heap (wasm-slice-kernels.ts); other dtypes go to the stock kernels.
+  for (const [name, replace] of [
+    ['Slice', slicing],
+    ['SplitV', splitting],
+  ] as const) {
+    const stock = tf.getKernel(name, 'wasm');
+    if (stock === undefined) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: replace(stock.kernelFunc) });
+  }
   const grad = (kernelName: string, gradFunc: tf.GradConfig['gradFunc'], inputsToSave?: string[]): void => {
     if (tf.getGradient(kernelName) === undefined) tf.registerGradient({ kernelName, gradFunc, ...(inputsToSave ? { inputsToSave } : {}) });
   };
