@@ -58,28 +58,30 @@ export function heapSlice(be: WasmInternals, x: TensorInfo, begin: number[], siz
   return out;
 }
 
-const copies = (dtype: DataType): boolean => dtype === 'float32' || dtype === 'int32';
-
-/** `Slice` on wasm, given the stock kernel for the dtypes it leaves alone. */
-export function slicing(stock: KernelFunc): KernelFunc {
+/**
+ * A kernel that runs `body` on float32 and int32 tensors of rank >= 1 on the wasm backend, and `stock` (the kernel
+ * it replaces) on anything else.
+ */
+function replacing(stock: KernelFunc, body: (be: WasmInternals, x: TensorInfo, attrs: NamedAttrMap) => TensorInfo | TensorInfo[]): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const be = wasmInternals(args.backend);
-    if (be === null || !copies(x.dtype) || x.shape.length === 0) return stock(args);
-    const attrs = args.attrs as NamedAttrMap;
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
-    tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size);
-    return heapSlice(be, x, begin, size);
+    if (be === null || (x.dtype !== 'float32' && x.dtype !== 'int32') || x.shape.length === 0) return stock(args);
+    return body(be, x, args.attrs as NamedAttrMap);
   };
 }
 
+/** `Slice` on wasm, given the stock kernel for the dtypes it leaves alone. */
+export const slicing = (stock: KernelFunc): KernelFunc =>
+  replacing(stock, (be, x, attrs) => {
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
+    tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size);
+    return heapSlice(be, x, begin, size);
+  });
+
 /** `SplitV` on wasm, given the stock kernel for the dtypes it leaves alone. */
-export function splitting(stock: KernelFunc): KernelFunc {
-  return (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    const be = wasmInternals(args.backend);
-    if (be === null || !copies(x.dtype) || x.shape.length === 0) return stock(args);
-    const attrs = args.attrs as NamedAttrMap;
+export const splitting = (stock: KernelFunc): KernelFunc =>
+  replacing(stock, (be, x, attrs) => {
     const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
     const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs.numOrSizeSplits as number[] | number, axis);
     const begin = new Array<number>(x.shape.length).fill(0);
@@ -90,5 +92,4 @@ export function splitting(stock: KernelFunc): KernelFunc {
       begin[axis] += s;
       return part;
     });
-  };
-}
+  });
