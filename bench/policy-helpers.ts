@@ -19,6 +19,7 @@ export function parseArgs(argv: string[]): Record<string, number | string | bool
     'prompt-len': 16,
     samples: 4,
     'gen-iters': 5,
+    rounds: 3,
     'profile-rows': 16,
     threads: 1,
     workers: 1,

@@ -44,11 +44,20 @@ export function writeTorchSpec(model: Transformer, settings: TorchSettings): Tor
   return { ...settings, dir };
 }
 
-/** Runs bench/policy.py on the spec under `python` and removes the spec's folder; null (stderr printed) when it fails. */
-export function runTorchReference(python: string, spec: { dir: string }): TorchResult | null {
-  const py = spawnSync(python, [path.join(repoRoot, 'bench/policy.py'), path.join(spec.dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  rmSync(spec.dir, { recursive: true, force: true });
+/**
+ * Runs bench/policy.py on the spec under `python` (with `trainOnly`, the train steps alone: `gemm` and
+ * `generation` are then null); null (stderr printed) when it fails. `removeTorchSpec` removes the spec's folder.
+ */
+export function runTorchReference(python: string, spec: { dir: string }, trainOnly = false): TorchResult | null {
+  const py = spawnSync(python, [path.join(repoRoot, 'bench/policy.py'), path.join(spec.dir, 'spec.json'), ...(trainOnly ? ['--train-only'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (py.status === 0) return JSON.parse(py.stdout) as TorchResult;
   process.stderr.write(py.stderr || `${python} failed to start: ${py.error?.message}\n`);
   return null;
+}
+
+export function removeTorchSpec(spec: { dir: string }): void {
+  rmSync(spec.dir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 """PyTorch CPU reference for bench/policy.ts: the same GPT-2 style model, batch and thread count.
 
-Usage: python3 bench/policy.py [spec.json]  (bench/torch-reference.ts picks the interpreter)
+Usage: python3 bench/policy.py [spec.json [--train-only]]  (bench/torch-reference.ts picks the interpreter)
   spec.json (written by bench/policy.ts; every field optional, defaults below):
     {"config": {vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, normEps,
                 tieEmbeddings, family: "gpt2", norm: "layernorm", positions: "learned", mlp: "gelu",
@@ -11,6 +11,8 @@ Usage: python3 bench/policy.py [spec.json]  (bench/torch-reference.ts picks the 
      "weights": {"file": "<raw little-endian float32>", "tensors": [{"name", "shape", "offset"}]},
      "gemm": [M, K, N], "breakdown": true}   (one a[M,K] @ b[K,N] timed for the matrix-product throughput; default B*T x C x I)
   "breakdown": false skips the prefill-alone timing and the matrix product (bench/policy-sizes.ts).
+  --train-only times the train steps alone ("generation" and "gemm" are null in the output): the later rounds
+  of bench/policy.ts, which alternate srl's train steps with this process's.
   With "weights", the model starts from exactly those Hugging Face GPT-2 tensors (Conv1D layout [in, out]),
   so the first step's loss and gradient norm can be compared with the tfjs side.
 Output (stdout): one JSON object. Progress goes to stderr.
@@ -293,6 +295,23 @@ def main():
         first = first or (losses[-1], None, None)
     train_cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     steps = [a + b + c for a, b, c in zip(timings["forward"], timings["backward"], timings["optimizer"])]
+    train = {
+        "batch": B, "seq": T, "iters": tr["iters"], "warmup": tr["warmup"],
+        "median_ms": median_ms(steps),
+        "times_ms": [x * 1000.0 for x in steps],
+        "forward_ms": median_ms(timings["forward"]),
+        "backward_ms": median_ms(timings["backward"]),
+        "optimizer_ms": median_ms(timings["optimizer"]),
+        "first_loss": first[0], "first_grad_norm": first[1], "first_entropy": first[2],
+        "last_loss": losses[-1] if losses else None,
+    }
+    if "--train-only" in sys.argv[2:]:
+        print(json.dumps({
+            "torch": torch.__version__, "threads": torch.get_num_threads(), "cpu_per_wall": {"train": train_cpu, "generation": None},
+            "parameters": n_params, "gemm": None, "train": train, "generation": None,
+            "rss_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        }))
+        return
 
     ge = dict({"samples": 4, "newTokens": 48, "temperature": 1.0, "warmup": 1, "iters": 5}, **spec.get("generation", {}))
     if "prompts" in ge:
@@ -343,16 +362,7 @@ def main():
         "cpu_per_wall": {"train": train_cpu, "generation": gen_cpu},
         "parameters": n_params,
         "gemm": {"shape": [M, K, N], "median_ms": gemm_ms, "gflops": 2 * M * K * N / gemm_ms / 1e6},
-        "train": {
-            "batch": B, "seq": T, "iters": tr["iters"], "warmup": tr["warmup"],
-            "median_ms": median_ms(steps),
-            "times_ms": [x * 1000.0 for x in steps],
-            "forward_ms": median_ms(timings["forward"]),
-            "backward_ms": median_ms(timings["backward"]),
-            "optimizer_ms": median_ms(timings["optimizer"]),
-            "first_loss": first[0], "first_grad_norm": first[1], "first_entropy": first[2],
-            "last_loss": losses[-1] if losses else None,
-        },
+        "train": train,
         "generation": {
             "prompts": P, "samples": ge["samples"], "prompt_len": Tp, "new_tokens": ge["newTokens"], "rows": R,
             "median_ms": gen_ms,

@@ -3,7 +3,7 @@
 // Run: pnpm bench policy [--batch 16] [--seq 64] [--iters 10] [--warmup 3] [--new-tokens 48] [--prompt-len 16]
 //      [--samples 4] [--gen-iters 5] [--threads 1] [--workers 1] [--preset gpt2-bench] [--backend auto|wasm|cpu|tensorflow]
 //      [--kernels auto|reference|wasm|tensorflow] [--generation-backend auto|same|wasm]
-//      [--profile-rows 16] [--no-profile]
+//      [--profile-rows 16] [--no-profile] [--rounds 3]
 // PyTorch runs under $PYTHON when set, else the venv of examples/trl-grpo/setup-venv.sh (torch 2.13) when present,
 // else Debian's /usr/bin/python3 (bench/torch-reference.ts); the report names that torch and its BLAS, and warns
 // when its matMul runs under half of tfjs's rate (a reference BLAS makes every ratio flatter srl).
@@ -19,12 +19,14 @@
 // there), so PyTorch gets `--threads 1` by default (policy.py also pins OpenBLAS, which ignores torch's setting);
 // both sides' CPU-seconds per wall-second are printed. The reference mirrors GPT-2 presets only. After the table
 // come a kernel profile of the tfjs side (self time per kernel, forward/backward split at the loss) and, last, the
-// two ratios. The machine's other load shows up in both sides' times: rerun when the step times scatter.
+// two ratios. The machine's other load shows up in both sides' times, so the train step is timed in `rounds`
+// alternating rounds (srl's `iters` steps, then PyTorch's in a fresh process, train steps only after the first),
+// and the train-step ratios printed last are the medians of the rounds' ratios, each round's listed before them.
 import os from 'node:os';
 import type * as Tf from '@tensorflow/tfjs-core';
 import { bench, fmt, median, parseArgs, profiling, ratio, repoRoot, tensorsIn, tf, timeAsync } from './policy-helpers.ts';
 import { printKernelProfile } from './policy-kernel-report.ts';
-import { runTorchReference, writeTorchSpec } from './policy-torch.ts';
+import { removeTorchSpec, runTorchReference, writeTorchSpec } from './policy-torch.ts';
 import type { TrainingItem } from '@srl/core';
 import { selectBackend, type BackendName } from '../packages/policies/src/backend/select-backend.ts';
 import { generate, type GenerateOptions } from '../packages/policies/src/generation/generate.ts';
@@ -207,7 +209,6 @@ if (pool !== null) {
     for (let i = 0; i < num('gen-iters'); i++) times.push(await timeAsync(across));
     workersGenMs = median(times);
   }
-  await pool.dispose();
 }
 if (genCopy !== null)
   console.log(
@@ -283,6 +284,32 @@ const python = torchPy.python;
 console.log(`running the PyTorch reference: ${python} (${torchPy.from}) bench/policy.py (${num('threads')} thread(s)) ...`);
 const reference = describeReference({ python: torchPy, shape: gemmShape, side: `tfjs-${backend}`, sideGflops: gemmGflops });
 const ref = runTorchReference(python, spec);
+// Alternating rounds of train steps: the run above is round 1; each later round times srl's `iters` steps (and
+// with --workers, the pool's), then PyTorch's in a fresh process, so a drift in the machine's speed hits both.
+interface Round {
+  srl: number;
+  workers: number | null;
+  torch: number;
+}
+const rounds: Round[] = ref === null ? [] : [{ srl: trainMs, workers: workersMs, torch: ref.train.median_ms }];
+for (let r = 1; ref !== null && r < num('rounds'); r++) {
+  const own: number[] = [];
+  for (let i = 0; i < num('iters'); i++) own.push(await timeAsync(step));
+  let pooled: number | null = null;
+  if (pool !== null) {
+    const times: number[] = [];
+    for (let i = 0; i < num('iters'); i++)
+      times.push(await timeAsync(() => trainStep(model, opt, { objective: CE, items, learningRate: LR, maxGradNorm: MAX_GRAD_NORM }, 0, pool)));
+    pooled = median(times);
+  }
+  const t = runTorchReference(python, spec, true);
+  if (t === null) break;
+  rounds.push({ srl: median(own), workers: pooled, torch: t.train.median_ms });
+}
+removeTorchSpec(spec);
+await pool?.dispose();
+/** The median over rounds of srl's time (or the pool's) over PyTorch's in the same round. */
+const roundRatio = (pick: (r: Round) => number | null): number => median(rounds.map((r) => (pick(r) as number) / r.torch));
 
 // ---- report ----------------------------------------------------------------------------------------------
 const side = `tfjs-${backend}`;
@@ -363,10 +390,24 @@ if (ref === null) {
 }
 if (reference.warning) console.log(reference.warning);
 const thr = `PyTorch ${ref.threads} thread${ref.threads === 1 ? '' : 's'}`;
-console.log(`train step: ${side} ${fmt(trainMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(trainMs, ref.train.median_ms)}`);
+console.log(
+  `train step in ${rounds.length} alternating rounds (median ms, srl then PyTorch): ${rounds
+    .map((r) => `${fmt(r.srl, 0)}${r.workers === null ? '' : ` (${num('workers')} threads ${fmt(r.workers, 0)})`} vs ${fmt(r.torch, 0)}`)
+    .join('; ')}`,
+);
+const [srlMs, torchMs] = [median(rounds.map((r) => r.srl)), median(rounds.map((r) => r.torch))];
+console.log(
+  `train step: ${side} ${fmt(srlMs)} ms vs ${thr} ${fmt(torchMs)} ms (medians over rounds) -> ${ratio(
+    roundRatio((r) => r.srl),
+    1,
+  )} (median of the rounds' ratios)`,
+);
 if (workersMs !== null)
   console.log(
-    `train step, ${num('workers')} threads: ${side} ${fmt(workersMs)} ms vs ${thr} ${fmt(ref.train.median_ms)} ms -> ${ratio(workersMs, ref.train.median_ms)} (load average ${os
+    `train step, ${num('workers')} threads: ${side} ${fmt(median(rounds.map((r) => r.workers as number)))} ms vs ${thr} ${fmt(torchMs)} ms -> ${ratio(
+      roundRatio((r) => r.workers),
+      1,
+    )} (median of the rounds' ratios; load average ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')})`,
