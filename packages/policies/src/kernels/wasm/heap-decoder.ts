@@ -18,6 +18,7 @@ import { simdPlaceQkv } from './simd-place-qkv';
 import { simdRowKernels, type SimdRowKernels } from './simd-row-kernels';
 import { GELU_K } from './wasm-decode-kernels';
 import { heapIndex, type WasmInternals } from './wasm-internals';
+import { denseOnHeap, denseOnSimdProduct } from './wasm-xnn-kernels';
 
 /** The backend's raw exports used here (tfjs-backend-wasm 4.22): _FusedMatMul's and Sigmoid's C functions. */
 interface RawExports {
@@ -114,11 +115,19 @@ export class HeapDecoder implements Decoder<HeapMatrix>, BlockOps<HeapMatrix> {
     return [sum ?? x, out];
   }
 
-  /** x @ w (+ b) on XNNPACK (its operator for w, with w packed, is cached by w's tensor id). */
+  /**
+   * x @ w (+ b): on the SIMD product where it has fused multiply-adds, else on XNNPACK (its operator for w, with w
+   * packed, is cached by w's tensor id).
+   */
   linear(x: HeapMatrix, l: Linear): HeapMatrix {
     const [K, N] = l.w.shape;
     if (x.cols !== K) throw new Error(`linear: [${x.rows}, ${x.cols}] @ [${K}, ${N}]`);
     const out = this.arena.alloc(x.rows, N);
+    if (denseOnSimdProduct(this.be, N)) {
+      // The SIMD product with fused multiply-adds, as SrlDense runs it (wasm-xnn-kernels.ts): the same bits.
+      denseOnHeap(this.be, x.at, x.rows, K, N, heapIndex(this.be, l.w), l.b === undefined ? -1 : heapIndex(this.be, l.b), out.at);
+      return out;
+    }
     const shapes = this.shapeView();
     shapes[1] = x.rows;
     shapes[2] = shapes[4] = K;

@@ -1,27 +1,36 @@
 /**
- * A batched matrix product in WebAssembly SIMD (f32x4), for the small products of attention (one per batch entry
- * and head, e.g. [64, 64] x [64, 32]), which XNNPACK runs at a fraction of its speed (every entry sets up an
- * operator and packs its right operand anew), and for the backward's 2-D products (SrlProduct2D).
- * Output rows run four at a time in tiles of 4 rows x 8 columns (then 4 x 4): per k, the tile's two vectors of b
- * are loaded once and used by all four rows, so b is read once per four rows (one row at a time streamed all of
- * b, e.g. 256 KB of a transposed weight, from L2 for every output row: [1024, 512] x [512, 128] at 11-14
- * GFLOP/s, now 24-28). The rows left over run one at a time, 32 columns in eight accumulators (then 16, 8, 4).
- * Every tile sums over k in order, out[m, j] = sum_k a[m, k] * b[k, j] in float32: the same operations for every
- * element whatever its tile.
- * The left operand is read through strides, so a transposed left operand costs nothing (aT @ b in the
- * backward). Built once per memory with wasm-assembler.ts; `simdGemm` returns null where WebAssembly SIMD is
- * unavailable.
+ * A batched matrix product in WebAssembly SIMD (f32x4): the backward's 2-D products (SrlProduct2D), the small
+ * products of attention (one per batch entry and head, e.g. [64, 64] x [64, 32]), which XNNPACK runs at a
+ * fraction of its speed (every entry sets up an operator and packs its right operand anew), and, where relaxed
+ * SIMD compiles, the forward's dense layers (SrlDense).
+ *
+ * The operands are packed first, in a scratch area on the heap: the right operand into panels of 8 columns
+ * ([K][8] floats each, then one of 4 where N is not a multiple of 8) and each group of four rows of the left
+ * operand into [K][4]. The inner loop then reads both with constant offsets from two pointers that advance by
+ * 16 and 32 bytes per k: no address arithmetic per row and no strided reads of b, whose row stride (often a
+ * multiple of 4 KB) maps the rows of a column panel onto a few L1 sets. On this project's AMD EPYC (Zen 3, 2
+ * cores) the 4 x 8 tile of packed operands runs at 41-48 GFLOP/s with fused multiply-adds and ~23 without,
+ * against 24-27 for the same tile reading the operands in place (bench/_diag measurements, see the README).
+ * Output rows run four at a time in tiles of 4 rows x 8 columns (then 4 x 4), rows left over one at a time
+ * (1 x 8, 1 x 4). Every tile sums over k in order, acc = a[m, k] * b[k, j] + acc, starting from 0 or from the
+ * output (accumulate), so blocks of k summed into the output give the same bits as one pass, and every element
+ * gets the same operations whatever its tile. With relaxed SIMD (`relaxedSimd()`) each step is one
+ * f32x4.relaxed_madd (a fused multiply-add on CPUs with FMA: one rounding instead of two), else a product and a
+ * sum.
+ *
+ * The left operand is read through strides while it is packed, so a transposed left operand costs nothing
+ * (aT @ b in the backward). Built once per memory with wasm-assembler.ts; `simdGemm` returns null where
+ * WebAssembly SIMD is unavailable.
  */
-import { simdModule } from './simd-module';
+import { relaxedSimd, simdModule, type WasmMemory } from './simd-module';
 import { I32, op, V128, type FunctionDef } from './wasm-assembler';
 
 export interface SimdGemm {
   /**
    * For e < n: out_e [M, N] = a_e [M, K] @ b_e [K, N]. Byte addresses and byte strides: a_e[m, k] at
    * a + e*aEntry + m*aRow + k*aCol; b_e rows contiguous (nBytes = 4N, a positive multiple of 16) at b + e*bEntry;
-   * out entries contiguous [n, M, N]. n, M, K >= 1. `accumulate` -1: out += the product; 0: out = the product.
-   * Only the first `colBytes` bytes of each row of b and out take part (a column panel; colBytes <= nBytes, a
-   * positive multiple of 16).
+   * out entries contiguous [n, M, N]. n, M, K >= 1. `accumulate` -1: out += the product (summed from the output
+   * on); 0: out = the product. `scratch`: a 16-byte aligned byte address of `gemmScratchBytes(K, N)` free bytes.
    */
   gemm(
     a: number,
@@ -36,95 +45,136 @@ export interface SimdGemm {
     aEntry: number,
     bEntry: number,
     accumulate: number,
-    colBytes: number,
+    scratch: number,
   ): void;
 }
 
-// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11, colBytes 12.
+/** Bytes of scratch a product with inner size K and N output columns needs: a packed row group and packed b. */
+export const gemmScratchBytes = (K: number, N: number): number => 16 * K + 4 * K * (Math.ceil(N / 8) * 8);
+
+/** Whether the products use fused multiply-adds (relaxed SIMD), decided once per process. */
+export const gemmFused = (): boolean => relaxedSimd();
+
+// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11, scratch 12.
 const L = {
   e: 13,
   m: 14,
-  j: 15,
+  p: 15, // byte offset of the current column panel within a row of b and out
   k: 16,
   ap: 17,
   bp: 18,
-  outRow: 19,
-  aRowPtr: 20,
-  bBase: 21,
-  aBase: 22,
-  aRow2: 23,
-  aRow3: 24,
-  out2: 25,
-  out3: 26,
-  acc: 27, // 8 vectors
-  s: 35,
-  b: 36, // 4 vectors
-  keep: 40,
+  src: 19,
+  dst: 20,
+  outRow: 21,
+  aRowPtr: 22,
+  aBase: 23,
+  bBase: 24,
+  packB: 25,
+  panel: 26,
+  aRow2: 27,
+  aRow3: 28,
+  out2: 29,
+  out3: 30,
+  acc: 31, // 8 vectors
+  s: 39,
+  b: 40, // 2 vectors
+  keep: 42,
 };
-const I32_LOCALS = 14;
-const V128_LOCALS = 14;
+const I32_LOCALS = 18;
+const V128_LOCALS = 12;
 
-/** Byte offset of row r (0..3) of a tile from its first row: in a (stride aRow) or in out and b (stride nBytes). */
 const aRowOffset = (r: number): number[] => (r === 0 ? [] : [...op.get([7, L.aRow2, L.aRow3][r - 1]), ...op.i32Add]);
 const outRowOffset = (r: number): number[] => (r === 0 ? [] : [...op.get([6, L.out2, L.out3][r - 1]), ...op.i32Add]);
 
+/** k = K; loop { body; k -= 1 } while k > 0. */
+const overK = (body: number[][]): number[][] => [
+  [...op.get(5), ...op.set(L.k)],
+  op.loop(),
+  ...body,
+  [...op.get(L.k), ...op.i32(1), ...op.i32Sub, ...op.tee(L.k), ...op.brIf(0), ...op.end()],
+];
+
+/** Packs b_e (at bBase) into panels at packB: [K][8] floats per 8 columns, then [K][4] for 4 left over. */
+const packB = (): number[][] => [
+  [...op.i32(0), ...op.set(L.p), ...op.get(L.packB), ...op.set(L.dst)],
+  op.block(),
+  op.loop(),
+  [...op.get(L.p), ...op.i32(32), ...op.i32Add, ...op.get(6), ...op.i32GtS, ...op.brIf(1)],
+  [...op.get(L.bBase), ...op.get(L.p), ...op.i32Add, ...op.set(L.src)],
+  ...overK([
+    [...op.get(L.dst), ...op.get(L.src), ...op.v128Load(0), ...op.v128Store(0)],
+    [...op.get(L.dst), ...op.get(L.src), ...op.v128Load(16), ...op.v128Store(16)],
+    [...op.get(L.src), ...op.get(6), ...op.i32Add, ...op.set(L.src), ...op.get(L.dst), ...op.i32(32), ...op.i32Add, ...op.set(L.dst)],
+  ]),
+  [...op.get(L.p), ...op.i32(32), ...op.i32Add, ...op.set(L.p), ...op.br(0), ...op.end(), ...op.end()],
+  [...op.get(L.p), ...op.get(6), ...op.i32LtS, ...op.if()],
+  [...op.get(L.bBase), ...op.get(L.p), ...op.i32Add, ...op.set(L.src)],
+  ...overK([
+    [...op.get(L.dst), ...op.get(L.src), ...op.v128Load(0), ...op.v128Store(0)],
+    [...op.get(L.src), ...op.get(6), ...op.i32Add, ...op.set(L.src), ...op.get(L.dst), ...op.i32(16), ...op.i32Add, ...op.set(L.dst)],
+  ]),
+  op.end(),
+];
+
+/** Packs `rows` rows of a from aRowPtr into scratch (param 12) as [K][rows] floats. */
+const packA = (rows: number): number[][] => [
+  [...op.get(L.aRowPtr), ...op.set(L.src), ...op.get(12), ...op.set(L.dst)],
+  ...overK([
+    ...Array.from({ length: rows }, (_, r) => [...op.get(L.dst), ...op.get(L.src), ...aRowOffset(r), ...op.f32Load(0), ...op.f32Store(4 * r)]),
+    [...op.get(L.src), ...op.get(8), ...op.i32Add, ...op.set(L.src), ...op.get(L.dst), ...op.i32(4 * rows), ...op.i32Add, ...op.set(L.dst)],
+  ]),
+];
+
 /**
- * Columns j.. of `rows` output rows from outRow, `vectors` vectors wide, while j + 16*vectors <= colBytes: per k,
- * the tile's b vectors are loaded once and used by every row (rows*vectors accumulators, at most 8).
+ * The tile of `rows` output rows (from outRow) x `vectors` vectors (at column byte p) from the packed row group
+ * (scratch) and the packed panel at `panel`: per k, the panel's vectors are loaded once and used by every row.
  */
-const columnTiles = (rows: number, vectors: number): number[][] => {
-  const tile = Array.from({ length: rows }, (_, r) => Array.from({ length: vectors }, (_, v) => [r, v] as const)).flat();
+const tile = (rows: number, vectors: number, fused: boolean): number[][] => {
+  const cells = Array.from({ length: rows }, (_, r) => Array.from({ length: vectors }, (_, v) => [r, v] as const)).flat();
   const acc = (r: number, v: number): number => L.acc + r * vectors + v;
+  const outAt = (r: number): number[] => [...op.get(L.outRow), ...outRowOffset(r), ...op.get(L.p), ...op.i32Add];
   return [
-    op.block(),
-    op.loop(),
-    [...op.get(12), ...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.i32LtS, ...op.brIf(1)],
     // acc = out & keep: the output so far when accumulating (keep all ones), else 0
-    tile.flatMap(([r, v]) => [
-      ...op.get(L.outRow),
-      ...outRowOffset(r),
-      ...op.get(L.j),
-      ...op.i32Add,
-      ...op.v128Load(16 * v),
-      ...op.get(L.keep),
-      ...op.v128And,
-      ...op.set(acc(r, v)),
-    ]),
-    [...op.get(5), ...op.set(L.k), ...op.get(L.aRowPtr), ...op.set(L.ap), ...op.get(L.bBase), ...op.get(L.j), ...op.i32Add, ...op.set(L.bp)],
-    op.loop(),
-    // one row: each b vector is read where it is used (as many vectors as accumulators, no locals for b)
-    rows === 1 ? [] : Array.from({ length: vectors }, (_, v) => [...op.get(L.bp), ...op.v128Load(16 * v), ...op.set(L.b + v)]).flat(),
-    Array.from({ length: rows }, (_, r) => [
-      ...[...op.get(L.ap), ...aRowOffset(r), ...op.v128Load32Splat(), ...op.set(L.s)],
-      ...Array.from({ length: vectors }, (_, v) => [
-        ...op.get(acc(r, v)),
-        ...op.get(L.s),
-        ...(rows === 1 ? [...op.get(L.bp), ...op.v128Load(16 * v)] : op.get(L.b + v)),
-        ...op.f32x4Mul,
-        ...op.f32x4Add,
-        ...op.set(acc(r, v)),
+    ...cells.map(([r, v]) => [...outAt(r), ...op.v128Load(16 * v), ...op.get(L.keep), ...op.v128And, ...op.set(acc(r, v))]),
+    [...op.get(12), ...op.set(L.ap), ...op.get(L.panel), ...op.set(L.bp)],
+    ...overK([
+      ...Array.from({ length: vectors }, (_, v) => [...op.get(L.bp), ...op.v128Load(16 * v), ...op.set(L.b + v)]),
+      ...Array.from({ length: rows }, (_, r) => [
+        [...op.get(L.ap), ...op.v128Load32Splat(4 * r), ...op.set(L.s)],
+        ...Array.from({ length: vectors }, (_, v) =>
+          fused
+            ? [...op.get(L.s), ...op.get(L.b + v), ...op.get(acc(r, v)), ...op.f32x4RelaxedMadd, ...op.set(acc(r, v))]
+            : [...op.get(acc(r, v)), ...op.get(L.s), ...op.get(L.b + v), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc(r, v))],
+        ),
       ]).flat(),
-    ]).flat(),
-    [...op.get(L.ap), ...op.get(8), ...op.i32Add, ...op.set(L.ap), ...op.get(L.bp), ...op.get(6), ...op.i32Add, ...op.set(L.bp)],
-    [...op.get(L.k), ...op.i32(1), ...op.i32Sub, ...op.tee(L.k), ...op.brIf(0), ...op.end()],
-    tile.flatMap(([r, v]) => [...op.get(L.outRow), ...outRowOffset(r), ...op.get(L.j), ...op.i32Add, ...op.get(acc(r, v)), ...op.v128Store(16 * v)]),
-    [...op.get(L.j), ...op.i32(16 * vectors), ...op.i32Add, ...op.set(L.j), ...op.br(0), ...op.end(), ...op.end()],
+      [...op.get(L.ap), ...op.i32(4 * rows), ...op.i32Add, ...op.set(L.ap), ...op.get(L.bp), ...op.i32(16 * vectors), ...op.i32Add, ...op.set(L.bp)],
+    ]),
+    ...cells.map(([r, v]) => [...outAt(r), ...op.get(acc(r, v)), ...op.v128Store(16 * v)]),
   ];
 };
 
-/** While m + rows <= M: the rows' columns in tiles of each width in `widths` (vectors), then the next rows. */
-const rowGroups = (rows: number, widths: number[]): number[][] => [
+/** While m + rows <= M: pack the rows, then their 8-column panels and a 4-column one, then the next rows. */
+const rowGroups = (rows: number, fused: boolean): number[][] => [
   op.block(),
   op.loop(),
   [...op.get(L.m), ...op.i32(rows), ...op.i32Add, ...op.get(4), ...op.i32GtS, ...op.brIf(1)],
-  [...op.i32(0), ...op.set(L.j)],
-  ...widths.flatMap((v) => columnTiles(rows, v)),
+  ...packA(rows),
+  [...op.i32(0), ...op.set(L.p), ...op.get(L.packB), ...op.set(L.panel)],
+  op.block(),
+  op.loop(),
+  [...op.get(L.p), ...op.i32(32), ...op.i32Add, ...op.get(6), ...op.i32GtS, ...op.brIf(1)],
+  ...tile(rows, 2, fused),
+  [...op.get(L.panel), ...op.get(5), ...op.i32(32), ...op.i32Mul, ...op.i32Add, ...op.set(L.panel)],
+  [...op.get(L.p), ...op.i32(32), ...op.i32Add, ...op.set(L.p), ...op.br(0), ...op.end(), ...op.end()],
+  [...op.get(L.p), ...op.get(6), ...op.i32LtS, ...op.if()],
+  ...tile(rows, 1, fused),
+  op.end(),
   [...op.get(L.outRow), ...op.get(6), ...op.i32(rows), ...op.i32Mul, ...op.i32Add, ...op.set(L.outRow)],
   [...op.get(L.aRowPtr), ...op.get(7), ...op.i32(rows), ...op.i32Mul, ...op.i32Add, ...op.set(L.aRowPtr)],
   [...op.get(L.m), ...op.i32(rows), ...op.i32Add, ...op.set(L.m), ...op.br(0), ...op.end(), ...op.end()],
 ];
 
-const gemm: FunctionDef = {
+const gemm = (fused: boolean): FunctionDef => ({
   name: 'gemm',
   params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
   results: [],
@@ -133,15 +183,24 @@ const gemm: FunctionDef = {
     [...op.get(11), ...op.i32x4Splat, ...op.set(L.keep)],
     [...op.get(7), ...op.i32(2), ...op.i32Mul, ...op.set(L.aRow2), ...op.get(7), ...op.i32(3), ...op.i32Mul, ...op.set(L.aRow3)],
     [...op.get(6), ...op.i32(2), ...op.i32Mul, ...op.set(L.out2), ...op.get(6), ...op.i32(3), ...op.i32Mul, ...op.set(L.out3)],
+    [...op.get(12), ...op.get(5), ...op.i32(16), ...op.i32Mul, ...op.i32Add, ...op.set(L.packB)],
     [...op.get(2), ...op.set(L.outRow), ...op.get(0), ...op.set(L.aBase), ...op.get(1), ...op.set(L.bBase)],
     op.loop(), // entries
+    ...packB(),
     [...op.i32(0), ...op.set(L.m), ...op.get(L.aBase), ...op.set(L.aRowPtr)],
-    ...rowGroups(4, [2, 1]),
-    ...rowGroups(1, [8, 4, 2, 1]),
+    ...rowGroups(4, fused),
+    ...rowGroups(1, fused),
     [...op.get(L.aBase), ...op.get(9), ...op.i32Add, ...op.set(L.aBase), ...op.get(L.bBase), ...op.get(10), ...op.i32Add, ...op.set(L.bBase)],
     [...op.get(L.e), ...op.i32(1), ...op.i32Add, ...op.tee(L.e), ...op.get(3), ...op.i32LtS, ...op.brIf(0), ...op.end()],
   ],
-};
+});
 
-/** The product bound to `memory`, or null when this runtime cannot compile WebAssembly SIMD. */
-export const simdGemm = simdModule<SimdGemm>(() => [gemm]);
+const fusedGemm = simdModule<SimdGemm>(() => [gemm(true)]);
+const plainGemm = simdModule<SimdGemm>(() => [gemm(false)]);
+
+/** The product with fused multiply-adds or without (the fused one is null where relaxed SIMD does not compile). */
+export const simdGemmWith = (fused: boolean, memory: WasmMemory | undefined): SimdGemm | null =>
+  fused ? (relaxedSimd() ? fusedGemm(memory) : null) : plainGemm(memory);
+
+/** The product bound to `memory` (fused where relaxed SIMD compiles), or null when WebAssembly SIMD is unavailable. */
+export const simdGemm = (memory: WasmMemory | undefined): SimdGemm | null => simdGemmWith(gemmFused(), memory);

@@ -100,6 +100,11 @@ export const op = {
   f32x4Shuffle: (lanes: [number, number, number, number]): number[] => simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
   f32x4ExtractLane: (lane: number): number[] => simd(0x1f, lane),
   f32x4Add: simd(0xe4),
+  /**
+   * f32x4.relaxed_madd (relaxed SIMD): a * b + c, fused where the CPU has FMA (x86 FMA3, arm64), else a product
+   * then a sum; the runtime must support relaxed SIMD (`relaxedSimd()` in simd-module.ts).
+   */
+  f32x4RelaxedMadd: simd(0x105),
   /** f64x2.promote_low_f32x4: lanes 0, 1 to float64. */
   f64x2PromoteLow: simd(0x5f),
   /** f32x4.demote_f64x2_zero: both lanes to float32 (round to nearest) in lanes 0, 1; lanes 2, 3 zero. */

@@ -7,7 +7,7 @@
  *   call on wasm) or the reshapes to 3-D around the kernel.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdGemm, type SimdGemm } from './simd-gemm';
+import { gemmFused, gemmScratchBytes, simdGemm, type SimdGemm } from './simd-gemm';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 let xnnMatMul: ((...args: unknown[]) => void) | null = null;
@@ -43,7 +43,40 @@ const shapeScratch = new WeakMap<object, number>();
  */
 export function simdProductApplies(backend: WasmInternals, n: number, M: number, K: number, N: number): boolean {
   const size = M * K * N;
-  return size > 0 && N % 4 === 0 && (n > 1 || size < MIN_MACS_PER_ENTRY) && simdGemm(backend.wasm.asm?.memory) !== null;
+  return size > 0 && N % 4 === 0 && (n > 1 || size < MIN_MACS_PER_ENTRY || gemmFused()) && simdGemm(backend.wasm.asm?.memory) !== null;
+}
+
+/** The gemm's scratch per backend: one block from malloc, replaced by a larger one when a product needs more. */
+const gemmScratch = new WeakMap<object, { pointer: number; bytes: number }>();
+
+/** A 16-byte aligned byte address of at least `bytes` free bytes on the heap, kept for the next products. */
+function scratchFor(be: WasmInternals, bytes: number): number {
+  let block = gemmScratch.get(be);
+  if (block === undefined || block.bytes < bytes) {
+    if (block !== undefined) be.wasm._free(block.pointer);
+    const size = Math.max(bytes, 2 * (block?.bytes ?? 0), 1 << 16);
+    block = { pointer: be.wasm._malloc(size + 16), bytes: size };
+    gemmScratch.set(be, block);
+  }
+  return (block.pointer + 15) & ~15;
+}
+
+/** Bytes of packed b per block of k: its rows stay in L2 while every group of four rows of a runs over them. */
+const PACKED_B_BLOCK_BYTES = 512 * 1024;
+
+/**
+ * a [M, K] @ b [K, N] (+ out when accumulating) into out, byte addresses, a's element (m, k) at a + m*aRow + k*aCol:
+ * the SIMD product in blocks of k whose packed b fits PACKED_B_BLOCK_BYTES, each summed into the output (the
+ * same bits as one pass: every tile continues its sum from the output).
+ */
+function product(be: WasmInternals, a: number, b: number, out: number, M: number, K: number, N: number, aRow: number, aCol: number, accumulate: boolean): void {
+  const gemm = simdGemm(be.wasm.asm?.memory) as SimdGemm;
+  const block = Math.min(K, Math.max(16, Math.floor(PACKED_B_BLOCK_BYTES / (4 * Math.ceil(N / 8) * 8))));
+  const scratch = scratchFor(be, gemmScratchBytes(block, N));
+  for (let k0 = 0; k0 < K; k0 += block) {
+    const kb = Math.min(block, K - k0);
+    gemm.gemm(a + k0 * aCol, b + k0 * N * 4, out, 1, M, kb, 4 * N, aRow, aCol, 0, 0, accumulate || k0 > 0 ? -1 : 0, scratch);
+  }
 }
 
 /**
@@ -62,7 +95,11 @@ export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
     // without its per-entry operator setup and packing: 2-3x on attention's products).
     const [ai, bi, oi] = [a, b, out].map((t) => heapIndex(be, t) * 4);
     const [aRow, aCol] = transposeA ? [4, 4 * M] : [4 * K, 4];
-    (simdGemm(be.wasm.asm?.memory) as SimdGemm).gemm(ai, bi, oi, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, 4 * N);
+    if (n === 1) product(be, ai, bi, oi, M, K, N, aRow, aCol, false);
+    else {
+      const scratch = scratchFor(be, gemmScratchBytes(K, N));
+      (simdGemm(be.wasm.asm?.memory) as SimdGemm).gemm(ai, bi, oi, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, scratch);
+    }
     return out;
   }
   if (transposeA) throw new Error(`SrlBatchMatMul: transposeA needs the SIMD product (n ${n}, [${M}, ${K}] x [${K}, ${N}])`);
@@ -128,11 +165,9 @@ export function product2dApplies(backend: WasmInternals, N: number): boolean {
 
 /**
  * a [M, K] @ b [K, N], or with `attrs.transposeA` aT @ b for a [K, M] (a weight gradient xT @ dy, K the tokens),
- * on the SIMD product, where `product2dApplies`. It reads b as it is, without the packing XNNPACK does for every
- * fresh right operand (activations and transposed weights in the backward), and a transposed for free; aT @ b
- * runs in blocks of k rows sized so that a block of b (~16 KB) stays in L1, each block summed into the output
- * (the same sums over k in order). Measured on [1024, 128..512] operands against transpose + XNNPACK: aT @ b
- * 5-25% faster, a @ bT (with b transposed explicitly, a weight) 2-10%.
+ * on the SIMD product, where `product2dApplies`: a is read through strides while it is packed, so a transposed
+ * left operand costs nothing, and b (activations and transposed weights in the backward, fresh every call) is
+ * packed once per block of k.
  */
 export const product2d: KernelFunc = ({ inputs, backend, attrs }) => {
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
@@ -141,21 +176,37 @@ export const product2d: KernelFunc = ({ inputs, backend, attrs }) => {
   const [M, K] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
   const N = b.shape[1];
   const out = be.makeOutput([M, N], 'float32');
-  const gemm = simdGemm(be.wasm.asm?.memory) as SimdGemm;
   const [ai, bi, oi] = [a, b, out].map((t) => heapIndex(be, t) * 4);
-  if (!transposeA) {
-    gemm.gemm(ai, bi, oi, 1, M, K, 4 * N, 4 * K, 4, 0, 0, 0, 4 * N);
-    return out;
-  }
-  const block = Math.min(64, Math.max(16, Math.floor(4096 / N)));
-  for (let k0 = 0; k0 < K; k0 += block) {
-    gemm.gemm(ai + k0 * M * 4, bi + k0 * N * 4, oi, 1, M, Math.min(block, K - k0), 4 * N, 4, 4 * M, 0, 0, k0 === 0 ? 0 : -1, 4 * N);
-  }
+  if (transposeA) product(be, ai, bi, oi, M, K, N, 4, 4 * M, false);
+  else product(be, ai, bi, oi, M, K, N, 4 * K, 4, false);
   return out;
 };
 
 function shapeBytes(shape: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+/**
+ * Whether `SrlDense` runs on the SIMD product rather than XNNPACK: where it has fused multiply-adds (about 2x
+ * XNNPACK's wasm kernels, which multiply and add separately). Never by row count: a row's result must not depend
+ * on the other rows of the call (a prompt's samples do not depend on the other prompts of a generate call).
+ */
+export function denseOnSimdProduct(be: WasmInternals, N: number): boolean {
+  return N % 4 === 0 && gemmFused() && simdGemm(be.wasm.asm?.memory) !== null;
+}
+
+/**
+ * x [M, K] @ w [K, N] (+ bias [N]) into out, float indices on the heap (bias -1: none), on the SIMD product where
+ * `denseOnSimdProduct`: every output row starts as the bias and the product is summed into it. SrlDense and the
+ * heap decoder's linear layers both run this, so decoding gives the same bits as a forward pass.
+ */
+export function denseOnHeap(be: WasmInternals, x: number, M: number, K: number, N: number, w: number, bias: number, out: number): void {
+  if (bias >= 0) {
+    const heap = be.wasm.HEAPF32;
+    heap.set(heap.subarray(bias, bias + N), out);
+    for (let filled = 1; filled < M; filled *= 2) heap.copyWithin(out + filled * N, out, out + Math.min(filled, M - filled) * N);
+  }
+  product(be, x * 4, w * 4, out * 4, M, K, N, 4 * K, 4, bias >= 0);
 }
 
 let xnnFused: ((...args: unknown[]) => void) | null = null;
@@ -189,6 +240,10 @@ export const dense: KernelFunc = ({ inputs, backend }) => {
   const [M, K] = a.shape;
   const N = b.shape[1];
   const out = be.makeOutput([M, N], 'float32');
+  if (denseOnSimdProduct(be, N)) {
+    denseOnHeap(be, heapIndex(be, a), M, K, N, heapIndex(be, b), bias === undefined ? -1 : heapIndex(be, bias), heapIndex(be, out));
+    return out;
+  }
   const id = (t: TensorInfo): number => (be.dataIdMap.get(t.dataId) as { id: number }).id;
   const biasId = bias === undefined ? 0 : id(bias);
   const raw = (be.wasm as unknown as { __FusedMatMul?: unknown }).__FusedMatMul;

@@ -4,6 +4,7 @@ import { fixedRandom, maxGradientError } from '../../../test/grad-check';
 import { selectBackend } from '../../backend/select-backend';
 import { TEST_BACKEND } from '../../backend/test-backend';
 import { ALL_KERNEL_CASES, useKernelCase } from '../../kernels/test-kernels';
+import { gemmFused } from '../../kernels/wasm/simd-gemm';
 import type { TransformerKernels } from '../../kernels/transformer-kernels';
 import { embedding } from './embedding';
 import { gelu } from './gelu';
@@ -78,7 +79,7 @@ for (const kernelCase of ALL_KERNEL_CASES) {
       ]);
     });
 
-    it("batched matMul of tiny entries equals tfjs's own product bit for bit (the SIMD row path on wasm)", () => {
+    it("batched matMul of tiny entries equals tfjs's own product (bit for bit where the SIMD product multiplies and adds separately)", () => {
       // 16 x 16 x 32 x 16 MACs per entry: below the per-entry XNNPACK threshold; K <= 48 (tfjs's loop block).
       const a = weights([6, 16, 32], 31);
       const b = weights([6, 32, 16], 32);
@@ -86,9 +87,31 @@ for (const kernelCase of ALL_KERNEL_CASES) {
         k.batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(),
         tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync(),
       ]);
-      expect(Array.from(ours)).toEqual(Array.from(stock));
+      // With fused multiply-adds (relaxed SIMD, simd-gemm.ts) each step rounds once instead of twice.
+      if (kernelCase.kernels === 'wasm' && gemmFused())
+        for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - stock[i])).toBeLessThan(1e-6 * (1 + Math.abs(stock[i])));
+      else expect(Array.from(ours)).toEqual(Array.from(stock));
+      // Gradients of sum(r * (a @ b)) against float64 products: da = r @ bT, db = aT @ r (finite differences
+      // of a sum of 1,536 products are bound by float32 rounding, not by the gradient).
       const r = weights([6, 16, 16], 33);
-      expect(maxGradientError((ai, bi) => tf.sum(tf.mul(k.batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)), [a, b], { samples: 8 })).toBeLessThan(2e-3);
+      const [da, db] = tf.tidy(() =>
+        tf
+          .grads((ai, bi) => tf.sum(tf.mul(k.batchMatMul(ai as tf.Tensor3D, bi as tf.Tensor3D), r)))([a, b])
+          .map((g) => g.dataSync()),
+      );
+      const [av, bv, rv] = [a, b, r].map((t) => t.dataSync());
+      for (let e = 0; e < 6; e++)
+        for (let i = 0; i < 16; i++)
+          for (let kk = 0; kk < 32; kk++) {
+            let sa = 0;
+            let sb = 0;
+            for (let j = 0; j < 16; j++) {
+              sa += rv[(e * 16 + i) * 16 + j] * bv[(e * 32 + kk) * 16 + j];
+              sb += av[(e * 16 + j) * 32 + kk] * rv[(e * 16 + j) * 16 + i];
+            }
+            expect(Math.abs(da[(e * 16 + i) * 32 + kk] - sa)).toBeLessThan(1e-5 * (1 + Math.abs(sa)));
+            expect(Math.abs(db[(e * 32 + kk) * 16 + i] - sb)).toBeLessThan(1e-5 * (1 + Math.abs(sb)));
+          }
     });
 
     it('attention layouts: splitQkv and mergeHeads (values by index, and gradients)', () => {
