@@ -60,7 +60,7 @@ describe('srl-vs-rlvr experiment (smoke)', () => {
     expect(await main(['--log-format', 'json', 'experiment', file, '--out', out, '--smoke'])).toBe(0);
     expect(readFileSync(path.join(out, 'arms', 'srl', 'seed-0', 'done.json'), 'utf8')).toBe(before);
     expect(json(path.join(out, 'experiment.json')).invocations).toHaveLength(2);
-  });
+  }, 300_000); // the whole experiment: 80-90 s alone on 2 cores, more when another test file shares them
 
   it('reports every problem of a broken experiment file at once', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'srl-exp-bad-'));

@@ -22,7 +22,7 @@ function expected(h: Float32Array, n: number, M: number, K: number, N: number, a
 
 /** a [M, K] @ b [K, N], row-major at float indices A, B, into O. */
 const product = (k: SimdGemm, A: number, B: number, O: number, M: number, K: number, N: number, accumulate = 0): void =>
-  k.gemm(A * 4, B * 4, O * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, accumulate, S * 4);
+  k.gemm(A * 4, B * 4, O * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, accumulate, S * 4, 1);
 
 const variants = [
   ['separate multiply and add', false],
@@ -62,7 +62,7 @@ describe.each(variants)('WebAssembly SIMD batched product, %s', (_name, fused) =
       ? (e: number, m: number, kk: number) => A + e * M * K + kk * M + m
       : (e: number, m: number, kk: number) => A + e * M * K + m * K + kk;
     const [aRow, aCol] = transposed ? [4, 4 * M] : [4 * K, 4];
-    k.gemm(A * 4, B * 4, O * 4, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, S * 4);
+    k.gemm(A * 4, B * 4, O * 4, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, S * 4, 1);
     const want = expected(h, n, M, K, N, aAt, B);
     for (let i = 0; i < want.length; i++) expect(h[O + i]).toBeCloseTo(want[i], 5);
   });
@@ -98,6 +98,21 @@ describe.each(variants)('WebAssembly SIMD batched product, %s', (_name, fused) =
     expect(Array.from(h.subarray(O, O + M * N))).toEqual(Array.from(h.subarray(P, P + M * N)));
   });
 
+  it('gives the same bits with b read in place as with b packed, for every tile', () => {
+    const h = heap();
+    const [M, K, N] = [11, 13, 44];
+    const [A, B, O, P] = [0, 4096, 8192, 12288];
+    for (let i = 0; i < M * K; i++) h[A + i] = Math.sin(i * 0.7);
+    for (let i = 0; i < K * N; i++) h[B + i] = Math.cos(i * 0.3);
+    for (const accumulate of [0, -1]) {
+      h.fill(0.5, O, O + M * N);
+      h.fill(0.5, P, P + M * N);
+      k.gemm(A * 4, B * 4, O * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, accumulate, S * 4, 1);
+      k.gemm(A * 4, B * 4, P * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, accumulate, S * 4, 0);
+      expect(Array.from(h.subarray(P, P + M * N))).toEqual(Array.from(h.subarray(O, O + M * N)));
+    }
+  });
+
   it('gives the same bits with tiles of four rows as one row at a time', () => {
     const h = heap();
     const [M, K, N] = [11, 13, 44]; // two groups of four rows and three single rows; 8- and 4-column panels
@@ -121,8 +136,8 @@ describe.each(variants)('WebAssembly SIMD batched product, %s', (_name, fused) =
       [4, 4],
       [8, 2],
     ])
-      k.gemm((A + k0 * M) * 4, (B + k0 * N) * 4, O * 4, 1, M, kb, 4 * N, 4, 4 * M, 0, 0, k0 === 0 ? 0 : -1, S * 4);
-    k.gemm(A * 4, B * 4, P * 4, 1, M, K, 4 * N, 4, 4 * M, 0, 0, 0, S * 4);
+      k.gemm((A + k0 * M) * 4, (B + k0 * N) * 4, O * 4, 1, M, kb, 4 * N, 4, 4 * M, 0, 0, k0 === 0 ? 0 : -1, S * 4, 1);
+    k.gemm(A * 4, B * 4, P * 4, 1, M, K, 4 * N, 4, 4 * M, 0, 0, 0, S * 4, 0);
     expect(Array.from(h.subarray(O, O + M * N))).toEqual(Array.from(h.subarray(P, P + M * N)));
     const want = expected(h, 1, M, K, N, (_e, m, kk) => A + kk * M + m, B);
     for (let i = 0; i < want.length; i++) expect(h[O + i]).toBeCloseTo(want[i], 5);

@@ -31,6 +31,8 @@ export interface SimdGemm {
    * a + e*aEntry + m*aRow + k*aCol; b_e rows contiguous (nBytes = 4N, a positive multiple of 16) at b + e*bEntry;
    * out entries contiguous [n, M, N]. n, M, K >= 1. `accumulate` -1: out += the product (summed from the output
    * on); 0: out = the product. `scratch`: a 16-byte aligned byte address of `gemmScratchBytes(K, N)` free bytes.
+   * `packB` 1: b is packed into panels first (it pays from a few rows on: `GEMM_PACK_B_MIN_ROWS`); 0: the tiles read
+   * b in place. The same bits either way.
    */
   gemm(
     a: number,
@@ -46,39 +48,47 @@ export interface SimdGemm {
     bEntry: number,
     accumulate: number,
     scratch: number,
+    packB: number,
   ): void;
 }
 
 /** Bytes of scratch a product with inner size K and N output columns needs: a packed row group and packed b. */
 export const gemmScratchBytes = (K: number, N: number): number => 16 * K + 4 * K * (Math.ceil(N / 8) * 8);
 
+/**
+ * From this many rows of a per entry, packing b (K x N floats moved once) costs less than the strided reads of b
+ * it saves (measured: bench/_diag in the README's figures).
+ */
+export const GEMM_PACK_B_MIN_ROWS = 16;
+
 /** Whether the products use fused multiply-adds (relaxed SIMD), decided once per process. */
 export const gemmFused = (): boolean => relaxedSimd();
 
-// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11, scratch 12.
+// Params: a 0, b 1, out 2, n 3, M 4, K 5, nBytes 6, aRow 7, aCol 8, aEntry 9, bEntry 10, accumulate 11, scratch 12,
+// packB 13.
 const L = {
-  e: 13,
-  m: 14,
-  p: 15, // byte offset of the current column panel within a row of b and out
-  k: 16,
-  ap: 17,
-  bp: 18,
-  src: 19,
-  dst: 20,
-  outRow: 21,
-  aRowPtr: 22,
-  aBase: 23,
-  bBase: 24,
-  packB: 25,
-  panel: 26,
-  aRow2: 27,
-  aRow3: 28,
-  out2: 29,
-  out3: 30,
-  acc: 31, // 8 vectors
-  s: 39,
-  b: 40, // 2 vectors
-  keep: 42,
+  e: 14,
+  m: 15,
+  p: 16, // byte offset of the current column panel within a row of b and out
+  k: 17,
+  ap: 18,
+  bp: 19,
+  src: 20,
+  dst: 21,
+  outRow: 22,
+  aRowPtr: 23,
+  aBase: 24,
+  bBase: 25,
+  packB: 26,
+  panel: 27,
+  aRow2: 28,
+  aRow3: 29,
+  out2: 30,
+  out3: 31,
+  acc: 32, // 8 vectors
+  s: 40,
+  b: 41, // 2 vectors
+  keep: 43,
 };
 const I32_LOCALS = 18;
 const V128_LOCALS = 12;
@@ -129,7 +139,7 @@ const packA = (rows: number): number[][] => [
  * The tile of `rows` output rows (from outRow) x `vectors` vectors (at column byte p) from the packed row group
  * (scratch) and the packed panel at `panel`: per k, the panel's vectors are loaded once and used by every row.
  */
-const tile = (rows: number, vectors: number, fused: boolean): number[][] => {
+const tile = (rows: number, vectors: number, fused: boolean, packed: boolean): number[][] => {
   const cells = Array.from({ length: rows }, (_, r) => Array.from({ length: vectors }, (_, v) => [r, v] as const)).flat();
   const acc = (r: number, v: number): number => L.acc + r * vectors + v;
   const outAt = (r: number): number[] => [...op.get(L.outRow), ...outRowOffset(r), ...op.get(L.p), ...op.i32Add];
@@ -138,37 +148,55 @@ const tile = (rows: number, vectors: number, fused: boolean): number[][] => {
     ...cells.map(([r, v]) => [...outAt(r), ...op.v128Load(16 * v), ...op.get(L.keep), ...op.v128And, ...op.set(acc(r, v))]),
     [...op.get(12), ...op.set(L.ap), ...op.get(L.panel), ...op.set(L.bp)],
     ...overK([
-      ...Array.from({ length: vectors }, (_, v) => [...op.get(L.bp), ...op.v128Load(16 * v), ...op.set(L.b + v)]),
-      ...Array.from({ length: rows }, (_, r) => [
-        [...op.get(L.ap), ...op.v128Load32Splat(4 * r), ...op.set(L.s)],
-        ...Array.from({ length: vectors }, (_, v) =>
-          fused
-            ? [...op.get(L.s), ...op.get(L.b + v), ...op.get(acc(r, v)), ...op.f32x4RelaxedMadd, ...op.set(acc(r, v))]
-            : [...op.get(acc(r, v)), ...op.get(L.s), ...op.get(L.b + v), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc(r, v))],
-        ),
-      ]).flat(),
-      [...op.get(L.ap), ...op.i32(4 * rows), ...op.i32Add, ...op.set(L.ap), ...op.get(L.bp), ...op.i32(16 * vectors), ...op.i32Add, ...op.set(L.bp)],
+      // b's vectors in locals, loaded once for every row (one row: each read where it is used, no locals)
+      ...(rows === 1 ? [] : Array.from({ length: vectors }, (_, v) => [...op.get(L.bp), ...op.v128Load(16 * v), ...op.set(L.b + v)])),
+      ...Array.from({ length: rows }, (_, r) => {
+        const bv = (v: number): number[] => (rows === 1 ? [...op.get(L.bp), ...op.v128Load(16 * v)] : op.get(L.b + v));
+        return [
+          [...op.get(L.ap), ...op.v128Load32Splat(4 * r), ...op.set(L.s)],
+          ...Array.from({ length: vectors }, (_, v) =>
+            fused
+              ? [...op.get(L.s), ...bv(v), ...op.get(acc(r, v)), ...op.f32x4RelaxedMadd, ...op.set(acc(r, v))]
+              : [...op.get(acc(r, v)), ...op.get(L.s), ...bv(v), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc(r, v))],
+          ),
+        ];
+      }).flat(),
+      [
+        ...op.get(L.ap),
+        ...op.i32(4 * rows),
+        ...op.i32Add,
+        ...op.set(L.ap),
+        ...op.get(L.bp),
+        ...(packed ? op.i32(16 * vectors) : op.get(6)),
+        ...op.i32Add,
+        ...op.set(L.bp),
+      ],
     ]),
     ...cells.map(([r, v]) => [...outAt(r), ...op.get(acc(r, v)), ...op.v128Store(16 * v)]),
   ];
 };
 
-/** While m + rows <= M: pack the rows, then their 8-column panels and a 4-column one, then the next rows. */
-const rowGroups = (rows: number, fused: boolean): number[][] => [
+/**
+ * While m + rows <= M: pack the rows, then run their columns in tiles of each width in `widths` (vectors), on b's
+ * packed panels or on b in place, then the next rows.
+ */
+const rowGroups = (rows: number, fused: boolean, packed: boolean, widths: number[]): number[][] => [
   op.block(),
   op.loop(),
   [...op.get(L.m), ...op.i32(rows), ...op.i32Add, ...op.get(4), ...op.i32GtS, ...op.brIf(1)],
   ...packA(rows),
-  [...op.i32(0), ...op.set(L.p), ...op.get(L.packB), ...op.set(L.panel)],
-  op.block(),
-  op.loop(),
-  [...op.get(L.p), ...op.i32(32), ...op.i32Add, ...op.get(6), ...op.i32GtS, ...op.brIf(1)],
-  ...tile(rows, 2, fused),
-  [...op.get(L.panel), ...op.get(5), ...op.i32(32), ...op.i32Mul, ...op.i32Add, ...op.set(L.panel)],
-  [...op.get(L.p), ...op.i32(32), ...op.i32Add, ...op.set(L.p), ...op.br(0), ...op.end(), ...op.end()],
-  [...op.get(L.p), ...op.get(6), ...op.i32LtS, ...op.if()],
-  ...tile(rows, 1, fused),
-  op.end(),
+  [...op.i32(0), ...op.set(L.p), ...op.get(packed ? L.packB : L.bBase), ...op.set(L.panel)],
+  ...widths.flatMap((v) => [
+    op.block(),
+    op.loop(),
+    [...op.get(L.p), ...op.i32(16 * v), ...op.i32Add, ...op.get(6), ...op.i32GtS, ...op.brIf(1)],
+    ...tile(rows, v, fused, packed),
+    // the next panel: K rows of 16v bytes further when packed, else 16v bytes further along b's rows
+    packed
+      ? [...op.get(L.panel), ...op.get(5), ...op.i32(16 * v), ...op.i32Mul, ...op.i32Add, ...op.set(L.panel)]
+      : [...op.get(L.panel), ...op.i32(16 * v), ...op.i32Add, ...op.set(L.panel)],
+    [...op.get(L.p), ...op.i32(16 * v), ...op.i32Add, ...op.set(L.p), ...op.br(0), ...op.end(), ...op.end()],
+  ]),
   [...op.get(L.outRow), ...op.get(6), ...op.i32(rows), ...op.i32Mul, ...op.i32Add, ...op.set(L.outRow)],
   [...op.get(L.aRowPtr), ...op.get(7), ...op.i32(rows), ...op.i32Mul, ...op.i32Add, ...op.set(L.aRowPtr)],
   [...op.get(L.m), ...op.i32(rows), ...op.i32Add, ...op.set(L.m), ...op.br(0), ...op.end(), ...op.end()],
@@ -176,7 +204,7 @@ const rowGroups = (rows: number, fused: boolean): number[][] => [
 
 const gemm = (fused: boolean): FunctionDef => ({
   name: 'gemm',
-  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
   results: [],
   locals: [...Array<number>(I32_LOCALS).fill(I32), ...Array<number>(V128_LOCALS).fill(V128)],
   body: [
@@ -186,10 +214,16 @@ const gemm = (fused: boolean): FunctionDef => ({
     [...op.get(12), ...op.get(5), ...op.i32(16), ...op.i32Mul, ...op.i32Add, ...op.set(L.packB)],
     [...op.get(2), ...op.set(L.outRow), ...op.get(0), ...op.set(L.aBase), ...op.get(1), ...op.set(L.bBase)],
     op.loop(), // entries
-    ...packB(),
     [...op.i32(0), ...op.set(L.m), ...op.get(L.aBase), ...op.set(L.aRowPtr)],
-    ...rowGroups(4, fused),
-    ...rowGroups(1, fused),
+    [...op.get(13), ...op.if()],
+    ...packB(),
+    ...rowGroups(4, fused, true, [2, 1]),
+    ...rowGroups(1, fused, true, [2, 1]),
+    op.else(),
+    // b in place: single rows (few-row products, decoding) in tiles of 32 columns, eight independent sums
+    ...rowGroups(4, fused, false, [2, 1]),
+    ...rowGroups(1, fused, false, [8, 2, 1]),
+    op.end(),
     [...op.get(L.aBase), ...op.get(9), ...op.i32Add, ...op.set(L.aBase), ...op.get(L.bBase), ...op.get(10), ...op.i32Add, ...op.set(L.bBase)],
     [...op.get(L.e), ...op.i32(1), ...op.i32Add, ...op.tee(L.e), ...op.get(3), ...op.i32LtS, ...op.brIf(0), ...op.end()],
   ],

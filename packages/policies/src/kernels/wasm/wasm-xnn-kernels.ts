@@ -7,7 +7,7 @@
  *   call on wasm) or the reshapes to 3-D around the kernel.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { gemmFused, gemmScratchBytes, simdGemm, type SimdGemm } from './simd-gemm';
+import { GEMM_PACK_B_MIN_ROWS, gemmFused, gemmScratchBytes, simdGemm, type SimdGemm } from './simd-gemm';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 let xnnMatMul: ((...args: unknown[]) => void) | null = null;
@@ -61,6 +61,9 @@ function scratchFor(be: WasmInternals, bytes: number): number {
   return (block.pointer + 15) & ~15;
 }
 
+/** Whether a product with M rows packs b first (the same bits either way). */
+const packB = (M: number): number => (M >= GEMM_PACK_B_MIN_ROWS ? 1 : 0);
+
 /** Bytes of packed b per block of k: its rows stay in L2 while every group of four rows of a runs over them. */
 const PACKED_B_BLOCK_BYTES = 512 * 1024;
 
@@ -75,7 +78,7 @@ function product(be: WasmInternals, a: number, b: number, out: number, M: number
   const scratch = scratchFor(be, gemmScratchBytes(block, N));
   for (let k0 = 0; k0 < K; k0 += block) {
     const kb = Math.min(block, K - k0);
-    gemm.gemm(a + k0 * aCol, b + k0 * N * 4, out, 1, M, kb, 4 * N, aRow, aCol, 0, 0, accumulate || k0 > 0 ? -1 : 0, scratch);
+    gemm.gemm(a + k0 * aCol, b + k0 * N * 4, out, 1, M, kb, 4 * N, aRow, aCol, 0, 0, accumulate || k0 > 0 ? -1 : 0, scratch, packB(M));
   }
 }
 
@@ -98,7 +101,7 @@ export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
     if (n === 1) product(be, ai, bi, oi, M, K, N, aRow, aCol, false);
     else {
       const scratch = scratchFor(be, gemmScratchBytes(K, N));
-      (simdGemm(be.wasm.asm?.memory) as SimdGemm).gemm(ai, bi, oi, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, scratch);
+      (simdGemm(be.wasm.asm?.memory) as SimdGemm).gemm(ai, bi, oi, n, M, K, 4 * N, aRow, aCol, 4 * M * K, 4 * K * N, 0, scratch, packB(M));
     }
     return out;
   }
