@@ -12,7 +12,8 @@
  * cores) the 4 x 8 tile of packed operands runs at 41-48 GFLOP/s with fused multiply-adds and ~23 without,
  * against 24-27 for the same tile reading the operands in place (bench/_diag measurements, see the README).
  * Output rows run four at a time in tiles of 4 rows x 8 columns (then 4 x 4), rows left over one at a time
- * (1 x 8, 1 x 4). Every tile sums over k in order, acc = a[m, k] * b[k, j] + acc, starting from 0 or from the
+ * (1 x 8, 1 x 4). Products of fewer than GEMM_PACK_B_MIN_ROWS rows (decoding) read b in place instead, where
+ * packing it would cost more than it saves, single rows in tiles of 32 columns (eight independent sums). Every tile sums over k in order, acc = a[m, k] * b[k, j] + acc, starting from 0 or from the
  * output (accumulate), so blocks of k summed into the output give the same bits as one pass, and every element
  * gets the same operations whatever its tile. With relaxed SIMD (`relaxedSimd()`) each step is one
  * f32x4.relaxed_madd (a fused multiply-add on CPUs with FMA: one rounding instead of two), else a product and a
