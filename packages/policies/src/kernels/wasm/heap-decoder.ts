@@ -1,8 +1,8 @@
 /**
  * Decoding steps on the tfjs wasm backend's heap without tfjs ops between the blocks (a `Decoder` of
  * transformer-kernels.ts): the model's one forward pass (model/transformer.ts) runs on `HeapMatrix` values from a
- * per-step arena (heap-arena.ts), products on XNNPACK through the raw export behind tfjs's own _FusedMatMul
- * binding, the sigmoid on tfjs's Sigmoid export, everything else on the arithmetic the tfjs kernels of
+ * per-step arena (heap-arena.ts), products on what SrlDense runs (srl's SIMD product where it has fused
+ * multiply-adds, else XNNPACK through the raw export behind tfjs's own _FusedMatMul binding), the sigmoid on tfjs's Sigmoid export, everything else on the arithmetic the tfjs kernels of
  * wasm-decode-kernels.ts run (decode-math.ts, simd-row-kernels.ts). The same kernels in the same order as the tfjs
  * path, so the same floats; what goes is tfjs's per-op cost (engine bookkeeping, a tensor and a tidy entry per
  * output, ~50 ops per step: ~35% of a small model's step).

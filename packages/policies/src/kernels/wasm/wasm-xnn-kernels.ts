@@ -1,10 +1,12 @@
 /**
- * Kernels that call tfjs-backend-wasm's XNNPACK bindings without the tfjs op around them:
+ * Product kernels on the wasm heap, on srl's SIMD product (simd-gemm.ts) or on tfjs-backend-wasm's XNNPACK
+ * bindings, without the tfjs op around them:
  * - `SrlBatchMatMul`: tfjs runs XNNPACK only for 2-D, untransposed operands and batched products fall back to a
- *   naive loop (~2 GFLOP/s, 6x slower); this runs the SIMD product of simd-gemm.ts over the entries, or XNNPACK
- *   for a single large product (once per batch entry on views of the operands where N is not a multiple of 4).
- * - `SrlDense`: x @ w + b in one XNNPACK call, without tf.fused.matMul's custom-gradient wrapper (~130 us per
- *   call on wasm) or the reshapes to 3-D around the kernel.
+ *   naive loop (~2 GFLOP/s, 6x slower); this runs the SIMD product over the entries, or, without fused
+ *   multiply-adds, XNNPACK for a single large product (once per batch entry on views of the operands where N is
+ *   not a multiple of 4).
+ * - `SrlDense`: x @ w + b in one call (the SIMD product where it has fused multiply-adds, else XNNPACK), without
+ *   tf.fused.matMul's custom-gradient wrapper (~130 us per call on wasm) or the reshapes to 3-D around the kernel.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { GEMM_PACK_B_MIN_ROWS, gemmFused, gemmScratchBytes, simdGemm, type SimdGemm } from './simd-gemm';
@@ -38,8 +40,9 @@ const shapeScratch = new WeakMap<object, number>();
 
 /**
  * Whether `SrlBatchMatMul` runs n products of [*, K] x [K, N] with the SIMD product (simd-gemm.ts), which is also
- * what allows its `transposeA`: batched (n > 1) with N a multiple of 4, or n = 1 with fewer multiply-adds than
- * XNNPACK's setup is worth. Single large products stay with XNNPACK (it blocks for the caches).
+ * what allows its `transposeA`: N a multiple of 4, and batched (n > 1), or n = 1 with fewer multiply-adds than
+ * XNNPACK's setup is worth, or any n with fused multiply-adds (then about 2x XNNPACK's wasm kernels). Without them
+ * single large products stay with XNNPACK.
  */
 export function simdProductApplies(backend: WasmInternals, n: number, M: number, K: number, N: number): boolean {
   const size = M * K * N;
@@ -94,8 +97,7 @@ export const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
   const N = b.shape[2];
   const out = be.makeOutput([n, M, N], 'float32');
   if (simdProductApplies(be, n, M, K, N)) {
-    // Eight f32x4 accumulators per 32 output columns, k in order (the sum XNNPACK's kernels form, at its speed
-    // without its per-entry operator setup and packing: 2-3x on attention's products).
+    // Tiles of 4 x 8 over k in order, without XNNPACK's per-entry operator setup (2-3x on attention's products).
     const [ai, bi, oi] = [a, b, out].map((t) => heapIndex(be, t) * 4);
     const [aRow, aCol] = transposeA ? [4, 4 * M] : [4 * K, 4];
     if (n === 1) product(be, ai, bi, oi, M, K, N, aRow, aCol, false);
@@ -204,6 +206,7 @@ export function denseOnSimdProduct(be: WasmInternals, N: number): boolean {
  * heap decoder's linear layers both run this, so decoding gives the same bits as a forward pass.
  */
 export function denseOnHeap(be: WasmInternals, x: number, M: number, K: number, N: number, w: number, bias: number, out: number): void {
+  if (M === 0) return; // no rows: nothing to write (the bias fill would write past an empty output)
   if (bias >= 0) {
     const heap = be.wasm.HEAPF32;
     heap.set(heap.subarray(bias, bias + N), out);
