@@ -185,7 +185,7 @@ export const expSum: FunctionDef = {
   body: [
     [...op.f32x4Const(0), ...op.set(4), ...op.get(2), ...op.f32x4Splat, ...op.set(5)],
     ...loop16(3, 1, [
-      [...load(0, 3), ...op.get(5), ...op.f32x4Sub, ...op.f32x4Const(-87), ...op.f32x4Max, ...op.set(6), ...at(0, 3)],
+      [...load(0, 3), ...op.get(5), ...op.f32x4Sub, ...op.f32x4Const(-87), ...op.f32x4Pmax, ...op.set(6), ...at(0, 3)],
       ...exp(6, 7, 8),
       [...op.tee(9), ...op.v128Store(), ...op.get(4), ...op.get(9), ...op.f32x4Add, ...op.set(4)],
     ]),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { webAssembly } from './simd-module';
+import { simdModule, webAssembly } from './simd-module';
 import { simdTrainKernels } from './simd-train-kernels';
+import { I32, op, type FunctionDef } from './wasm-assembler';
 
 describe('WebAssembly SIMD training kernels', () => {
   const memory = new webAssembly.Memory({ initial: 1 });
@@ -28,6 +29,41 @@ describe('WebAssembly SIMD training kernels', () => {
       expect(h[128 + i]).toBeCloseTo(x * s, 5);
       expect(h[192 + i]).toBeCloseTo(dy * (s + (3 * C * K * x * x + K) * x * (s - s * s)), 5);
     });
+  });
+
+  it('GELU and its gradient keep NaN and saturate at the infinities', () => {
+    const h = heap();
+    const xs = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0];
+    xs.forEach((x, i) => ((h[i] = x), (h[64 + i] = 1)));
+    k!.geluForward(0, 128 * 4, 16);
+    k!.geluBackward(0, 64 * 4, 192 * 4, 16);
+    expect(Array.from(h.slice(128, 132))).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0]);
+    expect(h[192]).toBeNaN();
+  });
+
+  it("the clamps' pseudo-min / -max equal min / max against a constant, for every class of input", () => {
+    // clamp(x, lo, hi) both ways over one vector: out0 = min(max(x, lo), hi), out1 = pmin(pmax(x, lo), hi).
+    const clamp = (pseudo: boolean): number[] => [
+      ...[...op.get(1), ...op.get(0), ...op.v128Load(), ...op.f32x4Const(-87), ...(pseudo ? op.f32x4Pmax : op.f32x4Max)],
+      ...[...op.f32x4Const(88), ...(pseudo ? op.f32x4Pmin : op.f32x4Min), ...op.v128Store()],
+    ];
+    const defs = (): FunctionDef[] => [
+      { name: 'plain', params: [I32, I32], results: [], locals: [], body: [clamp(false)] },
+      { name: 'pseudo', params: [I32, I32], results: [], locals: [], body: [clamp(true)] },
+    ];
+    const mem = new webAssembly.Memory({ initial: 1 });
+    const f = simdModule<{ plain(x: number, out: number): void; pseudo(x: number, out: number): void }>(defs)(mem)!;
+    const h = new Float32Array(mem.buffer);
+    const bits = new Uint32Array(mem.buffer);
+    const xs = [Number.NaN, -Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, -87, 88, -87.5, 88.5, 1e-45, -3, 42];
+    for (let i = 0; i < xs.length; i += 4) {
+      h.set(xs.slice(i, i + 4), 0);
+      f.plain(0, 16);
+      f.pseudo(0, 32);
+      // the same bits, but for NaN's sign and payload (unspecified for min / max: V8's canonical NaN there)
+      const same = (lane: number): boolean => (Number.isNaN(h[4 + lane]) ? Number.isNaN(h[8 + lane]) : bits[8 + lane] === bits[4 + lane]);
+      expect([0, 1, 2, 3].map(same)).toEqual([true, true, true, true]);
+    }
   });
 
   it('a norm row and its gradient', () => {

@@ -39,7 +39,7 @@ const C = 0.044715;
 /** Pushes clamp(-((x (x x C + 1)) K), -87, 88) from local x: exp's argument for the sigmoid. */
 const negArg = (x: number): number[] => [
   ...[...op.get(x), ...op.get(x), ...op.get(x), ...op.f32x4Mul, ...op.f32x4Const(C), ...op.f32x4Mul, ...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Mul],
-  ...[...op.f32x4Const(-K), ...op.f32x4Mul, ...op.f32x4Const(-87), ...op.f32x4Max, ...op.f32x4Const(88), ...op.f32x4Min],
+  ...[...op.f32x4Const(-K), ...op.f32x4Mul, ...op.f32x4Const(-87), ...op.f32x4Pmax, ...op.f32x4Const(88), ...op.f32x4Pmin],
 ];
 /** Pushes 1 / (1 + exp(local t)). */
 const sigmoidOf = (t: number, n: number, r: number): number[][] => [
@@ -161,7 +161,7 @@ const softmaxRow: FunctionDef = {
     // masked keys: the causal triangle, a prefix's padding) are stored as 0 without the exp (the same values)
     ...loop16(4, 3, [
       [...load(2, 4), ...op.get(5), ...op.f32x4Sub, ...op.tee(6), ...op.f32x4Const(-87), ...op.f32x4Gt, ...op.tee(12), ...op.v128AnyTrue, ...op.if()],
-      [...op.get(6), ...op.f32x4Const(-87), ...op.f32x4Max, ...op.set(6), ...at(2, 4)],
+      [...op.get(6), ...op.f32x4Const(-87), ...op.f32x4Pmax, ...op.set(6), ...at(2, 4)],
       ...exp(6, 7, 8),
       [...op.get(12), ...op.v128And, ...op.tee(10), ...op.v128Store(), ...op.get(9), ...op.get(10), ...op.f32x4Add, ...op.set(9)],
       [...op.else(), ...at(2, 4), ...op.f32x4Const(0), ...op.v128Store(), ...op.end()],

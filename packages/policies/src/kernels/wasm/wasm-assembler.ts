@@ -122,6 +122,13 @@ export const op = {
   /** v128.any_true: 1 when any bit is set. */
   v128AnyTrue: simd(0x53),
   f32x4Max: simd(0xe9),
+  /**
+   * f32x4.pmin / f32x4.pmax (pseudo-minimum and -maximum): a, b -> b < a ? b : a and a < b ? b : a, one minps /
+   * maxps on x64 where min / max take ~8 instructions for NaN and signed-zero rules. With a constant, non-NaN b
+   * they equal min / max for every a (a NaN a gives a NaN: a itself, where min / max give a canonical NaN).
+   */
+  f32x4Pmin: simd(0xea),
+  f32x4Pmax: simd(0xeb),
   /** Round to nearest, ties to even. */
   f32x4Nearest: simd(0x6a),
   i32x4TruncSatF32x4S: simd(0xf8),
