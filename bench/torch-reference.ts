@@ -26,7 +26,7 @@ export interface TorchProbe {
   torch: string;
   /** torch's BLAS_INFO (`mkl`, `open` for OpenBLAS, `generic`: the system's libblas.so.3, then with the library loaded). */
   blas: string;
-  /** One-thread a[m,k] @ b[k,n], median of 15 after 3 warm-up products. */
+  /** One-thread a[m,k] @ b[k,n], median of 31 after 0.3 s of warm-up products. */
   gflops: number;
 }
 
@@ -38,9 +38,12 @@ import torch
 torch.set_num_threads(1)
 m, k, n = (int(x) for x in sys.argv[1:4])
 a, b = torch.randn(m, k), torch.randn(k, n)
-for _ in range(3): a @ b
+# Warm up for 0.3 s, not a count of products: MKL's first ~12 products of a fresh process run at 15-65% of its
+# rate (thread start, AVX-512 frequency licence), and a median of 15 after 3 once read 14.4 GFLOP/s for 100.
+t0 = time.perf_counter()
+while time.perf_counter() - t0 < 0.3: a @ b
 ts = []
-for _ in range(15):
+for _ in range(31):
     t0 = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t0)
 ts.sort()
 info = re.findall(r"BLAS_INFO=(\\w+)", torch.__config__.show())
@@ -48,7 +51,7 @@ info = re.findall(r"BLAS_INFO=(\\w+)", torch.__config__.show())
 # builds link theirs in; numpy may load an OpenBLAS of its own, which torch does not use).
 libs = sorted({os.path.basename(p) for p in (l.split()[-1] for l in open("/proc/self/maps") if len(l.split()) > 5) if re.match(r"lib(blas|openblas|blis)", os.path.basename(p))})
 blas = (info[0] if info else "unknown") + (" (" + ", ".join(libs) + ")" if libs and info == ["generic"] else "")
-print(json.dumps({"torch": torch.__version__, "blas": blas, "gflops": 2 * m * k * n / ts[7] / 1e9}))
+print(json.dumps({"torch": torch.__version__, "blas": blas, "gflops": 2 * m * k * n / ts[15] / 1e9}))
 `;
 
 /** Probes `python`'s torch with one product of `shape`; an `error` line when it has none. */
