@@ -44,8 +44,8 @@ export interface BlockOps<A = tf.Tensor2D> {
  */
 export interface Decoder<A = unknown> {
   readonly blocks: BlockOps<A>;
-  /** Starts a step: the values of the previous step are released. */
-  begin(): void;
+  /** Starts a step with `weights` (the same object for every step of a generate call): the previous step's values are released. */
+  begin(weights: ResolvedWeights): void;
   /** `decodeAttention` on this decoder's values. */
   attend(input: DecodeAttentionInput<A>): A;
   /** The floats of x [rows, cols], row-major (a copy). */

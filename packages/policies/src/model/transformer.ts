@@ -264,7 +264,7 @@ export class Transformer {
     const c = this.config;
     const rope = this.rope === null ? null : this.rope.decodeTables(positions, 1 / Math.sqrt(this.headDim));
     const heads = { H: c.numHeads, Hkv: c.numKvHeads, D: this.headDim };
-    decoder.begin();
+    decoder.begin(W);
     return decoder.read(this.pass(decoder.blocks, W, ids, positions, (i, qkv) => decoder.attend({ qkv, ...cache.layer(i), positions, heads, rope })));
   }
 

@@ -71,6 +71,45 @@ describe('wasm heap decoder = decoding on tfjs ops', () => {
     });
   }
 
+  it('16 rows and more: the weights packed once per weights object, the same bits as the ops; new weights packed anew', () => {
+    const wasm = selectKernels('wasm');
+    const opsOnly: TransformerKernels = { ...wasm, decoder: undefined };
+    const models = [wasm, opsOnly].map((k) => Transformer.random(transformerPreset('llama-tiny'), 5, k));
+    const R = 18; // four groups of four rows, then two single rows
+    const prompts = { ids: Int32Array.from([1, 2, 3, 4, 5, 9, 8, 7, 6, 0]), batch: 2, length: 5 };
+    const caches = models.map((m) => {
+      const prefill = tf.tidy(() => m.forward(prompts, { mode: 'prefill' }));
+      const cache = KvCache.fromPrefill(
+        m.kernels,
+        prefill.kv,
+        Int32Array.from({ length: R }, (_, r) => r % 2),
+        12,
+      );
+      tf.dispose(prefill);
+      return cache;
+    });
+    const resolve = (m: Transformer): ResolvedWeights => tf.tidy(() => m.resolveWeights() as unknown as tf.TensorContainer) as unknown as ResolvedWeights;
+    const release = (m: Transformer, w: ResolvedWeights): void => {
+      const own = new Set<tf.Tensor>(m.variables.values());
+      tf.dispose(w.layers.map((l) => l.qkv.w).filter((t) => !own.has(t)));
+    };
+    const positions = Int32Array.from({ length: R }, () => 5);
+    for (const round of [0, 1]) {
+      // round 1: every weight changed (a train step between two generate calls), a new weights object
+      if (round === 1) for (const m of models) tf.tidy(() => m.variables.forEach((v) => v.assign(tf.mul(v, 1.5))));
+      const weights = models.map(resolve);
+      for (let step = 0; step < 3; step++) {
+        const next = Int32Array.from({ length: R }, (_, r) => (7 * r + step + round) % 32);
+        const [a, b] = models.map((m, i) => m.decodeLogits(caches[i], next, positions, weights[i]));
+        expect(Array.from(a), `round ${round}, step ${step}`).toEqual(Array.from(b));
+        positions.forEach((_, r) => positions[r]++);
+      }
+      models.forEach((m, i) => release(m, weights[i]));
+    }
+    caches.forEach((c) => c.dispose());
+    models.forEach((m) => m.dispose());
+  });
+
   it('refuses a position outside the cache, or ids and positions not one per row, before anything is written', () => {
     const model = Transformer.random(transformerPreset('llama-tiny'), 4, selectKernels('wasm'));
     const prefill = tf.tidy(() => model.forward({ ids: Int32Array.from([1, 2, 3]), batch: 1, length: 3 }, { mode: 'prefill' }));

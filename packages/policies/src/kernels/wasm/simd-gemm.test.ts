@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gemmScratchBytes, simdGemmWith, type SimdGemm } from './simd-gemm';
+import { gemmScratchBytes, packedPanelsBytes, simdGemmWith, type SimdGemm } from './simd-gemm';
 import { relaxedSimd, webAssembly } from './simd-module';
 
 const memory = new webAssembly.Memory({ initial: 8 });
@@ -110,6 +110,24 @@ describe.each(variants)('WebAssembly SIMD batched product, %s', (_name, fused) =
       k.gemm(A * 4, B * 4, O * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, accumulate, S * 4, 1);
       k.gemm(A * 4, B * 4, P * 4, 1, M, K, 4 * N, 4 * K, 4, 0, 0, accumulate, S * 4, 0);
       expect(Array.from(h.subarray(P, P + M * N))).toEqual(Array.from(h.subarray(O, O + M * N)));
+    }
+  });
+
+  it('gives the same bits with b packed beforehand (packPanels, packB 2) as packed in the call, entry by entry', () => {
+    const h = heap();
+    const [n, M, K, N] = [2, 9, 13, 44]; // five 8-column panels and one of 4 per entry
+    const [A, B, O, P, Q] = [0, 4096, 8192, 12288, 20480];
+    const packed = packedPanelsBytes(K, N);
+    expect(packed).toBe(4 * K * 48);
+    for (let i = 0; i < n * M * K; i++) h[A + i] = Math.sin(i * 0.7);
+    for (let i = 0; i < n * K * N; i++) h[B + i] = Math.cos(i * 0.3);
+    for (let e = 0; e < n; e++) k.packPanels((B + e * K * N) * 4, Q * 4 + e * packed, K, 4 * N);
+    for (const accumulate of [0, -1]) {
+      h.fill(0.5, O, O + n * M * N);
+      h.fill(0.5, P, P + n * M * N);
+      k.gemm(A * 4, B * 4, O * 4, n, M, K, 4 * N, 4 * K, 4, 4 * M * K, 4 * K * N, accumulate, S * 4, 1);
+      k.gemm(A * 4, Q * 4, P * 4, n, M, K, 4 * N, 4 * K, 4, 4 * M * K, packed, accumulate, S * 4, 2);
+      expect(Array.from(h.subarray(P, P + n * M * N))).toEqual(Array.from(h.subarray(O, O + n * M * N)));
     }
   });
 

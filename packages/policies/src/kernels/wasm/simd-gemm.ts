@@ -33,7 +33,8 @@ export interface SimdGemm {
    * out entries contiguous [n, M, N]. n, M, K >= 1. `accumulate` -1: out += the product (summed from the output
    * on); 0: out = the product. `scratch`: a 16-byte aligned byte address of `gemmScratchBytes(K, N)` free bytes.
    * `packB` 1: b is packed into panels first (it pays from a few rows on: `GEMM_PACK_B_MIN_ROWS`); 0: the tiles read
-   * b in place. The same bits either way.
+   * b in place; 2: b is already packed (`packPanels`; bEntry then steps between packed entries). The same bits
+   * every way.
    */
   gemm(
     a: number,
@@ -51,7 +52,15 @@ export interface SimdGemm {
     scratch: number,
     packB: number,
   ): void;
+  /**
+   * Packs b [K, N] (rows contiguous, nBytes = 4N a positive multiple of 16) into `packedPanelsBytes(K, N)` bytes at
+   * dst (16-byte aligned): the panels `gemm` packs b into, to be passed to it with packB 2.
+   */
+  packPanels(b: number, dst: number, K: number, nBytes: number): void;
 }
+
+/** Bytes of b [K, N] packed into panels (`packPanels`). */
+export const packedPanelsBytes = (K: number, N: number): number => 4 * K * (Math.ceil(N / 8) * 8);
 
 /** Bytes of scratch a product with inner size K and N output columns needs: a packed row group and packed b. */
 export const gemmScratchBytes = (K: number, N: number): number => 16 * K + 4 * K * (Math.ceil(N / 8) * 8);
@@ -217,7 +226,10 @@ const gemm = (fused: boolean): FunctionDef => ({
     op.loop(), // entries
     [...op.i32(0), ...op.set(L.m), ...op.get(L.aBase), ...op.set(L.aRowPtr)],
     [...op.get(13), ...op.if()],
+    // packB 2: b is already packed (packPanels): the panels are read where b is
+    [...op.get(13), ...op.i32(2), ...op.i32Eq, ...op.if(), ...op.get(L.bBase), ...op.set(L.packB), ...op.else()],
     ...packB(),
+    op.end(),
     ...rowGroups(4, fused, true, [2, 1]),
     ...rowGroups(1, fused, true, [2, 1]),
     op.else(),
@@ -230,8 +242,35 @@ const gemm = (fused: boolean): FunctionDef => ({
   ],
 });
 
-const fusedGemm = simdModule<SimdGemm>(() => [gemm(true)]);
-const plainGemm = simdModule<SimdGemm>(() => [gemm(false)]);
+/**
+ * b [K, N] into panels at dst, the layout gemm packs b into: gemm's parameters and locals (b 1, K 5, nBytes 6, dst
+ * in scratch's place 12; the others unused), so packB() is the same code.
+ */
+const pack: FunctionDef = {
+  name: 'pack',
+  params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+  results: [],
+  locals: [...Array<number>(I32_LOCALS).fill(I32), ...Array<number>(V128_LOCALS).fill(V128)],
+  body: [[...op.get(12), ...op.set(L.packB), ...op.get(1), ...op.set(L.bBase)], ...packB()],
+};
+
+interface GemmExports extends SimdGemm {
+  pack(a: 0, b: number, out: 0, n: 0, M: 0, K: number, nBytes: number, aRow: 0, aCol: 0, aEntry: 0, bEntry: 0, accumulate: 0, dst: number, packB: 0): void;
+}
+
+const withPack = (k: GemmExports | null): SimdGemm | null =>
+  k === null ? null : { gemm: k.gemm, packPanels: (b, dst, K, nBytes) => k.pack(0, b, 0, 0, 0, K, nBytes, 0, 0, 0, 0, 0, dst, 0) };
+const fusedModule = simdModule<GemmExports>(() => [gemm(true), pack]);
+const plainModule = simdModule<GemmExports>(() => [gemm(false), pack]);
+const wrapped = new WeakMap<GemmExports, SimdGemm>();
+const wrap = (k: GemmExports | null): SimdGemm | null => {
+  if (k === null) return null;
+  let w = wrapped.get(k);
+  if (w === undefined) wrapped.set(k, (w = withPack(k) as SimdGemm));
+  return w;
+};
+const fusedGemm = (memory: WasmMemory | undefined): SimdGemm | null => wrap(fusedModule(memory));
+const plainGemm = (memory: WasmMemory | undefined): SimdGemm | null => wrap(plainModule(memory));
 
 /** The product with fused multiply-adds or without (the fused one is null where relaxed SIMD does not compile). */
 export const simdGemmWith = (fused: boolean, memory: WasmMemory | undefined): SimdGemm | null =>

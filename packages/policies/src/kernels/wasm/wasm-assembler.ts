@@ -78,6 +78,7 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32Eqz: [0x45],
+  i32Eq: [0x46],
   i32LeS: [0x4c],
   /** select: (a, b, cond) -> cond ? a : b */
   select: [0x1b],

@@ -9,7 +9,7 @@
  *   tf.fused.matMul's custom-gradient wrapper (~130 us per call on wasm) or the reshapes to 3-D around the kernel.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { GEMM_PACK_B_MIN_ROWS, gemmFused, gemmScratchBytes, simdGemm, type SimdGemm } from './simd-gemm';
+import { GEMM_PACK_B_MIN_ROWS, gemmFused, gemmScratchBytes, packedPanelsBytes, simdGemm, type SimdGemm } from './simd-gemm';
 import { heapIndex, wasmInternals, type WasmInternals } from './wasm-internals';
 
 let xnnMatMul: ((...args: unknown[]) => void) | null = null;
@@ -75,13 +75,57 @@ const PACKED_B_BLOCK_BYTES = 512 * 1024;
  * the SIMD product in blocks of k whose packed b fits PACKED_B_BLOCK_BYTES, each summed into the output (the
  * same bits as one pass: every tile continues its sum from the output).
  */
-function product(be: WasmInternals, a: number, b: number, out: number, M: number, K: number, N: number, aRow: number, aCol: number, accumulate: boolean): void {
+function product(
+  be: WasmInternals,
+  a: number,
+  b: number,
+  out: number,
+  M: number,
+  K: number,
+  N: number,
+  aRow: number,
+  aCol: number,
+  accumulate: boolean,
+  packed = -1,
+): void {
   const gemm = simdGemm(be.wasm.asm?.memory) as SimdGemm;
-  const block = Math.min(K, Math.max(16, Math.floor(PACKED_B_BLOCK_BYTES / (4 * Math.ceil(N / 8) * 8))));
+  const block = kBlock(K, N);
   const scratch = scratchFor(be, gemmScratchBytes(block, N));
-  for (let k0 = 0; k0 < K; k0 += block) {
+  for (let k0 = 0, at = packed; k0 < K; k0 += block) {
     const kb = Math.min(block, K - k0);
-    gemm.gemm(a + k0 * aCol, b + k0 * N * 4, out, 1, M, kb, 4 * N, aRow, aCol, 0, 0, accumulate || k0 > 0 ? -1 : 0, scratch, packB(M));
+    const from = accumulate || k0 > 0 ? -1 : 0;
+    if (packed < 0) gemm.gemm(a + k0 * aCol, b + k0 * N * 4, out, 1, M, kb, 4 * N, aRow, aCol, 0, 0, from, scratch, packB(M));
+    else {
+      gemm.gemm(a + k0 * aCol, at, out, 1, M, kb, 4 * N, aRow, aCol, 0, 0, from, scratch, 2);
+      at += packedPanelsBytes(kb, N);
+    }
+  }
+}
+
+/** The rows of k per block of `product`: a block of b packed into panels fits PACKED_B_BLOCK_BYTES. */
+const kBlock = (K: number, N: number): number => Math.min(K, Math.max(16, Math.floor(PACKED_B_BLOCK_BYTES / (4 * Math.ceil(N / 8) * 8))));
+
+/** Bytes of w [K, N] packed for `denseOnHeap` (`packDense`). */
+export function packedDenseBytes(K: number, N: number): number {
+  const block = kBlock(K, N);
+  let bytes = 0;
+  for (let k0 = 0; k0 < K; k0 += block) bytes += packedPanelsBytes(Math.min(block, K - k0), N);
+  return bytes;
+}
+
+/**
+ * Packs w [K, N] (float index on the heap) at byte address dst (16-byte aligned, `packedDenseBytes(K, N)` bytes):
+ * each of `product`'s blocks of k as the gemm packs it, one block after the other. `denseOnHeap` with `packed`
+ * then reads these panels instead of packing w again on every call (a decoding step's products, the same weights
+ * every step), with the same bits.
+ */
+export function packDense(be: WasmInternals, w: number, dst: number, K: number, N: number): void {
+  const gemm = simdGemm(be.wasm.asm?.memory) as SimdGemm;
+  const block = kBlock(K, N);
+  for (let k0 = 0, at = dst; k0 < K; k0 += block) {
+    const kb = Math.min(block, K - k0);
+    gemm.packPanels((w + k0 * N) * 4, at, kb, 4 * N);
+    at += packedPanelsBytes(kb, N);
   }
 }
 
@@ -203,16 +247,18 @@ export function denseOnSimdProduct(be: WasmInternals, N: number): boolean {
 /**
  * x [M, K] @ w [K, N] (+ bias [N]) into out, float indices on the heap (bias -1: none), on the SIMD product where
  * `denseOnSimdProduct`: every output row starts as the bias and the product is summed into it. SrlDense and the
- * heap decoder's linear layers both run this, so decoding gives the same bits as a forward pass.
+ * heap decoder's linear layers both run this, so decoding gives the same bits as a forward pass. `packed` (a byte
+ * address, -1: none): w as `packDense` packed it, read in place of packing w where this product would pack it
+ * (from GEMM_PACK_B_MIN_ROWS rows); the same bits.
  */
-export function denseOnHeap(be: WasmInternals, x: number, M: number, K: number, N: number, w: number, bias: number, out: number): void {
+export function denseOnHeap(be: WasmInternals, x: number, M: number, K: number, N: number, w: number, bias: number, out: number, packed = -1): void {
   if (M === 0) return; // no rows: nothing to write (the bias fill would write past an empty output)
   if (bias >= 0) {
     const heap = be.wasm.HEAPF32;
     heap.set(heap.subarray(bias, bias + N), out);
     for (let filled = 1; filled < M; filled *= 2) heap.copyWithin(out + filled * N, out, out + Math.min(filled, M - filled) * N);
   }
-  product(be, x * 4, w * 4, out * 4, M, K, N, 4 * K, 4, bias >= 0);
+  product(be, x * 4, w * 4, out * 4, M, K, N, 4 * K, 4, bias >= 0, packB(M) === 1 ? packed : -1);
 }
 
 let xnnFused: ((...args: unknown[]) => void) | null = null;
