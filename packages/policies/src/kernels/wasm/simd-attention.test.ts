@@ -37,13 +37,17 @@ describe('WebAssembly SIMD decode attention', () => {
     [3, 2, 2, 8, 13],
     [2, 1, 4, 16, 9],
     [1, 4, 1, 32, 7],
+    [4, 2, 2, 16, 41],
+    [2, 2, 2, 32, 300],
+    [1, 2, 4, 16, 600],
   ])('attendLayer (R %i, Hkv %i, G %i, D %i, L %i) = the per-head routines', (R, Hkv, G, D, L) => {
     const [q, k, v] = [R * Hkv * G * D, R * Hkv * L * D, R * Hkv * L * D].map((n) => {
       const at = alloc(n);
       for (let i = 0; i < n; i++) heap[at + i] = 3 * random();
       return at;
     });
-    const positions = Int32Array.from({ length: R }, (_, r) => (r * 5 + 3) % L); // lengths 1..L, not all multiples of 4
+    // lengths 1..L, not all multiples of 4: even rows nearly all of L (several chunks), odd rows short
+    const positions = Int32Array.from({ length: R }, (_, r) => (r % 2 === 0 ? L - 1 - r : (r * 5 + 3) % L));
     const pos = alloc(R);
     new Int32Array(memory.buffer, pos * 4, R).set(positions);
     const [out, expected, scratch] = [alloc(R * Hkv * G * D), alloc(R * Hkv * G * D), alloc(L + 4)];

@@ -9,7 +9,7 @@
 import { simdModule } from './simd-module';
 import { dots } from './simd-kernels';
 import { dots4, expSum } from './simd-row-kernels';
-import { F32, F64, I32, op, V128, type FunctionDef } from './wasm-assembler';
+import { F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
 
 export interface SimdAttention {
   /**
@@ -39,14 +39,15 @@ const EXP_SUM = 2;
 const MIX = 3;
 const ATTEND_HEAD = 4;
 
-// attendHead: q 0, k 1, v 2, len 3, dBytes 4, out 5, scratch 6; t 7, len4 8, padded 9, m 10, x 11, inv 12, addr 13.
-const h = { q: 0, k: 1, v: 2, len: 3, d: 4, out: 5, s: 6, t: 7, len4: 8, padded: 9, m: 10, x: 11, inv: 12, addr: 13 };
+// attendHead: q 0, k 1, v 2, len 3, dBytes 4, out 5, scratch 6; t 7, len4 8, padded 9, m 10, x 11, inv 12 (1 / sum
+// in both f64 lanes), addr 13, mv 14 (a vector of scores).
+const h = { q: 0, k: 1, v: 2, len: 3, d: 4, out: 5, s: 6, t: 7, len4: 8, padded: 9, m: 10, x: 11, inv: 12, addr: 13, mv: 14 };
 const scratchAt = (t: number): number[] => [...op.get(h.s), ...op.get(t), ...op.i32(2), ...op.i32Shl, ...op.i32Add];
 const attendHead: FunctionDef = {
   name: 'attendHead',
   params: [I32, I32, I32, I32, I32, I32, I32],
   results: [],
-  locals: [I32, I32, I32, F32, F32, F64, I32],
+  locals: [I32, I32, I32, F32, F32, V128, I32, V128],
   body: [
     // scores: whole blocks of four keys, then the rest (< 4) one at a time
     [...op.get(h.len), ...op.i32(-4), ...op.i32And, ...op.tee(h.len4), ...op.if()],
@@ -54,11 +55,7 @@ const attendHead: FunctionDef = {
     [...op.get(h.len4), ...op.get(h.len), ...op.i32LtS, ...op.if()],
     [...op.get(h.q), ...op.get(h.k), ...op.get(h.len4), ...op.get(h.d), ...op.i32Mul, ...op.i32Add],
     [...op.get(h.len), ...op.get(h.len4), ...op.i32Sub, ...op.get(h.d), ...scratchAt(h.len4), ...op.call(DOTS), ...op.end()],
-    // m = the largest score (first wins, as `if (x > max) max = x`)
-    [...op.f32(-Infinity), ...op.set(h.m), ...op.i32(0), ...op.set(h.t), ...op.loop()],
-    [...scratchAt(h.t), ...op.f32Load(), ...op.tee(h.x), ...op.get(h.m), ...op.f32Gt, ...op.if(), ...op.get(h.x), ...op.set(h.m), ...op.end()],
-    [...op.get(h.t), ...op.i32(1), ...op.i32Add, ...op.tee(h.t), ...op.get(h.len), ...op.i32LtS, ...op.brIf(0), ...op.end()],
-    // -Infinity up to whole vectors, then exp(score - m) in place and its sum
+    // -Infinity up to whole vectors
     [...op.get(h.len), ...op.i32(3), ...op.i32Add, ...op.i32(-4), ...op.i32And, ...op.set(h.padded), ...op.get(h.len), ...op.set(h.t)],
     [...op.block(), ...op.loop(), ...op.get(h.t), ...op.get(h.padded), ...op.i32GeS, ...op.brIf(1)],
     [
@@ -73,6 +70,25 @@ const attendHead: FunctionDef = {
       ...op.end(),
       ...op.end(),
     ],
+    // m = the largest score, as `if (x > m) m = x` from m = -Infinity (NaN never taken, the padding never wins):
+    // per lane with pmax (m < x ? x : m), then over the lanes. Only the sign of a zero maximum can differ from
+    // the scan in order, and exp(x - m) is the same for m = 0 and m = -0.
+    [...op.f32x4Const(-Infinity), ...op.set(h.mv), ...op.i32(0), ...op.set(h.t), ...op.loop()],
+    [...op.get(h.mv), ...scratchAt(h.t), ...op.v128Load(), ...op.f32x4Pmax, ...op.set(h.mv)],
+    [...op.get(h.t), ...op.i32(4), ...op.i32Add, ...op.tee(h.t), ...op.get(h.padded), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    [...op.f32(-Infinity), ...op.set(h.m)],
+    ...[0, 1, 2, 3].map((lane) => [
+      ...op.get(h.mv),
+      ...op.f32x4ExtractLane(lane),
+      ...op.tee(h.x),
+      ...op.get(h.m),
+      ...op.f32Gt,
+      ...op.if(),
+      ...op.get(h.x),
+      ...op.set(h.m),
+      ...op.end(),
+    ]),
+    // exp(score - m) in place and its sum
     [
       ...op.f64(1),
       ...op.get(h.s),
@@ -83,22 +99,16 @@ const attendHead: FunctionDef = {
       ...op.call(EXP_SUM),
       ...op.f64Promote,
       ...op.f64Div,
+      ...op.f64x2Splat,
       ...op.set(h.inv),
     ],
-    // p = p * (1 / sum), in float64 rounded to float32
+    // p = p * (1 / sum), in float64 rounded to float32, two lanes at a time (the padding too: mix reads len)
     [...op.i32(0), ...op.set(h.t), ...op.loop()],
-    [
-      ...scratchAt(h.t),
-      ...op.tee(h.addr),
-      ...op.get(h.addr),
-      ...op.f32Load(),
-      ...op.f64Promote,
-      ...op.get(h.inv),
-      ...op.f64Mul,
-      ...op.f32Demote,
-      ...op.f32Store(),
-    ],
-    [...op.get(h.t), ...op.i32(1), ...op.i32Add, ...op.tee(h.t), ...op.get(h.len), ...op.i32LtS, ...op.brIf(0), ...op.end()],
+    [...scratchAt(h.t), ...op.tee(h.addr), ...op.v128Load(), ...op.set(h.mv), ...op.get(h.addr)],
+    [...op.get(h.mv), ...op.f64x2PromoteLow, ...op.get(h.inv), ...op.f64x2Mul, ...op.f32x4DemoteZero],
+    [...op.get(h.mv), ...op.get(h.mv), ...op.f32x4Shuffle([2, 3, 0, 1]), ...op.f64x2PromoteLow, ...op.get(h.inv), ...op.f64x2Mul, ...op.f32x4DemoteZero],
+    [...op.f32x4Shuffle([0, 1, 4, 5]), ...op.v128Store()],
+    [...op.get(h.t), ...op.i32(4), ...op.i32Add, ...op.tee(h.t), ...op.get(h.padded), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(h.s), ...op.get(h.v), ...op.get(h.len), ...op.get(h.d), ...op.get(h.out), ...op.call(MIX)],
   ],
 };
