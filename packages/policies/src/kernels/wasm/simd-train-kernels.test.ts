@@ -114,4 +114,22 @@ describe('WebAssembly SIMD softmax rows', () => {
     const dot = y.reduce((a, v, i) => a + v * h[DY + i], 0);
     for (let i = 0; i < n; i++) expect(h[DX + i]).toBeCloseTo(h[DY + i] * y[i] - dot * y[i], 6);
   });
+
+  it('a NaN or an infinity anywhere in a row gives a NaN row; zeros of both signs a uniform one', () => {
+    const h = new Float32Array(memory.buffer);
+    const n = 12;
+    const [X, M, Y] = [0, 16, 32];
+    h.fill(0, M, M + n);
+    for (const special of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      for (const at of [0, 5, 11]) {
+        for (let i = 0; i < n; i++) h[X + i] = Math.sin(i) * 4;
+        h[X + at] = special;
+        k!.softmaxRow(X * 4, M * 4, Y * 4, n * 4);
+        expect(Array.from(h.slice(Y, Y + n)).every(Number.isNaN), `${special} at ${at}`).toBe(true);
+      }
+    }
+    for (let i = 0; i < n; i++) h[X + i] = i % 3 === 0 ? -0 : 0;
+    k!.softmaxRow(X * 4, M * 4, Y * 4, n * 4);
+    expect(Array.from(h.slice(Y, Y + n))).toEqual(Array.from({ length: n }, () => Math.fround(1 / n)));
+  });
 });

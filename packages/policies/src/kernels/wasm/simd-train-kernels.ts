@@ -150,13 +150,18 @@ const softmaxRow: FunctionDef = {
   results: [],
   locals: [I32, V128, V128, V128, V128, V128, V128, F32, V128],
   body: [
-    // out = x + mask, mx = lane-wise max
-    [...op.f32x4Const(-3.4e38), ...op.set(5)],
+    // out = x + mask, mx = lane-wise max by pmax (mx < x ? x : mx: one maxps where f32x4.max takes ~8 x64
+    // instructions), which skips NaN, so NaN lanes are collected apart in acc (x != x)
+    [...op.f32x4Const(-3.4e38), ...op.set(5), ...op.f32x4Const(0), ...op.set(9)],
     ...loop16(4, 3, [
-      [...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.tee(6), ...op.v128Store(), ...op.get(5), ...op.get(6), ...op.f32x4Max, ...op.set(5)],
+      [...at(2, 4), ...load(0, 4), ...load(1, 4), ...op.f32x4Add, ...op.tee(6), ...op.v128Store(), ...op.get(5), ...op.get(6), ...op.f32x4Pmax, ...op.set(5)],
+      [...op.get(9), ...op.get(6), ...op.get(6), ...op.f32x4Ne, ...op.v128Or, ...op.set(9)],
     ]),
     [...op.get(5), ...op.f32x4ExtractLane(0), ...op.get(5), ...op.f32x4ExtractLane(1), ...op.f32Max, ...op.get(5), ...op.f32x4ExtractLane(2), ...op.f32Max],
-    [...op.get(5), ...op.f32x4ExtractLane(3), ...op.f32Max, ...op.f32x4Splat, ...op.set(5), ...op.f32x4Const(0), ...op.set(9)],
+    [...op.get(5), ...op.f32x4ExtractLane(3), ...op.f32Max, ...op.f32x4Splat, ...op.set(5)],
+    // a NaN anywhere makes the max NaN, as f32x4.max did (the row then comes out NaN); the max's other values
+    // are max's but for the sign of a zero maximum, and exp(x - m) is the same for m = 0 and m = -0
+    [...op.get(9), ...op.v128AnyTrue, ...op.if(), ...op.f32x4Const(Number.NaN), ...op.set(5), ...op.end(), ...op.f32x4Const(0), ...op.set(9)],
     // out = exp(out - max), exactly 0 below -87 (masked keys), acc += out; four lanes all below -87 (a run of
     // masked keys: the causal triangle, a prefix's padding) are stored as 0 without the exp (the same values)
     ...loop16(4, 3, [

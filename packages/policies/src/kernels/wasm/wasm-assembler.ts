@@ -119,7 +119,10 @@ export const op = {
   f32x4Min: simd(0xe8),
   /** Lane-wise a > b as all-ones / all-zeros masks. */
   f32x4Gt: simd(0x44),
+  /** f32x4.ne: all ones where a != b (NaN != NaN). */
+  f32x4Ne: simd(0x42),
   v128And: simd(0x4e),
+  v128Or: simd(0x50),
   /** v128.any_true: 1 when any bit is set. */
   v128AnyTrue: simd(0x53),
   f32x4Max: simd(0xe9),
