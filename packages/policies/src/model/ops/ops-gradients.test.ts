@@ -114,18 +114,24 @@ for (const kernelCase of ALL_KERNEL_CASES) {
           }
     });
 
-    it('attention layouts: splitQkv and mergeHeads (values by index, and gradients)', () => {
-      const d = { B: 2, T: 3, H: 4, Hkv: 2, D: 2 }; // G = 2
+    // D 2, T 3: the JavaScript loops on wasm; D 8, T 8: the SIMD copies and transposes; D 4, T 6: SIMD merges only
+    it.each([
+      { B: 2, T: 3, H: 4, Hkv: 2, D: 2 },
+      { B: 2, T: 8, H: 4, Hkv: 2, D: 8 },
+      { B: 3, T: 6, H: 2, Hkv: 2, D: 4 },
+    ])('attention layouts: splitQkv and mergeHeads (values by index, and gradients), %o', (d) => {
+      const G = d.H / d.Hkv;
       const width = (d.H + 2 * d.Hkv) * d.D;
       const x = weights([d.B * d.T, width], 81);
       const xs = x.dataSync();
       const { q, kT, v } = tf.tidy(() => k.splitQkv(x as tf.Tensor2D, d));
       const at = (b: number, t: number, col: number): number => xs[(b * d.T + t) * width + col];
       const [qs, ks, vs] = [q.arraySync() as number[][][], kT.arraySync() as number[][][], v.arraySync() as number[][][]];
+      const qAt = (b: number, h: number, t: number): number[] => qs[b * d.Hkv + Math.floor(h / G)][(h % G) * d.T + t];
       for (let b = 0; b < d.B; b++) {
         for (let t = 0; t < d.T; t++) {
           for (let i = 0; i < d.D; i++) {
-            for (let h = 0; h < d.H; h++) expect(qs[b * d.Hkv + Math.floor(h / 2)][(h % 2) * d.T + t][i]).toBe(at(b, t, h * d.D + i));
+            for (let h = 0; h < d.H; h++) expect(qAt(b, h, t)[i]).toBe(at(b, t, h * d.D + i));
             for (let j = 0; j < d.Hkv; j++) {
               expect(ks[b * d.Hkv + j][i][t]).toBe(at(b, t, (d.H + j) * d.D + i));
               expect(vs[b * d.Hkv + j][t][i]).toBe(at(b, t, (d.H + d.Hkv + j) * d.D + i));
@@ -136,7 +142,38 @@ for (const kernelCase of ALL_KERNEL_CASES) {
       const merged = tf.tidy(() => k.mergeHeads(q, d).arraySync() as number[][]);
       for (let b = 0; b < d.B; b++) for (let t = 0; t < d.T; t++) for (let c = 0; c < d.H * d.D; c++) expect(merged[b * d.T + t][c]).toBe(at(b, t, c));
       tf.dispose([q, kT, v]);
-      const r = [weights([4, 6, 2], 82), weights([4, 2, 3], 83), weights([4, 3, 2], 84)];
+      const r = [weights([d.B * d.Hkv, G * d.T, d.D], 82), weights([d.B * d.Hkv, d.D, d.T], 83), weights([d.B * d.Hkv, d.T, d.D], 84)];
+      // The gradients of the moves are the moves back (joinQkv, unmergeHeads): the upstream values, exactly.
+      const [rq, rk, rv] = r.map((t) => t.arraySync() as number[][][]);
+      const dx = tf.tidy(() =>
+        tf
+          .grad((xi: tf.Tensor) => {
+            const parts = k.splitQkv(xi as tf.Tensor2D, d);
+            return tf.addN([tf.sum(tf.mul(parts.q, r[0])), tf.sum(tf.mul(parts.kT, r[1])), tf.sum(tf.mul(parts.v, r[2]))]) as tf.Scalar;
+          })(x)
+          .arraySync(),
+      ) as number[][];
+      const mergedGrad = weights([d.B * d.T, d.H * d.D], 85);
+      const mg = mergedGrad.arraySync() as number[][];
+      const dq = tf.tidy(() =>
+        tf
+          .grad((qi: tf.Tensor) => tf.sum(tf.mul(k.mergeHeads(qi as tf.Tensor3D, d), mergedGrad)) as tf.Scalar)(r[0])
+          .arraySync(),
+      ) as number[][][];
+      for (let b = 0; b < d.B; b++)
+        for (let t = 0; t < d.T; t++)
+          for (let i = 0; i < d.D; i++) {
+            for (let h = 0; h < d.H; h++) {
+              const [e, row] = [b * d.Hkv + Math.floor(h / G), (h % G) * d.T + t];
+              expect(dx[b * d.T + t][h * d.D + i]).toBe(rq[e][row][i]);
+              expect(dq[e][row][i]).toBe(mg[b * d.T + t][h * d.D + i]);
+            }
+            for (let j = 0; j < d.Hkv; j++) {
+              expect(dx[b * d.T + t][(d.H + j) * d.D + i]).toBe(rk[b * d.Hkv + j][i][t]);
+              expect(dx[b * d.T + t][(d.H + d.Hkv + j) * d.D + i]).toBe(rv[b * d.Hkv + j][t][i]);
+            }
+          }
+      tf.dispose(mergedGrad);
       const f = (xi: tf.Tensor): tf.Scalar => {
         const parts = k.splitQkv(xi as tf.Tensor2D, d);
         const m = k.mergeHeads(tf.square(parts.q) as tf.Tensor3D, d);
