@@ -36,6 +36,37 @@ const copyRows: FunctionDef = {
   ],
 };
 
+/**
+ * One 4 x 4 block transposed: four rows loaded from local p on (p advancing by inStride), shuffled in pairs (locals
+ * rows..rows+3 and pairs..pairs+3, v128), and stored as four rows from local q on (q advancing by outStride).
+ */
+export const transpose4x4 = (o: { p: number; q: number; rows: number; pairs: number; inStride: number[]; outStride: number[] }): number[][] => [
+  ...[0, 1, 2, 3].map((k) => [...op.get(o.p), ...op.v128Load(), ...op.set(o.rows + k), ...op.get(o.p), ...o.inStride, ...op.i32Add, ...op.set(o.p)]),
+  // t0 = (r0_0 r1_0 r0_1 r1_1), t1 = (r0_2 r1_2 r0_3 r1_3), t2/t3 the same for r2, r3
+  [...op.get(o.rows), ...op.get(o.rows + 1), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(o.pairs)],
+  [...op.get(o.rows), ...op.get(o.rows + 1), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(o.pairs + 1)],
+  [...op.get(o.rows + 2), ...op.get(o.rows + 3), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(o.pairs + 2)],
+  [...op.get(o.rows + 2), ...op.get(o.rows + 3), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(o.pairs + 3)],
+  ...(
+    [
+      [0, 2, [0, 1, 4, 5]],
+      [0, 2, [2, 3, 6, 7]],
+      [1, 3, [0, 1, 4, 5]],
+      [1, 3, [2, 3, 6, 7]],
+    ] as [number, number, [number, number, number, number]][]
+  ).map(([a, b, lanes]) => [
+    ...op.get(o.q),
+    ...op.get(o.pairs + a),
+    ...op.get(o.pairs + b),
+    ...op.f32x4Shuffle(lanes),
+    ...op.v128Store(),
+    ...op.get(o.q),
+    ...o.outStride,
+    ...op.i32Add,
+    ...op.set(o.q),
+  ]),
+];
+
 // transposeRows: src 0, dst 1, R 2, C 3, srcStride 4, dstStride 5; i 6, j 7, p 8, q 9, rows r0..r3 10..13, pairs
 // t0..t3 14..17.
 const x = { i: 6, j: 7, p: 8, q: 9, r: 10, t: 14 };
@@ -50,30 +81,7 @@ const transposeRows: FunctionDef = {
     // p = src + i * srcStride + 4j; q = dst + j * dstStride + 4i
     [...op.get(0), ...op.get(x.i), ...op.get(4), ...op.i32Mul, ...op.i32Add, ...op.get(x.j), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(x.p)],
     [...op.get(1), ...op.get(x.j), ...op.get(5), ...op.i32Mul, ...op.i32Add, ...op.get(x.i), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(x.q)],
-    ...[0, 1, 2, 3].map((k) => [...op.get(x.p), ...op.v128Load(), ...op.set(x.r + k), ...op.get(x.p), ...op.get(4), ...op.i32Add, ...op.set(x.p)]),
-    // t0 = (r0_0 r1_0 r0_1 r1_1), t1 = (r0_2 r1_2 r0_3 r1_3), t2/t3 the same for r2, r3
-    [...op.get(x.r), ...op.get(x.r + 1), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(x.t)],
-    [...op.get(x.r), ...op.get(x.r + 1), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(x.t + 1)],
-    [...op.get(x.r + 2), ...op.get(x.r + 3), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(x.t + 2)],
-    [...op.get(x.r + 2), ...op.get(x.r + 3), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(x.t + 3)],
-    ...(
-      [
-        [0, 2, [0, 1, 4, 5]],
-        [0, 2, [2, 3, 6, 7]],
-        [1, 3, [0, 1, 4, 5]],
-        [1, 3, [2, 3, 6, 7]],
-      ] as [number, number, [number, number, number, number]][]
-    ).map(([a, b, lanes]) => [
-      ...op.get(x.q),
-      ...op.get(x.t + a),
-      ...op.get(x.t + b),
-      ...op.f32x4Shuffle(lanes),
-      ...op.v128Store(),
-      ...op.get(x.q),
-      ...op.get(5),
-      ...op.i32Add,
-      ...op.set(x.q),
-    ]),
+    ...transpose4x4({ p: x.p, q: x.q, rows: x.r, pairs: x.t, inStride: op.get(4), outStride: op.get(5) }),
     [...op.get(x.j), ...op.i32(4), ...op.i32Add, ...op.tee(x.j), ...op.get(3), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(x.i), ...op.i32(4), ...op.i32Add, ...op.tee(x.i), ...op.get(2), ...op.i32LtS, ...op.brIf(0), ...op.end()],
   ],

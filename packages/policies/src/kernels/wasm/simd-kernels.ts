@@ -5,6 +5,7 @@
  * Built once per backend instance with wasm-assembler.ts; `simdKernels` returns null where WebAssembly SIMD or the
  * backend's memory is unavailable, and callers keep their JavaScript loops.
  */
+import { transpose4x4 } from './simd-copy';
 import { simdModule } from './simd-module';
 import { F32, I32, op, V128, type FunctionDef } from './wasm-assembler';
 
@@ -195,30 +196,7 @@ const transpose = {
     // p = src + i * rowBytes + 4j; q = dst + j * outRowBytes + 4i
     [...op.get(0), ...op.get(t.i), ...op.get(t.row), ...op.i32Mul, ...op.i32Add, ...op.get(t.j), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(t.p)],
     [...op.get(1), ...op.get(t.j), ...op.get(t.outRow), ...op.i32Mul, ...op.i32Add, ...op.get(t.i), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(t.q)],
-    ...[0, 1, 2, 3].map((k) => [...op.get(t.p), ...op.v128Load(), ...op.set(t.r + k), ...op.get(t.p), ...op.get(t.row), ...op.i32Add, ...op.set(t.p)]),
-    // t0 = (r0_0 r1_0 r0_1 r1_1), t1 = (r0_2 r1_2 r0_3 r1_3), t2/t3 the same for r2, r3
-    [...op.get(t.r), ...op.get(t.r + 1), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(t.t)],
-    [...op.get(t.r), ...op.get(t.r + 1), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(t.t + 1)],
-    [...op.get(t.r + 2), ...op.get(t.r + 3), ...op.f32x4Shuffle([0, 4, 1, 5]), ...op.set(t.t + 2)],
-    [...op.get(t.r + 2), ...op.get(t.r + 3), ...op.f32x4Shuffle([2, 6, 3, 7]), ...op.set(t.t + 3)],
-    ...(
-      [
-        [0, 2, [0, 1, 4, 5]],
-        [0, 2, [2, 3, 6, 7]],
-        [1, 3, [0, 1, 4, 5]],
-        [1, 3, [2, 3, 6, 7]],
-      ] as [number, number, [number, number, number, number]][]
-    ).map(([a, b, lanes]) => [
-      ...op.get(t.q),
-      ...op.get(t.t + a),
-      ...op.get(t.t + b),
-      ...op.f32x4Shuffle(lanes),
-      ...op.v128Store(),
-      ...op.get(t.q),
-      ...op.get(t.outRow),
-      ...op.i32Add,
-      ...op.set(t.q),
-    ]),
+    ...transpose4x4({ p: t.p, q: t.q, rows: t.r, pairs: t.t, inStride: op.get(t.row), outStride: op.get(t.outRow) }),
     [...op.get(t.j), ...op.i32(4), ...op.i32Add, ...op.tee(t.j), ...op.get(t.jEnd), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(t.i), ...op.i32(4), ...op.i32Add, ...op.tee(t.i), ...op.get(t.iEnd), ...op.i32LtS, ...op.brIf(0), ...op.end()],
     [...op.get(t.jEnd), ...op.tee(t.jb), ...op.get(4), ...op.i32LtS, ...op.brIf(0), ...op.end()],
