@@ -2,7 +2,7 @@
  * Strided block copies in WebAssembly SIMD for the attention layout kernels (wasm-head-kernels.ts): rows of a
  * matrix copied between two row strides, and a matrix transposed between two row strides in 4 x 4 blocks of
  * shuffles. Pure moves: the same floats, bit for bit, as the JavaScript loops they replace (those ran ~2 ns per
- * float, ~4% of a gpt2-bench train step). Built once per memory; `simdCopy` returns null without SIMD.
+ * float, ~5% of a gpt2-bench train step). Built once per memory; `simdCopy` returns null without SIMD.
  */
 import { simdModule, type WasmMemory } from './simd-module';
 import { I32, op, V128, type FunctionDef } from './wasm-assembler';

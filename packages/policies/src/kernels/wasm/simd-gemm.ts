@@ -63,7 +63,7 @@ export interface SimdGemm {
 export const packedPanelsBytes = (K: number, N: number): number => 4 * K * (Math.ceil(N / 8) * 8);
 
 /** Bytes of scratch a product with inner size K and N output columns needs: a packed row group and packed b. */
-export const gemmScratchBytes = (K: number, N: number): number => 16 * K + 4 * K * (Math.ceil(N / 8) * 8);
+export const gemmScratchBytes = (K: number, N: number): number => 16 * K + packedPanelsBytes(K, N);
 
 /**
  * From this many rows of a per entry, packing b (K x N floats moved once) costs less than the strided reads of b
@@ -254,19 +254,23 @@ const pack: FunctionDef = {
   body: [[...op.get(12), ...op.set(L.packB), ...op.get(1), ...op.set(L.bBase)], ...packB()],
 };
 
-interface GemmExports extends SimdGemm {
+/** The module's exports: `gemm` and `pack` (gemm's parameter list; b 1, K 5, nBytes 6, dst 12 used). */
+interface GemmExports {
+  gemm: SimdGemm['gemm'];
   pack(a: 0, b: number, out: 0, n: 0, M: 0, K: number, nBytes: number, aRow: 0, aCol: 0, aEntry: 0, bEntry: 0, accumulate: 0, dst: number, packB: 0): void;
 }
 
-const withPack = (k: GemmExports | null): SimdGemm | null =>
-  k === null ? null : { gemm: k.gemm, packPanels: (b, dst, K, nBytes) => k.pack(0, b, 0, 0, 0, K, nBytes, 0, 0, 0, 0, 0, dst, 0) };
 const fusedModule = simdModule<GemmExports>(() => [gemm(true), pack]);
 const plainModule = simdModule<GemmExports>(() => [gemm(false), pack]);
+/** One SimdGemm per module instance (products look it up on every call). */
 const wrapped = new WeakMap<GemmExports, SimdGemm>();
 const wrap = (k: GemmExports | null): SimdGemm | null => {
   if (k === null) return null;
   let w = wrapped.get(k);
-  if (w === undefined) wrapped.set(k, (w = withPack(k) as SimdGemm));
+  if (w === undefined) {
+    w = { gemm: k.gemm, packPanels: (b, dst, K, nBytes) => k.pack(0, b, 0, 0, 0, K, nBytes, 0, 0, 0, 0, 0, dst, 0) };
+    wrapped.set(k, w);
+  }
   return w;
 };
 const fusedGemm = (memory: WasmMemory | undefined): SimdGemm | null => wrap(fusedModule(memory));

@@ -105,13 +105,8 @@ function product(
 /** The rows of k per block of `product`: a block of b packed into panels fits PACKED_B_BLOCK_BYTES. */
 const kBlock = (K: number, N: number): number => Math.min(K, Math.max(16, Math.floor(PACKED_B_BLOCK_BYTES / (4 * Math.ceil(N / 8) * 8))));
 
-/** Bytes of w [K, N] packed for `denseOnHeap` (`packDense`). */
-export function packedDenseBytes(K: number, N: number): number {
-  const block = kBlock(K, N);
-  let bytes = 0;
-  for (let k0 = 0; k0 < K; k0 += block) bytes += packedPanelsBytes(Math.min(block, K - k0), N);
-  return bytes;
-}
+/** Bytes of w [K, N] packed for `denseOnHeap` (`packDense`): its blocks of k one after the other, as one packing of all K rows. */
+export const packedDenseBytes = (K: number, N: number): number => packedPanelsBytes(K, N);
 
 /**
  * Packs w [K, N] (float index on the heap) at byte address dst (16-byte aligned, `packedDenseBytes(K, N)` bytes):
